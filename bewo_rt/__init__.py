@@ -1,0 +1,14 @@
+"""bewo_rt: language-driven spatial audio runtime.
+
+Conventions: azimuth in degrees, 0 ahead, negative left, positive right, +-180 behind;
+elevation positive up; distance in metres; audio float32 (channels, samples).
+"""
+from . import motion
+from .audio_io import read_audio, write_audio
+from .hrtf import HRTF
+from .render import backends, render, render_batch, render_scene
+from .scene import Keyframe, Listener, Room, Scene, SceneError, Source
+
+__version__ = "0.1.0"
+__all__ = ["HRTF", "Scene", "Source", "Room", "Listener", "Keyframe", "SceneError", "render", "render_scene",
+           "render_batch", "backends", "read_audio", "write_audio", "motion", "__version__"]

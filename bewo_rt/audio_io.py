@@ -1,0 +1,61 @@
+"""Audio files: reading as float32 (channels, samples) and writing atomically."""
+from __future__ import annotations
+
+import os
+import tempfile
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+
+
+def read_audio(path) -> tuple[np.ndarray, int]:
+    import soundfile as sf
+
+    p = Path(path)
+    if not p.is_file():
+        raise FileNotFoundError(f"audio file not found: {str(path)!r}")
+    try:
+        data, sr = sf.read(str(p), dtype="float32", always_2d=True)
+    except Exception as e:
+        raise ValueError(f"cannot read audio file {str(path)!r}: {e}") from None
+    if data.shape[0] == 0:
+        raise ValueError(f"audio file {str(path)!r} has no samples")
+    if not np.all(np.isfinite(data)):
+        raise ValueError(f"audio file {str(path)!r} contains NaN or Inf samples")
+    return np.ascontiguousarray(data.T), int(sr)
+
+
+def resample_audio(x: np.ndarray, sr_in: int, sr_out: int) -> np.ndarray:
+    if sr_in == sr_out:
+        return np.ascontiguousarray(x, dtype=np.float32)
+    from scipy.signal import resample_poly
+
+    r = Fraction(sr_out, sr_in).limit_denominator(10000)
+    return resample_poly(x, r.numerator, r.denominator, axis=-1).astype(np.float32)
+
+
+def write_audio(path, audio: np.ndarray, sample_rate: int, subtype: str = "FLOAT") -> None:
+    """Write (channels, samples) to path through a temporary file in the same folder and an
+    atomic rename, so a crash or error never leaves a partial file behind."""
+    import soundfile as sf
+
+    a = np.asarray(audio, dtype=np.float32)
+    if a.ndim != 2:
+        raise ValueError(f"audio must have shape (channels, samples), got {a.shape}")
+    if not np.all(np.isfinite(a)):
+        raise ValueError("audio to write contains NaN or Inf")
+    p = Path(path)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    ext = p.suffix.lower().lstrip(".") or "wav"
+    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".part", dir=str(p.parent))
+    os.close(fd)
+    try:
+        sf.write(tmp, a.T, int(sample_rate), subtype=subtype if ext == "wav" else None, format=ext.upper())
+        os.replace(tmp, p)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise

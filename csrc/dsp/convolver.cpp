@@ -1,0 +1,80 @@
+#include "convolver.h"
+
+#include <algorithm>
+#include <cstring>
+#include <stdexcept>
+#include <string>
+
+namespace bewo {
+
+PartitionedConvolver::PartitionedConvolver(std::size_t block, std::size_t filter_len)
+    : B_(block), N_(2 * block), P_((filter_len + block - 1) / std::max<std::size_t>(block, 1)),
+      bins_(block + 1), filter_len_(filter_len), fft_(2 * block) {
+    if (block < 16 || (block & (block - 1)) != 0)
+        throw std::invalid_argument("block_size must be a power of two >= 16, got " + std::to_string(block));
+    if (filter_len == 0) throw std::invalid_argument("filter length must be > 0");
+    fdl_re_.assign(P_ * bins_, 0.f);
+    fdl_im_.assign(P_ * bins_, 0.f);
+    frame_.assign(N_, 0.f);
+    acc_re_.resize(bins_);
+    acc_im_.resize(bins_);
+    time_.resize(N_);
+}
+
+void PartitionedConvolver::reset() {
+    std::fill(fdl_re_.begin(), fdl_re_.end(), 0.f);
+    std::fill(fdl_im_.begin(), fdl_im_.end(), 0.f);
+    std::fill(frame_.begin(), frame_.end(), 0.f);
+    head_ = 0;
+}
+
+void PartitionedConvolver::make_spectra(const float* left, const float* right, FilterSpectra& out) const {
+    out.re.resize(2 * P_ * bins_);
+    out.im.resize(2 * P_ * bins_);
+    std::vector<float> buf(N_);
+    const float scale = 1.f / float(N_);
+    const float* src[2] = {left, right};
+    for (int ear = 0; ear < 2; ++ear)
+        for (std::size_t p = 0; p < P_; ++p) {
+            std::fill(buf.begin(), buf.end(), 0.f);
+            const std::size_t t0 = p * B_, t1 = std::min(filter_len_, t0 + B_);
+            for (std::size_t t = t0; t < t1; ++t) buf[t - t0] = src[ear][t] * scale;
+            const std::size_t off = (std::size_t(ear) * P_ + p) * bins_;
+            fft_.forward(buf.data(), &out.re[off], &out.im[off]);
+        }
+}
+
+void PartitionedConvolver::push(const float* block) {
+    // frame = [previous block, this block]
+    std::memmove(frame_.data(), frame_.data() + B_, B_ * sizeof(float));
+    std::memcpy(frame_.data() + B_, block, B_ * sizeof(float));
+    head_ = (head_ + 1) % P_;
+    fft_.forward(frame_.data(), &fdl_re_[head_ * bins_], &fdl_im_[head_ * bins_]);
+}
+
+void PartitionedConvolver::convolve(const FilterSpectra& h, float* left, float* right) {
+    float* out[2] = {left, right};
+    const std::size_t nb = bins_;
+    for (int ear = 0; ear < 2; ++ear) {
+        float* __restrict ar = acc_re_.data();
+        float* __restrict ai = acc_im_.data();
+        std::fill(ar, ar + nb, 0.f);
+        std::fill(ai, ai + nb, 0.f);
+        for (std::size_t p = 0; p < P_; ++p) {
+            const std::size_t slot = (head_ + P_ - p) % P_;
+            const float* __restrict xr = &fdl_re_[slot * nb];
+            const float* __restrict xi = &fdl_im_[slot * nb];
+            const std::size_t off = (std::size_t(ear) * P_ + p) * nb;
+            const float* __restrict hr = &h.re[off];
+            const float* __restrict hi = &h.im[off];
+            for (std::size_t k = 0; k < nb; ++k) {
+                ar[k] += xr[k] * hr[k] - xi[k] * hi[k];
+                ai[k] += xr[k] * hi[k] + xi[k] * hr[k];
+            }
+        }
+        fft_.inverse(ar, ai, time_.data());
+        std::memcpy(out[ear], time_.data() + B_, B_ * sizeof(float));
+    }
+}
+
+}  // namespace bewo

@@ -1,0 +1,42 @@
+// Uniformly partitioned overlap-save convolution (frequency-domain delay line) of one mono
+// input with a pair of filters (left/right ear). The delay line holds input spectra only, so a
+// new filter pair can be applied to the same history at any block: that is what makes
+// per-block HRTF switching with an output crossfade cheap and exact.
+#pragma once
+#include <cstddef>
+#include <vector>
+
+#include "fft.h"
+
+namespace bewo {
+
+// Spectra of a filter pair, partitioned: [ear][partition][bin], pre-scaled by 1/fft_size.
+struct FilterSpectra {
+    std::vector<float> re, im;
+};
+
+class PartitionedConvolver {
+public:
+    // block: hop and partition size (power of two); filter_len: taps per ear.
+    PartitionedConvolver(std::size_t block, std::size_t filter_len);
+
+    std::size_t block() const { return B_; }
+    std::size_t partitions() const { return P_; }
+
+    void make_spectra(const float* left, const float* right, FilterSpectra& out) const;
+
+    // Feed the next input block (B samples; the previous block is remembered).
+    void push(const float* block);
+    void reset();
+    // Output block for the history pushed so far, through the given filter pair.
+    void convolve(const FilterSpectra& h, float* left, float* right);
+
+private:
+    std::size_t B_, N_, P_, bins_, filter_len_;
+    RealFFT fft_;
+    std::vector<float> fdl_re_, fdl_im_;  // P x bins ring of input spectra
+    std::size_t head_ = 0;                // slot of the newest spectrum
+    std::vector<float> frame_, acc_re_, acc_im_, time_;
+};
+
+}  // namespace bewo

@@ -1,0 +1,44 @@
+// Real FFT of power-of-two size, written for the convolution engine.
+// Split-complex layout (separate re/im arrays) so the butterfly loops vectorise.
+#pragma once
+#include <cstddef>
+#include <vector>
+
+namespace bewo {
+
+// Complex DFT of size m (power of two), split format, Stockham autosort (no bit reversal).
+class ComplexFFT {
+public:
+    explicit ComplexFFT(std::size_t m);
+    std::size_t size() const { return m_; }
+    // In place on (re, im); work arrays are thread-local to keep the object const and shareable.
+    void forward(float* re, float* im) const;
+    // Unnormalised inverse: swapping re and im turns the forward transform into the inverse.
+    void inverse(float* re, float* im) const { forward(im, re); }
+
+private:
+    struct Stage { int radix; std::size_t n, s; std::size_t tw_offset; };
+    std::size_t m_;
+    std::vector<Stage> stages_;
+    std::vector<float> tw_re_, tw_im_;  // per stage, radix-1 twiddle rows of length n/radix
+};
+
+// Real-input DFT of size n: n/2+1 bins out. Built on a complex FFT of size n/2.
+class RealFFT {
+public:
+    explicit RealFFT(std::size_t n);
+    std::size_t size() const { return n_; }
+    std::size_t bins() const { return n_ / 2 + 1; }
+    // x: n real samples -> re, im: n/2+1 bins each.
+    void forward(const float* x, float* re, float* im) const;
+    // re, im: n/2+1 bins (Hermitian half) -> x: n samples, unnormalised (scaled by n).
+    // re and im are used as scratch and are clobbered.
+    void inverse(float* re, float* im, float* x) const;
+
+private:
+    std::size_t n_, m_;
+    ComplexFFT cfft_;
+    std::vector<float> w_re_, w_im_;  // exp(-2 pi i k / n), k = 0..m
+};
+
+}  // namespace bewo

@@ -1,0 +1,161 @@
+#include "hrtf_set.h"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+#include <string>
+
+namespace bewo {
+
+namespace {
+
+double bessel_i0(double x) {
+    double sum = 1.0, term = 1.0;
+    for (int k = 1; k < 50; ++k) {
+        term *= (x / (2.0 * k)) * (x / (2.0 * k));
+        sum += term;
+        if (term < 1e-12 * sum) break;
+    }
+    return sum;
+}
+
+// Taps j = -W+1 .. W of a fractional delay by f in [0, 1): kernel[j + W - 1] = sinc(j - f) * kaiser.
+void fractional_delay_kernel(double f, float* kernel) {
+    constexpr int W = HrtfSet::kSincHalfWidth;
+    constexpr double beta = 6.0;
+    const double norm = bessel_i0(beta);
+    for (int j = -W + 1; j <= W; ++j) {
+        const double t = double(j) - f;
+        double v;
+        if (std::fabs(t) < 1e-12) {
+            v = 1.0;
+        } else {
+            const double r = t / double(W);
+            const double win = std::fabs(r) >= 1.0 ? 0.0 : bessel_i0(beta * std::sqrt(1.0 - r * r)) / norm;
+            v = std::sin(M_PI * t) / (M_PI * t) * win;
+        }
+        kernel[j + W - 1] = float(v);
+    }
+}
+
+}  // namespace
+
+void direction_vector(double az_deg, double el_deg, double* xyz) {
+    const double az = az_deg * M_PI / 180.0, el = el_deg * M_PI / 180.0;
+    xyz[0] = std::cos(el) * std::cos(az);
+    xyz[1] = std::cos(el) * std::sin(az);
+    xyz[2] = std::sin(el);
+}
+
+HrtfSet::HrtfSet(double sample_rate, std::vector<float> az_deg, std::vector<float> el_deg,
+                 std::vector<float> filters, std::size_t filter_len, std::vector<float> delays, int neighbours)
+    : sample_rate_(sample_rate), n_dirs_(az_deg.size()), filter_len_(filter_len), k_(neighbours),
+      filters_(std::move(filters)), delays_(std::move(delays)) {
+    if (!(sample_rate > 0) || !std::isfinite(sample_rate)) throw std::invalid_argument("sample_rate must be > 0");
+    if (n_dirs_ == 0) throw std::invalid_argument("HRTF set needs at least one direction");
+    if (el_deg.size() != n_dirs_) throw std::invalid_argument("azimuth and elevation lists differ in length");
+    if (filter_len_ == 0) throw std::invalid_argument("filter_len must be > 0");
+    if (filters_.size() != n_dirs_ * 2 * filter_len_)
+        throw std::invalid_argument("filters must hold n_directions x 2 x filter_len values");
+    if (delays_.size() != n_dirs_ * 2) throw std::invalid_argument("delays must hold n_directions x 2 values");
+    if (k_ < 1) throw std::invalid_argument("neighbours must be >= 1");
+    k_ = int(std::min<std::size_t>(std::size_t(k_), n_dirs_));
+    float max_delay = 0.f;
+    for (float d : delays_) {
+        if (!std::isfinite(d) || d < float(kSincHalfWidth - 1))
+            throw std::invalid_argument("HRTF delays must be finite and >= " + std::to_string(kSincHalfWidth - 1) + " samples");
+        max_delay = std::max(max_delay, d);
+    }
+    for (float v : filters_)
+        if (!std::isfinite(v)) throw std::invalid_argument("HRTF filters contain NaN or Inf");
+    ir_len_ = std::size_t(std::floor(max_delay)) + kSincHalfWidth + filter_len_ + 1;
+    xyz_.resize(n_dirs_ * 3);
+    for (std::size_t i = 0; i < n_dirs_; ++i) {
+        double v[3];
+        direction_vector(az_deg[i], el_deg[i], v);
+        for (int c = 0; c < 3; ++c) xyz_[3 * i + c] = float(v[c]);
+    }
+}
+
+int HrtfSet::weights(double az_deg, double el_deg, int* idx, float* w) const {
+    double v[3];
+    direction_vector(az_deg, el_deg, v);
+    // k+1 nearest by largest dot product; insertion into a tiny sorted list beats a heap here.
+    const int want = int(std::min<std::size_t>(std::size_t(k_) + 1, n_dirs_));
+    int best_i[16];
+    double best_d[16];
+    int nb = 0;
+    for (std::size_t i = 0; i < n_dirs_; ++i) {
+        const double dot = v[0] * xyz_[3 * i] + v[1] * xyz_[3 * i + 1] + v[2] * xyz_[3 * i + 2];
+        if (nb == want && dot <= best_d[nb - 1]) continue;
+        int pos = nb == want ? nb - 1 : nb++;
+        while (pos > 0 && best_d[pos - 1] < dot) {
+            best_d[pos] = best_d[pos - 1];
+            best_i[pos] = best_i[pos - 1];
+            --pos;
+        }
+        best_d[pos] = dot;
+        best_i[pos] = int(i);
+    }
+    double ang[16];
+    for (int i = 0; i < nb; ++i) ang[i] = std::acos(std::clamp(best_d[i], -1.0, 1.0));
+    const int k = std::min(k_, nb);
+    if (ang[0] < 1e-7) {  // on a measured direction: use it as it is
+        idx[0] = best_i[0];
+        w[0] = 1.f;
+        return 1;
+    }
+    const double R = nb > k ? ang[k] : ang[k - 1] * 1.5 + 1e-6;
+    double sum = 0.0, ws[16];
+    for (int i = 0; i < k; ++i) {
+        const double t = std::max(0.0, R - ang[i]) / (R * ang[i]);
+        ws[i] = t * t;
+        sum += ws[i];
+    }
+    if (!(sum > 0.0)) {  // all k tied with the (k+1)-th: plain inverse-square-distance weights
+        sum = 0.0;
+        for (int i = 0; i < k; ++i) {
+            ws[i] = 1.0 / (ang[i] * ang[i]);
+            sum += ws[i];
+        }
+    }
+    for (int i = 0; i < k; ++i) {
+        idx[i] = best_i[i];
+        w[i] = float(ws[i] / sum);
+    }
+    return k;
+}
+
+void HrtfSet::hrir(double az_deg, double el_deg, float* left, float* right) const {
+    int idx[16];
+    float w[16];
+    const int k = weights(az_deg, el_deg, idx, w);
+    float* out[2] = {left, right};
+    std::vector<float> filt(filter_len_);
+    constexpr int W = kSincHalfWidth;
+    float kernel[2 * W];
+    for (int ear = 0; ear < 2; ++ear) {
+        std::fill(filt.begin(), filt.end(), 0.f);
+        double delay = 0.0;
+        for (int i = 0; i < k; ++i) {
+            const float* f = &filters_[(std::size_t(idx[i]) * 2 + ear) * filter_len_];
+            const float wi = w[i];
+            for (std::size_t t = 0; t < filter_len_; ++t) filt[t] += wi * f[t];
+            delay += double(wi) * delays_[std::size_t(idx[i]) * 2 + ear];
+        }
+        const double di = std::floor(delay);
+        fractional_delay_kernel(delay - di, kernel);
+        float* h = out[ear];
+        std::fill(h, h + ir_len_, 0.f);
+        // h[t + i0 + j] += filt[t] * kernel(j), j = -W+1..W
+        const std::size_t base = std::size_t(di) - (W - 1);
+        for (int j = 0; j < 2 * W; ++j) {
+            const float kj = kernel[j];
+            if (kj == 0.f) continue;
+            float* dst = h + base + std::size_t(j);
+            for (std::size_t t = 0; t < filter_len_; ++t) dst[t] += kj * filt[t];
+        }
+    }
+}
+
+}  // namespace bewo

@@ -1,0 +1,49 @@
+// A set of head-related impulse responses measured (or modelled) at discrete directions, stored
+// as onset-aligned filters plus per-ear delays so that interpolation never averages responses
+// that are misaligned in time (which would comb-filter them).
+#pragma once
+#include <cstddef>
+#include <vector>
+
+namespace bewo {
+
+class HrtfSet {
+public:
+    // az/el in degrees, project convention (az: 0 front, negative left; el: positive up).
+    // filters: n_dirs x 2 x filter_len (ear 0 = left), delays: n_dirs x 2 in samples (>= 0).
+    HrtfSet(double sample_rate, std::vector<float> az_deg, std::vector<float> el_deg,
+            std::vector<float> filters, std::size_t filter_len, std::vector<float> delays,
+            int neighbours = 4);
+
+    double sample_rate() const { return sample_rate_; }
+    std::size_t n_directions() const { return n_dirs_; }
+    std::size_t filter_length() const { return filter_len_; }
+    // Length of every synthesised HRIR: latest delay + fractional-delay kernel + filter.
+    std::size_t ir_length() const { return ir_len_; }
+
+    // Interpolation weights: up to neighbours() measured directions, weights summing to 1.
+    // Modified Shepard: w_i ~ ((R - d_i) / (R d_i))^2 with R the angular distance of the
+    // (k+1)-th nearest direction, so a direction's weight reaches 0 exactly when it leaves the
+    // neighbour set and the interpolated response is continuous everywhere on the sphere.
+    int weights(double az_deg, double el_deg, int* idx, float* w) const;
+    int neighbours() const { return k_; }
+
+    // Writes ir_length() taps per ear: weighted aligned filter, delayed by the weighted delay
+    // through a Kaiser-windowed sinc fractional delay (integer delays are reproduced exactly).
+    void hrir(double az_deg, double el_deg, float* left, float* right) const;
+
+    static constexpr int kSincHalfWidth = 8;
+
+private:
+    double sample_rate_;
+    std::size_t n_dirs_, filter_len_, ir_len_;
+    int k_;
+    std::vector<float> xyz_;       // unit vectors, n_dirs x 3
+    std::vector<float> filters_;   // n_dirs x 2 x filter_len
+    std::vector<float> delays_;    // n_dirs x 2
+};
+
+// Unit vector for a direction in the project convention: x front, y right, z up.
+void direction_vector(double az_deg, double el_deg, double* xyz);
+
+}  // namespace bewo

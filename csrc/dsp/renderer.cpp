@@ -1,0 +1,176 @@
+#include "renderer.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <cstring>
+#include <exception>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <thread>
+
+#include "convolver.h"
+
+namespace bewo {
+
+namespace {
+
+struct Task {
+    std::size_t source, b0, b1;
+};
+
+// Raised-cosine fade-in over one block, identical for every block.
+std::vector<float> crossfade_ramp(std::size_t B) {
+    std::vector<float> w(B);
+    for (std::size_t i = 0; i < B; ++i) w[i] = float(0.5 - 0.5 * std::cos(M_PI * (double(i) + 0.5) / double(B)));
+    return w;
+}
+
+void render_segment(const HrtfSet& hrtf, const SourceInput& src, const std::vector<BlockState>& states,
+                    const std::vector<float>& ramp, std::size_t b0, std::size_t b1, std::size_t n_out,
+                    std::size_t B, float* outL, float* outR) {
+    const std::size_t L = hrtf.ir_length();
+    PartitionedConvolver conv(B, L);
+    const std::size_t P = conv.partitions();
+    std::vector<float> in(B), hl(L), hr(L), yl(B), yr(B), yl2(B), yr2(B);
+    FilterSpectra cur, prev;
+
+    auto load_block = [&](std::ptrdiff_t j) {
+        std::fill(in.begin(), in.end(), 0.f);
+        if (j < 0) return;
+        const std::size_t s0 = std::size_t(j) * B;
+        if (s0 >= src.n) return;
+        const std::size_t cnt = std::min(B, src.n - s0);
+        std::memcpy(in.data(), src.x + s0, cnt * sizeof(float));
+    };
+    auto spectra_for = [&](const BlockState& s, FilterSpectra& out) {
+        hrtf.hrir(s.az, s.el, hl.data(), hr.data());
+        conv.make_spectra(hl.data(), hr.data(), out);
+    };
+    auto same_direction = [](const BlockState& a, const BlockState& b) { return a.az == b.az && a.el == b.el; };
+
+    // Warm the delay line with the P-1 blocks before the segment (zeros before the start).
+    for (std::ptrdiff_t j = std::ptrdiff_t(b0) - std::ptrdiff_t(P) + 1; j < std::ptrdiff_t(b0); ++j) {
+        load_block(j);
+        conv.push(in.data());
+    }
+    BlockState last = states[b0 == 0 ? 0 : b0 - 1];
+    spectra_for(last, cur);
+
+    for (std::size_t j = b0; j < b1; ++j) {
+        load_block(std::ptrdiff_t(j));
+        conv.push(in.data());
+        const BlockState& s = states[j];
+        const float g0 = float(last.gain), g1 = float(s.gain);
+        const std::size_t o0 = j * B, cnt = std::min(B, n_out - o0);
+        if (!same_direction(s, last)) {
+            std::swap(prev, cur);
+            spectra_for(s, cur);
+            conv.convolve(prev, yl2.data(), yr2.data());
+            conv.convolve(cur, yl.data(), yr.data());
+            for (std::size_t i = 0; i < cnt; ++i) {
+                const float a = (1.f - ramp[i]) * g0, b = ramp[i] * g1;
+                outL[o0 + i] = a * yl2[i] + b * yl[i];
+                outR[o0 + i] = a * yr2[i] + b * yr[i];
+            }
+        } else {
+            conv.convolve(cur, yl.data(), yr.data());
+            for (std::size_t i = 0; i < cnt; ++i) {
+                const float g = (1.f - ramp[i]) * g0 + ramp[i] * g1;
+                outL[o0 + i] = g * yl[i];
+                outR[o0 + i] = g * yr[i];
+            }
+        }
+        last = s;
+    }
+}
+
+}  // namespace
+
+void block_hrirs(const HrtfSet& hrtf, const std::vector<BlockState>& states, std::vector<float>& hrirs) {
+    const std::size_t L = hrtf.ir_length();
+    hrirs.resize(states.size() * 2 * L);
+    for (std::size_t j = 0; j < states.size(); ++j) {
+        if (j > 0 && states[j].az == states[j - 1].az && states[j].el == states[j - 1].el) {
+            std::memcpy(&hrirs[j * 2 * L], &hrirs[(j - 1) * 2 * L], 2 * L * sizeof(float));
+            continue;
+        }
+        hrtf.hrir(states[j].az, states[j].el, &hrirs[j * 2 * L], &hrirs[j * 2 * L + L]);
+    }
+}
+
+void render_scene(const HrtfSet& hrtf, const SourceInput* sources, std::size_t n_sources, std::size_t n_out,
+                  const RenderParams& p, float* out_left, float* out_right) {
+    const std::size_t B = p.block_size;
+    if (B < 16 || (B & (B - 1)) != 0 || B > (1u << 16))
+        throw std::invalid_argument("block_size must be a power of two in [16, 65536], got " + std::to_string(B));
+    if (!(p.near_field_m > 0) || !(p.reference_distance_m > 0))
+        throw std::invalid_argument("near_field_m and reference_distance_m must be > 0");
+    std::fill(out_left, out_left + n_out, 0.f);
+    std::fill(out_right, out_right + n_out, 0.f);
+    if (n_out == 0 || n_sources == 0) return;
+
+    const std::size_t nb = (n_out + B - 1) / B;
+    std::vector<std::vector<BlockState>> plans(n_sources);
+    for (std::size_t s = 0; s < n_sources; ++s) {
+        if (sources[s].n > 0 && sources[s].x == nullptr) throw std::invalid_argument("source has no samples");
+        plans[s] = plan_blocks(sources[s].kf, sources[s].nk, n_out, hrtf.sample_rate(), p, sources[s].gain);
+    }
+    const std::vector<float> ramp = crossfade_ramp(B);
+
+    const int n_threads = std::max(1, p.n_threads);
+    // Enough segments to keep every thread busy, but long enough that the warm-up is negligible.
+    std::size_t per_source = 1;
+    if (std::size_t(n_threads) > n_sources) per_source = (std::size_t(n_threads) + n_sources - 1) / n_sources;
+    per_source = std::max<std::size_t>(1, std::min(per_source, nb / 16));
+    std::vector<Task> tasks;
+    for (std::size_t s = 0; s < n_sources; ++s)
+        for (std::size_t k = 0; k < per_source; ++k) {
+            const std::size_t b0 = nb * k / per_source, b1 = nb * (k + 1) / per_source;
+            if (b1 > b0) tasks.push_back({s, b0, b1});
+        }
+
+    // One private stereo buffer per source when mixing, so the sum order never depends on threads.
+    std::vector<std::vector<float>> bufs(n_sources > 1 ? n_sources : 0);
+    for (auto& b : bufs) b.assign(2 * n_out, 0.f);
+    auto dst = [&](std::size_t s, int ear) -> float* {
+        if (n_sources == 1) return ear == 0 ? out_left : out_right;
+        return bufs[s].data() + (ear == 0 ? 0 : n_out);
+    };
+
+    std::atomic<std::size_t> next{0};
+    std::exception_ptr error;
+    std::mutex error_mutex;
+    auto worker = [&]() {
+        for (;;) {
+            const std::size_t t = next.fetch_add(1);
+            if (t >= tasks.size()) return;
+            const Task& tk = tasks[t];
+            try {
+                render_segment(hrtf, sources[tk.source], plans[tk.source], ramp, tk.b0, tk.b1, n_out, B,
+                               dst(tk.source, 0), dst(tk.source, 1));
+            } catch (...) {
+                std::lock_guard<std::mutex> lock(error_mutex);
+                if (!error) error = std::current_exception();
+            }
+        }
+    };
+    const std::size_t n_workers = std::min<std::size_t>(std::size_t(n_threads), tasks.size());
+    std::vector<std::thread> pool;
+    for (std::size_t i = 1; i < n_workers; ++i) pool.emplace_back(worker);
+    worker();
+    for (auto& th : pool) th.join();
+    if (error) std::rethrow_exception(error);
+
+    if (n_sources > 1)
+        for (std::size_t s = 0; s < n_sources; ++s) {
+            const float* b = bufs[s].data();
+            for (std::size_t i = 0; i < n_out; ++i) {
+                out_left[i] += b[i];
+                out_right[i] += b[n_out + i];
+            }
+        }
+}
+
+}  // namespace bewo
