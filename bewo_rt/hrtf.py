@@ -33,7 +33,7 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 KEMAR_FILE = DATA_DIR / "mit_kemar_normal_pinna.npz"
 SPEED_OF_SOUND = 343.0
 _ONSET_THRESHOLD = 0.2  # fraction of the ear's peak magnitude that marks the onset
-_PRE_ONSET = 3.0  # samples kept before the onset so the rise of the response is not cut
+_PRE_ONSET = 6.0  # samples kept before the onset so the slow rise of far-ear responses is not cut
 _MIN_DELAY = 8.0  # the fractional-delay kernel reaches 7 samples back
 
 

@@ -1,6 +1,6 @@
 """Convert Debian libmysofa1's MIT KEMAR SOFA file into the compact form shipped in the package.
 
-    apt-get install libmysofa1 && python tools/convert_kemar.py
+    apt-get install libmysofa1 && pip install . && python tools/convert_kemar.py
 
 Stores onset delays and aligned, energy-trimmed filters (float32, compressed npz) at the
 original 44.1 kHz; bewo_rt resamples at load time.
@@ -10,8 +10,9 @@ from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from bewo_rt.hrtf import KEMAR_FILE, load_sofa_data  # noqa: E402
+from bewo_rt.hrtf import load_sofa_data  # the installed package (pip install . first)
+
+KEMAR_FILE = Path(__file__).resolve().parents[1] / "bewo_rt" / "data" / "mit_kemar_normal_pinna.npz"
 
 SRC = "/usr/share/libmysofa/MIT_KEMAR_normal_pinna.sofa"
 

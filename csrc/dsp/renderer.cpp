@@ -50,8 +50,9 @@ void render_segment(const HrtfSet& hrtf, const SourceInput& src, const std::vect
     };
     auto same_direction = [](const BlockState& a, const BlockState& b) { return a.az == b.az && a.el == b.el; };
 
-    // Warm the delay line with the P-1 blocks before the segment (zeros before the start).
-    for (std::ptrdiff_t j = std::ptrdiff_t(b0) - std::ptrdiff_t(P) + 1; j < std::ptrdiff_t(b0); ++j) {
+    // Warm the delay line with the P blocks before the segment (zeros before the start): the
+    // first one only fills the frame's older half, its spectrum drops out of the ring.
+    for (std::ptrdiff_t j = std::ptrdiff_t(b0) - std::ptrdiff_t(P); j < std::ptrdiff_t(b0); ++j) {
         load_block(j);
         conv.push(in.data());
     }
