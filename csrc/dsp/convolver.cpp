@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cstring>
+#if defined(__AVX2__) && defined(__FMA__)
+#include <immintrin.h>
+#endif
 #include <stdexcept>
 #include <string>
 
@@ -67,7 +70,16 @@ void PartitionedConvolver::convolve(const FilterSpectra& h, float* left, float* 
             const std::size_t off = (std::size_t(ear) * P_ + p) * nb;
             const float* __restrict hr = &h.re[off];
             const float* __restrict hi = &h.im[off];
-            for (std::size_t k = 0; k < nb; ++k) {
+            std::size_t k = 0;
+#if defined(__AVX2__) && defined(__FMA__)
+            for (; k + 8 <= nb; k += 8) {
+                const __m256 a = _mm256_loadu_ps(xr + k), b = _mm256_loadu_ps(xi + k);
+                const __m256 c = _mm256_loadu_ps(hr + k), d = _mm256_loadu_ps(hi + k);
+                _mm256_storeu_ps(ar + k, _mm256_fmadd_ps(a, c, _mm256_fnmadd_ps(b, d, _mm256_loadu_ps(ar + k))));
+                _mm256_storeu_ps(ai + k, _mm256_fmadd_ps(a, d, _mm256_fmadd_ps(b, c, _mm256_loadu_ps(ai + k))));
+            }
+#endif
+            for (; k < nb; ++k) {
                 ar[k] += xr[k] * hr[k] - xi[k] * hi[k];
                 ai[k] += xr[k] * hi[k] + xi[k] * hr[k];
             }

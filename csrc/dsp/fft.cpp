@@ -1,6 +1,9 @@
 #include "fft.h"
 
 #include <cmath>
+#if defined(__AVX2__) && defined(__FMA__)
+#include <immintrin.h>
+#endif
 #include <cstring>
 #include <stdexcept>
 #include <string>
@@ -44,6 +47,113 @@ inline void radix4_body(const float* __restrict xr, const float* __restrict xi, 
     yi[o + 3 * s] = tr * w3i + ti * w3r;
 }
 
+#if defined(__AVX2__) && defined(__FMA__)
+// Radix-4 butterfly on 8 lanes; twiddles per lane.
+struct V4 { __m256 r0, i0, r1, i1, r2, i2, r3, i3; };
+
+inline V4 butterfly4(__m256 ar, __m256 ai, __m256 br, __m256 bi, __m256 cr, __m256 ci, __m256 dr, __m256 di,
+                     __m256 w1r, __m256 w1i, __m256 w2r, __m256 w2i, __m256 w3r, __m256 w3i) {
+    const __m256 apcr = _mm256_add_ps(ar, cr), apci = _mm256_add_ps(ai, ci);
+    const __m256 amcr = _mm256_sub_ps(ar, cr), amci = _mm256_sub_ps(ai, ci);
+    const __m256 bpdr = _mm256_add_ps(br, dr), bpdi = _mm256_add_ps(bi, di);
+    const __m256 jr = _mm256_sub_ps(bi, di), ji = _mm256_sub_ps(dr, br);
+    V4 o;
+    o.r0 = _mm256_add_ps(apcr, bpdr);
+    o.i0 = _mm256_add_ps(apci, bpdi);
+    __m256 tr = _mm256_add_ps(amcr, jr), ti = _mm256_add_ps(amci, ji);
+    o.r1 = _mm256_fmsub_ps(tr, w1r, _mm256_mul_ps(ti, w1i));
+    o.i1 = _mm256_fmadd_ps(tr, w1i, _mm256_mul_ps(ti, w1r));
+    tr = _mm256_sub_ps(apcr, bpdr); ti = _mm256_sub_ps(apci, bpdi);
+    o.r2 = _mm256_fmsub_ps(tr, w2r, _mm256_mul_ps(ti, w2i));
+    o.i2 = _mm256_fmadd_ps(tr, w2i, _mm256_mul_ps(ti, w2r));
+    tr = _mm256_sub_ps(amcr, jr); ti = _mm256_sub_ps(amci, ji);
+    o.r3 = _mm256_fmsub_ps(tr, w3r, _mm256_mul_ps(ti, w3i));
+    o.i3 = _mm256_fmadd_ps(tr, w3i, _mm256_mul_ps(ti, w3r));
+    return o;
+}
+
+// Interleave four 8-lane vectors: out[4p + r] = v_r[p].
+inline void store_interleaved4(float* y, __m256 v0, __m256 v1, __m256 v2, __m256 v3) {
+    const __m256 t0 = _mm256_unpacklo_ps(v0, v1), t1 = _mm256_unpackhi_ps(v0, v1);
+    const __m256 t2 = _mm256_unpacklo_ps(v2, v3), t3 = _mm256_unpackhi_ps(v2, v3);
+    const __m256 u0 = _mm256_shuffle_ps(t0, t2, 0x44), u1 = _mm256_shuffle_ps(t0, t2, 0xEE);
+    const __m256 u2 = _mm256_shuffle_ps(t1, t3, 0x44), u3 = _mm256_shuffle_ps(t1, t3, 0xEE);
+    _mm256_storeu_ps(y, _mm256_permute2f128_ps(u0, u1, 0x20));
+    _mm256_storeu_ps(y + 8, _mm256_permute2f128_ps(u2, u3, 0x20));
+    _mm256_storeu_ps(y + 16, _mm256_permute2f128_ps(u0, u1, 0x31));
+    _mm256_storeu_ps(y + 24, _mm256_permute2f128_ps(u2, u3, 0x31));
+}
+
+// First stage (s = 1): lanes run over p; outputs interleave by 4.
+void stage_s1_avx(const float* xr, const float* xi, float* yr, float* yi, std::size_t m4, const float* w1r,
+                  const float* w1i) {
+    const float *w2r = w1r + m4, *w2i = w1i + m4, *w3r = w2r + m4, *w3i = w2i + m4;
+    for (std::size_t p = 0; p < m4; p += 8) {
+        const V4 o = butterfly4(_mm256_loadu_ps(xr + p), _mm256_loadu_ps(xi + p), _mm256_loadu_ps(xr + p + m4),
+                                _mm256_loadu_ps(xi + p + m4), _mm256_loadu_ps(xr + p + 2 * m4),
+                                _mm256_loadu_ps(xi + p + 2 * m4), _mm256_loadu_ps(xr + p + 3 * m4),
+                                _mm256_loadu_ps(xi + p + 3 * m4), _mm256_loadu_ps(w1r + p), _mm256_loadu_ps(w1i + p),
+                                _mm256_loadu_ps(w2r + p), _mm256_loadu_ps(w2i + p), _mm256_loadu_ps(w3r + p),
+                                _mm256_loadu_ps(w3i + p));
+        store_interleaved4(yr + 4 * p, o.r0, o.r1, o.r2, o.r3);
+        store_interleaved4(yi + 4 * p, o.i0, o.i1, o.i2, o.i3);
+    }
+}
+
+// Stage with s = 4: a vector holds q = 0..3 for two consecutive p; twiddles come pre-expanded.
+void stage_s4_avx(const float* xr, const float* xi, float* yr, float* yi, std::size_t m4, const float* ew) {
+    // ew: for each pair of p, 6 vectors of 8 (w1r, w1i, w2r, w2i, w3r, w3i), each lane's p repeated 4x.
+    const std::size_t step = 4 * m4;  // distance between the four inputs (s * m4)
+    for (std::size_t p = 0; p < m4; p += 2, ew += 48) {
+        const std::size_t i0 = 4 * p;
+        const V4 o = butterfly4(_mm256_loadu_ps(xr + i0), _mm256_loadu_ps(xi + i0), _mm256_loadu_ps(xr + i0 + step),
+                                _mm256_loadu_ps(xi + i0 + step), _mm256_loadu_ps(xr + i0 + 2 * step),
+                                _mm256_loadu_ps(xi + i0 + 2 * step), _mm256_loadu_ps(xr + i0 + 3 * step),
+                                _mm256_loadu_ps(xi + i0 + 3 * step), _mm256_loadu_ps(ew), _mm256_loadu_ps(ew + 8),
+                                _mm256_loadu_ps(ew + 16), _mm256_loadu_ps(ew + 24), _mm256_loadu_ps(ew + 32),
+                                _mm256_loadu_ps(ew + 40));
+        // y[q + 4(4p + r)]: lanes 0-3 (p) go to 16p + 4r, lanes 4-7 (p+1) to 16p + 16 + 4r.
+        const __m256 rr[4] = {o.r0, o.r1, o.r2, o.r3}, ii[4] = {o.i0, o.i1, o.i2, o.i3};
+        float* ya = yr + 16 * p;
+        float* yb = yi + 16 * p;
+        for (int r = 0; r < 4; ++r) {
+            _mm_storeu_ps(ya + 4 * r, _mm256_castps256_ps128(rr[r]));
+            _mm_storeu_ps(ya + 16 + 4 * r, _mm256_extractf128_ps(rr[r], 1));
+            _mm_storeu_ps(yb + 4 * r, _mm256_castps256_ps128(ii[r]));
+            _mm_storeu_ps(yb + 16 + 4 * r, _mm256_extractf128_ps(ii[r], 1));
+        }
+    }
+}
+
+// Stages with s >= 8: lanes run over q, twiddles broadcast.
+void stage_wide_avx(const float* xr, const float* xi, float* yr, float* yi, std::size_t s, std::size_t m4,
+                    const float* w1r, const float* w1i) {
+    const float *w2r = w1r + m4, *w2i = w1i + m4, *w3r = w2r + m4, *w3i = w2i + m4;
+    const std::size_t step = s * m4;
+    for (std::size_t p = 0; p < m4; ++p) {
+        const __m256 a1r = _mm256_set1_ps(w1r[p]), a1i = _mm256_set1_ps(w1i[p]);
+        const __m256 a2r = _mm256_set1_ps(w2r[p]), a2i = _mm256_set1_ps(w2i[p]);
+        const __m256 a3r = _mm256_set1_ps(w3r[p]), a3i = _mm256_set1_ps(w3i[p]);
+        const float *pr = xr + s * p, *pi = xi + s * p;
+        float *qr = yr + 4 * s * p, *qi = yi + 4 * s * p;
+        for (std::size_t q = 0; q < s; q += 8) {
+            const V4 o = butterfly4(_mm256_loadu_ps(pr + q), _mm256_loadu_ps(pi + q), _mm256_loadu_ps(pr + q + step),
+                                    _mm256_loadu_ps(pi + q + step), _mm256_loadu_ps(pr + q + 2 * step),
+                                    _mm256_loadu_ps(pi + q + 2 * step), _mm256_loadu_ps(pr + q + 3 * step),
+                                    _mm256_loadu_ps(pi + q + 3 * step), a1r, a1i, a2r, a2i, a3r, a3i);
+            _mm256_storeu_ps(qr + q, o.r0);
+            _mm256_storeu_ps(qi + q, o.i0);
+            _mm256_storeu_ps(qr + q + s, o.r1);
+            _mm256_storeu_ps(qi + q + s, o.i1);
+            _mm256_storeu_ps(qr + q + 2 * s, o.r2);
+            _mm256_storeu_ps(qi + q + 2 * s, o.i2);
+            _mm256_storeu_ps(qr + q + 3 * s, o.r3);
+            _mm256_storeu_ps(qi + q + 3 * s, o.i3);
+        }
+    }
+}
+#endif
+
 }  // namespace
 
 ComplexFFT::ComplexFFT(std::size_t m) : m_(m) {
@@ -62,6 +172,20 @@ ComplexFFT::ComplexFFT(std::size_t m) : m_(m) {
         s *= 4;
     }
     if (n == 2) stages_.push_back({2, 2, s, 0});
+    // The s = 4 stage's vector code wants each p's twiddles repeated over the 4 q lanes.
+    for (const Stage& st : stages_) {
+        if (st.radix != 4 || st.s != 4 || st.n / 4 < 2) continue;
+        const std::size_t m4 = st.n / 4;
+        s4_offset_ = tw4_.size();
+        for (std::size_t p = 0; p < m4; p += 2)
+            for (int r = 1; r <= 3; ++r)
+                for (int part = 0; part < 2; ++part)
+                    for (int lane = 0; lane < 8; ++lane) {
+                        const std::size_t pp = p + std::size_t(lane / 4);
+                        const std::size_t idx = st.tw_offset + std::size_t(r - 1) * m4 + pp;
+                        tw4_.push_back(part == 0 ? tw_re_[idx] : tw_im_[idx]);
+                    }
+    }
 }
 
 void ComplexFFT::forward(float* re, float* im) const {
@@ -72,7 +196,18 @@ void ComplexFFT::forward(float* re, float* im) const {
         const std::size_t s = st.s;
         if (st.radix == 2) {
             // Last stage, n = 2: no twiddles, one long unit-stride loop.
-            for (std::size_t q = 0; q < s; ++q) {
+            std::size_t q0 = 0;
+#if defined(__AVX2__) && defined(__FMA__)
+            for (; q0 + 8 <= s; q0 += 8) {
+                const __m256 ar = _mm256_loadu_ps(xr + q0), ai = _mm256_loadu_ps(xi + q0);
+                const __m256 br = _mm256_loadu_ps(xr + q0 + s), bi = _mm256_loadu_ps(xi + q0 + s);
+                _mm256_storeu_ps(yr + q0, _mm256_add_ps(ar, br));
+                _mm256_storeu_ps(yi + q0, _mm256_add_ps(ai, bi));
+                _mm256_storeu_ps(yr + q0 + s, _mm256_sub_ps(ar, br));
+                _mm256_storeu_ps(yi + q0 + s, _mm256_sub_ps(ai, bi));
+            }
+#endif
+            for (std::size_t q = q0; q < s; ++q) {
                 const float ar = xr[q], ai = xi[q], br = xr[q + s], bi = xi[q + s];
                 yr[q] = ar + br; yi[q] = ai + bi;
                 yr[q + s] = ar - br; yi[q + s] = ai - bi;
@@ -82,6 +217,15 @@ void ComplexFFT::forward(float* re, float* im) const {
             const float* w1r = &tw_re_[st.tw_offset];
             const float* w1i = &tw_im_[st.tw_offset];
             const float *w2r = w1r + m4, *w2i = w1i + m4, *w3r = w2r + m4, *w3i = w2i + m4;
+#if defined(__AVX2__) && defined(__FMA__)
+            if (s == 1 && m4 >= 8) {
+                stage_s1_avx(xr, xi, yr, yi, m4, w1r, w1i);
+            } else if (s == 4 && m4 >= 2 && !tw4_.empty()) {
+                stage_s4_avx(xr, xi, yr, yi, m4, &tw4_[s4_offset_]);
+            } else if (s >= 8) {
+                stage_wide_avx(xr, xi, yr, yi, s, m4, w1r, w1i);
+            } else
+#endif
             if (s >= 8) {
                 for (std::size_t p = 0; p < m4; ++p)
                     for (std::size_t q = 0; q < s; ++q)
@@ -120,40 +264,80 @@ void RealFFT::forward(const float* x, float* re, float* im) const {
         im[k] = x[2 * k + 1];
     }
     cfft_.forward(re, im);
-    float* zr = scratch(2 * m + 2);  // the complex transform is finished with the scratch by now
-    float* zi = zr + m + 1;
+    // The complex transform is finished with the scratch; use it for conj(Z[m-k]) as plain arrays
+    // so the untangling loop runs forwards and vectorises.
+    float* __restrict zr = scratch(4 * m + 4);
+    float* __restrict zi = zr + m + 1;
+    float* __restrict br = zi + m + 1;
+    float* __restrict bi = br + m + 1;
     std::memcpy(zr, re, m * sizeof(float));
     std::memcpy(zi, im, m * sizeof(float));
     zr[m] = zr[0];
     zi[m] = zi[0];
     for (std::size_t k = 0; k <= m; ++k) {
-        const float ar = zr[k], ai = zi[k], br = zr[m - k], bi = -zi[m - k];  // b = conj(Z[m-k])
-        const float er = 0.5f * (ar + br), ei = 0.5f * (ai + bi);            // E = even-sample spectrum
-        // O = (Z - conj(Z[m-k])) / (2i)
-        const float dr = 0.5f * (ar - br), di = 0.5f * (ai - bi);
-        const float orr = di, oi = -dr;
-        const float wr = w_re_[k], wi = w_im_[k];
-        re[k] = er + (orr * wr - oi * wi);
-        im[k] = ei + (orr * wi + oi * wr);
+        br[k] = zr[m - k];
+        bi[k] = -zi[m - k];
+    }
+    const float* __restrict wr = w_re_.data();
+    const float* __restrict wi = w_im_.data();
+    float* __restrict outr = re;
+    float* __restrict outi = im;
+    std::size_t k0 = 0;
+#if defined(__AVX2__) && defined(__FMA__)
+    const __m256 half = _mm256_set1_ps(0.5f), mhalf = _mm256_set1_ps(-0.5f);
+    for (; k0 + 8 <= m + 1; k0 += 8) {
+        const __m256 a_r = _mm256_loadu_ps(zr + k0), a_i = _mm256_loadu_ps(zi + k0);
+        const __m256 b_r = _mm256_loadu_ps(br + k0), b_i = _mm256_loadu_ps(bi + k0);
+        const __m256 w_r = _mm256_loadu_ps(wr + k0), w_i = _mm256_loadu_ps(wi + k0);
+        const __m256 er = _mm256_mul_ps(half, _mm256_add_ps(a_r, b_r)), ei = _mm256_mul_ps(half, _mm256_add_ps(a_i, b_i));
+        const __m256 orr = _mm256_mul_ps(half, _mm256_sub_ps(a_i, b_i)), oi = _mm256_mul_ps(mhalf, _mm256_sub_ps(a_r, b_r));
+        _mm256_storeu_ps(outr + k0, _mm256_add_ps(er, _mm256_fmsub_ps(orr, w_r, _mm256_mul_ps(oi, w_i))));
+        _mm256_storeu_ps(outi + k0, _mm256_add_ps(ei, _mm256_fmadd_ps(orr, w_i, _mm256_mul_ps(oi, w_r))));
+    }
+#endif
+    for (std::size_t k = k0; k <= m; ++k) {
+        // E = (Z + conj(Z[m-k])) / 2, O = (Z - conj(Z[m-k])) / (2i), X = E + W^k O
+        const float er = 0.5f * (zr[k] + br[k]), ei = 0.5f * (zi[k] + bi[k]);
+        const float orr = 0.5f * (zi[k] - bi[k]), oi = -0.5f * (zr[k] - br[k]);
+        outr[k] = er + (orr * wr[k] - oi * wi[k]);
+        outi[k] = ei + (orr * wi[k] + oi * wr[k]);
     }
 }
 
 void RealFFT::inverse(float* re, float* im, float* x) const {
     const std::size_t m = m_;
-    float* zr = scratch(2 * m + 2);
-    float* zi = zr + m + 1;
-    for (std::size_t k = 0; k < m; ++k) {
-        const float ar = re[k], ai = im[k], br = re[m - k], bi = -im[m - k];  // conj(X[m-k])
-        const float er = ar + br, ei = ai + bi;                              // 2E
-        const float dr = ar - br, di = ai - bi;                              // 2 W^k O
-        // O' = (X - conj(X[m-k])) * conj(W^k)  (= 2 O), then Z = E + i O
-        const float wr = w_re_[k], wi = -w_im_[k];
-        const float orr = dr * wr - di * wi, oi = dr * wi + di * wr;
-        zr[k] = er - oi;
-        zi[k] = ei + orr;
+    float* __restrict br = scratch(2 * m + 2);
+    float* __restrict bi = br + m + 1;
+    for (std::size_t k = 0; k < m; ++k) {  // conj(X[m-k])
+        br[k] = re[m - k];
+        bi[k] = -im[m - k];
     }
-    std::memcpy(re, zr, m * sizeof(float));
-    std::memcpy(im, zi, m * sizeof(float));
+    const float* __restrict wr = w_re_.data();
+    const float* __restrict wi = w_im_.data();
+    float* __restrict ar = re;
+    float* __restrict ai = im;
+    std::size_t k0 = 0;
+#if defined(__AVX2__) && defined(__FMA__)
+    for (; k0 + 8 <= m; k0 += 8) {
+        const __m256 x_r = _mm256_loadu_ps(ar + k0), x_i = _mm256_loadu_ps(ai + k0);
+        const __m256 b_r = _mm256_loadu_ps(br + k0), b_i = _mm256_loadu_ps(bi + k0);
+        const __m256 w_r = _mm256_loadu_ps(wr + k0), w_i = _mm256_loadu_ps(wi + k0);
+        const __m256 er = _mm256_add_ps(x_r, b_r), ei = _mm256_add_ps(x_i, b_i);
+        const __m256 dr = _mm256_sub_ps(x_r, b_r), di = _mm256_sub_ps(x_i, b_i);
+        const __m256 orr = _mm256_fmadd_ps(dr, w_r, _mm256_mul_ps(di, w_i));
+        const __m256 oi = _mm256_fmsub_ps(di, w_r, _mm256_mul_ps(dr, w_i));
+        _mm256_storeu_ps(ar + k0, _mm256_sub_ps(er, oi));
+        _mm256_storeu_ps(ai + k0, _mm256_add_ps(ei, orr));
+    }
+#endif
+    for (std::size_t k = k0; k < m; ++k) {
+        const float er = ar[k] + br[k], ei = ai[k] + bi[k];  // 2E
+        const float dr = ar[k] - br[k], di = ai[k] - bi[k];  // 2 W^k O
+        // 2 O = (X - conj(X[m-k])) * conj(W^k), then Z = E + i O
+        const float orr = dr * wr[k] + di * wi[k], oi = di * wr[k] - dr * wi[k];
+        ar[k] = er - oi;
+        ai[k] = ei + orr;
+    }
     cfft_.inverse(re, im);
     // The complex inverse of size m with 2E/2O inputs yields 2*m*z = n*z: unnormalised by n as promised.
     for (std::size_t k = 0; k < m; ++k) {

@@ -21,6 +21,8 @@ private:
     std::size_t m_;
     std::vector<Stage> stages_;
     std::vector<float> tw_re_, tw_im_;  // per stage, radix-1 twiddle rows of length n/radix
+    std::vector<float> tw4_;            // the s = 4 stage's twiddles, expanded for 8-lane vectors
+    std::size_t s4_offset_ = 0;
 };
 
 // Real-input DFT of size n: n/2+1 bins out. Built on a complex FFT of size n/2.

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# GPU check, in one go, on a machine with an NVIDIA GPU (works offline: no downloads):
+# build with CUDA, run the CUDA tests (CPU vs CUDA, like ggml's test-backend-ops), run the GPU
+# benchmark, and print a short table. Logs go to $OUT (if set) or build/gpu_check.
+#
+#     bash benchmarks/gpu_check.sh
+set -uo pipefail
+cd "$(dirname "$0")/.."
+LOG=${OUT:-build/gpu_check}
+mkdir -p "$LOG"
+PY=${PYTHON:-python3}
+status=0
+
+echo "== device"
+nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader 2>&1 | tee "$LOG/device.txt"
+nvcc --version | tail -1
+
+echo "== build (BEWO_CUDA=ON, architectures 80;90a)"
+export BEWO_CUDA=ON BEWO_CUDA_ARCHITECTURES="${BEWO_CUDA_ARCHITECTURES:-80;90a}"
+if ! $PY -m pip install --no-build-isolation --no-deps --no-cache-dir -q . > "$LOG/build.txt" 2>&1; then
+  tail -30 "$LOG/build.txt"; echo "BUILD FAILED"; exit 1
+fi
+(cd /tmp && $PY -c "import bewo_rt, json; print(json.dumps(bewo_rt.backends()['cuda']))") | tee "$LOG/backends.txt"
+
+echo "== CUDA tests"
+(cd python_tests && $PY -m pytest -q -p no:cacheprovider test_backends.py test_fft.py test_render.py 2>&1) \
+  | tee "$LOG/pytest.txt" | tail -15
+[ "${PIPESTATUS[0]}" = "0" ] || status=1
+
+echo "== compute-sanitizer (memcheck, small batch)"
+if command -v compute-sanitizer >/dev/null; then
+  (cd /tmp && timeout 300 compute-sanitizer --tool memcheck --error-exitcode 3 $PY -c "
+import numpy as np, bewo_rt
+rng = np.random.default_rng(1)
+clips = [[(rng.standard_normal(9000).astype(np.float32), [[0, -90], [0.2, 90]], 1.0)] for _ in range(3)]
+out = bewo_rt.render_batch(clips, 48000, 12000, block_size=128, backend='cuda')
+print('sanitizer run ok', out.shape)" 2>&1) | tail -5 | tee "$LOG/sanitizer.txt"
+  [ "${PIPESTATUS[0]}" = "0" ] || status=1
+fi
+
+echo "== GPU benchmark"
+(cd /tmp && $PY "$OLDPWD/benchmarks/bench_render_gpu.py" --clips 32 --sources 2 --seconds 10 2>&1) | tee "$LOG/bench_gpu.md"
+echo "== CPU benchmark on this machine (one core)"
+(cd /tmp && $PY "$OLDPWD/benchmarks/bench_render.py" --runs 5 2>&1) | tee "$LOG/bench_cpu.md"
+
+echo "== summary"
+echo "| check | result |"
+echo "|---|---|"
+echo "| device | $(head -1 "$LOG/device.txt") |"
+echo "| tests | $(grep -E 'passed|failed' "$LOG/pytest.txt" | tail -1) |"
+[ -f "$LOG/sanitizer.txt" ] && echo "| compute-sanitizer | $(tail -1 "$LOG/sanitizer.txt") |"
+echo "| GPU batch | $(grep 'CUDA (one launch)' "$LOG/bench_gpu.md" | cut -d'|' -f3-5) |"
+exit $status
