@@ -152,6 +152,32 @@ void stage_wide_avx(const float* xr, const float* xi, float* yr, float* yi, std:
         }
     }
 }
+
+// x[0..2n) -> even[0..n), odd[0..n)
+inline std::size_t deinterleave_avx(const float* x, float* even, float* odd, std::size_t n) {
+    std::size_t k = 0;
+    for (; k + 8 <= n; k += 8) {
+        const __m256 a = _mm256_loadu_ps(x + 2 * k), b = _mm256_loadu_ps(x + 2 * k + 8);
+        const __m256 e = _mm256_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0));
+        const __m256 o = _mm256_shuffle_ps(a, b, _MM_SHUFFLE(3, 1, 3, 1));
+        _mm256_storeu_ps(even + k, _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(e), 0xD8)));
+        _mm256_storeu_ps(odd + k, _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(o), 0xD8)));
+    }
+    return k;
+}
+
+// even, odd -> x[2k] = even[k], x[2k+1] = odd[k]
+inline std::size_t interleave_avx(const float* even, const float* odd, float* x, std::size_t n) {
+    std::size_t k = 0;
+    for (; k + 8 <= n; k += 8) {
+        const __m256 e = _mm256_loadu_ps(even + k), o = _mm256_loadu_ps(odd + k);
+        const __m256 lo = _mm256_unpacklo_ps(e, o), hi = _mm256_unpackhi_ps(e, o);
+        _mm256_storeu_ps(x + 2 * k, _mm256_permute2f128_ps(lo, hi, 0x20));
+        _mm256_storeu_ps(x + 2 * k + 8, _mm256_permute2f128_ps(lo, hi, 0x31));
+    }
+    return k;
+}
+
 #endif
 
 }  // namespace
@@ -190,8 +216,10 @@ ComplexFFT::ComplexFFT(std::size_t m) : m_(m) {
 
 void ComplexFFT::forward(float* re, float* im) const {
     if (m_ == 1) return;
-    float* work = scratch(2 * m_);
-    float *xr = re, *xi = im, *yr = work, *yi = work + m_;
+    // The imaginary half sits 64 bytes past a power-of-two distance from the real half, so
+    // loads and stores of the two never alias in the cache (4K aliasing).
+    float* work = scratch(2 * m_ + 16);
+    float *xr = re, *xi = im, *yr = work, *yi = work + m_ + 16;
     for (const Stage& st : stages_) {
         const std::size_t s = st.s;
         if (st.radix == 2) {
@@ -259,46 +287,50 @@ RealFFT::RealFFT(std::size_t n) : n_(n), m_(n / 2), cfft_(is_pow2(n) && n >= 4 ?
 void RealFFT::forward(const float* x, float* re, float* im) const {
     const std::size_t m = m_;
     // z[k] = x[2k] + i x[2k+1]; transform in the caller's buffers, then untangle even/odd spectra.
-    for (std::size_t k = 0; k < m; ++k) {
+    std::size_t k1 = 0;
+#if defined(__AVX2__) && defined(__FMA__)
+    k1 = deinterleave_avx(x, re, im, m);
+#endif
+    for (std::size_t k = k1; k < m; ++k) {
         re[k] = x[2 * k];
         im[k] = x[2 * k + 1];
     }
     cfft_.forward(re, im);
-    // The complex transform is finished with the scratch; use it for conj(Z[m-k]) as plain arrays
-    // so the untangling loop runs forwards and vectorises.
-    float* __restrict zr = scratch(4 * m + 4);
-    float* __restrict zi = zr + m + 1;
-    float* __restrict br = zi + m + 1;
-    float* __restrict bi = br + m + 1;
+    // Z is copied aside (the complex transform is done with the scratch) because X overwrites it.
+    float* __restrict zr = scratch(2 * m + 2 + 16);
+    float* __restrict zi = zr + m + 1 + 16;
     std::memcpy(zr, re, m * sizeof(float));
     std::memcpy(zi, im, m * sizeof(float));
     zr[m] = zr[0];
     zi[m] = zi[0];
-    for (std::size_t k = 0; k <= m; ++k) {
-        br[k] = zr[m - k];
-        bi[k] = -zi[m - k];
-    }
     const float* __restrict wr = w_re_.data();
     const float* __restrict wi = w_im_.data();
     float* __restrict outr = re;
     float* __restrict outi = im;
     std::size_t k0 = 0;
 #if defined(__AVX2__) && defined(__FMA__)
+    // conj(Z[m-k]) for 8 consecutive k comes from one reversed load, kept in registers.
+    const __m256i rev = _mm256_set_epi32(0, 1, 2, 3, 4, 5, 6, 7);
     const __m256 half = _mm256_set1_ps(0.5f), mhalf = _mm256_set1_ps(-0.5f);
     for (; k0 + 8 <= m + 1; k0 += 8) {
         const __m256 a_r = _mm256_loadu_ps(zr + k0), a_i = _mm256_loadu_ps(zi + k0);
-        const __m256 b_r = _mm256_loadu_ps(br + k0), b_i = _mm256_loadu_ps(bi + k0);
+        const __m256 b_r = _mm256_permutevar8x32_ps(_mm256_loadu_ps(zr + m - k0 - 7), rev);
+        const __m256 b_i =
+            _mm256_sub_ps(_mm256_setzero_ps(), _mm256_permutevar8x32_ps(_mm256_loadu_ps(zi + m - k0 - 7), rev));
         const __m256 w_r = _mm256_loadu_ps(wr + k0), w_i = _mm256_loadu_ps(wi + k0);
-        const __m256 er = _mm256_mul_ps(half, _mm256_add_ps(a_r, b_r)), ei = _mm256_mul_ps(half, _mm256_add_ps(a_i, b_i));
-        const __m256 orr = _mm256_mul_ps(half, _mm256_sub_ps(a_i, b_i)), oi = _mm256_mul_ps(mhalf, _mm256_sub_ps(a_r, b_r));
+        const __m256 er = _mm256_mul_ps(half, _mm256_add_ps(a_r, b_r));
+        const __m256 ei = _mm256_mul_ps(half, _mm256_add_ps(a_i, b_i));
+        const __m256 orr = _mm256_mul_ps(half, _mm256_sub_ps(a_i, b_i));
+        const __m256 oi = _mm256_mul_ps(mhalf, _mm256_sub_ps(a_r, b_r));
         _mm256_storeu_ps(outr + k0, _mm256_add_ps(er, _mm256_fmsub_ps(orr, w_r, _mm256_mul_ps(oi, w_i))));
         _mm256_storeu_ps(outi + k0, _mm256_add_ps(ei, _mm256_fmadd_ps(orr, w_i, _mm256_mul_ps(oi, w_r))));
     }
 #endif
     for (std::size_t k = k0; k <= m; ++k) {
         // E = (Z + conj(Z[m-k])) / 2, O = (Z - conj(Z[m-k])) / (2i), X = E + W^k O
-        const float er = 0.5f * (zr[k] + br[k]), ei = 0.5f * (zi[k] + bi[k]);
-        const float orr = 0.5f * (zi[k] - bi[k]), oi = -0.5f * (zr[k] - br[k]);
+        const float br = zr[m - k], bi = -zi[m - k];
+        const float er = 0.5f * (zr[k] + br), ei = 0.5f * (zi[k] + bi);
+        const float orr = 0.5f * (zi[k] - bi), oi = -0.5f * (zr[k] - br);
         outr[k] = er + (orr * wr[k] - oi * wi[k]);
         outi[k] = ei + (orr * wi[k] + oi * wr[k]);
     }
@@ -306,21 +338,24 @@ void RealFFT::forward(const float* x, float* re, float* im) const {
 
 void RealFFT::inverse(float* re, float* im, float* x) const {
     const std::size_t m = m_;
-    float* __restrict br = scratch(2 * m + 2);
-    float* __restrict bi = br + m + 1;
-    for (std::size_t k = 0; k < m; ++k) {  // conj(X[m-k])
-        br[k] = re[m - k];
-        bi[k] = -im[m - k];
-    }
+    // X is copied aside because Z overwrites it in place.
+    float* __restrict xr = scratch(2 * m + 2 + 16);
+    float* __restrict xi = xr + m + 1 + 16;
+    std::memcpy(xr, re, (m + 1) * sizeof(float));
+    std::memcpy(xi, im, (m + 1) * sizeof(float));
     const float* __restrict wr = w_re_.data();
     const float* __restrict wi = w_im_.data();
     float* __restrict ar = re;
     float* __restrict ai = im;
     std::size_t k0 = 0;
 #if defined(__AVX2__) && defined(__FMA__)
+    const __m256i rev = _mm256_set_epi32(0, 1, 2, 3, 4, 5, 6, 7);
     for (; k0 + 8 <= m; k0 += 8) {
-        const __m256 x_r = _mm256_loadu_ps(ar + k0), x_i = _mm256_loadu_ps(ai + k0);
-        const __m256 b_r = _mm256_loadu_ps(br + k0), b_i = _mm256_loadu_ps(bi + k0);
+        const __m256 x_r = _mm256_loadu_ps(xr + k0), x_i = _mm256_loadu_ps(xi + k0);
+        // conj(X[m-k]) for k0..k0+7: X[m-k0-7 .. m-k0] reversed
+        const __m256 b_r = _mm256_permutevar8x32_ps(_mm256_loadu_ps(xr + m - k0 - 7), rev);
+        const __m256 b_i =
+            _mm256_sub_ps(_mm256_setzero_ps(), _mm256_permutevar8x32_ps(_mm256_loadu_ps(xi + m - k0 - 7), rev));
         const __m256 w_r = _mm256_loadu_ps(wr + k0), w_i = _mm256_loadu_ps(wi + k0);
         const __m256 er = _mm256_add_ps(x_r, b_r), ei = _mm256_add_ps(x_i, b_i);
         const __m256 dr = _mm256_sub_ps(x_r, b_r), di = _mm256_sub_ps(x_i, b_i);
@@ -331,8 +366,9 @@ void RealFFT::inverse(float* re, float* im, float* x) const {
     }
 #endif
     for (std::size_t k = k0; k < m; ++k) {
-        const float er = ar[k] + br[k], ei = ai[k] + bi[k];  // 2E
-        const float dr = ar[k] - br[k], di = ai[k] - bi[k];  // 2 W^k O
+        const float br = xr[m - k], bi = -xi[m - k];      // conj(X[m-k])
+        const float er = xr[k] + br, ei = xi[k] + bi;      // 2E
+        const float dr = xr[k] - br, di = xi[k] - bi;      // 2 W^k O
         // 2 O = (X - conj(X[m-k])) * conj(W^k), then Z = E + i O
         const float orr = dr * wr[k] + di * wi[k], oi = di * wr[k] - dr * wi[k];
         ar[k] = er - oi;
@@ -340,7 +376,11 @@ void RealFFT::inverse(float* re, float* im, float* x) const {
     }
     cfft_.inverse(re, im);
     // The complex inverse of size m with 2E/2O inputs yields 2*m*z = n*z: unnormalised by n as promised.
-    for (std::size_t k = 0; k < m; ++k) {
+    std::size_t k3 = 0;
+#if defined(__AVX2__) && defined(__FMA__)
+    k3 = interleave_avx(re, im, x, m);
+#endif
+    for (std::size_t k = k3; k < m; ++k) {
         x[2 * k] = re[k];
         x[2 * k + 1] = im[k];
     }

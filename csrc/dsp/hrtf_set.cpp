@@ -38,6 +38,32 @@ void fractional_delay_kernel(double f, float* kernel) {
     }
 }
 
+// The kernel tabulated at kTableSteps fractions (one-time, shared, read-only): the renderer asks
+// for a new one every block, and evaluating Bessel functions there dominated its cost. Between
+// table rows the kernel is interpolated linearly; row 0 is the exact unit impulse.
+constexpr int kTableSteps = 1024;
+
+const std::vector<float>& kernel_table() {
+    static const std::vector<float> table = [] {
+        constexpr int W = HrtfSet::kSincHalfWidth;
+        std::vector<float> t(std::size_t(kTableSteps + 1) * 2 * W);
+        for (int i = 0; i <= kTableSteps; ++i) fractional_delay_kernel(double(i) / kTableSteps, &t[std::size_t(i) * 2 * W]);
+        return t;
+    }();
+    return table;
+}
+
+void tabulated_kernel(double f, float* kernel) {
+    constexpr int W = HrtfSet::kSincHalfWidth;
+    const std::vector<float>& t = kernel_table();
+    const double pos = f * kTableSteps;
+    const int i = std::min(int(pos), kTableSteps - 1);
+    const float u = float(pos - i);
+    const float* a = &t[std::size_t(i) * 2 * W];
+    const float* b = a + 2 * W;
+    for (int j = 0; j < 2 * W; ++j) kernel[j] = a[j] + u * (b[j] - a[j]);
+}
+
 }  // namespace
 
 void direction_vector(double az_deg, double el_deg, double* xyz) {
@@ -69,12 +95,16 @@ HrtfSet::HrtfSet(double sample_rate, std::vector<float> az_deg, std::vector<floa
     for (float v : filters_)
         if (!std::isfinite(v)) throw std::invalid_argument("HRTF filters contain NaN or Inf");
     ir_len_ = std::size_t(std::floor(max_delay)) + kSincHalfWidth + filter_len_ + 1;
-    xyz_.resize(n_dirs_ * 3);
+    xyz_.resize(n_dirs_ * 3);  // x[], y[], z[] one after the other so the dot products vectorise
     for (std::size_t i = 0; i < n_dirs_; ++i) {
         double v[3];
         direction_vector(az_deg[i], el_deg[i], v);
-        for (int c = 0; c < 3; ++c) xyz_[3 * i + c] = float(v[c]);
+        for (int c = 0; c < 3; ++c) {
+            xyz_[c * n_dirs_ + i] = float(v[c]);
+            xyzd_.push_back(v[c]);
+        }
     }
+    kernel_table();  // build it now, not inside the first render
 }
 
 int HrtfSet::weights(double az_deg, double el_deg, int* idx, float* w) const {
@@ -85,8 +115,18 @@ int HrtfSet::weights(double az_deg, double el_deg, int* idx, float* w) const {
     int best_i[16];
     double best_d[16];
     int nb = 0;
+    thread_local std::vector<float> dots;
+    dots.resize(n_dirs_);
+    {
+        const float vx = float(v[0]), vy = float(v[1]), vz = float(v[2]);
+        const float* __restrict X = xyz_.data();
+        const float* __restrict Y = X + n_dirs_;
+        const float* __restrict Z = Y + n_dirs_;
+        float* __restrict D = dots.data();
+        for (std::size_t i = 0; i < n_dirs_; ++i) D[i] = vx * X[i] + vy * Y[i] + vz * Z[i];
+    }
     for (std::size_t i = 0; i < n_dirs_; ++i) {
-        const double dot = v[0] * xyz_[3 * i] + v[1] * xyz_[3 * i + 1] + v[2] * xyz_[3 * i + 2];
+        const double dot = dots[i];
         if (nb == want && dot <= best_d[nb - 1]) continue;
         int pos = nb == want ? nb - 1 : nb++;
         while (pos > 0 && best_d[pos - 1] < dot) {
@@ -97,8 +137,19 @@ int HrtfSet::weights(double az_deg, double el_deg, int* idx, float* w) const {
         best_d[pos] = dot;
         best_i[pos] = int(i);
     }
+    // The float pass only chooses; angles come from double dot products, which resolve an
+    // exact hit on a measured direction (float's acos near 1 is off by ~3e-4 rad).
     double ang[16];
-    for (int i = 0; i < nb; ++i) ang[i] = std::acos(std::clamp(best_d[i], -1.0, 1.0));
+    for (int i = 0; i < nb; ++i) {
+        const std::size_t j = std::size_t(best_i[i]);
+        const double d = v[0] * xyzd_[3 * j] + v[1] * xyzd_[3 * j + 1] + v[2] * xyzd_[3 * j + 2];
+        ang[i] = std::acos(std::clamp(d, -1.0, 1.0));
+    }
+    for (int i = 1; i < nb; ++i)  // re-sort by the exact angles
+        for (int j = i; j > 0 && ang[j] < ang[j - 1]; --j) {
+            std::swap(ang[j], ang[j - 1]);
+            std::swap(best_i[j], best_i[j - 1]);
+        }
     const int k = std::min(k_, nb);
     if (ang[0] < 1e-7) {  // on a measured direction: use it as it is
         idx[0] = best_i[0];
@@ -131,20 +182,22 @@ void HrtfSet::hrir(double az_deg, double el_deg, float* left, float* right) cons
     float w[16];
     const int k = weights(az_deg, el_deg, idx, w);
     float* out[2] = {left, right};
-    std::vector<float> filt(filter_len_);
+    thread_local std::vector<float> filt;
+    filt.resize(filter_len_);
     constexpr int W = kSincHalfWidth;
     float kernel[2 * W];
     for (int ear = 0; ear < 2; ++ear) {
         std::fill(filt.begin(), filt.end(), 0.f);
         double delay = 0.0;
         for (int i = 0; i < k; ++i) {
-            const float* f = &filters_[(std::size_t(idx[i]) * 2 + ear) * filter_len_];
+            const float* __restrict f = &filters_[(std::size_t(idx[i]) * 2 + ear) * filter_len_];
+            float* __restrict acc = filt.data();
             const float wi = w[i];
-            for (std::size_t t = 0; t < filter_len_; ++t) filt[t] += wi * f[t];
+            for (std::size_t t = 0; t < filter_len_; ++t) acc[t] += wi * f[t];
             delay += double(wi) * delays_[std::size_t(idx[i]) * 2 + ear];
         }
         const double di = std::floor(delay);
-        fractional_delay_kernel(delay - di, kernel);
+        tabulated_kernel(delay - di, kernel);
         float* h = out[ear];
         std::fill(h, h + ir_len_, 0.f);
         // h[t + i0 + j] += filt[t] * kernel(j), j = -W+1..W
@@ -152,8 +205,9 @@ void HrtfSet::hrir(double az_deg, double el_deg, float* left, float* right) cons
         for (int j = 0; j < 2 * W; ++j) {
             const float kj = kernel[j];
             if (kj == 0.f) continue;
-            float* dst = h + base + std::size_t(j);
-            for (std::size_t t = 0; t < filter_len_; ++t) dst[t] += kj * filt[t];
+            float* __restrict dst = h + base + std::size_t(j);
+            const float* __restrict src = filt.data();
+            for (std::size_t t = 0; t < filter_len_; ++t) dst[t] += kj * src[t];
         }
     }
 }

@@ -38,7 +38,8 @@ private:
     double sample_rate_;
     std::size_t n_dirs_, filter_len_, ir_len_;
     int k_;
-    std::vector<float> xyz_;       // unit vectors, n_dirs x 3
+    std::vector<float> xyz_;       // unit vectors as x[n], y[n], z[n] (for the search)
+    std::vector<double> xyzd_;     // the same, n x 3 in double (for the weights)
     std::vector<float> filters_;   // n_dirs x 2 x filter_len
     std::vector<float> delays_;    // n_dirs x 2
 };

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "convolver.h"
+#include "fft.h"
 
 namespace bewo {
 
@@ -87,6 +88,66 @@ void render_segment(const HrtfSet& hrtf, const SourceInput& src, const std::vect
     }
 }
 
+// A source that never moves needs no per-block HRTF updates, so its block size is free: plain
+// overlap-save with one partition (the whole HRIR) and the largest hop the FFT allows,
+// hop = N - L + 1, which halves the transforms per output sample compared with N = 2 * block.
+struct StaticPlan {
+    std::size_t fft, hop;
+};
+
+StaticPlan static_plan(std::size_t L) {
+    std::size_t n = 1024;
+    while (n < 2 * L) n *= 2;
+    return {n, n - L + 1};
+}
+
+void render_static_hops(const HrtfSet& hrtf, const SourceInput& src, const BlockState& st, const StaticPlan& plan,
+                        std::size_t h0, std::size_t h1, std::size_t n_out, float* outL, float* outR) {
+    const std::size_t L = hrtf.ir_length(), N = plan.fft, B = plan.hop, bins = N / 2 + 1;
+    const RealFFT fft(N);
+    std::vector<float> hl(L), hr(L), buf(N), hre(2 * bins), him(2 * bins), xre(bins), xim(bins), yre(bins),
+        yim(bins), y(N);
+    hrtf.hrir(st.az, st.el, hl.data(), hr.data());
+    const float scale = float(st.gain) / float(N);
+    const float* h[2] = {hl.data(), hr.data()};
+    for (int ear = 0; ear < 2; ++ear) {
+        std::fill(buf.begin(), buf.end(), 0.f);
+        for (std::size_t t = 0; t < L; ++t) buf[t] = h[ear][t] * scale;
+        fft.forward(buf.data(), &hre[ear * bins], &him[ear * bins]);
+    }
+    float* out[2] = {outL, outR};
+    for (std::size_t hop = h0; hop < h1; ++hop) {
+        // frame = x[s - (N - B), s + B): the history the hop's outputs depend on, zeros outside
+        const std::ptrdiff_t s = std::ptrdiff_t(hop * B), first = s - std::ptrdiff_t(N - B);
+        const std::ptrdiff_t lo = std::max<std::ptrdiff_t>(first, 0);
+        const std::ptrdiff_t hi = std::min<std::ptrdiff_t>(first + std::ptrdiff_t(N), std::ptrdiff_t(src.n));
+        std::fill(buf.begin(), buf.end(), 0.f);
+        if (hi > lo) std::memcpy(buf.data() + (lo - first), src.x + lo, std::size_t(hi - lo) * sizeof(float));
+        fft.forward(buf.data(), xre.data(), xim.data());
+        const std::size_t cnt = std::min(B, n_out - std::size_t(s));
+        for (int ear = 0; ear < 2; ++ear) {
+            const float* __restrict ar = xre.data();
+            const float* __restrict ai = xim.data();
+            const float* __restrict br = &hre[ear * bins];
+            const float* __restrict bi = &him[ear * bins];
+            float* __restrict cr = yre.data();
+            float* __restrict ci = yim.data();
+            for (std::size_t k = 0; k < bins; ++k) {
+                cr[k] = ar[k] * br[k] - ai[k] * bi[k];
+                ci[k] = ar[k] * bi[k] + ai[k] * br[k];
+            }
+            fft.inverse(yre.data(), yim.data(), y.data());
+            std::memcpy(out[ear] + s, y.data() + (N - B), cnt * sizeof(float));
+        }
+    }
+}
+
+bool is_static(const std::vector<BlockState>& st) {
+    for (const BlockState& b : st)
+        if (b.az != st[0].az || b.el != st[0].el || b.gain != st[0].gain) return false;
+    return true;
+}
+
 }  // namespace
 
 void block_hrirs(const HrtfSet& hrtf, const std::vector<BlockState>& states, std::vector<float>& hrirs) {
@@ -121,16 +182,22 @@ void render_scene(const HrtfSet& hrtf, const SourceInput* sources, std::size_t n
     const std::vector<float> ramp = crossfade_ramp(B);
 
     const int n_threads = std::max(1, p.n_threads);
+    const StaticPlan splan = static_plan(hrtf.ir_length());
+    const std::size_t n_hops = (n_out + splan.hop - 1) / splan.hop;
+    std::vector<char> still(n_sources);
+    for (std::size_t s = 0; s < n_sources; ++s) still[s] = is_static(plans[s]);
     // Enough segments to keep every thread busy, but long enough that the warm-up is negligible.
     std::size_t per_source = 1;
     if (std::size_t(n_threads) > n_sources) per_source = (std::size_t(n_threads) + n_sources - 1) / n_sources;
-    per_source = std::max<std::size_t>(1, std::min(per_source, nb / 16));
     std::vector<Task> tasks;
-    for (std::size_t s = 0; s < n_sources; ++s)
-        for (std::size_t k = 0; k < per_source; ++k) {
-            const std::size_t b0 = nb * k / per_source, b1 = nb * (k + 1) / per_source;
+    for (std::size_t s = 0; s < n_sources; ++s) {
+        const std::size_t units = still[s] ? n_hops : nb;  // static sources are split in hops
+        const std::size_t parts = std::max<std::size_t>(1, std::min(per_source, units / 16));
+        for (std::size_t k = 0; k < parts; ++k) {
+            const std::size_t b0 = units * k / parts, b1 = units * (k + 1) / parts;
             if (b1 > b0) tasks.push_back({s, b0, b1});
         }
+    }
 
     // One private stereo buffer per source when mixing, so the sum order never depends on threads.
     std::vector<std::vector<float>> bufs(n_sources > 1 ? n_sources : 0);
@@ -149,8 +216,12 @@ void render_scene(const HrtfSet& hrtf, const SourceInput* sources, std::size_t n
             if (t >= tasks.size()) return;
             const Task& tk = tasks[t];
             try {
-                render_segment(hrtf, sources[tk.source], plans[tk.source], ramp, tk.b0, tk.b1, n_out, B,
-                               dst(tk.source, 0), dst(tk.source, 1));
+                if (still[tk.source])
+                    render_static_hops(hrtf, sources[tk.source], plans[tk.source][0], splan, tk.b0, tk.b1, n_out,
+                                       dst(tk.source, 0), dst(tk.source, 1));
+                else
+                    render_segment(hrtf, sources[tk.source], plans[tk.source], ramp, tk.b0, tk.b1, n_out, B,
+                                   dst(tk.source, 0), dst(tk.source, 1));
             } catch (...) {
                 std::lock_guard<std::mutex> lock(error_mutex);
                 if (!error) error = std::current_exception();
