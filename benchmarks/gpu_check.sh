@@ -22,8 +22,8 @@ if ! $PY -m pip install --no-build-isolation --no-deps --no-cache-dir -q . > "$L
 fi
 (cd /tmp && $PY -c "import bewo_rt, json; print(json.dumps(bewo_rt.backends()['cuda']))") | tee "$LOG/backends.txt"
 
-echo "== CUDA tests"
-(cd python_tests && $PY -m pytest -q -p no:cacheprovider test_backends.py test_fft.py test_render.py 2>&1) \
+echo "== CUDA tests (BEWO_REQUIRE_CUDA=1: a CUDA test that would skip fails instead)"
+(cd python_tests && BEWO_REQUIRE_CUDA=1 $PY -m pytest -q -p no:cacheprovider test_backends.py test_fft.py test_render.py 2>&1) \
   | tee "$LOG/pytest.txt" | tail -15
 [ "${PIPESTATUS[0]}" = "0" ] || status=1
 

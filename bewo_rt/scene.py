@@ -83,14 +83,27 @@ class Source:
 
 @dataclass
 class Room:
+    """A shoebox room, or outdoors (free field plus a ground reflection).
+
+    Room frame: x along the length (the listener faces +x), y along the width (+y on the
+    listener's left), z up; the room spans [0, size] on each axis. Walls are reflective per
+    `absorption` (one value for all six surfaces, or six: x=0, x=L, y=0, y=W, floor, ceiling);
+    when absent it is derived from `rt60_s` with Eyring's formula.
+    """
+
     outdoor: bool = True
     size_m: tuple[float, float, float] | None = None
     rt60_s: float | None = None
+    absorption: float | tuple[float, ...] | None = None
+    transition_s: float | None = None  # image sources until here, diffuse tail after; None: auto
+    ground_reflection: float = 0.7  # outdoors: amplitude reflection coefficient of the ground
 
 
 @dataclass
 class Listener:
-    position_m: tuple[float, float, float] = (0.0, 0.0, 0.0)
+    # Room frame, metres; None: the middle of the room at ear height (1.6 m, or half the height in
+    # a low room); outdoors 1.6 m above the ground.
+    position_m: tuple[float, float, float] | None = None
 
 
 @dataclass
@@ -138,13 +151,32 @@ class Scene:
             if not (isinstance(size, (list, tuple)) and len(size) == 3):
                 raise SceneError("room.size_m must be [length, width, height] in metres")
             size = tuple(_num({"v": v}, "v", "room.size_m", positive=True) for v in size)
-        room = Room(outdoor=bool(room_d.get("outdoor", size is None)), size_m=size,
-                    rt60_s=_num(room_d, "rt60_s", "room", positive=True))
+        unknown = set(room_d) - set(Room.__dataclass_fields__)
+        if unknown:
+            raise SceneError(f"room has unknown field(s) {sorted(unknown)}")
+        absorption = room_d.get("absorption")
+        if absorption is not None:
+            vals = absorption if isinstance(absorption, (list, tuple)) else [absorption]
+            if len(vals) not in (1, 6):
+                raise SceneError("room.absorption must be one number or six (x0, xL, y0, yW, floor, ceiling)")
+            vals = tuple(_num({"v": v}, "v", "room.absorption", lo=0.0, hi=1.0) for v in vals)
+            absorption = vals[0] if len(vals) == 1 and not isinstance(absorption, (list, tuple)) else vals
+        outdoor = room_d.get("outdoor", size is None)
+        if not isinstance(outdoor, bool):
+            raise SceneError("room.outdoor must be true or false")
+        if not outdoor and size is None:
+            raise SceneError("room.size_m is required for an indoor room")
+        room = Room(outdoor=outdoor, size_m=size, rt60_s=_num(room_d, "rt60_s", "room", positive=True),
+                    absorption=absorption,
+                    transition_s=_num(room_d, "transition_s", "room", None, lo=0.0, hi=1.0),
+                    ground_reflection=_num(room_d, "ground_reflection", "room", 0.7, lo=0.0, hi=1.0))
         lis_d = d.get("listener") or {}
-        pos = lis_d.get("position_m", (0.0, 0.0, 0.0))
-        if not (isinstance(pos, (list, tuple)) and len(pos) == 3):
-            raise SceneError("listener.position_m must be [x, y, z] in metres")
-        listener = Listener(tuple(_num({"v": v}, "v", "listener.position_m") for v in pos))
+        pos = lis_d.get("position_m")
+        if pos is not None:
+            if not (isinstance(pos, (list, tuple)) and len(pos) == 3):
+                raise SceneError("listener.position_m must be [x, y, z] in metres")
+            pos = tuple(_num({"v": v}, "v", "listener.position_m") for v in pos)
+        listener = Listener(pos)
         return Scene(sources, _num(d, "duration_s", "scene", positive=True), room, listener)
 
 

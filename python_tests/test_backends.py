@@ -1,5 +1,7 @@
 """The same rendering checked on every backend, like ggml's test-backend-ops: the CPU renderer
 is the reference; CUDA must match it within 1e-4 relative when a GPU is present."""
+import os
+
 import numpy as np
 import pytest
 
@@ -22,6 +24,12 @@ def make_clips(rng, n_clips, n):
             srcs.append((x, kf, float(rng.uniform(0.5, 1.5))))
         clips.append(srcs)
     return clips
+
+
+def test_gpu_required_when_asked():
+    """gpu_check.sh sets BEWO_REQUIRE_CUDA=1 so a GPU run cannot pass by skipping."""
+    if os.environ.get("BEWO_REQUIRE_CUDA") == "1":
+        assert CUDA["usable"], CUDA["detail"]
 
 
 def test_backends_report_without_error():
@@ -52,6 +60,21 @@ def test_auto_falls_back_to_cpu_without_gpu(rng):
                                   render_batch(clips, SR, SR // 4, backend="cpu"))
     with pytest.raises(RuntimeError, match="CUDA"):
         render_batch(clips, SR, SR // 4, backend="cuda")
+
+
+@pytest.mark.skipif(not CUDA["usable"], reason=f"CUDA not usable: {CUDA['detail']}")
+@pytest.mark.parametrize("n, block", [(100, 16), (700, 32), (SR // 3 + 17, 256), (SR // 2, 2048)])
+def test_cuda_edge_cases_match_cpu(n, block, rng):
+    """n shorter than the HRIR and than a tile, partial blocks, sources longer than the clip,
+    a clip without sources and a source that never moves (the CPU's static path)."""
+    long_x = rng.standard_normal(n + 5000).astype(np.float32)
+    still = (rng.standard_normal(n).astype(np.float32), [[0.0, 40.0]], 0.7)
+    clips = [[(long_x, [[0, -120], [n / SR, 60]], 1.0)], [], [still], make_clips(rng, 1, n)[0]]
+    cpu = render_batch(clips, SR, n, block_size=block, backend="cpu")
+    gpu = render_batch(clips, SR, n, block_size=block, backend="cuda")
+    assert np.all(gpu[1] == 0)
+    for c in (0, 2, 3):
+        assert np.max(np.abs(gpu[c] - cpu[c])) <= 1e-4 * np.max(np.abs(cpu[c]))
 
 
 @pytest.mark.skipif(not CUDA["usable"], reason=f"CUDA not usable: {CUDA['detail']}")

@@ -1,5 +1,7 @@
 #include <cuda_runtime.h>
 
+#include <algorithm>
+#include <climits>
 #include <cmath>
 #include <string>
 
@@ -80,13 +82,20 @@ CudaStatus cuda_status() {
     const cudaError_t e = cudaGetDeviceCount(&count);
     if (e != cudaSuccess) {
         st.detail = std::string("no usable GPU: ") + cudaGetErrorString(e);
-        (void)cudaGetLastError();  // clear the sticky error so a later query starts clean
+        (void)cudaGetLastError();
         return st;
     }
     st.devices = count;
     if (count > 0) {
         cudaDeviceProp prop;
-        if (cudaGetDeviceProperties(&prop, 0) == cudaSuccess) st.detail = prop.name;
+        if (cudaGetDeviceProperties(&prop, 0) == cudaSuccess) {
+            st.detail = prop.name;
+            if (prop.major < 8) {  // the build holds sm_80 / sm_90a code and compute_80 PTX only
+                st.devices = 0;
+                st.detail = std::string(prop.name) + ": compute capability " + std::to_string(prop.major) + "." +
+                            std::to_string(prop.minor) + " not supported (built for 8.0 and newer)";
+            }
+        }
     } else {
         st.detail = "no GPU found";
     }
@@ -97,6 +106,7 @@ std::string cuda_render_batch(const float* x, const float* hrirs, const float* g
                               int n_sources, int n_clips, std::size_t n, std::size_t block, std::size_t L,
                               float* out) {
     if (n == 0 || n_clips == 0) return "";
+    if (n > std::size_t(INT_MAX) - kTile - L) return "n_samples too large for the CUDA kernel";
     const std::size_t n_blocks = (n + block - 1) / block;
     float *dx = nullptr, *dh = nullptr, *dg = nullptr, *dout = nullptr;
     int* doff = nullptr;
@@ -125,9 +135,15 @@ std::string cuda_render_batch(const float* x, const float* hrirs, const float* g
             fail(cudaFuncSetAttribute(render_batch_kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, int(smem)),
                  "shared memory"))
             break;
-        dim3 grid(unsigned((n + kTile - 1) / kTile), 2, unsigned(n_clips));
-        render_batch_kernel<<<grid, kTile, smem>>>(dx, dh, dg, doff, int(n), int(block), int(L), int(n_blocks), dout);
-        if (fail(cudaGetLastError(), "kernel launch")) break;
+        // gridDim.z is capped at 65535: launch big batches in chunks of clips (offsets are absolute).
+        const unsigned tiles = unsigned((n + kTile - 1) / kTile);
+        for (int c0 = 0; c0 < n_clips && err.empty(); c0 += 65535) {
+            const int nc = std::min(65535, n_clips - c0);
+            render_batch_kernel<<<dim3(tiles, 2, unsigned(nc)), kTile, smem>>>(
+                dx, dh, dg, doff + c0, int(n), int(block), int(L), int(n_blocks), dout + std::size_t(c0) * 2 * n);
+            fail(cudaGetLastError(), "kernel launch");
+        }
+        if (!err.empty()) break;
         if (fail(cudaMemcpy(out, dout, so, cudaMemcpyDeviceToHost), "copy out")) break;
     } while (false);
     cudaFree(dx);

@@ -17,12 +17,21 @@ public:
     void inverse(float* re, float* im) const { forward(im, re); }
 
 private:
+    friend class RealFFT;  // drives the stages itself to fuse its (de)interleave passes into them
     struct Stage { int radix; std::size_t n, s; std::size_t tw_offset; };
+    // One Stockham stage, out of place: (xr, xi) -> (yr, yi).
+    void run_stage(std::size_t i, const float* xr, const float* xi, float* yr, float* yi) const;
+    // Index of the first stage handled by run_last (the last one, or the last two when they are fused).
+    std::size_t last_pass_start() const;
+    // The final pass, out of place into (yr, yi); with pairs != nullptr it instead writes the inverse
+    // real-FFT output x[2k] = yi[k], x[2k+1] = yr[k], using (yr, yi) as scratch only if it must.
+    void run_last(const float* xr, const float* xi, float* yr, float* yi, float* pairs) const;
     std::size_t m_;
     std::vector<Stage> stages_;
     std::vector<float> tw_re_, tw_im_;  // per stage, radix-1 twiddle rows of length n/radix
     std::vector<float> tw4_;            // the s = 4 stage's twiddles, expanded for 8-lane vectors
     std::size_t s4_offset_ = 0;
+    std::vector<float> tw16_;           // the same, expanded for 16-lane vectors (AVX-512 builds only)
 };
 
 // Real-input DFT of size n: n/2+1 bins out. Built on a complex FFT of size n/2.

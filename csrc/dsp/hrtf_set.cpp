@@ -66,6 +66,8 @@ void tabulated_kernel(double f, float* kernel) {
 
 }  // namespace
 
+void fractional_delay_taps(double frac, float* taps) { tabulated_kernel(std::clamp(frac, 0.0, 1.0), taps); }
+
 void direction_vector(double az_deg, double el_deg, double* xyz) {
     const double az = az_deg * M_PI / 180.0, el = el_deg * M_PI / 180.0;
     xyz[0] = std::cos(el) * std::cos(az);
@@ -94,7 +96,8 @@ HrtfSet::HrtfSet(double sample_rate, std::vector<float> az_deg, std::vector<floa
     }
     for (float v : filters_)
         if (!std::isfinite(v)) throw std::invalid_argument("HRTF filters contain NaN or Inf");
-    ir_len_ = std::size_t(std::floor(max_delay)) + kSincHalfWidth + filter_len_ + 1;
+    // +2: room for the sub-sample extra delay of image sources
+    ir_len_ = std::size_t(std::floor(max_delay)) + kSincHalfWidth + filter_len_ + 2;
     xyz_.resize(n_dirs_ * 3);  // x[], y[], z[] one after the other so the dot products vectorise
     for (std::size_t i = 0; i < n_dirs_; ++i) {
         double v[3];
@@ -177,7 +180,7 @@ int HrtfSet::weights(double az_deg, double el_deg, int* idx, float* w) const {
     return k;
 }
 
-void HrtfSet::hrir(double az_deg, double el_deg, float* left, float* right) const {
+void HrtfSet::hrir(double az_deg, double el_deg, float* left, float* right, double extra_delay) const {
     int idx[16];
     float w[16];
     const int k = weights(az_deg, el_deg, idx, w);
@@ -188,7 +191,7 @@ void HrtfSet::hrir(double az_deg, double el_deg, float* left, float* right) cons
     float kernel[2 * W];
     for (int ear = 0; ear < 2; ++ear) {
         std::fill(filt.begin(), filt.end(), 0.f);
-        double delay = 0.0;
+        double delay = std::clamp(extra_delay, 0.0, 1.0);
         for (int i = 0; i < k; ++i) {
             const float* __restrict f = &filters_[(std::size_t(idx[i]) * 2 + ear) * filter_len_];
             float* __restrict acc = filt.data();

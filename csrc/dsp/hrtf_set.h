@@ -30,7 +30,10 @@ public:
 
     // Writes ir_length() taps per ear: weighted aligned filter, delayed by the weighted delay
     // through a Kaiser-windowed sinc fractional delay (integer delays are reproduced exactly).
-    void hrir(double az_deg, double el_deg, float* left, float* right) const;
+    void hrir(double az_deg, double el_deg, float* left, float* right) const { hrir(az_deg, el_deg, left, right, 0.0); }
+    // The same with extra_delay samples (in [0, 1]) added to both ears: the sub-sample part of an
+    // image source's travel time, folded into the same fractional-delay kernel.
+    void hrir(double az_deg, double el_deg, float* left, float* right, double extra_delay) const;
 
     static constexpr int kSincHalfWidth = 8;
 
@@ -43,6 +46,10 @@ private:
     std::vector<float> filters_;   // n_dirs x 2 x filter_len
     std::vector<float> delays_;    // n_dirs x 2
 };
+
+// Taps of the Kaiser-windowed sinc fractional delay used everywhere: 2 * kSincHalfWidth values for
+// offsets -kSincHalfWidth+1 .. kSincHalfWidth from floor(delay); frac in [0, 1].
+void fractional_delay_taps(double frac, float* taps);
 
 // Unit vector for a direction in the project convention: x front, y right, z up.
 void direction_vector(double az_deg, double el_deg, double* xyz);

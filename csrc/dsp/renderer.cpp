@@ -17,6 +17,40 @@ namespace bewo {
 
 namespace {
 
+// What one source is convolved with, block by block. Two kinds share the engine below: an HRTF
+// pair synthesised for the trajectory's direction at each block, and a schedule of precomputed
+// responses (room BRIRs along a path).
+struct HrtfPlan {
+    const HrtfSet* hrtf;
+    const std::vector<BlockState>* states;
+    std::size_t length() const { return hrtf->ir_length(); }
+    bool same(std::size_t a, std::size_t b) const {
+        const BlockState &x = (*states)[a], &y = (*states)[b];
+        return x.az == y.az && x.el == y.el;
+    }
+    void fill(std::size_t j, float* l, float* r) const { hrtf->hrir((*states)[j].az, (*states)[j].el, l, r); }
+    double gain(std::size_t j) const { return (*states)[j].gain; }
+};
+
+struct SchedulePlan {
+    const ScheduledSource* src;
+    std::size_t length() const { return src->filter_len; }
+    bool same(std::size_t a, std::size_t b) const { return src->block_filter[a] == src->block_filter[b]; }
+    void fill(std::size_t j, float* l, float* r) const {
+        const float* f = src->filters + std::size_t(src->block_filter[j]) * 2 * src->filter_len;
+        std::memcpy(l, f, src->filter_len * sizeof(float));
+        std::memcpy(r, f + src->filter_len, src->filter_len * sizeof(float));
+    }
+    double gain(std::size_t) const { return src->gain; }
+};
+
+template <class Plan>
+bool is_static(const Plan& plan, std::size_t nb) {
+    for (std::size_t j = 1; j < nb; ++j)
+        if (!plan.same(0, j) || plan.gain(j) != plan.gain(0)) return false;
+    return true;
+}
+
 struct Task {
     std::size_t source, b0, b1;
 };
@@ -28,10 +62,13 @@ std::vector<float> crossfade_ramp(std::size_t B) {
     return w;
 }
 
-void render_segment(const HrtfSet& hrtf, const SourceInput& src, const std::vector<BlockState>& states,
-                    const std::vector<float>& ramp, std::size_t b0, std::size_t b1, std::size_t n_out,
-                    std::size_t B, float* outL, float* outR) {
-    const std::size_t L = hrtf.ir_length();
+// Blocks [b0, b1) of one source: uniformly partitioned convolution; when the filter changes at a
+// block, the same input history goes through the old and the new filter and the outputs are
+// crossfaded over that block.
+template <class Plan>
+void render_segment(const Plan& plan, const float* x, std::size_t xn, const std::vector<float>& ramp, std::size_t b0,
+                    std::size_t b1, std::size_t n_out, std::size_t B, float* outL, float* outR) {
+    const std::size_t L = plan.length();
     PartitionedConvolver conv(B, L);
     const std::size_t P = conv.partitions();
     std::vector<float> in(B), hl(L), hr(L), yl(B), yr(B), yl2(B), yr2(B);
@@ -41,15 +78,13 @@ void render_segment(const HrtfSet& hrtf, const SourceInput& src, const std::vect
         std::fill(in.begin(), in.end(), 0.f);
         if (j < 0) return;
         const std::size_t s0 = std::size_t(j) * B;
-        if (s0 >= src.n) return;
-        const std::size_t cnt = std::min(B, src.n - s0);
-        std::memcpy(in.data(), src.x + s0, cnt * sizeof(float));
+        if (s0 >= xn) return;
+        std::memcpy(in.data(), x + s0, std::min(B, xn - s0) * sizeof(float));
     };
-    auto spectra_for = [&](const BlockState& s, FilterSpectra& out) {
-        hrtf.hrir(s.az, s.el, hl.data(), hr.data());
+    auto spectra_for = [&](std::size_t j, FilterSpectra& out) {
+        plan.fill(j, hl.data(), hr.data());
         conv.make_spectra(hl.data(), hr.data(), out);
     };
-    auto same_direction = [](const BlockState& a, const BlockState& b) { return a.az == b.az && a.el == b.el; };
 
     // Warm the delay line with the P blocks before the segment (zeros before the start): the
     // first one only fills the frame's older half, its spectrum drops out of the ring.
@@ -57,18 +92,17 @@ void render_segment(const HrtfSet& hrtf, const SourceInput& src, const std::vect
         load_block(j);
         conv.push(in.data());
     }
-    BlockState last = states[b0 == 0 ? 0 : b0 - 1];
+    std::size_t last = b0 == 0 ? 0 : b0 - 1;
     spectra_for(last, cur);
 
     for (std::size_t j = b0; j < b1; ++j) {
         load_block(std::ptrdiff_t(j));
         conv.push(in.data());
-        const BlockState& s = states[j];
-        const float g0 = float(last.gain), g1 = float(s.gain);
+        const float g0 = float(plan.gain(last)), g1 = float(plan.gain(j));
         const std::size_t o0 = j * B, cnt = std::min(B, n_out - o0);
-        if (!same_direction(s, last)) {
+        if (!plan.same(j, last)) {
             std::swap(prev, cur);
-            spectra_for(s, cur);
+            spectra_for(j, cur);
             conv.convolve(prev, yl2.data(), yr2.data());
             conv.convolve(cur, yl.data(), yr.data());
             for (std::size_t i = 0; i < cnt; ++i) {
@@ -84,12 +118,12 @@ void render_segment(const HrtfSet& hrtf, const SourceInput& src, const std::vect
                 outR[o0 + i] = g * yr[i];
             }
         }
-        last = s;
+        last = j;
     }
 }
 
-// A source that never moves needs no per-block HRTF updates, so its block size is free: plain
-// overlap-save with one partition (the whole HRIR) and the largest hop the FFT allows,
+// A source that never moves needs no per-block updates, so its block size is free: plain
+// overlap-save with one partition (the whole response) and the largest hop the FFT allows,
 // hop = N - L + 1, which halves the transforms per output sample compared with N = 2 * block.
 struct StaticPlan {
     std::size_t fft, hop;
@@ -101,14 +135,15 @@ StaticPlan static_plan(std::size_t L) {
     return {n, n - L + 1};
 }
 
-void render_static_hops(const HrtfSet& hrtf, const SourceInput& src, const BlockState& st, const StaticPlan& plan,
-                        std::size_t h0, std::size_t h1, std::size_t n_out, float* outL, float* outR) {
-    const std::size_t L = hrtf.ir_length(), N = plan.fft, B = plan.hop, bins = N / 2 + 1;
+template <class Plan>
+void render_static_hops(const Plan& plan, const float* x, std::size_t xn, const StaticPlan& sp, std::size_t h0,
+                        std::size_t h1, std::size_t n_out, float* outL, float* outR) {
+    const std::size_t L = plan.length(), N = sp.fft, B = sp.hop, bins = N / 2 + 1;
     const RealFFT fft(N);
     std::vector<float> hl(L), hr(L), buf(N), hre(2 * bins), him(2 * bins), xre(bins), xim(bins), yre(bins),
         yim(bins), y(N);
-    hrtf.hrir(st.az, st.el, hl.data(), hr.data());
-    const float scale = float(st.gain) / float(N);
+    plan.fill(0, hl.data(), hr.data());
+    const float scale = float(plan.gain(0)) / float(N);
     const float* h[2] = {hl.data(), hr.data()};
     for (int ear = 0; ear < 2; ++ear) {
         std::fill(buf.begin(), buf.end(), 0.f);
@@ -120,9 +155,9 @@ void render_static_hops(const HrtfSet& hrtf, const SourceInput& src, const Block
         // frame = x[s - (N - B), s + B): the history the hop's outputs depend on, zeros outside
         const std::ptrdiff_t s = std::ptrdiff_t(hop * B), first = s - std::ptrdiff_t(N - B);
         const std::ptrdiff_t lo = std::max<std::ptrdiff_t>(first, 0);
-        const std::ptrdiff_t hi = std::min<std::ptrdiff_t>(first + std::ptrdiff_t(N), std::ptrdiff_t(src.n));
+        const std::ptrdiff_t hi = std::min<std::ptrdiff_t>(first + std::ptrdiff_t(N), std::ptrdiff_t(xn));
         std::fill(buf.begin(), buf.end(), 0.f);
-        if (hi > lo) std::memcpy(buf.data() + (lo - first), src.x + lo, std::size_t(hi - lo) * sizeof(float));
+        if (hi > lo) std::memcpy(buf.data() + (lo - first), x + lo, std::size_t(hi - lo) * sizeof(float));
         fft.forward(buf.data(), xre.data(), xim.data());
         const std::size_t cnt = std::min(B, n_out - std::size_t(s));
         for (int ear = 0; ear < 2; ++ear) {
@@ -142,56 +177,39 @@ void render_static_hops(const HrtfSet& hrtf, const SourceInput& src, const Block
     }
 }
 
-bool is_static(const std::vector<BlockState>& st) {
-    for (const BlockState& b : st)
-        if (b.az != st[0].az || b.el != st[0].el || b.gain != st[0].gain) return false;
-    return true;
-}
-
-}  // namespace
-
-void block_hrirs(const HrtfSet& hrtf, const std::vector<BlockState>& states, std::vector<float>& hrirs) {
-    const std::size_t L = hrtf.ir_length();
-    hrirs.resize(states.size() * 2 * L);
-    for (std::size_t j = 0; j < states.size(); ++j) {
-        if (j > 0 && states[j].az == states[j - 1].az && states[j].el == states[j - 1].el) {
-            std::memcpy(&hrirs[j * 2 * L], &hrirs[(j - 1) * 2 * L], 2 * L * sizeof(float));
-            continue;
-        }
-        hrtf.hrir(states[j].az, states[j].el, &hrirs[j * 2 * L], &hrirs[j * 2 * L + L]);
-    }
-}
-
-void render_scene(const HrtfSet& hrtf, const SourceInput* sources, std::size_t n_sources, std::size_t n_out,
-                  const RenderParams& p, float* out_left, float* out_right) {
+void check_params(const RenderParams& p) {
     const std::size_t B = p.block_size;
     if (B < 16 || (B & (B - 1)) != 0 || B > (1u << 16))
         throw std::invalid_argument("block_size must be a power of two in [16, 65536], got " + std::to_string(B));
     if (!(p.near_field_m > 0) || !(p.reference_distance_m > 0))
         throw std::invalid_argument("near_field_m and reference_distance_m must be > 0");
+}
+
+// Runs every source's plan over the threads and mixes them in source order, so the result is
+// bit-identical for any n_threads.
+template <class Plan>
+void run_plans(const std::vector<Plan>& plans, const std::vector<const float*>& xs, const std::vector<std::size_t>& xns,
+               std::size_t n_out, const RenderParams& p, float* out_left, float* out_right) {
+    const std::size_t n_sources = plans.size(), B = p.block_size;
     std::fill(out_left, out_left + n_out, 0.f);
     std::fill(out_right, out_right + n_out, 0.f);
     if (n_out == 0 || n_sources == 0) return;
-
     const std::size_t nb = (n_out + B - 1) / B;
-    std::vector<std::vector<BlockState>> plans(n_sources);
-    for (std::size_t s = 0; s < n_sources; ++s) {
-        if (sources[s].n > 0 && sources[s].x == nullptr) throw std::invalid_argument("source has no samples");
-        plans[s] = plan_blocks(sources[s].kf, sources[s].nk, n_out, hrtf.sample_rate(), p, sources[s].gain);
-    }
     const std::vector<float> ramp = crossfade_ramp(B);
-
     const int n_threads = std::max(1, p.n_threads);
-    const StaticPlan splan = static_plan(hrtf.ir_length());
-    const std::size_t n_hops = (n_out + splan.hop - 1) / splan.hop;
+
     std::vector<char> still(n_sources);
-    for (std::size_t s = 0; s < n_sources; ++s) still[s] = is_static(plans[s]);
+    std::vector<StaticPlan> splans(n_sources);
+    for (std::size_t s = 0; s < n_sources; ++s) {
+        still[s] = is_static(plans[s], nb);
+        splans[s] = static_plan(plans[s].length());
+    }
     // Enough segments to keep every thread busy, but long enough that the warm-up is negligible.
     std::size_t per_source = 1;
     if (std::size_t(n_threads) > n_sources) per_source = (std::size_t(n_threads) + n_sources - 1) / n_sources;
     std::vector<Task> tasks;
     for (std::size_t s = 0; s < n_sources; ++s) {
-        const std::size_t units = still[s] ? n_hops : nb;  // static sources are split in hops
+        const std::size_t units = still[s] ? (n_out + splans[s].hop - 1) / splans[s].hop : nb;
         const std::size_t parts = std::max<std::size_t>(1, std::min(per_source, units / 16));
         for (std::size_t k = 0; k < parts; ++k) {
             const std::size_t b0 = units * k / parts, b1 = units * (k + 1) / parts;
@@ -216,12 +234,11 @@ void render_scene(const HrtfSet& hrtf, const SourceInput* sources, std::size_t n
             if (t >= tasks.size()) return;
             const Task& tk = tasks[t];
             try {
-                if (still[tk.source])
-                    render_static_hops(hrtf, sources[tk.source], plans[tk.source][0], splan, tk.b0, tk.b1, n_out,
-                                       dst(tk.source, 0), dst(tk.source, 1));
+                const std::size_t s = tk.source;
+                if (still[s])
+                    render_static_hops(plans[s], xs[s], xns[s], splans[s], tk.b0, tk.b1, n_out, dst(s, 0), dst(s, 1));
                 else
-                    render_segment(hrtf, sources[tk.source], plans[tk.source], ramp, tk.b0, tk.b1, n_out, B,
-                                   dst(tk.source, 0), dst(tk.source, 1));
+                    render_segment(plans[s], xs[s], xns[s], ramp, tk.b0, tk.b1, n_out, B, dst(s, 0), dst(s, 1));
             } catch (...) {
                 std::lock_guard<std::mutex> lock(error_mutex);
                 if (!error) error = std::current_exception();
@@ -243,6 +260,59 @@ void render_scene(const HrtfSet& hrtf, const SourceInput* sources, std::size_t n
                 out_right[i] += b[n_out + i];
             }
         }
+}
+
+}  // namespace
+
+void block_hrirs(const HrtfSet& hrtf, const std::vector<BlockState>& states, std::vector<float>& hrirs) {
+    const std::size_t L = hrtf.ir_length();
+    hrirs.resize(states.size() * 2 * L);
+    for (std::size_t j = 0; j < states.size(); ++j) {
+        if (j > 0 && states[j].az == states[j - 1].az && states[j].el == states[j - 1].el) {
+            std::memcpy(&hrirs[j * 2 * L], &hrirs[(j - 1) * 2 * L], 2 * L * sizeof(float));
+            continue;
+        }
+        hrtf.hrir(states[j].az, states[j].el, &hrirs[j * 2 * L], &hrirs[j * 2 * L + L]);
+    }
+}
+
+void render_scene(const HrtfSet& hrtf, const SourceInput* sources, std::size_t n_sources, std::size_t n_out,
+                  const RenderParams& p, float* out_left, float* out_right) {
+    check_params(p);
+    std::vector<std::vector<BlockState>> states(n_sources);
+    std::vector<HrtfPlan> plans(n_sources);
+    std::vector<const float*> xs(n_sources);
+    std::vector<std::size_t> xns(n_sources);
+    for (std::size_t s = 0; s < n_sources; ++s) {
+        if (sources[s].n > 0 && sources[s].x == nullptr) throw std::invalid_argument("source has no samples");
+        states[s] = plan_blocks(sources[s].kf, sources[s].nk, n_out, hrtf.sample_rate(), p, sources[s].gain);
+        plans[s] = {&hrtf, &states[s]};
+        xs[s] = sources[s].x;
+        xns[s] = sources[s].n;
+    }
+    run_plans(plans, xs, xns, n_out, p, out_left, out_right);
+}
+
+void render_scheduled(const ScheduledSource* sources, std::size_t n_sources, std::size_t n_out, const RenderParams& p,
+                      float* out_left, float* out_right) {
+    check_params(p);
+    const std::size_t nb = (n_out + p.block_size - 1) / p.block_size;
+    std::vector<SchedulePlan> plans(n_sources);
+    std::vector<const float*> xs(n_sources);
+    std::vector<std::size_t> xns(n_sources);
+    for (std::size_t s = 0; s < n_sources; ++s) {
+        const ScheduledSource& src = sources[s];
+        if (src.n > 0 && src.x == nullptr) throw std::invalid_argument("source has no samples");
+        if (src.filter_len == 0 || src.n_filters == 0) throw std::invalid_argument("a scheduled source needs filters");
+        if (src.n_blocks < nb) throw std::invalid_argument("block schedule shorter than the output");
+        for (std::size_t j = 0; j < nb; ++j)
+            if (src.block_filter[j] < 0 || std::size_t(src.block_filter[j]) >= src.n_filters)
+                throw std::invalid_argument("block schedule names a filter that does not exist");
+        plans[s] = {&src};
+        xs[s] = src.x;
+        xns[s] = src.n;
+    }
+    run_plans(plans, xs, xns, n_out, p, out_left, out_right);
 }
 
 }  // namespace bewo

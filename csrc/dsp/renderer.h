@@ -23,6 +23,22 @@ struct SourceInput {
 void render_scene(const HrtfSet& hrtf, const SourceInput* sources, std::size_t n_sources, std::size_t n_out,
                   const RenderParams& p, float* out_left, float* out_right);
 
+// A source convolved with precomputed responses that change along its path (room BRIRs):
+// filters holds n_filters pairs (n_filters x 2 x filter_len), block_filter[j] names block j's pair.
+// Where the pair changes the outputs are crossfaded over one block, as for HRTF updates.
+struct ScheduledSource {
+    const float* x;
+    std::size_t n;
+    const float* filters;
+    std::size_t n_filters, filter_len;
+    const int* block_filter;
+    std::size_t n_blocks;
+    double gain;
+};
+
+void render_scheduled(const ScheduledSource* sources, std::size_t n_sources, std::size_t n_out,
+                      const RenderParams& p, float* out_left, float* out_right);
+
 // The HRIR pair and gain the renderer uses for each block (for the GPU path and for tests).
 void block_hrirs(const HrtfSet& hrtf, const std::vector<BlockState>& states, std::vector<float>& hrirs);
 

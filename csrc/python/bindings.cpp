@@ -4,6 +4,8 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <array>
+#include <cstdint>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -13,6 +15,7 @@
 #include "../dsp/fft.h"
 #include "../dsp/hrtf_set.h"
 #include "../dsp/renderer.h"
+#include "../dsp/room.h"
 #include "../dsp/trajectory.h"
 
 namespace py = pybind11;
@@ -143,6 +146,87 @@ PYBIND11_MODULE(_core, m) {
         {
             py::gil_scoped_release release;
             render_scene(hrtf, in.data(), in.size(), n_out, p, o, o + n_out);
+        }
+        return out;
+    });
+
+    m.def("eyring_absorption", [](std::array<double, 3> size, double rt60, double c) {
+        return eyring_absorption(size.data(), rt60, c);
+    }, py::arg("size"), py::arg("rt60_s"), py::arg("c") = 343.0);
+
+    // Room response (2, n): room geometry in the room frame (x length, y width with +y on the
+    // listener's left, z up). hrtf may be None in two-microphone mode.
+    m.def("room_response", [](std::array<double, 3> size, std::array<double, 6> beta, bool outdoor, double rt60_s,
+                              double transition_s, int max_order, std::array<double, 3> source,
+                              std::array<double, 3> listener, std::shared_ptr<HrtfSet> hrtf, double sample_rate,
+                              double length_s, bool two_microphones, double mic_spacing_m, std::uint64_t seed) {
+        RoomSpec room;
+        for (int i = 0; i < 3; ++i) room.size[i] = size[i];
+        for (int i = 0; i < 6; ++i) room.beta[i] = beta[i];
+        room.outdoor = outdoor;
+        room.rt60_s = rt60_s;
+        room.transition_s = transition_s;
+        room.max_order = max_order;
+        RoomResponseParams p;
+        p.sample_rate = sample_rate;
+        p.length_s = length_s;
+        p.two_microphones = two_microphones;
+        p.mic_spacing_m = mic_spacing_m;
+        p.seed = seed;
+        std::size_t n = 0;
+        RoomStats st;
+        std::vector<float> r;
+        {
+            py::gil_scoped_release release;
+            r = room_response(room, source.data(), listener.data(), hrtf.get(), p, &n, &st);
+        }
+        f32 out({py::ssize_t(2), py::ssize_t(n)});
+        std::copy(r.begin(), r.end(), out.mutable_data());
+        return py::make_tuple(out, st.images);
+    }, py::arg("size"), py::arg("beta"), py::arg("outdoor"), py::arg("rt60_s"), py::arg("transition_s"),
+       py::arg("max_order"), py::arg("source"), py::arg("listener"), py::arg("hrtf"), py::arg("sample_rate"),
+       py::arg("length_s"), py::arg("two_microphones"), py::arg("mic_spacing_m"), py::arg("seed"));
+
+    // Trajectory evaluated at times (seconds): (T, 3) azimuth_deg, elevation_deg, distance_m.
+    m.def("trajectory_at", [](const f64& keyframes, const f64& times) {
+        const auto kf = to_keyframes(keyframes);
+        f64 out({py::ssize_t(times.size()), py::ssize_t(3)});
+        double* o = out.mutable_data();
+        const double* t = times.data();
+        for (py::ssize_t i = 0; i < times.size(); ++i) {
+            const Keyframe k = evaluate(kf.data(), kf.size(), t[i]);
+            o[3 * i] = k.az;
+            o[3 * i + 1] = k.el;
+            o[3 * i + 2] = k.dist;
+        }
+        return out;
+    });
+
+    // sources: list of (samples, filters (K, 2, L) float32, block_filter (n_blocks,) int32, gain)
+    m.def("render_scheduled", [](const py::list& sources, std::size_t n_out, std::size_t block_size, int n_threads) {
+        using i32 = py::array_t<int, py::array::c_style | py::array::forcecast>;
+        std::vector<f32> xs, fs;
+        std::vector<i32> bs;
+        std::vector<ScheduledSource> in;
+        for (const auto& item : sources) {
+            auto t = item.cast<py::tuple>();
+            if (t.size() != 4) throw std::invalid_argument("each source must be (samples, filters, block_filter, gain)");
+            xs.push_back(t[0].cast<f32>());
+            fs.push_back(t[1].cast<f32>());
+            bs.push_back(t[2].cast<i32>());
+            if (xs.back().ndim() != 1) throw std::invalid_argument("source samples must be 1-D");
+            if (fs.back().ndim() != 3 || fs.back().shape(1) != 2)
+                throw std::invalid_argument("filters must have shape (n_filters, 2, taps)");
+            in.push_back({xs.back().data(), std::size_t(xs.back().size()), fs.back().data(),
+                          std::size_t(fs.back().shape(0)), std::size_t(fs.back().shape(2)), bs.back().data(),
+                          std::size_t(bs.back().size()), t[3].cast<double>()});
+        }
+        RenderParams p = make_params(block_size, 0.25, 1.0, n_threads);
+        f32 out({py::ssize_t(2), py::ssize_t(n_out)});
+        float* o = out.mutable_data();
+        {
+            py::gil_scoped_release release;
+            render_scheduled(in.data(), in.size(), n_out, p, o, o + n_out);
         }
         return out;
     });
