@@ -9,6 +9,9 @@
 #include <stdexcept>
 #include <string>
 #include <thread>
+#if defined(__AVX2__) && defined(__FMA__)
+#include <immintrin.h>
+#endif
 
 #include "convolver.h"
 #include "fft.h"
@@ -156,8 +159,14 @@ void render_static_hops(const Plan& plan, const float* x, std::size_t xn, const 
         const std::ptrdiff_t s = std::ptrdiff_t(hop * B), first = s - std::ptrdiff_t(N - B);
         const std::ptrdiff_t lo = std::max<std::ptrdiff_t>(first, 0);
         const std::ptrdiff_t hi = std::min<std::ptrdiff_t>(first + std::ptrdiff_t(N), std::ptrdiff_t(xn));
-        std::fill(buf.begin(), buf.end(), 0.f);
-        if (hi > lo) std::memcpy(buf.data() + (lo - first), x + lo, std::size_t(hi - lo) * sizeof(float));
+        if (hi > lo) {
+            const std::size_t a = std::size_t(lo - first), b = std::size_t(hi - first);
+            std::fill(buf.begin(), buf.begin() + a, 0.f);
+            std::memcpy(buf.data() + a, x + lo, (b - a) * sizeof(float));
+            std::fill(buf.begin() + b, buf.end(), 0.f);
+        } else {
+            std::fill(buf.begin(), buf.end(), 0.f);
+        }
         fft.forward(buf.data(), xre.data(), xim.data());
         const std::size_t cnt = std::min(B, n_out - std::size_t(s));
         for (int ear = 0; ear < 2; ++ear) {
@@ -167,7 +176,16 @@ void render_static_hops(const Plan& plan, const float* x, std::size_t xn, const 
             const float* __restrict bi = &him[ear * bins];
             float* __restrict cr = yre.data();
             float* __restrict ci = yim.data();
-            for (std::size_t k = 0; k < bins; ++k) {
+            std::size_t k = 0;
+#if defined(__AVX2__) && defined(__FMA__)
+            for (; k + 8 <= bins; k += 8) {
+                const __m256 a = _mm256_loadu_ps(ar + k), b = _mm256_loadu_ps(ai + k);
+                const __m256 c = _mm256_loadu_ps(br + k), d = _mm256_loadu_ps(bi + k);
+                _mm256_storeu_ps(cr + k, _mm256_fmsub_ps(a, c, _mm256_mul_ps(b, d)));
+                _mm256_storeu_ps(ci + k, _mm256_fmadd_ps(a, d, _mm256_mul_ps(b, c)));
+            }
+#endif
+            for (; k < bins; ++k) {
                 cr[k] = ar[k] * br[k] - ai[k] * bi[k];
                 ci[k] = ar[k] * bi[k] + ai[k] * br[k];
             }
@@ -191,8 +209,10 @@ template <class Plan>
 void run_plans(const std::vector<Plan>& plans, const std::vector<const float*>& xs, const std::vector<std::size_t>& xns,
                std::size_t n_out, const RenderParams& p, float* out_left, float* out_right) {
     const std::size_t n_sources = plans.size(), B = p.block_size;
-    std::fill(out_left, out_left + n_out, 0.f);
-    std::fill(out_right, out_right + n_out, 0.f);
+    if (n_sources != 1) {  // one source writes every output sample itself
+        std::fill(out_left, out_left + n_out, 0.f);
+        std::fill(out_right, out_right + n_out, 0.f);
+    }
     if (n_out == 0 || n_sources == 0) return;
     const std::size_t nb = (n_out + B - 1) / B;
     const std::vector<float> ramp = crossfade_ramp(B);
