@@ -39,6 +39,26 @@ def _cmd_demo(a) -> int:
     return 0
 
 
+def _parse_shard(text: str) -> tuple[int, int]:
+    try:
+        k, n = (int(v) for v in text.split("/"))
+    except ValueError:
+        raise ValueError(f"--shard must be I/N (e.g. 0/4), got {text!r}") from None
+    return k, n
+
+
+def _cmd_dataset_build(a) -> int:
+    from .corpus.builder import BuildConfig, build
+
+    cfg = BuildConfig(out=a.out, clips=a.clips, subset=a.subset, seconds=a.seconds, sample_rate=a.sample_rate,
+                      seed=a.seed, library=a.library, mode=a.mode, hrtf=a.hrtf,
+                      allow_copyleft=a.allow_copyleft)
+    res = build(cfg, workers=a.workers, shard=_parse_shard(a.shard), engine=a.engine, progress=not a.quiet)
+    print(f"{a.out}: built {res['built']} clips this run; {res['present']} of {res['clips']} present; "
+          f"metadata.jsonl and train/val/test.jsonl written")
+    return 0
+
+
 def _cmd_backends(a) -> int:
     from .render import backends
 
@@ -73,6 +93,32 @@ def build_parser() -> argparse.ArgumentParser:
 
     b = sub.add_parser("backends", help="show which backends are compiled and usable")
     b.set_defaults(func=_cmd_backends)
+
+    ds = sub.add_parser("dataset", help="spatial corpus (BEWO-1M style)")
+    dsub = ds.add_subparsers(dest="dataset_cmd", required=True)
+    db = dsub.add_parser("build", help="build or resume a corpus of spatial clips with captions")
+    db.add_argument("--out", required=True, help="output folder")
+    db.add_argument("--clips", type=int, required=True, help="number of clips in the whole corpus")
+    db.add_argument("--subset", default="all", choices=["all", "SS", "SD", "DS", "MIX"],
+                    help="BEWO subset: single static/moving, double static, mixture; all: BEWO's shares")
+    db.add_argument("--seconds", type=float, default=10.0)
+    db.add_argument("--sample-rate", type=int, default=16000)
+    db.add_argument("--seed", type=int, default=0)
+    db.add_argument("--workers", type=int, default=1, help="local processes")
+    db.add_argument("--shard", default="0/1", help="I/N: build clips i with i %% N == I")
+    db.add_argument("--engine", default="local", choices=["local", "ray"])
+    db.add_argument("--library", default=None, help="source library folder (default: procedural sounds)")
+    db.add_argument("--mode", default="binaural", choices=["binaural", "two_mic"],
+                    help="binaural (HRTF) or BEWO's two bare microphones")
+    db.add_argument("--hrtf", default="kemar")
+    db.add_argument("--allow-copyleft", action="store_true",
+                    help="also use GPL and share-alike sounds (kept out by default: shipped weights may not learn from them)")
+    db.add_argument("--quiet", action="store_true", help="no progress bar")
+    db.set_defaults(func=_cmd_dataset_build)
+
+    from .corpus.cli import register_cli
+
+    register_cli(sub)
     return p
 
 
