@@ -5,10 +5,11 @@ elevation positive up; distance in metres; audio float32 (channels, samples).
 """
 from . import motion
 from .audio_io import read_audio, write_audio
+from .conditioning import azimuth_state
 from .hrtf import HRTF
 from .render import backends, render, render_batch, render_scene
 from .scene import Keyframe, Listener, Room, Scene, SceneError, Source
 
 __version__ = "0.1.0"
 __all__ = ["HRTF", "Scene", "Source", "Room", "Listener", "Keyframe", "SceneError", "render", "render_scene",
-           "render_batch", "backends", "read_audio", "write_audio", "motion", "__version__"]
+           "render_batch", "backends", "read_audio", "write_audio", "motion", "azimuth_state", "__version__"]
