@@ -18,8 +18,13 @@ def _cmd_render(a) -> int:
     mono = x.mean(axis=0)
     out = render(mono, sr, azimuth=a.azimuth, elevation=a.elevation, distance=a.distance, path=a.path,
                  hrtf=a.hrtf, block_size=a.block_size, n_threads=a.threads)
-    write_audio(a.output, out, sr, subtype=a.subtype)
     peak = float(np.max(np.abs(out)))
+    float_out = a.output.lower().endswith(".wav") and a.subtype.upper() in ("FLOAT", "DOUBLE")
+    if peak > 1.0 and not float_out:
+        out = out * (0.891 / peak)  # -1 dBFS: integer formats would clip
+        print(f"note: peak {peak:.2f} > 1; scaled to -1 dBFS for {a.output}", file=sys.stderr)
+        peak = 0.891
+    write_audio(a.output, out, sr, subtype=a.subtype)
     print(f"wrote {a.output}: 2 x {out.shape[1]} samples at {sr} Hz, peak {peak:.3f}")
     return 0
 

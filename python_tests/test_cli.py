@@ -75,3 +75,18 @@ def test_demo_and_backends_commands(tmp_path):
     assert y.shape == (2 * sr, 2) and np.all(np.isfinite(y))
     b = run_cli(["backends"], tmp_path)
     assert b.returncode == 0 and '"cpu"' in b.stdout and '"cuda"' in b.stdout
+
+
+def test_integer_formats_never_clip_silently(tmp_path):
+    from bewo_rt import write_audio
+
+    loud = np.full((2, 100), 1.5, np.float32)
+    with pytest.raises(ValueError, match="clip"):
+        write_audio(tmp_path / "loud.flac", loud, 16000)
+    assert not (tmp_path / "loud.flac").exists()
+    write_audio(tmp_path / "loud.wav", loud, 16000)  # float WAV keeps it
+    sf.write(tmp_path / "in.wav", np.full(4000, 0.99, np.float32), 16000)
+    r = run_cli(["render", "in.wav", "-o", "out.flac", "--azimuth", "-90", "--distance", "0.25"], tmp_path)
+    assert r.returncode == 0 and "scaled" in r.stderr
+    y, _ = sf.read(tmp_path / "out.flac")
+    assert np.max(np.abs(y)) < 1.0
