@@ -152,3 +152,23 @@ def test_hrtf_load_spec_errors():
         HRTF.load(42)
     with pytest.raises(ValueError, match="sample_rate"):
         HRTF.load("kemar", 0)
+
+
+@pytest.mark.parametrize("name", ["kemar", "sphere"])
+def test_neighbours_are_the_nearest_measured_directions(name, rng):
+    """The grid-accelerated search finds what a brute-force numpy search finds, weights follow
+    the modified-Shepard formula."""
+    h = HRTF.load(name, 48000)
+    az, el = np.radians(h.data.azimuth_deg.astype(np.float64)), np.radians(h.data.elevation_deg.astype(np.float64))
+    dirs = np.stack([np.cos(el) * np.cos(az), np.cos(el) * np.sin(az), np.sin(el)], axis=1)
+    for _ in range(300):
+        qa, qe = float(rng.uniform(-180, 180)), float(np.degrees(np.arcsin(rng.uniform(-1, 1))))
+        q = np.array([np.cos(np.radians(qe)) * np.cos(np.radians(qa)), np.cos(np.radians(qe)) * np.sin(np.radians(qa)),
+                      np.sin(np.radians(qe))])
+        ang = np.arccos(np.clip(dirs @ q, -1, 1))
+        order = np.argsort(ang)
+        idx, w = h.neighbours(qa, qe)
+        assert set(idx.tolist()) == set(order[:4].tolist()), (qa, qe)
+        R = ang[order[4]]
+        expected = ((R - ang[idx]) / (R * ang[idx])) ** 2
+        np.testing.assert_allclose(w, expected / expected.sum(), rtol=1e-4, atol=1e-6)

@@ -1,7 +1,12 @@
 #include "hrtf_set.h"
 
 #include <algorithm>
+#include <functional>
 #include <cmath>
+#include <cstring>
+#if defined(__AVX2__) && defined(__FMA__)
+#include <immintrin.h>
+#endif
 #include <stdexcept>
 #include <string>
 
@@ -108,6 +113,41 @@ HrtfSet::HrtfSet(double sample_rate, std::vector<float> az_deg, std::vector<floa
         }
     }
     kernel_table();  // build it now, not inside the first render
+    build_grid();
+}
+
+// Candidate lists per 5-degree cell: every direction that can be among the k+1 nearest of any
+// point in the cell (those within d_{k+1}(centre) + 2 * cell radius of the centre, by the
+// triangle inequality), so a query scans a few dozen directions instead of all of them.
+void HrtfSet::build_grid() {
+    const int want = int(std::min<std::size_t>(std::size_t(k_) + 1, n_dirs_));
+    if (n_dirs_ <= 64) return;  // a full scan is as cheap
+    cell_start_.assign(std::size_t(kGridAz) * kGridEl + 1, 0);
+    cell_items_.clear();
+    std::vector<double> d(n_dirs_), sorted;
+    for (int ie = 0; ie < kGridEl; ++ie)
+        for (int ia = 0; ia < kGridAz; ++ia) {
+            const double caz = -180.0 + kCellDeg * (ia + 0.5), cel = -90.0 + kCellDeg * (ie + 0.5);
+            double c[3];
+            direction_vector(caz, cel, c);
+            double radius = 0.0;  // farthest corner or edge midpoint of the cell
+            for (int a = 0; a <= 2; ++a)
+                for (int e = 0; e <= 2; ++e) {
+                    double q[3];
+                    direction_vector(caz + kCellDeg * (a - 1) * 0.5, std::clamp(cel + kCellDeg * (e - 1) * 0.5, -90.0, 90.0), q);
+                    radius = std::max(radius, std::acos(std::clamp(c[0] * q[0] + c[1] * q[1] + c[2] * q[2], -1.0, 1.0)));
+                }
+            // dot products order directions like angles do: no acos per direction
+            for (std::size_t i = 0; i < n_dirs_; ++i)
+                d[i] = c[0] * xyzd_[3 * i] + c[1] * xyzd_[3 * i + 1] + c[2] * xyzd_[3 * i + 2];
+            sorted.assign(d.begin(), d.end());
+            std::nth_element(sorted.begin(), sorted.begin() + (want - 1), sorted.end(), std::greater<double>());
+            const double limit = std::acos(std::clamp(sorted[std::size_t(want - 1)], -1.0, 1.0)) + 2.0 * radius + 1e-6;
+            const double min_dot = limit >= M_PI ? -2.0 : std::cos(limit);
+            for (std::size_t i = 0; i < n_dirs_; ++i)
+                if (d[i] >= min_dot) cell_items_.push_back(int(i));
+            cell_start_[std::size_t(ie) * kGridAz + ia + 1] = cell_items_.size();
+        }
 }
 
 int HrtfSet::weights(double az_deg, double el_deg, int* idx, float* w) const {
@@ -118,18 +158,34 @@ int HrtfSet::weights(double az_deg, double el_deg, int* idx, float* w) const {
     int best_i[16];
     double best_d[16];
     int nb = 0;
+    // Candidates: the query's grid cell, or every direction for small sets.
+    const int* cand = nullptr;
+    std::size_t n_cand = n_dirs_;
+    if (!cell_start_.empty()) {
+        double a = std::fmod(az_deg + 180.0, 360.0);
+        if (a < 0) a += 360.0;
+        const int ia = std::min(kGridAz - 1, int(a / kCellDeg));
+        const int ie = std::clamp(int((std::clamp(el_deg, -90.0, 90.0) + 90.0) / kCellDeg), 0, kGridEl - 1);
+        const std::size_t c = std::size_t(ie) * kGridAz + ia;
+        cand = &cell_items_[cell_start_[c]];
+        n_cand = cell_start_[c + 1] - cell_start_[c];
+    }
     thread_local std::vector<float> dots;
-    dots.resize(n_dirs_);
+    dots.resize(n_cand);
     {
         const float vx = float(v[0]), vy = float(v[1]), vz = float(v[2]);
         const float* __restrict X = xyz_.data();
         const float* __restrict Y = X + n_dirs_;
         const float* __restrict Z = Y + n_dirs_;
         float* __restrict D = dots.data();
-        for (std::size_t i = 0; i < n_dirs_; ++i) D[i] = vx * X[i] + vy * Y[i] + vz * Z[i];
+        if (cand)
+            for (std::size_t i = 0; i < n_cand; ++i) D[i] = vx * X[cand[i]] + vy * Y[cand[i]] + vz * Z[cand[i]];
+        else
+            for (std::size_t i = 0; i < n_cand; ++i) D[i] = vx * X[i] + vy * Y[i] + vz * Z[i];
     }
-    for (std::size_t i = 0; i < n_dirs_; ++i) {
-        const double dot = dots[i];
+    for (std::size_t ci = 0; ci < n_cand; ++ci) {
+        const std::size_t i = cand ? std::size_t(cand[ci]) : ci;
+        const double dot = dots[ci];
         if (nb == want && dot <= best_d[nb - 1]) continue;
         int pos = nb == want ? nb - 1 : nb++;
         while (pos > 0 && best_d[pos - 1] < dot) {
@@ -185,8 +241,9 @@ void HrtfSet::hrir(double az_deg, double el_deg, float* left, float* right, doub
     float w[16];
     const int k = weights(az_deg, el_deg, idx, w);
     float* out[2] = {left, right};
-    thread_local std::vector<float> filt;
+    thread_local std::vector<float> filt, pad;
     filt.resize(filter_len_);
+    pad.resize(filter_len_ + 4 * kSincHalfWidth + 8);
     constexpr int W = kSincHalfWidth;
     float kernel[2 * W];
     for (int ear = 0; ear < 2; ++ear) {
@@ -202,15 +259,28 @@ void HrtfSet::hrir(double az_deg, double el_deg, float* left, float* right, doub
         const double di = std::floor(delay);
         tabulated_kernel(delay - di, kernel);
         float* h = out[ear];
-        std::fill(h, h + ir_len_, 0.f);
-        // h[t + i0 + j] += filt[t] * kernel(j), j = -W+1..W
+        // h[base + t] = sum_j kernel[j] * filt[t - j]: each output computed once in registers
+        // (a pass per tap would store over its own previous, misaligned stores and stall).
         const std::size_t base = std::size_t(di) - (W - 1);
-        for (int j = 0; j < 2 * W; ++j) {
-            const float kj = kernel[j];
-            if (kj == 0.f) continue;
-            float* __restrict dst = h + base + std::size_t(j);
-            const float* __restrict src = filt.data();
-            for (std::size_t t = 0; t < filter_len_; ++t) dst[t] += kj * src[t];
+        const std::size_t n_out = filter_len_ + 2 * W - 1;
+        float* __restrict padded = pad.data();  // 2W-1 zeros, filter, 2W-1 zeros (+ vector slack)
+        std::fill(padded, padded + pad.size(), 0.f);
+        std::memcpy(padded + (2 * W - 1), filt.data(), filter_len_ * sizeof(float));
+        std::fill(h, h + ir_len_, 0.f);
+        float* __restrict dst = h + base;
+        std::size_t t = 0;
+#if defined(__AVX2__) && defined(__FMA__)
+        for (; t + 8 <= n_out; t += 8) {
+            __m256 acc = _mm256_setzero_ps();
+            for (int j = 0; j < 2 * W; ++j)
+                acc = _mm256_fmadd_ps(_mm256_set1_ps(kernel[j]), _mm256_loadu_ps(padded + t + (2 * W - 1) - j), acc);
+            _mm256_storeu_ps(dst + t, acc);
+        }
+#endif
+        for (; t < n_out; ++t) {
+            float acc = 0.f;
+            for (int j = 0; j < 2 * W; ++j) acc += kernel[j] * padded[t + (2 * W - 1) - j];
+            dst[t] = acc;
         }
     }
 }

@@ -44,6 +44,11 @@ private:
     std::vector<float> xyz_;       // unit vectors as x[n], y[n], z[n] (for the search)
     std::vector<double> xyzd_;     // the same, n x 3 in double (for the weights)
     std::vector<float> filters_;   // n_dirs x 2 x filter_len
+    static constexpr int kGridAz = 72, kGridEl = 36;
+    static constexpr double kCellDeg = 5.0;
+    std::vector<std::size_t> cell_start_;  // candidate lists per grid cell (empty: scan all)
+    std::vector<int> cell_items_;
+    void build_grid();
     std::vector<float> delays_;    // n_dirs x 2
 };
 
