@@ -9,7 +9,8 @@ from .conditioning import azimuth_state
 from .hrtf import HRTF
 from .render import backends, render, render_batch, render_scene
 from .scene import Keyframe, Listener, Room, Scene, SceneError, Source
+from .text.parser import parse
 
 __version__ = "0.1.0"
 __all__ = ["HRTF", "Scene", "Source", "Room", "Listener", "Keyframe", "SceneError", "render", "render_scene",
-           "render_batch", "backends", "read_audio", "write_audio", "motion", "azimuth_state", "__version__"]
+           "render_batch", "backends", "read_audio", "write_audio", "motion", "azimuth_state", "parse", "__version__"]

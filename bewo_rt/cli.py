@@ -121,9 +121,13 @@ def build_parser() -> argparse.ArgumentParser:
     db.add_argument("--quiet", action="store_true", help="no progress bar")
     db.set_defaults(func=_cmd_dataset_build)
 
-    from .corpus.cli import register_cli
+    from .corpus.cli import register_cli as register_sources
+    from .metrics.cli import register_cli as register_eval
+    from .text.cli import register_cli as register_parse
 
-    register_cli(sub)
+    register_sources(sub)
+    register_parse(sub)
+    register_eval(sub)
     return p
 
 

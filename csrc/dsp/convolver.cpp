@@ -22,6 +22,7 @@ PartitionedConvolver::PartitionedConvolver(std::size_t block, std::size_t filter
     acc_re_.resize(bins_);
     acc_im_.resize(bins_);
     time_.resize(N_);
+    spec_buf_.assign(N_, 0.f);
 }
 
 void PartitionedConvolver::reset() {
@@ -31,17 +32,18 @@ void PartitionedConvolver::reset() {
     head_ = 0;
 }
 
-void PartitionedConvolver::make_spectra(const float* left, const float* right, FilterSpectra& out) const {
+void PartitionedConvolver::make_spectra(const float* left, const float* right, FilterSpectra& out) {
     out.re.resize(2 * P_ * bins_);
     out.im.resize(2 * P_ * bins_);
-    std::vector<float> buf(N_);
+    // The upper half of the buffer stays zero (set once); the lower half is rewritten entirely.
+    std::vector<float>& buf = spec_buf_;
     const float scale = 1.f / float(N_);
     const float* src[2] = {left, right};
     for (int ear = 0; ear < 2; ++ear)
         for (std::size_t p = 0; p < P_; ++p) {
-            std::fill(buf.begin(), buf.end(), 0.f);
             const std::size_t t0 = p * B_, t1 = std::min(filter_len_, t0 + B_);
             for (std::size_t t = t0; t < t1; ++t) buf[t - t0] = src[ear][t] * scale;
+            std::fill(buf.begin() + (t1 - t0), buf.begin() + B_, 0.f);
             const std::size_t off = (std::size_t(ear) * P_ + p) * bins_;
             fft_.forward(buf.data(), &out.re[off], &out.im[off]);
         }

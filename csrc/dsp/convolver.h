@@ -23,7 +23,7 @@ public:
     std::size_t block() const { return B_; }
     std::size_t partitions() const { return P_; }
 
-    void make_spectra(const float* left, const float* right, FilterSpectra& out) const;
+    void make_spectra(const float* left, const float* right, FilterSpectra& out);
 
     // Feed the next input block (B samples; the previous block is remembered).
     void push(const float* block);
@@ -36,7 +36,7 @@ private:
     RealFFT fft_;
     std::vector<float> fdl_re_, fdl_im_;  // P x bins ring of input spectra
     std::size_t head_ = 0;                // slot of the newest spectrum
-    std::vector<float> frame_, acc_re_, acc_im_, time_;
+    std::vector<float> frame_, acc_re_, acc_im_, time_, spec_buf_;
 };
 
 }  // namespace bewo

@@ -247,13 +247,15 @@ void HrtfSet::hrir(double az_deg, double el_deg, float* left, float* right, doub
     constexpr int W = kSincHalfWidth;
     float kernel[2 * W];
     for (int ear = 0; ear < 2; ++ear) {
-        std::fill(filt.begin(), filt.end(), 0.f);
         double delay = std::clamp(extra_delay, 0.0, 1.0);
         for (int i = 0; i < k; ++i) {
             const float* __restrict f = &filters_[(std::size_t(idx[i]) * 2 + ear) * filter_len_];
             float* __restrict acc = filt.data();
             const float wi = w[i];
-            for (std::size_t t = 0; t < filter_len_; ++t) acc[t] += wi * f[t];
+            if (i == 0)
+                for (std::size_t t = 0; t < filter_len_; ++t) acc[t] = wi * f[t];
+            else
+                for (std::size_t t = 0; t < filter_len_; ++t) acc[t] += wi * f[t];
             delay += double(wi) * delays_[std::size_t(idx[i]) * 2 + ear];
         }
         const double di = std::floor(delay);
@@ -264,9 +266,11 @@ void HrtfSet::hrir(double az_deg, double el_deg, float* left, float* right, doub
         const std::size_t base = std::size_t(di) - (W - 1);
         const std::size_t n_out = filter_len_ + 2 * W - 1;
         float* __restrict padded = pad.data();  // 2W-1 zeros, filter, 2W-1 zeros (+ vector slack)
-        std::fill(padded, padded + pad.size(), 0.f);
+        std::fill(padded, padded + (2 * W - 1), 0.f);
         std::memcpy(padded + (2 * W - 1), filt.data(), filter_len_ * sizeof(float));
-        std::fill(h, h + ir_len_, 0.f);
+        std::fill(padded + (2 * W - 1) + filter_len_, padded + pad.size(), 0.f);
+        std::fill(h, h + base, 0.f);
+        std::fill(h + base + n_out, h + ir_len_, 0.f);
         float* __restrict dst = h + base;
         std::size_t t = 0;
 #if defined(__AVX2__) && defined(__FMA__)

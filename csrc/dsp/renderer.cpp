@@ -78,11 +78,10 @@ void render_segment(const Plan& plan, const float* x, std::size_t xn, const std:
     FilterSpectra cur, prev;
 
     auto load_block = [&](std::ptrdiff_t j) {
-        std::fill(in.begin(), in.end(), 0.f);
-        if (j < 0) return;
-        const std::size_t s0 = std::size_t(j) * B;
-        if (s0 >= xn) return;
-        std::memcpy(in.data(), x + s0, std::min(B, xn - s0) * sizeof(float));
+        const std::size_t s0 = j < 0 ? xn : std::size_t(j) * B;
+        const std::size_t cnt = s0 >= xn ? 0 : std::min(B, xn - s0);
+        if (cnt) std::memcpy(in.data(), x + s0, cnt * sizeof(float));
+        if (cnt < B) std::fill(in.begin() + cnt, in.end(), 0.f);
     };
     auto spectra_for = [&](std::size_t j, FilterSpectra& out) {
         plan.fill(j, hl.data(), hr.data());

@@ -187,7 +187,7 @@ std::vector<float> room_response(const RoomSpec& room, const double source[3], c
     if (!room.outdoor && room.rt60_s > 0) {
         // Diffuse tail from the transition time on: noise in three bands (below 500 Hz, 500 Hz -
         // 4 kHz, above), each decaying by 60 dB in its RT60 (air absorption shortens the top band),
-        // low frequencies more coherent between the ears than high ones, as in a diffuse field.
+        // low frequencies coherent between the ears, higher ones not, as in a diffuse field.
         const std::size_t start = std::size_t(std::ceil(t_tr * fs));
         // The HRIR's own onset delays the image part; the tail starts where the last image lands.
         const std::size_t lag = p.two_microphones ? 0 : std::min<std::size_t>(L / 2, std::size_t(0.002 * fs));
@@ -210,12 +210,30 @@ std::vector<float> room_response(const RoomSpec& room, const double source[3], c
                 if (i + 1 < len) b[i + 1] = v;
             }
             const double fc1 = std::min(500.0, 0.2 * fs), fc2 = std::min(4000.0, 0.4 * fs);
-            std::vector<double> aL, aR, aM, aMr, aH, bL, bR, bM, bMr, bH;
+            // Interaural coherence of a diffuse field: high below ~500 Hz, about zero above. The
+            // shared part is low-passed three times (18 dB/octave) so that it does not leak
+            // coherence into the higher bands. Left = a; right = b with its low part replaced by
+            // rho * low(a) + sqrt(1 - rho^2) * low(b).
+            const double rho = 0.8;
+            auto lowpass3 = [&](const std::vector<double>& x) {
+                std::vector<double> y(x), lo, hi;
+                for (int k = 0; k < 3; ++k) {
+                    one_pole_split(y, fc1, fs, lo, hi);
+                    y.swap(lo);
+                }
+                return y;
+            };
+            {
+                const std::vector<double> alo = lowpass3(a), blo = lowpass3(b);
+                const double q = std::sqrt(1.0 - rho * rho);
+                for (std::size_t i = 0; i < len; ++i) b[i] = b[i] - blo[i] + rho * alo[i] + q * blo[i];
+            }
+            std::vector<double> aL, aR, aM, aH, bL, bR, bM, bH;
             one_pole_split(a, fc1, fs, aL, aR);
             one_pole_split(aR, fc2, fs, aM, aH);
             one_pole_split(b, fc1, fs, bL, bR);
             one_pole_split(bR, fc2, fs, bM, bH);
-            const double rho[3] = {0.9, 0.4, 0.0};
+            // air absorption shortens the top band's decay
             const double rt[3] = {room.rt60_s, room.rt60_s, 0.8 * room.rt60_s};
             const std::vector<double>* A[3] = {&aL, &aM, &aH};
             const std::vector<double>* Bv[3] = {&bL, &bM, &bH};
@@ -229,13 +247,8 @@ std::vector<float> room_response(const RoomSpec& room, const double source[3], c
                 const double amp = std::sqrt(power);
                 for (int band = 0; band < 3; ++band) {
                     const double k = 13.8155 / 2.0 / (rt[band] * fs);  // amplitude decay per sample
-                    const double r = rho[band], q = std::sqrt(1.0 - r * r);
-                    const std::vector<double>& x1 = *A[band];
-                    const std::vector<double>& x2 = *Bv[band];
-                    for (std::size_t i = 0; i < len; ++i) {
-                        const double s = e == 0 ? x1[i] : r * x1[i] + q * x2[i];
-                        ear[e][t0 + i] += float(amp * std::exp(-k * double(i)) * s);
-                    }
+                    const std::vector<double>& x = e == 0 ? *A[band] : *Bv[band];
+                    for (std::size_t i = 0; i < len; ++i) ear[e][t0 + i] += float(amp * std::exp(-k * double(i)) * x[i]);
                 }
             }
         }

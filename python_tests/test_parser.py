@@ -1,0 +1,239 @@
+"""bewo_rt.text.parser: captions parsed back into scenes, hand-written paraphrases, bad input, CLI."""
+import argparse
+import json
+import re
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from bewo_rt.corpus.builder import BuildConfig, sample_scene
+from bewo_rt.scene import Scene
+from bewo_rt.text.captions import caption, direction_words_class, distance_class
+from bewo_rt.text.cli import register_cli
+from bewo_rt.text.parser import normalise_label, parse, parse_dict, scene_from_parsed_dict
+
+LABELS = ["dog barking", "church bell", "footsteps", "rain", "a man speaking", "birds chirping", "car engine",
+          "Violin", "people talking", "the train whistle", "owl hooting", "helicopter", "baby crying",
+          "telephone ringing", "water dripping", "door closing", "thunder", "wind", "crowd cheering",
+          "keyboard typing", "glass breaking", "cat meowing", "siren", "piano music", "clock ticking",
+          "hammering", "frog croaking", "motorcycle", "TV", "vacuum cleaner", "fire crackling", "applause",
+          "children playing", "horse galloping", "guitar", "kettle whistling", "ocean waves", "chainsaw",
+          "sheep bleating", "geese honking", "umbrella opening", "running water", "street musician",
+          "church bells ringing", "an old fan humming", "two women laughing", "lawn mower", "Cat purring"]
+PARAPHRASES = Path(__file__).parent / "data" / "paraphrases.jsonl"
+
+
+def _degrees_stated(text: str, az: float) -> bool:
+    """Does the caption give this angle in degrees (number and side)? The generator writes round(|a|)."""
+    a = (az + 180) % 360 - 180
+    n, side = round(abs(a)), "left" if a < 0 else "right"
+    return re.search(rf"(?<!\d){n} degrees (?:to (?:the |your ))?{side}", text) is not None
+
+
+def _direction_ok(text: str, true_az: float, got_az: float) -> bool:
+    """BEWO's five classes (captions.direction_words_class); when the caption gives this source's angle
+    in degrees, the exact angle within 10 degrees instead."""
+    if _degrees_stated(text, true_az):
+        return abs((got_az - true_az + 180) % 360 - 180) <= 10
+    return direction_words_class(got_az) == direction_words_class(true_az)
+
+
+def _source_errors(text, want, got) -> list[str]:
+    errs = []
+    if not _direction_ok(text, want.azimuth_start_deg, got.azimuth_start_deg):
+        errs.append(f"start {want.azimuth_start_deg} vs {got.azimuth_start_deg}")
+    if want.moving != got.moving:
+        errs.append(f"moving {want.moving} vs {got.moving}")
+    elif want.moving and not _direction_ok(text, want.azimuth_end, got.azimuth_end):
+        errs.append(f"end {want.azimuth_end} vs {got.azimuth_end}")
+    want_speed = want.speed if want.moving else "still"
+    if want_speed != got.speed:
+        errs.append(f"speed {want_speed} vs {got.speed}")
+    if distance_class(want.distance_m) != distance_class(got.distance_m):
+        errs.append(f"distance {want.distance_m} vs {got.distance_m}")
+    return errs
+
+
+def caption_errors(text: str, want: Scene, got: Scene) -> list[str]:
+    if len(want.sources) != len(got.sources):
+        return [f"{len(want.sources)} sources vs {[s.label for s in got.sources]}"]
+    pool = list(got.sources)
+    errs = []
+    for w in want.sources:  # matched by label (repeated labels in order)
+        key = normalise_label(w.label)
+        match = next((g for g in pool if normalise_label(g.label) == key), None)
+        if match is None:
+            errs.append(f"label {w.label!r} not in {[g.label for g in pool]}")
+            continue
+        pool.remove(match)
+        errs += [f"{w.label}: {e}" for e in _source_errors(text, w, match)]
+    return errs
+
+
+def test_captions_round_trip(rng):
+    cfg = BuildConfig(out="/nonexistent", clips=2000, seed=int(rng.integers(0, 2**31)))
+    n, ok, failures = 2000, 0, []
+    for i in range(n):
+        labels = [str(x) for x in rng.choice(LABELS, size=6, replace=False)]
+        entries = [SimpleNamespace(id=f"s{k}", label=lab) for k, lab in enumerate(labels)]
+        scene, _, facts = sample_scene(cfg, i, entries)
+        text = caption(scene, facts["caption_seed"])
+        errs = caption_errors(text, scene, parse(text))
+        if errs:
+            failures.append((text, errs))
+        else:
+            ok += 1
+    rate = ok / n
+    print(f"round trip: {ok}/{n} = {rate:.1%}")
+    for text, errs in failures[:15]:
+        print("  ", text, "->", errs)
+    assert rate >= 0.95, (rate, failures[:10])
+
+
+def test_comparator_is_not_lenient():
+    text = "A dog barking is heard on the left."
+    want = parse(text)
+    assert caption_errors(text, want, want) == []
+    moved = parse("A dog barking is heard slightly to the left.")  # front-left, not left
+    assert caption_errors(text, want, moved)
+    assert caption_errors(text, want, parse("A dog barking is heard on the left, far away."))
+    assert caption_errors(text, want, parse("A dog barking moves from the left to the right."))
+    assert caption_errors(text, want, parse("A cat is heard on the left."))
+    deg = "A dog barking is heard 30 degrees to the right."
+    assert caption_errors(deg, parse(deg), parse("A dog barking is heard 50 degrees to the right."))
+
+
+def _side(az: float) -> str:
+    cls = direction_words_class(az)
+    return "behind" if cls.startswith("behind") else cls.replace("front-", "")
+
+
+def paraphrase_errors(case) -> list[str]:
+    exp = case["expected"]
+    try:
+        d = parse_dict(case["text"])
+    except ValueError as e:
+        return [f"error {e}"]
+    srcs = d["sources"]
+    errs = []
+    if len(srcs) != len(exp["sources"]):
+        return [f"{len(exp['sources'])} sources vs {[s['label'] for s in srcs]}"]
+    for e, s in zip(exp["sources"], srcs):
+        if e["label_contains"].lower() not in s["label"].lower():
+            errs.append(f"label {s['label']!r} lacks {e['label_contains']!r}")
+        if _side(s["azimuth_start_deg"]) != e["side"]:
+            errs.append(f"side {_side(s['azimuth_start_deg'])} vs {e['side']}")
+        if s["moving"] != e["moving"]:
+            errs.append(f"moving {s['moving']} vs {e['moving']}")
+        if "end_side" in e and s["moving"] and _side(s["azimuth_end_deg"] if s["azimuth_end_deg"] is not None
+                                                       else s["azimuth_start_deg"]) != e["end_side"]:
+            errs.append(f"end side vs {e['end_side']}")
+        if "speed" in e and s["speed"] != e["speed"]:
+            errs.append(f"speed {s['speed']} vs {e['speed']}")
+        if "distance" in e and s["distance"] != e["distance"]:
+            errs.append(f"distance {s['distance']} vs {e['distance']}")
+    if exp.get("outdoor") is not None and d["room"]["outdoor"] != exp["outdoor"]:
+        errs.append(f"outdoor {d['room']['outdoor']} vs {exp['outdoor']}")
+    return errs
+
+
+def test_paraphrases():
+    cases = [json.loads(line) for line in PARAPHRASES.read_text().splitlines() if line.strip()]
+    assert len(cases) >= 60
+    bad = [(c["text"], errs) for c in cases if (errs := paraphrase_errors(c))]
+    score = 1 - len(bad) / len(cases)
+    print(f"paraphrases: {len(cases) - len(bad)}/{len(cases)} = {score:.1%}")
+    for text, errs in bad:
+        print("  ", text, "->", errs)
+    assert score >= 0.90, bad
+
+
+@pytest.mark.parametrize("text, az0, az1, speed, dist", [
+    ("a dog barks on the left while a car passes from right to left", -90, None, "still", "moderate"),
+    ("A helicopter moves from the front towards the right.", 0, 90, "moderate", "moderate"),
+    ("A bell rings at 2 o'clock", 60, None, "still", "moderate"),
+    ("A bell rings at an azimuth of 75 degrees", 75, None, "still", "moderate"),
+    ("A bell rings at -45 degrees", -45, None, "still", "moderate"),
+    ("A bell rings 30 degrees to the right", 30, None, "still", "moderate"),
+    ("A bird sings on the left, then suddenly jumps to the left-hand side", -90, None, "still", "moderate"),
+    ("A bird sings straight ahead, then suddenly jumps to the left", 0, -90, "instant", "moderate"),
+    ("a bird sings slightly left", -30, None, "still", "moderate"),
+    ("a bird sings left of centre, in the distance", -30, None, "still", "far"),
+    ("a bird sings behind you on the left", -135, None, "still", "moderate"),
+    ("a bird sings", 0, None, "still", "moderate"),
+    ("a bird sings next to me", 0, None, "still", "near"),
+    ("A car passes by on the left", -90, 90, "moderate", "moderate"),
+    ("A truck passes by", -90, 90, "moderate", "moderate"),
+])
+def test_first_source_fields(text, az0, az1, speed, dist):
+    s = parse_dict(text)["sources"][0]
+    assert s["azimuth_start_deg"] == az0 and s["azimuth_end_deg"] == az1, s
+    assert s["speed"] == speed and s["distance"] == dist, s
+    assert s["moving"] == (az1 is not None)
+
+
+def test_json_form_and_scene():
+    d = parse_dict("Birds chirp far away ahead. A man speaks close to me on my right, in a small room.")
+    assert [s["label"] for s in d["sources"]] == ["birds chirp", "man speaks"]
+    for s in d["sources"]:
+        assert {"label", "azimuth_start_deg", "azimuth_end_deg", "moving", "speed", "distance"} <= set(s)
+        assert s["speed"] in ("still", "slow", "moderate", "fast", "instant")
+        assert s["distance"] in ("near", "moderate", "far")
+    assert d["room_class"] == "small" and d["room"]["outdoor"] is False
+    json.dumps(d)
+    scene = parse("Birds chirp far away ahead. A man speaks close to me on my right, in a small room.")
+    assert scene_from_parsed_dict(d) == scene
+    assert Scene.from_json(scene.to_json()) == scene
+    assert [s.distance_m for s in scene.sources] == [6.0, 1.0] and scene.sources[1].elevation_deg == 0
+    assert parse("a dog barks outdoors").room.outdoor and parse_dict("a dog barks")["room_class"] is None
+    church = parse("a choir sings in a church").room
+    assert not church.outdoor and church.rt60_s >= 1.5
+
+
+def test_robust_to_case_spaces_and_punctuation():
+    a = parse_dict("a dog barks on the left while a car passes from right to left")
+    b = parse_dict("  A DOG barks   on the LEFT,  while a car passes from right to left!!!  ")
+    strip = lambda d: [(normalise_label(s["label"]), s["azimuth_start_deg"], s["azimuth_end_deg"], s["speed"])
+                       for s in d["sources"]]
+    assert strip(a) == strip(b)
+
+
+@pytest.mark.parametrize("bad, exc, words", [
+    ("", ValueError, "empty"), ("   \n\t ", ValueError, "empty"), ("x" * 10_001, ValueError, "too long"),
+    (b"a dog barks", TypeError, "bytes"), (None, TypeError, "str"), (42, TypeError, "str"),
+    ("on the left, slowly", ValueError, "no sound"), ("...", ValueError, "no sound"),
+])
+def test_bad_input(bad, exc, words):
+    with pytest.raises(exc, match=words):
+        parse(bad)
+    with pytest.raises(exc):
+        parse_dict(bad)
+
+
+def test_long_but_allowed_text():
+    text = ("a dog barks on the left. " * 400)[:10_000]
+    assert len(parse(text).sources) >= 300
+
+
+def _cli(argv):
+    p = argparse.ArgumentParser(prog="bewo-rt")
+    register_cli(p.add_subparsers(dest="cmd", required=True))
+    a = p.parse_args(argv)
+    return a.func(a)
+
+
+def test_cli_json_and_table(capsys):
+    assert _cli(["parse", "a dog barks on the left while a car passes from right to left", "--json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert [s["label"] for s in d["sources"]] == ["dog barks", "car"]
+    assert _cli(["parse", "a dog barks on the left, in a large hall"]) == 0
+    out = capsys.readouterr().out
+    assert "dog barks" in out and "-90 (left)" in out and "large" in out
+
+
+@pytest.mark.parametrize("text", ["", "   ", "on the left", "x" * 10_001])
+def test_cli_bad_input_exit_2(capsys, text):
+    assert _cli(["parse", text]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("bewo-rt parse: error:") and "\n" not in err
