@@ -23,7 +23,7 @@ fi
 (cd /tmp && $PY -c "import bewo_rt, json; print(json.dumps(bewo_rt.backends()['cuda']))") | tee "$LOG/backends.txt"
 
 echo "== CUDA tests (BEWO_REQUIRE_CUDA=1: a CUDA test that would skip fails instead)"
-(cd python_tests && BEWO_REQUIRE_CUDA=1 $PY -m pytest -q -p no:cacheprovider test_backends.py test_fft.py test_render.py 2>&1) \
+(cd python_tests && BEWO_REQUIRE_CUDA=1 $PY -m pytest -q -p no:cacheprovider test_backends.py test_fft.py test_render.py test_room_cuda.py 2>&1) \
   | tee "$LOG/pytest.txt" | tail -15
 [ "${PIPESTATUS[0]}" = "0" ] || status=1
 
@@ -34,7 +34,12 @@ import numpy as np, bewo_rt
 rng = np.random.default_rng(1)
 clips = [[(rng.standard_normal(9000).astype(np.float32), [[0, -90], [0.2, 90]], 1.0)] for _ in range(3)]
 out = bewo_rt.render_batch(clips, 48000, 12000, block_size=128, backend='cuda')
-print('sanitizer run ok', out.shape)" 2>&1) | tail -5 | tee "$LOG/sanitizer.txt"
+from bewo_rt import Room
+from bewo_rt.room import room_responses
+room = Room(outdoor=False, size_m=(5.0, 4.0, 3.0), rt60_s=0.3)
+for mode in ('binaural', 'two_mic'):
+    r = room_responses([(room, (1.0, 1.0, 1.2), (3.0, 2.0, 1.6))] * 3, 16000, mode=mode, backend='cuda')
+print('sanitizer run ok', out.shape, r.shape)" 2>&1) | tail -5 | tee "$LOG/sanitizer.txt"
   [ "${PIPESTATUS[0]}" = "0" ] || status=1
 fi
 

@@ -84,23 +84,74 @@ def source_position(listener: np.ndarray, azimuth: float, elevation: float, dist
     return listener + max(d, 0.05) * u
 
 
+def _room_job(room: Room, source_m, listener_m, seed: int) -> tuple:
+    """The arguments room_response passes to the C++ core for one response (shared by the CPU
+    and CUDA paths, so both see the same room)."""
+    if not room.outdoor and room.size_m is None:
+        raise SceneError("room.size_m is required for an indoor room")
+    return (tuple(map(float, room.size_m)) if room.size_m else (1.0, 1.0, 1.0), tuple(wall_reflection(room)),
+            bool(room.outdoor), 0.0 if room.outdoor else float(tail_rt60(room)),
+            0.0 if room.outdoor else float(transition_time(room)), 60, tuple(map(float, source_m)),
+            tuple(map(float, listener_m)), int(seed))
+
+
+def _check_mode(mode: str) -> None:
+    if mode not in ("binaural", "two_mic"):
+        raise ValueError(f"mode must be 'binaural' or 'two_mic', got {mode!r}")
+
+
 def room_response(room: Room, source_m, listener_m, sample_rate: int, hrtf="kemar", mode: str = "binaural",
                   seed: int = 0, length_s: float | None = None) -> np.ndarray:
     """(2, n) float32 response from source to listener (room-frame metres); mode 'binaural' or
     'two_mic' (BEWO's two bare microphones 0.17 m apart). The direct path at 1 m has gain 1."""
     sr = _checks.sample_rate(sample_rate)
-    if mode not in ("binaural", "two_mic"):
-        raise ValueError(f"mode must be 'binaural' or 'two_mic', got {mode!r}")
-    if not room.outdoor and room.size_m is None:
-        raise SceneError("room.size_m is required for an indoor room")
+    _check_mode(mode)
+    job = _room_job(room, source_m, listener_m, seed)
     h = HRTF.load(hrtf, sr) if mode == "binaural" else None
-    r, _ = _core.room_response(
-        tuple(room.size_m) if room.size_m else (1.0, 1.0, 1.0), tuple(wall_reflection(room)), bool(room.outdoor),
-        0.0 if room.outdoor else tail_rt60(room), 0.0 if room.outdoor else transition_time(room), 60,
-        tuple(map(float, source_m)),
-        tuple(map(float, listener_m)), h._core if h else None, float(sr), float(length_s or 0.0),
-        mode == "two_mic", 0.17, int(seed))
+    r, _ = _core.room_response(*job[:8], h._core if h else None, float(sr), float(length_s or 0.0),
+                               mode == "two_mic", 0.17, job[8])
     return r
+
+
+def room_responses(scenes, sample_rate: int, hrtf="kemar", mode: str = "binaural", seeds=None,
+                   length_s: float | None = None, backend: str = "auto") -> np.ndarray:
+    """Many responses at once: scenes is a sequence of (room, source_m, listener_m); returns float32
+    (len(scenes), 2, n), response i equal to room_response(room_i, source_i, listener_i, ...,
+    seed=seeds[i]) followed by zeros up to the longest one. seeds default to 0, 1, 2, ...
+
+    backend: 'cpu' (one room_response after the other), 'cuda' (the whole batch on the GPU, within
+    1e-4 of the CPU relative to each response's peak; RuntimeError naming the reason when CUDA is
+    not usable), or 'auto' (CUDA when bewo_rt.backends() says it is usable, else the CPU)."""
+    from .render import backends
+
+    sr = _checks.sample_rate(sample_rate)
+    _check_mode(mode)
+    if backend not in ("auto", "cpu", "cuda"):
+        raise ValueError(f"backend must be 'auto', 'cpu' or 'cuda', got {backend!r}")
+    scenes = list(scenes)
+    seeds = list(range(len(scenes))) if seeds is None else [int(s) for s in seeds]
+    if len(seeds) != len(scenes):
+        raise ValueError(f"seeds must hold one seed per response ({len(scenes)}), got {len(seeds)}")
+    jobs = [_room_job(room, src, lis, seed) for (room, src, lis), seed in zip(scenes, seeds)]
+    if not jobs:
+        return np.zeros((0, 2, 0), np.float32)
+    use_cuda = backend == "cuda"
+    if backend in ("auto", "cuda"):
+        cuda = backends()["cuda"]
+        if backend == "cuda" and not cuda["usable"]:
+            raise RuntimeError(f"CUDA backend not usable: {cuda['detail']}")
+        use_cuda = cuda["usable"]
+    h = HRTF.load(hrtf, sr) if mode == "binaural" else None
+    if use_cuda:
+        out, lengths = _core.room_responses_cuda(jobs, h._core if h else None, float(sr), float(length_s or 0.0),
+                                                 mode == "two_mic", 0.17)
+        return out[:, :, : max(lengths)]
+    rs = [_core.room_response(*job[:8], h._core if h else None, float(sr), float(length_s or 0.0),
+                              mode == "two_mic", 0.17, job[8])[0] for job in jobs]
+    out = np.zeros((len(rs), 2, max(r.shape[1] for r in rs)), np.float32)
+    for i, r in enumerate(rs):
+        out[i, :, : r.shape[1]] = r
+    return out
 
 
 def simulate_scene(scene: Scene, sample_rate: int, sounds: Mapping[str, np.ndarray] | None = None, hrtf="kemar",

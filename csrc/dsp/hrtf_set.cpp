@@ -1,5 +1,7 @@
 #include "hrtf_set.h"
 
+#include "room_kernels.h"
+
 #include <algorithm>
 #include <functional>
 #include <cmath>
@@ -58,20 +60,25 @@ const std::vector<float>& kernel_table() {
     return table;
 }
 
-void tabulated_kernel(double f, float* kernel) {
-    constexpr int W = HrtfSet::kSincHalfWidth;
-    const std::vector<float>& t = kernel_table();
-    const double pos = f * kTableSteps;
-    const int i = std::min(int(pos), kTableSteps - 1);
-    const float u = float(pos - i);
-    const float* a = &t[std::size_t(i) * 2 * W];
-    const float* b = a + 2 * W;
-    for (int j = 0; j < 2 * W; ++j) kernel[j] = a[j] + u * (b[j] - a[j]);
-}
+static_assert(roomk::kHalfWidth == HrtfSet::kSincHalfWidth && roomk::kKernelSteps == kTableSteps,
+              "room_kernels.h must describe the same table");
+
+// f in [0, 1]; the same code as the CUDA room backend's (room_kernels.h).
+void tabulated_kernel(double f, float* kernel) { roomk::tabulated_taps(kernel_table().data(), f, kernel); }
 
 }  // namespace
 
 void fractional_delay_taps(double frac, float* taps) { tabulated_kernel(std::clamp(frac, 0.0, 1.0), taps); }
+
+const float* fractional_delay_table() { return kernel_table().data(); }
+int fractional_delay_steps() { return kTableSteps; }
+
+double HrtfSet::blended_delay(const int* idx, const float* w, int k, int ear, double extra_delay) const {
+    // Keep in step with hrir(): the CUDA room backend relies on it (test_room_cuda.py checks).
+    double delay = std::clamp(extra_delay, 0.0, 1.0);
+    for (int i = 0; i < k; ++i) delay += double(w[i]) * delays_[std::size_t(idx[i]) * 2 + ear];
+    return delay;
+}
 
 void direction_vector(double az_deg, double el_deg, double* xyz) {
     const double az = az_deg * M_PI / 180.0, el = el_deg * M_PI / 180.0;

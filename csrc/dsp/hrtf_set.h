@@ -37,6 +37,13 @@ public:
 
     static constexpr int kSincHalfWidth = 8;
 
+    // Raw data, for other backends: n_dirs x 2 x filter_len filters, n_dirs x 2 delays.
+    const std::vector<float>& filters() const { return filters_; }
+    const std::vector<float>& delays() const { return delays_; }
+    // Delay (samples) of one ear for interpolation weights from weights(), as hrir() forms it:
+    // extra_delay (clamped to [0, 1]) plus the weighted neighbour delays, in double, in order.
+    double blended_delay(const int* idx, const float* w, int k, int ear, double extra_delay) const;
+
 private:
     double sample_rate_;
     std::size_t n_dirs_, filter_len_, ir_len_;
@@ -55,6 +62,11 @@ private:
 // Taps of the Kaiser-windowed sinc fractional delay used everywhere: 2 * kSincHalfWidth values for
 // offsets -kSincHalfWidth+1 .. kSincHalfWidth from floor(delay); frac in [0, 1].
 void fractional_delay_taps(double frac, float* taps);
+
+// The table behind fractional_delay_taps: fractional_delay_steps() + 1 rows of 2 * kSincHalfWidth
+// taps, row i for the fraction i / steps (roomk::tabulated_taps in room_kernels.h interpolates it).
+const float* fractional_delay_table();
+int fractional_delay_steps();
 
 // Unit vector for a direction in the project convention: x front, y right, z up.
 void direction_vector(double az_deg, double el_deg, double* xyz);

@@ -8,24 +8,6 @@ namespace bewo {
 
 namespace {
 
-// Portable, seedable normal deviates (std::normal_distribution differs between libraries, and a
-// corpus clip must be the same wherever it is built).
-struct Rng {
-    std::uint64_t s;
-    std::uint64_t next() {
-        std::uint64_t z = (s += 0x9E3779B97F4A7C15ull);
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-        return z ^ (z >> 31);
-    }
-    double uniform() { return (double(next() >> 11) + 0.5) * (1.0 / 9007199254740992.0); }
-    void normal_pair(double& a, double& b) {
-        const double r = std::sqrt(-2.0 * std::log(uniform())), t = 2.0 * M_PI * uniform();
-        a = r * std::cos(t);
-        b = r * std::sin(t);
-    }
-};
-
 void check_inside(const RoomSpec& room, const double p[3], const char* what) {
     for (int i = 0; i < 3; ++i) {
         if (!std::isfinite(p[i])) throw std::invalid_argument(std::string(what) + " position must be finite");
@@ -36,10 +18,7 @@ void check_inside(const RoomSpec& room, const double p[3], const char* what) {
     if (room.outdoor && p[2] < 0.0) throw std::invalid_argument(std::string(what) + " must be above the ground (z >= 0)");
 }
 
-struct Image {
-    double pos[3];
-    double gain;  // product of reflection coefficients
-};
+using Image = ImageSource;
 
 std::vector<Image> images(const RoomSpec& room, const double src[3], const double lis[3], double max_dist) {
     std::vector<Image> out;
@@ -81,19 +60,6 @@ std::vector<Image> images(const RoomSpec& room, const double src[3], const doubl
     return out;
 }
 
-inline void one_pole_split(const std::vector<double>& x, double fc, double fs, std::vector<double>& low,
-                           std::vector<double>& rest) {
-    const double a = 1.0 - std::exp(-2.0 * M_PI * fc / fs);
-    low.resize(x.size());
-    rest.resize(x.size());
-    double y = 0.0;
-    for (std::size_t i = 0; i < x.size(); ++i) {
-        y += a * (x[i] - y);
-        low[i] = y;
-        rest[i] = x[i] - y;
-    }
-}
-
 }  // namespace
 
 double eyring_absorption(const double size[3], double rt60_s, double c) {
@@ -109,9 +75,8 @@ double eyring_absorption(const double size[3], double rt60_s, double c) {
     return alpha;
 }
 
-std::vector<float> room_response(const RoomSpec& room, const double source[3], const double listener[3],
-                                 const HrtfSet* hrtf, const RoomResponseParams& p, std::size_t* n_out,
-                                 RoomStats* stats) {
+RoomPlan plan_room_response(const RoomSpec& room, const double source[3], const double listener[3],
+                            const HrtfSet* hrtf, const RoomResponseParams& p) {
     const double fs = p.sample_rate;
     if (!(fs > 0)) throw std::invalid_argument("sample_rate must be > 0");
     if (!p.two_microphones && hrtf == nullptr) throw std::invalid_argument("binaural responses need an HRTF set");
@@ -126,56 +91,114 @@ std::vector<float> room_response(const RoomSpec& room, const double source[3], c
     check_inside(room, source, "source");
     check_inside(room, listener, "listener");
 
+    RoomPlan plan;
     const double t_tr = room.outdoor ? 0.0 : std::max(0.0, room.transition_s);
+    plan.t_tr = t_tr;
     double dsrc = 0.0;
     for (int i = 0; i < 3; ++i) dsrc += (source[i] - listener[i]) * (source[i] - listener[i]);
     dsrc = std::sqrt(dsrc);
     // Image sources travel at most the transition time; outdoors the ground path bounds it.
     const double max_dist = room.outdoor ? 1e9 : std::max(room.c * t_tr, dsrc + 1e-9);
-    const std::vector<Image> imgs = images(room, source, listener, max_dist);
-    if (stats) stats->images = imgs.size();
+    plan.images = images(room, source, listener, max_dist);
 
     double latest = 0.0;
-    for (const Image& im : imgs) {
+    for (const Image& im : plan.images) {
         const double d = std::sqrt((im.pos[0] - listener[0]) * (im.pos[0] - listener[0]) +
                                    (im.pos[1] - listener[1]) * (im.pos[1] - listener[1]) +
                                    (im.pos[2] - listener[2]) * (im.pos[2] - listener[2]));
         latest = std::max(latest, d / room.c);
     }
-    const std::size_t L = p.two_microphones ? std::size_t(2 * HrtfSet::kSincHalfWidth) : hrtf->ir_length();
+    plan.L = p.two_microphones ? std::size_t(2 * HrtfSet::kSincHalfWidth) : hrtf->ir_length();
     double length_s = p.length_s;
     if (length_s <= 0) length_s = room.outdoor ? latest + 0.01 : t_tr + 1.1 * room.rt60_s;
-    const std::size_t n = std::size_t(std::ceil(std::max(length_s, latest + 0.005) * fs)) + L + 2;
+    plan.n = std::size_t(std::ceil(std::max(length_s, latest + 0.005) * fs)) + plan.L + 2;
+    return plan;
+}
+
+Arrival binaural_arrival(const ImageSource& im, const double listener[3], double c, double fs) {
+    const double dx = im.pos[0] - listener[0], dy = im.pos[1] - listener[1], dz = im.pos[2] - listener[2];
+    const double r = std::sqrt(dx * dx + dy * dy + dz * dz);
+    Arrival a;
+    a.az = -std::atan2(dy, dx) * 180.0 / M_PI;  // +y is the listener's left
+    a.el = std::atan2(dz, std::hypot(dx, dy)) * 180.0 / M_PI;
+    const double tau = r / c * fs, ti = std::floor(tau);
+    a.delay = std::size_t(ti);
+    a.frac = tau - ti;
+    a.gain = im.gain / std::max(r, 0.25);
+    return a;
+}
+
+Arrival microphone_arrival(const ImageSource& im, const double listener[3], int mic, double spacing, double c,
+                           double fs) {
+    // Microphone 0 on the listener's left (+y), microphone 1 on the right.
+    const double my = listener[1] + (mic == 0 ? 0.5 : -0.5) * spacing;
+    const double dx = im.pos[0] - listener[0], dy = im.pos[1] - my, dz = im.pos[2] - listener[2];
+    const double r = std::sqrt(dx * dx + dy * dy + dz * dz);
+    const double tau = r / c * fs, ti = std::floor(tau);
+    Arrival a;
+    a.delay = std::size_t(ti);
+    a.frac = tau - ti;
+    a.gain = im.gain / std::max(r, 0.25);
+    return a;
+}
+
+roomk::TailPlan plan_tail(const RoomSpec& room, const RoomResponseParams& p, const RoomPlan& plan) {
+    roomk::TailPlan tp;
+    if (room.outdoor || !(room.rt60_s > 0)) return tp;
+    // Diffuse tail from the transition time on: noise in three bands (below 500 Hz, 500 Hz -
+    // 4 kHz, above), each decaying by 60 dB in its RT60 (air absorption shortens the top band),
+    // low frequencies coherent between the ears, higher ones not, as in a diffuse field
+    // (roomk::add_tail in room_kernels.h, shared with the CUDA backend, renders it).
+    const double fs = p.sample_rate;
+    const std::size_t n = plan.n, L = plan.L;
+    const std::size_t start = std::size_t(std::ceil(plan.t_tr * fs));
+    // The HRIR's own onset delays the image part; the tail starts where the last image lands.
+    const std::size_t lag = p.two_microphones ? 0 : std::min<std::size_t>(L / 2, std::size_t(0.002 * fs));
+    const std::size_t t0 = std::min(n, start + lag);
+    const std::size_t len = n - t0;
+    if (len <= 8) return tp;
+    tp.active = 1;
+    tp.t0 = t0;
+    tp.len = len;
+    tp.win = std::max<std::size_t>(8, std::min<std::size_t>(std::size_t(0.02 * fs), t0 / 2));
+    tp.state = p.seed * 0x2545F4914F6CDD1Dull + 0x1234567ull;
+    const double fc1 = std::min(500.0, 0.2 * fs), fc2 = std::min(4000.0, 0.4 * fs);
+    tp.a1 = 1.0 - std::exp(-2.0 * M_PI * fc1 / fs);
+    tp.a2 = 1.0 - std::exp(-2.0 * M_PI * fc2 / fs);
+    tp.fs = fs;
+    tp.rt60 = room.rt60_s;
+    return tp;
+}
+
+std::vector<float> room_response(const RoomSpec& room, const double source[3], const double listener[3],
+                                 const HrtfSet* hrtf, const RoomResponseParams& p, std::size_t* n_out,
+                                 RoomStats* stats) {
+    const RoomPlan plan = plan_room_response(room, source, listener, hrtf, p);
+    if (stats) stats->images = plan.images.size();
+    const double fs = p.sample_rate;
+    const std::size_t n = plan.n, L = plan.L;
     std::vector<float> out(2 * n, 0.f);
     float* ear[2] = {out.data(), out.data() + n};
     std::vector<float> hl(p.two_microphones ? 0 : L), hr(p.two_microphones ? 0 : L);
     constexpr int W = HrtfSet::kSincHalfWidth;
     float taps[2 * W];
 
-    for (const Image& im : imgs) {
+    for (const Image& im : plan.images) {
         if (p.two_microphones) {
-            // Microphone 0 on the listener's left (+y), microphone 1 on the right.
             for (int m = 0; m < 2; ++m) {
-                const double my = listener[1] + (m == 0 ? 0.5 : -0.5) * p.mic_spacing_m;
-                const double dx = im.pos[0] - listener[0], dy = im.pos[1] - my, dz = im.pos[2] - listener[2];
-                const double r = std::sqrt(dx * dx + dy * dy + dz * dz);
-                const double tau = r / room.c * fs, ti = std::floor(tau);
-                fractional_delay_taps(tau - ti, taps);
-                const double g = im.gain / std::max(r, 0.25);
+                const Arrival a = microphone_arrival(im, listener, m, p.mic_spacing_m, room.c, fs);
+                fractional_delay_taps(a.frac, taps);
+                const double g = a.gain;
                 for (int j = 0; j < 2 * W; ++j) {
-                    const std::ptrdiff_t idx = std::ptrdiff_t(ti) - (W - 1) + j;
+                    const std::ptrdiff_t idx = std::ptrdiff_t(a.delay) - (W - 1) + j;
                     if (idx >= 0 && std::size_t(idx) < n) ear[m][idx] += float(g * taps[j]);
                 }
             }
         } else {
-            const double dx = im.pos[0] - listener[0], dy = im.pos[1] - listener[1], dz = im.pos[2] - listener[2];
-            const double r = std::sqrt(dx * dx + dy * dy + dz * dz);
-            const double az = -std::atan2(dy, dx) * 180.0 / M_PI;  // +y is the listener's left
-            const double el = std::atan2(dz, std::hypot(dx, dy)) * 180.0 / M_PI;
-            const double tau = r / room.c * fs, ti = std::floor(tau);
-            hrtf->hrir(az, el, hl.data(), hr.data(), tau - ti);
-            const float g = float(im.gain / std::max(r, 0.25));
-            const std::size_t o = std::size_t(ti);
+            const Arrival a = binaural_arrival(im, listener, room.c, fs);
+            hrtf->hrir(a.az, a.el, hl.data(), hr.data(), a.frac);
+            const float g = float(a.gain);
+            const std::size_t o = a.delay;
             const std::size_t cnt = std::min(L, n - std::min(n, o));
             for (std::size_t t = 0; t < cnt; ++t) {
                 ear[0][o + t] += g * hl[t];
@@ -183,76 +206,7 @@ std::vector<float> room_response(const RoomSpec& room, const double source[3], c
             }
         }
     }
-
-    if (!room.outdoor && room.rt60_s > 0) {
-        // Diffuse tail from the transition time on: noise in three bands (below 500 Hz, 500 Hz -
-        // 4 kHz, above), each decaying by 60 dB in its RT60 (air absorption shortens the top band),
-        // low frequencies coherent between the ears, higher ones not, as in a diffuse field.
-        const std::size_t start = std::size_t(std::ceil(t_tr * fs));
-        // The HRIR's own onset delays the image part; the tail starts where the last image lands.
-        const std::size_t lag = p.two_microphones ? 0 : std::min<std::size_t>(L / 2, std::size_t(0.002 * fs));
-        const std::size_t t0 = std::min(n, start + lag);
-        const std::size_t len = n - t0;
-        if (len > 8) {
-            const std::size_t win = std::max<std::size_t>(8, std::min<std::size_t>(std::size_t(0.02 * fs), t0 / 2));
-            Rng rng{p.seed * 0x2545F4914F6CDD1Dull + 0x1234567ull};
-            std::vector<double> a(len), b(len);
-            for (std::size_t i = 0; i < len; i += 2) {
-                double u, v;
-                rng.normal_pair(u, v);
-                a[i] = u;
-                if (i + 1 < len) a[i + 1] = v;
-            }
-            for (std::size_t i = 0; i < len; i += 2) {
-                double u, v;
-                rng.normal_pair(u, v);
-                b[i] = u;
-                if (i + 1 < len) b[i + 1] = v;
-            }
-            const double fc1 = std::min(500.0, 0.2 * fs), fc2 = std::min(4000.0, 0.4 * fs);
-            // Interaural coherence of a diffuse field: high below ~500 Hz, about zero above. The
-            // shared part is low-passed three times (18 dB/octave) so that it does not leak
-            // coherence into the higher bands. Left = a; right = b with its low part replaced by
-            // rho * low(a) + sqrt(1 - rho^2) * low(b).
-            const double rho = 0.8;
-            auto lowpass3 = [&](const std::vector<double>& x) {
-                std::vector<double> y(x), lo, hi;
-                for (int k = 0; k < 3; ++k) {
-                    one_pole_split(y, fc1, fs, lo, hi);
-                    y.swap(lo);
-                }
-                return y;
-            };
-            {
-                const std::vector<double> alo = lowpass3(a), blo = lowpass3(b);
-                const double q = std::sqrt(1.0 - rho * rho);
-                for (std::size_t i = 0; i < len; ++i) b[i] = b[i] - blo[i] + rho * alo[i] + q * blo[i];
-            }
-            std::vector<double> aL, aR, aM, aH, bL, bR, bM, bH;
-            one_pole_split(a, fc1, fs, aL, aR);
-            one_pole_split(aR, fc2, fs, aM, aH);
-            one_pole_split(b, fc1, fs, bL, bR);
-            one_pole_split(bR, fc2, fs, bM, bH);
-            // air absorption shortens the top band's decay
-            const double rt[3] = {room.rt60_s, room.rt60_s, 0.8 * room.rt60_s};
-            const std::vector<double>* A[3] = {&aL, &aM, &aH};
-            const std::vector<double>* Bv[3] = {&bL, &bM, &bH};
-            for (int e = 0; e < 2; ++e) {
-                // Match the tail's starting power to the image part just before it.
-                double energy = 0.0;
-                const std::size_t w0 = t0 > win ? t0 - win : 0;
-                for (std::size_t i = w0; i < t0; ++i) energy += double(ear[e][i]) * ear[e][i];
-                const double power = energy / double(std::max<std::size_t>(1, t0 - w0)) *
-                                     std::exp(13.8155 * 0.5 * double(t0 - w0) / fs / room.rt60_s);
-                const double amp = std::sqrt(power);
-                for (int band = 0; band < 3; ++band) {
-                    const double k = 13.8155 / 2.0 / (rt[band] * fs);  // amplitude decay per sample
-                    const std::vector<double>& x = e == 0 ? *A[band] : *Bv[band];
-                    for (std::size_t i = 0; i < len; ++i) ear[e][t0 + i] += float(amp * std::exp(-k * double(i)) * x[i]);
-                }
-            }
-        }
-    }
+    roomk::add_tail(plan_tail(room, p, plan), ear[0], ear[1]);
     *n_out = n;
     return out;
 }

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "hrtf_set.h"
+#include "room_kernels.h"
 
 namespace bewo {
 
@@ -45,5 +46,40 @@ double eyring_absorption(const double size[3], double rt60_s, double c = 343.0);
 std::vector<float> room_response(const RoomSpec& room, const double source[3], const double listener[3],
                                  const HrtfSet* hrtf, const RoomResponseParams& p, std::size_t* n_out,
                                  RoomStats* stats = nullptr);
+
+// The stages of room_response, public so that other backends (cuda/room_cuda.cu) reproduce it
+// exactly: plan (checks, image sources, length), the arrival of each image, the tail.
+
+struct ImageSource {
+    double pos[3];
+    double gain;  // product of reflection coefficients
+};
+
+struct RoomPlan {
+    std::vector<ImageSource> images;
+    std::size_t n = 0;    // response length in samples
+    std::size_t L = 0;    // taps per image: HRIR length, or the fractional-delay kernel (two mics)
+    double t_tr = 0.0;    // transition time (0 outdoors)
+};
+
+// Checks the inputs (throws std::invalid_argument naming the problem), enumerates the images.
+RoomPlan plan_room_response(const RoomSpec& room, const double source[3], const double listener[3],
+                            const HrtfSet* hrtf, const RoomResponseParams& p);
+
+// Where and how loud one image arrives: at delay + frac samples (delay integer, frac in [0, 1)),
+// with gain (reflections / distance, distance floored at 0.25 m). Binaural: at the listener,
+// with the direction (az, el in the project convention). Two microphones: at microphone mic
+// (0 = left, +y; 1 = right), az/el unused.
+struct Arrival {
+    std::size_t delay = 0;
+    double frac = 0.0, gain = 0.0, az = 0.0, el = 0.0;
+};
+Arrival binaural_arrival(const ImageSource& im, const double listener[3], double c, double fs);
+Arrival microphone_arrival(const ImageSource& im, const double listener[3], int mic, double spacing, double c,
+                           double fs);
+
+// Tail parameters of a planned response (inactive outdoors or when too short); add it with
+// roomk::add_tail once the image part is complete.
+roomk::TailPlan plan_tail(const RoomSpec& room, const RoomResponseParams& p, const RoomPlan& plan);
 
 }  // namespace bewo

@@ -4,7 +4,9 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <algorithm>
 #include <array>
+#include <climits>
 #include <cstdint>
 #include <memory>
 #include <stdexcept>
@@ -12,6 +14,7 @@
 #include <vector>
 
 #include "../cuda/render_cuda.h"
+#include "../cuda/room_cuda.h"
 #include "../dsp/fft.h"
 #include "../dsp/hrtf_set.h"
 #include "../dsp/renderer.h"
@@ -235,6 +238,63 @@ PYBIND11_MODULE(_core, m) {
         const CudaStatus s = cuda_status();
         return py::make_tuple(s.compiled, s.devices, s.detail);
     });
+
+    // Batched room responses on the GPU: jobs is a list of (size, beta, outdoor, rt60_s,
+    // transition_s, max_order, source, listener, seed), as room_response takes them. Returns
+    // ((n_jobs, 2, n_max) float32, lengths): response i in [i, :, :lengths[i]], zeros after it.
+    m.def("room_responses_cuda", [](const py::list& jobs, std::shared_ptr<HrtfSet> hrtf, double sample_rate,
+                                    double length_s, bool two_microphones, double mic_spacing_m) {
+        std::vector<RoomJob> js;
+        for (const auto& item : jobs) {
+            auto t = item.cast<py::tuple>();
+            if (t.size() != 9)
+                throw std::invalid_argument(
+                    "each job must be (size, beta, outdoor, rt60_s, transition_s, max_order, source, listener, seed)");
+            RoomJob j;
+            const auto size = t[0].cast<std::array<double, 3>>();
+            const auto beta = t[1].cast<std::array<double, 6>>();
+            const auto src = t[6].cast<std::array<double, 3>>();
+            const auto lis = t[7].cast<std::array<double, 3>>();
+            for (int i = 0; i < 3; ++i) {
+                j.room.size[i] = size[i];
+                j.source[i] = src[i];
+                j.listener[i] = lis[i];
+            }
+            for (int i = 0; i < 6; ++i) j.room.beta[i] = beta[i];
+            j.room.outdoor = t[2].cast<bool>();
+            j.room.rt60_s = t[3].cast<double>();
+            j.room.transition_s = t[4].cast<double>();
+            j.room.max_order = t[5].cast<int>();
+            j.seed = t[8].cast<std::uint64_t>();
+            js.push_back(j);
+        }
+        if (js.size() > std::size_t(INT_MAX)) throw std::invalid_argument("too many responses in one batch");
+        RoomResponseParams p;
+        p.sample_rate = sample_rate;
+        p.length_s = length_s;
+        p.two_microphones = two_microphones;
+        p.mic_spacing_m = mic_spacing_m;
+        const int n_jobs = int(js.size());
+        std::vector<std::size_t> lengths(js.size());
+        std::string err;
+        {
+            py::gil_scoped_release release;
+            err = room_batch_lengths(js.data(), n_jobs, hrtf.get(), p, lengths.data());
+        }
+        if (!err.empty()) throw std::invalid_argument(err);
+        std::size_t n_max = 1;
+        for (std::size_t n : lengths) n_max = std::max(n_max, n);
+        f32 out({py::ssize_t(n_jobs), py::ssize_t(2), py::ssize_t(n_max)});
+        float* o = out.mutable_data();
+        {
+            py::gil_scoped_release release;
+            err = cuda_room_responses(js.data(), n_jobs, hrtf.get(), p, n_max, o);
+        }
+        if (!err.empty()) throw std::runtime_error(err);
+        std::vector<py::ssize_t> lens(lengths.begin(), lengths.end());
+        return py::make_tuple(out, lens);
+    }, py::arg("jobs"), py::arg("hrtf"), py::arg("sample_rate"), py::arg("length_s"), py::arg("two_microphones"),
+       py::arg("mic_spacing_m"));
 
     // clips: list of lists of (samples, keyframes, gain); all outputs n_out samples long.
     m.def("render_batch_cuda", [](const HrtfSet& hrtf, const py::list& clips, std::size_t n_out,
