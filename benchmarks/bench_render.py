@@ -13,23 +13,12 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import statistics
-import time
 
 import numpy as np
 from scipy import signal
 
 import bewo_rt
-
-
-def median_time(fn, runs: int) -> float:
-    fn()  # warm-up (plans, HRTF load, page faults)
-    ts = []
-    for _ in range(runs):
-        t = time.perf_counter()
-        fn()
-        ts.append(time.perf_counter() - t)
-    return statistics.median(ts)
+from _timing import median_time  # benchmarks/ is the script folder
 
 
 def main() -> None:
@@ -67,8 +56,8 @@ def main() -> None:
 
     print(f"# bench_render: {secs:g} s at {sr} Hz, KEMAR ({hrtf.ir_length} taps), median of {a.runs} runs, one core")
     print(f"# machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, numpy {np.__version__}")
-    print(f"| case | block | time (ms) | x real time | vs oaconvolve |")
-    print(f"|---|---|---|---|---|")
+    print("| case | block | time (ms) | x real time | vs oaconvolve |")
+    print("|---|---|---|---|---|")
     for name, block, t in rows:
         print(f"| {name} | {block or '-'} | {t * 1e3:.2f} | {secs / t:,.0f} | {t_peer / t:.2f}x |")
     per_source = t8 / k

@@ -13,24 +13,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
-import time
 
 import numpy as np
 
 import bewo_rt
+from _timing import median_time  # benchmarks/ is the script folder
 from bewo_rt import Room
 from bewo_rt.room import room_response
-
-
-def median_time(fn, runs):
-    fn()
-    ts = []
-    for _ in range(runs):
-        t = time.perf_counter()
-        fn()
-        ts.append(time.perf_counter() - t)
-    return statistics.median(ts)
 
 
 def main():

@@ -1,12 +1,12 @@
 """Audio files: reading as float32 (channels, samples) and writing atomically."""
 from __future__ import annotations
 
-import os
-import tempfile
 from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
+
+from ._atomic import atomic_path
 
 
 def read_audio(path) -> tuple[np.ndarray, int]:
@@ -53,14 +53,5 @@ def write_audio(path, audio: np.ndarray, sample_rate: int, subtype: str = "FLOAT
     if chosen and not chosen.startswith(("FLOAT", "DOUBLE", "VORBIS", "OPUS")) and peak > 1.0:
         raise ValueError(f"audio peaks at {peak:.3f} (> 1.0) and would clip as {chosen} in {p.name}: "
                          f"lower the level or write a float WAV")
-    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".part", dir=str(p.parent))
-    os.close(fd)
-    try:
+    with atomic_path(p) as tmp:
         sf.write(tmp, a.T, int(sample_rate), subtype=subtype if ext == "wav" else None, format=ext.upper())
-        os.replace(tmp, p)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise

@@ -1,7 +1,6 @@
 """Binaural rendering API: one source, a whole scene, or a batch of clips (CPU or CUDA)."""
 from __future__ import annotations
 
-import math
 from pathlib import Path
 from typing import Mapping, Sequence
 

@@ -64,6 +64,7 @@ def test_sofa_resampled_keeps_delay_in_seconds(tmp_path, rng):
     p = tmp_path / "synthetic.sofa"
     write_sofa(p, irs, sofa_az, el, 44100)
     i = int(np.argmin(np.abs(ours - (-90))))  # hard left: left ear leads by 8 samples at 44.1 kHz
+    assert delays[i, 1] - delays[i, 0] == 8
     for sr in (16000, 48000, 96000):
         h = HRTF.from_sofa(p, sr).hrir(-90.0)
         onset = [np.argmax(np.abs(h[e]) > 0.5 * np.abs(h[e]).max()) for e in range(2)]

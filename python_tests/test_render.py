@@ -2,7 +2,6 @@ import threading
 
 import numpy as np
 import pytest
-from scipy import signal
 
 import bewo_rt
 from bewo_rt import HRTF, Scene, Source, _core, render

@@ -1,12 +1,10 @@
 """Room acoustics against physics (Schroeder RT60, image-source arrival times) and against
 pyroomacoustics (two-microphone mode, same room and reflection order)."""
-import math
 
 import numpy as np
 import pytest
 from scipy import signal
 
-import bewo_rt
 from bewo_rt import Room, Scene, SceneError, Source, _core
 from bewo_rt.room import room_response, simulate_scene, source_position
 from test_render import max_level_jump

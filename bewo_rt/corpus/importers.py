@@ -15,7 +15,6 @@ import tempfile
 import warnings
 from pathlib import Path
 
-import numpy as np
 
 from ..audio_io import read_audio, resample_audio
 from .library import slug

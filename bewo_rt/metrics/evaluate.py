@@ -2,12 +2,11 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
 
+from .._atomic import write_text
 from .features import FeatureConfig
 from .intended import azimuth_at, keyframes_of
 from .setmetrics import direction_error_deg, evaluate_set
@@ -150,16 +149,4 @@ def _jsonable(o):
 
 
 def write_json_atomic(path, obj) -> None:
-    p = Path(path)
-    p.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".part", dir=str(p.parent))
-    try:
-        with os.fdopen(fd, "w") as f:
-            json.dump(obj, f, indent=2, allow_nan=False)
-        os.replace(tmp, p)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+    write_text(path, json.dumps(obj, indent=2, allow_nan=False))

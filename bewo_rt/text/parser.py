@@ -63,7 +63,7 @@ from dataclasses import dataclass, field
 from ..scene import Room, Scene, Source
 from .captions import (APPROACH_VERBS, CHURCH_NOUNS, DISTANCE_CHANGE, DRY_ADJECTIVES, ENDPOINT_WORDS,
                        FAR_ADJECTIVES, FAR_PHRASES, LARGE_NOUNS, LIST_INTROS, LOCATION_WORDS, MODERATE_ADVERBS,
-                       MODERATE_PHRASES, NEAR_ADJECTIVES, NEAR_PHRASES, NEUTRAL_VERBS, OUTDOOR_PHRASES, PASSING,
+                       MODERATE_PHRASES, NEAR_ADJECTIVES, NEAR_PHRASES, NEUTRAL_VERBS, PASSING,
                        RECEDE_VERBS, REVERB_ADJECTIVES, ROOM_NOUNS, ROOM_SENTENCES, ROOM_SIZE_ADJECTIVES,
                        SPEED_ADVERBS, SPEED_VERBS, direction_words_class, distance_class, wrap_deg)
 
