@@ -22,13 +22,13 @@ def test_moving_source_moves_linearly_in_its_span_and_holds_outside(rng):
     before, after = t < 2.0, t > 8.0  # moderate: the centred 60 % of the clip
     inside = (t > 2.2) & (t < 7.8)
     # Gaussian mean is exact away from the matrix edges
-    interior = lambda r: 2 < r < 14  # noqa: E731
+    interior = lambda r: 3.5 < r < 12.5  # noqa: E731  (3.5 sigma from the edge rows)
     if interior(r0):
         assert np.allclose(centre[before], r0, atol=0.01)
     if interior(r1):
         assert np.allclose(centre[after], r1, atol=0.01)
     expected = r0 + (t[inside] - 2.0) / 6.0 * (r1 - r0)
-    ok = (expected > 2) & (expected < 14)
+    ok = (expected > 3.5) & (expected < 12.5)
     assert np.allclose(centre[inside][ok], expected[ok], atol=0.02)
     np.testing.assert_allclose(m.sum(axis=0), 1.0, rtol=1e-5)
     # sigma of one row: neighbours of an on-row maximum fall to exp(-1/2)

@@ -16,18 +16,17 @@ PartitionedConvolver::PartitionedConvolver(std::size_t block, std::size_t filter
     if (block < 16 || (block & (block - 1)) != 0)
         throw std::invalid_argument("block_size must be a power of two >= 16, got " + std::to_string(block));
     if (filter_len == 0) throw std::invalid_argument("filter length must be > 0");
-    fdl_re_.assign(P_ * bins_, 0.f);
-    fdl_im_.assign(P_ * bins_, 0.f);
+    // One arena, rows 512 bytes apart modulo 4 KiB: input spectra and accumulators allocated
+    // separately can sit a multiple of 4 KiB apart, and the product loop then stalls on 4K aliasing.
+    row_ = (bins_ + 1023) / 1024 * 1024 + 128;
+    arena_.assign((2 * P_ + 2) * row_, 0.f);
     frame_.assign(N_, 0.f);
-    acc_re_.resize(bins_);
-    acc_im_.resize(bins_);
     time_.resize(N_);
     spec_buf_.assign(N_, 0.f);
 }
 
 void PartitionedConvolver::reset() {
-    std::fill(fdl_re_.begin(), fdl_re_.end(), 0.f);
-    std::fill(fdl_im_.begin(), fdl_im_.end(), 0.f);
+    std::fill(arena_.begin(), arena_.end(), 0.f);
     std::fill(frame_.begin(), frame_.end(), 0.f);
     head_ = 0;
 }
@@ -54,21 +53,21 @@ void PartitionedConvolver::push(const float* block) {
     std::memmove(frame_.data(), frame_.data() + B_, B_ * sizeof(float));
     std::memcpy(frame_.data() + B_, block, B_ * sizeof(float));
     head_ = (head_ + 1) % P_;
-    fft_.forward(frame_.data(), &fdl_re_[head_ * bins_], &fdl_im_[head_ * bins_]);
+    fft_.forward(frame_.data(), fdl_re(head_), fdl_im(head_));
 }
 
 void PartitionedConvolver::convolve(const FilterSpectra& h, float* left, float* right) {
     float* out[2] = {left, right};
     const std::size_t nb = bins_;
     for (int ear = 0; ear < 2; ++ear) {
-        float* __restrict ar = acc_re_.data();
-        float* __restrict ai = acc_im_.data();
+        float* __restrict ar = arena_.data() + 2 * P_ * row_;
+        float* __restrict ai = ar + row_;
         std::fill(ar, ar + nb, 0.f);
         std::fill(ai, ai + nb, 0.f);
         for (std::size_t p = 0; p < P_; ++p) {
             const std::size_t slot = (head_ + P_ - p) % P_;
-            const float* __restrict xr = &fdl_re_[slot * nb];
-            const float* __restrict xi = &fdl_im_[slot * nb];
+            const float* __restrict xr = fdl_re(slot);
+            const float* __restrict xi = fdl_im(slot);
             const std::size_t off = (std::size_t(ear) * P_ + p) * nb;
             const float* __restrict hr = &h.re[off];
             const float* __restrict hi = &h.im[off];

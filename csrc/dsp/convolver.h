@@ -34,9 +34,12 @@ public:
 private:
     std::size_t B_, N_, P_, bins_, filter_len_;
     RealFFT fft_;
-    std::vector<float> fdl_re_, fdl_im_;  // P x bins ring of input spectra
+    std::vector<float> arena_;  // rows: P input spectra (re), P (im), accumulator re, im
+    std::size_t row_ = 0;
+    float* fdl_re(std::size_t slot) { return arena_.data() + slot * row_; }
+    float* fdl_im(std::size_t slot) { return arena_.data() + (P_ + slot) * row_; }
     std::size_t head_ = 0;                // slot of the newest spectrum
-    std::vector<float> frame_, acc_re_, acc_im_, time_, spec_buf_;
+    std::vector<float> frame_, time_, spec_buf_;
 };
 
 }  // namespace bewo

@@ -142,15 +142,24 @@ void render_static_hops(const Plan& plan, const float* x, std::size_t xn, const 
                         std::size_t h1, std::size_t n_out, float* outL, float* outR) {
     const std::size_t L = plan.length(), N = sp.fft, B = sp.hop, bins = N / 2 + 1;
     const RealFFT fft(N);
-    std::vector<float> hl(L), hr(L), buf(N), hre(2 * bins), him(2 * bins), xre(bins), xim(bins), yre(bins),
-        yim(bins), y(N);
+    std::vector<float> hl(L), hr(L), buf(N), y(N);
+    // Spectra in one arena whose arrays start 512 bytes apart modulo 4 KiB: arrays that land a
+    // multiple of 4 KiB apart make the product loop's loads wait on unrelated stores (4K aliasing).
+    std::size_t stride = (bins + 1023) / 1024 * 1024 + 128;  // floats; stride * 4 = 512 (mod 4096)
+    std::vector<float> arena(8 * stride);
+    float* hre_p = arena.data();            // 2 ears
+    float* him_p = hre_p + 2 * stride;      // 2 ears
+    float* xre_p = him_p + 2 * stride;
+    float* xim_p = xre_p + stride;
+    float* yre_p = xim_p + stride;
+    float* yim_p = yre_p + stride;
     plan.fill(0, hl.data(), hr.data());
     const float scale = float(plan.gain(0)) / float(N);
     const float* h[2] = {hl.data(), hr.data()};
     for (int ear = 0; ear < 2; ++ear) {
         std::fill(buf.begin(), buf.end(), 0.f);
         for (std::size_t t = 0; t < L; ++t) buf[t] = h[ear][t] * scale;
-        fft.forward(buf.data(), &hre[ear * bins], &him[ear * bins]);
+        fft.forward(buf.data(), hre_p + ear * stride, him_p + ear * stride);
     }
     float* out[2] = {outL, outR};
     for (std::size_t hop = h0; hop < h1; ++hop) {
@@ -158,7 +167,10 @@ void render_static_hops(const Plan& plan, const float* x, std::size_t xn, const 
         const std::ptrdiff_t s = std::ptrdiff_t(hop * B), first = s - std::ptrdiff_t(N - B);
         const std::ptrdiff_t lo = std::max<std::ptrdiff_t>(first, 0);
         const std::ptrdiff_t hi = std::min<std::ptrdiff_t>(first + std::ptrdiff_t(N), std::ptrdiff_t(xn));
-        if (hi > lo) {
+        const float* frame = buf.data();
+        if (lo == first && hi == first + std::ptrdiff_t(N)) {
+            frame = x + first;  // inside the signal: transform it where it lies
+        } else if (hi > lo) {
             const std::size_t a = std::size_t(lo - first), b = std::size_t(hi - first);
             std::fill(buf.begin(), buf.begin() + a, 0.f);
             std::memcpy(buf.data() + a, x + lo, (b - a) * sizeof(float));
@@ -166,15 +178,15 @@ void render_static_hops(const Plan& plan, const float* x, std::size_t xn, const 
         } else {
             std::fill(buf.begin(), buf.end(), 0.f);
         }
-        fft.forward(buf.data(), xre.data(), xim.data());
+        fft.forward(frame, xre_p, xim_p);
         const std::size_t cnt = std::min(B, n_out - std::size_t(s));
         for (int ear = 0; ear < 2; ++ear) {
-            const float* __restrict ar = xre.data();
-            const float* __restrict ai = xim.data();
-            const float* __restrict br = &hre[ear * bins];
-            const float* __restrict bi = &him[ear * bins];
-            float* __restrict cr = yre.data();
-            float* __restrict ci = yim.data();
+            const float* __restrict ar = xre_p;
+            const float* __restrict ai = xim_p;
+            const float* __restrict br = hre_p + ear * stride;
+            const float* __restrict bi = him_p + ear * stride;
+            float* __restrict cr = yre_p;
+            float* __restrict ci = yim_p;
             std::size_t k = 0;
 #if defined(__AVX2__) && defined(__FMA__)
             for (; k + 8 <= bins; k += 8) {
@@ -188,7 +200,7 @@ void render_static_hops(const Plan& plan, const float* x, std::size_t xn, const 
                 cr[k] = ar[k] * br[k] - ai[k] * bi[k];
                 ci[k] = ar[k] * bi[k] + ai[k] * br[k];
             }
-            fft.inverse(yre.data(), yim.data(), y.data());
+            fft.inverse(yre_p, yim_p, y.data());
             std::memcpy(out[ear] + s, y.data() + (N - B), cnt * sizeof(float));
         }
     }
