@@ -48,6 +48,7 @@ def write_audio(path, audio: np.ndarray, sample_rate: int, subtype: str = "FLOAT
     p = Path(path)
     p.parent.mkdir(parents=True, exist_ok=True)
     ext = p.suffix.lower().lstrip(".") or "wav"
+    subtype = str(subtype).upper()
     chosen = subtype if ext == "wav" else sf.default_subtype(ext.upper())
     peak = float(np.max(np.abs(a))) if a.size else 0.0
     if chosen and not chosen.startswith(("FLOAT", "DOUBLE", "VORBIS", "OPUS")) and peak > 1.0:

@@ -34,6 +34,10 @@ def _cmd_demo(a) -> int:
     from .examples import bell_pattern
     from .render import render
 
+    if not a.seconds > 0:
+        raise ValueError(f"--seconds must be > 0, got {a.seconds}")
+    if a.sample_rate < 8000:
+        raise ValueError(f"--sample-rate must be at least 8000 Hz, got {a.sample_rate}")
     sr = a.sample_rate
     x = bell_pattern(a.seconds, sr)
     path = f"0:-90,{a.seconds:g}:90"

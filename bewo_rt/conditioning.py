@@ -36,8 +36,12 @@ def azimuth_rows(azimuth_deg, bins: int = 17) -> np.ndarray:
     return (_fold(azimuth_deg) + 90.0) / 180.0 * (bins - 1)
 
 
-def azimuth_state(scene: Scene, frames: int = 768, bins: int = 17, coarse: bool = True) -> np.ndarray:
-    """(4 * bins, frames) float32 azimuth state matrix of a scene (see the module docstring)."""
+def azimuth_state(scene: Scene, frames: int = 768, bins: int = 17, coarse: bool = True,
+                  duration_s: float | None = None) -> np.ndarray:
+    """(4 * bins, frames) float32 azimuth state matrix of a scene (see the module docstring).
+
+    The columns span scene.duration_s, or `duration_s` when the scene has none (a parsed prompt),
+    or BEWO's 10 s clip when neither is given."""
     if not isinstance(scene, Scene):
         raise TypeError(f"scene must be a bewo_rt.Scene, got {type(scene).__name__}")
     if isinstance(frames, bool) or not isinstance(frames, (int, np.integer)) or frames < 1:
@@ -46,7 +50,7 @@ def azimuth_state(scene: Scene, frames: int = 768, bins: int = 17, coarse: bool 
         raise ValueError(f"bins must be an integer >= 2, got {bins!r}")
     if len(scene.sources) > MAX_SOURCES:
         raise ValueError(f"the azimuth state holds at most {MAX_SOURCES} sources, the scene has {len(scene.sources)}")
-    duration = scene.duration_s or 10.0
+    duration = scene.duration_s or duration_s or 10.0
     t = (np.arange(frames) + 0.5) / frames * duration  # column centres
     out = np.zeros((MAX_SOURCES * bins, frames), np.float32)
     rows = np.arange(bins, dtype=np.float64)[:, None]

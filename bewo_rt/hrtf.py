@@ -182,6 +182,28 @@ def resample(data: HRTFData, sample_rate: int) -> HRTFData:
                     (delays + shift).astype(np.float32), data.name)
 
 
+def with_poles(data: HRTFData) -> HRTFData:
+    """Add a direction straight below (above) when the set stops short of the pole (KEMAR ends at
+    -40 degrees): the mean of its lowest (highest) ring, filters and delays. Without it every
+    direction of that ring ties near the pole and the chosen neighbours, hence the response,
+    would depend on an azimuth that means nothing there."""
+    el = data.elevation_deg.astype(np.float64)
+    add_f, add_d, add_el = [], [], []
+    for pole, edge in ((-90.0, el.min()), (90.0, el.max())):
+        if abs(pole - edge) <= 10.0:
+            continue
+        ring = np.abs(el - edge) < 1e-3
+        add_f.append(data.filters[ring].mean(axis=0))
+        add_d.append(data.delays[ring].mean(axis=0))
+        add_el.append(pole)
+    if not add_el:
+        return data
+    return HRTFData(data.sample_rate, np.concatenate([data.azimuth_deg, np.zeros(len(add_el), np.float32)]),
+                    np.concatenate([data.elevation_deg, np.array(add_el, np.float32)]),
+                    np.concatenate([data.filters, np.stack(add_f)]).astype(np.float32),
+                    np.concatenate([data.delays, np.stack(add_d)]).astype(np.float32), data.name)
+
+
 def _normalise(data: HRTFData) -> HRTFData:
     ref = HRTF(data).hrir(0.0, 0.0).astype(np.float64)
     e = float(np.mean(np.sum(ref**2, axis=-1)))
@@ -241,7 +263,7 @@ def load_sofa_data(path: str, name: str | None = None) -> HRTFData:
 
 @functools.lru_cache(maxsize=8)
 def _sofa_cached(path: str, _mtime: int, _size: int, sample_rate: int) -> HRTF:
-    return HRTF(_normalise(resample(load_sofa_data(path), sample_rate)))
+    return HRTF(_normalise(resample(with_poles(load_sofa_data(path)), sample_rate)))
 
 
 @functools.lru_cache(maxsize=8)
@@ -251,7 +273,7 @@ def _kemar_cached(sample_rate: int) -> HRTF:
     z = np.load(KEMAR_FILE)
     data = HRTFData(int(z["sample_rate"]), z["azimuth_deg"], z["elevation_deg"], z["filters"], z["delays"],
                     "kemar")
-    return HRTF(_normalise(resample(data, sample_rate)))
+    return HRTF(_normalise(resample(with_poles(data), sample_rate)))
 
 
 # -- the analytic spherical head -----------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Binaural rendering API: one source, a whole scene, or a batch of clips (CPU or CUDA)."""
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 from typing import Mapping, Sequence
 
@@ -43,6 +44,9 @@ def render(mono, sample_rate: int, azimuth: float = 0.0, elevation: float = 0.0,
         kf = motion.parse_path(path)
     else:
         kf = motion.as_keyframes(path)
+    if kf.shape[0] > 1 and x.size < 2 * _checks.block_size(block_size):
+        warnings.warn(f"the signal is shorter than two blocks of {block_size} samples: the path is sampled "
+                      f"once per block, so this source will barely move; use a smaller block_size", stacklevel=2)
     h = HRTF.load(hrtf, sr)
     return _render(h, [(x, kf, _checks.finite(gain, "gain"))], x.size, block_size, n_threads, near_field_m)
 
@@ -70,6 +74,7 @@ def prepare_scene(scene: Scene, sample_rate: int, sounds: Mapping[str, np.ndarra
         raise TypeError(f"scene must be a bewo_rt.Scene, got {type(scene).__name__}")
     if not scene.sources:
         raise SceneError("scene.sources is empty: nothing to render")
+    scene = Scene.from_dict(scene.to_dict())  # the same validation as JSON scenes: errors name the field
     sounds = dict(sounds or {})
     placed = []
     for i, s in enumerate(scene.sources):

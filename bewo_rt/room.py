@@ -42,8 +42,10 @@ def tail_rt60(room: Room) -> float:
         return room.rt60_s
     L, W, H = room.size_m
     V, S = L * W * H, 2 * (L * W + L * H + W * H)
+    if room.absorption is None:
+        raise SceneError("an indoor room needs room.rt60_s or room.absorption")
     a = room.absorption if isinstance(room.absorption, (list, tuple)) else [room.absorption]
-    mean = float(np.mean(a))
+    mean = min(1.0 - 1e-6, max(1e-6, float(np.mean(a))))
     return 24 * math.log(10) * V / (343.0 * S * -math.log(max(1e-6, 1 - mean)))
 
 
@@ -63,7 +65,7 @@ def listener_position(scene: Scene) -> np.ndarray:
     if room.outdoor:
         return np.array([0.0, 0.0, EAR_HEIGHT_M])
     L, W, H = room.size_m
-    return np.array([L / 2, W / 2, min(EAR_HEIGHT_M, H / 2)])
+    return np.array([L / 2, W / 2, min(EAR_HEIGHT_M, 0.75 * H)])
 
 
 def source_position(listener: np.ndarray, azimuth: float, elevation: float, distance: float, room: Room) -> np.ndarray:
@@ -81,7 +83,12 @@ def source_position(listener: np.ndarray, azimuth: float, elevation: float, dist
             d = min(d, (hi[i] - listener[i]) / u[i])
         elif u[i] < -1e-12:
             d = min(d, (lo[i] - listener[i]) / u[i])
-    return listener + max(d, 0.05) * u
+    p = listener + max(d, 0.05) * u
+    # a listener closer to a wall than the margin: keep the source inside all the same
+    if room.outdoor:
+        p[2] = max(p[2], 0.0)
+        return p
+    return np.clip(p, 0.0, np.array(room.size_m, dtype=np.float64))
 
 
 def _room_job(room: Room, source_m, listener_m, seed: int) -> tuple:
@@ -169,6 +176,8 @@ def simulate_scene(scene: Scene, sample_rate: int, sounds: Mapping[str, np.ndarr
     lis = listener_position(scene)
     if not room.outdoor and (np.any(lis < 0) or np.any(lis > np.array(room.size_m))):
         raise SceneError("listener.position_m lies outside the room")
+    if room.outdoor and lis[2] < 0:
+        raise SceneError("listener.position_m must be above the ground (z >= 0) outdoors")
     nb = (n_out + bs - 1) // bs
     times = (np.arange(nb) + 1) * bs / sr  # a block's state is the trajectory at its end
     length = None if room.outdoor else transition_time(room) + 1.1 * tail_rt60(room)

@@ -30,9 +30,9 @@ class SceneError(ValueError):
 
 
 def _num(d: dict, key: str, where: str, default=None, lo=None, hi=None, positive=False):
-    v = d.get(key, default)
-    if v is None:
-        return None
+    v = d.get(key)
+    if v is None:  # absent or JSON null: the default
+        return default
     if isinstance(v, bool) or not isinstance(v, (int, float)):
         raise SceneError(f"{where}.{key} must be a number, got {v!r}")
     v = float(v)
@@ -166,6 +166,12 @@ class Scene:
             raise SceneError("room.outdoor must be true or false")
         if not outdoor and size is None:
             raise SceneError("room.size_m is required for an indoor room")
+        if not outdoor and room_d.get("rt60_s") is None and absorption is None:
+            raise SceneError("an indoor room needs room.rt60_s or room.absorption")
+        if room_d.get("rt60_s") is not None and absorption is not None:
+            raise SceneError("give room.rt60_s or room.absorption, not both (one follows from the other)")
+        if absorption is not None and min(absorption if isinstance(absorption, tuple) else (absorption,)) <= 0:
+            raise SceneError("room.absorption must be > 0 (a room that absorbs nothing never decays)")
         room = Room(outdoor=outdoor, size_m=size, rt60_s=_num(room_d, "rt60_s", "room", positive=True),
                     absorption=absorption,
                     transition_s=_num(room_d, "transition_s", "room", None, lo=0.0, hi=1.0),
@@ -203,12 +209,17 @@ def _source_from_dict(s: Any, where: str) -> Source:
         kfs = []
         for j, k in enumerate(path):
             if isinstance(k, dict):
-                k = [k.get("time_s"), k.get("azimuth_deg"), k.get("elevation_deg", 0.0), k.get("distance_m", 1.0)]
+                missing = [f for f in ("time_s", "azimuth_deg") if k.get(f) is None]
+                if missing:
+                    raise SceneError(f"{where}.path[{j}] needs {' and '.join(missing)}")
+                k = [k["time_s"], k["azimuth_deg"], k.get("elevation_deg", 0.0), k.get("distance_m", 1.0)]
             if not isinstance(k, (list, tuple)) or not 2 <= len(k) <= 4:
                 raise SceneError(f"{where}.path[{j}] must be [time_s, azimuth_deg, elevation_deg?, distance_m?]")
             k = list(k) + [0.0, 1.0][len(k) - 2:]
             kd = dict(zip(("time_s", "azimuth_deg", "elevation_deg", "distance_m"), k))
             w = f"{where}.path[{j}]"
+            if kd["time_s"] is None or kd["azimuth_deg"] is None:
+                raise SceneError(f"{w} needs time_s and azimuth_deg")
             kfs.append(Keyframe(_num(kd, "time_s", w, lo=0.0), _num(kd, "azimuth_deg", w),
                                 _num(kd, "elevation_deg", w, lo=-90, hi=90), _num(kd, "distance_m", w, positive=True)))
         for j in range(1, len(kfs)):

@@ -122,3 +122,24 @@ def test_cli_dataset_build_and_errors(tmp_path, library):
     missing = subprocess.run(cmd[:-2] + ["--library", str(tmp_path / "nolib")], cwd=tmp_path, capture_output=True,
                              text=True)
     assert missing.returncode == 2 and "library" in missing.stderr
+
+
+def test_rerun_with_other_settings_is_refused(tmp_path, library):
+    build(cfg_for(tmp_path, library, 5, clips=2), progress=False)
+    with pytest.raises(ValueError, match="sample_rate"):
+        build(BuildConfig(out=str(tmp_path), clips=3, seconds=1.0, sample_rate=8000, seed=5, library=library),
+              progress=False)
+    assert build(cfg_for(tmp_path, library, 5, clips=3), progress=False)["built"] == 1  # growing is fine
+
+
+def test_outputs_are_readable_by_others(tmp_path, library):
+    import os
+    import stat
+
+    old = os.umask(0o022)
+    try:
+        build(cfg_for(tmp_path, library, 9, clips=1), progress=False)
+    finally:
+        os.umask(old)
+    for p in (tmp_path / "metadata.jsonl", tmp_path / "audio" / "0000000.flac"):
+        assert stat.S_IMODE(p.stat().st_mode) == 0o644, p

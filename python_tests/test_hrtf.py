@@ -173,3 +173,12 @@ def test_neighbours_are_the_nearest_measured_directions(name, rng):
         R = ang[order[4]]
         expected = ((R - ang[idx]) / (R * ang[idx])) ** 2
         np.testing.assert_allclose(w, expected / expected.sum(), rtol=1e-4, atol=1e-6)
+
+
+def test_directions_near_an_unmeasured_pole_do_not_depend_on_azimuth():
+    h = HRTF.kemar(48000)  # measured down to -40 degrees only
+    below = [h.hrir(az, -89.9) for az in (-180.0, -90.0, 0.0, 45.0, 90.0)]
+    for b in below[1:]:
+        np.testing.assert_allclose(b, below[0], atol=2e-3 * np.max(np.abs(below[0])))
+    pair = h.hrir(0.0, -90.0).astype(np.float64)
+    assert abs(10 * np.log10(np.sum(pair[0] ** 2) / np.sum(pair[1] ** 2))) < 0.1

@@ -65,3 +65,31 @@ def test_path_string_parsing():
     for bad in ["", "0", "0:x", "1:0,0:10", "0:0:100"]:
         with pytest.raises(ValueError, match="path"):
             motion.parse_path(bad)
+
+
+def test_null_means_default_and_keyframes_need_time_and_azimuth():
+    s = Scene.from_dict({"sources": [{"label": "a", "gain_db": None, "start_time_s": None, "distance_m": None}]})
+    assert s.sources[0].gain_db == 0.0 and s.sources[0].start_time_s == 0.0 and s.sources[0].distance_m == 1.0
+    with pytest.raises(SceneError, match=r"sources\[0\]\.path\[1\]"):
+        Scene.from_dict({"sources": [{"path": [[0, 30], {"azimuth_deg": 5}]}]})
+
+
+@pytest.mark.parametrize("room, match", [
+    ({"outdoor": False, "size_m": [6, 5, 3]}, "rt60_s or room.absorption"),
+    ({"outdoor": False, "size_m": [6, 5, 3], "rt60_s": 0.5, "absorption": 0.3}, "not both"),
+    ({"outdoor": False, "size_m": [6, 5, 3], "absorption": 0}, "absorption"),
+])
+def test_indoor_rooms_need_one_decay_description(room, match):
+    with pytest.raises(SceneError, match=match):
+        Scene.from_dict({"sources": [{"label": "a"}], "room": room})
+
+
+def test_scenes_built_in_python_are_validated_like_json(rng):
+    import bewo_rt
+
+    x = rng.standard_normal(1600).astype(np.float32)
+    with pytest.raises(SceneError, match=r"sources\[0\]\.gain_db"):
+        bewo_rt.render_scene(Scene([Source(label="a", gain_db=float("nan"))], duration_s=0.1), 16000, sounds={"a": x})
+    with pytest.raises(SceneError, match=r"sources\[1\]\.start_time_s"):
+        bewo_rt.render_scene(Scene([Source(label="a"), Source(label="a", start_time_s=-1)], duration_s=0.1), 16000,
+                             sounds={"a": x})

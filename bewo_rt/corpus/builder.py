@@ -223,12 +223,38 @@ def ensure_library(cfg: BuildConfig) -> None:
         if not (Path(cfg.library) / "index.jsonl").is_file():
             raise FileNotFoundError(f"no source library at {cfg.library} (expected index.jsonl; see `bewo-rt sources`)")
         return
+    import fcntl
+
     from .library import SourceLibrary
     from .procedural import build_procedural_library
 
-    lib = SourceLibrary(library_path(cfg))
-    if len(lib) == 0:
-        build_procedural_library(lib, per_kind=3, seconds=4.0, sample_rate=cfg.sample_rate, seed=cfg.seed)
+    root = library_path(cfg)
+    root.mkdir(parents=True, exist_ok=True)
+    # Shards started together would otherwise build the library at the same time, and one could
+    # start sampling from a half-built one. The build itself skips sounds already present, so an
+    # interrupted build is completed here too.
+    with open(root / ".build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        build_procedural_library(SourceLibrary(root), per_kind=3, seconds=4.0, sample_rate=cfg.sample_rate,
+                                 seed=cfg.seed)
+
+
+SETTINGS_FILE = "build.json"
+
+
+def check_settings(cfg: BuildConfig) -> None:
+    """The first run records its settings; later runs into the same folder must match them
+    (only the number of clips may grow), so a corpus never mixes clips made differently."""
+    path = Path(cfg.out) / SETTINGS_FILE
+    mine = {k: v for k, v in asdict(cfg).items() if k not in ("out", "clips")}
+    if path.is_file():
+        old = json.loads(path.read_text())
+        diff = sorted(k for k in set(mine) | set(old) if mine.get(k) != old.get(k))
+        if diff:
+            raise ValueError(f"{cfg.out} was built with other settings ({', '.join(f'{k}={old.get(k)!r}' for k in diff)}); "
+                             f"use a new --out folder or the same settings")
+    else:
+        write_text(path, json.dumps(mine, indent=2))
 
 
 def pending(cfg: BuildConfig, shard: tuple[int, int]) -> list[int]:
@@ -264,6 +290,7 @@ def build(cfg: BuildConfig, workers: int = 1, shard: tuple[int, int] = (0, 1), e
         raise ValueError(f"engine must be local or ray, got {engine!r}")
     out = Path(cfg.out)
     out.mkdir(parents=True, exist_ok=True)
+    check_settings(cfg)
     ensure_library(cfg)
     todo = pending(cfg, shard)
     bar = _progress(len(todo), progress)
