@@ -5,6 +5,7 @@ import re
 from pathlib import Path
 from types import SimpleNamespace
 
+import numpy as np
 import pytest
 
 from bewo_rt.corpus.builder import BuildConfig, sample_scene
@@ -237,3 +238,15 @@ def test_cli_bad_input_exit_2(capsys, text):
     assert _cli(["parse", text]) == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith("bewo-rt parse: error:") and "\n" not in err
+
+
+def test_a_move_named_behind_goes_round_the_back():
+    from bewo_rt import motion, parse
+
+    for text, sign in (("a car passes behind me from left to right", -1), ("a bus drives behind you from the right to the left", 1)):
+        src = parse(text).sources[0]
+        kf = motion.keyframes(src, 10.0)
+        mid = 0.5 * (kf[0, 1] + kf[-1, 1])
+        assert abs(mid) > 150 and np.sign(kf[0, 1]) == sign, (text, kf)
+    front = parse("a car passes from left to right").sources[0]
+    assert abs(0.5 * (front.azimuth_start_deg + front.azimuth_end_deg)) < 10

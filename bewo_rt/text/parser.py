@@ -579,7 +579,13 @@ def _resolve(src: _Src) -> Source:
         targets = [d for d in after if d[2] == "to"]
         if start is not None and after:
             a0 = start[1]
-            a1 = (targets[-1] if targets else after[-1])[1]
+            end = targets[-1] if targets else after[-1]
+            a1 = end[1]
+            # "passes behind me from left to right": a rear direction named along the way routes
+            # the move round the back (-90 -> -270), not through the front as -90 -> 90 would
+            via_back = any(d is not start and d is not end and abs(wrap_deg(d[1])) >= 170 for d in dirs)
+            if via_back and abs(wrap_deg(a0)) <= 100 and abs(wrap_deg(a1)) <= 100 and a0 * a1 < 0:
+                a1 = a1 - 360.0 if a0 < 0 else a1 + 360.0
         elif start is not None:
             only = start
             first_move = move_idx[0] if move_idx else len(toks)
