@@ -45,6 +45,8 @@ fi
 
 echo "== GPU benchmark"
 (cd /tmp && $PY "$OLDPWD/benchmarks/bench_render_gpu.py" --clips 32 --sources 2 --seconds 10 2>&1) | tee "$LOG/bench_gpu.md"
+echo "== GPU room benchmark"
+(cd /tmp && $PY "$OLDPWD/benchmarks/bench_room_gpu.py" --responses 256 2>&1) | tee "$LOG/bench_room_gpu.md"
 echo "== CPU benchmark on this machine (one core)"
 (cd /tmp && $PY "$OLDPWD/benchmarks/bench_render.py" --runs 5 2>&1) | tee "$LOG/bench_cpu.md"
 
@@ -55,4 +57,5 @@ echo "| device | $(head -1 "$LOG/device.txt") |"
 echo "| tests | $(grep -E 'passed|failed' "$LOG/pytest.txt" | tail -1) |"
 [ -f "$LOG/sanitizer.txt" ] && echo "| compute-sanitizer | $(tail -1 "$LOG/sanitizer.txt") |"
 echo "| GPU batch | $(grep 'CUDA (one launch)' "$LOG/bench_gpu.md" | cut -d'|' -f3-5) |"
+echo "| GPU rooms (binaural) | $(grep '^| binaural' "$LOG/bench_room_gpu.md" | cut -d'|' -f3-8) |"
 exit $status
