@@ -134,10 +134,11 @@ def render_batch(clips: Sequence[Sequence[tuple]], sample_rate: int, n_samples: 
             srcs.append((_checks.mono_signal(x, f"clips[{c}][{k}] samples"),
                          motion.as_keyframes(kf, f"clips[{c}][{k}] keyframes"), _checks.finite(g, "gain")))
         checked.append(srcs)
-    use_cuda = backend == "cuda" or (backend == "auto" and backends()["cuda"]["usable"])
+    cuda = backends()["cuda"] if backend != "cpu" else None
+    use_cuda = backend == "cuda" or (backend == "auto" and cuda["usable"])
     if use_cuda:
-        if not backends()["cuda"]["usable"]:
-            raise RuntimeError(f"CUDA backend not usable: {backends()['cuda']['detail']}")
+        if not cuda["usable"]:
+            raise RuntimeError(f"CUDA backend not usable: {cuda['detail']}")
         return _core.render_batch_cuda(h._core, checked, int(n_samples), bs,
                                        _checks.positive(near_field_m, "near_field_m"), 1.0)
     out = np.zeros((len(checked), 2, int(n_samples)), np.float32)

@@ -74,7 +74,7 @@ const float* fractional_delay_table() { return kernel_table().data(); }
 int fractional_delay_steps() { return kTableSteps; }
 
 double HrtfSet::blended_delay(const int* idx, const float* w, int k, int ear, double extra_delay) const {
-    // Keep in step with hrir(): the CUDA room backend relies on it (test_room_cuda.py checks).
+    // The one delay rule, shared by hrir() and the CUDA room backend.
     double delay = std::clamp(extra_delay, 0.0, 1.0);
     for (int i = 0; i < k; ++i) delay += double(w[i]) * delays_[std::size_t(idx[i]) * 2 + ear];
     return delay;
@@ -254,7 +254,6 @@ void HrtfSet::hrir(double az_deg, double el_deg, float* left, float* right, doub
     constexpr int W = kSincHalfWidth;
     float kernel[2 * W];
     for (int ear = 0; ear < 2; ++ear) {
-        double delay = std::clamp(extra_delay, 0.0, 1.0);
         for (int i = 0; i < k; ++i) {
             const float* __restrict f = &filters_[(std::size_t(idx[i]) * 2 + ear) * filter_len_];
             float* __restrict acc = filt.data();
@@ -263,8 +262,8 @@ void HrtfSet::hrir(double az_deg, double el_deg, float* left, float* right, doub
                 for (std::size_t t = 0; t < filter_len_; ++t) acc[t] = wi * f[t];
             else
                 for (std::size_t t = 0; t < filter_len_; ++t) acc[t] += wi * f[t];
-            delay += double(wi) * delays_[std::size_t(idx[i]) * 2 + ear];
         }
+        const double delay = blended_delay(idx, w, k, ear, extra_delay);
         const double di = std::floor(delay);
         tabulated_kernel(delay - di, kernel);
         float* h = out[ear];
