@@ -127,11 +127,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     from .corpus.cli import register_cli as register_sources
     from .metrics.cli import register_cli as register_eval
+    from .model.cli import register_cli as register_model
     from .text.cli import register_cli as register_parse
 
     register_sources(sub)
     register_parse(sub)
     register_eval(sub)
+    register_model(sub)
     return p
 
 

@@ -1,0 +1,105 @@
+"""`bewo-rt train`, `bewo-rt export` and `bewo-rt generate`."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+
+def _cmd_train(a) -> int:
+    from .config import load_config
+    from .train import train
+
+    cfg = load_config(a.config)
+    if a.fusion:
+        cfg.model.fusion = a.fusion
+    if a.dit_steps:
+        cfg.dit_steps = a.dit_steps
+    if a.vae_steps:
+        cfg.vae_steps = a.vae_steps
+    train(cfg, a.data, a.out, stage=a.stage, progress=not a.quiet)
+    print(f"training run in {a.out} (losses.png, vae_log.jsonl, dit_log.jsonl)")
+    return 0
+
+
+def _cmd_export(a) -> int:
+    from .bundle import export
+
+    out = export(a.run, a.output)
+    print(f"wrote {out} ({out.stat().st_size / 1e6:.1f} MB)")
+    return 0
+
+
+def _cmd_generate(a) -> int:
+    from ..audio_io import write_audio
+    from .generate import generate
+
+    if a.prompt is None and a.scene is None and not getattr(a, "image", None):
+        raise ValueError("give a PROMPT, --scene FILE or --image with --mark")
+    scene = None
+    if a.scene:
+        p = Path(a.scene)
+        if not p.is_file():
+            raise FileNotFoundError(f"--scene {p} does not exist")
+        try:
+            scene = json.loads(p.read_text(encoding="utf-8"))
+        except (json.JSONDecodeError, UnicodeDecodeError) as e:
+            raise ValueError(f"--scene {p} is not valid JSON: {e}") from None
+    hook = _inputs_hook(a)
+    if hook is not None:
+        return hook
+    g = generate(a.prompt, seconds=a.seconds, steps=a.steps, cfg=a.cfg, seed=a.seed, mode=a.mode, scene=scene,
+                 sampler=a.sampler, bundle_path=a.bundle)
+    write_audio(a.output, g.audio, g.sample_rate, subtype="PCM_16" if a.output.lower().endswith(".wav") else "FLOAT")
+    s = g.scene
+    where = "; ".join(f"{src.label or 'sound'} at {src.azimuth_start_deg:+.0f} deg"
+                      + (f" -> {src.azimuth_end:+.0f} deg ({src.speed})" if src.moving else "") for src in s.sources)
+    print(f"wrote {a.output}: {a.seconds:g} s, {a.mode}, {a.steps} steps, seed {a.seed}, {g.info['time_s']:.2f} s"
+          + (f"; {where}" if where else ""))
+    return 0
+
+
+def _inputs_hook(a):
+    """Image marks and sound-library retrieval (issue 6) take over generation when asked for."""
+    try:
+        from ..inputs_cli import run_generate_inputs
+    except ImportError:
+        return None
+    return run_generate_inputs(a)
+
+
+def register_cli(sub) -> None:
+    t = sub.add_parser("train", help="train the autoencoder and the DiT on corpora from `bewo-rt dataset build`")
+    t.add_argument("--config", default="tiny", help="preset (tiny, base) or a JSON file of TrainConfig fields")
+    t.add_argument("--data", nargs="+", required=True, help="corpus folder(s) with metadata.jsonl")
+    t.add_argument("--out", required=True, help="run folder: checkpoints, logs, plots (training resumes there)")
+    t.add_argument("--stage", default="all", choices=["all", "vae", "dit"])
+    t.add_argument("--fusion", choices=["bewo", "aligned"], help="override the config's azimuth fusion")
+    t.add_argument("--vae-steps", type=int)
+    t.add_argument("--dit-steps", type=int)
+    t.add_argument("--quiet", action="store_true")
+    t.set_defaults(func=_cmd_train)
+
+    e = sub.add_parser("export", help="write a training run as one safetensors bundle")
+    e.add_argument("--run", required=True, help="run folder of `bewo-rt train`")
+    e.add_argument("-o", "--output", required=True)
+    e.set_defaults(func=_cmd_export)
+
+    g = sub.add_parser("generate", help="text (or a scene) to binaural audio with the shipped model")
+    g.add_argument("prompt", nargs="?", help='e.g. "a dog barks on the left while a car passes from right to left"')
+    g.add_argument("-o", "--output", required=True, help="output .wav/.flac")
+    g.add_argument("--seconds", type=float, default=10.0)
+    g.add_argument("--seed", type=int, default=0)
+    g.add_argument("--steps", type=int, default=25)
+    g.add_argument("--cfg", type=float, default=3.0, help="classifier-free guidance scale")
+    g.add_argument("--mode", default="one-stage", choices=["one-stage", "cascaded"])
+    g.add_argument("--sampler", default="dpmpp-2m", choices=["dpmpp-2m", "euler"])
+    g.add_argument("--scene", help="scene JSON (docs/scene.md): explicit positions and motion")
+    g.add_argument("--bundle", help="model bundle (default: the shipped one)")
+    try:
+        from ..inputs_cli import add_generate_arguments
+    except ImportError:
+        pass
+    else:
+        add_generate_arguments(g)
+    g.set_defaults(func=_cmd_generate)

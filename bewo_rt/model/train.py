@@ -1,0 +1,301 @@
+"""`bewo-rt train`: the autoencoder first, then the DiT on its latents. Resumable (checkpoints
+every `checkpoint_every` steps hold model, optimiser, EMA and step), DDP when launched by torchrun
+(each rank draws its own batches; rank 0 writes), loss logs as JSON lines plus a PNG plot."""
+from __future__ import annotations
+
+import json
+import math
+import os
+import time
+from pathlib import Path
+
+import numpy as np
+
+from .._atomic import write_text
+from .config import TrainConfig
+from . import data as D
+from . import features as feat
+
+
+def _dist():
+    import torch
+    import torch.distributed as dist
+
+    world = int(os.environ.get("WORLD_SIZE", "1"))
+    if world > 1 and not dist.is_initialized():
+        dist.init_process_group("nccl" if torch.cuda.is_available() else "gloo")
+    rank = dist.get_rank() if world > 1 else 0
+    local = int(os.environ.get("LOCAL_RANK", "0"))
+    device = torch.device(f"cuda:{local}" if torch.cuda.is_available() else "cpu")
+    if device.type == "cuda":
+        torch.cuda.set_device(device)
+    return world, rank, device
+
+
+def _save(path: Path, obj) -> None:
+    import torch
+
+    tmp = path.with_name(path.name + ".tmp")
+    torch.save(obj, tmp)
+    os.replace(tmp, path)
+
+
+def _lr(step: int, base: float, warmup: int, total: int) -> float:
+    if step < warmup:
+        return base * (step + 1) / warmup
+    return base * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * min(1.0, (step - warmup) / max(1, total - warmup)))))
+
+
+class Logger:
+    def __init__(self, path: Path, enabled: bool):
+        self.path, self.enabled = path, enabled
+
+    def log(self, row: dict) -> None:
+        if self.enabled:
+            with open(self.path, "a") as f:
+                f.write(json.dumps(row) + "\n")
+
+
+def plot_losses(out: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, 2, figsize=(10, 3.5))
+    for ax, name in zip(axes, ("vae", "dit")):
+        p = out / f"{name}_log.jsonl"
+        if not p.is_file():
+            continue
+        rows = [json.loads(l) for l in p.read_text().splitlines() if l.strip()]
+        steps = [r["step"] for r in rows]
+        ax.plot(steps, [r["loss"] for r in rows], label="train")
+        val = [(r["step"], r["val"]) for r in rows if "val" in r]
+        if val:
+            ax.plot(*zip(*val), "o-", label="val")
+        ax.set_title(f"{name} loss")
+        ax.set_xlabel("step")
+        ax.set_yscale("log")
+        ax.legend()
+    fig.tight_layout()
+    tmp = out / "losses.tmp.png"
+    fig.savefig(tmp, dpi=100)
+    plt.close(fig)
+    os.replace(tmp, out / "losses.png")
+
+
+# --- stage 1: autoencoder -----------------------------------------------------------------------
+def train_vae(cfg: TrainConfig, data_dirs, out: Path, progress=True) -> Path:
+    import torch
+
+    from .vae import VAE, vae_loss
+
+    world, rank, device = _dist()
+    torch.manual_seed(cfg.seed + rank)
+    rng = np.random.default_rng([cfg.seed, rank, 1])
+    m = cfg.model
+    model = VAE(m.vae_width, m.latent_channels, m.downsamples).to(device)
+    opt = torch.optim.AdamW(model.parameters(), lr=cfg.vae_lr, weight_decay=0.0)
+    ckpt = out / "vae.pt"
+    step = 0
+    if ckpt.is_file():
+        state = torch.load(ckpt, map_location=device)
+        model.load_state_dict(state["model"])
+        opt.load_state_dict(state["opt"])
+        step = state["step"]
+    if step >= cfg.vae_steps:
+        return ckpt
+    ddp = torch.nn.parallel.DistributedDataParallel(model) if world > 1 else model
+    rows = D.read_rows(data_dirs, "train")
+    audio = D.load_audio(rows, D.clip_samples(m.seconds, model.hop_samples))
+    crop = int(round(cfg.vae_crop_s * feat.SAMPLE_RATE)) // model.hop_samples * model.hop_samples
+    log = Logger(out / "vae_log.jsonl", rank == 0)
+    t0 = time.time()
+    while step < cfg.vae_steps:
+        idx = rng.integers(0, len(audio), cfg.vae_batch)
+        starts = rng.integers(0, audio.shape[-1] - crop + 1, cfg.vae_batch)
+        batch = np.stack([audio[i, :, s:s + crop] for i, s in zip(idx, starts)])
+        x = D.to_float(batch).to(device)
+        for g in opt.param_groups:
+            g["lr"] = _lr(step, cfg.vae_lr, cfg.warmup, cfg.vae_steps)
+        loss, parts = vae_loss(ddp, x)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        step += 1
+        if step % cfg.log_every == 0 or step == cfg.vae_steps:
+            log.log({"step": step, "time_s": round(time.time() - t0, 1), **{k: round(v, 5) for k, v in parts.items()}})
+            if progress and rank == 0:
+                print(f"vae step {step}/{cfg.vae_steps} loss {parts['loss']:.4f} ({time.time() - t0:.0f} s)", flush=True)
+        if rank == 0 and (step % cfg.checkpoint_every == 0 or step == cfg.vae_steps):
+            _save(ckpt, {"model": model.state_dict(), "opt": opt.state_dict(), "step": step, "config": cfg.to_dict()})
+    return ckpt
+
+
+# --- stage 2: DiT on latents --------------------------------------------------------------------
+def azimuth_inputs(scene, cfg, frames: int):
+    """The azimuth state as the chosen fusion takes it: (rows, columns) or (rows, frames)."""
+    from ..conditioning import azimuth_state
+
+    cols = cfg.azimuth_columns if cfg.fusion == "bewo" else frames
+    return azimuth_state(scene, frames=cols, bins=cfg.azimuth_bins, duration_s=cfg.seconds)
+
+
+def prepare_latents(cfg: TrainConfig, data_dirs, out: Path, split: str, device) -> dict:
+    """Latent means, text tokens and azimuth states of every clip of a split, cached in OUT."""
+    import torch
+
+    from ..scene import Scene
+    from .text_encoder import TextEncoder
+    from .vae import VAE
+
+    path = out / f"latents_{split}.pt"
+    if path.is_file():
+        return torch.load(path)
+    m = cfg.model
+    vae = VAE(m.vae_width, m.latent_channels, m.downsamples).to(device).eval()
+    vae.load_state_dict(torch.load(out / "vae.pt", map_location=device)["model"])
+    rows = D.read_rows(data_dirs, split)
+    samples = D.clip_samples(m.seconds, vae.hop_samples)
+    frames = samples // vae.hop_samples
+    enc = TextEncoder()
+    lat, toks, masks, states_b, states_a, captions = [], [], [], [], [], []
+    for k in range(0, len(rows), 32):
+        chunk = rows[k:k + 32]
+        x = D.to_float(D.load_audio(chunk, samples)).to(device)
+        with torch.no_grad():
+            mean, _ = vae.encode(feat.analyse(x)[0])
+        lat.append(mean.cpu())
+        caps = [r["caption"] for _, r in chunk]
+        captions += caps
+        h, mask = enc.token_embeddings(caps, m.max_text_tokens)
+        pad = m.max_text_tokens - h.shape[1]
+        toks.append(torch.nn.functional.pad(h, (0, 0, 0, pad)).half())
+        masks.append(torch.nn.functional.pad(mask, (0, pad)))
+        for _, r in chunk:
+            sc = Scene.from_dict(r["scene"])
+            from ..conditioning import azimuth_state
+            states_b.append(torch.from_numpy(azimuth_state(sc, frames=m.azimuth_columns, bins=m.azimuth_bins)))
+            states_a.append(torch.from_numpy(azimuth_state(sc, frames=frames, bins=m.azimuth_bins)))
+    obj = {"latents": torch.cat(lat), "text": torch.cat(toks), "mask": torch.cat(masks),
+           "state_bewo": torch.stack(states_b), "state_aligned": torch.stack(states_a), "captions": captions,
+           "ids": [f"{d.name}/{r['id']}" for d, r in rows]}
+    _save(path, obj)
+    return obj
+
+
+def train_dit(cfg: TrainConfig, data_dirs, out: Path, progress=True) -> Path:
+    import copy
+
+    import torch
+
+    from .diffusion import add_noise
+    from .dit import DiT
+
+    world, rank, device = _dist()
+    torch.manual_seed(cfg.seed + 100 + rank)
+    m = cfg.model
+    ckpt = out / "dit.pt"
+    model = DiT(m).to(device)
+    ema = copy.deepcopy(model).eval()
+    for p in ema.parameters():
+        p.requires_grad_(False)
+    opt = torch.optim.AdamW(model.parameters(), lr=cfg.dit_lr, weight_decay=0.01)
+    step, latent_scale = 0, None
+    if ckpt.is_file():
+        state = torch.load(ckpt, map_location=device)
+        model.load_state_dict(state["model"])
+        ema.load_state_dict(state["ema"])
+        opt.load_state_dict(state["opt"])
+        step, latent_scale = state["step"], state["latent_scale"]
+    if step >= cfg.dit_steps:
+        return ckpt
+    if rank == 0:
+        prepare_latents(cfg, data_dirs, out, "train", device)
+        prepare_latents(cfg, data_dirs, out, "val", device)
+    if world > 1:
+        torch.distributed.barrier()
+    tr = prepare_latents(cfg, data_dirs, out, "train", device)
+    va = prepare_latents(cfg, data_dirs, out, "val", device)
+    if latent_scale is None:
+        latent_scale = float(1.0 / tr["latents"].std())
+    key = "state_bewo" if m.fusion == "bewo" else "state_aligned"
+    ddp = torch.nn.parallel.DistributedDataParallel(model) if world > 1 else model
+    g = torch.Generator().manual_seed(cfg.seed * 1000 + rank)
+    log = Logger(out / "dit_log.jsonl", rank == 0)
+    t0 = time.time()
+
+    def batch(src, idx):
+        x0 = src["latents"][idx].to(device) * latent_scale
+        return x0, src["text"][idx].float().to(device), src["mask"][idx].to(device), src[key][idx].to(device)
+
+    def val_loss():
+        model.eval()
+        gv = torch.Generator().manual_seed(1234)
+        n = len(va["latents"])
+        tot = 0.0
+        with torch.no_grad():
+            for k in range(0, n, 64):
+                idx = torch.arange(k, min(n, k + 64))
+                x0, text, mask, st = batch(va, idx)
+                t = torch.rand(len(idx), generator=gv).to(device)
+                noise = torch.randn(x0.shape, generator=gv).to(device)
+                xt, v = add_noise(x0, noise, t)
+                tot += float(((ema(xt, t, text, mask, st) - v) ** 2).mean()) * len(idx)
+        model.train()
+        return tot / n
+
+    while step < cfg.dit_steps:
+        idx = torch.randint(0, len(tr["latents"]), (cfg.dit_batch,), generator=g)
+        x0, text, mask, st = batch(tr, idx)
+        t = torch.rand(cfg.dit_batch, generator=g).to(device)
+        noise = torch.randn(x0.shape, generator=g).to(device)
+        cond = (torch.rand(cfg.dit_batch, generator=g) >= cfg.cfg_dropout).to(device)
+        xt, v = add_noise(x0, noise, t)
+        for grp in opt.param_groups:
+            grp["lr"] = _lr(step, cfg.dit_lr, cfg.warmup, cfg.dit_steps)
+        loss = ((ddp(xt, t, text, mask, st, cond) - v) ** 2).mean()
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        step += 1
+        decay = min(cfg.ema, (1 + step) / (10 + step))
+        with torch.no_grad():
+            for pe, pm in zip(ema.parameters(), model.parameters()):
+                pe.lerp_(pm, 1 - decay)
+        row = None
+        if step % cfg.log_every == 0:
+            row = {"step": step, "time_s": round(time.time() - t0, 1), "loss": round(loss.item(), 5)}
+        if rank == 0 and (step % cfg.checkpoint_every == 0 or step == cfg.dit_steps):
+            row = row or {"step": step, "time_s": round(time.time() - t0, 1), "loss": round(loss.item(), 5)}
+            row["val"] = round(val_loss(), 5)
+            _save(ckpt, {"model": model.state_dict(), "ema": ema.state_dict(), "opt": opt.state_dict(), "step": step,
+                         "latent_scale": latent_scale, "config": cfg.to_dict()})
+            plot_losses(out)
+        if row:
+            log.log(row)
+            if progress and rank == 0:
+                print(f"dit step {step}/{cfg.dit_steps} " + " ".join(f"{k} {v}" for k, v in row.items() if k != "step"),
+                      flush=True)
+    return ckpt
+
+
+def train(cfg: TrainConfig, data_dirs, out, stage: str = "all", progress: bool = True) -> None:
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    cfg_path = out / "config.json"
+    if cfg_path.is_file():
+        old = json.loads(cfg_path.read_text())
+        if old != json.loads(json.dumps(cfg.to_dict())):
+            raise ValueError(f"{out} holds a run with another config ({cfg_path}); use a new --out to change it")
+    else:
+        write_text(cfg_path, json.dumps(cfg.to_dict(), indent=2))
+    if stage in ("all", "vae"):
+        train_vae(cfg, data_dirs, out, progress)
+    if stage in ("all", "dit"):
+        if not (out / "vae.pt").is_file():
+            raise FileNotFoundError(f"{out / 'vae.pt'} is missing: train the autoencoder first (--stage vae)")
+        train_dit(cfg, data_dirs, out, progress)
+    plot_losses(out)
