@@ -125,3 +125,36 @@ def test_generate_cli_bad_prompts(tmp_path):
         r = subprocess.run([sys.executable, "-m", "bewo_rt.cli", "generate", prompt, "-o", str(out)], capture_output=True)
         assert r.returncode == 2 and b"prompt" in r.stderr, r.stderr
         assert not out.exists()
+
+
+def test_generate_cli_with_image_marks_and_library(tmp_path):
+    from PIL import Image
+
+    from bewo_rt.corpus.library import SourceLibrary
+    from bewo_rt.corpus.procedural import build_procedural_library
+
+    photo = tmp_path / "street.png"
+    Image.new("RGB", (400, 200), "gray").save(photo)
+    lib = tmp_path / "lib"
+    build_procedural_library(SourceLibrary(lib), per_kind=1, seconds=1.0)
+    out = tmp_path / "lib.wav"
+    r = _cli("generate", "--image", str(photo), "--mark", "390,100:a puppy yapping", "--library", str(lib),
+             "-o", str(out), "--seconds", "1.5", "--overlay", str(tmp_path / "marks.png"))
+    assert r.returncode == 0, r.stderr.decode()
+    choices = json.loads((tmp_path / "lib.choices.json").read_text())
+    assert "dog" in json.dumps(choices).lower()
+    import soundfile as sf
+
+    x, _ = sf.read(out, dtype="float64")
+    assert np.sqrt(np.mean(x[:, 1] ** 2)) > np.sqrt(np.mean(x[:, 0] ** 2))  # marked at the right edge
+    assert (tmp_path / "marks.png").stat().st_size > 500
+    out2 = tmp_path / "img.wav"
+    r = _cli("generate", "--image", str(photo), "--mark", "10,100:a bell ringing", "-o", str(out2), "--seconds", "1",
+             "--steps", "2", "--mode", "cascaded")
+    assert r.returncode == 0, r.stderr.decode()
+    x, _ = sf.read(out2, dtype="float64")
+    assert np.sqrt(np.mean(x[:, 0] ** 2)) > np.sqrt(np.mean(x[:, 1] ** 2))  # left edge
+    r = _cli("generate", "--image", str(tmp_path / "missing.jpg"), "--mark", "1,1:x", "-o", str(out2))
+    assert r.returncode == 2 and b"image" in r.stderr
+    r = _cli("generate", "a dog", "--library", str(tmp_path / "nolib"), "-o", str(tmp_path / "n.wav"))
+    assert r.returncode == 2 and not (tmp_path / "n.wav").exists()
