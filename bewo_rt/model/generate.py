@@ -97,7 +97,10 @@ def generate(prompt: str | None = None, seconds: float = 10.0, steps: int = 25, 
              hrtf="kemar") -> Generated:
     """Generate binaural audio (float32, (2, n), 16 kHz, peak -1 dBFS) from a prompt, a Scene, or
     both (the scene then sets positions and motion, the prompt the wording the model reads)."""
-    import torch
+    try:
+        import torch
+    except ImportError:
+        raise RuntimeError("generation needs PyTorch and the text encoder: pip install 'bewo_rt[model]'") from None
 
     from ..conditioning import azimuth_state
     from ..scene import Scene, Source

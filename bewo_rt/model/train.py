@@ -218,8 +218,9 @@ def train_dit(cfg: TrainConfig, data_dirs, out: Path, progress=True) -> Path:
         torch.distributed.barrier()
     tr = prepare_latents(cfg, data_dirs, out, "train", device)
     va = prepare_latents(cfg, data_dirs, out, "val", device)
-    if latent_scale is None:
-        latent_scale = float(1.0 / tr["latents"].std())
+    if latent_scale is None:  # per channel: the spatial latents and the spectral ones differ in spread
+        latent_scale = [float(v) for v in 1.0 / tr["latents"].std(dim=(0, 2))]
+    scale_t = torch.tensor(latent_scale, device=device)[None, :, None]
     key = "state_bewo" if m.fusion == "bewo" else "state_aligned"
     ddp = torch.nn.parallel.DistributedDataParallel(model) if world > 1 else model
     g = torch.Generator().manual_seed(cfg.seed * 1000 + rank)
@@ -227,7 +228,7 @@ def train_dit(cfg: TrainConfig, data_dirs, out: Path, progress=True) -> Path:
     t0 = time.time()
 
     def batch(src, idx):
-        x0 = src["latents"][idx].to(device) * latent_scale
+        x0 = src["latents"][idx].to(device) * scale_t
         return x0, src["text"][idx].float().to(device), src["mask"][idx].to(device), src[key][idx].to(device)
 
     def val_loss():
