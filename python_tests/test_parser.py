@@ -250,3 +250,13 @@ def test_a_move_named_behind_goes_round_the_back():
         assert abs(mid) > 150 and np.sign(kf[0, 1]) == sign, (text, kf)
     front = parse("a car passes from left to right").sources[0]
     assert abs(0.5 * (front.azimuth_start_deg + front.azimuth_end_deg)) < 10
+
+
+@pytest.mark.parametrize("text,labels", [
+    ("a bird flies from right to left while chirping", ["bird"]),
+    ("an owl hoots on the left, hooting", ["owl hoots"]),
+    ("footsteps on the left and ringing on the right", ["footsteps", "ringing"]),
+    ("an upward sweeping chirp on the left", ["upward sweeping chirp"]),
+])
+def test_lone_participles_describe_the_source_before(text, labels):
+    assert [s.label for s in parse(text).sources] == labels

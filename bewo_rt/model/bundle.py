@@ -60,11 +60,17 @@ def export(run_dir, out_path, training: dict | None = None) -> Path:
         name = ("fusion." + k[len("fusion."):]) if k.startswith("fusion.") else "dit." + k
         tensors[name] = v.half().contiguous()
     cfg_json = dict(cfg.__dict__)
-    cfg_json["max_text_tokens"] = cfg.max_text_tokens
+    facts = {}
+    for name in ("vae", "dit"):  # wall time of each stage, from its log
+        log = run / f"{name}_log.jsonl"
+        if log.is_file():
+            lines = [l for l in log.read_text().splitlines() if l.strip()]
+            if lines:
+                facts[f"{name}_time_s"] = json.loads(lines[-1]).get("time_s")
     meta = {"format": FORMAT, "config": json.dumps(cfg_json), "latent_scale": json.dumps(_as_list(dit["latent_scale"], cfg.latent_channels)),
             "text_encoder": json.dumps({**text_encoder_reference(), "max_tokens": cfg.max_text_tokens}),
             "hashes": json.dumps({g: _hash(tensors, g) for g in GROUPS}),
-            "training": json.dumps({"vae_steps": vae["step"], "dit_steps": dit["step"], **(training or {})})}
+            "training": json.dumps({"vae_steps": vae["step"], "dit_steps": dit["step"], **facts, **(training or {})})}
     out = Path(out_path)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".tmp")

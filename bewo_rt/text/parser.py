@@ -469,9 +469,17 @@ def _group(tokens: list[_Tok]) -> list[_Src]:
             for i, tok in enumerate(p):
                 if tok.kind in ("move", "speedverb") and i + 1 < len(p) and _is_content(p[i + 1]) \
                         and not any(k.kind in ("move", "speedverb") for k in p[:i]) \
-                        and (i == 0 or not _is_content(p[i - 1])):
+                        and (i == 0 or not _is_content(p[i - 1]) or tok.text.lower().endswith("ing")):
                     tok.kind = "word"
         has_label = [any(_is_content(k) for k in p) for p in pieces]
+        # A lone participle after a source ("a bird flies from right to left while chirping",
+        # "a dog growls and barking") says what that source does; it is not a new source.
+        for k, p in enumerate(pieces):
+            content = [t for t in p if _is_content(t)]
+            if has_label[k] and (sources or any(has_label[:k])) and len(content) == 1 \
+                    and content[0].text.lower().endswith("ing") and len(content[0].text) > 5 and not _locations(p) \
+                    and not any(t.kind == "word" and t.text.lower() in ("a", "an", "the", "some") for t in p):
+                has_label[k] = False
         pending: list = []  # label-less pieces waiting for the source after them
         current = None  # the source this clause is describing
         for k, p in enumerate(pieces):
