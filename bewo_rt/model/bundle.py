@@ -49,8 +49,8 @@ def export(run_dir, out_path, training: dict | None = None) -> Path:
     for f in ("vae.pt", "dit.pt"):
         if not (run / f).is_file():
             raise FileNotFoundError(f"--run {run}: {f} is missing (train first)")
-    vae = torch.load(run / "vae.pt", map_location="cpu")
-    dit = torch.load(run / "dit.pt", map_location="cpu")
+    vae = torch.load(run / "vae.pt", map_location="cpu", weights_only=True)
+    dit = torch.load(run / "dit.pt", map_location="cpu", weights_only=True)
     cfg = ModelConfig.from_dict(dit["config"]["model"])
     tensors = {}
     for k, v in vae["model"].items():
@@ -73,9 +73,15 @@ def export(run_dir, out_path, training: dict | None = None) -> Path:
             "training": json.dumps({"vae_steps": vae["step"], "dit_steps": dit["step"], **facts, **(training or {})})}
     out = Path(out_path)
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".tmp")
-    save_file(tensors, str(tmp), metadata=meta)
-    os.replace(tmp, out)
+    tmp = out.with_name(f"{out.name}.{os.getpid()}.tmp")
+    try:
+        save_file(tensors, str(tmp), metadata=meta)
+        with open(tmp, "rb") as f:
+            os.fsync(f.fileno())
+        os.replace(tmp, out)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
     return out
 
 
@@ -129,8 +135,10 @@ def load(path=None, device: str = "cpu", check_text_encoder: bool = True) -> Bun
             raise ValueError(f"latent_scale must be {cfg.latent_channels} positive numbers")
         hashes = json.loads(meta["hashes"])
         te = json.loads(meta["text_encoder"])
-    except (KeyError, ValueError, TypeError) as e:
+    except (KeyError, ValueError, TypeError, AttributeError) as e:
         raise _bad(p, f"bad metadata ({e})") from None
+    if not isinstance(hashes, dict) or not isinstance(te, dict):
+        raise _bad(p, "bad metadata (hashes and text_encoder must be JSON objects)")
     for g in GROUPS:
         if hashes.get(g) != _hash(tensors, g):
             raise _bad(p, f"the {g} tensors do not match their recorded SHA-256 (damaged file)")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -13,12 +14,15 @@ def _cmd_train(a) -> int:
     cfg = load_config(a.config)
     if a.fusion:
         cfg.model.fusion = a.fusion
-    if a.dit_steps:
-        cfg.dit_steps = a.dit_steps
-    if a.vae_steps:
-        cfg.vae_steps = a.vae_steps
+    for name in ("vae_steps", "dit_steps"):
+        v = getattr(a, name)
+        if v is not None:
+            if v < 1:
+                raise ValueError(f"--{name.replace('_', '-')} must be >= 1, got {v}")
+            setattr(cfg, name, v)
     train(cfg, a.data, a.out, stage=a.stage, progress=not a.quiet)
-    print(f"training run in {a.out} (losses.png, vae_log.jsonl, dit_log.jsonl)")
+    if os.environ.get("RANK", "0") == "0":
+        print(f"training run in {a.out} (losses.png, vae_log.jsonl, dit_log.jsonl)")
     return 0
 
 

@@ -95,6 +95,8 @@ class DiT(nn.Module):
         super().__init__()
         self.cfg = cfg
         d = cfg.dit_width
+        if d % cfg.dit_heads or (d // cfg.dit_heads) % 2:
+            raise ValueError(f"dit_width ({d}) must be a multiple of dit_heads ({cfg.dit_heads}) with an even head size (RoPE)")
         self.rows = MAX_SOURCES * cfg.azimuth_bins
         self.x_in = nn.Linear(cfg.latent_channels, d)
         self.t_mlp = nn.Sequential(nn.Linear(d, d), nn.SiLU(), nn.Linear(d, d))

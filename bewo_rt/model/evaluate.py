@@ -37,7 +37,7 @@ def content_features(mono: np.ndarray, sr: int = 16000) -> np.ndarray:
     spec = np.abs(np.fft.rfft(frames, axis=-1)) ** 2
     mel = np.log(spec @ _mel_matrix(sr, n_fft).T + 1e-8)
     mel = mel - mel.max()  # level-independent
-    keep = mel.max(axis=1) > -60  # ignore near-silent frames
+    keep = mel.max(axis=1) > np.log(1e-6)  # ignore frames 60 dB below the loudest (mel is a natural log)
     mel = mel[keep] if keep.sum() >= 4 else mel
     return np.concatenate([mel.mean(0), mel.std(0), np.abs(np.diff(mel, axis=0)).mean(0)]).astype(np.float32)
 

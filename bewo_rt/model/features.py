@@ -125,7 +125,12 @@ def analyse(stereo: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     cross = L * R.conj()
     itd = band_itd(cross)
     feats = torch.cat([mid, ild / (ILD_MAX_DB / 2), itd / ITD_MAX_MS], dim=1)
-    mid_phase = torch.angle(L) - 0.5 * torch.angle(cross)
+    # The mid phase that ears() needs to give back both ears from these very features: the two
+    # ears moved by half the (band-interpolated) ITD each way, then summed. (Half the wrapped
+    # per-bin IPD would put both ears off by pi wherever the band ITD and the IPD wrap differ.)
+    half = math.pi * _freqs(stereo.device)[None, :, None] * \
+        torch.einsum("fk,bkt->bft", _interp_matrix(ITD_EDGES_HZ, stereo.device), itd) / 1000.0
+    mid_phase = torch.angle(L * torch.exp(-1j * half) + R * torch.exp(1j * half))
     return feats, mid_phase
 
 

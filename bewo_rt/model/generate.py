@@ -127,7 +127,6 @@ def generate(prompt: str | None = None, seconds: float = 10.0, steps: int = 25, 
         scene = parse(prompt)
     scene.duration_s = float(seconds)
     b = _bundle(str(bundle_path) if bundle_path is not None else None)
-    torch.set_grad_enabled(False)
     hop = feat.HOP * 2 ** b.config.downsamples
     samples = int(round(seconds * feat.SAMPLE_RATE))
     frames = -(-samples // hop)

@@ -99,6 +99,8 @@ class TextEncoder:
 
     def tokenize(self, prompts: list[str], max_tokens: int = MAX_TOKENS):
         torch = self.torch
+        if not 2 <= max_tokens <= 512:
+            raise ValueError(f"max_tokens must be in [2, 512] (MiniLM's positions), got {max_tokens}")
         seqs = [self.tokenizer.encode(check_prompt(p), max_tokens) for p in prompts]
         n = max(len(s) for s in seqs)
         ids = torch.zeros(len(seqs), n, dtype=torch.long)

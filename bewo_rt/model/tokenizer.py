@@ -26,7 +26,7 @@ def _clean(text: str) -> str:
     out = []
     for ch in text:
         cp = ord(ch)
-        if cp == 0 or cp == 0xFFFD or (unicodedata.category(ch) in ("Cc", "Cf") and ch not in "\t\n\r"):
+        if cp == 0 or cp == 0xFFFD or (unicodedata.category(ch).startswith("C") and ch not in "\t\n\r"):
             continue
         if ch in "\t\n\r" or unicodedata.category(ch) == "Zs":
             out.append(" ")
