@@ -257,6 +257,8 @@ def test_a_move_named_behind_goes_round_the_back():
     ("an owl hoots on the left, hooting", ["owl hoots"]),
     ("footsteps on the left and ringing on the right", ["footsteps", "ringing"]),
     ("an upward sweeping chirp on the left", ["upward sweeping chirp"]),
+    ("someone walking, their steps on the left", ["someone"]),
+    ("a dog on the right, its barks echoing", ["dog"]),
 ])
 def test_lone_participles_describe_the_source_before(text, labels):
     assert [s.label for s in parse(text).sources] == labels

@@ -73,15 +73,12 @@ def export(run_dir, out_path, training: dict | None = None) -> Path:
             "training": json.dumps({"vae_steps": vae["step"], "dit_steps": dit["step"], **facts, **(training or {})})}
     out = Path(out_path)
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f"{out.name}.{os.getpid()}.tmp")
-    try:
+    from .._atomic import atomic_path
+
+    with atomic_path(out) as tmp:  # normal permissions, renamed into place only when complete
         save_file(tensors, str(tmp), metadata=meta)
         with open(tmp, "rb") as f:
             os.fsync(f.fileno())
-        os.replace(tmp, out)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
     return out
 
 

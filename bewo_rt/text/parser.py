@@ -474,6 +474,13 @@ def _group(tokens: list[_Tok]) -> list[_Src]:
         has_label = [any(_is_content(k) for k in p) for p in pieces]
         # A lone participle after a source ("a bird flies from right to left while chirping",
         # "a dog growls and barking") says what that source does; it is not a new source.
+        # A piece opening with a possessive ("someone walking, their steps on the left", "a dog,
+        # its barks echoing") goes on describing the source before it.
+        for k, p in enumerate(pieces):
+            first = next((t for t in p if t.kind == "word"), None)
+            if has_label[k] and (sources or any(has_label[:k])) and first is not None \
+                    and first.text.lower() in ("their", "its", "his", "her"):
+                has_label[k] = False
         for k, p in enumerate(pieces):
             content = [t for t in p if _is_content(t)]
             if has_label[k] and (sources or any(has_label[:k])) and len(content) == 1 \
