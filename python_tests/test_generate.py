@@ -58,6 +58,7 @@ def test_export_then_load_gives_the_same_outputs(tmp_path, rng):
     torch.manual_seed(int(rng.integers(1 << 30)))
     vae, dit = VAE(32, 6, 2), DiT(cfg.model)
     torch.nn.init.normal_(dit.x_out.weight, std=0.1)
+    torch.nn.init.normal_(dit.fusion.weight, std=0.1)  # 'aligned' (the default): the state reaches the output
     run = tmp_path / "run"
     run.mkdir()
     torch.save({"model": vae.state_dict(), "step": 1}, run / "vae.pt")
@@ -65,7 +66,7 @@ def test_export_then_load_gives_the_same_outputs(tmp_path, rng):
     path = B.export(run, tmp_path / "b.safetensors")
     loaded = B.load(path)
     z = torch.randn(1, 6, 9)
-    text, mask, st = torch.randn(1, 5, 384), torch.ones(1, 5, dtype=torch.bool), torch.rand(1, 68, 64)
+    text, mask, st = torch.randn(1, 5, 384), torch.ones(1, 5, dtype=torch.bool), torch.rand(1, 68, 9)  # aligned
     with torch.no_grad():
         ref_dec = vae.decoder.half().float()(z)
         dit_h = DiT(cfg.model)

@@ -141,7 +141,7 @@ def test_samplers_solve_the_gaussian_flow(rng, sampler, order):
 
 
 def test_sampler_deterministic_and_seeded(rng):
-    cfg = ModelConfig(dit_width=32, dit_depth=1, dit_heads=2, latent_channels=4)
+    cfg = ModelConfig(dit_width=32, dit_depth=1, dit_heads=2, latent_channels=4, fusion="bewo")
     torch.manual_seed(0)
     m = DiT(cfg).eval()
     torch.nn.init.normal_(m.x_out.weight, std=0.1)
@@ -230,7 +230,7 @@ def test_a_vae_training_step_lowers_the_loss(rng):
 
 
 def test_a_dit_training_step_lowers_the_loss(rng):
-    cfg = ModelConfig(dit_width=64, dit_depth=2, dit_heads=4, latent_channels=8)
+    cfg = ModelConfig(dit_width=64, dit_depth=2, dit_heads=4, latent_channels=8, fusion="bewo")
     torch.manual_seed(int(rng.integers(1 << 30)))
     m = DiT(cfg)
     x0 = torch.randn(4, 8, 20)

@@ -5,6 +5,15 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields
 
 
+def _known(cls, d: dict, what: str) -> dict:
+    if not isinstance(d, dict):
+        raise ValueError(f"{what} must be a JSON object, got {type(d).__name__}")
+    unknown = set(d) - {f.name for f in fields(cls)}
+    if unknown:
+        raise ValueError(f"unknown {what} keys: {sorted(unknown)}")
+    return d
+
+
 @dataclass
 class ModelConfig:
     vae_width: int = 192
@@ -13,7 +22,7 @@ class ModelConfig:
     dit_width: int = 192
     dit_depth: int = 4
     dit_heads: int = 4
-    fusion: str = "bewo"          # 'bewo' (text tokens query azimuth rows) or 'aligned' (added per frame)
+    fusion: str = "aligned"       # 'aligned' (added per frame; measured better) or 'bewo' (text tokens query azimuth rows)
     azimuth_bins: int = 17
     azimuth_columns: int = 64     # columns of the azimuth state for the 'bewo' fusion
     max_text_tokens: int = 48
@@ -21,11 +30,7 @@ class ModelConfig:
 
     @classmethod
     def from_dict(cls, d: dict) -> "ModelConfig":
-        known = {f.name for f in fields(cls)}
-        unknown = set(d) - known
-        if unknown:
-            raise ValueError(f"unknown model config keys: {sorted(unknown)}")
-        return cls(**d)
+        return cls(**_known(cls, d, "model config"))
 
 
 @dataclass
@@ -36,7 +41,7 @@ class TrainConfig:
     vae_batch: int = 8
     vae_crop_s: float = 2.0
     vae_lr: float = 5e-4
-    dit_steps: int = 6000
+    dit_steps: int = 3000
     dit_batch: int = 24
     dit_lr: float = 4e-4
     warmup: int = 200
@@ -53,11 +58,7 @@ class TrainConfig:
     def from_dict(cls, d: dict) -> "TrainConfig":
         d = dict(d)
         model = ModelConfig.from_dict(d.pop("model", {}))
-        known = {f.name for f in fields(cls)}
-        unknown = set(d) - known
-        if unknown:
-            raise ValueError(f"unknown training config keys: {sorted(unknown)}")
-        return cls(model=model, **d)
+        return cls(model=model, **_known(cls, d, "training config"))
 
 
 PRESETS = {

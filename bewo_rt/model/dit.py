@@ -133,6 +133,10 @@ class DiT(nn.Module):
         state: (B, rows, columns) for 'bewo' or (B, rows, T) for 'aligned'; cond (B,) bool,
         False drops text and azimuth (classifier-free guidance)."""
         b, _, n = x.shape
+        want = (self.rows, self.cfg.azimuth_columns if self.cfg.fusion == "bewo" else n)
+        if tuple(state.shape[1:]) != want:
+            raise ValueError(f"azimuth state must be (batch, {want[0]}, {want[1]}) for the {self.cfg.fusion!r} fusion, "
+                             f"got {tuple(state.shape)}")
         if cond is None:
             cond = torch.ones(b, dtype=torch.bool, device=x.device)
         h = self.x_in(x.transpose(1, 2))
