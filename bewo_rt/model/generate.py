@@ -2,8 +2,8 @@
 
 one-stage: the DiT denoises a stereo latent guided by the text and the azimuth state of the
 parsed scene; the decoder and `features.synthesise` turn it into audio.
-cascaded: each source's sound is generated on its own (its label as the prompt, held straight
-ahead, the two ears averaged to mono), then the renderer places it along the parsed trajectory
+cascaded: each source's sound is generated on its own (from the whole prompt for a one-source
+scene, else from its label; held straight ahead; the two ears averaged to mono), then the renderer places it along the parsed trajectory
 in the scene's room: the placement is exact, the model only supplies the content."""
 from __future__ import annotations
 
@@ -141,7 +141,9 @@ def generate(prompt: str | None = None, seconds: float = 10.0, steps: int = 25, 
             raise ValueError(f"no sound source found in the prompt {prompt!r}; cascaded mode needs at least one")
         prompts, states = [], []
         for s in srcs:
-            prompts.append(s.label or prompt)
+            # One source: the whole prompt says most about its sound (the ears are averaged to mono,
+            # so its spatial words do no harm); several: each source's own label.
+            prompts.append(prompt if len(srcs) == 1 else (s.label or prompt))
             ahead = Scene([Source(label=s.label or "sound", azimuth_start_deg=0.0)], duration_s=float(seconds))
             states.append(azimuth_state(ahead, frames=cols, bins=b.config.azimuth_bins))
         lat = sample_latents(b, prompts, states, frames, steps, cfg, seed, sampler)
