@@ -35,6 +35,13 @@ def resample_audio(x: np.ndarray, sr_in: int, sr_out: int) -> np.ndarray:
     return resample_poly(x, r.numerator, r.denominator, axis=-1).astype(np.float32)
 
 
+def peak_normalise(audio: np.ndarray, dbfs: float = -1.0) -> np.ndarray:
+    """float32 copy scaled so that its peak is at `dbfs` (silence is left as it is)."""
+    a = np.asarray(audio, dtype=np.float32)
+    peak = float(np.max(np.abs(a))) if a.size else 0.0
+    return (a * np.float32(10 ** (dbfs / 20) / peak)).astype(np.float32) if peak > 0 else a.copy()
+
+
 def write_audio(path, audio: np.ndarray, sample_rate: int, subtype: str = "FLOAT") -> None:
     """Write (channels, samples) to path through a temporary file in the same folder and an
     atomic rename, so a crash or error never leaves a partial file behind."""

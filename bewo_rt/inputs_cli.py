@@ -3,10 +3,7 @@
 best-matching clips instead of generating sounds (no diffusion, instant)."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
-
-import numpy as np
 
 
 def add_generate_arguments(g) -> None:
@@ -20,7 +17,8 @@ def add_generate_arguments(g) -> None:
                                      "(text-embedding similarity) instead of generating it")
 
 
-def _scene_from_args(a):
+def scene_from_marks(a):
+    """The Scene of --image and its --mark(s) (writing --overlay), or None without --image."""
     from .image import overlay_png, scene_from_image
 
     if a.mark and not a.image:
@@ -36,39 +34,24 @@ def _scene_from_args(a):
     return scene
 
 
-def run_generate_inputs(a):
-    """Handle --image / --library; None when neither is given (plain generation goes on)."""
-    from .audio_io import write_audio
-    from .model.generate import generate
+def render_from_library(a, scene, write) -> int:
+    """--library: render `scene` (a Scene, its dict form, or None to parse the prompt) with the
+    library's best clips; `write(path, audio, sample_rate)` writes the audio."""
+    from .audio_io import peak_normalise
+    from .model.text_encoder import check_prompt
+    from .retrieval import render_with_library, write_choices
     from .scene import Scene
 
-    if not (a.image or a.mark or a.library):
-        return None
-    scene = _scene_from_args(a)
-    if scene is None and a.scene:
-        scene = Scene.from_dict(json.loads(Path(a.scene).read_text(encoding="utf-8")))
-    where = lambda s: "; ".join(f"{x.label} at {x.azimuth_start_deg:+.0f} deg"  # noqa: E731
-                                + (f" -> {x.azimuth_end:+.0f} deg" if x.moving else "") for x in s.sources)
-    if a.library:
-        from .model.text_encoder import check_prompt
-        from .retrieval import render_with_library, write_choices
-
-        what = scene if scene is not None else (check_prompt(a.prompt) if a.prompt is not None else None)
-        if what is None:
-            raise ValueError("--library needs a PROMPT, --scene or --image with --mark")
-        audio, choices = render_with_library(what, a.library, sample_rate=16000, seed=a.seed, seconds=a.seconds)
-        peak = float(np.max(np.abs(audio))) if audio.size else 0.0
-        if peak > 0:
-            audio = audio * (10 ** (-1 / 20) / peak)
-        write_audio(a.output, audio, 16000, subtype="PCM_16" if a.output.lower().endswith(".wav") else "FLOAT")
-        side = str(Path(a.output).with_suffix("")) + ".choices.json"
-        write_choices(side, choices, a.library)
-        for c in choices:
-            print(f"  {c.get('query')!r} -> {c.get('clip_label')!r} ({c.get('clip_id')}, score {c.get('score', 0):.3f})")
-        print(f"wrote {a.output} and {side}")
-        return 0
-    g = generate(a.prompt, seconds=a.seconds, steps=a.steps, cfg=a.cfg, seed=a.seed, mode=a.mode, scene=scene,
-                 sampler=a.sampler, bundle_path=a.bundle)
-    write_audio(a.output, g.audio, g.sample_rate, subtype="PCM_16" if a.output.lower().endswith(".wav") else "FLOAT")
-    print(f"wrote {a.output}: {a.mode}, {g.info['time_s']:.2f} s; {where(g.scene)}")
+    if isinstance(scene, dict):
+        scene = Scene.from_dict(scene)
+    what = scene if scene is not None else (check_prompt(a.prompt) if a.prompt is not None else None)
+    if what is None:
+        raise ValueError("--library needs a PROMPT, --scene or --image with --mark")
+    audio, choices = render_with_library(what, a.library, sample_rate=16000, seed=a.seed, seconds=a.seconds)
+    write(a.output, peak_normalise(audio), 16000)
+    side = str(Path(a.output).with_suffix("")) + ".choices.json"
+    write_choices(side, choices, a.library)
+    for c in choices:
+        print(f"  {c.get('query')!r} -> {c.get('clip_label')!r} ({c.get('clip_id')}, score {c.get('score', 0):.3f})")
+    print(f"wrote {a.output} and {side}")
     return 0

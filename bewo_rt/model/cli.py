@@ -34,11 +34,17 @@ def _cmd_export(a) -> int:
     return 0
 
 
-def _cmd_generate(a) -> int:
+def _write(path, audio, sample_rate) -> None:
     from ..audio_io import write_audio
+
+    write_audio(path, audio, sample_rate, subtype="PCM_16" if str(path).lower().endswith(".wav") else "FLOAT")
+
+
+def _cmd_generate(a) -> int:
+    from ..inputs_cli import render_from_library, scene_from_marks
     from .generate import generate
 
-    if a.prompt is None and a.scene is None and not getattr(a, "image", None):
+    if a.prompt is None and a.scene is None and not a.image:
         raise ValueError("give a PROMPT, --scene FILE or --image with --mark")
     scene = None
     if a.scene:
@@ -49,27 +55,20 @@ def _cmd_generate(a) -> int:
             scene = json.loads(p.read_text(encoding="utf-8"))
         except (json.JSONDecodeError, UnicodeDecodeError) as e:
             raise ValueError(f"--scene {p} is not valid JSON: {e}") from None
-    hook = _inputs_hook(a)
-    if hook is not None:
-        return hook
+    marked = scene_from_marks(a)  # --image marks take the place of --scene
+    if marked is not None:
+        scene = marked
+    if a.library:
+        return render_from_library(a, scene, _write)
     g = generate(a.prompt, seconds=a.seconds, steps=a.steps, cfg=a.cfg, seed=a.seed, mode=a.mode, scene=scene,
                  sampler=a.sampler, bundle_path=a.bundle)
-    write_audio(a.output, g.audio, g.sample_rate, subtype="PCM_16" if a.output.lower().endswith(".wav") else "FLOAT")
+    _write(a.output, g.audio, g.sample_rate)
     s = g.scene
     where = "; ".join(f"{src.label or 'sound'} at {src.azimuth_start_deg:+.0f} deg"
                       + (f" -> {src.azimuth_end:+.0f} deg ({src.speed})" if src.moving else "") for src in s.sources)
     print(f"wrote {a.output}: {a.seconds:g} s, {a.mode}, {a.steps} steps, seed {a.seed}, {g.info['time_s']:.2f} s"
           + (f"; {where}" if where else ""))
     return 0
-
-
-def _inputs_hook(a):
-    """Image marks and sound-library retrieval (issue 6) take over generation when asked for."""
-    try:
-        from ..inputs_cli import run_generate_inputs
-    except ImportError:
-        return None
-    return run_generate_inputs(a)
 
 
 def register_cli(sub) -> None:
@@ -100,10 +99,7 @@ def register_cli(sub) -> None:
     g.add_argument("--sampler", default="dpmpp-2m", choices=["dpmpp-2m", "euler"])
     g.add_argument("--scene", help="scene JSON (docs/scene.md): explicit positions and motion")
     g.add_argument("--bundle", help="model bundle (default: the shipped one)")
-    try:
-        from ..inputs_cli import add_generate_arguments
-    except ImportError:
-        pass
-    else:
-        add_generate_arguments(g)
+    from ..inputs_cli import add_generate_arguments
+
+    add_generate_arguments(g)
     g.set_defaults(func=_cmd_generate)

@@ -14,6 +14,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from ..audio_io import peak_normalise
 from . import features as feat
 from .text_encoder import check_prompt
 
@@ -87,11 +88,6 @@ def decode(bundle, latents, samples: int, seed: int, iterations: int = 32) -> np
         return feat.synthesise(f, samples, iterations, seed).numpy().astype(np.float32)
 
 
-def _normalise(x: np.ndarray) -> np.ndarray:
-    peak = float(np.max(np.abs(x))) if x.size else 0.0
-    return (x * (10 ** (-1 / 20) / peak)).astype(np.float32) if peak > 0 else x.astype(np.float32)
-
-
 def generate(prompt: str | None = None, seconds: float = 10.0, steps: int = 25, cfg: float = 3.0, seed: int = 0,
              mode: str = "one-stage", scene=None, sampler: str = "dpmpp-2m", bundle_path=None,
              hrtf="kemar") -> Generated:
@@ -151,11 +147,11 @@ def generate(prompt: str | None = None, seconds: float = 10.0, steps: int = 25, 
         sounds = {}
         for k, s in enumerate(srcs):
             s.sound = f"generated-{k}"
-            sounds[s.sound] = _normalise(mono[k]) * 0.5
+            sounds[s.sound] = peak_normalise(mono[k]) * 0.5
         from ..room import simulate_scene
 
         audio = simulate_scene(scene, feat.SAMPLE_RATE, sounds, hrtf=hrtf, seed=seed)[:, :samples]
-    audio = _normalise(audio)
+    audio = peak_normalise(audio)
     info = {"mode": mode, "steps": steps, "cfg": cfg, "seed": seed, "sampler": sampler, "prompt": prompt,
             "seconds": seconds, "bundle": str(b.path), "time_s": round(time.perf_counter() - t0, 3)}
     return Generated(audio, feat.SAMPLE_RATE, scene, info)

@@ -444,6 +444,18 @@ def _is_content(tok: _Tok) -> bool:
     return bool(w) and w not in _GLUE and re.search(r"[^\W\d_]", w) is not None
 
 
+def _describes_previous(p: list[_Tok]) -> bool:
+    """A piece that goes on describing the source before it rather than naming a new one: a lone
+    participle ("a bird flies from right to left while chirping", "a dog growls and barking"), or
+    a piece opening with a possessive ("someone walking, their steps on the left")."""
+    first = next((t for t in p if t.kind == "word"), None)
+    if first is not None and first.text.lower() in ("their", "its", "his", "her"):
+        return True
+    content = [t for t in p if _is_content(t)]
+    return len(content) == 1 and content[0].text.lower().endswith("ing") and len(content[0].text) > 5 \
+        and not _locations(p) and not any(t.kind == "word" and t.text.lower() in ("a", "an", "the", "some") for t in p)
+
+
 def _group(tokens: list[_Tok]) -> list[_Src]:
     """Cut at hard breaks into clauses, at soft breaks into pieces; pieces with content start sources."""
     clauses, cur = [], []
@@ -472,20 +484,8 @@ def _group(tokens: list[_Tok]) -> list[_Src]:
                         and (i == 0 or not _is_content(p[i - 1]) or tok.text.lower().endswith("ing")):
                     tok.kind = "word"
         has_label = [any(_is_content(k) for k in p) for p in pieces]
-        # A lone participle after a source ("a bird flies from right to left while chirping",
-        # "a dog growls and barking") says what that source does; it is not a new source.
-        # A piece opening with a possessive ("someone walking, their steps on the left", "a dog,
-        # its barks echoing") goes on describing the source before it.
         for k, p in enumerate(pieces):
-            first = next((t for t in p if t.kind == "word"), None)
-            if has_label[k] and (sources or any(has_label[:k])) and first is not None \
-                    and first.text.lower() in ("their", "its", "his", "her"):
-                has_label[k] = False
-        for k, p in enumerate(pieces):
-            content = [t for t in p if _is_content(t)]
-            if has_label[k] and (sources or any(has_label[:k])) and len(content) == 1 \
-                    and content[0].text.lower().endswith("ing") and len(content[0].text) > 5 and not _locations(p) \
-                    and not any(t.kind == "word" and t.text.lower() in ("a", "an", "the", "some") for t in p):
+            if has_label[k] and (sources or any(has_label[:k])) and _describes_previous(p):
                 has_label[k] = False
         pending: list = []  # label-less pieces waiting for the source after them
         current = None  # the source this clause is describing
