@@ -53,8 +53,9 @@ def _check(seconds, steps, cfg, seed, mode, sampler):
 
 
 def sample_latents(bundle, prompts: list[str], states, frames: int, steps: int, cfg: float, seed: int,
-                   sampler: str = "dpmpp-2m"):
-    """Denoised latents (B, C, frames) for prompts and their azimuth inputs, seeded per batch."""
+                   sampler: str = "dpmpp-2m", noise=None):
+    """Denoised latents (B, C, frames) for prompts and their azimuth inputs, seeded per batch
+    (or starting from `noise`, (B, C, frames), e.g. to compare with the native runtime)."""
     import torch
 
     from .diffusion import sample
@@ -65,7 +66,10 @@ def sample_latents(bundle, prompts: list[str], states, frames: int, steps: int, 
     st = torch.as_tensor(np.stack(states))
     b = len(prompts)
     g = torch.Generator().manual_seed(int(seed))
-    noise = torch.randn((b, m.latent_channels, frames), generator=g)
+    if noise is None:
+        noise = torch.randn((b, m.latent_channels, frames), generator=g)
+    else:
+        noise = torch.as_tensor(np.asarray(noise, dtype=np.float32))
     cond = torch.cat([torch.ones(b, dtype=torch.bool), torch.zeros(b, dtype=torch.bool)])
     text2, mask2, st2 = torch.cat([text, text]), torch.cat([mask, mask]), torch.cat([st, st])
 
@@ -88,15 +92,60 @@ def decode(bundle, latents, samples: int, seed: int, iterations: int = 32) -> np
         return feat.synthesise(f, samples, iterations, seed).numpy().astype(np.float32)
 
 
+BACKENDS = ("native", "torch")
+
+
+class _TorchBackend:
+    """The PyTorch reference (bewo_rt.model.*): needs torch."""
+
+    name = "torch"
+
+    def __init__(self, bundle_path):
+        try:
+            import torch  # noqa: F401
+        except ImportError:
+            raise RuntimeError("backend='torch' needs PyTorch: pip install 'bewo_rt[model]' "
+                               "(or use the default backend='native')") from None
+        self.bundle = _bundle(bundle_path)
+        self.config, self.path = self.bundle.config, self.bundle.path
+
+    def sample(self, prompts, states, frames, steps, cfg, seed, sampler):
+        return sample_latents(self.bundle, prompts, states, frames, steps, cfg, seed, sampler).numpy()
+
+    def decode(self, latents, samples, seed):
+        import torch
+
+        return decode(self.bundle, torch.as_tensor(latents), samples, seed)
+
+
+class _NativeBackend:
+    """The C++ runtime (bewo_rt.native): no PyTorch at run time."""
+
+    name = "native"
+
+    def __init__(self, bundle_path):
+        from .. import native
+
+        self.model = native.load(bundle_path)
+        self.config, self.path = self.model.config, self.model.path
+
+    def sample(self, prompts, states, frames, steps, cfg, seed, sampler):
+        return self.model.sample_latents(prompts, states, frames, steps, cfg, seed, sampler)
+
+    def decode(self, latents, samples, seed):
+        return np.stack([self.model.decode(z, samples, seed) for z in latents])
+
+
 def generate(prompt: str | None = None, seconds: float = 10.0, steps: int = 25, cfg: float = 3.0, seed: int = 0,
              mode: str = "one-stage", scene=None, sampler: str = "dpmpp-2m", bundle_path=None,
-             hrtf="kemar") -> Generated:
+             hrtf="kemar", backend: str = "native") -> Generated:
     """Generate binaural audio (float32, (2, n), 16 kHz, peak -1 dBFS) from a prompt, a Scene, or
-    both (the scene then sets positions and motion, the prompt the wording the model reads)."""
-    try:
-        import torch
-    except ImportError:
-        raise RuntimeError("generation needs PyTorch and the text encoder: pip install 'bewo_rt[model]'") from None
+    both (the scene then sets positions and motion, the prompt the wording the model reads).
+
+    backend='native' (default) runs the C++ runtime; backend='torch' the PyTorch reference.
+    The two start from different noise for the same seed (each backend is deterministic)."""
+    if backend not in BACKENDS:
+        raise ValueError(f"backend must be one of {', '.join(BACKENDS)}, got {backend!r}")
 
     from ..conditioning import azimuth_state
     from ..scene import Scene, Source
@@ -122,15 +171,16 @@ def generate(prompt: str | None = None, seconds: float = 10.0, steps: int = 25, 
     else:
         scene = parse(prompt)
     scene.duration_s = float(seconds)
-    b = _bundle(str(bundle_path) if bundle_path is not None else None)
+    path = str(bundle_path) if bundle_path is not None else None
+    b = _TorchBackend(path) if backend == "torch" else _NativeBackend(path)
     hop = feat.HOP * 2 ** b.config.downsamples
     samples = int(round(seconds * feat.SAMPLE_RATE))
     frames = -(-samples // hop)
     cols = b.config.azimuth_columns if b.config.fusion == "bewo" else frames
     if mode == "one-stage":
         state = azimuth_state(scene, frames=cols, bins=b.config.azimuth_bins)
-        lat = sample_latents(b, [prompt], [state], frames, steps, cfg, seed, sampler)
-        audio = decode(b, lat, frames * hop, seed)[0, :, :samples]
+        lat = b.sample([prompt], [state], frames, steps, cfg, seed, sampler)
+        audio = b.decode(lat, frames * hop, seed)[0, :, :samples]
     else:
         srcs = [s for s in scene.sources]
         if not srcs:
@@ -142,8 +192,8 @@ def generate(prompt: str | None = None, seconds: float = 10.0, steps: int = 25, 
             prompts.append(prompt if len(srcs) == 1 else (s.label or prompt))
             ahead = Scene([Source(label=s.label or "sound", azimuth_start_deg=0.0)], duration_s=float(seconds))
             states.append(azimuth_state(ahead, frames=cols, bins=b.config.azimuth_bins))
-        lat = sample_latents(b, prompts, states, frames, steps, cfg, seed, sampler)
-        mono = decode(b, lat, frames * hop, seed).mean(axis=1)[:, :samples]
+        lat = b.sample(prompts, states, frames, steps, cfg, seed, sampler)
+        mono = b.decode(lat, frames * hop, seed).mean(axis=1)[:, :samples]
         sounds = {}
         for k, s in enumerate(srcs):
             s.sound = f"generated-{k}"
@@ -152,6 +202,6 @@ def generate(prompt: str | None = None, seconds: float = 10.0, steps: int = 25, 
 
         audio = simulate_scene(scene, feat.SAMPLE_RATE, sounds, hrtf=hrtf, seed=seed)[:, :samples]
     audio = peak_normalise(audio)
-    info = {"mode": mode, "steps": steps, "cfg": cfg, "seed": seed, "sampler": sampler, "prompt": prompt,
+    info = {"mode": mode, "backend": backend, "steps": steps, "cfg": cfg, "seed": seed, "sampler": sampler, "prompt": prompt,
             "seconds": seconds, "bundle": str(b.path), "time_s": round(time.perf_counter() - t0, 3)}
     return Generated(audio, feat.SAMPLE_RATE, scene, info)

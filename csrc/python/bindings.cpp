@@ -70,6 +70,13 @@ std::vector<PySource> to_sources(const py::list& sources) {
 
 }  // namespace
 
+// Bindings of the native runtime, the streaming renderer and the CUDA model kernels live in
+// their own files.
+void bind_nn(py::module_& m);
+void bind_stream(py::module_& m);
+void bind_cuda_nn(py::module_& m);
+void bind_text(py::module_& m);
+
 PYBIND11_MODULE(_core, m) {
     m.doc() = "bewo_rt C++ core: FFT, partitioned convolution, HRTF interpolation, rendering";
     py::register_exception_translator([](std::exception_ptr p) {
@@ -332,4 +339,8 @@ PYBIND11_MODULE(_core, m) {
         if (!err.empty()) throw std::runtime_error(err);
         return out;
     });
+    bind_nn(m);
+    bind_stream(m);
+    bind_cuda_nn(m);
+    bind_text(m);
 }

@@ -1,0 +1,150 @@
+/* bewo_rt C API: language-driven spatial audio for engines.
+ *
+ * Plain C99. No exceptions cross this boundary: functions return BEWO_OK (0) or a negative
+ * code, and write a NUL-terminated message into err (when err is not NULL and err_size > 0).
+ * Audio is planar float (one buffer per ear), caller-owned.
+ *
+ * Threads: a bewo_context is not shared between threads that call it at once; create one per
+ * thread (contexts loaded from the same file share nothing mutable). A bewo_stream likewise.
+ *
+ *     bewo_params p = bewo_default_params();
+ *     char err[256];
+ *     bewo_context *ctx = bewo_load("bewo_tiny.safetensors", &p, err, sizeof err);
+ *     bewo_generate_params g = bewo_default_generate_params();
+ *     size_t n = bewo_output_frames(ctx, g.seconds);
+ *     float *l = malloc(n * sizeof *l), *r = malloc(n * sizeof *r);
+ *     bewo_generate(ctx, "a dog barks on the left", NULL, &g, l, r, n, err, sizeof err);
+ *     bewo_free(ctx);
+ */
+#ifndef BEWO_H
+#define BEWO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#if defined(_WIN32)
+#  define BEWO_API __declspec(dllexport)
+#elif defined(BEWO_BUILDING_LIBRARY)
+#  define BEWO_API __attribute__((visibility("default")))
+#else
+#  define BEWO_API
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define BEWO_OK 0
+#define BEWO_ERR_ARGUMENT -1   /* a bad argument: NULL pointer, out of range, wrong size   */
+#define BEWO_ERR_FILE -2       /* a file is missing, unreadable or corrupt                 */
+#define BEWO_ERR_CANCELLED -3  /* the cancel callback asked to stop                        */
+#define BEWO_ERR_INTERNAL -4   /* anything else (out of memory, a CUDA failure)            */
+
+const char *bewo_version(void);
+/* "cpu" or "cuda: <device name>" for what a context created now would use. */
+const char *bewo_backend_info(void);
+
+/* ---------------------------------------------------------------- generation */
+
+typedef struct bewo_context bewo_context;
+
+typedef struct {
+    int n_threads;                  /* worker threads; <= 0: all cores                           */
+    int use_gpu;                    /* 1: CUDA when a GPU is present (falls back to CPU), 0: CPU  */
+    const char *text_encoder_path;  /* directory with MiniLM's model.safetensors and vocab.txt    */
+} bewo_params;
+
+typedef struct {
+    float seconds;        /* clip length, 0.5 .. 30                                            */
+    int steps;            /* sampler steps, 1 .. 1000 (default 25)                             */
+    float cfg;            /* classifier-free guidance scale, 0 .. 50 (default 3)               */
+    uint64_t seed;        /* noise seed; the same seed gives the same bits on the CPU          */
+    int sampler;          /* 0: DPM-Solver++(2M), 1: Euler                                     */
+    int cascaded;         /* 0: one-stage (the model places the sounds), 1: cascaded           */
+    int griffin_lim_iterations; /* phase reconstruction iterations (default 32)                */
+    /* Progress: called after each sampler step with (step, total); return nonzero to cancel. */
+    int (*progress)(int step, int total, void *user);
+    void *user;
+} bewo_generate_params;
+
+BEWO_API bewo_params bewo_default_params(void);
+BEWO_API bewo_generate_params bewo_default_generate_params(void);
+
+/* A model bundle (bewo_rt.bundle/1 safetensors) from a file (memory-mapped) or from memory
+ * (copied). Returns NULL and writes err on failure. */
+BEWO_API bewo_context *bewo_load(const char *model_path, const bewo_params *params, char *err, size_t err_size);
+BEWO_API bewo_context *bewo_load_from_memory(const void *data, size_t size, const bewo_params *params, char *err,
+                                             size_t err_size);
+BEWO_API void bewo_free(bewo_context *ctx);
+
+BEWO_API int bewo_sample_rate(const bewo_context *ctx);
+/* Frames a clip of `seconds` has at the model's sample rate. */
+BEWO_API size_t bewo_output_frames(const bewo_context *ctx, float seconds);
+
+/* Generates into left/right (frames each; frames must be >= bewo_output_frames(seconds)).
+ * prompt: what the sound is; scene_json: where it is (the Scene JSON form, as `bewo-rt parse`
+ * prints it). Either may be NULL, not both: without a scene the sources are read from the
+ * prompt's direction words by a small built-in parser; without a prompt the scene's source
+ * labels are the prompt. */
+BEWO_API int bewo_generate(bewo_context *ctx, const char *prompt, const char *scene_json,
+                           const bewo_generate_params *params, float *left, float *right, size_t frames,
+                           char *err, size_t err_size);
+
+/* ---------------------------------------------------------------- HRTF sets and rendering */
+
+typedef struct bewo_hrtf bewo_hrtf;
+
+/* An HRTF set from a bewo HRTF file: safetensors with az_deg, el_deg (n), filters (n x 2 x taps,
+ * onset-aligned, ear 0 left), delays (n x 2, samples) and metadata sample_rate. The package ships
+ * bewo_rt/data/kemar_48000.safetensors; other sets and rates are written by the Python side
+ * (bewo_rt.stream.export_hrtf). Read-only once loaded: one set may serve many streams and threads. */
+BEWO_API bewo_hrtf *bewo_hrtf_load(const char *path, char *err, size_t err_size);
+BEWO_API void bewo_hrtf_free(bewo_hrtf *hrtf);
+BEWO_API int bewo_hrtf_sample_rate(const bewo_hrtf *hrtf);
+
+/* Renders a mono signal moving along keyframes (n_keyframes rows of 4 doubles: time_s,
+ * azimuth_deg, elevation_deg, distance_m; linear between them, held outside) to planar binaural
+ * output of `frames` samples (mono may be shorter: silence after). As bewo_rt.render: the HRTF is
+ * updated every 512 samples with a crossfade, gain 1/distance clamped below 0.25 m. */
+BEWO_API int bewo_render(const bewo_hrtf *hrtf, const float *mono, size_t mono_frames, const double *keyframes,
+                         size_t n_keyframes, float *left, float *right, size_t frames, char *err, size_t err_size);
+
+/* ---------------------------------------------------------------- streaming renderer */
+
+typedef struct bewo_stream bewo_stream;
+
+typedef struct {
+    int max_sources;      /* sources the stream can hold (default 16)                          */
+    int max_block;        /* largest block passed to bewo_stream_process, 64 .. 1024 (default 1024) */
+} bewo_stream_params;
+
+BEWO_API bewo_stream_params bewo_default_stream_params(void);
+/* All memory is allocated here; process/set_source/remove never allocate, lock or call the OS.
+ * The calling thread's scratch (FFT work buffers) is prepared here too; a stream processed on
+ * another thread allocates that thread's scratch once, in its first process call (a few KiB), so
+ * call process once with silence on the audio thread before going live. */
+BEWO_API bewo_stream *bewo_stream_create(const bewo_hrtf *hrtf, const bewo_stream_params *params, char *err,
+                                         size_t err_size);
+BEWO_API void bewo_stream_free(bewo_stream *s);
+/* Adds or moves source `id` (0 .. max_sources-1); the new direction is reached by a crossfade
+ * over the next block (a new source starts at its position). gain is linear, times 1/distance
+ * clamped below 0.25 m. BEWO_ERR_ARGUMENT for a bad id, a non-finite value, elevation outside
+ * [-90, 90] or distance <= 0. remove_source fades the source out over the next block, then frees
+ * the slot (BEWO_ERR_ARGUMENT if the slot holds no source). */
+BEWO_API int bewo_stream_set_source(bewo_stream *s, int id, float azimuth_deg, float elevation_deg,
+                                    float distance_m, float gain);
+BEWO_API int bewo_stream_remove_source(bewo_stream *s, int id);
+/* inputs: one pointer per source slot (max_sources of them; NULL for an inactive slot, or
+ * silence for an active one), each `frames` mono samples, 64 <= frames <= max_block (any size,
+ * it may change from call to call); slots without a source are ignored. Overwrites left/right
+ * with the binaural mix. Latency: one block (the output of a call is the input of that call,
+ * through the HRTFs). Updating each source once per block with its position at the block's end
+ * reproduces the offline renderer (bewo_rt.render with block_size = frames). Inputs are not
+ * checked for NaN. */
+BEWO_API int bewo_stream_process(bewo_stream *s, const float *const *inputs, size_t frames, float *left,
+                                 float *right);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* BEWO_H */

@@ -1,0 +1,428 @@
+#include "ops.h"
+
+#include <immintrin.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+namespace bewo::nn {
+
+// ------------------------------------------------------------------ vector exp
+// exp(x) = 2^n e^r, n = round(x / ln 2), |r| <= ln 2 / 2, e^r by its degree-7 Taylor polynomial
+// (truncation error < 6e-9 there), 2^n put straight into the exponent bits.
+namespace {
+constexpr float kLog2e = 1.44269504088896341f, kLn2Hi = 0.693359375f, kLn2Lo = -2.12194440e-4f;
+
+inline float exp_scalar(float x) {
+    x = std::min(88.0f, std::max(-87.0f, x));
+    float n = std::nearbyint(x * kLog2e);
+    float r = x - n * kLn2Hi - n * kLn2Lo;
+    float p = 1.0f / 5040;
+    p = p * r + 1.0f / 720; p = p * r + 1.0f / 120; p = p * r + 1.0f / 24; p = p * r + 1.0f / 6;
+    p = p * r + 0.5f; p = p * r + 1.0f; p = p * r + 1.0f;
+    int e = static_cast<int>(n) + 127;
+    std::uint32_t bits = static_cast<std::uint32_t>(e) << 23;
+    float scale;
+    std::memcpy(&scale, &bits, 4);
+    return p * scale;
+}
+
+// expm1 the same way but with the polynomial's constant term left out, so that
+// tanh(u) = expm1(2u) / (expm1(2u) + 2) keeps full relative precision near u = 0.
+inline float expm1_scalar(float x) {
+    x = std::min(88.0f, std::max(-87.0f, x));
+    float n = std::nearbyint(x * kLog2e);
+    float r = x - n * kLn2Hi - n * kLn2Lo;
+    float p = 1.0f / 5040;
+    p = p * r + 1.0f / 720; p = p * r + 1.0f / 120; p = p * r + 1.0f / 24; p = p * r + 1.0f / 6;
+    p = p * r + 0.5f; p = p * r + 1.0f;
+    float q = p * r;  // e^r - 1
+    std::uint32_t bits = static_cast<std::uint32_t>(static_cast<int>(n) + 127) << 23;
+    float scale;
+    std::memcpy(&scale, &bits, 4);
+    return scale * q + (scale - 1.0f);
+}
+
+#if defined(__AVX2__) && defined(__FMA__)
+inline __m256 expm1_8(__m256 x) {
+    x = _mm256_min_ps(_mm256_set1_ps(88.0f), _mm256_max_ps(_mm256_set1_ps(-87.0f), x));
+    __m256 n = _mm256_round_ps(_mm256_mul_ps(x, _mm256_set1_ps(kLog2e)), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    __m256 r = _mm256_fnmadd_ps(n, _mm256_set1_ps(kLn2Hi), x);
+    r = _mm256_fnmadd_ps(n, _mm256_set1_ps(kLn2Lo), r);
+    __m256 p = _mm256_set1_ps(1.0f / 5040);
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f / 720));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f / 120));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f / 24));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f / 6));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(0.5f));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f));
+    __m256 q = _mm256_mul_ps(p, r);
+    __m256 scale = _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127)), 23));
+    return _mm256_add_ps(_mm256_mul_ps(scale, q), _mm256_sub_ps(scale, _mm256_set1_ps(1.0f)));
+}
+
+inline __m256 exp8(__m256 x) {
+    x = _mm256_min_ps(_mm256_set1_ps(88.0f), _mm256_max_ps(_mm256_set1_ps(-87.0f), x));
+    __m256 n = _mm256_round_ps(_mm256_mul_ps(x, _mm256_set1_ps(kLog2e)), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    __m256 r = _mm256_fnmadd_ps(n, _mm256_set1_ps(kLn2Hi), x);
+    r = _mm256_fnmadd_ps(n, _mm256_set1_ps(kLn2Lo), r);
+    __m256 p = _mm256_set1_ps(1.0f / 5040);
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f / 720));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f / 120));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f / 24));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f / 6));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(0.5f));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f));
+    __m256i e = _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127)), 23);
+    return _mm256_mul_ps(p, _mm256_castsi256_ps(e));
+}
+#endif
+}  // namespace
+
+void exp_vec(const float* x, float* y, std::size_t n) {
+    std::size_t i = 0;
+#if defined(__AVX2__) && defined(__FMA__)
+    for (; i + 8 <= n; i += 8) _mm256_storeu_ps(y + i, exp8(_mm256_loadu_ps(x + i)));
+#endif
+    for (; i < n; ++i) y[i] = exp_scalar(x[i]);
+}
+
+void tanh_inplace(float* x, std::size_t n) {
+    // tanh(u) = expm1(2u) / (expm1(2u) + 2): exact at both saturations and near 0.
+    std::size_t i = 0;
+#if defined(__AVX2__) && defined(__FMA__)
+    const __m256 two = _mm256_set1_ps(2.0f);
+    for (; i + 8 <= n; i += 8) {
+        __m256 e = expm1_8(_mm256_mul_ps(two, _mm256_loadu_ps(x + i)));
+        _mm256_storeu_ps(x + i, _mm256_div_ps(e, _mm256_add_ps(e, two)));
+    }
+#endif
+    for (; i < n; ++i) {
+        float e = expm1_scalar(2.0f * x[i]);
+        x[i] = e / (e + 2.0f);
+    }
+}
+
+void gelu_tanh(float* x, std::size_t n) {
+    // 0.5 v (1 + tanh(u)) = v sigmoid(2u) = v / (1 + exp(-2u)): no cancellation for v << 0.
+    constexpr float c = 0.7978845608028654f;  // sqrt(2 / pi)
+    std::size_t i = 0;
+#if defined(__AVX2__) && defined(__FMA__)
+    const __m256 one = _mm256_set1_ps(1.0f), m2 = _mm256_set1_ps(-2.0f);
+    const __m256 vc = _mm256_set1_ps(c), k = _mm256_set1_ps(0.044715f);
+    for (; i + 8 <= n; i += 8) {
+        __m256 v = _mm256_loadu_ps(x + i);
+        __m256 u = _mm256_mul_ps(vc, _mm256_fmadd_ps(_mm256_mul_ps(k, v), _mm256_mul_ps(v, v), v));
+        __m256 e = exp8(_mm256_mul_ps(m2, u));
+        _mm256_storeu_ps(x + i, _mm256_div_ps(v, _mm256_add_ps(one, e)));
+    }
+#endif
+    for (; i < n; ++i) {
+        float v = x[i];
+        float u = c * (v + 0.044715f * v * v * v);
+        x[i] = v / (1.0f + exp_scalar(-2.0f * u));
+    }
+}
+
+void gelu_erf(float* x, std::size_t n) {
+    for (std::size_t i = 0; i < n; ++i) x[i] = 0.5f * x[i] * (1.0f + std::erf(x[i] * 0.70710678118654752f));
+}
+
+void silu(float* x, std::size_t n) {
+    std::size_t i = 0;
+#if defined(__AVX2__) && defined(__FMA__)
+    const __m256 one = _mm256_set1_ps(1.0f), zero = _mm256_setzero_ps();
+    for (; i + 8 <= n; i += 8) {
+        __m256 v = _mm256_loadu_ps(x + i);
+        __m256 e = exp8(_mm256_sub_ps(zero, v));
+        _mm256_storeu_ps(x + i, _mm256_div_ps(v, _mm256_add_ps(one, e)));
+    }
+#endif
+    for (; i < n; ++i) x[i] = x[i] / (1.0f + exp_scalar(-x[i]));
+}
+
+// ------------------------------------------------------------------ GEMM
+void pack_weights(const float* W, int k, int n, PackedW& out) {
+    int panels = (n + kPanel - 1) / kPanel;
+    out.k = k;
+    out.n = n;
+    out.p.assign(static_cast<std::size_t>(panels) * k * kPanel, 0.0f);
+    for (int pn = 0; pn < panels; ++pn) {
+        float* dst = out.p.data() + static_cast<std::size_t>(pn) * k * kPanel;
+        for (int c = 0; c < kPanel; ++c) {
+            int col = pn * kPanel + c;
+            if (col >= n) break;
+            const float* src = W + static_cast<std::size_t>(col) * k;
+            for (int kk = 0; kk < k; ++kk) dst[static_cast<std::size_t>(kk) * kPanel + c] = src[kk];
+        }
+    }
+}
+
+namespace {
+
+// Rows [r0, r0 + rows) of x times one packed panel -> y columns [col0, col0 + cols).
+// MR rows at a time, each row's 16 outputs held in registers across the whole k loop.
+#if defined(__AVX512F__)
+constexpr int MR = 12;
+inline void micro(const float* x, int ldx, const float* panel, int k, const float* bias, float* y, int ldy, int rows,
+                  int cols) {
+    __m512 acc[MR];
+    for (int r = 0; r < MR; ++r) acc[r] = _mm512_setzero_ps();
+    for (int kk = 0; kk < k; ++kk) {
+        __m512 w = _mm512_loadu_ps(panel + static_cast<std::size_t>(kk) * kPanel);
+        for (int r = 0; r < MR; ++r)
+            if (r < rows) acc[r] = _mm512_fmadd_ps(_mm512_set1_ps(x[static_cast<std::size_t>(r) * ldx + kk]), w, acc[r]);
+    }
+    __mmask16 m = cols >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << cols) - 1);
+    __m512 b = bias ? _mm512_maskz_loadu_ps(m, bias) : _mm512_setzero_ps();
+    for (int r = 0; r < rows; ++r) _mm512_mask_storeu_ps(y + static_cast<std::size_t>(r) * ldy, m, _mm512_add_ps(acc[r], b));
+}
+#elif defined(__AVX2__) && defined(__FMA__)
+constexpr int MR = 6;
+inline void micro(const float* x, int ldx, const float* panel, int k, const float* bias, float* y, int ldy, int rows,
+                  int cols) {
+    __m256 a0[MR], a1[MR];
+    for (int r = 0; r < MR; ++r) a0[r] = a1[r] = _mm256_setzero_ps();
+    for (int kk = 0; kk < k; ++kk) {
+        __m256 w0 = _mm256_loadu_ps(panel + static_cast<std::size_t>(kk) * kPanel);
+        __m256 w1 = _mm256_loadu_ps(panel + static_cast<std::size_t>(kk) * kPanel + 8);
+        for (int r = 0; r < MR; ++r)
+            if (r < rows) {
+                __m256 xb = _mm256_set1_ps(x[static_cast<std::size_t>(r) * ldx + kk]);
+                a0[r] = _mm256_fmadd_ps(xb, w0, a0[r]);
+                a1[r] = _mm256_fmadd_ps(xb, w1, a1[r]);
+            }
+    }
+    alignas(32) float tmp[16];
+    for (int r = 0; r < rows; ++r) {
+        _mm256_store_ps(tmp, a0[r]);
+        _mm256_store_ps(tmp + 8, a1[r]);
+        for (int c = 0; c < cols; ++c) y[static_cast<std::size_t>(r) * ldy + c] = tmp[c] + (bias ? bias[c] : 0.0f);
+    }
+}
+#else
+constexpr int MR = 4;
+inline void micro(const float* x, int ldx, const float* panel, int k, const float* bias, float* y, int ldy, int rows,
+                  int cols) {
+    float acc[MR][kPanel] = {};
+    for (int kk = 0; kk < k; ++kk)
+        for (int r = 0; r < rows; ++r) {
+            float xv = x[static_cast<std::size_t>(r) * ldx + kk];
+            for (int c = 0; c < kPanel; ++c) acc[r][c] += xv * panel[static_cast<std::size_t>(kk) * kPanel + c];
+        }
+    for (int r = 0; r < rows; ++r)
+        for (int c = 0; c < cols; ++c) y[static_cast<std::size_t>(r) * ldy + c] = acc[r][c] + (bias ? bias[c] : 0.0f);
+}
+#endif
+
+}  // namespace
+
+void linear_packed(const float* x, const PackedW& W, const float* b, float* y, int m, ThreadPool* pool) {
+    const int k = W.k, n = W.n;
+    const int panels = (n + kPanel - 1) / kPanel;
+    const int row_blocks = (m + MR - 1) / MR;
+    // Work items: (panel, group of row blocks); a panel stays in L1/L2 while its rows stream.
+    const int rb_per_item = std::max(1, std::min(row_blocks, 64 / MR * 4));
+    const int groups = (row_blocks + rb_per_item - 1) / rb_per_item;
+    parallel(pool, static_cast<std::size_t>(panels) * groups, [&](std::size_t b0, std::size_t b1) {
+        for (std::size_t it = b0; it < b1; ++it) {
+            int pn = static_cast<int>(it / groups), g = static_cast<int>(it % groups);
+            const float* panel = W.p.data() + static_cast<std::size_t>(pn) * k * kPanel;
+            int col0 = pn * kPanel, cols = std::min(kPanel, n - col0);
+            for (int rb = g * rb_per_item; rb < std::min(row_blocks, (g + 1) * rb_per_item); ++rb) {
+                int r0 = rb * MR, rows = std::min(MR, m - r0);
+                micro(x + static_cast<std::size_t>(r0) * k, k, panel, k, b ? b + col0 : nullptr,
+                      y + static_cast<std::size_t>(r0) * n + col0, n, rows, cols);
+            }
+        }
+    });
+}
+
+void linear(const float* x, const float* W, const float* b, float* y, int m, int k, int n, ThreadPool* pool) {
+    PackedW p;
+    pack_weights(W, k, n, p);
+    linear_packed(x, p, b, y, m, pool);
+}
+
+void linear_reference(const float* x, const float* W, const float* b, float* y, int m, int k, int n) {
+    for (int i = 0; i < m; ++i)
+        for (int j = 0; j < n; ++j) {
+            double acc = b ? b[j] : 0.0;
+            for (int kk = 0; kk < k; ++kk)
+                acc += static_cast<double>(x[static_cast<std::size_t>(i) * k + kk]) * W[static_cast<std::size_t>(j) * k + kk];
+            y[static_cast<std::size_t>(i) * n + j] = static_cast<float>(acc);
+        }
+}
+
+// ------------------------------------------------------------------ norms
+void layer_norm(const float* x, const float* g, const float* b, float* y, int rows, int dim, float eps) {
+    for (int r = 0; r < rows; ++r) {
+        const float* xr = x + static_cast<std::size_t>(r) * dim;
+        float* yr = y + static_cast<std::size_t>(r) * dim;
+        double mean = 0.0, var = 0.0;
+        for (int i = 0; i < dim; ++i) mean += xr[i];
+        mean /= dim;
+        for (int i = 0; i < dim; ++i) var += (xr[i] - mean) * (xr[i] - mean);
+        var /= dim;
+        float inv = static_cast<float>(1.0 / std::sqrt(var + eps)), mu = static_cast<float>(mean);
+        for (int i = 0; i < dim; ++i) {
+            float v = (xr[i] - mu) * inv;
+            yr[i] = v * (g ? g[i] : 1.0f) + (b ? b[i] : 0.0f);
+        }
+    }
+}
+
+void group_norm(const float* x, const float* g, const float* b, float* y, int channels, int frames, int groups,
+                float eps) {
+    int per = channels / groups;
+    for (int gi = 0; gi < groups; ++gi) {
+        const float* xg = x + static_cast<std::size_t>(gi) * per * frames;
+        std::size_t cnt = static_cast<std::size_t>(per) * frames;
+        double mean = 0.0, var = 0.0;
+        for (std::size_t i = 0; i < cnt; ++i) mean += xg[i];
+        mean /= static_cast<double>(cnt);
+        for (std::size_t i = 0; i < cnt; ++i) var += (xg[i] - mean) * (xg[i] - mean);
+        var /= static_cast<double>(cnt);
+        float inv = static_cast<float>(1.0 / std::sqrt(var + eps)), mu = static_cast<float>(mean);
+        for (int c = gi * per; c < (gi + 1) * per; ++c) {
+            float sc = inv * (g ? g[c] : 1.0f), sh = (b ? b[c] : 0.0f) - mu * sc;
+            const float* xc = x + static_cast<std::size_t>(c) * frames;
+            float* yc = y + static_cast<std::size_t>(c) * frames;
+            for (int t = 0; t < frames; ++t) yc[t] = xc[t] * sc + sh;
+        }
+    }
+}
+
+// ------------------------------------------------------------------ convolutions (as GEMMs)
+int conv1d_out_frames(int t, int kernel, int stride, int padding, int dilation) {
+    return (t + 2 * padding - dilation * (kernel - 1) - 1) / stride + 1;
+}
+
+void conv1d(const float* x, const float* W, const float* b, float* y, int cin, int cout, int t, int kernel,
+            int stride, int padding, int dilation, ThreadPool* pool) {
+    PackedW p;
+    pack_weights(W, cin * kernel, cout, p);
+    conv1d_packed(x, p, b, y, cin, cout, t, kernel, stride, padding, dilation, pool);
+}
+
+void conv1d_packed(const float* x, const PackedW& W, const float* b, float* y, int cin, int cout, int t, int kernel,
+                   int stride, int padding, int dilation, ThreadPool* pool) {
+    const int to = conv1d_out_frames(t, kernel, stride, padding, dilation);
+    const int kk = cin * kernel;
+    // im2col: row per output frame, (cin, kernel) flattened as W's (cin, kernel) is.
+    std::vector<float> cols(static_cast<std::size_t>(to) * kk);
+    for (int o = 0; o < to; ++o) {
+        float* row = cols.data() + static_cast<std::size_t>(o) * kk;
+        for (int c = 0; c < cin; ++c)
+            for (int j = 0; j < kernel; ++j) {
+                int ti = o * stride - padding + j * dilation;
+                row[c * kernel + j] = (ti >= 0 && ti < t) ? x[static_cast<std::size_t>(c) * t + ti] : 0.0f;
+            }
+    }
+    std::vector<float> out(static_cast<std::size_t>(to) * cout);
+    linear_packed(cols.data(), W, b, out.data(), to, pool);
+    for (int o = 0; o < to; ++o)
+        for (int c = 0; c < cout; ++c) y[static_cast<std::size_t>(c) * to + o] = out[static_cast<std::size_t>(o) * cout + c];
+}
+
+void pack_conv_transpose(const float* W, int cin, int cout, int kernel, PackedW& out) {
+    // z[i][(co, j)] = sum_ci x[ci][i] W[ci][co][j]: a GEMM with W^T as the (out, in) matrix.
+    std::vector<float> wt(static_cast<std::size_t>(cout) * kernel * cin);
+    for (int ci = 0; ci < cin; ++ci)
+        for (int q = 0; q < cout * kernel; ++q) wt[static_cast<std::size_t>(q) * cin + ci] = W[static_cast<std::size_t>(ci) * cout * kernel + q];
+    pack_weights(wt.data(), cin, cout * kernel, out);
+}
+
+void conv_transpose1d(const float* x, const float* W, const float* b, float* y, int cin, int cout, int t,
+                      int kernel, int stride, int padding, ThreadPool* pool) {
+    PackedW p;
+    pack_conv_transpose(W, cin, cout, kernel, p);
+    conv_transpose1d_packed(x, p, b, y, cin, cout, t, kernel, stride, padding, pool);
+}
+
+void conv_transpose1d_packed(const float* x, const PackedW& W, const float* b, float* y, int cin, int cout, int t,
+                             int kernel, int stride, int padding, ThreadPool* pool) {
+    const int to = (t - 1) * stride - 2 * padding + kernel;
+    std::vector<float> xt(static_cast<std::size_t>(t) * cin);
+    for (int ci = 0; ci < cin; ++ci)
+        for (int i = 0; i < t; ++i) xt[static_cast<std::size_t>(i) * cin + ci] = x[static_cast<std::size_t>(ci) * t + i];
+    std::vector<float> z(static_cast<std::size_t>(t) * cout * kernel);
+    linear_packed(xt.data(), W, nullptr, z.data(), t, pool);
+    for (int co = 0; co < cout; ++co) {
+        float* yc = y + static_cast<std::size_t>(co) * to;
+        for (int o = 0; o < to; ++o) yc[o] = b ? b[co] : 0.0f;
+        for (int i = 0; i < t; ++i)
+            for (int j = 0; j < kernel; ++j) {
+                int o = i * stride - padding + j;
+                if (o >= 0 && o < to) yc[o] += z[static_cast<std::size_t>(i) * cout * kernel + co * kernel + j];
+            }
+    }
+}
+
+// ------------------------------------------------------------------ RoPE, halves
+void rope(float* x, int n, int heads, int head_dim, int stride, int first_position) {
+    const int half = head_dim / 2;
+    std::vector<float> inv(half);
+    for (int i = 0; i < half; ++i) inv[i] = static_cast<float>(1.0 / std::pow(10000.0, (2.0 * i) / head_dim));
+    for (int r = 0; r < n; ++r) {
+        float pos = static_cast<float>(r + first_position);
+        float* row = x + static_cast<std::size_t>(r) * stride;
+        for (int i = 0; i < half; ++i) {
+            // As torch computes it: the angle in float32, then cos/sin of that float.
+            float ang = pos * inv[i];
+            float c = std::cos(ang), s = std::sin(ang);
+            for (int h = 0; h < heads; ++h) {
+                float* p = row + h * head_dim + 2 * i;
+                float a = p[0], bb = p[1];
+                p[0] = a * c - bb * s;
+                p[1] = a * s + bb * c;
+            }
+        }
+    }
+}
+
+void half_to_float(const std::uint16_t* h, float* f, std::size_t n) {
+    for (std::size_t i = 0; i < n; ++i) {
+        std::uint32_t s = (h[i] & 0x8000u) << 16, e = (h[i] >> 10) & 0x1F, m = h[i] & 0x3FF, u;
+        if (e == 0) {
+            if (m == 0) u = s;
+            else {  // subnormal: normalise
+                int sh = 0;
+                while (!(m & 0x400)) { m <<= 1; ++sh; }
+                m &= 0x3FF;
+                u = s | ((127 - 15 - sh + 1) << 23) | (m << 13);
+            }
+        } else if (e == 31) {
+            u = s | 0x7F800000u | (m << 13);
+        } else {
+            u = s | ((e + 127 - 15) << 23) | (m << 13);
+        }
+        std::memcpy(&f[i], &u, 4);
+    }
+}
+
+std::uint16_t float_to_half(float f) {
+    std::uint32_t u;
+    std::memcpy(&u, &f, 4);
+    std::uint32_t s = (u >> 16) & 0x8000u;
+    int e = static_cast<int>((u >> 23) & 0xFF) - 127 + 15;
+    std::uint32_t m = u & 0x7FFFFF;
+    if (((u >> 23) & 0xFF) == 0xFF) return static_cast<std::uint16_t>(s | 0x7C00u | (m ? 0x200u : 0u));
+    if (e >= 31) return static_cast<std::uint16_t>(s | 0x7C00u);
+    if (e <= 0) {
+        if (e < -10) return static_cast<std::uint16_t>(s);
+        m |= 0x800000u;
+        std::uint32_t shift = static_cast<std::uint32_t>(14 - e);
+        std::uint32_t hm = m >> shift, rem = m & ((1u << shift) - 1), halfway = 1u << (shift - 1);
+        if (rem > halfway || (rem == halfway && (hm & 1))) ++hm;
+        return static_cast<std::uint16_t>(s | hm);
+    }
+    std::uint32_t hm = m >> 13, rem = m & 0x1FFF;
+    std::uint32_t h = s | (static_cast<std::uint32_t>(e) << 10) | hm;
+    if (rem > 0x1000 || (rem == 0x1000 && (hm & 1))) ++h;
+    return static_cast<std::uint16_t>(h);
+}
+
+}  // namespace bewo::nn

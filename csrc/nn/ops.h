@@ -1,0 +1,65 @@
+// Dense layers of the model, fp32, row-major, PyTorch's weight layouts. Each is tested against
+// PyTorch on random inputs (python_tests/test_native_kernels.py).
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "threadpool.h"
+
+namespace bewo::nn {
+
+// W (out = n, in = k) repacked once into panels of kPanel output columns, k-major inside a
+// panel, so the micro-kernel streams one contiguous panel per column block.
+constexpr int kPanel = 16;
+struct PackedW {
+    std::vector<float> p;
+    int k = 0, n = 0;
+};
+void pack_weights(const float* W, int k, int n, PackedW& out);
+// y[m][n] = sum_k x[m][k] W[n][k] + b[n]   (nn.Linear; W is (out, in); b may be null).
+// Own AVX2/AVX-512 FMA micro-kernel over packed panels, split over the pool by column panels.
+void linear_packed(const float* x, const PackedW& W, const float* b, float* y, int m, ThreadPool* pool);
+// The same, packing W on the fly (for one-off calls and tests).
+void linear(const float* x, const float* W, const float* b, float* y, int m, int k, int n, ThreadPool* pool);
+// The same on a plain triple loop in double: the reference the micro-kernel is checked against.
+void linear_reference(const float* x, const float* W, const float* b, float* y, int m, int k, int n);
+
+// Row-wise LayerNorm over `dim` (g, b may be null: no affine).
+void layer_norm(const float* x, const float* g, const float* b, float* y, int rows, int dim, float eps);
+// GroupNorm over (channels, frames) for one item: x is (channels, frames).
+void group_norm(const float* x, const float* g, const float* b, float* y, int channels, int frames, int groups,
+                float eps);
+
+void gelu_tanh(float* x, std::size_t n);  // GELU(approximate='tanh') in place
+void gelu_erf(float* x, std::size_t n);   // exact GELU in place
+void silu(float* x, std::size_t n);       // x * sigmoid(x) in place
+void tanh_inplace(float* x, std::size_t n);
+// exp on n floats (vectorised; relative error ~1e-7): y may alias x.
+void exp_vec(const float* x, float* y, std::size_t n);
+
+// Conv1d, one item: x (cin, t) -> y (cout, t_out), W (cout, cin, kernel), zero padding.
+void conv1d(const float* x, const float* W, const float* b, float* y, int cin, int cout, int t, int kernel,
+            int stride, int padding, int dilation, ThreadPool* pool);
+// The same with W packed once: pack_weights(W, cin * kernel, cout) (W's (cout, cin, kernel) layout
+// is already (out, in) for the im2col GEMM).
+void conv1d_packed(const float* x, const PackedW& W, const float* b, float* y, int cin, int cout, int t, int kernel,
+                   int stride, int padding, int dilation, ThreadPool* pool);
+int conv1d_out_frames(int t, int kernel, int stride, int padding, int dilation);
+// ConvTranspose1d, one item: x (cin, t) -> y (cout, (t - 1) * stride - 2 padding + kernel), W (cin, cout, kernel).
+void conv_transpose1d(const float* x, const float* W, const float* b, float* y, int cin, int cout, int t,
+                      int kernel, int stride, int padding, ThreadPool* pool);
+// W packed once by pack_conv_transpose(W, cin, cout, kernel, out).
+void pack_conv_transpose(const float* W, int cin, int cout, int kernel, PackedW& out);
+void conv_transpose1d_packed(const float* x, const PackedW& W, const float* b, float* y, int cin, int cout, int t,
+                             int kernel, int stride, int padding, ThreadPool* pool);
+
+// RoPE on rows of (n, heads * head_dim) at stride `stride`: pairs (2i, 2i+1) of each head rotated
+// by position * 10000^(-2i/head_dim); position p of row r is r + first_position.
+void rope(float* x, int n, int heads, int head_dim, int stride, int first_position);
+
+// IEEE half -> float (the bundle's weights).
+void half_to_float(const std::uint16_t* h, float* f, std::size_t n);
+std::uint16_t float_to_half(float f);
+
+}  // namespace bewo::nn

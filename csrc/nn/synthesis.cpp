@@ -1,0 +1,212 @@
+#include "synthesis.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+#include "../dsp/fft.h"
+#include "vae_decoder.h"
+
+namespace bewo::nn {
+
+namespace {
+
+constexpr double kPi = 3.14159265358979323846;
+constexpr float kLogFloor = 1e-4f;
+const double kIldEdges[] = {0, 150, 300, 450, 630, 840, 1100, 1400, 1800, 2300, 2900, 3600, 4400, 5300, 6300, 7200, 8001};
+const double kItdEdges[] = {50, 700, 1500, 3000, 8001};
+
+const RealFFT& fft512() {
+    static const RealFFT f(kFft);
+    return f;
+}
+
+const std::vector<float>& window() {
+    static const std::vector<float> w = [] {
+        std::vector<float> v(kFft);
+        for (int i = 0; i < kFft; ++i) v[i] = static_cast<float>(0.5 - 0.5 * std::cos(2.0 * kPi * i / kFft));
+        return v;
+    }();
+    return w;
+}
+
+// Piecewise-linear interpolation between band centres, flat beyond: (lower band, weight of upper).
+struct Interp { int j0; float w1; };
+std::vector<Interp> interp_table(const double* edges, int bands) {
+    std::vector<float> c(bands);
+    for (int k = 0; k < bands; ++k) c[k] = static_cast<float>(0.5 * (edges[k] + edges[k + 1]));
+    std::vector<Interp> out(kBins);
+    for (int b = 0; b < kBins; ++b) {
+        float f = static_cast<float>(b) * (static_cast<float>(kSampleRate) / kFft);
+        if (f <= c[0]) out[b] = {0, 0.0f};
+        else if (f >= c[bands - 1]) out[b] = {bands - 1, 0.0f};
+        else {
+            int j = static_cast<int>(std::lower_bound(c.begin(), c.end(), f) - c.begin());
+            out[b] = {j - 1, (f - c[j - 1]) / (c[j] - c[j - 1])};
+        }
+    }
+    return out;
+}
+
+inline float interp(const std::vector<Interp>& tab, int bin, const float* bands, int frames, int f) {
+    const Interp& it = tab[bin];
+    float v0 = bands[static_cast<std::size_t>(it.j0) * frames + f];
+    if (it.w1 == 0.0f) return v0;
+    return (1.0f - it.w1) * v0 + it.w1 * bands[static_cast<std::size_t>(it.j0 + 1) * frames + f];
+}
+
+}  // namespace
+
+std::uint64_t Rng::next() {
+    std::uint64_t z = (s_ += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+float Rng::uniform() { return static_cast<float>(next() >> 40) * (1.0f / 16777216.0f); }
+
+float Rng::normal() {
+    if (have_spare_) {
+        have_spare_ = false;
+        return spare_;
+    }
+    double u1 = (static_cast<double>(next() >> 11) + 1.0) * (1.0 / 9007199254740992.0);  // (0, 1]
+    double u2 = static_cast<double>(next() >> 11) * (1.0 / 9007199254740992.0);
+    double r = std::sqrt(-2.0 * std::log(u1));
+    spare_ = static_cast<float>(r * std::sin(2.0 * kPi * u2));
+    have_spare_ = true;
+    return static_cast<float>(r * std::cos(2.0 * kPi * u2));
+}
+
+void stft(const float* x, int samples, std::vector<float>& re, std::vector<float>& im, ThreadPool* pool) {
+    const int frames = samples / kHop;
+    re.assign(static_cast<std::size_t>(kBins) * frames, 0.0f);
+    im.assign(re.size(), 0.0f);
+    const auto& w = window();
+    parallel(pool, frames, [&](std::size_t b, std::size_t e) {
+        std::vector<float> buf(kFft), r(kBins), i(kBins);
+        for (std::size_t f = b; f < e; ++f) {
+            for (int n = 0; n < kFft; ++n) {
+                long j = static_cast<long>(f) * kHop + n - kFft / 2;  // centred, reflect-padded
+                if (j < 0) j = -j;
+                if (j >= samples) j = 2L * (samples - 1) - j;
+                j = std::max(0L, std::min(static_cast<long>(samples) - 1, j));
+                buf[n] = x[j] * w[n];
+            }
+            fft512().forward(buf.data(), r.data(), i.data());
+            for (int k = 0; k < kBins; ++k) {
+                re[static_cast<std::size_t>(k) * frames + f] = r[k];
+                im[static_cast<std::size_t>(k) * frames + f] = i[k];
+            }
+        }
+    });
+}
+
+void istft(const float* re, const float* im, int frames, int samples, std::vector<float>& y, ThreadPool* pool) {
+    // frames + 1 frames (the last all zero, as features.istft appends it), windowed, overlap-added
+    // and divided by the summed squared window.
+    const int nf = frames + 1;
+    const auto& w = window();
+    std::vector<float> blocks(static_cast<std::size_t>(nf) * kFft, 0.0f);
+    parallel(pool, frames, [&](std::size_t b, std::size_t e) {
+        std::vector<float> r(kBins), i(kBins), t(kFft);
+        for (std::size_t f = b; f < e; ++f) {
+            for (int k = 0; k < kBins; ++k) {
+                r[k] = re[static_cast<std::size_t>(k) * frames + f];
+                i[k] = im[static_cast<std::size_t>(k) * frames + f];
+            }
+            i[0] = 0.0f;
+            i[kBins - 1] = 0.0f;
+            fft512().inverse(r.data(), i.data(), t.data());
+            float* dst = blocks.data() + f * kFft;
+            for (int n = 0; n < kFft; ++n) dst[n] = t[n] * (1.0f / kFft) * w[n];
+        }
+    });
+    const std::size_t total = static_cast<std::size_t>(nf - 1) * kHop + kFft;
+    std::vector<float> ola(total, 0.0f), env(total, 0.0f);
+    for (int f = 0; f < nf; ++f)
+        for (int n = 0; n < kFft; ++n) {
+            ola[static_cast<std::size_t>(f) * kHop + n] += blocks[static_cast<std::size_t>(f) * kFft + n];
+            env[static_cast<std::size_t>(f) * kHop + n] += w[n] * w[n];
+        }
+    y.assign(samples, 0.0f);
+    for (int j = 0; j < samples; ++j) {
+        std::size_t s = static_cast<std::size_t>(j) + kFft / 2;
+        if (s < total && env[s] > 1e-11f) y[j] = ola[s] / env[s];
+    }
+}
+
+void synthesise(const float* feats, int frames, int samples, int iterations, std::uint64_t seed,
+                const float* start_phase, std::vector<float>& audio, ThreadPool* pool) {
+    const std::size_t n = static_cast<std::size_t>(kBins) * frames;
+    std::vector<float> mag(n);
+    for (std::size_t i = 0; i < n; ++i) mag[i] = std::max(0.0f, std::exp(feats[i]) - kLogFloor);
+    // Griffin-Lim on (cos, sin) of the phase: the angle itself is never needed.
+    std::vector<float> xr(n), xi(n), pr(n, 0.0f), pi(n, 0.0f), yr, yi, wave;
+    Rng rng(seed);
+    for (std::size_t i = 0; i < n; ++i) {
+        float ph = start_phase ? start_phase[i] : rng.uniform() * static_cast<float>(2.0 * kPi);
+        xr[i] = mag[i] * std::cos(ph);
+        xi[i] = mag[i] * std::sin(ph);
+    }
+    std::vector<float> cr(n, 1.0f), ci(n, 0.0f);  // unit phase vectors of X
+    for (int it = 0; it < iterations; ++it) {
+        istft(xr.data(), xi.data(), frames, samples, wave, pool);
+        stft(wave.data(), samples, yr, yi, pool);
+        for (std::size_t i = 0; i < n; ++i) {
+            float ar = yr[i], ai = yi[i];
+            if (it > 0) {
+                ar += 0.99f * (yr[i] - pr[i]);
+                ai += 0.99f * (yi[i] - pi[i]);
+            }
+            pr[i] = yr[i];
+            pi[i] = yi[i];
+            float a = std::sqrt(ar * ar + ai * ai);
+            // angle(0) = 0, as torch.angle gives.
+            cr[i] = a > 0.0f ? ar / a : 1.0f;
+            ci[i] = a > 0.0f ? ai / a : 0.0f;
+            xr[i] = mag[i] * cr[i];
+            xi[i] = mag[i] * ci[i];
+        }
+    }
+    if (iterations == 0)
+        for (std::size_t i = 0; i < n; ++i) {
+            float a = std::sqrt(xr[i] * xr[i] + xi[i] * xi[i]);
+            cr[i] = a > 0.0f ? xr[i] / a : 1.0f;
+            ci[i] = a > 0.0f ? xi[i] / a : 0.0f;
+        }
+    for (std::size_t i = 0; i < n; ++i)  // a zero-magnitude bin has angle 0 in the reference
+        if (mag[i] == 0.0f) { cr[i] = 1.0f; ci[i] = 0.0f; }
+    static const std::vector<Interp> ild_tab = interp_table(kIldEdges, kIldBands);
+    static const std::vector<Interp> itd_tab = interp_table(kItdEdges, kItdBands);
+    std::vector<float> ild(static_cast<std::size_t>(kIldBands) * frames), itd(static_cast<std::size_t>(kItdBands) * frames);
+    const float* fi = feats + static_cast<std::size_t>(kBins) * frames;
+    for (std::size_t i = 0; i < ild.size(); ++i) ild[i] = std::max(-2.0f, std::min(2.0f, fi[i])) * 12.0f;
+    const float* ft = fi + ild.size();
+    for (std::size_t i = 0; i < itd.size(); ++i) itd[i] = std::max(-1.0f, std::min(1.0f, ft[i]));
+    std::vector<float> lr(n), li(n), rr(n), ri(n);
+    for (int b = 0; b < kBins; ++b) {
+        const float freq = static_cast<float>(b) * (static_cast<float>(kSampleRate) / kFft);
+        for (int f = 0; f < frames; ++f) {
+            const std::size_t i = static_cast<std::size_t>(b) * frames + f;
+            const float r = std::pow(10.0f, interp(ild_tab, b, ild.data(), frames, f) / 10.0f);
+            const float gl = std::sqrt(2.0f * r / (1.0f + r)), gr = std::sqrt(2.0f / (1.0f + r));
+            const float half = static_cast<float>(kPi) * freq * interp(itd_tab, b, itd.data(), frames, f) / 1000.0f;
+            const float ch = std::cos(half), sh = std::sin(half);
+            // e^{i(phi + half)} and e^{i(phi - half)} from the unit phase vector.
+            lr[i] = mag[i] * gl * (cr[i] * ch - ci[i] * sh);
+            li[i] = mag[i] * gl * (ci[i] * ch + cr[i] * sh);
+            rr[i] = mag[i] * gr * (cr[i] * ch + ci[i] * sh);
+            ri[i] = mag[i] * gr * (ci[i] * ch - cr[i] * sh);
+        }
+    }
+    audio.assign(static_cast<std::size_t>(2) * samples, 0.0f);
+    std::vector<float> ear;
+    istft(lr.data(), li.data(), frames, samples, ear, pool);
+    std::memcpy(audio.data(), ear.data(), sizeof(float) * samples);
+    istft(rr.data(), ri.data(), frames, samples, ear, pool);
+    std::memcpy(audio.data() + samples, ear.data(), sizeof(float) * samples);
+}
+
+}  // namespace bewo::nn
