@@ -14,7 +14,7 @@ from .text.parser import parse
 
 def generate(*args, **kwargs):
     """Text (or a Scene) to binaural audio with the shipped model: see bewo_rt.model.generate.generate.
-    Needs the model extra (pip install 'bewo_rt[model]')."""
+    Runs the native C++ runtime by default (backend="native"); backend="torch" needs PyTorch."""
     from .model.generate import generate as _generate
 
     return _generate(*args, **kwargs)
@@ -27,7 +27,44 @@ def scene_from_image(*args, **kwargs):
     return _f(*args, **kwargs)
 
 
+def get_include() -> str:
+    """Directory holding bewo/bewo.h, the C API for engines (cc -I$(...))."""
+    from pathlib import Path
+
+    return str(Path(__file__).resolve().parent / "include")
+
+
+def get_library() -> str:
+    """Path of libbewo.so, the shared library behind the C API."""
+    from pathlib import Path
+
+    return str(Path(__file__).resolve().parent / "lib" / "libbewo.so")
+
+
+def get_cmake_dir() -> str:
+    """Directory of bewoConfig.cmake: find_package(bewo CONFIG) with bewo_DIR set to it."""
+    from pathlib import Path
+
+    return str(Path(__file__).resolve().parent / "lib" / "cmake" / "bewo")
+
+
+def get_pkgconfig_dir() -> str:
+    """Directory of bewo.pc: PKG_CONFIG_PATH=$(...) pkg-config --cflags --libs bewo."""
+    from pathlib import Path
+
+    return str(Path(__file__).resolve().parent / "lib" / "pkgconfig")
+
+
+def text_encoder_dir() -> str:
+    """Directory of the MiniLM text encoder's files (model.safetensors, vocab.txt), which the C
+    API's bewo_params.text_encoder_path needs."""
+    from .model.text_encoder import model_dir
+
+    return str(model_dir())
+
+
 __version__ = "0.1.0"
 __all__ = ["HRTF", "Scene", "Source", "Room", "Listener", "Keyframe", "SceneError", "render", "render_scene",
            "render_batch", "backends", "read_audio", "write_audio", "motion", "azimuth_state", "parse", "generate",
-           "scene_from_image", "__version__"]
+           "scene_from_image", "get_include", "get_library", "get_cmake_dir", "get_pkgconfig_dir", "text_encoder_dir",
+           "__version__"]

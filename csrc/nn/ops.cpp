@@ -127,7 +127,8 @@ void gelu_tanh(float* x, std::size_t n) {
 }
 
 void gelu_erf(float* x, std::size_t n) {
-    for (std::size_t i = 0; i < n; ++i) x[i] = 0.5f * x[i] * (1.0f + std::erf(x[i] * 0.70710678118654752f));
+    // 0.5 x (1 + erf(x / sqrt 2)) = 0.5 x erfc(-x / sqrt 2): no cancellation for x << 0.
+    for (std::size_t i = 0; i < n; ++i) x[i] = 0.5f * x[i] * std::erfc(-x[i] * 0.70710678118654752f);
 }
 
 void silu(float* x, std::size_t n) {

@@ -195,9 +195,11 @@ void bind_nn(py::module_& m) {
         const float* bp = b ? b->data() : nullptr;
         float* yp = y.mutable_data();
         std::fill(yp, yp + y.size(), std::nanf(""));  // poisoned: every element must be written
-        py::gil_scoped_release nogil;
-        if (reference) nn::linear_reference(x.data(), W.data(), bp, yp, M, K, N);
-        else nn::linear(x.data(), W.data(), bp, yp, M, K, N, shared_pool(n_threads));
+        {
+            py::gil_scoped_release nogil;
+            if (reference) nn::linear_reference(x.data(), W.data(), bp, yp, M, K, N);
+            else nn::linear(x.data(), W.data(), bp, yp, M, K, N, shared_pool(n_threads));
+        }
         return y;
     }, py::arg("x"), py::arg("W"), py::arg("b") = py::none(), py::arg("n_threads") = 1, py::arg("reference") = false);
     m.def("nn_layer_norm", [](const f32& x, const f32& g, const f32& b, float eps) {
@@ -276,9 +278,11 @@ void bind_nn(py::module_& m) {
         float* op = out.mutable_data();
         std::fill(op, op + out.size(), std::nanf(""));
         nn::ThreadPool* pool = shared_pool(n_threads);
-        py::gil_scoped_release nogil;
-        if (reference) nn::attention_reference(q.data(), k.data(), v.data(), op, s, mp, scale);
-        else nn::attention(q.data(), k.data(), v.data(), op, s, mp, scale, pool);
+        {
+            py::gil_scoped_release nogil;
+            if (reference) nn::attention_reference(q.data(), k.data(), v.data(), op, s, mp, scale);
+            else nn::attention(q.data(), k.data(), v.data(), op, s, mp, scale, pool);
+        }
         return out;
     }, py::arg("q"), py::arg("k"), py::arg("v"), py::arg("heads"), py::arg("key_mask") = py::none(),
        py::arg("scale") = 0.0f, py::arg("n_threads") = 1, py::arg("reference") = false);
@@ -289,9 +293,13 @@ void bind_nn(py::module_& m) {
         std::memcpy(xn.mutable_data(), x.data(), sizeof(float) * x.size());
         std::memcpy(d.mutable_data(), prev_d.data(), sizeof(float) * x.size());
         auto c = coeffs(a, s, cfg, cx, cd, cp, last);
-        py::gil_scoped_release nogil;
-        if (reference) sampling::sampler_step_reference(xn.mutable_data(), vc.data(), vu.data(), d.mutable_data(), x.size(), c);
-        else sampling::sampler_step(xn.mutable_data(), vc.data(), vu.data(), d.mutable_data(), x.size(), c);
+        float* xp = xn.mutable_data();
+        float* dp = d.mutable_data();
+        {
+            py::gil_scoped_release nogil;
+            if (reference) sampling::sampler_step_reference(xp, vc.data(), vu.data(), dp, x.size(), c);
+            else sampling::sampler_step(xp, vc.data(), vu.data(), dp, x.size(), c);
+        }
         return py::make_tuple(xn, d);
     }, py::arg("x"), py::arg("vc"), py::arg("vu"), py::arg("prev_d"), py::arg("a"), py::arg("s"), py::arg("cfg"),
        py::arg("cx"), py::arg("cd"), py::arg("cp"), py::arg("last"), py::arg("reference") = false);

@@ -47,6 +47,7 @@ const char *bewo_backend_info(void);
 /* ---------------------------------------------------------------- generation */
 
 typedef struct bewo_context bewo_context;
+typedef struct bewo_hrtf bewo_hrtf;  /* see "HRTF sets and rendering" below */
 
 typedef struct {
     int n_threads;                  /* worker threads; <= 0: all cores                           */
@@ -62,6 +63,8 @@ typedef struct {
     int sampler;          /* 0: DPM-Solver++(2M), 1: Euler                                     */
     int cascaded;         /* 0: one-stage (the model places the sounds), 1: cascaded           */
     int griffin_lim_iterations; /* phase reconstruction iterations (default 32)                */
+    const bewo_hrtf *hrtf; /* cascaded mode: an HRTF set at the model's rate (16 kHz); free field,
+                              a scene with an indoor room is refused (rooms: the Python API)    */
     /* Progress: called after each sampler step with (step, total); return nonzero to cancel. */
     int (*progress)(int step, int total, void *user);
     void *user;
@@ -91,8 +94,6 @@ BEWO_API int bewo_generate(bewo_context *ctx, const char *prompt, const char *sc
                            char *err, size_t err_size);
 
 /* ---------------------------------------------------------------- HRTF sets and rendering */
-
-typedef struct bewo_hrtf bewo_hrtf;
 
 /* An HRTF set from a bewo HRTF file: safetensors with az_deg, el_deg (n), filters (n x 2 x taps,
  * onset-aligned, ear 0 left), delays (n x 2, samples) and metadata sample_rate. The package ships

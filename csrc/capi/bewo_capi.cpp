@@ -1,0 +1,202 @@
+// The C API's generation section (csrc/include/bewo/bewo.h) over rt::Pipeline. Every entry point
+// catches everything: no exception crosses the C boundary.
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <exception>
+#include <memory>
+#include <new>
+#include <string>
+
+#include "bewo/bewo.h"
+#include "dsp/hrtf_set.h"
+#include "runtime/pipeline.h"
+#include "runtime/scene_json.h"
+
+// Defined identically in stream_capi.cpp (the HRTF section); kept in sync there.
+struct bewo_hrtf {
+    std::shared_ptr<const bewo::HrtfSet> set;
+};
+
+struct bewo_context {
+    bewo::rt::Pipeline pipeline;
+};
+
+namespace {
+
+void set_err(char* err, size_t err_size, const std::string& msg) {
+    if (!err || err_size == 0) return;
+    const size_t n = std::min(msg.size(), err_size - 1);
+    std::memcpy(err, msg.data(), n);
+    err[n] = '\0';
+}
+
+int fail(char* err, size_t err_size, int code, const std::string& msg) {
+    set_err(err, err_size, msg);
+    return code;
+}
+
+std::string te_dir(const bewo_params* p) {
+    if (p && p->text_encoder_path) return p->text_encoder_path;
+    const char* env = std::getenv("BEWO_TEXT_ENCODER");
+    return env ? env : "";
+}
+
+bewo_context* load(const bewo_params* params, char* err, size_t err_size,
+                   bool (*do_load)(bewo::rt::Pipeline&, const std::string&, int, std::string&, const void*),
+                   const void* arg) {
+    try {
+        bewo_params p = params ? *params : bewo_default_params();
+        const std::string dir = te_dir(&p);
+        if (dir.empty()) {
+            set_err(err, err_size,
+                    "params->text_encoder_path is NULL and BEWO_TEXT_ENCODER is unset: give the directory of MiniLM's "
+                    "model.safetensors and vocab.txt (python -c \"import bewo_rt; print(bewo_rt.text_encoder_dir())\")");
+            return nullptr;
+        }
+        auto ctx = std::make_unique<bewo_context>();
+        std::string e;
+        if (!do_load(ctx->pipeline, dir, p.n_threads, e, arg)) {
+            set_err(err, err_size, e);
+            return nullptr;
+        }
+        set_err(err, err_size, "");
+        return ctx.release();
+    } catch (const std::bad_alloc&) {
+        set_err(err, err_size, "out of memory");
+    } catch (const std::exception& e) {
+        set_err(err, err_size, e.what());
+    } catch (...) {
+        set_err(err, err_size, "unknown error");
+    }
+    return nullptr;
+}
+
+struct MemArg { const void* data; size_t size; };
+
+}  // namespace
+
+extern "C" {
+
+BEWO_API const char* bewo_version(void) { return "0.1.0"; }
+
+BEWO_API const char* bewo_backend_info(void) { return "cpu"; }
+
+BEWO_API bewo_params bewo_default_params(void) {
+    bewo_params p;
+    p.n_threads = 0;
+    p.use_gpu = 1;
+    p.text_encoder_path = nullptr;
+    return p;
+}
+
+BEWO_API bewo_generate_params bewo_default_generate_params(void) {
+    bewo_generate_params g;
+    g.seconds = 10.0f;
+    g.steps = 25;
+    g.cfg = 3.0f;
+    g.seed = 0;
+    g.sampler = 0;
+    g.cascaded = 0;
+    g.griffin_lim_iterations = 32;
+    g.hrtf = nullptr;
+    g.progress = nullptr;
+    g.user = nullptr;
+    return g;
+}
+
+BEWO_API bewo_context* bewo_load(const char* model_path, const bewo_params* params, char* err, size_t err_size) {
+    if (!model_path) {
+        set_err(err, err_size, "model_path is NULL");
+        return nullptr;
+    }
+    return load(params, err, err_size,
+                [](bewo::rt::Pipeline& p, const std::string& dir, int n, std::string& e, const void* a) {
+                    return p.load_file(static_cast<const char*>(a), dir, n, true, e);
+                },
+                model_path);
+}
+
+BEWO_API bewo_context* bewo_load_from_memory(const void* data, size_t size, const bewo_params* params, char* err,
+                                             size_t err_size) {
+    if (!data || size == 0) {
+        set_err(err, err_size, "data is NULL or size is 0");
+        return nullptr;
+    }
+    MemArg m{data, size};
+    return load(params, err, err_size,
+                [](bewo::rt::Pipeline& p, const std::string& dir, int n, std::string& e, const void* a) {
+                    const auto* m = static_cast<const MemArg*>(a);
+                    return p.load_memory(m->data, m->size, dir, n, true, e);
+                },
+                &m);
+}
+
+BEWO_API void bewo_free(bewo_context* ctx) { delete ctx; }
+
+BEWO_API int bewo_sample_rate(const bewo_context* ctx) { return ctx ? ctx->pipeline.sample_rate() : 0; }
+
+BEWO_API size_t bewo_output_frames(const bewo_context* ctx, float seconds) {
+    if (!ctx || !std::isfinite(seconds) || seconds <= 0.0f || seconds > 3600.0f) return 0;
+    return static_cast<size_t>(ctx->pipeline.samples_for(seconds));
+}
+
+BEWO_API int bewo_generate(bewo_context* ctx, const char* prompt, const char* scene_json,
+                           const bewo_generate_params* params, float* left, float* right, size_t frames, char* err,
+                           size_t err_size) {
+    try {
+        if (!ctx) return fail(err, err_size, BEWO_ERR_ARGUMENT, "ctx is NULL");
+        if (!left || !right) return fail(err, err_size, BEWO_ERR_ARGUMENT, "left and right must be non-NULL buffers");
+        if (!prompt && !scene_json) return fail(err, err_size, BEWO_ERR_ARGUMENT, "give a prompt, a scene_json, or both");
+        const bewo_generate_params g = params ? *params : bewo_default_generate_params();
+        if (!std::isfinite(g.seconds) || g.seconds < 0.5f || g.seconds > 30.0f)
+            return fail(err, err_size, BEWO_ERR_ARGUMENT, "params->seconds must be in [0.5, 30]");
+        if (g.steps < 1 || g.steps > 1000) return fail(err, err_size, BEWO_ERR_ARGUMENT, "params->steps must be in [1, 1000]");
+        if (!std::isfinite(g.cfg) || g.cfg < 0.0f || g.cfg > 50.0f)
+            return fail(err, err_size, BEWO_ERR_ARGUMENT, "params->cfg must be in [0, 50]");
+        if (g.sampler != 0 && g.sampler != 1) return fail(err, err_size, BEWO_ERR_ARGUMENT, "params->sampler must be 0 or 1");
+        const size_t need = static_cast<size_t>(ctx->pipeline.samples_for(g.seconds));
+        if (frames < need)
+            return fail(err, err_size, BEWO_ERR_ARGUMENT,
+                        "frames (" + std::to_string(frames) + ") is less than bewo_output_frames(seconds) = " + std::to_string(need));
+        bewo::rt::SceneSpec scene;
+        std::string e;
+        if (scene_json && !bewo::rt::parse_scene_json(scene_json, scene, e)) return fail(err, err_size, BEWO_ERR_ARGUMENT, "scene_json: " + e);
+        bewo::rt::GenerateOptions o;
+        o.seconds = g.seconds;
+        o.steps = g.steps;
+        o.cfg = g.cfg;
+        o.seed = g.seed;
+        o.sampler = g.sampler;
+        o.cascaded = g.cascaded != 0;
+        o.griffin_lim_iterations = g.griffin_lim_iterations;
+        bool cancelled = false;
+        if (g.progress) {
+            o.progress = [&](int i, int n) {
+                if (g.progress(i, n, g.user) != 0) cancelled = true;
+                return !cancelled;
+            };
+        }
+        std::vector<float> audio;
+        const bewo::HrtfSet* hrtf = g.hrtf ? g.hrtf->set.get() : nullptr;
+        if (!ctx->pipeline.generate(prompt ? prompt : "", scene_json ? &scene : nullptr, o, hrtf, audio, e)) {
+            if (cancelled) return fail(err, err_size, BEWO_ERR_CANCELLED, "cancelled by the progress callback");
+            return fail(err, err_size, BEWO_ERR_ARGUMENT, e);
+        }
+        std::memcpy(left, audio.data(), sizeof(float) * need);
+        std::memcpy(right, audio.data() + need, sizeof(float) * need);
+        std::fill(left + need, left + frames, 0.0f);
+        std::fill(right + need, right + frames, 0.0f);
+        set_err(err, err_size, "");
+        return BEWO_OK;
+    } catch (const std::bad_alloc&) {
+        return fail(err, err_size, BEWO_ERR_INTERNAL, "out of memory");
+    } catch (const std::exception& ex) {
+        return fail(err, err_size, BEWO_ERR_INTERNAL, ex.what());
+    } catch (...) {
+        return fail(err, err_size, BEWO_ERR_INTERNAL, "unknown error");
+    }
+}
+
+}  // extern "C"
