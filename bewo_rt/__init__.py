@@ -9,6 +9,7 @@ from .conditioning import azimuth_state
 from .hrtf import HRTF
 from .render import backends, render, render_batch, render_scene
 from .scene import Keyframe, Listener, Room, Scene, SceneError, Source
+from .stream import StreamRenderer
 from .text.parser import parse
 
 
@@ -64,7 +65,7 @@ def text_encoder_dir() -> str:
 
 
 __version__ = "0.1.0"
-__all__ = ["HRTF", "Scene", "Source", "Room", "Listener", "Keyframe", "SceneError", "render", "render_scene",
+__all__ = ["StreamRenderer", "HRTF", "Scene", "Source", "Room", "Listener", "Keyframe", "SceneError", "render", "render_scene",
            "render_batch", "backends", "read_audio", "write_audio", "motion", "azimuth_state", "parse", "generate",
            "scene_from_image", "get_include", "get_library", "get_cmake_dir", "get_pkgconfig_dir", "text_encoder_dir",
            "__version__"]
