@@ -16,81 +16,102 @@ namespace {
 constexpr int kKeyBlock = 64;
 constexpr int kMaxHeadDim = 256;
 
-inline float dot(const float* a, const float* b, int d) {
-    int i = 0;
-    float s = 0.0f;
-#if defined(__AVX2__) && defined(__FMA__)
-    __m256 acc = _mm256_setzero_ps();
-    for (; i + 8 <= d; i += 8) acc = _mm256_fmadd_ps(_mm256_loadu_ps(a + i), _mm256_loadu_ps(b + i), acc);
-    __m128 lo = _mm_add_ps(_mm256_castps256_ps128(acc), _mm256_extractf128_ps(acc, 1));
-    lo = _mm_hadd_ps(lo, lo);
-    lo = _mm_hadd_ps(lo, lo);
-    s = _mm_cvtss_f32(lo);
-#endif
-    for (; i < d; ++i) s += a[i] * b[i];
-    return s;
-}
-
-inline void axpy(float a, const float* x, float* y, int d) {
-    int i = 0;
-#if defined(__AVX2__) && defined(__FMA__)
-    __m256 va = _mm256_set1_ps(a);
-    for (; i + 8 <= d; i += 8) _mm256_storeu_ps(y + i, _mm256_fmadd_ps(va, _mm256_loadu_ps(x + i), _mm256_loadu_ps(y + i)));
-#endif
-    for (; i < d; ++i) y[i] += a * x[i];
-}
-
-// One query row of one head: keys in blocks, running max m and running sum l; the output
-// accumulator is rescaled by exp(m_old - m_new) whenever the max grows.
-void attend_row(const float* q, const float* k, const float* v, float* out, const AttentionShape& s, int head,
-                const std::uint8_t* mask, float scale) {
-    const int d = s.head_dim;
-    alignas(32) float acc[kMaxHeadDim];
-    alignas(32) float sc[kKeyBlock];
-    std::fill(acc, acc + d, 0.0f);
-    float m = -std::numeric_limits<float>::infinity(), l = 0.0f;
-    const float* kh = k + head * d;
-    const float* vh = v + head * d;
-    for (int j0 = 0; j0 < s.nk; j0 += kKeyBlock) {
-        const int nb = std::min(kKeyBlock, s.nk - j0);
-        float bm = -std::numeric_limits<float>::infinity();
-        for (int j = 0; j < nb; ++j) {
-            if (mask && !mask[j0 + j]) { sc[j] = -std::numeric_limits<float>::infinity(); continue; }
-            sc[j] = dot(q, kh + static_cast<std::size_t>(j0 + j) * s.k_stride, d) * scale;
-            bm = std::max(bm, sc[j]);
-        }
-        if (bm == -std::numeric_limits<float>::infinity()) continue;  // all masked in this block
-        const float mn = std::max(m, bm);
-        if (mn > m && l > 0.0f) {
-            float r = std::exp(m - mn);
-            for (int i = 0; i < d; ++i) acc[i] *= r;
-            l *= r;
-        }
-        m = mn;
-        for (int j = 0; j < nb; ++j) sc[j] = sc[j] == -std::numeric_limits<float>::infinity() ? -100000.0f : sc[j] - m;
-        exp_vec(sc, sc, static_cast<std::size_t>(nb));
-        for (int j = 0; j < nb; ++j) {
-            if (mask && !mask[j0 + j]) continue;
-            l += sc[j];
-            axpy(sc[j], vh + static_cast<std::size_t>(j0 + j) * s.v_stride, acc, d);
-        }
-    }
-    const float inv = l > 0.0f ? 1.0f / l : 0.0f;
-    for (int i = 0; i < d; ++i) out[i] = acc[i] * inv;
-}
-
 }  // namespace
 
 void attention(const float* q, const float* k, const float* v, float* out, const AttentionShape& s,
                const std::uint8_t* key_mask, float scale, ThreadPool* pool) {
-    if (s.head_dim > kMaxHeadDim || s.head_dim <= 0) return;
+    if (s.head_dim > kMaxHeadDim || s.head_dim <= 0 || s.nq <= 0) return;
     if (scale <= 0.0f) scale = 1.0f / std::sqrt(static_cast<float>(s.head_dim));
-    const std::size_t items = static_cast<std::size_t>(s.heads) * s.nq;
-    parallel(pool, items, [&](std::size_t b, std::size_t e) {
-        for (std::size_t it = b; it < e; ++it) {
-            int h = static_cast<int>(it / s.nq), i = static_cast<int>(it % s.nq);
-            attend_row(q + static_cast<std::size_t>(i) * s.q_stride + h * s.head_dim, k, v,
-                       out + static_cast<std::size_t>(i) * s.out_stride + h * s.head_dim, s, h, key_mask, scale);
+    const int d = s.head_dim, nk = s.nk, H = s.heads;
+    if (nk <= 0) {
+        for (int i = 0; i < s.nq; ++i) std::fill(out + static_cast<std::size_t>(i) * s.out_stride, out + static_cast<std::size_t>(i) * s.out_stride + H * d, 0.0f);
+        return;
+    }
+    // Per head: K as GEMM panels (keys are the output columns of S = Q K^T) and V^T as panels
+    // (head dims are the output columns of O = P V); packed once, shared by all query tiles.
+    const int kpan = (nk + kPanel - 1) / kPanel, vpan = (d + kPanel - 1) / kPanel;
+    const std::size_t kp_size = static_cast<std::size_t>(kpan) * d * kPanel, vp_size = static_cast<std::size_t>(vpan) * nk * kPanel;
+    std::vector<float> kp(static_cast<std::size_t>(H) * kp_size, 0.0f), vp(static_cast<std::size_t>(H) * vp_size, 0.0f);
+    parallel(pool, static_cast<std::size_t>(H), [&](std::size_t h0, std::size_t h1) {
+        for (std::size_t h = h0; h < h1; ++h) {
+            float* kh = kp.data() + h * kp_size;
+            float* vh = vp.data() + h * vp_size;
+            for (int j = 0; j < nk; ++j) {
+                const float* krow = k + static_cast<std::size_t>(j) * s.k_stride + h * d;
+                const float* vrow = v + static_cast<std::size_t>(j) * s.v_stride + h * d;
+                float* kdst = kh + static_cast<std::size_t>(j / kPanel) * d * kPanel + (j % kPanel);
+                for (int c = 0; c < d; ++c) kdst[static_cast<std::size_t>(c) * kPanel] = krow[c];
+                for (int c = 0; c < d; ++c)
+                    vh[(static_cast<std::size_t>(c / kPanel) * nk + j) * kPanel + (c % kPanel)] = vrow[c];
+            }
+        }
+    });
+    const int MR = tile_rows();
+    const int qtiles = (s.nq + MR - 1) / MR;
+    parallel(pool, static_cast<std::size_t>(H) * qtiles, [&](std::size_t b0, std::size_t b1) {
+        alignas(64) float sc[16 * kKeyBlock];        // scores, then probabilities: rows x kKeyBlock
+        alignas(64) float pv[16 * kPanel];
+        alignas(64) float acc[16 * kMaxHeadDim];
+        float m[16], l[16];
+        for (std::size_t it = b0; it < b1; ++it) {
+            const int h = static_cast<int>(it / qtiles), r0 = static_cast<int>(it % qtiles) * MR;
+            const int rows = std::min(MR, s.nq - r0);
+            const float* qh = q + static_cast<std::size_t>(r0) * s.q_stride + h * d;
+            const float* kh = kp.data() + static_cast<std::size_t>(h) * kp_size;
+            const float* vh = vp.data() + static_cast<std::size_t>(h) * vp_size;
+            std::fill(acc, acc + static_cast<std::size_t>(rows) * d, 0.0f);
+            for (int r = 0; r < rows; ++r) { m[r] = -std::numeric_limits<float>::infinity(); l[r] = 0.0f; }
+            for (int j0 = 0; j0 < nk; j0 += kKeyBlock) {
+                const int nb = std::min(kKeyBlock, nk - j0);
+                for (int p = 0; p * kPanel < nb; ++p) {
+                    const int cols = std::min(kPanel, nb - p * kPanel);
+                    gemm_tile(qh, s.q_stride, kh + static_cast<std::size_t>((j0 / kPanel) + p) * d * kPanel, d, nullptr,
+                              sc + p * kPanel, kKeyBlock, rows, cols);
+                }
+                for (int r = 0; r < rows; ++r) {
+                    float* sr = sc + static_cast<std::size_t>(r) * kKeyBlock;
+                    float bm = -std::numeric_limits<float>::infinity();
+                    for (int j = 0; j < nb; ++j) {
+                        if (key_mask && !key_mask[j0 + j]) { sr[j] = -std::numeric_limits<float>::infinity(); continue; }
+                        sr[j] *= scale;
+                        bm = std::max(bm, sr[j]);
+                    }
+                    if (bm == -std::numeric_limits<float>::infinity()) {  // this block is all masked for the row
+                        std::fill(sr, sr + nb, 0.0f);
+                        continue;
+                    }
+                    const float mn = std::max(m[r], bm);
+                    const float alpha = l[r] > 0.0f ? std::exp(m[r] - mn) : 0.0f;
+                    m[r] = mn;
+                    for (int j = 0; j < nb; ++j) sr[j] = sr[j] == -std::numeric_limits<float>::infinity() ? -200.0f : sr[j] - mn;
+                    exp_vec(sr, sr, static_cast<std::size_t>(nb));
+                    float sum = 0.0f;
+                    for (int j = 0; j < nb; ++j) {
+                        if (key_mask && !key_mask[j0 + j]) sr[j] = 0.0f;
+                        sum += sr[j];
+                    }
+                    l[r] = l[r] * alpha + sum;
+                    if (alpha != 1.0f) {
+                        float* ar = acc + static_cast<std::size_t>(r) * d;
+                        for (int c = 0; c < d; ++c) ar[c] *= alpha;
+                    }
+                }
+                // acc += P V for this key block, 16 head dims at a time.
+                for (int p = 0; p < vpan; ++p) {
+                    const int cols = std::min(kPanel, d - p * kPanel);
+                    gemm_tile(sc, kKeyBlock, vh + (static_cast<std::size_t>(p) * nk + j0) * kPanel, nb, nullptr, pv, kPanel,
+                              rows, cols);
+                    for (int r = 0; r < rows; ++r) {
+                        float* ar = acc + static_cast<std::size_t>(r) * d + p * kPanel;
+                        for (int c = 0; c < cols; ++c) ar[c] += pv[r * kPanel + c];
+                    }
+                }
+            }
+            for (int r = 0; r < rows; ++r) {
+                const float inv = l[r] > 0.0f ? 1.0f / l[r] : 0.0f;
+                float* o = out + static_cast<std::size_t>(r0 + r) * s.out_stride + h * d;
+                for (int c = 0; c < d; ++c) o[c] = acc[static_cast<std::size_t>(r) * d + c] * inv;
+            }
         }
     });
 }

@@ -167,40 +167,73 @@ namespace {
 // MR rows at a time, each row's 16 outputs held in registers across the whole k loop.
 #if defined(__AVX512F__)
 constexpr int MR = 12;
+// ROWS is a compile-time constant so the accumulators stay in registers (a runtime row count
+// inside the k loop made the compiler keep them in memory).
+template <int ROWS>
+inline void micro_rows(const float* x, int ldx, const float* panel, int k, const float* bias, float* y, int ldy,
+                       int cols) {
+    __m512 acc[ROWS];
+    for (int r = 0; r < ROWS; ++r) acc[r] = _mm512_setzero_ps();
+    for (int kk = 0; kk < k; ++kk) {
+        const __m512 w = _mm512_loadu_ps(panel + static_cast<std::size_t>(kk) * kPanel);
+        for (int r = 0; r < ROWS; ++r)
+            acc[r] = _mm512_fmadd_ps(_mm512_set1_ps(x[static_cast<std::size_t>(r) * ldx + kk]), w, acc[r]);
+    }
+    const __mmask16 m = cols >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << cols) - 1);
+    const __m512 b = bias ? _mm512_maskz_loadu_ps(m, bias) : _mm512_setzero_ps();
+    for (int r = 0; r < ROWS; ++r) _mm512_mask_storeu_ps(y + static_cast<std::size_t>(r) * ldy, m, _mm512_add_ps(acc[r], b));
+}
+
 inline void micro(const float* x, int ldx, const float* panel, int k, const float* bias, float* y, int ldy, int rows,
                   int cols) {
-    __m512 acc[MR];
-    for (int r = 0; r < MR; ++r) acc[r] = _mm512_setzero_ps();
-    for (int kk = 0; kk < k; ++kk) {
-        __m512 w = _mm512_loadu_ps(panel + static_cast<std::size_t>(kk) * kPanel);
-        for (int r = 0; r < MR; ++r)
-            if (r < rows) acc[r] = _mm512_fmadd_ps(_mm512_set1_ps(x[static_cast<std::size_t>(r) * ldx + kk]), w, acc[r]);
+    switch (rows) {
+        case 12: micro_rows<12>(x, ldx, panel, k, bias, y, ldy, cols); break;
+        case 11: micro_rows<11>(x, ldx, panel, k, bias, y, ldy, cols); break;
+        case 10: micro_rows<10>(x, ldx, panel, k, bias, y, ldy, cols); break;
+        case 9: micro_rows<9>(x, ldx, panel, k, bias, y, ldy, cols); break;
+        case 8: micro_rows<8>(x, ldx, panel, k, bias, y, ldy, cols); break;
+        case 7: micro_rows<7>(x, ldx, panel, k, bias, y, ldy, cols); break;
+        case 6: micro_rows<6>(x, ldx, panel, k, bias, y, ldy, cols); break;
+        case 5: micro_rows<5>(x, ldx, panel, k, bias, y, ldy, cols); break;
+        case 4: micro_rows<4>(x, ldx, panel, k, bias, y, ldy, cols); break;
+        case 3: micro_rows<3>(x, ldx, panel, k, bias, y, ldy, cols); break;
+        case 2: micro_rows<2>(x, ldx, panel, k, bias, y, ldy, cols); break;
+        default: micro_rows<1>(x, ldx, panel, k, bias, y, ldy, cols); break;
     }
-    __mmask16 m = cols >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << cols) - 1);
-    __m512 b = bias ? _mm512_maskz_loadu_ps(m, bias) : _mm512_setzero_ps();
-    for (int r = 0; r < rows; ++r) _mm512_mask_storeu_ps(y + static_cast<std::size_t>(r) * ldy, m, _mm512_add_ps(acc[r], b));
 }
 #elif defined(__AVX2__) && defined(__FMA__)
 constexpr int MR = 6;
-inline void micro(const float* x, int ldx, const float* panel, int k, const float* bias, float* y, int ldy, int rows,
-                  int cols) {
-    __m256 a0[MR], a1[MR];
-    for (int r = 0; r < MR; ++r) a0[r] = a1[r] = _mm256_setzero_ps();
+template <int ROWS>
+inline void micro_rows(const float* x, int ldx, const float* panel, int k, const float* bias, float* y, int ldy,
+                       int cols) {
+    __m256 a0[ROWS], a1[ROWS];
+    for (int r = 0; r < ROWS; ++r) a0[r] = a1[r] = _mm256_setzero_ps();
     for (int kk = 0; kk < k; ++kk) {
-        __m256 w0 = _mm256_loadu_ps(panel + static_cast<std::size_t>(kk) * kPanel);
-        __m256 w1 = _mm256_loadu_ps(panel + static_cast<std::size_t>(kk) * kPanel + 8);
-        for (int r = 0; r < MR; ++r)
-            if (r < rows) {
-                __m256 xb = _mm256_set1_ps(x[static_cast<std::size_t>(r) * ldx + kk]);
-                a0[r] = _mm256_fmadd_ps(xb, w0, a0[r]);
-                a1[r] = _mm256_fmadd_ps(xb, w1, a1[r]);
-            }
+        const __m256 w0 = _mm256_loadu_ps(panel + static_cast<std::size_t>(kk) * kPanel);
+        const __m256 w1 = _mm256_loadu_ps(panel + static_cast<std::size_t>(kk) * kPanel + 8);
+        for (int r = 0; r < ROWS; ++r) {
+            const __m256 xb = _mm256_set1_ps(x[static_cast<std::size_t>(r) * ldx + kk]);
+            a0[r] = _mm256_fmadd_ps(xb, w0, a0[r]);
+            a1[r] = _mm256_fmadd_ps(xb, w1, a1[r]);
+        }
     }
     alignas(32) float tmp[16];
-    for (int r = 0; r < rows; ++r) {
+    for (int r = 0; r < ROWS; ++r) {
         _mm256_store_ps(tmp, a0[r]);
         _mm256_store_ps(tmp + 8, a1[r]);
         for (int c = 0; c < cols; ++c) y[static_cast<std::size_t>(r) * ldy + c] = tmp[c] + (bias ? bias[c] : 0.0f);
+    }
+}
+
+inline void micro(const float* x, int ldx, const float* panel, int k, const float* bias, float* y, int ldy, int rows,
+                  int cols) {
+    switch (rows) {
+        case 6: micro_rows<6>(x, ldx, panel, k, bias, y, ldy, cols); break;
+        case 5: micro_rows<5>(x, ldx, panel, k, bias, y, ldy, cols); break;
+        case 4: micro_rows<4>(x, ldx, panel, k, bias, y, ldy, cols); break;
+        case 3: micro_rows<3>(x, ldx, panel, k, bias, y, ldy, cols); break;
+        case 2: micro_rows<2>(x, ldx, panel, k, bias, y, ldy, cols); break;
+        default: micro_rows<1>(x, ldx, panel, k, bias, y, ldy, cols); break;
     }
 }
 #else
@@ -219,6 +252,13 @@ inline void micro(const float* x, int ldx, const float* panel, int k, const floa
 #endif
 
 }  // namespace
+
+int tile_rows() { return MR; }
+
+void gemm_tile(const float* x, int ldx, const float* panel, int k, const float* bias, float* y, int ldy, int rows,
+               int cols) {
+    micro(x, ldx, panel, k, bias, y, ldy, rows, cols);
+}
 
 void linear_packed(const float* x, const PackedW& W, const float* b, float* y, int m, ThreadPool* pool) {
     const int k = W.k, n = W.n;
@@ -259,19 +299,30 @@ void linear_reference(const float* x, const float* W, const float* b, float* y, 
 
 // ------------------------------------------------------------------ norms
 void layer_norm(const float* x, const float* g, const float* b, float* y, int rows, int dim, float eps) {
+    // Two passes in float with 16 partial sums (vectorisable without reassociation flags).
     for (int r = 0; r < rows; ++r) {
         const float* xr = x + static_cast<std::size_t>(r) * dim;
         float* yr = y + static_cast<std::size_t>(r) * dim;
-        double mean = 0.0, var = 0.0;
-        for (int i = 0; i < dim; ++i) mean += xr[i];
-        mean /= dim;
-        for (int i = 0; i < dim; ++i) var += (xr[i] - mean) * (xr[i] - mean);
-        var /= dim;
-        float inv = static_cast<float>(1.0 / std::sqrt(var + eps)), mu = static_cast<float>(mean);
-        for (int i = 0; i < dim; ++i) {
-            float v = (xr[i] - mu) * inv;
-            yr[i] = v * (g ? g[i] : 1.0f) + (b ? b[i] : 0.0f);
-        }
+        float ps[16] = {};
+        int i = 0;
+        for (; i + 16 <= dim; i += 16)
+            for (int j = 0; j < 16; ++j) ps[j] += xr[i + j];
+        float sum = 0.0f;
+        for (; i < dim; ++i) sum += xr[i];
+        for (int j = 0; j < 16; ++j) sum += ps[j];
+        const float mu = sum / dim;
+        float pv[16] = {};
+        i = 0;
+        for (; i + 16 <= dim; i += 16)
+            for (int j = 0; j < 16; ++j) pv[j] += (xr[i + j] - mu) * (xr[i + j] - mu);
+        float var = 0.0f;
+        for (; i < dim; ++i) var += (xr[i] - mu) * (xr[i] - mu);
+        for (int j = 0; j < 16; ++j) var += pv[j];
+        const float inv = 1.0f / std::sqrt(var / dim + eps);
+        if (g && b)
+            for (i = 0; i < dim; ++i) yr[i] = (xr[i] - mu) * inv * g[i] + b[i];
+        else
+            for (i = 0; i < dim; ++i) yr[i] = (xr[i] - mu) * inv;
     }
 }
 

@@ -20,6 +20,11 @@ void pack_weights(const float* W, int k, int n, PackedW& out);
 // y[m][n] = sum_k x[m][k] W[n][k] + b[n]   (nn.Linear; W is (out, in); b may be null).
 // Own AVX2/AVX-512 FMA micro-kernel over packed panels, split over the pool by column panels.
 void linear_packed(const float* x, const PackedW& W, const float* b, float* y, int m, ThreadPool* pool);
+// The register-blocked tile under linear_packed, for other kernels (attention): y[rows][cols]
+// = x[rows][0:k] . panel + bias, rows <= kTileRows, cols <= kPanel; x rows ldx apart.
+int tile_rows();
+void gemm_tile(const float* x, int ldx, const float* panel, int k, const float* bias, float* y, int ldy, int rows,
+               int cols);
 // The same, packing W on the fly (for one-off calls and tests).
 void linear(const float* x, const float* W, const float* b, float* y, int m, int k, int n, ThreadPool* pool);
 // The same on a plain triple loop in double: the reference the micro-kernel is checked against.
