@@ -16,7 +16,9 @@ F = torch.nn.functional
 
 
 def rel(a, b):
-    a, b = np.asarray(a, np.float64), np.asarray(b, np.float64)
+    a, b = np.asarray(a), np.asarray(b)
+    dt = np.complex128 if np.iscomplexobj(a) or np.iscomplexobj(b) else np.float64
+    a, b = a.astype(dt), b.astype(dt)
     return float(np.abs(a - b).max() / max(np.abs(b).max(), 1e-30))
 
 
@@ -317,3 +319,17 @@ def test_native_load_rejects_a_damaged_bundle(tmp_path):
         native.NativeModel(p)
     with pytest.raises(FileNotFoundError):
         native.NativeModel(tmp_path / "missing.safetensors")
+
+
+def test_bench_cli_reports_ours_and_the_peer(capsys):
+    from bewo_rt.cli import main
+
+    assert main(["bench", "--kernels", "sampler,attention", "--reps", "2", "--format", "json"]) == 0
+    res = json.loads(capsys.readouterr().out)
+    assert res["machine"]["cores"] >= 1
+    kinds = {r["kernel"] for r in res["results"]}
+    assert kinds == {"sampler", "attention"}
+    for r in res["results"]:
+        assert r["ours_ms"] > 0 and r["ours_min_ms"] <= r["ours_ms"] <= r["ours_max_ms"]
+        assert r["peer_ms"] > 0 and r["ratio"] == pytest.approx(r["peer_ms"] / r["ours_ms"])
+    assert main(["bench", "--kernels", "warp"]) == 2
