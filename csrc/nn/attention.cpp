@@ -13,8 +13,32 @@ namespace bewo::nn {
 
 namespace {
 
-constexpr int kKeyBlock = 64;
+constexpr int kKeyBlock = 128;
 constexpr int kMaxHeadDim = 256;
+
+// s[j] = s[j] * scale + mask[j]; returns the max.
+inline float scale_and_max(float* s, int n, float scale, const float* mask) {
+    int j = 0;
+    float m = -std::numeric_limits<float>::infinity();
+#if defined(__AVX2__)
+    __m256 vm = _mm256_set1_ps(m);
+    const __m256 vs = _mm256_set1_ps(scale);
+    for (; j + 8 <= n; j += 8) {
+        __m256 v = _mm256_mul_ps(_mm256_loadu_ps(s + j), vs);
+        if (mask) v = _mm256_add_ps(v, _mm256_loadu_ps(mask + j));
+        _mm256_storeu_ps(s + j, v);
+        vm = _mm256_max_ps(vm, v);
+    }
+    alignas(32) float t[8];
+    _mm256_store_ps(t, vm);
+    for (float x : t) m = std::max(m, x);
+#endif
+    for (; j < n; ++j) {
+        s[j] = s[j] * scale + (mask ? mask[j] : 0.0f);
+        m = std::max(m, s[j]);
+    }
+    return m;
+}
 
 }  // namespace
 
@@ -46,6 +70,12 @@ void attention(const float* q, const float* k, const float* v, float* out, const
             }
         }
     });
+    // Masked keys as an additive -inf, so the softmax loops carry no branches.
+    std::vector<float> madd;
+    if (key_mask) {
+        madd.resize(nk);
+        for (int j = 0; j < nk; ++j) madd[j] = key_mask[j] ? 0.0f : -std::numeric_limits<float>::infinity();
+    }
     const int MR = tile_rows();
     const int qtiles = (s.nq + MR - 1) / MR;
     parallel(pool, static_cast<std::size_t>(H) * qtiles, [&](std::size_t b0, std::size_t b1) {
@@ -68,14 +98,10 @@ void attention(const float* q, const float* k, const float* v, float* out, const
                     gemm_tile(qh, s.q_stride, kh + static_cast<std::size_t>((j0 / kPanel) + p) * d * kPanel, d, nullptr,
                               sc + p * kPanel, kKeyBlock, rows, cols);
                 }
+                const float* mb = madd.empty() ? nullptr : madd.data() + j0;
                 for (int r = 0; r < rows; ++r) {
                     float* sr = sc + static_cast<std::size_t>(r) * kKeyBlock;
-                    float bm = -std::numeric_limits<float>::infinity();
-                    for (int j = 0; j < nb; ++j) {
-                        if (key_mask && !key_mask[j0 + j]) { sr[j] = -std::numeric_limits<float>::infinity(); continue; }
-                        sr[j] *= scale;
-                        bm = std::max(bm, sr[j]);
-                    }
+                    const float bm = scale_and_max(sr, nb, scale, mb);
                     if (bm == -std::numeric_limits<float>::infinity()) {  // this block is all masked for the row
                         std::fill(sr, sr + nb, 0.0f);
                         continue;
@@ -83,13 +109,7 @@ void attention(const float* q, const float* k, const float* v, float* out, const
                     const float mn = std::max(m[r], bm);
                     const float alpha = l[r] > 0.0f ? std::exp(m[r] - mn) : 0.0f;
                     m[r] = mn;
-                    for (int j = 0; j < nb; ++j) sr[j] = sr[j] == -std::numeric_limits<float>::infinity() ? -200.0f : sr[j] - mn;
-                    exp_vec(sr, sr, static_cast<std::size_t>(nb));
-                    float sum = 0.0f;
-                    for (int j = 0; j < nb; ++j) {
-                        if (key_mask && !key_mask[j0 + j]) sr[j] = 0.0f;
-                        sum += sr[j];
-                    }
+                    const float sum = exp_shift_sum(sr, static_cast<std::size_t>(nb), mn);
                     l[r] = l[r] * alpha + sum;
                     if (alpha != 1.0f) {
                         float* ar = acc + static_cast<std::size_t>(r) * d;

@@ -89,6 +89,28 @@ void exp_vec(const float* x, float* y, std::size_t n) {
     for (; i < n; ++i) y[i] = exp_scalar(x[i]);
 }
 
+float exp_shift_sum(float* x, std::size_t n, float shift) {
+    std::size_t i = 0;
+    float sum = 0.0f;
+#if defined(__AVX2__) && defined(__FMA__)
+    const __m256 vs = _mm256_set1_ps(shift);
+    __m256 acc = _mm256_setzero_ps();
+    for (; i + 8 <= n; i += 8) {
+        const __m256 e = exp8(_mm256_sub_ps(_mm256_loadu_ps(x + i), vs));  // exp8 clamps -inf to ~0
+        _mm256_storeu_ps(x + i, e);
+        acc = _mm256_add_ps(acc, e);
+    }
+    alignas(32) float t[8];
+    _mm256_store_ps(t, acc);
+    for (float v : t) sum += v;
+#endif
+    for (; i < n; ++i) {
+        x[i] = exp_scalar(std::max(-100.0f, x[i] - shift));
+        sum += x[i];
+    }
+    return sum;
+}
+
 void tanh_inplace(float* x, std::size_t n) {
     // tanh(u) = expm1(2u) / (expm1(2u) + 2): exact at both saturations and near 0.
     std::size_t i = 0;
@@ -166,33 +188,37 @@ namespace {
 // Rows [r0, r0 + rows) of x times one packed panel -> y columns [col0, col0 + cols).
 // MR rows at a time, each row's 16 outputs held in registers across the whole k loop.
 #if defined(__AVX512F__)
-constexpr int MR = 12;
+constexpr int MR = 6;
 // ROWS is a compile-time constant so the accumulators stay in registers (a runtime row count
-// inside the k loop made the compiler keep them in memory).
+// inside the k loop made the compiler keep them in memory). 6 rows x 32 columns: 12 zmm
+// accumulators, 2 panel loads and 6 broadcasts per 12 FMAs (FMA-bound, not load-bound).
 template <int ROWS>
 inline void micro_rows(const float* x, int ldx, const float* panel, int k, const float* bias, float* y, int ldy,
                        int cols) {
-    __m512 acc[ROWS];
-    for (int r = 0; r < ROWS; ++r) acc[r] = _mm512_setzero_ps();
+    __m512 a0[ROWS], a1[ROWS];
+    for (int r = 0; r < ROWS; ++r) a0[r] = a1[r] = _mm512_setzero_ps();
     for (int kk = 0; kk < k; ++kk) {
-        const __m512 w = _mm512_loadu_ps(panel + static_cast<std::size_t>(kk) * kPanel);
-        for (int r = 0; r < ROWS; ++r)
-            acc[r] = _mm512_fmadd_ps(_mm512_set1_ps(x[static_cast<std::size_t>(r) * ldx + kk]), w, acc[r]);
+        const __m512 w0 = _mm512_loadu_ps(panel + static_cast<std::size_t>(kk) * kPanel);
+        const __m512 w1 = _mm512_loadu_ps(panel + static_cast<std::size_t>(kk) * kPanel + 16);
+        for (int r = 0; r < ROWS; ++r) {
+            const __m512 xb = _mm512_set1_ps(x[static_cast<std::size_t>(r) * ldx + kk]);
+            a0[r] = _mm512_fmadd_ps(xb, w0, a0[r]);
+            a1[r] = _mm512_fmadd_ps(xb, w1, a1[r]);
+        }
     }
-    const __mmask16 m = cols >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << cols) - 1);
-    const __m512 b = bias ? _mm512_maskz_loadu_ps(m, bias) : _mm512_setzero_ps();
-    for (int r = 0; r < ROWS; ++r) _mm512_mask_storeu_ps(y + static_cast<std::size_t>(r) * ldy, m, _mm512_add_ps(acc[r], b));
+    const __mmask16 m0 = cols >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << cols) - 1);
+    const __mmask16 m1 = cols >= 32 ? __mmask16(0xFFFF) : (cols <= 16 ? __mmask16(0) : __mmask16((1u << (cols - 16)) - 1));
+    const __m512 b0 = bias ? _mm512_maskz_loadu_ps(m0, bias) : _mm512_setzero_ps();
+    const __m512 b1 = bias && m1 ? _mm512_maskz_loadu_ps(m1, bias + 16) : _mm512_setzero_ps();
+    for (int r = 0; r < ROWS; ++r) {
+        _mm512_mask_storeu_ps(y + static_cast<std::size_t>(r) * ldy, m0, _mm512_add_ps(a0[r], b0));
+        if (m1) _mm512_mask_storeu_ps(y + static_cast<std::size_t>(r) * ldy + 16, m1, _mm512_add_ps(a1[r], b1));
+    }
 }
 
 inline void micro(const float* x, int ldx, const float* panel, int k, const float* bias, float* y, int ldy, int rows,
                   int cols) {
     switch (rows) {
-        case 12: micro_rows<12>(x, ldx, panel, k, bias, y, ldy, cols); break;
-        case 11: micro_rows<11>(x, ldx, panel, k, bias, y, ldy, cols); break;
-        case 10: micro_rows<10>(x, ldx, panel, k, bias, y, ldy, cols); break;
-        case 9: micro_rows<9>(x, ldx, panel, k, bias, y, ldy, cols); break;
-        case 8: micro_rows<8>(x, ldx, panel, k, bias, y, ldy, cols); break;
-        case 7: micro_rows<7>(x, ldx, panel, k, bias, y, ldy, cols); break;
         case 6: micro_rows<6>(x, ldx, panel, k, bias, y, ldy, cols); break;
         case 5: micro_rows<5>(x, ldx, panel, k, bias, y, ldy, cols); break;
         case 4: micro_rows<4>(x, ldx, panel, k, bias, y, ldy, cols); break;

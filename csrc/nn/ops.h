@@ -11,7 +11,13 @@ namespace bewo::nn {
 
 // W (out = n, in = k) repacked once into panels of kPanel output columns, k-major inside a
 // panel, so the micro-kernel streams one contiguous panel per column block.
+// 32 columns (two zmm) with AVX-512, 16 (two ymm) otherwise. Only the kernels' own files
+// (compiled with the same flags) use the value; everything else treats PackedW as opaque.
+#if defined(__AVX512F__)
+constexpr int kPanel = 32;
+#else
 constexpr int kPanel = 16;
+#endif
 struct PackedW {
     std::vector<float> p;
     int k = 0, n = 0;
@@ -42,6 +48,8 @@ void silu(float* x, std::size_t n);       // x * sigmoid(x) in place
 void tanh_inplace(float* x, std::size_t n);
 // exp on n floats (vectorised; relative error ~1e-7): y may alias x.
 void exp_vec(const float* x, float* y, std::size_t n);
+// x[i] = exp(x[i] - shift) in place (-inf gives 0 up to 1e-38); returns the sum.
+float exp_shift_sum(float* x, std::size_t n, float shift);
 
 // Conv1d, one item: x (cin, t) -> y (cout, t_out), W (cout, cin, kernel), zero padding.
 void conv1d(const float* x, const float* W, const float* b, float* y, int cin, int cout, int t, int kernel,
