@@ -32,7 +32,7 @@ class NativeModel:
     """A loaded bundle plus the MiniLM text encoder, with its own thread pool. One call at a
     time per object (calls are serialised); load one per thread for parallel generation."""
 
-    def __init__(self, bundle_path=None, n_threads: int = 0, check_text_encoder: bool = True):
+    def __init__(self, bundle_path=None, n_threads: int = 0, check_text_encoder: bool = True, use_gpu: bool = False):
         from .model.bundle import DEFAULT_BUNDLE
         from .model.config import ModelConfig
         from .model.text_encoder import model_dir
@@ -43,7 +43,10 @@ class NativeModel:
         if isinstance(n_threads, bool) or not isinstance(n_threads, int) or n_threads < 0:
             raise ValueError(f"n_threads must be a non-negative integer (0: all cores), got {n_threads!r}")
         self.path = p
-        self._m = _core.NativeModel(str(p), str(model_dir()), n_threads, check_text_encoder)
+        self._m = _core.NativeModel(str(p), str(model_dir()), n_threads, check_text_encoder, bool(use_gpu))
+        # "cuda" when the denoising loop runs on the GPU (use_gpu and a usable device), else "cpu".
+        self.backend = self._m.backend
+        self.gpu_status = self._m.gpu_status
         self.config = ModelConfig.from_dict(self._m.config)
         self.hop = self._m.hop
         self._lock = threading.Lock()
@@ -94,14 +97,15 @@ class NativeModel:
 
 
 @lru_cache(maxsize=4)
-def _cached(path: str | None, n_threads: int) -> NativeModel:
-    return NativeModel(path, n_threads)
+def _cached(path: str | None, n_threads: int, use_gpu: bool) -> NativeModel:
+    return NativeModel(path, n_threads, use_gpu=use_gpu)
 
 
-def load(bundle_path=None, n_threads: int = 0) -> NativeModel:
-    """A NativeModel for the bundle (default: the shipped one), cached per path and thread count."""
+def load(bundle_path=None, n_threads: int = 0, use_gpu: bool = False) -> NativeModel:
+    """A NativeModel for the bundle (default: the shipped one), cached per path, thread count and
+    device choice. use_gpu: the denoising loop on CUDA when a GPU is usable (else the CPU)."""
     with _lock:
-        return _cached(str(bundle_path) if bundle_path is not None else None, int(n_threads))
+        return _cached(str(bundle_path) if bundle_path is not None else None, int(n_threads), bool(use_gpu))
 
 
 def noise(seed: int, n: int) -> np.ndarray:

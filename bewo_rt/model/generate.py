@@ -126,7 +126,7 @@ class _NativeBackend:
     def __init__(self, bundle_path):
         from .. import native
 
-        self.model = native.load(bundle_path)
+        self.model = native.load(bundle_path, use_gpu=True)  # the GPU when usable, else the CPU
         self.config, self.path = self.model.config, self.model.path
 
     def sample(self, prompts, states, frames, steps, cfg, seed, sampler):

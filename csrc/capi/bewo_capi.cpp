@@ -10,6 +10,7 @@
 #include <string>
 
 #include "bewo/bewo.h"
+#include "cuda/nn_cuda.h"
 #include "dsp/hrtf_set.h"
 #include "runtime/pipeline.h"
 #include "runtime/scene_json.h"
@@ -61,6 +62,7 @@ bewo_context* load(const bewo_params* params, char* err, size_t err_size,
             set_err(err, err_size, e);
             return nullptr;
         }
+        if (p.use_gpu) ctx->pipeline.enable_gpu();  // falls back to the CPU when no GPU is usable
         set_err(err, err_size, "");
         return ctx.release();
     } catch (const std::bad_alloc&) {
@@ -81,7 +83,15 @@ extern "C" {
 
 BEWO_API const char* bewo_version(void) { return "0.1.0"; }
 
-BEWO_API const char* bewo_backend_info(void) { return "cpu"; }
+BEWO_API const char* bewo_backend_info(void) {
+    static const std::string info = [] {
+        bewo::cuda_nn::DeviceInfo d;
+        return bewo::cuda_nn::device_info(&d).empty() ? "cuda: " + d.name : std::string("cpu");
+    }();
+    return info.c_str();
+}
+
+BEWO_API const char* bewo_context_backend(const bewo_context* ctx) { return ctx ? ctx->pipeline.backend() : "none"; }
 
 BEWO_API bewo_params bewo_default_params(void) {
     bewo_params p;

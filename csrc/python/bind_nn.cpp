@@ -56,15 +56,18 @@ sampling::StepCoefficients coeffs(float a, float s, float cfg, float cx, float c
 
 class NativeModel {
 public:
-    NativeModel(const std::string& bundle, const std::string& te_dir, int n_threads, bool check_te) {
+    NativeModel(const std::string& bundle, const std::string& te_dir, int n_threads, bool check_te, bool use_gpu) {
         std::string err;
         bool ok;
         {
             py::gil_scoped_release nogil;
             ok = p_.load_file(bundle, te_dir, n_threads, check_te, err);
+            if (ok && use_gpu) p_.enable_gpu();
         }
         need(ok, err);
     }
+    std::string backend() const { return p_.backend(); }
+    std::string gpu_status() const { return p_.gpu_status(); }
     py::dict config() const {
         const auto& c = p_.config();
         py::dict d;
@@ -173,7 +176,7 @@ public:
         const auto& t = p_.last_timings();
         py::dict tm;
         tm["text_s"] = t.text_s; tm["sample_s"] = t.sample_s; tm["decode_s"] = t.decode_s;
-        tm["synth_s"] = t.synth_s; tm["render_s"] = t.render_s; tm["total_s"] = t.total_s;
+        tm["synth_s"] = t.synth_s; tm["render_s"] = t.render_s; tm["total_s"] = t.total_s; tm["gpu_ms"] = t.gpu_ms;
         return py::make_tuple(out, tm);
     }
     int hop() const { return p_.hop(); }
@@ -383,8 +386,11 @@ void bind_nn(py::module_& m) {
         return a;
     });
     py::class_<NativeModel>(m, "NativeModel")
-        .def(py::init<const std::string&, const std::string&, int, bool>(), py::arg("bundle"), py::arg("text_encoder_dir"),
-             py::arg("n_threads") = 0, py::arg("check_text_encoder") = true)
+        .def(py::init<const std::string&, const std::string&, int, bool, bool>(), py::arg("bundle"),
+             py::arg("text_encoder_dir"), py::arg("n_threads") = 0, py::arg("check_text_encoder") = true,
+             py::arg("use_gpu") = false)
+        .def_property_readonly("backend", &NativeModel::backend)
+        .def_property_readonly("gpu_status", &NativeModel::gpu_status)
         .def_property_readonly("config", &NativeModel::config)
         .def_property_readonly("hop", &NativeModel::hop)
         .def("encode_text", &NativeModel::encode_text)

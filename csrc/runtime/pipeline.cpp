@@ -181,6 +181,20 @@ bool Pipeline::finish_load(const std::string& te_dir, int n_threads, bool check_
     return true;
 }
 
+bool Pipeline::enable_gpu() {
+    auto d = std::make_unique<cuda_nn::DitCuda>();
+    std::string e;
+    if (dit_.blocks.empty()) { gpu_status_ = "no model loaded"; return false; }
+    if (!d->upload(dit_, cuda_nn::DType::F16, e)) {
+        gpu_status_ = "CPU (CUDA unavailable: " + e + ")";
+        return false;
+    }
+    dit_cuda_ = std::move(d);
+    cuda_nn::DeviceInfo info;
+    gpu_status_ = cuda_nn::device_info(&info).empty() ? "cuda: " + info.name : "cuda";
+    return true;
+}
+
 bool Pipeline::encode_text(const std::string& prompt, std::vector<float>& hidden, int& n_tokens, std::string& err) {
     return te_.encode(prompt, cfg_.max_text_tokens, hidden, n_tokens, err, pool_.get());
 }
@@ -217,7 +231,7 @@ bool Pipeline::sample_latents(const std::vector<std::string>& prompts, const std
         std::memcpy(mask.data() + static_cast<std::size_t>(b) * n_ctx, masks[b].data(), masks[b].size());
     }
     std::vector<float> cross_kv;
-    nn::dit_cross_kv(dit_, ctx.data(), 2 * B, n_ctx, cross_kv, pool_.get());
+    if (!dit_cuda_) nn::dit_cross_kv(dit_, ctx.data(), 2 * B, n_ctx, cross_kv, pool_.get());
     std::vector<float> state2(static_cast<std::size_t>(2 * B) * rows * cols);
     for (int b = 0; b < 2 * B; ++b)
         std::memcpy(state2.data() + static_cast<std::size_t>(b) * rows * cols, states[b % B].data(), sizeof(float) * rows * cols);
@@ -236,6 +250,28 @@ bool Pipeline::sample_latents(const std::vector<std::string>& prompts, const std
         nn::Rng rng(opt.seed);
         for (std::size_t i = 0; i < n; ++i) x[i] = rng.normal() * s0;
     }
+    if (dit_cuda_) {
+        // All steps in one CUDA graph: the coefficients of every step are known up front.
+        std::vector<sampling::StepCoefficients> coeffs;
+        double ph = 0.0;
+        for (int i = 0; i < opt.steps; ++i) {
+            double h = 0.0;
+            coeffs.push_back(sampling::step_coefficients(opt.sampler, ts[i], ts[i + 1], ph, i > 0 && opt.sampler == 0, opt.cfg, &h));
+            ph = h;
+            if (coeffs.back().last) break;
+        }
+        const std::size_t half = static_cast<std::size_t>(B) * n_ctx * d;
+        std::vector<float> out(n);
+        std::string e;
+        if (!dit_cuda_->sample(x.data(), B, frames, ctx.data(), ctx.data() + half, n_ctx, mask.data(),
+                               mask.data() + static_cast<std::size_t>(B) * n_ctx, state2.data(), ts, coeffs, out.data(), e)) {
+            err = "CUDA sampling failed: " + e;
+            return false;
+        }
+        timings_.gpu_ms = dit_cuda_->last_sample_ms();
+        x.swap(out);
+        if (opt.progress && !opt.progress(opt.steps, opt.steps)) { err = "cancelled"; return false; }
+    } else {
     double prev_h = 0.0;
     bool have_prev = false;
     for (int i = 0; i < opt.steps; ++i) {
@@ -250,6 +286,7 @@ bool Pipeline::sample_latents(const std::vector<std::string>& prompts, const std
         have_prev = opt.sampler == 0;
         if (opt.progress && !opt.progress(i + 1, opt.steps)) { err = "cancelled"; return false; }
         if (c.last) break;
+    }
     }
     latents.resize(n);
     for (int b = 0; b < B; ++b)

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "../cuda/nn_cuda.h"
 #include "../dsp/hrtf_set.h"
 #include "../nn/dit.h"
 #include "../nn/safetensors.h"
@@ -41,7 +42,7 @@ struct GenerateOptions {
     const float* noise = nullptr;
 };
 
-struct Timings { double text_s = 0, sample_s = 0, decode_s = 0, synth_s = 0, render_s = 0, total_s = 0; };
+struct Timings { double text_s = 0, sample_s = 0, decode_s = 0, synth_s = 0, render_s = 0, total_s = 0, gpu_ms = 0; };
 
 class Pipeline {
 public:
@@ -51,6 +52,13 @@ public:
                    bool check_text_encoder, std::string& err);
     bool load_memory(const void* data, std::size_t size, const std::string& text_encoder_dir, int n_threads,
                      bool check_text_encoder, std::string& err);
+    // Run the denoising loop on the GPU (the DiT in fp16 with fp32 accumulation, all steps in one
+    // CUDA graph) when one is usable; false (and the reason in gpu_status()) keeps the CPU.
+    bool enable_gpu();
+    bool gpu_enabled() const { return dit_cuda_ != nullptr; }
+    const std::string& gpu_status() const { return gpu_status_; }
+    // "cpu" or "cuda" for where the last sample_latents ran.
+    const char* backend() const { return gpu_enabled() ? "cuda" : "cpu"; }
 
     const ModelConfig& config() const { return cfg_; }
     int sample_rate() const { return 16000; }
@@ -90,6 +98,8 @@ private:
     std::unique_ptr<nn::ThreadPool> pool_;
     nn::DitScratch scratch_;
     Timings timings_;
+    std::unique_ptr<cuda_nn::DitCuda> dit_cuda_;
+    std::string gpu_status_ = "not requested";
 };
 
 // audio scaled so its peak is at dbfs (silence untouched), as audio_io.peak_normalise.

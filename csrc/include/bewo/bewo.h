@@ -40,9 +40,9 @@ extern "C" {
 #define BEWO_ERR_CANCELLED -3  /* the cancel callback asked to stop                        */
 #define BEWO_ERR_INTERNAL -4   /* anything else (out of memory, a CUDA failure)            */
 
-const char *bewo_version(void);
-/* "cpu" or "cuda: <device name>" for what a context created now would use. */
-const char *bewo_backend_info(void);
+BEWO_API const char *bewo_version(void);
+/* "cpu" or "cuda: <device name>" for what a context created now with use_gpu = 1 would use. */
+BEWO_API const char *bewo_backend_info(void);
 
 /* ---------------------------------------------------------------- generation */
 
@@ -51,7 +51,7 @@ typedef struct bewo_hrtf bewo_hrtf;  /* see "HRTF sets and rendering" below */
 
 typedef struct {
     int n_threads;                  /* worker threads; <= 0: all cores                           */
-    int use_gpu;                    /* 1: CUDA when a GPU is present (falls back to CPU), 0: CPU  */
+    int use_gpu;                    /* 1: the DiT on CUDA when a GPU is usable (else CPU), 0: CPU */
     const char *text_encoder_path;  /* directory with MiniLM's model.safetensors and vocab.txt    */
 } bewo_params;
 
@@ -79,6 +79,8 @@ BEWO_API bewo_context *bewo_load(const char *model_path, const bewo_params *para
 BEWO_API bewo_context *bewo_load_from_memory(const void *data, size_t size, const bewo_params *params, char *err,
                                              size_t err_size);
 BEWO_API void bewo_free(bewo_context *ctx);
+/* "cuda" when this context's denoising loop runs on the GPU, else "cpu". */
+BEWO_API const char *bewo_context_backend(const bewo_context *ctx);
 
 BEWO_API int bewo_sample_rate(const bewo_context *ctx);
 /* Frames a clip of `seconds` has at the model's sample rate. */
