@@ -61,6 +61,7 @@ def _cmd_generate(a) -> int:
     if a.library:
         return render_from_library(a, scene, _write)
     g = generate(a.prompt, seconds=a.seconds, steps=a.steps, cfg=a.cfg, seed=a.seed, mode=a.mode, scene=scene,
+                 backend=a.backend,
                  sampler=a.sampler, bundle_path=a.bundle)
     _write(a.output, g.audio, g.sample_rate)
     s = g.scene
@@ -99,6 +100,8 @@ def register_cli(sub) -> None:
     g.add_argument("--sampler", default="dpmpp-2m", choices=["dpmpp-2m", "euler"])
     g.add_argument("--scene", help="scene JSON (docs/scene.md): explicit positions and motion")
     g.add_argument("--bundle", help="model bundle (default: the shipped one)")
+    g.add_argument("--backend", default="native", choices=["native", "torch"],
+                   help="native: the C++ runtime (default, no PyTorch needed); torch: the PyTorch reference")
     from ..inputs_cli import add_generate_arguments
 
     add_generate_arguments(g)

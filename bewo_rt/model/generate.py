@@ -15,8 +15,10 @@ from typing import NamedTuple
 import numpy as np
 
 from ..audio_io import peak_normalise
-from . import features as feat
 from .text_encoder import check_prompt
+
+# features.py's constants, repeated so that the native path never imports PyTorch.
+SAMPLE_RATE, HOP = 16000, 128
 
 MODES = ("one-stage", "cascaded")
 MAX_SECONDS = 30.0
@@ -86,6 +88,8 @@ def sample_latents(bundle, prompts: list[str], states, frames: int, steps: int, 
 
 def decode(bundle, latents, samples: int, seed: int, iterations: int = 32) -> np.ndarray:
     import torch
+
+    from . import features as feat
 
     with torch.no_grad():
         f = bundle.decoder(latents)
@@ -173,8 +177,8 @@ def generate(prompt: str | None = None, seconds: float = 10.0, steps: int = 25, 
     scene.duration_s = float(seconds)
     path = str(bundle_path) if bundle_path is not None else None
     b = _TorchBackend(path) if backend == "torch" else _NativeBackend(path)
-    hop = feat.HOP * 2 ** b.config.downsamples
-    samples = int(round(seconds * feat.SAMPLE_RATE))
+    hop = HOP * 2 ** b.config.downsamples
+    samples = int(round(seconds * SAMPLE_RATE))
     frames = -(-samples // hop)
     cols = b.config.azimuth_columns if b.config.fusion == "bewo" else frames
     if mode == "one-stage":
@@ -200,8 +204,8 @@ def generate(prompt: str | None = None, seconds: float = 10.0, steps: int = 25, 
             sounds[s.sound] = peak_normalise(mono[k]) * 0.5
         from ..room import simulate_scene
 
-        audio = simulate_scene(scene, feat.SAMPLE_RATE, sounds, hrtf=hrtf, seed=seed)[:, :samples]
+        audio = simulate_scene(scene, SAMPLE_RATE, sounds, hrtf=hrtf, seed=seed)[:, :samples]
     audio = peak_normalise(audio)
     info = {"mode": mode, "backend": backend, "steps": steps, "cfg": cfg, "seed": seed, "sampler": sampler, "prompt": prompt,
             "seconds": seconds, "bundle": str(b.path), "time_s": round(time.perf_counter() - t0, 3)}
-    return Generated(audio, feat.SAMPLE_RATE, scene, info)
+    return Generated(audio, SAMPLE_RATE, scene, info)
