@@ -81,7 +81,8 @@ double HrtfSet::blended_delay(const int* idx, const float* w, int k, int ear, do
 }
 
 void direction_vector(double az_deg, double el_deg, double* xyz) {
-    const double az = az_deg * M_PI / 180.0, el = el_deg * M_PI / 180.0;
+    // Reduced first so that a huge (finite) angle cannot overflow to inf and give NaN weights.
+    const double az = std::fmod(az_deg, 360.0) * M_PI / 180.0, el = std::fmod(el_deg, 360.0) * M_PI / 180.0;
     xyz[0] = std::cos(el) * std::cos(az);
     xyz[1] = std::cos(el) * std::sin(az);
     xyz[2] = std::sin(el);

@@ -14,6 +14,11 @@ void validate_keyframes(const Keyframe* kf, std::size_t nk) {
         if (!std::isfinite(k.t) || !std::isfinite(k.az) || !std::isfinite(k.el) || !std::isfinite(k.dist))
             throw std::invalid_argument("keyframe " + std::to_string(i) + " has NaN or Inf");
         if (k.dist <= 0) throw std::invalid_argument("keyframe " + std::to_string(i) + ": distance must be > 0 m");
+        // Unwrapped paths may wind several times; beyond this, interpolating between two
+        // keyframes overflows (found by fuzzing the C API).
+        if (std::fabs(k.az) > 1e6 || k.dist > 1e6 || std::fabs(k.t) > 1e7)
+            throw std::invalid_argument("keyframe " + std::to_string(i) +
+                                        ": |azimuth| must be <= 1e6 degrees, distance <= 1e6 m and time <= 1e7 s");
         if (k.el < -90 || k.el > 90) throw std::invalid_argument("keyframe " + std::to_string(i) + ": elevation must be in [-90, 90] degrees");
         if (i > 0 && k.t < kf[i - 1].t) throw std::invalid_argument("keyframe times must not decrease");
     }

@@ -381,7 +381,10 @@ bool Pipeline::generate(const std::string& prompt_in, const SceneSpec* scene_in,
             for (int i = 0; i < samples; ++i) m[i] = 0.5f * (full[i] + full[static_cast<std::size_t>(frames) * hop_s + i]);
             peak_normalise(m.data(), m.size());
             const auto& src = scene.sources[k];
-            const int offset = static_cast<int>(std::lround(src.start_time_s * sample_rate()));
+            // Computed in double and bounded before the conversion: a start far beyond the clip is
+            // silence (an int conversion of it would wrap; found by fuzzing).
+            const double start = std::round(src.start_time_s * sample_rate());
+            const int offset = start >= samples ? samples : static_cast<int>(std::max(0.0, start));
             mono[k].assign(samples, 0.0f);
             for (int i = 0; i + offset < samples; ++i) mono[k][i + offset] = 0.5f * m[i];
             kfs[k] = source_keyframes(src, opt.seconds);

@@ -64,6 +64,11 @@ bool parse_source(const Value& s, const std::string& where, SceneSource& src, st
         !num(s, "start_time_s", where, src.start_time_s, err, true, 0) || !num(s, "gain_db", where, src.gain_db, err))
         return false;
     src.azimuth_end_deg = std::isnan(end) ? src.azimuth_start_deg : end;
+    if (std::fabs(src.azimuth_start_deg) > 1e6 || std::fabs(src.azimuth_end_deg) > 1e6 || src.start_time_s > 1e7 ||
+        src.distance_m > 1e6 || (!std::isnan(dend) && dend > 1e6)) {
+        err = where + ": azimuths must be within +-1e6 degrees, distances <= 1e6 m, start_time_s <= 1e7 s";
+        return false;
+    }
     src.distance_end_m = std::isnan(dend) ? src.distance_m : dend;
     if (const Value* p = s.get("path"); p && p->kind != Value::Null) {
         if (p->kind != Value::Array || p->arr.empty()) { err = where + ".path must be a non-empty list"; return false; }
@@ -73,7 +78,7 @@ bool parse_source(const Value& s, const std::string& where, SceneSource& src, st
             Keyframe kf{0, 0, 0, 1};
             if (k.kind == Value::Object) {
                 if (!k.get("time_s") || !k.get("azimuth_deg")) { err = w + " needs time_s and azimuth_deg"; return false; }
-                if (!num(k, "time_s", w, kf.t, err, true, 0) || !num(k, "azimuth_deg", w, kf.az, err) ||
+                if (!num(k, "time_s", w, kf.t, err, true, 0, true, 1e7) || !num(k, "azimuth_deg", w, kf.az, err, true, -1e6, true, 1e6) ||
                     !num(k, "elevation_deg", w, kf.el, err, true, -90, true, 90) ||
                     !num(k, "distance_m", w, kf.dist, err, false, 0, false, 0, true))
                     return false;
@@ -83,8 +88,10 @@ bool parse_source(const Value& s, const std::string& where, SceneSource& src, st
                     if (k.arr[q].kind != Value::Number) { err = w + " must hold numbers"; return false; }
                     *dst[q] = k.arr[q].num;
                 }
-                if (kf.t < 0 || kf.el < -90 || kf.el > 90 || kf.dist <= 0) {
-                    err = w + " is out of range (time_s >= 0, elevation in [-90, 90], distance > 0)";
+                if (kf.t < 0 || kf.el < -90 || kf.el > 90 || kf.dist <= 0 || kf.t > 1e7 || std::fabs(kf.az) > 1e6 ||
+                    kf.dist > 1e6) {
+                    err = w + " is out of range (0 <= time_s <= 1e7, |azimuth| <= 1e6, elevation in [-90, 90], "
+                              "0 < distance <= 1e6)";
                     return false;
                 }
             } else {
