@@ -23,7 +23,7 @@ fi
 (cd /tmp && $PY -c "import bewo_rt, json; print(json.dumps(bewo_rt.backends()['cuda']))") | tee "$LOG/backends.txt"
 
 echo "== CUDA tests (BEWO_REQUIRE_CUDA=1: a CUDA test that would skip fails instead)"
-(cd python_tests && BEWO_REQUIRE_CUDA=1 $PY -m pytest -q -p no:cacheprovider test_backends.py test_fft.py test_render.py test_room_cuda.py 2>&1) \
+(cd python_tests && BEWO_REQUIRE_CUDA=1 $PY -m pytest -q -p no:cacheprovider test_backends.py test_fft.py test_render.py test_room_cuda.py test_cuda_nn.py 2>&1) \
   | tee "$LOG/pytest.txt" | tail -15
 [ "${PIPESTATUS[0]}" = "0" ] || status=1
 
@@ -43,10 +43,38 @@ print('sanitizer run ok', out.shape, r.shape)" 2>&1) | tail -5 | tee "$LOG/sanit
   [ "${PIPESTATUS[0]}" = "0" ] || status=1
 fi
 
+echo "== compute-sanitizer (memcheck, model kernels: attention fp32/fp16/bf16, sampler step, DiT graph)"
+if command -v compute-sanitizer >/dev/null; then
+  (cd /tmp && timeout 300 compute-sanitizer --tool memcheck --error-exitcode 3 $PY -c "
+import numpy as np
+from bewo_rt import _core
+rng = np.random.default_rng(2)
+for d, h in ((48, 4), (64, 2)):
+    q = rng.standard_normal((2, 70, h * d)).astype(np.float32)
+    kv = rng.standard_normal((2, 49, 2 * h * d)).astype(np.float32)
+    m = (rng.uniform(size=(2, 49)) < 0.7).astype(np.uint8); m[1] = 0
+    for dt in ('fp32', 'fp16', 'bf16'):
+        o = _core.attention_cuda_kv(q, kv, h, key_mask=m, dtype=dt)
+        o = _core.attention_cuda(q, kv[..., :h * d].copy(), kv[..., h * d:].copy(), h, dtype=dt)
+x = rng.standard_normal(1027).astype(np.float32)
+for last in (False, True):
+    _core.sampler_step_cuda(x, x, x, x, 0.9, 0.3, 3.0, 0.5, 0.3, 0.1, last)
+    _core.sampler_step_cuda(x, x, x, None, 0.9, 0.3, 3.0, 0.5, 0.3, 0.0, last)
+_core.time_attention_cuda(2, 158, 49, 4, 48, 'fp16', reps=1, inner=1, mask=True)
+_core.time_sampler_cuda(4099, reps=1, inner=1)
+print(_core.dit_cuda_selftest(width=128, heads=2, depth=1, frames=30, batch=1, n_ctx=5, steps=2))
+print('sanitizer run ok (model kernels)')" 2>&1) | tail -5 | tee "$LOG/sanitizer_nn.txt"
+  [ "${PIPESTATUS[0]}" = "0" ] || status=1
+fi
+
 echo "== GPU benchmark"
 (cd /tmp && $PY "$OLDPWD/benchmarks/bench_render_gpu.py" --clips 32 --sources 2 --seconds 10 2>&1) | tee "$LOG/bench_gpu.md"
 echo "== GPU room benchmark"
 (cd /tmp && $PY "$OLDPWD/benchmarks/bench_room_gpu.py" --responses 256 2>&1) | tee "$LOG/bench_room_gpu.md"
+echo "== GPU attention benchmark (native fp16 vs torch SDPA)"
+(cd /tmp && timeout 180 $PY "$OLDPWD/benchmarks/bench_attention.py" --device cuda --runs 20 2>&1) | tee "$LOG/bench_attention.md"
+echo "== GPU sampler-step benchmark (fused vs torch eager, GB/s)"
+(cd /tmp && timeout 120 $PY "$OLDPWD/benchmarks/bench_sampler.py" --device cuda --runs 20 2>&1) | tee "$LOG/bench_sampler.md"
 echo "== CPU benchmark on this machine (one core)"
 (cd /tmp && $PY "$OLDPWD/benchmarks/bench_render.py" --runs 5 2>&1) | tee "$LOG/bench_cpu.md"
 
@@ -58,4 +86,12 @@ echo "| tests | $(grep -E 'passed|failed' "$LOG/pytest.txt" | tail -1) |"
 [ -f "$LOG/sanitizer.txt" ] && echo "| compute-sanitizer | $(tail -1 "$LOG/sanitizer.txt") |"
 echo "| GPU batch | $(grep 'CUDA (one launch)' "$LOG/bench_gpu.md" | cut -d'|' -f3-5) |"
 echo "| GPU rooms (binaural) | $(grep '^| binaural' "$LOG/bench_room_gpu.md" | cut -d'|' -f3-8) |"
+[ -f "$LOG/sanitizer_nn.txt" ] && echo "| compute-sanitizer (model kernels) | $(tail -1 "$LOG/sanitizer_nn.txt") |"
+for shape in "small self 10 s" "small cross" "base self 10 s" "base self 1024"; do
+  # columns: native us | native TFLOP/s | torch eager us | torch graph us | ratio
+  echo "| attention fp16, $shape (native us, TFLOP/s, torch eager us, torch graph us, torch/native) | $(grep "^| $shape |" "$LOG/bench_attention.md" | cut -d'|' -f9-13) |"
+done
+echo "| sampler step, 64 Mi values (native us, GB/s, % of D2D copy, % of peak) | $(grep '^| 64 Mi values' "$LOG/bench_sampler.md" | cut -d'|' -f4-7) |"
+echo "| sampler step, latent 10 s (native us, GB/s; torch eager us) | $(grep '^| latent 10 s' "$LOG/bench_sampler.md" | cut -d'|' -f4-5,8) |"
+echo "| DiT loop, small 10 s, 25 steps (CPU ms, CUDA graph ms, speed-up, rel. diff) | $(grep '^| small 10 s' "$LOG/bench_sampler.md" | cut -d'|' -f6-9) |"
 exit $status
