@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <vector>
 
@@ -65,8 +66,10 @@ void attention(const float* q, const float* k, const float* v, float* out, const
                 const float* vrow = v + static_cast<std::size_t>(j) * s.v_stride + h * d;
                 float* kdst = kh + static_cast<std::size_t>(j / kPanel) * d * kPanel + (j % kPanel);
                 for (int c = 0; c < d; ++c) kdst[static_cast<std::size_t>(c) * kPanel] = krow[c];
-                for (int c = 0; c < d; ++c)
-                    vh[(static_cast<std::size_t>(c / kPanel) * nk + j) * kPanel + (c % kPanel)] = vrow[c];
+                // V's row j lands as contiguous runs of kPanel values, one per panel.
+                for (int p = 0; p < vpan; ++p)
+                    std::memcpy(vh + (static_cast<std::size_t>(p) * nk + j) * kPanel, vrow + p * kPanel,
+                                sizeof(float) * std::min(kPanel, d - p * kPanel));
             }
         }
     });
@@ -80,7 +83,6 @@ void attention(const float* q, const float* k, const float* v, float* out, const
     const int qtiles = (s.nq + MR - 1) / MR;
     parallel(pool, static_cast<std::size_t>(H) * qtiles, [&](std::size_t b0, std::size_t b1) {
         alignas(64) float sc[16 * kKeyBlock];        // scores, then probabilities: rows x kKeyBlock
-        alignas(64) float pv[16 * kPanel];
         alignas(64) float acc[16 * kMaxHeadDim];
         float m[16], l[16];
         for (std::size_t it = b0; it < b1; ++it) {
@@ -119,12 +121,8 @@ void attention(const float* q, const float* k, const float* v, float* out, const
                 // acc += P V for this key block, 16 head dims at a time.
                 for (int p = 0; p < vpan; ++p) {
                     const int cols = std::min(kPanel, d - p * kPanel);
-                    gemm_tile(sc, kKeyBlock, vh + (static_cast<std::size_t>(p) * nk + j0) * kPanel, nb, nullptr, pv, kPanel,
-                              rows, cols);
-                    for (int r = 0; r < rows; ++r) {
-                        float* ar = acc + static_cast<std::size_t>(r) * d + p * kPanel;
-                        for (int c = 0; c < cols; ++c) ar[c] += pv[r * kPanel + c];
-                    }
+                    gemm_tile_acc(sc, kKeyBlock, vh + (static_cast<std::size_t>(p) * nk + j0) * kPanel, nb,
+                                  acc + p * kPanel, d, rows, cols);
                 }
             }
             for (int r = 0; r < rows; ++r) {

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <limits>
 
 namespace bewo::nn {
 
@@ -43,6 +44,30 @@ inline float expm1_scalar(float x) {
     std::memcpy(&scale, &bits, 4);
     return scale * q + (scale - 1.0f);
 }
+
+#if defined(__AVX512F__)
+// GCC 12 warns inside its own _mm512_max/min/roundscale_ps (they start from an undefined
+// vector): a known false positive.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wuninitialized"
+inline __m512 exp16(__m512 x) {
+    x = _mm512_min_ps(_mm512_set1_ps(88.0f), _mm512_max_ps(_mm512_set1_ps(-87.0f), x));
+    __m512 n = _mm512_roundscale_ps(_mm512_mul_ps(x, _mm512_set1_ps(kLog2e)), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    __m512 r = _mm512_fnmadd_ps(n, _mm512_set1_ps(kLn2Hi), x);
+    r = _mm512_fnmadd_ps(n, _mm512_set1_ps(kLn2Lo), r);
+    __m512 p = _mm512_set1_ps(1.0f / 5040);
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f / 720));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f / 120));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f / 24));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f / 6));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(0.5f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f));
+    return _mm512_scalef_ps(p, n);  // p * 2^n
+}
+#pragma GCC diagnostic pop
+#endif
 
 #if defined(__AVX2__) && defined(__FMA__)
 inline __m256 expm1_8(__m256 x) {
@@ -92,6 +117,28 @@ void exp_vec(const float* x, float* y, std::size_t n) {
 float exp_shift_sum(float* x, std::size_t n, float shift) {
     std::size_t i = 0;
     float sum = 0.0f;
+#if defined(__AVX512F__)
+    {
+        const __m512 vs = _mm512_set1_ps(shift);
+        __m512 acc = _mm512_setzero_ps();
+        for (; i + 16 <= n; i += 16) {
+            const __m512 e = exp16(_mm512_sub_ps(_mm512_loadu_ps(x + i), vs));
+            _mm512_storeu_ps(x + i, e);
+            acc = _mm512_add_ps(acc, e);
+        }
+        if (i < n) {  // the tail under a mask; lanes beyond it read -inf and add ~1e-38 at most
+            const __mmask16 m = static_cast<__mmask16>((1u << (n - i)) - 1);
+            const __m512 xin = _mm512_mask_loadu_ps(_mm512_set1_ps(-std::numeric_limits<float>::infinity()), m, x + i);
+            const __m512 e = _mm512_maskz_mov_ps(m, exp16(_mm512_sub_ps(xin, vs)));
+            _mm512_mask_storeu_ps(x + i, m, e);
+            acc = _mm512_add_ps(acc, e);
+            i = n;
+        }
+        alignas(64) float t16[16];
+        _mm512_store_ps(t16, acc);
+        for (float v : t16) sum += v;
+    }
+#endif
 #if defined(__AVX2__) && defined(__FMA__)
     const __m256 vs = _mm256_set1_ps(shift);
     __m256 acc = _mm256_setzero_ps();
@@ -192,7 +239,7 @@ constexpr int MR = 6;
 // ROWS is a compile-time constant so the accumulators stay in registers (a runtime row count
 // inside the k loop made the compiler keep them in memory). 6 rows x 32 columns: 12 zmm
 // accumulators, 2 panel loads and 6 broadcasts per 12 FMAs (FMA-bound, not load-bound).
-template <int ROWS>
+template <int ROWS, bool ACC = false>
 inline void micro_rows(const float* x, int ldx, const float* panel, int k, const float* bias, float* y, int ldy,
                        int cols) {
     __m512 a0[ROWS], a1[ROWS];
@@ -211,20 +258,59 @@ inline void micro_rows(const float* x, int ldx, const float* panel, int k, const
     const __m512 b0 = bias ? _mm512_maskz_loadu_ps(m0, bias) : _mm512_setzero_ps();
     const __m512 b1 = bias && m1 ? _mm512_maskz_loadu_ps(m1, bias + 16) : _mm512_setzero_ps();
     for (int r = 0; r < ROWS; ++r) {
-        _mm512_mask_storeu_ps(y + static_cast<std::size_t>(r) * ldy, m0, _mm512_add_ps(a0[r], b0));
-        if (m1) _mm512_mask_storeu_ps(y + static_cast<std::size_t>(r) * ldy + 16, m1, _mm512_add_ps(a1[r], b1));
+        float* yr = y + static_cast<std::size_t>(r) * ldy;
+        __m512 o0 = _mm512_add_ps(a0[r], b0), o1 = _mm512_add_ps(a1[r], b1);
+        if (ACC) {
+            o0 = _mm512_add_ps(o0, _mm512_maskz_loadu_ps(m0, yr));
+            if (m1) o1 = _mm512_add_ps(o1, _mm512_maskz_loadu_ps(m1, yr + 16));
+        }
+        _mm512_mask_storeu_ps(yr, m0, o0);
+        if (m1) _mm512_mask_storeu_ps(yr + 16, m1, o1);
     }
 }
 
+// A panel's last 16 columns unused (a 48-wide head's second panel, say): one zmm per row.
+template <int ROWS, bool ACC = false>
+inline void micro_rows_half(const float* x, int ldx, const float* panel, int k, const float* bias, float* y, int ldy,
+                            int cols) {
+    __m512 a0[ROWS];
+    for (int r = 0; r < ROWS; ++r) a0[r] = _mm512_setzero_ps();
+    for (int kk = 0; kk < k; ++kk) {
+        const __m512 w0 = _mm512_loadu_ps(panel + static_cast<std::size_t>(kk) * kPanel);
+        for (int r = 0; r < ROWS; ++r)
+            a0[r] = _mm512_fmadd_ps(_mm512_set1_ps(x[static_cast<std::size_t>(r) * ldx + kk]), w0, a0[r]);
+    }
+    const __mmask16 m0 = cols >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << cols) - 1);
+    const __m512 b0 = bias ? _mm512_maskz_loadu_ps(m0, bias) : _mm512_setzero_ps();
+    for (int r = 0; r < ROWS; ++r) {
+        float* yr = y + static_cast<std::size_t>(r) * ldy;
+        __m512 o0 = _mm512_add_ps(a0[r], b0);
+        if (ACC) o0 = _mm512_add_ps(o0, _mm512_maskz_loadu_ps(m0, yr));
+        _mm512_mask_storeu_ps(yr, m0, o0);
+    }
+}
+
+template <bool ACC = false>
 inline void micro(const float* x, int ldx, const float* panel, int k, const float* bias, float* y, int ldy, int rows,
                   int cols) {
+    if (cols <= 16) {
+        switch (rows) {
+            case 6: micro_rows_half<6, ACC>(x, ldx, panel, k, bias, y, ldy, cols); break;
+            case 5: micro_rows_half<5, ACC>(x, ldx, panel, k, bias, y, ldy, cols); break;
+            case 4: micro_rows_half<4, ACC>(x, ldx, panel, k, bias, y, ldy, cols); break;
+            case 3: micro_rows_half<3, ACC>(x, ldx, panel, k, bias, y, ldy, cols); break;
+            case 2: micro_rows_half<2, ACC>(x, ldx, panel, k, bias, y, ldy, cols); break;
+            default: micro_rows_half<1, ACC>(x, ldx, panel, k, bias, y, ldy, cols); break;
+        }
+        return;
+    }
     switch (rows) {
-        case 6: micro_rows<6>(x, ldx, panel, k, bias, y, ldy, cols); break;
-        case 5: micro_rows<5>(x, ldx, panel, k, bias, y, ldy, cols); break;
-        case 4: micro_rows<4>(x, ldx, panel, k, bias, y, ldy, cols); break;
-        case 3: micro_rows<3>(x, ldx, panel, k, bias, y, ldy, cols); break;
-        case 2: micro_rows<2>(x, ldx, panel, k, bias, y, ldy, cols); break;
-        default: micro_rows<1>(x, ldx, panel, k, bias, y, ldy, cols); break;
+        case 6: micro_rows<6, ACC>(x, ldx, panel, k, bias, y, ldy, cols); break;
+        case 5: micro_rows<5, ACC>(x, ldx, panel, k, bias, y, ldy, cols); break;
+        case 4: micro_rows<4, ACC>(x, ldx, panel, k, bias, y, ldy, cols); break;
+        case 3: micro_rows<3, ACC>(x, ldx, panel, k, bias, y, ldy, cols); break;
+        case 2: micro_rows<2, ACC>(x, ldx, panel, k, bias, y, ldy, cols); break;
+        default: micro_rows<1, ACC>(x, ldx, panel, k, bias, y, ldy, cols); break;
     }
 }
 #elif defined(__AVX2__) && defined(__FMA__)
@@ -284,6 +370,17 @@ int tile_rows() { return MR; }
 void gemm_tile(const float* x, int ldx, const float* panel, int k, const float* bias, float* y, int ldy, int rows,
                int cols) {
     micro(x, ldx, panel, k, bias, y, ldy, rows, cols);
+}
+
+void gemm_tile_acc(const float* x, int ldx, const float* panel, int k, float* y, int ldy, int rows, int cols) {
+#if defined(__AVX512F__)
+    micro<true>(x, ldx, panel, k, nullptr, y, ldy, rows, cols);
+#else
+    float t[16 * kPanel];
+    micro(x, ldx, panel, k, nullptr, t, kPanel, rows, cols);
+    for (int r = 0; r < rows; ++r)
+        for (int c = 0; c < cols; ++c) y[static_cast<std::size_t>(r) * ldy + c] += t[r * kPanel + c];
+#endif
 }
 
 void linear_packed(const float* x, const PackedW& W, const float* b, float* y, int m, ThreadPool* pool) {

@@ -31,6 +31,8 @@ void linear_packed(const float* x, const PackedW& W, const float* b, float* y, i
 int tile_rows();
 void gemm_tile(const float* x, int ldx, const float* panel, int k, const float* bias, float* y, int ldy, int rows,
                int cols);
+// y[rows][cols] += x . panel (no bias).
+void gemm_tile_acc(const float* x, int ldx, const float* panel, int k, float* y, int ldy, int rows, int cols);
 // The same, packing W on the fly (for one-off calls and tests).
 void linear(const float* x, const float* W, const float* b, float* y, int m, int k, int n, ThreadPool* pool);
 // The same on a plain triple loop in double: the reference the micro-kernel is checked against.

@@ -1,0 +1,33 @@
+// The CPU kernels' other instruction-set paths (AVX2+FMA, plain C++) against their float64
+// references: the package is built for the building CPU (-march=native), so these paths are
+// compiled and checked separately by python_tests/test_kernel_isas.py. Prints three errors.
+#include <cmath>
+#include <cstdio>
+#include <random>
+#include <vector>
+#include "nn/attention.h"
+#include "nn/ops.h"
+using namespace bewo::nn;
+int main() {
+    std::mt19937 g(3); std::normal_distribution<float> N;
+    int m = 37, k = 77, n = 53;
+    std::vector<float> x(m * k), W(n * k), b(n), y(m * n), r(m * n);
+    for (auto* a : {&x, &W, &b}) for (auto& v : *a) v = N(g);
+    linear(x.data(), W.data(), b.data(), y.data(), m, k, n, nullptr);
+    linear_reference(x.data(), W.data(), b.data(), r.data(), m, k, n);
+    double e = 0, mx = 0; for (int i = 0; i < m * n; ++i) { e = std::fmax(e, std::fabs(y[i] - r[i])); mx = std::fmax(mx, std::fabs(r[i])); }
+    printf("linear rel %.2e\n", e / mx);
+    int nq = 29, nk = 150, H = 3, d = 48, w = H * d;
+    std::vector<float> q(nq * w), kk(nk * w), v(nk * w), o(nq * w), o2(nq * w);
+    std::vector<unsigned char> mask(nk);
+    for (auto* a : {&q, &kk, &v}) for (auto& t : *a) t = N(g);
+    for (auto& t : mask) t = (g() % 3) != 0;
+    AttentionShape s{nq, nk, H, d, w, w, w, w};
+    attention(q.data(), kk.data(), v.data(), o.data(), s, mask.data(), 0, nullptr);
+    attention_reference(q.data(), kk.data(), v.data(), o2.data(), s, mask.data(), 0);
+    e = 0; mx = 0; for (int i = 0; i < nq * w; ++i) { e = std::fmax(e, std::fabs(o[i] - o2[i])); mx = std::fmax(mx, std::fabs(o2[i])); }
+    printf("attention rel %.2e\n", e / mx);
+    std::vector<float> z(1000); for (auto& t : z) t = N(g) * 5;
+    std::vector<float> z2 = z; float sum = exp_shift_sum(z2.data(), z2.size(), 1.0f); double s2 = 0; for (float t : z) s2 += std::exp(double(t) - 1.0);
+    printf("exp sum rel %.2e\n", std::fabs(sum - s2) / s2);
+}
