@@ -81,18 +81,23 @@ float Rng::normal() {
 
 void stft(const float* x, int samples, std::vector<float>& re, std::vector<float>& im, ThreadPool* pool) {
     const int frames = samples / kHop;
-    re.assign(static_cast<std::size_t>(kBins) * frames, 0.0f);
-    im.assign(re.size(), 0.0f);
+    re.resize(static_cast<std::size_t>(kBins) * frames);
+    im.resize(re.size());
     const auto& w = window();
     parallel(pool, frames, [&](std::size_t b, std::size_t e) {
         std::vector<float> buf(kFft), r(kBins), i(kBins);
         for (std::size_t f = b; f < e; ++f) {
-            for (int n = 0; n < kFft; ++n) {
-                long j = static_cast<long>(f) * kHop + n - kFft / 2;  // centred, reflect-padded
-                if (j < 0) j = -j;
-                if (j >= samples) j = 2L * (samples - 1) - j;
-                j = std::max(0L, std::min(static_cast<long>(samples) - 1, j));
-                buf[n] = x[j] * w[n];
+            const long start = static_cast<long>(f) * kHop - kFft / 2;
+            if (start >= 0 && start + kFft <= samples) {  // interior frame: no padding involved
+                for (int n = 0; n < kFft; ++n) buf[n] = x[start + n] * w[n];
+            } else {
+                for (int n = 0; n < kFft; ++n) {  // centred, reflect-padded
+                    long j = start + n;
+                    if (j < 0) j = -j;
+                    if (j >= samples) j = 2L * (samples - 1) - j;
+                    j = std::max(0L, std::min(static_cast<long>(samples) - 1, j));
+                    buf[n] = x[j] * w[n];
+                }
             }
             fft512().forward(buf.data(), r.data(), i.data());
             for (int k = 0; k < kBins; ++k) {
@@ -103,12 +108,30 @@ void stft(const float* x, int samples, std::vector<float>& re, std::vector<float
     });
 }
 
-void istft(const float* re, const float* im, int frames, int samples, std::vector<float>& y, ThreadPool* pool) {
-    // frames + 1 frames (the last all zero, as features.istft appends it), windowed, overlap-added
-    // and divided by the summed squared window.
+namespace {
+
+// 1 / (sum of the squared windows over every frame) at each output sample, or 0 where it is
+// below torch.istft's 1e-11 threshold; depends only on the frame count.
+std::vector<float> inverse_envelope(int frames, int samples) {
     const int nf = frames + 1;
     const auto& w = window();
-    std::vector<float> blocks(static_cast<std::size_t>(nf) * kFft, 0.0f);
+    const std::size_t total = static_cast<std::size_t>(nf - 1) * kHop + kFft;
+    std::vector<float> env(total, 0.0f), out(samples, 0.0f);
+    for (int f = 0; f < nf; ++f)
+        for (int n = 0; n < kFft; ++n) env[static_cast<std::size_t>(f) * kHop + n] += w[n] * w[n];
+    for (int j = 0; j < samples; ++j) {
+        const std::size_t s = static_cast<std::size_t>(j) + kFft / 2;
+        out[j] = (s < total && env[s] > 1e-11f) ? 1.0f / env[s] : 0.0f;
+    }
+    return out;
+}
+
+void istft_with(const float* re, const float* im, int frames, int samples, const std::vector<float>& inv_env,
+                std::vector<float>& blocks, std::vector<float>& y, ThreadPool* pool) {
+    // frames + 1 frames (the last all zero, as features.istft appends it): windowed inverse
+    // transforms, overlap-added, scaled by the inverse window envelope.
+    const auto& w = window();
+    blocks.resize(static_cast<std::size_t>(frames) * kFft);
     parallel(pool, frames, [&](std::size_t b, std::size_t e) {
         std::vector<float> r(kBins), i(kBins), t(kFft);
         for (std::size_t f = b; f < e; ++f) {
@@ -123,18 +146,22 @@ void istft(const float* re, const float* im, int frames, int samples, std::vecto
             for (int n = 0; n < kFft; ++n) dst[n] = t[n] * (1.0f / kFft) * w[n];
         }
     });
-    const std::size_t total = static_cast<std::size_t>(nf - 1) * kHop + kFft;
-    std::vector<float> ola(total, 0.0f), env(total, 0.0f);
-    for (int f = 0; f < nf; ++f)
-        for (int n = 0; n < kFft; ++n) {
-            ola[static_cast<std::size_t>(f) * kHop + n] += blocks[static_cast<std::size_t>(f) * kFft + n];
-            env[static_cast<std::size_t>(f) * kHop + n] += w[n] * w[n];
-        }
     y.assign(samples, 0.0f);
-    for (int j = 0; j < samples; ++j) {
-        std::size_t s = static_cast<std::size_t>(j) + kFft / 2;
-        if (s < total && env[s] > 1e-11f) y[j] = ola[s] / env[s];
+    // Output sample j is centred-frame position j + kFft/2; frame f covers [f*hop, f*hop + kFft).
+    for (int f = 0; f < frames; ++f) {
+        const float* src = blocks.data() + static_cast<std::size_t>(f) * kFft;
+        const long off = static_cast<long>(f) * kHop - kFft / 2;
+        const int n0 = static_cast<int>(std::max(0L, -off)), n1 = static_cast<int>(std::min<long>(kFft, samples - off));
+        for (int n = n0; n < n1; ++n) y[off + n] += src[n];
     }
+    for (int j = 0; j < samples; ++j) y[j] *= inv_env[j];
+}
+
+}  // namespace
+
+void istft(const float* re, const float* im, int frames, int samples, std::vector<float>& y, ThreadPool* pool) {
+    std::vector<float> blocks;
+    istft_with(re, im, frames, samples, inverse_envelope(frames, samples), blocks, y, pool);
 }
 
 void synthesise(const float* feats, int frames, int samples, int iterations, std::uint64_t seed,
@@ -151,24 +178,26 @@ void synthesise(const float* feats, int frames, int samples, int iterations, std
         xi[i] = mag[i] * std::sin(ph);
     }
     std::vector<float> cr(n, 1.0f), ci(n, 0.0f);  // unit phase vectors of X
+    const std::vector<float> inv_env = inverse_envelope(frames, samples);
+    std::vector<float> blocks;
     for (int it = 0; it < iterations; ++it) {
-        istft(xr.data(), xi.data(), frames, samples, wave, pool);
+        istft_with(xr.data(), xi.data(), frames, samples, inv_env, blocks, wave, pool);
         stft(wave.data(), samples, yr, yi, pool);
-        for (std::size_t i = 0; i < n; ++i) {
-            float ar = yr[i], ai = yi[i];
-            if (it > 0) {
-                ar += 0.99f * (yr[i] - pr[i]);
-                ai += 0.99f * (yi[i] - pi[i]);
+        const float mom = it > 0 ? 0.99f : 0.0f;  // fast Griffin-Lim's momentum (none at first)
+        parallel(pool, n, [&](std::size_t b, std::size_t e) {
+            for (std::size_t i = b; i < e; ++i) {
+                const float ar = yr[i] + mom * (yr[i] - pr[i]), ai = yi[i] + mom * (yi[i] - pi[i]);
+                pr[i] = yr[i];
+                pi[i] = yi[i];
+                const float a2 = ar * ar + ai * ai;
+                // angle(0) = 0, as torch.angle gives.
+                const float inv = a2 > 0.0f ? 1.0f / std::sqrt(a2) : 0.0f;
+                cr[i] = a2 > 0.0f ? ar * inv : 1.0f;
+                ci[i] = ai * inv;
+                xr[i] = mag[i] * cr[i];
+                xi[i] = mag[i] * ci[i];
             }
-            pr[i] = yr[i];
-            pi[i] = yi[i];
-            float a = std::sqrt(ar * ar + ai * ai);
-            // angle(0) = 0, as torch.angle gives.
-            cr[i] = a > 0.0f ? ar / a : 1.0f;
-            ci[i] = a > 0.0f ? ai / a : 0.0f;
-            xr[i] = mag[i] * cr[i];
-            xi[i] = mag[i] * ci[i];
-        }
+        });
     }
     if (iterations == 0)
         for (std::size_t i = 0; i < n; ++i) {
@@ -203,9 +232,9 @@ void synthesise(const float* feats, int frames, int samples, int iterations, std
     }
     audio.assign(static_cast<std::size_t>(2) * samples, 0.0f);
     std::vector<float> ear;
-    istft(lr.data(), li.data(), frames, samples, ear, pool);
+    istft_with(lr.data(), li.data(), frames, samples, inv_env, blocks, ear, pool);
     std::memcpy(audio.data(), ear.data(), sizeof(float) * samples);
-    istft(rr.data(), ri.data(), frames, samples, ear, pool);
+    istft_with(rr.data(), ri.data(), frames, samples, inv_env, blocks, ear, pool);
     std::memcpy(audio.data() + samples, ear.data(), sizeof(float) * samples);
 }
 
