@@ -333,3 +333,19 @@ def test_bench_cli_reports_ours_and_the_peer(capsys):
         assert r["ours_ms"] > 0 and r["ours_min_ms"] <= r["ours_ms"] <= r["ours_max_ms"]
         assert r["peer_ms"] > 0 and r["ratio"] == pytest.approx(r["peer_ms"] / r["ours_ms"])
     assert main(["bench", "--kernels", "warp"]) == 2
+
+
+def test_fuzz_found_inputs_are_refused_or_harmless(models):
+    """The two crashes fuzzing found (fuzz/crashes/): a source starting far beyond the clip in
+    cascaded mode, and a huge finite azimuth reaching the HRTF interpolation."""
+    import bewo_rt
+
+    nat, _ = models
+    quiet, _ = nat.generate("a dog", scene={"sources": [{"label": "a dog", "start_time_s": 200000}]}, seconds=0.5,
+                            steps=1, mode="cascaded", iterations=1)
+    assert np.isfinite(quiet).all() and not quiet.any()  # the source never starts: silence
+    for bad in ({"azimuth_start_deg": 1e308}, {"gain_db": 1e308}, {"path": [[0, -1e308], [0.5, 1e308]]}):
+        with pytest.raises(ValueError):
+            nat.generate("a dog", scene={"sources": [{"label": "a dog", **bad}]}, seconds=0.5, steps=1, mode="cascaded")
+    with pytest.raises(ValueError, match="azimuth"):
+        bewo_rt.render(np.ones(4800, np.float32), 48000, path=[(0.0, -1e308), (0.05, 1e308)])

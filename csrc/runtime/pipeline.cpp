@@ -150,6 +150,11 @@ bool Pipeline::finish_load(const std::string& te_dir, int n_threads, bool check_
         const json::Value* shas = te.get("sha256");
         if (shas && shas->kind == json::Value::Object)
             for (const auto& kv : shas->obj) {
+                if (kv.first.empty() || kv.first.find('/') != std::string::npos || kv.first.find('\\') != std::string::npos ||
+                    kv.first[0] == '.') {
+                    err = "bad metadata (text_encoder.sha256 names \"" + kv.first + "\", not a plain file name)";
+                    return false;
+                }
                 std::string ferr;
                 const std::string file = te_dir + "/" + kv.first;
                 const std::string got = nn::sha256_file(file, ferr);
@@ -348,6 +353,7 @@ bool Pipeline::generate(const std::string& prompt_in, const SceneSpec* scene_in,
                         full.data() + static_cast<std::size_t>(ch) * frames * hop_s, sizeof(float) * samples);
     } else {
         if (scene.sources.empty()) { err = "no sound source found; cascaded mode needs at least one"; return false; }
+        if (scene.sources.size() > 16) { err = "cascaded mode takes at most 16 sources"; return false; }
         if (scene.indoor) { err = "the native cascaded mode renders in the free field; rooms need the Python API"; return false; }
         if (!hrtf || std::lround(hrtf->sample_rate()) != sample_rate()) {
             err = "cascaded mode needs an HRTF set at 16000 Hz";

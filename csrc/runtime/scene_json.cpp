@@ -61,7 +61,8 @@ bool parse_source(const Value& s, const std::string& where, SceneSource& src, st
         !num(s, "distance_m", where, src.distance_m, err, false, 0, false, 0, true) ||
         !num(s, "distance_end_m", where, dend, err, false, 0, false, 0, true) ||
         !num(s, "change_time", where, src.change_time, err, true, 0, true, 1) ||
-        !num(s, "start_time_s", where, src.start_time_s, err, true, 0) || !num(s, "gain_db", where, src.gain_db, err))
+        !num(s, "start_time_s", where, src.start_time_s, err, true, 0) ||
+        !num(s, "gain_db", where, src.gain_db, err, true, -200, true, 200))
         return false;
     src.azimuth_end_deg = std::isnan(end) ? src.azimuth_start_deg : end;
     if (std::fabs(src.azimuth_start_deg) > 1e6 || std::fabs(src.azimuth_end_deg) > 1e6 || src.start_time_s > 1e7 ||
