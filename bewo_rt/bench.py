@@ -21,7 +21,7 @@ import numpy as np
 
 from . import _core
 
-KERNELS = ("attention", "sampler", "hrtf", "room", "generate")
+KERNELS = ("gemm", "attention", "sampler", "hrtf", "room", "generate")
 
 
 def _times(fn, reps: int, sync=None) -> list[float]:
@@ -84,6 +84,27 @@ def _torch():
         return torch
     except ImportError:
         return None
+
+
+def bench_gemm(backend: str, reps: int) -> list[dict]:
+    """Our GEMM micro-kernel (nn.Linear layout, weights packed per call here) vs numpy's BLAS
+    (OpenBLAS in the numpy wheels) on the DiT's and MiniLM's shapes."""
+    if backend != "cpu":
+        return []
+    rng = np.random.default_rng(0)
+    threads = os.cpu_count() or 1
+    rows = []
+    for name, m, k, n in (("DiT qkv/out, 10 s CFG batch", 316, 192, 192), ("DiT MLP up", 316, 192, 768),
+                          ("DiT MLP down", 316, 768, 192), ("MiniLM FFN, 21 tokens", 21, 384, 1536)):
+        x = rng.standard_normal((m, k)).astype(np.float32)
+        w = rng.standard_normal((n, k)).astype(np.float32)
+        wt = np.ascontiguousarray(w.T)
+        ours = _times(lambda: _core.nn_linear(x, w, None, threads), reps)
+        peer = _times(lambda: x @ wt, reps)
+        gflop = 2 * m * k * n / 1e6
+        rows.append(_row("gemm", f"{name}: {m}x{k}x{n}", f"cpu fp32, {threads} threads", ours, "numpy matmul (BLAS)",
+                         peer, f"{gflop / statistics.median(ours):.0f} GFLOP/s ours"))
+    return rows
 
 
 def bench_attention(backend: str, reps: int) -> list[dict]:

@@ -1,4 +1,4 @@
-"""The GEMM, attention and exp kernels exist in AVX-512, AVX2+FMA and plain C++ versions; the
+"""The thread pool, and the GEMM, attention and exp kernels exist in AVX-512, AVX2+FMA and plain C++ versions; the
 installed package runs only the one for this CPU. Compile the kernels for the other paths and
 check each against the float64 references (tests/kernels/isa_check.cpp)."""
 import shutil
@@ -22,3 +22,4 @@ def test_kernel_paths_match_the_reference(tmp_path, flags):
     out = subprocess.run([str(exe)], capture_output=True, text=True, timeout=60).stdout
     errs = {line.rsplit(" ", 1)[0]: float(line.rsplit(" ", 1)[1]) for line in out.strip().splitlines()}
     assert errs["linear rel"] <= 1e-5 and errs["attention rel"] <= 1e-4 and errs["exp sum rel"] <= 1e-5, errs
+    assert errs["pool misses"] == 0

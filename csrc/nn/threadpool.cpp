@@ -1,30 +1,43 @@
 #include "threadpool.h"
 
 #include <algorithm>
+#include <chrono>
+
+#if defined(__x86_64__) || defined(_M_X64)
+#include <immintrin.h>
+#define BEWO_PAUSE() _mm_pause()
+#else
+#define BEWO_PAUSE() std::this_thread::yield()
+#endif
 
 namespace bewo::nn {
 
+namespace {
+constexpr auto kSpin = std::chrono::microseconds(100);
+
+void chunk_range(std::size_t n, std::size_t chunks, std::size_t i, std::size_t& b, std::size_t& e) {
+    b = n * i / chunks;
+    e = n * (i + 1) / chunks;
+}
+}  // namespace
+
 ThreadPool::ThreadPool(int n_threads) {
-    if (n_threads <= 0) n_threads = std::max(1u, std::thread::hardware_concurrency());
+    if (n_threads <= 0) n_threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     for (int i = 1; i < n_threads; ++i) workers_.emplace_back([this, i] { worker(i); });
 }
 
 ThreadPool::~ThreadPool() {
     {
         std::lock_guard<std::mutex> lk(mu_);
-        stop_ = true;
+        stop_.store(true);
+        generation_.fetch_add(1);
     }
     cv_start_.notify_all();
     for (auto& t : workers_) t.join();
 }
 
-static void chunk_range(std::size_t n, std::size_t chunks, std::size_t i, std::size_t& b, std::size_t& e) {
-    b = n * i / chunks;
-    e = n * (i + 1) / chunks;
-}
-
 void ThreadPool::parallel_for(std::size_t n, const std::function<void(std::size_t, std::size_t)>& fn) {
-    std::size_t chunks = std::min<std::size_t>(n, static_cast<std::size_t>(size()));
+    const std::size_t chunks = std::min<std::size_t>(n, static_cast<std::size_t>(size()));
     if (chunks <= 1) {
         fn(0, n);
         return;
@@ -34,28 +47,35 @@ void ThreadPool::parallel_for(std::size_t n, const std::function<void(std::size_
         job_ = &fn;
         n_ = n;
         chunks_ = chunks;
-        pending_ = chunks - 1;
-        ++generation_;
+        pending_.store(workers_.size(), std::memory_order_relaxed);  // every worker reports, busy or not
+        generation_.fetch_add(1, std::memory_order_release);
     }
     cv_start_.notify_all();
     std::size_t b, e;
     chunk_range(n, chunks, 0, b, e);
     fn(b, e);
-    std::unique_lock<std::mutex> lk(mu_);
-    cv_done_.wait(lk, [this] { return pending_ == 0; });
-    job_ = nullptr;
+    const auto until = std::chrono::steady_clock::now() + kSpin;
+    while (pending_.load(std::memory_order_acquire) != 0 && std::chrono::steady_clock::now() < until) BEWO_PAUSE();
+    if (pending_.load(std::memory_order_acquire) != 0) {
+        std::unique_lock<std::mutex> lk(mu_);
+        cv_done_.wait(lk, [this] { return pending_.load(std::memory_order_acquire) == 0; });
+    }
 }
 
 void ThreadPool::worker(int index) {
-    std::size_t seen = 0;
+    std::size_t seen = 0;  // generation_ at construction: a region published before this thread runs is still taken
     for (;;) {
+        // Spin a little for the next region, then sleep until one is published.
+        const auto until = std::chrono::steady_clock::now() + kSpin;
+        while (generation_.load(std::memory_order_acquire) == seen && std::chrono::steady_clock::now() < until)
+            BEWO_PAUSE();
         const std::function<void(std::size_t, std::size_t)>* job;
         std::size_t n, chunks;
         {
             std::unique_lock<std::mutex> lk(mu_);
-            cv_start_.wait(lk, [&] { return stop_ || generation_ != seen; });
-            if (stop_) return;
-            seen = generation_;
+            cv_start_.wait(lk, [&] { return generation_.load(std::memory_order_acquire) != seen; });
+            if (stop_.load()) return;
+            seen = generation_.load(std::memory_order_acquire);
             job = job_;
             n = n_;
             chunks = chunks_;
@@ -64,8 +84,10 @@ void ThreadPool::worker(int index) {
             std::size_t b, e;
             chunk_range(n, chunks, index, b, e);
             (*job)(b, e);
-            std::lock_guard<std::mutex> lk(mu_);
-            if (--pending_ == 0) cv_done_.notify_one();
+        }
+        if (pending_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+            std::lock_guard<std::mutex> lk(mu_);  // pairs with the caller's predicate check
+            cv_done_.notify_one();
         }
     }
 }

@@ -1,6 +1,7 @@
 // One pool of worker threads, created once per context and reused by every call: spawning
 // threads per GEMM would cost more than the GEMMs of a small model.
 #pragma once
+#include <atomic>
 #include <condition_variable>
 #include <cstddef>
 #include <functional>
@@ -24,12 +25,15 @@ public:
 private:
     void worker(int index);
     std::vector<std::thread> workers_;
+    // A model step is hundreds of short parallel regions: workers and the caller spin briefly
+    // on these atomics before sleeping on the condition variables (waking a sleeping thread
+    // costs tens of microseconds on a VM, as much as a small GEMM).
     std::mutex mu_;
     std::condition_variable cv_start_, cv_done_;
     const std::function<void(std::size_t, std::size_t)>* job_ = nullptr;
     std::size_t n_ = 0, chunks_ = 0;
-    std::size_t generation_ = 0, pending_ = 0;
-    bool stop_ = false;
+    std::atomic<std::size_t> generation_{0}, pending_{0};
+    std::atomic<bool> stop_{false};
 };
 
 // Runs fn over [0, n) on the pool, or inline when pool is null.

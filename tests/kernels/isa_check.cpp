@@ -4,7 +4,9 @@
 #include <cmath>
 #include <cstdio>
 #include <random>
+#include <atomic>
 #include <vector>
+#include "nn/threadpool.h"
 #include "nn/attention.h"
 #include "nn/ops.h"
 using namespace bewo::nn;
@@ -30,4 +32,17 @@ int main() {
     std::vector<float> z(1000); for (auto& t : z) t = N(g) * 5;
     std::vector<float> z2 = z; float sum = exp_shift_sum(z2.data(), z2.size(), 1.0f); double s2 = 0; for (float t : z) s2 += std::exp(double(t) - 1.0);
     printf("exp sum rel %.2e\n", std::fabs(sum - s2) / s2);
+    // The thread pool: regions published right after construction (before the workers run)
+    // and many short regions back to back must each cover [0, n) exactly once.
+    long bad = 0;
+    for (int p = 0; p < 200; ++p) {
+        ThreadPool pool(1 + p % 4);
+        for (int r = 0; r < 50; ++r) {
+            const std::size_t n = 1 + (p * 7 + r * 13) % 97;
+            std::vector<std::atomic<int>> hits(n);
+            pool.parallel_for(n, [&](std::size_t b, std::size_t e) { for (std::size_t i = b; i < e; ++i) hits[i]++; });
+            for (auto& h : hits) bad += h.load() != 1;
+        }
+    }
+    printf("pool misses %ld\n", bad);
 }
