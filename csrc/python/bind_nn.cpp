@@ -5,6 +5,7 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <chrono>
 #include <cstring>
 #include <memory>
 #include <stdexcept>
@@ -205,6 +206,28 @@ void bind_nn(py::module_& m) {
         }
         return y;
     }, py::arg("x"), py::arg("W"), py::arg("b") = py::none(), py::arg("n_threads") = 1, py::arg("reference") = false);
+    // The runtime's path: W packed once (at model load), then timed per call, in C++.
+    m.def("nn_linear_timed", [](const f32& x, const f32& W, int n_threads, int reps) {
+        need_2d(x, "x");
+        need_2d(W, "W");
+        need(x.shape(1) == W.shape(1) && reps >= 1, "x and W must share the inner dimension; reps >= 1");
+        const int M = static_cast<int>(x.shape(0)), K = static_cast<int>(x.shape(1)), N = static_cast<int>(W.shape(0));
+        std::vector<double> ms;
+        {
+            py::gil_scoped_release nogil;
+            nn::PackedW p;
+            nn::pack_weights(W.data(), K, N, p);
+            std::vector<float> y(static_cast<std::size_t>(M) * N);
+            nn::ThreadPool* pool = shared_pool(n_threads);
+            nn::linear_packed(x.data(), p, nullptr, y.data(), M, pool);  // warm-up
+            for (int r = 0; r < reps; ++r) {
+                const auto t0 = std::chrono::steady_clock::now();
+                nn::linear_packed(x.data(), p, nullptr, y.data(), M, pool);
+                ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+            }
+        }
+        return ms;
+    });
     m.def("nn_layer_norm", [](const f32& x, const f32& g, const f32& b, float eps) {
         need_2d(x, "x");
         const int dim = static_cast<int>(x.shape(1));
