@@ -352,8 +352,8 @@ void *mmap(void *a, size_t n, int prot, int fl, int fd, off_t off) {
 #define NS 8
 #define MAXB 1024
 
-/* Processing on a thread other than the creating one: the first call sizes that thread's scratch
- * (FFT work buffer, HRIR synthesis buffers); later calls allocate nothing. */
+/* Processing on a thread other than the creating one (an engine's audio thread): the stream owns
+ * its working memory, so not even the first call allocates. */
 struct thread_job { bewo_stream *s; const float **ptr; float *l, *r; long first, rest; int rc; };
 static void *thread_main(void *arg) {
     struct thread_job *j = arg;
@@ -551,6 +551,7 @@ def test_c_process_is_real_time_safe(c_program, hrtf, tmp_path):
     assert f == {"process_allocs": "0", "frees": "0", "locks": "0", "mmaps": "0", "energy_finite": "1",
                  "energy_pos": "1"}, out
     t = _fields(out, "thread_first_call_allocs")
+    assert t["thread_first_call_allocs"] == "0", out
     assert t["thread_later_calls_allocs_locks_maps"] == "0" and t["rc"] == "0", out
     # what the C side rendered through the shipped file equals fftconvolve with the Python set's HRIR
     y = np.fromfile(tmp_path / "y.f32", np.float32).reshape(3, 2, 300).transpose(1, 0, 2).reshape(2, 900)

@@ -672,11 +672,13 @@ void ComplexFFT::run_last(const float* xr, const float* xi, float* yr, float* yi
     }
 }
 
-void ComplexFFT::forward(float* re, float* im) const {
+void ComplexFFT::forward(float* re, float* im) const { forward(re, im, nullptr); }
+
+void ComplexFFT::forward(float* re, float* im, float* work) const {
     if (m_ == 1) return;
     // The imaginary half sits 64 bytes past a power-of-two distance from the real half, so
     // loads and stores of the two never alias in the cache (4K aliasing).
-    float* work = scratch(2 * m_ + 16);
+    if (work == nullptr) work = scratch(2 * m_ + 16);
     float *xr = re, *xi = im, *yr = work, *yi = work + m_ + 16;
     const std::size_t L = last_pass_start();
     for (std::size_t i = 0; i <= L; ++i) {
@@ -707,10 +709,12 @@ RealFFT::RealFFT(std::size_t n) : n_(n), m_(n / 2), cfft_(is_pow2(n) && n >= 4 ?
 
 // Stage outputs alternate between the caller's (re, im) and the thread-local work buffer, phased so the
 // last stage lands where the result must go; that removes the copies the in-place ComplexFFT::forward needs.
-void RealFFT::forward(const float* x, float* re, float* im) const {
+void RealFFT::forward(const float* x, float* re, float* im) const { forward(x, re, im, nullptr); }
+
+void RealFFT::forward(const float* x, float* re, float* im, float* work) const {
     const std::size_t m = m_, L = cfft_.last_pass_start();
     // Work halves 64 bytes off a power-of-two distance apart: avoids 4K aliasing between re and im streams.
-    float* work = scratch(2 * m + 32);
+    if (work == nullptr) work = scratch(2 * m + 32);
     float* const bufr[2] = {re, work};
     float* const bufi[2] = {im, work + m + 16};
     auto dst = [L](std::size_t i) { return (L - i) & 1; };  // buffer pass i writes; the last writes (re, im)
@@ -796,7 +800,9 @@ void RealFFT::forward(const float* x, float* re, float* im) const {
     im[h] = -im[h];
 }
 
-void RealFFT::inverse(float* re, float* im, float* x) const {
+void RealFFT::inverse(float* re, float* im, float* x) const { inverse(re, im, x, nullptr); }
+
+void RealFFT::inverse(float* re, float* im, float* x, float* work) const {
     const std::size_t m = m_;
     const float* wr = w_re_.data();
     const float* wi = w_im_.data();
@@ -849,7 +855,7 @@ void RealFFT::inverse(float* re, float* im, float* x) const {
 
     // The inverse is the forward engine on (im, re). Stages before the last alternate work, (im, re), work...;
     // the last one writes x, fused with the interleave where a vector kernel exists.
-    float* work = scratch(2 * m + 32);
+    if (work == nullptr) work = scratch(2 * m + 32);
     float* const bufr[2] = {im, work};
     float* const bufi[2] = {re, work + m + 16};
     const std::size_t L = cfft_.last_pass_start();

@@ -13,6 +13,10 @@ public:
     std::size_t size() const { return m_; }
     // In place on (re, im); work arrays are thread-local to keep the object const and shareable.
     void forward(float* re, float* im) const;
+    // The same with caller-owned work memory (work_size() floats): no thread-local scratch, so a
+    // real-time thread never allocates.
+    void forward(float* re, float* im, float* work) const;
+    std::size_t work_size() const { return 2 * m_ + 16; }
     // Unnormalised inverse: swapping re and im turns the forward transform into the inverse.
     void inverse(float* re, float* im) const { forward(im, re); }
 
@@ -42,6 +46,10 @@ public:
     std::size_t bins() const { return n_ / 2 + 1; }
     // x: n real samples -> re, im: n/2+1 bins each.
     void forward(const float* x, float* re, float* im) const;
+    // Both directions with caller-owned work memory (work_size() floats), for real-time callers.
+    void forward(const float* x, float* re, float* im, float* work) const;
+    void inverse(float* re, float* im, float* x, float* work) const;
+    std::size_t work_size() const { return 2 * m_ + 32; }
     // re, im: n/2+1 bins (Hermitian half) -> x: n samples, unnormalised (scaled by n).
     // re and im are used as scratch and are clobbered.
     void inverse(float* re, float* im, float* x) const;

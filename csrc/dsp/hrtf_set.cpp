@@ -158,7 +158,28 @@ void HrtfSet::build_grid() {
         }
 }
 
+namespace {
+// Only reached without a caller's scratch: merely passing a thread_local's declaration
+// constructs it and registers its destructor, which allocates on a thread's first call.
+HrtfScratch& thread_scratch() {
+    thread_local HrtfScratch s;
+    return s;
+}
+}  // namespace
+
 int HrtfSet::weights(double az_deg, double el_deg, int* idx, float* w) const {
+    return weights(az_deg, el_deg, idx, w, nullptr);
+}
+
+HrtfScratch HrtfSet::make_scratch() const {
+    HrtfScratch s;
+    s.dots.resize(n_dirs_);
+    s.filt.resize(filter_len_);
+    s.pad.resize(filter_len_ + 4 * kSincHalfWidth + 8);
+    return s;
+}
+
+int HrtfSet::weights(double az_deg, double el_deg, int* idx, float* w, HrtfScratch* scratch) const {
     double v[3];
     direction_vector(az_deg, el_deg, v);
     // k+1 nearest by largest dot product; insertion into a tiny sorted list beats a heap here.
@@ -178,8 +199,8 @@ int HrtfSet::weights(double az_deg, double el_deg, int* idx, float* w) const {
         cand = &cell_items_[cell_start_[c]];
         n_cand = cell_start_[c + 1] - cell_start_[c];
     }
-    thread_local std::vector<float> dots;
-    dots.resize(n_cand);
+    std::vector<float>& dots = scratch ? scratch->dots : thread_scratch().dots;
+    if (dots.size() < n_cand) dots.resize(n_cand);  // never with a make_scratch() buffer
     {
         const float vx = float(v[0]), vy = float(v[1]), vz = float(v[2]);
         const float* __restrict X = xyz_.data();
@@ -245,13 +266,20 @@ int HrtfSet::weights(double az_deg, double el_deg, int* idx, float* w) const {
 }
 
 void HrtfSet::hrir(double az_deg, double el_deg, float* left, float* right, double extra_delay) const {
+    hrir(az_deg, el_deg, left, right, extra_delay, nullptr);
+}
+
+void HrtfSet::hrir(double az_deg, double el_deg, float* left, float* right, double extra_delay,
+                   HrtfScratch* scratch) const {
     int idx[16];
     float w[16];
-    const int k = weights(az_deg, el_deg, idx, w);
+    const int k = weights(az_deg, el_deg, idx, w, scratch);
     float* out[2] = {left, right};
-    thread_local std::vector<float> filt, pad;
-    filt.resize(filter_len_);
-    pad.resize(filter_len_ + 4 * kSincHalfWidth + 8);
+    HrtfScratch& sc = scratch ? *scratch : thread_scratch();
+    std::vector<float>& filt = sc.filt;
+    std::vector<float>& pad = sc.pad;
+    if (filt.size() < filter_len_) filt.resize(filter_len_);
+    if (pad.size() < filter_len_ + 4 * kSincHalfWidth + 8) pad.resize(filter_len_ + 4 * kSincHalfWidth + 8);
     constexpr int W = kSincHalfWidth;
     float kernel[2 * W];
     for (int ear = 0; ear < 2; ++ear) {

@@ -7,6 +7,12 @@
 
 namespace bewo {
 
+// Working memory of HrtfSet::weights/hrir for a caller that must not allocate (a real-time
+// thread): HrtfSet::make_scratch() sizes it; without one, thread-local buffers are used.
+struct HrtfScratch {
+    std::vector<float> dots, filt, pad;
+};
+
 class HrtfSet {
 public:
     // az/el in degrees, project convention (az: 0 front, negative left; el: positive up).
@@ -26,6 +32,8 @@ public:
     // (k+1)-th nearest direction, so a direction's weight reaches 0 exactly when it leaves the
     // neighbour set and the interpolated response is continuous everywhere on the sphere.
     int weights(double az_deg, double el_deg, int* idx, float* w) const;
+    int weights(double az_deg, double el_deg, int* idx, float* w, HrtfScratch* scratch) const;
+    HrtfScratch make_scratch() const;
     int neighbours() const { return k_; }
 
     // Writes ir_length() taps per ear: weighted aligned filter, delayed by the weighted delay
@@ -34,6 +42,7 @@ public:
     // The same with extra_delay samples (in [0, 1]) added to both ears: the sub-sample part of an
     // image source's travel time, folded into the same fractional-delay kernel.
     void hrir(double az_deg, double el_deg, float* left, float* right, double extra_delay) const;
+    void hrir(double az_deg, double el_deg, float* left, float* right, double extra_delay, HrtfScratch* scratch) const;
 
     static constexpr int kSincHalfWidth = 8;
 

@@ -65,17 +65,14 @@ StreamRenderer::StreamRenderer(std::shared_ptr<const HrtfSet> hrtf, int max_sour
     time_.assign(N_, 0.f);
     ramp_.assign(max_block_, 0.f);
 
-    // Size this thread's scratch in HrtfSet (neighbour search: one candidate list per 5-degree
-    // grid cell, the largest wins; HRIR synthesis) and in the FFT, so that process() on this
-    // thread never allocates.
-    int idx[16];
-    float w[16];
-    for (int ie = 0; ie < 36; ++ie)
-        for (int ia = 0; ia < 72; ++ia) hrtf_->weights(-180.0 + 5.0 * ia + 2.5, -90.0 + 5.0 * ie + 2.5, idx, w);
-    hrtf_->hrir(0.0, 0.0, hl_.data(), hr_.data());
+    // The HRTF set's and the FFT's working memory belongs to the stream (not to a thread), so
+    // process() never allocates, whichever thread calls it.
+    hscratch_ = hrtf_->make_scratch();
+    fft_work_.assign(fft_.work_size(), 0.f);
+    hrtf_->hrir(0.0, 0.0, hl_.data(), hr_.data(), 0.0, &hscratch_);
     make_spectra(hl_.data(), hr_.data(), sources_[0].spec[0]);
     spectrum_product(sources_[0], sources_[0].spec[0], 0);
-    fft_.inverse(tmp_re_.data(), tmp_im_.data(), time_.data());
+    fft_.inverse(tmp_re_.data(), tmp_im_.data(), time_.data(), fft_work_.data());
     reset();
 }
 
@@ -139,7 +136,7 @@ void StreamRenderer::make_spectra(const float* left, const float* right, std::ve
             for (std::size_t t = t0; t < t1; ++t) buf[t - t0] = src[ear][t] * scale;
             std::fill(buf + (t1 - t0), buf + N_, 0.f);
             float* re = &spec[(std::size_t(ear) * P_ + p) * 2 * row_];
-            fft_.forward(buf, re, re + row_);
+            fft_.forward(buf, re, re + row_, fft_work_.data());
         }
 }
 
@@ -191,7 +188,7 @@ StreamRenderer::Status StreamRenderer::process(const float* const* inputs, std::
         if (!s.active) continue;
         any_active = true;
         if (s.fresh) {  // a new source starts where it is set: no crossfade
-            hrtf_->hrir(s.t_az, s.t_el, hl_.data(), hr_.data());
+            hrtf_->hrir(s.t_az, s.t_el, hl_.data(), hr_.data(), 0.0, &hscratch_);
             make_spectra(hl_.data(), hr_.data(), s.spec[s.cur]);
             s.c_az = s.t_az;
             s.c_el = s.t_el;
@@ -199,7 +196,7 @@ StreamRenderer::Status StreamRenderer::process(const float* const* inputs, std::
             s.fresh = false;
         }
         if (s.t_az != s.c_az || s.t_el != s.c_el) {
-            hrtf_->hrir(s.t_az, s.t_el, hl_.data(), hr_.data());
+            hrtf_->hrir(s.t_az, s.t_el, hl_.data(), hr_.data(), 0.0, &hscratch_);
             make_spectra(hl_.data(), hr_.data(), s.spec[1 - s.cur]);
             any_fade = true;
         } else if (s.removing || s.t_gain != s.c_gain) {
@@ -227,7 +224,7 @@ StreamRenderer::Status StreamRenderer::process(const float* const* inputs, std::
             else
                 std::fill(dst, dst + m, 0.f);
             float* slot = &s.fdl[head_ * 2 * row_];
-            fft_.forward(s.frame.data(), slot, slot + row_);
+            fft_.forward(s.frame.data(), slot, slot + row_, fft_work_.data());
             const bool move = s.t_az != s.c_az || s.t_el != s.c_el;
             const float g0 = float(s.c_gain), g1 = s.removing ? 0.f : float(s.t_gain);
             for (int ear = 0; ear < 2; ++ear) {
@@ -253,7 +250,7 @@ StreamRenderer::Status StreamRenderer::process(const float* const* inputs, std::
             if (!used[kind]) continue;
             for (int ear = 0; ear < 2; ++ear) {
                 float* acc = acc_.data() + std::size_t(kind) * kind_stride + std::size_t(ear) * ear_stride;
-                fft_.inverse(acc, acc + row_, time_.data());
+                fft_.inverse(acc, acc + row_, time_.data(), fft_work_.data());
                 const float* __restrict y = time_.data() + B_ + pos_;
                 float* __restrict out = (ear == 0 ? left : right) + o;
                 const float* __restrict w = ramp_.data() + o;

@@ -96,6 +96,8 @@ private:
     std::size_t max_block_, B_, N_, P_, bins_, row_, ir_len_;
     double near_field_, ref_dist_;
     RealFFT fft_;
+    HrtfScratch hscratch_;            // HRIR synthesis and neighbour search, preallocated
+    std::vector<float> fft_work_;     // the FFT's work memory, preallocated
     std::vector<Source> sources_;
     // All sources share one partition grid, so their spectra are summed before the inverse FFTs:
     // head_ is the FDL slot of the partition being filled, pos_ the samples already in it.

@@ -123,9 +123,8 @@ typedef struct {
 
 BEWO_API bewo_stream_params bewo_default_stream_params(void);
 /* All memory is allocated here; process/set_source/remove never allocate, lock or call the OS.
- * The calling thread's scratch (FFT work buffers) is prepared here too; a stream processed on
- * another thread allocates that thread's scratch once, in its first process call (a few KiB), so
- * call process once with silence on the audio thread before going live. */
+ * The stream owns its working memory (FFT and HRIR synthesis buffers), so process may run on any
+ * thread, the first call included, without allocating. */
 BEWO_API bewo_stream *bewo_stream_create(const bewo_hrtf *hrtf, const bewo_stream_params *params, char *err,
                                          size_t err_size);
 BEWO_API void bewo_stream_free(bewo_stream *s);
