@@ -53,26 +53,26 @@ void attention(const float* q, const float* k, const float* v, float* out, const
         return;
     }
     // Per head: K as GEMM panels (keys are the output columns of S = Q K^T) and V^T as panels
-    // (head dims are the output columns of O = P V); packed once, shared by all query tiles.
+    // (head dims are the output columns of O = P V). Each work item packs its head into its own
+    // thread's buffers and runs that head's query tiles: one parallel region per call.
     const int kpan = (nk + kPanel - 1) / kPanel, vpan = (d + kPanel - 1) / kPanel;
     const std::size_t kp_size = static_cast<std::size_t>(kpan) * d * kPanel, vp_size = static_cast<std::size_t>(vpan) * nk * kPanel;
-    std::vector<float> kp(static_cast<std::size_t>(H) * kp_size, 0.0f), vp(static_cast<std::size_t>(H) * vp_size, 0.0f);
-    parallel(pool, static_cast<std::size_t>(H), [&](std::size_t h0, std::size_t h1) {
-        for (std::size_t h = h0; h < h1; ++h) {
-            float* kh = kp.data() + h * kp_size;
-            float* vh = vp.data() + h * vp_size;
-            for (int j = 0; j < nk; ++j) {
-                const float* krow = k + static_cast<std::size_t>(j) * s.k_stride + h * d;
-                const float* vrow = v + static_cast<std::size_t>(j) * s.v_stride + h * d;
-                float* kdst = kh + static_cast<std::size_t>(j / kPanel) * d * kPanel + (j % kPanel);
-                for (int c = 0; c < d; ++c) kdst[static_cast<std::size_t>(c) * kPanel] = krow[c];
-                // V's row j lands as contiguous runs of kPanel values, one per panel.
-                for (int p = 0; p < vpan; ++p)
-                    std::memcpy(vh + (static_cast<std::size_t>(p) * nk + j) * kPanel, vrow + p * kPanel,
-                                sizeof(float) * std::min(kPanel, d - p * kPanel));
-            }
+    auto pack_head = [&](int h, std::vector<float>& kbuf, std::vector<float>& vbuf) {
+        if (kbuf.size() < kp_size) kbuf.resize(kp_size, 0.0f);
+        if (vbuf.size() < vp_size) vbuf.resize(vp_size, 0.0f);
+        float* kh = kbuf.data();
+        float* vh = vbuf.data();
+        for (int j = 0; j < nk; ++j) {
+            const float* krow = k + static_cast<std::size_t>(j) * s.k_stride + h * d;
+            const float* vrow = v + static_cast<std::size_t>(j) * s.v_stride + h * d;
+            float* kdst = kh + static_cast<std::size_t>(j / kPanel) * d * kPanel + (j % kPanel);
+            for (int c = 0; c < d; ++c) kdst[static_cast<std::size_t>(c) * kPanel] = krow[c];
+            // V's row j lands as contiguous runs of kPanel values, one per panel.
+            for (int p = 0; p < vpan; ++p)
+                std::memcpy(vh + (static_cast<std::size_t>(p) * nk + j) * kPanel, vrow + p * kPanel,
+                            sizeof(float) * std::min(kPanel, d - p * kPanel));
         }
-    });
+    };
     // Masked keys as an additive -inf, so the softmax loops carry no branches.
     std::vector<float> madd;
     if (key_mask) {
@@ -81,16 +81,24 @@ void attention(const float* q, const float* k, const float* v, float* out, const
     }
     const int MR = tile_rows();
     const int qtiles = (s.nq + MR - 1) / MR;
-    parallel(pool, static_cast<std::size_t>(H) * qtiles, [&](std::size_t b0, std::size_t b1) {
+    const int threads = pool ? pool->size() : 1;
+    const int split = std::max(1, std::min(qtiles, (threads + H - 1) / H));  // query slices per head
+    parallel(pool, static_cast<std::size_t>(H) * split, [&](std::size_t b0, std::size_t b1) {
         alignas(64) float sc[16 * kKeyBlock];        // scores, then probabilities: rows x kKeyBlock
         alignas(64) float acc[16 * kMaxHeadDim];
         float m[16], l[16];
-        for (std::size_t it = b0; it < b1; ++it) {
-            const int h = static_cast<int>(it / qtiles), r0 = static_cast<int>(it % qtiles) * MR;
+        thread_local std::vector<float> kbuf, vbuf;
+        for (std::size_t item = b0; item < b1; ++item) {
+          const int h = static_cast<int>(item / split), part = static_cast<int>(item % split);
+          const int t0 = qtiles * part / split, t1 = qtiles * (part + 1) / split;
+          if (t0 >= t1) continue;
+          pack_head(h, kbuf, vbuf);
+          const float* kh = kbuf.data();
+          const float* vh = vbuf.data();
+          for (int tile = t0; tile < t1; ++tile) {
+            const int r0 = tile * MR;
             const int rows = std::min(MR, s.nq - r0);
             const float* qh = q + static_cast<std::size_t>(r0) * s.q_stride + h * d;
-            const float* kh = kp.data() + static_cast<std::size_t>(h) * kp_size;
-            const float* vh = vp.data() + static_cast<std::size_t>(h) * vp_size;
             std::fill(acc, acc + static_cast<std::size_t>(rows) * d, 0.0f);
             for (int r = 0; r < rows; ++r) { m[r] = -std::numeric_limits<float>::infinity(); l[r] = 0.0f; }
             for (int j0 = 0; j0 < nk; j0 += kKeyBlock) {
@@ -130,6 +138,7 @@ void attention(const float* q, const float* k, const float* v, float* out, const
                 float* o = out + static_cast<std::size_t>(r0 + r) * s.out_stride + h * d;
                 for (int c = 0; c < d; ++c) o[c] = acc[static_cast<std::size_t>(r) * d + c] * inv;
             }
+          }
         }
     });
 }
