@@ -13,3 +13,17 @@ def median_time(fn, runs: int) -> float:
         fn()
         ts.append(time.perf_counter() - t)
     return statistics.median(ts)
+
+
+def median_per_call(fn, runs: int, inner: int) -> float:
+    """Median over `runs` of the mean time of `inner` back-to-back calls, after two warm-ups:
+    for kernels too short to time one call at a time."""
+    for _ in range(2):
+        fn()
+    ts = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        for _ in range(inner):
+            fn()
+        ts.append((time.perf_counter() - t) / inner)
+    return statistics.median(ts)

@@ -16,11 +16,11 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
-import time
 
 import numpy as np
 
 import bewo_rt
+from _timing import median_per_call  # benchmarks/ is the script folder
 from bewo_rt import _core
 
 BYTES_PER = 24
@@ -113,15 +113,7 @@ def run_cpu(args):
     rng = np.random.default_rng(0)
 
     def med(fn):
-        for _ in range(2):
-            fn()
-        ts = []
-        for _ in range(args.runs):
-            t = time.perf_counter()
-            for _ in range(args.inner):
-                fn()
-            ts.append((time.perf_counter() - t) / args.inner)
-        return statistics.median(ts)
+        return median_per_call(fn, args.runs, args.inner)
 
     for name, n in SIZES[:2] + [("4 Mi values", 1 << 22)]:
         x, vc, vu, pd = (rng.standard_normal(n).astype(np.float32) for _ in range(4))

@@ -10,15 +10,11 @@
 #include <string>
 
 #include "bewo/bewo.h"
+#include "capi/capi_internal.h"
 #include "cuda/nn_cuda.h"
 #include "dsp/hrtf_set.h"
 #include "runtime/pipeline.h"
 #include "runtime/scene_json.h"
-
-// Defined identically in stream_capi.cpp (the HRTF section); kept in sync there.
-struct bewo_hrtf {
-    std::shared_ptr<const bewo::HrtfSet> set;
-};
 
 struct bewo_context {
     bewo::rt::Pipeline pipeline;
@@ -26,17 +22,8 @@ struct bewo_context {
 
 namespace {
 
-void set_err(char* err, size_t err_size, const std::string& msg) {
-    if (!err || err_size == 0) return;
-    const size_t n = std::min(msg.size(), err_size - 1);
-    std::memcpy(err, msg.data(), n);
-    err[n] = '\0';
-}
-
-int fail(char* err, size_t err_size, int code, const std::string& msg) {
-    set_err(err, err_size, msg);
-    return code;
-}
+using bewo::capi::fail;
+using bewo::capi::set_err;
 
 std::string te_dir(const bewo_params* p) {
     if (p && p->text_encoder_path) return p->text_encoder_path;

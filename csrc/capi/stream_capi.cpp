@@ -13,15 +13,12 @@
 #include <vector>
 
 #include "bewo/bewo.h"
+#include "capi/capi_internal.h"
 #include "dsp/hrtf_set.h"
 #include "dsp/renderer.h"
 #include "dsp/stream_renderer.h"
 #include "dsp/trajectory.h"
 #include "nn/safetensors.h"
-
-struct bewo_hrtf {
-    std::shared_ptr<const bewo::HrtfSet> set;
-};
 
 struct bewo_stream {
     bewo::StreamRenderer renderer;
@@ -29,17 +26,8 @@ struct bewo_stream {
 
 namespace {
 
-void set_err(char* err, size_t err_size, const std::string& msg) {
-    if (!err || err_size == 0) return;
-    const size_t n = std::min(msg.size(), err_size - 1);
-    std::memcpy(err, msg.data(), n);
-    err[n] = '\0';
-}
-
-int fail(char* err, size_t err_size, int code, const std::string& msg) {
-    set_err(err, err_size, msg);
-    return code;
-}
+using bewo::capi::fail;
+using bewo::capi::set_err;
 
 // Runs f(), mapping exceptions to codes and messages.
 template <class F>

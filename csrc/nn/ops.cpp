@@ -15,34 +15,32 @@ namespace bewo::nn {
 namespace {
 constexpr float kLog2e = 1.44269504088896341f, kLn2Hi = 0.693359375f, kLn2Lo = -2.12194440e-4f;
 
-inline float exp_scalar(float x) {
+// The shared part of exp and expm1: the reduction x = n ln2 + r, the polynomial
+// p(r) = (e^r - 1) / r up to its last step, and the scale 2^n.
+struct Reduced { float r, p, scale; };
+inline Reduced reduce_scalar(float x) {
     x = std::min(88.0f, std::max(-87.0f, x));
-    float n = std::nearbyint(x * kLog2e);
-    float r = x - n * kLn2Hi - n * kLn2Lo;
+    const float n = std::nearbyint(x * kLog2e);
+    const float r = x - n * kLn2Hi - n * kLn2Lo;
     float p = 1.0f / 5040;
     p = p * r + 1.0f / 720; p = p * r + 1.0f / 120; p = p * r + 1.0f / 24; p = p * r + 1.0f / 6;
-    p = p * r + 0.5f; p = p * r + 1.0f; p = p * r + 1.0f;
-    int e = static_cast<int>(n) + 127;
-    std::uint32_t bits = static_cast<std::uint32_t>(e) << 23;
+    p = p * r + 0.5f; p = p * r + 1.0f;
+    const std::uint32_t bits = static_cast<std::uint32_t>(static_cast<int>(n) + 127) << 23;
     float scale;
     std::memcpy(&scale, &bits, 4);
-    return p * scale;
+    return {r, p, scale};
+}
+
+inline float exp_scalar(float x) {
+    const Reduced q = reduce_scalar(x);
+    return (q.p * q.r + 1.0f) * q.scale;
 }
 
 // expm1 the same way but with the polynomial's constant term left out, so that
 // tanh(u) = expm1(2u) / (expm1(2u) + 2) keeps full relative precision near u = 0.
 inline float expm1_scalar(float x) {
-    x = std::min(88.0f, std::max(-87.0f, x));
-    float n = std::nearbyint(x * kLog2e);
-    float r = x - n * kLn2Hi - n * kLn2Lo;
-    float p = 1.0f / 5040;
-    p = p * r + 1.0f / 720; p = p * r + 1.0f / 120; p = p * r + 1.0f / 24; p = p * r + 1.0f / 6;
-    p = p * r + 0.5f; p = p * r + 1.0f;
-    float q = p * r;  // e^r - 1
-    std::uint32_t bits = static_cast<std::uint32_t>(static_cast<int>(n) + 127) << 23;
-    float scale;
-    std::memcpy(&scale, &bits, 4);
-    return scale * q + (scale - 1.0f);
+    const Reduced q = reduce_scalar(x);
+    return q.scale * (q.p * q.r) + (q.scale - 1.0f);
 }
 
 #if defined(__AVX512F__)
@@ -70,38 +68,32 @@ inline __m512 exp16(__m512 x) {
 #endif
 
 #if defined(__AVX2__) && defined(__FMA__)
-inline __m256 expm1_8(__m256 x) {
+// reduce_scalar's eight-lane twin: r, the polynomial before its last step, and 2^n.
+inline void reduce8(__m256 x, __m256& r, __m256& p, __m256& scale) {
     x = _mm256_min_ps(_mm256_set1_ps(88.0f), _mm256_max_ps(_mm256_set1_ps(-87.0f), x));
-    __m256 n = _mm256_round_ps(_mm256_mul_ps(x, _mm256_set1_ps(kLog2e)), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-    __m256 r = _mm256_fnmadd_ps(n, _mm256_set1_ps(kLn2Hi), x);
+    const __m256 n = _mm256_round_ps(_mm256_mul_ps(x, _mm256_set1_ps(kLog2e)), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    r = _mm256_fnmadd_ps(n, _mm256_set1_ps(kLn2Hi), x);
     r = _mm256_fnmadd_ps(n, _mm256_set1_ps(kLn2Lo), r);
-    __m256 p = _mm256_set1_ps(1.0f / 5040);
+    p = _mm256_set1_ps(1.0f / 5040);
     p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f / 720));
     p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f / 120));
     p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f / 24));
     p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f / 6));
     p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(0.5f));
     p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f));
-    __m256 q = _mm256_mul_ps(p, r);
-    __m256 scale = _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127)), 23));
-    return _mm256_add_ps(_mm256_mul_ps(scale, q), _mm256_sub_ps(scale, _mm256_set1_ps(1.0f)));
+    scale = _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127)), 23));
+}
+
+inline __m256 expm1_8(__m256 x) {
+    __m256 r, p, scale;
+    reduce8(x, r, p, scale);
+    return _mm256_add_ps(_mm256_mul_ps(scale, _mm256_mul_ps(p, r)), _mm256_sub_ps(scale, _mm256_set1_ps(1.0f)));
 }
 
 inline __m256 exp8(__m256 x) {
-    x = _mm256_min_ps(_mm256_set1_ps(88.0f), _mm256_max_ps(_mm256_set1_ps(-87.0f), x));
-    __m256 n = _mm256_round_ps(_mm256_mul_ps(x, _mm256_set1_ps(kLog2e)), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-    __m256 r = _mm256_fnmadd_ps(n, _mm256_set1_ps(kLn2Hi), x);
-    r = _mm256_fnmadd_ps(n, _mm256_set1_ps(kLn2Lo), r);
-    __m256 p = _mm256_set1_ps(1.0f / 5040);
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f / 720));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f / 120));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f / 24));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f / 6));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(0.5f));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f));
-    __m256i e = _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127)), 23);
-    return _mm256_mul_ps(p, _mm256_castsi256_ps(e));
+    __m256 r, p, scale;
+    reduce8(x, r, p, scale);
+    return _mm256_mul_ps(_mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f)), scale);
 }
 #endif
 }  // namespace

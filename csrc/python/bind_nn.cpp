@@ -37,10 +37,6 @@ void need_2d(const f32& a, const char* name) {
     need(a.ndim() == 2, std::string(name) + " must be 2-D");
 }
 
-std::unique_ptr<nn::ThreadPool> make_pool(int n_threads) {
-    return n_threads == 1 ? nullptr : std::make_unique<nn::ThreadPool>(n_threads);
-}
-
 // A pool per thread count, reused across calls (benchmarks call the kernels many times).
 nn::ThreadPool* shared_pool(int n_threads) {
     static thread_local std::vector<std::pair<int, std::unique_ptr<nn::ThreadPool>>> pools;
