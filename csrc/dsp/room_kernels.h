@@ -77,35 +77,47 @@ BEWO_HD inline double tail_amplitude(const float* ear, const TailPlan& tp) {
 
 // Adds the tail to one or both ears (either pointer may be null; a non-null one must hold at
 // least t0 + len samples and its image part must be complete). Two noise streams, a (draws for
-// pairs 0 .. P-1) and b (pairs P .. 2P-1, P = ceil(len / 2)). Interaural coherence of a diffuse
-// field: high below ~500 Hz, about zero above; the shared part is low-passed three times
-// (18 dB/octave) so that it does not leak coherence into the higher bands. Left = a; right = b
-// with its low part replaced by rho * low(a) + sqrt(1 - rho^2) * low(b). Each ear's stream is
-// split into three bands (one-pole splits at 500 Hz and 4 kHz), each decaying by 60 dB in its
-// RT60 (air absorption shortens the top band's: 0.8 RT60). Samples of one ear get the three
-// bands added in band order, each rounded to float, as a float accumulator would.
+// pairs 0 .. P-1) and b (pairs P .. 2P-1, P = ceil(len / 2)), both ears use both. Interaural
+// coherence of a diffuse field: high below ~500 Hz, about zero above. Each stream's low part is
+// low-passed three times (18 dB/octave, so that coherence does not leak into the higher bands)
+// and the two low parts are mixed symmetrically: left = a - low(a) + c low(a) + s low(b),
+// right = b - low(b) + s low(a) + c low(b), with 2 c s = rho. Because the mix is symmetric
+// the interaural cross-spectrum is real: the shared part arrives at both ears at the same time,
+// as a diffuse field's does (mixing the shared part into one ear only would delay it there by
+// the low-pass's group delay and pull every reverberant clip's ITD towards one side). Each ear
+// is then split into three bands (one-pole splits at 500 Hz and 4 kHz), each decaying by 60 dB
+// in its RT60 (air absorption shortens the top band's: 0.8 RT60). Samples of one ear get the
+// three bands added in band order, each rounded to float, as a float accumulator would.
 BEWO_HD inline void add_tail(const TailPlan& tp, float* left, float* right) {
     if (!tp.active || (!left && !right)) return;
     const double amp0 = left ? tail_amplitude(left, tp) : 0.0;
     const double amp1 = right ? tail_amplitude(right, tp) : 0.0;
-    const double rho = 0.8, q = sqrt(1.0 - rho * rho);
+    const double rho = 0.8;
+    const double theta = 0.5 * asin(rho), cm = cos(theta), sm = sin(theta);
     double k[3];
     for (int band = 0; band < 3; ++band) {
         const double rt = band == 2 ? 0.8 * tp.rt60 : tp.rt60;
         k[band] = 13.8155 / 2.0 / (rt * tp.fs);  // amplitude decay per sample
     }
     const std::uint64_t P = (tp.len + 1) / 2;
-    double ya1 = 0, ya2 = 0, yb1 = 0, yb2 = 0;                    // band splits of a and b
+    double ya1 = 0, ya2 = 0, yb1 = 0, yb2 = 0;                    // band splits of the two ears
     double la1 = 0, la2 = 0, la3 = 0, lb1 = 0, lb2 = 0, lb3 = 0;  // triple low-pass of a and b
     double na[2] = {0, 0}, nb[2] = {0, 0};
     for (std::uint64_t i = 0; i < tp.len; ++i) {
         if ((i & 1) == 0) {
             normal_pair_at(tp.state, i / 2, na[0], na[1]);
-            if (right) normal_pair_at(tp.state, P + i / 2, nb[0], nb[1]);
+            normal_pair_at(tp.state, P + i / 2, nb[0], nb[1]);
         }
-        const double x = na[i & 1];
+        const double xa = na[i & 1], xb = nb[i & 1];
+        la1 += tp.a1 * (xa - la1);
+        la2 += tp.a1 * (la1 - la2);
+        la3 += tp.a1 * (la2 - la3);
+        lb1 += tp.a1 * (xb - lb1);
+        lb2 += tp.a1 * (lb1 - lb2);
+        lb3 += tp.a1 * (lb2 - lb3);
         double A[3] = {0, 0, 0}, B[3] = {0, 0, 0};
         if (left) {
+            const double x = xa - la3 + cm * la3 + sm * lb3;
             ya1 += tp.a1 * (x - ya1);
             const double rest = x - ya1;
             ya2 += tp.a2 * (rest - ya2);
@@ -114,16 +126,9 @@ BEWO_HD inline void add_tail(const TailPlan& tp, float* left, float* right) {
             A[2] = rest - ya2;
         }
         if (right) {
-            la1 += tp.a1 * (x - la1);
-            la2 += tp.a1 * (la1 - la2);
-            la3 += tp.a1 * (la2 - la3);
-            double xb = nb[i & 1];
-            lb1 += tp.a1 * (xb - lb1);
-            lb2 += tp.a1 * (lb1 - lb2);
-            lb3 += tp.a1 * (lb2 - lb3);
-            xb = xb - lb3 + rho * la3 + q * lb3;
-            yb1 += tp.a1 * (xb - yb1);
-            const double rest = xb - yb1;
+            const double x = xb - lb3 + sm * la3 + cm * lb3;
+            yb1 += tp.a1 * (x - yb1);
+            const double rest = x - yb1;
             yb2 += tp.a2 * (rest - yb2);
             B[0] = yb1;
             B[1] = yb2;
