@@ -33,8 +33,13 @@ inline void apply(const LinearW& l, const float* x, float* y, int rows, ThreadPo
     linear_packed(x, l.packed, l.b.data(), y, rows, pool);
 }
 
-inline void norm(const NormW& n, const float* x, float* y, int rows, int dim) {
-    layer_norm(x, n.g.data(), n.b.data(), y, rows, dim, 1e-5f);
+// y += x . W + b: the residual connection fused into the layer.
+inline void apply_add(const LinearW& l, const float* x, float* y, int rows, ThreadPool* pool) {
+    linear_packed_acc(x, l.packed, l.b.data(), y, rows, pool);
+}
+
+inline void norm(const NormW& n, const float* x, float* y, int rows, int dim, ThreadPool* pool = nullptr) {
+    layer_norm(x, n.g.data(), n.b.data(), y, rows, dim, 1e-5f, pool);
 }
 
 }  // namespace
@@ -159,40 +164,46 @@ void dit_forward(const DitWeights& w, const float* x, int batch, int frames, flo
         }
     }
 
+    if (sc.rope_n != n) {  // the angles depend only on the length: computed once per clip length
+        rope_table(n, hd, 0, sc.rope_cs);
+        sc.rope_n = n;
+    }
     for (int l = 0; l < cfg.depth; ++l) {
         const BlockW& bw = w.blocks[l];
         // Self-attention with RoPE over the timestep token and the frames.
-        norm(bw.n1, sc.h.data(), sc.hn.data(), static_cast<int>(rows), d);
+        norm(bw.n1, sc.h.data(), sc.hn.data(), static_cast<int>(rows), d, pool);
         apply(bw.self_attn.q, sc.hn.data(), sc.q.data(), static_cast<int>(rows), pool);
         apply(bw.self_attn.kv, sc.hn.data(), sc.kv.data(), static_cast<int>(rows), pool);
         for (int b = 0; b < batch; ++b) {
-            float* qb = sc.q.data() + static_cast<std::size_t>(b) * n * d;
-            float* kvb = sc.kv.data() + static_cast<std::size_t>(b) * n * 2 * d;
-            rope(qb, n, cfg.heads, hd, d, 0);
-            rope(kvb, n, cfg.heads, hd, 2 * d, 0);
+            rope_apply(sc.q.data() + static_cast<std::size_t>(b) * n * d, n, cfg.heads, hd, d, sc.rope_cs.data());
+            rope_apply(sc.kv.data() + static_cast<std::size_t>(b) * n * 2 * d, n, cfg.heads, hd, 2 * d, sc.rope_cs.data());
+        }
+        {
             AttentionShape s{n, n, cfg.heads, hd, d, 2 * d, 2 * d, d};
-            attention(qb, kvb, kvb + d, sc.att.data() + static_cast<std::size_t>(b) * n * d, s, nullptr, 0.0f, pool);
+            s.batch = batch;
+            s.q_batch = s.out_batch = static_cast<std::size_t>(n) * d;
+            s.k_batch = s.v_batch = static_cast<std::size_t>(n) * 2 * d;
+            attention(sc.q.data(), sc.kv.data(), sc.kv.data() + d, sc.att.data(), s, nullptr, 0.0f, pool);
         }
-        apply(bw.self_attn.out, sc.att.data(), sc.hn.data(), static_cast<int>(rows), pool);
-        for (std::size_t i = 0; i < rows * d; ++i) sc.h[i] += sc.hn[i];
+        apply_add(bw.self_attn.out, sc.att.data(), sc.h.data(), static_cast<int>(rows), pool);
         // Cross-attention to the (cached) context keys/values.
-        norm(bw.n2, sc.h.data(), sc.hn.data(), static_cast<int>(rows), d);
+        norm(bw.n2, sc.h.data(), sc.hn.data(), static_cast<int>(rows), d, pool);
         apply(bw.cross_attn.q, sc.hn.data(), sc.q.data(), static_cast<int>(rows), pool);
-        for (int b = 0; b < batch; ++b) {
-            const float* kvb = cross_kv + (static_cast<std::size_t>(b) * cfg.depth + l) * n_ctx * 2 * d;
+        {
+            const float* kvl = cross_kv + static_cast<std::size_t>(l) * n_ctx * 2 * d;
             AttentionShape s{n, n_ctx, cfg.heads, hd, d, 2 * d, 2 * d, d};
-            attention(sc.q.data() + static_cast<std::size_t>(b) * n * d, kvb, kvb + d,
-                      sc.att.data() + static_cast<std::size_t>(b) * n * d, s, ctx_mask + static_cast<std::size_t>(b) * n_ctx,
-                      0.0f, pool);
+            s.batch = batch;
+            s.q_batch = s.out_batch = static_cast<std::size_t>(n) * d;
+            s.k_batch = s.v_batch = static_cast<std::size_t>(cfg.depth) * n_ctx * 2 * d;
+            s.mask_batch = static_cast<std::size_t>(n_ctx);
+            attention(sc.q.data(), kvl, kvl + d, sc.att.data(), s, ctx_mask, 0.0f, pool);
         }
-        apply(bw.cross_attn.out, sc.att.data(), sc.hn.data(), static_cast<int>(rows), pool);
-        for (std::size_t i = 0; i < rows * d; ++i) sc.h[i] += sc.hn[i];
+        apply_add(bw.cross_attn.out, sc.att.data(), sc.h.data(), static_cast<int>(rows), pool);
         // MLP.
-        norm(bw.n3, sc.h.data(), sc.hn.data(), static_cast<int>(rows), d);
+        norm(bw.n3, sc.h.data(), sc.hn.data(), static_cast<int>(rows), d, pool);
         apply(bw.mlp0, sc.hn.data(), sc.mlp.data(), static_cast<int>(rows), pool);
-        gelu_tanh(sc.mlp.data(), rows * 4 * d);
-        apply(bw.mlp2, sc.mlp.data(), sc.hn.data(), static_cast<int>(rows), pool);
-        for (std::size_t i = 0; i < rows * d; ++i) sc.h[i] += sc.hn[i];
+        gelu_tanh(sc.mlp.data(), rows * 4 * d, pool);
+        apply_add(bw.mlp2, sc.mlp.data(), sc.h.data(), static_cast<int>(rows), pool);
     }
 
     for (int b = 0; b < batch; ++b) {

@@ -53,7 +53,11 @@ void dit_cross_kv(const DitWeights& w, const float* ctx, int batch, int n_ctx, s
 // v-prediction for a batch of items sharing one t: x (batch, C, T); cross_kv from dit_cross_kv
 // and the context masks (batch, n_ctx); state (batch, rows, T) for 'aligned' (ignored for
 // 'bewo'); cond per item (0: no azimuth injection). v: (batch, C, T).
-struct DitScratch { std::vector<float> h, hn, q, kv, att, mlp, tmp; };
+struct DitScratch {
+    std::vector<float> h, hn, q, kv, att, mlp, tmp;
+    std::vector<float> rope_cs;  // RoPE angles' cos/sin for rope_n tokens
+    int rope_n = -1;
+};
 void dit_forward(const DitWeights& w, const float* x, int batch, int frames, float t, const float* cross_kv,
                  int n_ctx, const std::uint8_t* ctx_mask, const float* state, const std::uint8_t* cond, float* v,
                  DitScratch& scratch, ThreadPool* pool);

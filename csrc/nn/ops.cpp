@@ -396,6 +396,35 @@ void linear_packed(const float* x, const PackedW& W, const float* b, float* y, i
     });
 }
 
+void linear_packed_acc(const float* x, const PackedW& W, const float* b, float* y, int m, ThreadPool* pool) {
+    const int k = W.k, n = W.n;
+    const int panels = (n + kPanel - 1) / kPanel;
+    const int row_blocks = (m + MR - 1) / MR;
+    const int rb_per_item = std::max(1, std::min(row_blocks, 64 / MR * 4));
+    const int groups = (row_blocks + rb_per_item - 1) / rb_per_item;
+    parallel(pool, static_cast<std::size_t>(panels) * groups, [&](std::size_t b0, std::size_t b1) {
+#if !defined(__AVX512F__)
+        float t[16 * kPanel];
+#endif
+        for (std::size_t it = b0; it < b1; ++it) {
+            int pn = static_cast<int>(it / groups), g = static_cast<int>(it % groups);
+            const float* panel = W.p.data() + static_cast<std::size_t>(pn) * k * kPanel;
+            int col0 = pn * kPanel, cols = std::min(kPanel, n - col0);
+            for (int rb = g * rb_per_item; rb < std::min(row_blocks, (g + 1) * rb_per_item); ++rb) {
+                int r0 = rb * MR, rows = std::min(MR, m - r0);
+                float* yt = y + static_cast<std::size_t>(r0) * n + col0;
+#if defined(__AVX512F__)
+                micro<true>(x + static_cast<std::size_t>(r0) * k, k, panel, k, b ? b + col0 : nullptr, yt, n, rows, cols);
+#else
+                micro(x + static_cast<std::size_t>(r0) * k, k, panel, k, b ? b + col0 : nullptr, t, kPanel, rows, cols);
+                for (int r = 0; r < rows; ++r)
+                    for (int c = 0; c < cols; ++c) yt[static_cast<std::size_t>(r) * n + c] += t[r * kPanel + c];
+#endif
+            }
+        }
+    });
+}
+
 void linear(const float* x, const float* W, const float* b, float* y, int m, int k, int n, ThreadPool* pool) {
     PackedW p;
     pack_weights(W, k, n, p);
@@ -413,6 +442,23 @@ void linear_reference(const float* x, const float* W, const float* b, float* y, 
 }
 
 // ------------------------------------------------------------------ norms
+void layer_norm(const float* x, const float* g, const float* b, float* y, int rows, int dim, float eps,
+                ThreadPool* pool) {
+    parallel(pool, static_cast<std::size_t>(rows), [&](std::size_t r0, std::size_t r1) {
+        layer_norm(x + r0 * dim, g, b, y + r0 * dim, static_cast<int>(r1 - r0), dim, eps);
+    });
+}
+
+void gelu_tanh(float* x, std::size_t n, ThreadPool* pool) {
+    // Chunks of whole 64-float blocks: every element takes the same (vector or tail) path as in
+    // the serial call, so the bits do not depend on the thread count.
+    const std::size_t blocks = (n + 63) / 64;
+    parallel(pool, blocks, [&](std::size_t b0, std::size_t b1) {
+        const std::size_t lo = b0 * 64, hi = std::min(n, b1 * 64);
+        gelu_tanh(x + lo, hi - lo);
+    });
+}
+
 void layer_norm(const float* x, const float* g, const float* b, float* y, int rows, int dim, float eps) {
     // Two passes in float with 16 partial sums (vectorisable without reassociation flags).
     for (int r = 0; r < rows; ++r) {
@@ -529,25 +575,44 @@ void conv_transpose1d_packed(const float* x, const PackedW& W, const float* b, f
 }
 
 // ------------------------------------------------------------------ RoPE, halves
-void rope(float* x, int n, int heads, int head_dim, int stride, int first_position) {
+void rope_table(int n, int head_dim, int first_position, std::vector<float>& cs) {
     const int half = head_dim / 2;
     std::vector<float> inv(half);
     for (int i = 0; i < half; ++i) inv[i] = static_cast<float>(1.0 / std::pow(10000.0, (2.0 * i) / head_dim));
+    cs.resize(static_cast<std::size_t>(n) * 2 * half);
     for (int r = 0; r < n; ++r) {
-        float pos = static_cast<float>(r + first_position);
-        float* row = x + static_cast<std::size_t>(r) * stride;
+        const float pos = static_cast<float>(r + first_position);
+        float* row = cs.data() + static_cast<std::size_t>(r) * 2 * half;
         for (int i = 0; i < half; ++i) {
             // As torch computes it: the angle in float32, then cos/sin of that float.
-            float ang = pos * inv[i];
-            float c = std::cos(ang), s = std::sin(ang);
-            for (int h = 0; h < heads; ++h) {
-                float* p = row + h * head_dim + 2 * i;
-                float a = p[0], bb = p[1];
-                p[0] = a * c - bb * s;
-                p[1] = a * s + bb * c;
+            const float ang = pos * inv[i];
+            row[2 * i] = std::cos(ang);
+            row[2 * i + 1] = std::sin(ang);
+        }
+    }
+}
+
+void rope_apply(float* x, int n, int heads, int head_dim, int stride, const float* cs) {
+    const int half = head_dim / 2;
+    for (int r = 0; r < n; ++r) {
+        float* row = x + static_cast<std::size_t>(r) * stride;
+        const float* t = cs + static_cast<std::size_t>(r) * 2 * half;
+        for (int h = 0; h < heads; ++h) {
+            float* p = row + h * head_dim;
+            for (int i = 0; i < half; ++i) {
+                const float c = t[2 * i], s = t[2 * i + 1];
+                const float a = p[2 * i], bb = p[2 * i + 1];
+                p[2 * i] = a * c - bb * s;
+                p[2 * i + 1] = a * s + bb * c;
             }
         }
     }
+}
+
+void rope(float* x, int n, int heads, int head_dim, int stride, int first_position) {
+    std::vector<float> cs;
+    rope_table(n, head_dim, first_position, cs);
+    rope_apply(x, n, heads, head_dim, stride, cs.data());
 }
 
 void half_to_float(const std::uint16_t* h, float* f, std::size_t n) {

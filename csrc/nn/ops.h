@@ -33,6 +33,9 @@ void gemm_tile(const float* x, int ldx, const float* panel, int k, const float* 
                int cols);
 // y[rows][cols] += x . panel (no bias).
 void gemm_tile_acc(const float* x, int ldx, const float* panel, int k, float* y, int ldy, int rows, int cols);
+// y[m][n] += x . W + b (a residual connection fused into the layer; the sum is rounded as
+// y + (x . W + b), the order of the separate add).
+void linear_packed_acc(const float* x, const PackedW& W, const float* b, float* y, int m, ThreadPool* pool);
 // The same, packing W on the fly (for one-off calls and tests).
 void linear(const float* x, const float* W, const float* b, float* y, int m, int k, int n, ThreadPool* pool);
 // The same on a plain triple loop in double: the reference the micro-kernel is checked against.
@@ -40,11 +43,14 @@ void linear_reference(const float* x, const float* W, const float* b, float* y, 
 
 // Row-wise LayerNorm over `dim` (g, b may be null: no affine).
 void layer_norm(const float* x, const float* g, const float* b, float* y, int rows, int dim, float eps);
+void layer_norm(const float* x, const float* g, const float* b, float* y, int rows, int dim, float eps,
+                ThreadPool* pool);  // rows split over the pool
 // GroupNorm over (channels, frames) for one item: x is (channels, frames).
 void group_norm(const float* x, const float* g, const float* b, float* y, int channels, int frames, int groups,
                 float eps);
 
 void gelu_tanh(float* x, std::size_t n);  // GELU(approximate='tanh') in place
+void gelu_tanh(float* x, std::size_t n, ThreadPool* pool);  // the same split over the pool
 void gelu_erf(float* x, std::size_t n);   // exact GELU in place
 void silu(float* x, std::size_t n);       // x * sigmoid(x) in place
 void tanh_inplace(float* x, std::size_t n);
@@ -72,6 +78,11 @@ void conv_transpose1d_packed(const float* x, const PackedW& W, const float* b, f
 // RoPE on rows of (n, heads * head_dim) at stride `stride`: pairs (2i, 2i+1) of each head rotated
 // by position * 10000^(-2i/head_dim); position p of row r is r + first_position.
 void rope(float* x, int n, int heads, int head_dim, int stride, int first_position);
+// The same in two parts, so that a model computes the angles once per length instead of once per
+// call: rope_table fills cs with n * head_dim floats (cos, sin of every row's pair i, computed as
+// rope() computes them, so the results are bit-identical); rope_apply rotates with it.
+void rope_table(int n, int head_dim, int first_position, std::vector<float>& cs);
+void rope_apply(float* x, int n, int heads, int head_dim, int stride, const float* cs);
 
 // IEEE half -> float (the bundle's weights).
 void half_to_float(const std::uint16_t* h, float* f, std::size_t n);

@@ -164,38 +164,110 @@ void istft(const float* re, const float* im, int frames, int samples, std::vecto
     istft_with(re, im, frames, samples, inverse_envelope(frames, samples), blocks, y, pool);
 }
 
+namespace {
+
+// Griffin-Lim keeps its spectra frame-major ([frame][bin]): every frame's transform reads and
+// writes one contiguous run, and the phase update runs inside the forward transform's pass.
+
+// Windowed inverse transforms of every frame, overlap-added and scaled by the inverse window
+// envelope (as istft_with, frame-major input). Output samples are split over the threads; each
+// sums its frames in frame order, as the serial overlap-add does, so the bits match it.
+void istft_frames(const float* xr, const float* xi, int frames, int samples, const std::vector<float>& inv_env,
+                  std::vector<float>& blocks, float* y, ThreadPool* pool) {
+    const auto& w = window();
+    blocks.resize(static_cast<std::size_t>(frames) * kFft);
+    parallel(pool, frames, [&](std::size_t b, std::size_t e) {
+        alignas(64) float r[kBins + 15], i[kBins + 15], t[kFft];
+        for (std::size_t f = b; f < e; ++f) {
+            std::memcpy(r, xr + f * kBins, sizeof(float) * kBins);
+            std::memcpy(i, xi + f * kBins, sizeof(float) * kBins);
+            i[0] = 0.0f;
+            i[kBins - 1] = 0.0f;
+            fft512().inverse(r, i, t);
+            float* dst = blocks.data() + f * kFft;
+            for (int n = 0; n < kFft; ++n) dst[n] = t[n] * (1.0f / kFft) * w[n];
+        }
+    });
+    constexpr int kChunk = 1024;
+    parallel(pool, static_cast<std::size_t>((samples + kChunk - 1) / kChunk), [&](std::size_t c0, std::size_t c1) {
+        const long j0 = static_cast<long>(c0) * kChunk, j1 = std::min<long>(samples, static_cast<long>(c1) * kChunk);
+        std::fill(y + j0, y + j1, 0.0f);
+        // Frame f covers output samples [f * hop - kFft / 2, f * hop + kFft / 2).
+        const long f0 = std::max(0L, (j0 + kFft / 2 - kFft) / kHop), f1 = std::min<long>(frames - 1, (j1 - 1 + kFft / 2) / kHop);
+        for (long f = f0; f <= f1; ++f) {
+            const float* src = blocks.data() + static_cast<std::size_t>(f) * kFft;
+            const long off = f * kHop - kFft / 2;
+            const long a = std::max(j0, off), z = std::min(j1, off + kFft);
+            for (long j = a; j < z; ++j) y[j] += src[j - off];
+        }
+        for (long j = j0; j < j1; ++j) y[j] *= inv_env[j];
+    });
+}
+
+// Windowed frame f of x (centred, reflect-padded) as stft() cuts it.
+inline void frame_of(const float* x, int samples, long f, float* buf) {
+    const auto& w = window();
+    const long start = f * kHop - kFft / 2;
+    if (start >= 0 && start + kFft <= samples) {
+        for (int n = 0; n < kFft; ++n) buf[n] = x[start + n] * w[n];
+        return;
+    }
+    for (int n = 0; n < kFft; ++n) {
+        long j = start + n;
+        if (j < 0) j = -j;
+        if (j >= samples) j = 2L * (samples - 1) - j;
+        j = std::max(0L, std::min(static_cast<long>(samples) - 1, j));
+        buf[n] = x[j] * w[n];
+    }
+}
+
+}  // namespace
+
 void synthesise(const float* feats, int frames, int samples, int iterations, std::uint64_t seed,
                 const float* start_phase, std::vector<float>& audio, ThreadPool* pool) {
     const std::size_t n = static_cast<std::size_t>(kBins) * frames;
+    const std::size_t nf = static_cast<std::size_t>(frames);
+    // Frame-major magnitudes (feats and start_phase are bin-major).
     std::vector<float> mag(n);
-    for (std::size_t i = 0; i < n; ++i) mag[i] = std::max(0.0f, std::exp(feats[i]) - kLogFloor);
+    parallel(pool, nf, [&](std::size_t b, std::size_t e) {
+        for (std::size_t f = b; f < e; ++f)
+            for (int k = 0; k < kBins; ++k)
+                mag[f * kBins + k] = std::max(0.0f, std::exp(feats[static_cast<std::size_t>(k) * nf + f]) - kLogFloor);
+    });
     // Griffin-Lim on (cos, sin) of the phase: the angle itself is never needed.
-    std::vector<float> xr(n), xi(n), pr(n, 0.0f), pi(n, 0.0f), yr, yi, wave;
+    std::vector<float> xr(n), xi(n), pr(n, 0.0f), pi(n, 0.0f);
     Rng rng(seed);
-    for (std::size_t i = 0; i < n; ++i) {
-        float ph = start_phase ? start_phase[i] : rng.uniform() * static_cast<float>(2.0 * kPi);
-        xr[i] = mag[i] * std::cos(ph);
-        xi[i] = mag[i] * std::sin(ph);
+    for (std::size_t i = 0; i < n; ++i) {  // drawn in bin-major order, as the reference draws them
+        const std::size_t k = i / nf, f = i % nf, o = f * kBins + k;
+        const float ph = start_phase ? start_phase[i] : rng.uniform() * static_cast<float>(2.0 * kPi);
+        xr[o] = mag[o] * std::cos(ph);
+        xi[o] = mag[o] * std::sin(ph);
     }
     std::vector<float> cr(n, 1.0f), ci(n, 0.0f);  // unit phase vectors of X
     const std::vector<float> inv_env = inverse_envelope(frames, samples);
-    std::vector<float> blocks;
+    std::vector<float> blocks, wave(samples);
     for (int it = 0; it < iterations; ++it) {
-        istft_with(xr.data(), xi.data(), frames, samples, inv_env, blocks, wave, pool);
-        stft(wave.data(), samples, yr, yi, pool);
+        istft_frames(xr.data(), xi.data(), frames, samples, inv_env, blocks, wave.data(), pool);
         const float mom = it > 0 ? 0.99f : 0.0f;  // fast Griffin-Lim's momentum (none at first)
-        parallel(pool, n, [&](std::size_t b, std::size_t e) {
-            for (std::size_t i = b; i < e; ++i) {
-                const float ar = yr[i] + mom * (yr[i] - pr[i]), ai = yi[i] + mom * (yi[i] - pi[i]);
-                pr[i] = yr[i];
-                pi[i] = yi[i];
-                const float a2 = ar * ar + ai * ai;
-                // angle(0) = 0, as torch.angle gives.
-                const float inv = a2 > 0.0f ? 1.0f / std::sqrt(a2) : 0.0f;
-                cr[i] = a2 > 0.0f ? ar * inv : 1.0f;
-                ci[i] = ai * inv;
-                xr[i] = mag[i] * cr[i];
-                xi[i] = mag[i] * ci[i];
+        parallel(pool, nf, [&](std::size_t b, std::size_t e) {
+            alignas(64) float buf[kFft], yr[kBins + 15], yi[kBins + 15];
+            for (std::size_t f = b; f < e; ++f) {
+                frame_of(wave.data(), samples, static_cast<long>(f), buf);
+                fft512().forward(buf, yr, yi);
+                const std::size_t o = f * kBins;
+                for (int k = 0; k < kBins; ++k) {
+                    const std::size_t i = o + k;
+                    const float ar = yr[k] + mom * (yr[k] - pr[i]), ai = yi[k] + mom * (yi[k] - pi[i]);
+                    pr[i] = yr[k];
+                    pi[i] = yi[k];
+                    const float a2 = ar * ar + ai * ai;
+                    // angle(0) = 0, as torch.angle gives.
+                    const float inv = a2 > 0.0f ? 1.0f / std::sqrt(a2) : 0.0f;
+                    cr[i] = a2 > 0.0f ? ar * inv : 1.0f;
+                    ci[i] = ai * inv;
+                    xr[i] = mag[i] * cr[i];
+                    xi[i] = mag[i] * ci[i];
+                }
             }
         });
     }
@@ -214,28 +286,27 @@ void synthesise(const float* feats, int frames, int samples, int iterations, std
     for (std::size_t i = 0; i < ild.size(); ++i) ild[i] = std::max(-2.0f, std::min(2.0f, fi[i])) * 12.0f;
     const float* ft = fi + ild.size();
     for (std::size_t i = 0; i < itd.size(); ++i) itd[i] = std::max(-1.0f, std::min(1.0f, ft[i]));
-    std::vector<float> lr(n), li(n), rr(n), ri(n);
-    for (int b = 0; b < kBins; ++b) {
-        const float freq = static_cast<float>(b) * (static_cast<float>(kSampleRate) / kFft);
-        for (int f = 0; f < frames; ++f) {
-            const std::size_t i = static_cast<std::size_t>(b) * frames + f;
-            const float r = std::pow(10.0f, interp(ild_tab, b, ild.data(), frames, f) / 10.0f);
-            const float gl = std::sqrt(2.0f * r / (1.0f + r)), gr = std::sqrt(2.0f / (1.0f + r));
-            const float half = static_cast<float>(kPi) * freq * interp(itd_tab, b, itd.data(), frames, f) / 1000.0f;
-            const float ch = std::cos(half), sh = std::sin(half);
-            // e^{i(phi + half)} and e^{i(phi - half)} from the unit phase vector.
-            lr[i] = mag[i] * gl * (cr[i] * ch - ci[i] * sh);
-            li[i] = mag[i] * gl * (ci[i] * ch + cr[i] * sh);
-            rr[i] = mag[i] * gr * (cr[i] * ch + ci[i] * sh);
-            ri[i] = mag[i] * gr * (ci[i] * ch - cr[i] * sh);
-        }
-    }
+    // Each ear's spectrum, written over (xr, xi) and (pr, pi): Griffin-Lim is done with them.
+    float *lr = xr.data(), *li = xi.data(), *rr = pr.data(), *ri = pi.data();
+    parallel(pool, nf, [&](std::size_t b, std::size_t e) {
+        for (std::size_t f = b; f < e; ++f)
+            for (int k = 0; k < kBins; ++k) {
+                const std::size_t i = f * kBins + k;
+                const float freq = static_cast<float>(k) * (static_cast<float>(kSampleRate) / kFft);
+                const float r = std::pow(10.0f, interp(ild_tab, k, ild.data(), frames, static_cast<int>(f)) / 10.0f);
+                const float gl = std::sqrt(2.0f * r / (1.0f + r)), gr = std::sqrt(2.0f / (1.0f + r));
+                const float half = static_cast<float>(kPi) * freq * interp(itd_tab, k, itd.data(), frames, static_cast<int>(f)) / 1000.0f;
+                const float ch = std::cos(half), sh = std::sin(half);
+                // e^{i(phi + half)} and e^{i(phi - half)} from the unit phase vector.
+                lr[i] = mag[i] * gl * (cr[i] * ch - ci[i] * sh);
+                li[i] = mag[i] * gl * (ci[i] * ch + cr[i] * sh);
+                rr[i] = mag[i] * gr * (cr[i] * ch + ci[i] * sh);
+                ri[i] = mag[i] * gr * (ci[i] * ch - cr[i] * sh);
+            }
+    });
     audio.assign(static_cast<std::size_t>(2) * samples, 0.0f);
-    std::vector<float> ear;
-    istft_with(lr.data(), li.data(), frames, samples, inv_env, blocks, ear, pool);
-    std::memcpy(audio.data(), ear.data(), sizeof(float) * samples);
-    istft_with(rr.data(), ri.data(), frames, samples, inv_env, blocks, ear, pool);
-    std::memcpy(audio.data() + samples, ear.data(), sizeof(float) * samples);
+    istft_frames(lr, li, frames, samples, inv_env, blocks, audio.data(), pool);
+    istft_frames(rr, ri, frames, samples, inv_env, blocks, audio.data() + samples, pool);
 }
 
 }  // namespace bewo::nn

@@ -288,15 +288,28 @@ void bind_nn(py::module_& m) {
     });
     m.def("nn_attention", [](const f32& q, const f32& k, const f32& v, int heads, std::optional<u8> key_mask, float scale,
                              int n_threads, bool reference) {
-        need_2d(q, "q"); need_2d(k, "k"); need_2d(v, "v");
-        need(q.shape(1) == k.shape(1) && k.shape(1) == v.shape(1) && k.shape(0) == v.shape(0),
+        // (n, width) for one item or (batch, n, width) for several in one call.
+        need(q.ndim() == k.ndim() && k.ndim() == v.ndim() && (q.ndim() == 2 || q.ndim() == 3),
+             "q, k, v must all be (n, heads * head_dim) or all (batch, n, heads * head_dim)");
+        const bool batched = q.ndim() == 3;
+        const py::ssize_t B = batched ? q.shape(0) : 1, ax = batched ? 1 : 0;
+        need(!batched || (k.shape(0) == B && v.shape(0) == B), "q, k, v must have one batch size");
+        need(q.shape(ax + 1) == k.shape(ax + 1) && k.shape(ax + 1) == v.shape(ax + 1) && k.shape(ax) == v.shape(ax),
              "q, k, v must be (n, heads * head_dim) with k and v of one length");
-        need(heads > 0 && q.shape(1) % heads == 0 && q.shape(1) / heads <= 256, "width must be heads * head_dim (<= 256)");
-        const int w = static_cast<int>(q.shape(1));
-        nn::AttentionShape s{static_cast<int>(q.shape(0)), static_cast<int>(k.shape(0)), heads, w / heads, w, w, w, w};
-        if (key_mask) need(key_mask->size() == k.shape(0), "key_mask must have one value per key");
+        need(heads > 0 && q.shape(ax + 1) % heads == 0 && q.shape(ax + 1) / heads <= 256,
+             "width must be heads * head_dim (<= 256)");
+        const int w = static_cast<int>(q.shape(ax + 1));
+        const int nq = static_cast<int>(q.shape(ax)), nk = static_cast<int>(k.shape(ax));
+        nn::AttentionShape s{nq, nk, heads, w / heads, w, w, w, w};
+        s.batch = static_cast<int>(B);
+        s.q_batch = s.out_batch = static_cast<std::size_t>(nq) * w;
+        s.k_batch = s.v_batch = static_cast<std::size_t>(nk) * w;
+        s.mask_batch = static_cast<std::size_t>(nk);
+        if (key_mask)
+            need(static_cast<py::ssize_t>(key_mask->size()) == B * nk && (batched ? key_mask->ndim() == 2 : key_mask->ndim() == 1),
+                 batched ? "key_mask must be (batch, keys)" : "key_mask must have one value per key");
         const std::uint8_t* mp = key_mask ? key_mask->data() : nullptr;
-        f32 out({q.shape(0), q.shape(1)});
+        f32 out = batched ? f32({B, q.shape(1), q.shape(2)}) : f32({q.shape(0), q.shape(1)});
         float* op = out.mutable_data();
         std::fill(op, op + out.size(), std::nanf(""));
         nn::ThreadPool* pool = shared_pool(n_threads);
