@@ -169,10 +169,8 @@ def run_cpu(args):
             mask[:, nk - nk // 4:] = 0
         tn = None
         if have_native:
-            def native():
-                for i in range(b):
-                    _core.nn_attention(q[i], k[i], v[i], h, key_mask=None if mask is None else mask[i], scale=0.0,
-                                       n_threads=args.threads)
+            def native():  # one call over the batch, as torch's
+                _core.nn_attention(q, k, v, h, key_mask=mask, scale=0.0, n_threads=args.threads)
             tn = med(native)
         tt = None
         if torch is not None:

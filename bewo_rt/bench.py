@@ -116,13 +116,12 @@ def bench_attention(backend: str, reps: int) -> list[dict]:
     threads = os.cpu_count() or 1
     for name, b, nq, nk, h, d in shapes:
         if backend == "cpu":
-            q, k, v = (rng.standard_normal((n, h * d)).astype(np.float32) for n in (nq, nk, nk))
-            ours = _times(lambda: [_core.nn_attention(q, k, v, h, None, 0.0, threads) for _ in range(b)], reps)
+            q, k, v = (rng.standard_normal((b, n, h * d)).astype(np.float32) for n in (nq, nk, nk))
+            ours = _times(lambda: _core.nn_attention(q, k, v, h, None, 0.0, threads), reps)  # one batched call
             peer = None
             if torch is not None:
                 torch.set_num_threads(threads)
-                tq, tk, tv = (torch.tensor(a).view(1, -1, h, d).transpose(1, 2).expand(b, -1, -1, -1).contiguous()
-                              for a in (q, k, v))
+                tq, tk, tv = (torch.tensor(a).view(b, -1, h, d).transpose(1, 2) for a in (q, k, v))
                 peer = _times(lambda: torch.nn.functional.scaled_dot_product_attention(tq, tk, tv), reps)
             rows.append(_row("attention", f"{name}: B{b} H{h} D{d} {nq}x{nk}", "cpu fp32", ours, "torch SDPA fp32", peer))
         else:
