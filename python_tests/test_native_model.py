@@ -91,7 +91,8 @@ def test_rope_matches_reference(rng):
 
 
 @pytest.mark.parametrize("nq,nk,heads,d,masked", [(158, 158, 4, 48, False), (158, 49, 4, 48, True), (65, 300, 8, 64, True),
-                                                   (21, 21, 12, 32, False)])
+                                                   (21, 21, 12, 32, False), (7, 513, 2, 40, True), (33, 200, 1, 256, False),
+                                                   (5, 130, 3, 72, True), (1, 1, 1, 8, False)])
 def test_attention_matches_sdpa(rng, nq, nk, heads, d, masked):
     w = heads * d
     q, k, v = (rng.standard_normal((n, w)).astype(np.float32) for n in (nq, nk, nk))
@@ -131,6 +132,27 @@ def test_batched_attention_matches_sdpa_and_single_items(rng, nq, nk, masked):
     assert rel(ref_b, out) <= 1e-4
     with pytest.raises(ValueError, match="batch"):
         _core.nn_attention(q, k[:2], v[:2], heads)
+
+
+@pytest.mark.parametrize("masked_keys", ["first block", "last block", "all but one"])
+def test_attention_with_whole_key_blocks_masked(rng, masked_keys):
+    """Key blocks (128 keys) that are entirely masked must add nothing to the online softmax,
+    whether they come before or after the kept keys."""
+    nq, nk, heads, d = 13, 300, 2, 48
+    q, k, v = (rng.standard_normal((n, heads * d)).astype(np.float32) for n in (nq, nk, nk))
+    mask = np.ones(nk, np.uint8)
+    if masked_keys == "first block":
+        mask[:200] = 0
+    elif masked_keys == "last block":
+        mask[100:] = 0
+    else:
+        mask[:] = 0
+        mask[rng.integers(nk)] = 1
+    split = lambda a, n: torch.tensor(a, dtype=torch.float64).view(n, heads, d).transpose(0, 1)
+    ref = F.scaled_dot_product_attention(split(q, nq), split(k, nk), split(v, nk),
+                                         attn_mask=torch.tensor(mask.astype(bool))[None, None])
+    for threads in (1, 2):
+        assert rel(_core.nn_attention(q, k, v, heads, mask, 0.0, threads), ref.transpose(0, 1).reshape(nq, -1).numpy()) <= 1e-4
 
 
 def test_attention_fully_masked_rows_give_zeros(rng):
