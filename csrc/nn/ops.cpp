@@ -170,6 +170,18 @@ void gelu_tanh(float* x, std::size_t n) {
     // 0.5 v (1 + tanh(u)) = v sigmoid(2u) = v / (1 + exp(-2u)): no cancellation for v << 0.
     constexpr float c = 0.7978845608028654f;  // sqrt(2 / pi)
     std::size_t i = 0;
+#if defined(__AVX512F__)
+    {
+        const __m512 one = _mm512_set1_ps(1.0f), m2 = _mm512_set1_ps(-2.0f);
+        const __m512 vc = _mm512_set1_ps(c), k = _mm512_set1_ps(0.044715f);
+        for (; i + 16 <= n; i += 16) {
+            const __m512 v = _mm512_loadu_ps(x + i);
+            const __m512 u = _mm512_mul_ps(vc, _mm512_fmadd_ps(_mm512_mul_ps(k, v), _mm512_mul_ps(v, v), v));
+            const __m512 e = exp16(_mm512_mul_ps(m2, u));
+            _mm512_storeu_ps(x + i, _mm512_div_ps(v, _mm512_add_ps(one, e)));
+        }
+    }
+#endif
 #if defined(__AVX2__) && defined(__FMA__)
     const __m256 one = _mm256_set1_ps(1.0f), m2 = _mm256_set1_ps(-2.0f);
     const __m256 vc = _mm256_set1_ps(c), k = _mm256_set1_ps(0.044715f);
