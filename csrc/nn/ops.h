@@ -48,6 +48,9 @@ void layer_norm(const float* x, const float* g, const float* b, float* y, int ro
 // GroupNorm over (channels, frames) for one item: x is (channels, frames).
 void group_norm(const float* x, const float* g, const float* b, float* y, int channels, int frames, int groups,
                 float eps);
+// GroupNorm then SiLU, the groups split over the pool.
+void group_norm_silu(const float* x, const float* g, const float* b, float* y, int channels, int frames, int groups,
+                     float eps, ThreadPool* pool);
 
 void gelu_tanh(float* x, std::size_t n);  // GELU(approximate='tanh') in place
 void gelu_tanh(float* x, std::size_t n, ThreadPool* pool);  // the same split over the pool

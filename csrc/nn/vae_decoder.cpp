@@ -1,5 +1,6 @@
 #include "vae_decoder.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
@@ -59,19 +60,20 @@ void conv(const ConvW& c, const float* x, float* y, int t, ThreadPool* pool) {
     conv1d_packed(x, c.w, c.b.data(), y, c.cin, c.cout, t, c.kernel, 1, c.padding, c.dilation, pool);
 }
 
-void gn_silu(const GroupNormW& g, const float* x, float* y, int ch, int t) {
-    group_norm(x, g.g.data(), g.b.data(), y, ch, t, 8, 1e-5f);
-    silu(y, static_cast<std::size_t>(ch) * t);
+void gn_silu(const GroupNormW& g, const float* x, float* y, int ch, int t, ThreadPool* pool) {
+    group_norm_silu(x, g.g.data(), g.b.data(), y, ch, t, 8, 1e-5f, pool);
 }
 
 void res(const ResBlockW& r, std::vector<float>& x, int ch, int t, ThreadPool* pool) {
     const std::size_t n = static_cast<std::size_t>(ch) * t;
     std::vector<float> a(n), h(n);
-    gn_silu(r.norm1, x.data(), a.data(), ch, t);
+    gn_silu(r.norm1, x.data(), a.data(), ch, t, pool);
     conv(r.conv1, a.data(), h.data(), t, pool);
-    gn_silu(r.norm2, h.data(), a.data(), ch, t);
+    gn_silu(r.norm2, h.data(), a.data(), ch, t, pool);
     conv(r.conv2, a.data(), h.data(), t, pool);
-    for (std::size_t i = 0; i < n; ++i) x[i] += h[i];
+    parallel(pool, (n + 4095) / 4096, [&](std::size_t b0, std::size_t b1) {
+        for (std::size_t i = b0 * 4096; i < std::min(n, b1 * 4096); ++i) x[i] += h[i];
+    });
 }
 
 void up(const UpW& u, const float* z, int frames, std::vector<float>& out, ThreadPool* pool) {
@@ -89,7 +91,7 @@ void up(const UpW& u, const float* z, int frames, std::vector<float>& out, Threa
         res(u.up_res[i], x, w, t, pool);
     }
     std::vector<float> a(x.size());
-    gn_silu(u.norm_out, x.data(), a.data(), w, t);
+    gn_silu(u.norm_out, x.data(), a.data(), w, t, pool);
     out.resize(static_cast<std::size_t>(u.conv_out.cout) * t);
     conv(u.conv_out, a.data(), out.data(), t, pool);
 }
