@@ -22,4 +22,5 @@ def test_kernel_paths_match_the_reference(tmp_path, flags):
     out = subprocess.run([str(exe)], capture_output=True, text=True, timeout=60).stdout
     errs = {line.rsplit(" ", 1)[0]: float(line.rsplit(" ", 1)[1]) for line in out.strip().splitlines()}
     assert errs["linear rel"] <= 1e-5 and errs["attention rel"] <= 1e-4 and errs["exp sum rel"] <= 1e-5, errs
+    assert errs["batched attention rel"] <= 1e-4 and errs["linear acc rel"] <= 1e-5, errs
     assert errs["pool misses"] == 0

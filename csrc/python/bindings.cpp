@@ -76,6 +76,7 @@ void bind_nn(py::module_& m);
 void bind_stream(py::module_& m);
 void bind_cuda_nn(py::module_& m);
 void bind_text(py::module_& m);
+void bind_prompt(py::module_& m);
 
 PYBIND11_MODULE(_core, m) {
     m.doc() = "bewo_rt C++ core: FFT, partitioned convolution, HRTF interpolation, rendering";
@@ -343,4 +344,5 @@ PYBIND11_MODULE(_core, m) {
     bind_stream(m);
     bind_cuda_nn(m);
     bind_text(m);
+    bind_prompt(m);
 }

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "../nn/json.h"
+#include "prompt_parser.h"
 
 namespace bewo::rt {
 
@@ -190,6 +191,16 @@ bool azimuth_state(const SceneSpec& scene, double duration_s, int frames, int bi
 }
 
 SceneSpec scene_from_prompt_words(const std::string& prompt) {
+    SceneSpec parsed;
+    std::string err;
+    if (parse_prompt(prompt, parsed, err)) {
+        for (auto& s : parsed.sources) {  // Python would give NaN here; the renderer needs numbers
+            if (!std::isfinite(s.azimuth_start_deg)) s.azimuth_start_deg = 0.0;
+            if (!std::isfinite(s.azimuth_end_deg)) s.azimuth_end_deg = s.azimuth_start_deg;
+        }
+        return parsed;
+    }
+    // The prompt names no sound the parser can find: one source, placed by its direction words.
     const std::string p = lower(prompt);
     auto pos = [&](const char* w) {
         std::size_t i = p.find(w);

@@ -22,6 +22,12 @@ struct SceneSpec {
     std::vector<SceneSource> sources;
     double duration_s = 0.0;  // 0: not given
     bool indoor = false;
+    // The room as the prompt parser reads it (parse_scene_json leaves these at their defaults):
+    // a shoebox for an indoor room, else zeros; room_class "outdoor", "small", "moderate", "large",
+    // or "" when the prompt names no place (Python's room_class None).
+    double room_size_m[3] = {0.0, 0.0, 0.0};
+    double rt60_s = 0.0;
+    std::string room_class;
 };
 
 // Strict: unknown fields, wrong types and out-of-range values are errors naming the field.
@@ -31,9 +37,12 @@ std::vector<Keyframe> source_keyframes(const SceneSource& s, double duration_s);
 // conditioning.azimuth_state(coarse=True): (4 * bins, frames) row-major into out.
 bool azimuth_state(const SceneSpec& scene, double duration_s, int frames, int bins, std::vector<float>& out,
                    std::string& err);
-// A one-source scene from a prompt's direction words ("on the left", "from right to left",
-// "behind"...): the C API's fallback when no scene JSON is given. The Python parser
-// (bewo_rt.text.parse) is far more complete; its output is what engines should pass.
+// The C API's scene when no scene JSON is given: the prompt read by parse_prompt
+// (prompt_parser.h, the port of bewo_rt.text.parse: every source, its motion, distance and
+// speed, and the room), with non-finite azimuths ("at 1e400 degrees") put at the front. When
+// parse_prompt refuses the prompt (no sound named, e.g. "on the left"; invalid UTF-8; over
+// 10,000 characters) it falls back to one source labelled with the whole prompt, placed by the
+// first direction word ("left", "right", "behind", "front"...; "from X to Y" moves).
 SceneSpec scene_from_prompt_words(const std::string& prompt);
 
 }  // namespace bewo::rt

@@ -29,6 +29,34 @@ int main() {
     attention_reference(q.data(), kk.data(), v.data(), o2.data(), s, mask.data(), 0);
     e = 0; mx = 0; for (int i = 0; i < nq * w; ++i) { e = std::fmax(e, std::fabs(o[i] - o2[i])); mx = std::fmax(mx, std::fabs(o2[i])); }
     printf("attention rel %.2e\n", e / mx);
+    {  // two items in one call, each with its own mask and strides of a padded layout
+        const int B = 2;
+        const std::size_t qb = static_cast<std::size_t>(nq) * w + 5, kb = static_cast<std::size_t>(nk) * w + 3;
+        std::vector<float> bq(B * qb), bk(B * kb), bv(B * kb), bo(B * qb, 0.f), bo2(B * qb, 0.f);
+        std::vector<unsigned char> bm(B * (nk + 1));
+        for (auto* a : {&bq, &bk, &bv}) for (auto& t : *a) t = N(g);
+        for (auto& t : bm) t = (g() % 3) != 0;
+        AttentionShape sb{nq, nk, H, d, w, w, w, w};
+        sb.batch = B;
+        sb.q_batch = sb.out_batch = qb;
+        sb.k_batch = sb.v_batch = kb;
+        sb.mask_batch = nk + 1;
+        ThreadPool pool(2);
+        attention(bq.data(), bk.data(), bv.data(), bo.data(), sb, bm.data(), 0, &pool);
+        attention_reference(bq.data(), bk.data(), bv.data(), bo2.data(), sb, bm.data(), 0);
+        e = 0; mx = 0; for (std::size_t i = 0; i < bo.size(); ++i) { e = std::fmax(e, std::fabs(bo[i] - bo2[i])); mx = std::fmax(mx, std::fabs(bo2[i])); }
+        printf("batched attention rel %.2e\n", e / mx);
+    }
+    {  // y += x W^T + b against y0 + the reference
+        PackedW p;
+        pack_weights(W.data(), k, n, p);
+        std::vector<float> y0(m * n);
+        for (auto& t : y0) t = N(g);
+        std::vector<float> ya = y0;
+        linear_packed_acc(x.data(), p, b.data(), ya.data(), m, nullptr);
+        e = 0; mx = 0; for (int i = 0; i < m * n; ++i) { e = std::fmax(e, std::fabs(ya[i] - (y0[i] + r[i]))); mx = std::fmax(mx, std::fabs(y0[i] + r[i])); }
+        printf("linear acc rel %.2e\n", e / mx);
+    }
     std::vector<float> z(1000); for (auto& t : z) t = N(g) * 5;
     std::vector<float> z2 = z; float sum = exp_shift_sum(z2.data(), z2.size(), 1.0f); double s2 = 0; for (float t : z) s2 += std::exp(double(t) - 1.0);
     printf("exp sum rel %.2e\n", std::fabs(sum - s2) / s2);
