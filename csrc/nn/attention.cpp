@@ -171,8 +171,16 @@ void attention_avx512(const float* q, const float* k, const float* v, float* out
             const int t0 = qtiles * part / split, t1 = qtiles * (part + 1) / split;
             if (t0 >= t1) continue;
             // K as panels of 64 keys (key-minor, zero-padded), V as rows of dp floats (zero-padded).
-            kbuf.assign(static_cast<std::size_t>(kpanels) * d * kKeys, 0.0f);
-            vbuf.assign(static_cast<std::size_t>(nk) * dp, 0.0f);
+            // Only the padding needs zeros (keys past nk in the last panel, head dims past d).
+            if (kbuf.size() < static_cast<std::size_t>(kpanels) * d * kKeys) kbuf.resize(static_cast<std::size_t>(kpanels) * d * kKeys);
+            if (vbuf.size() < static_cast<std::size_t>(nk) * dp) vbuf.resize(static_cast<std::size_t>(nk) * dp);
+            if (nk < nkp) {
+                float* last = kbuf.data() + static_cast<std::size_t>(kpanels - 1) * d * kKeys;
+                for (int c = 0; c < d; ++c)
+                    std::fill(last + static_cast<std::size_t>(c) * kKeys + (nk - (kpanels - 1) * kKeys), last + static_cast<std::size_t>(c + 1) * kKeys, 0.0f);
+            }
+            if (dp > d)
+                for (int j = 0; j < nk; ++j) std::fill(vbuf.data() + static_cast<std::size_t>(j) * dp + d, vbuf.data() + static_cast<std::size_t>(j + 1) * dp, 0.0f);
             const float* kb = k + b * s.k_batch;
             const float* vb = v + b * s.v_batch;
             for (int j = 0; j < nk; ++j) {
