@@ -172,7 +172,9 @@ def test_neighbours_are_the_nearest_measured_directions(name, rng):
         assert set(idx.tolist()) == set(order[:4].tolist()), (qa, qe)
         R = ang[order[4]]
         expected = ((R - ang[idx]) / (R * ang[idx])) ** 2
-        np.testing.assert_allclose(w, expected / expected.sum(), rtol=1e-4, atol=1e-6)
+        # The runtime's geometry is float32: an angle's relative error grows as the query nears a
+        # measured direction (acos near 1), so 1e-4 failed on ~1 % of seeds (0.37531 vs 0.37534).
+        np.testing.assert_allclose(w, expected / expected.sum(), rtol=1e-3, atol=1e-5)
 
 
 def test_directions_near_an_unmeasured_pole_do_not_depend_on_azimuth():
