@@ -147,6 +147,8 @@ def run_cpu(args):
         import torch.nn.functional as F
     except ImportError:
         torch = None
+    if torch is not None and args.threads > 0:
+        torch.set_num_threads(args.threads)  # the same thread count for both
     print(f"# bench_attention --device cpu: float32, median of {args.runs} runs; native threads={args.threads} "
           f"(0 = all); torch {torch.__version__ if torch else 'absent'} ({torch.get_num_threads() if torch else 0} "
           "threads)")
