@@ -15,7 +15,7 @@ JOBS="${JOBS:-2}"
 if [[ -z "${CXX:-}" ]]; then
   if command -v clang++ >/dev/null; then CXX=clang++; else CXX=g++; fi
 fi
-TARGETS="${TARGETS:-safetensors scene_json tokenizer bundle}"
+TARGETS="${TARGETS:-safetensors scene_json tokenizer bundle prompt}"
 
 cmake -S "$HERE" -B "$BUILD" -DCMAKE_CXX_COMPILER="$CXX" ${BEWO_FUZZ_ENGINE:+-DBEWO_FUZZ_ENGINE=$BEWO_FUZZ_ENGINE} >/dev/null
 cmake --build "$BUILD" -j"$JOBS" $(for t in $TARGETS; do echo --target fuzz_$t; done) >/dev/null

@@ -88,8 +88,11 @@ BEWO_API size_t bewo_output_frames(const bewo_context *ctx, float seconds);
 
 /* Generates into left/right (frames each; frames must be >= bewo_output_frames(seconds)).
  * prompt: what the sound is; scene_json: where it is (the Scene JSON form, as `bewo-rt parse`
- * prints it). Either may be NULL, not both: without a scene the sources are read from the
- * prompt's direction words by a small built-in parser; without a prompt the scene's source
+ * prints it). Either may be NULL, not both: without a scene the prompt is parsed by the native
+ * port of `bewo-rt parse` (bewo_rt.text.parse: the same sources, directions, motion, speeds,
+ * distances and room), so "a dog barks on the left while a car passes from right to left" gives
+ * two sources; a prompt it cannot read (no sound named, invalid UTF-8, over 10,000 characters)
+ * becomes one source placed by its first direction word. Without a prompt the scene's source
  * labels are the prompt. */
 BEWO_API int bewo_generate(bewo_context *ctx, const char *prompt, const char *scene_json,
                            const bewo_generate_params *params, float *left, float *right, size_t frames,

@@ -1,0 +1,88 @@
+// Python bindings of the native prompt parser (csrc/runtime/prompt_parser.h), for the parity tests
+// against bewo_rt.text.parse: the scene comes back in parse_dict's JSON-like form.
+#include <pybind11/pybind11.h>
+
+#include <stdexcept>
+#include <string>
+
+#include "../runtime/prompt_parser.h"
+#include "../runtime/scene_json.h"
+
+namespace py = pybind11;
+using bewo::rt::SceneSpec;
+
+namespace {
+
+// str -> UTF-8 (a lone surrogate raises UnicodeEncodeError), bytes as they are.
+std::string utf8_of(const py::handle& obj) {
+    if (PyBytes_Check(obj.ptr())) return std::string(PyBytes_AS_STRING(obj.ptr()), PyBytes_GET_SIZE(obj.ptr()));
+    if (!PyUnicode_Check(obj.ptr())) throw py::type_error("text must be str or bytes");
+    Py_ssize_t n = 0;
+    const char* p = PyUnicode_AsUTF8AndSize(obj.ptr(), &n);
+    if (!p) throw py::error_already_set();
+    return std::string(p, static_cast<std::size_t>(n));
+}
+
+// Python's None where the C++ keeps "end == start" (not moving, or moving in distance only).
+py::dict scene_dict(const SceneSpec& scene) {
+    py::list sources;
+    for (const auto& s : scene.sources) {
+        py::dict d;
+        // The fallback scene labels a source with the raw prompt, which may not be valid UTF-8.
+        d["label"] = py::reinterpret_steal<py::str>(PyUnicode_DecodeUTF8(s.label.data(), static_cast<Py_ssize_t>(s.label.size()), "replace"));
+        d["azimuth_start_deg"] = s.azimuth_start_deg;
+        d["azimuth_end_deg"] = s.azimuth_end_deg == s.azimuth_start_deg ? py::none() : py::object(py::float_(s.azimuth_end_deg));
+        d["elevation_deg"] = s.elevation_deg;
+        d["distance_m"] = s.distance_m;
+        d["distance_end_m"] = s.distance_end_m == s.distance_m ? py::none() : py::object(py::float_(s.distance_end_m));
+        d["speed"] = s.speed;
+        d["change_time"] = s.change_time;
+        d["start_time_s"] = s.start_time_s;
+        d["gain_db"] = s.gain_db;
+        sources.append(d);
+    }
+    py::dict room;
+    room["outdoor"] = !scene.indoor;
+    room["size_m"] = scene.indoor ? py::object(py::make_tuple(scene.room_size_m[0], scene.room_size_m[1], scene.room_size_m[2]))
+                                  : py::none();
+    room["rt60_s"] = scene.indoor ? py::object(py::float_(scene.rt60_s)) : py::none();
+    py::dict out;
+    out["sources"] = sources;
+    out["room"] = room;
+    out["room_class"] = scene.room_class.empty() ? py::none() : py::object(py::str(scene.room_class));
+    return out;
+}
+
+}  // namespace
+
+void bind_prompt(py::module_& m) {
+    m.def(
+        "parse_prompt_native",
+        [](py::handle text) {
+            const std::string utf8 = utf8_of(text);
+            SceneSpec scene;
+            std::string err;
+            bool ok;
+            {
+                py::gil_scoped_release release;
+                ok = bewo::rt::parse_prompt(utf8, scene, err);
+            }
+            if (!ok) throw py::value_error(err);
+            return scene_dict(scene);
+        },
+        py::arg("text"),
+        "The native port of bewo_rt.text.parse (the C API's prompt-only path): str or UTF-8 bytes -> "
+        "{'sources': [...], 'room': {...}, 'room_class': ...}; ValueError with the parser's message.");
+    m.def(
+        "scene_from_prompt_words_native",
+        [](py::handle text) {
+            const std::string utf8 = utf8_of(text);
+            SceneSpec scene;
+            {
+                py::gil_scoped_release release;
+                scene = bewo::rt::scene_from_prompt_words(utf8);
+            }
+            return scene_dict(scene);
+        },
+        py::arg("text"), "The scene the C API builds from a prompt when no scene JSON is given.");
+}
