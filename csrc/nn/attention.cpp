@@ -14,7 +14,7 @@ namespace bewo::nn {
 
 namespace {
 
-constexpr int kKeyBlock = 128;
+constexpr int kKeyBlock = 256;
 constexpr int kMaxHeadDim = 256;
 
 // s[j] = s[j] * scale + mask[j]; returns the max.
