@@ -90,9 +90,9 @@ def test_sphere_round_trip(rng):
 def test_reverberant_correct_side(rng):
     """Side of a lateral source in small reverberant rooms at 1-2 m: beyond the critical distance
     (direct-to-reverberant ratio down to -10 dB at the far ear) with stationary noise, so no onset
-    to lean on. About 2 % of such clips get the wrong side (measured over 1200 clips), so 40 clips
-    must reach 90 %: a run fails by chance about once in 500. A renderer bias towards one side
-    (the diffuse tail once reached the left ear first) fails it."""
+    to lean on. Two renderer biases made ~2 % of such clips read on the wrong side (the diffuse
+    tail reached the left ear first, and its level followed each ear's last reflections, often
+    louder at the far ear); without them 1 clip in 600 does, so 95 % of 40 must hold."""
     n, ok = 40, 0
     for _ in range(n):
         az = float(rng.uniform(20, 90) * rng.choice([-1, 1]))
@@ -103,7 +103,7 @@ def test_reverberant_correct_side(rng):
         y = simulate_scene(sc, SR, {"n": _noise(rng)}, hrtf="kemar", seed=int(rng.integers(1000)))
         a = analyze(y, SR, hrtf="kemar")
         ok += a.median_azimuth_deg is not None and np.sign(a.median_azimuth_deg) == np.sign(az)
-    assert ok / n >= 0.9, ok
+    assert ok / n >= 0.95, ok
 
 
 def test_moving_source_left_to_right(rng):

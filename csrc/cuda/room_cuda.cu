@@ -102,7 +102,10 @@ __global__ void tail_kernel(const roomk::TailPlan* __restrict__ tails, int n_job
     const long long job = t >> 1;
     const int ear = int(t & 1);
     float* e = out + ((size_t)job * 2 + ear) * n_max;
-    roomk::add_tail(tails[job], ear == 0 ? e : nullptr, ear == 1 ? e : nullptr);
+    // Both ears' image parts set the level; each thread writes only its own ear's tail (samples
+    // from t0 on), while the level reads end before t0, so the two threads never race.
+    const float* l = out + (size_t)job * 2 * n_max;
+    roomk::add_tail(tails[job], ear == 0 ? e : nullptr, ear == 1 ? e : nullptr, l, l + n_max);
 }
 
 std::string check(cudaError_t e, const char* what) {

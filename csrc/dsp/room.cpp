@@ -206,7 +206,7 @@ std::vector<float> room_response(const RoomSpec& room, const double source[3], c
             }
         }
     }
-    roomk::add_tail(plan_tail(room, p, plan), ear[0], ear[1]);
+    roomk::add_tail(plan_tail(room, p, plan), ear[0], ear[1], ear[0], ear[1]);
     *n_out = n;
     return out;
 }

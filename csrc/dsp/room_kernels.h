@@ -67,6 +67,7 @@ struct TailPlan {
 // Amplitude that continues the image part's level: the mean power over the last `win` samples
 // before t0, extrapolated to t0 by the tail's decay.
 BEWO_HD inline double tail_amplitude(const float* ear, const TailPlan& tp) {
+    if (!ear) return 0.0;
     double energy = 0.0;
     const std::uint64_t w0 = tp.t0 > tp.win ? tp.t0 - tp.win : 0;
     for (std::uint64_t i = w0; i < tp.t0; ++i) energy += double(ear[i]) * ear[i];
@@ -88,10 +89,16 @@ BEWO_HD inline double tail_amplitude(const float* ear, const TailPlan& tp) {
 // is then split into three bands (one-pole splits at 500 Hz and 4 kHz), each decaying by 60 dB
 // in its RT60 (air absorption shortens the top band's: 0.8 RT60). Samples of one ear get the
 // three bands added in band order, each rounded to float, as a float accumulator would.
-BEWO_HD inline void add_tail(const TailPlan& tp, float* left, float* right) {
+// level_left / level_right: both ears' complete image parts (read only, before t0; they may be
+// the same buffers as left / right). A diffuse field reaches both ears equally loud, so both
+// ears' tails continue the two ears' mean level: matching each ear to its own last window of
+// reflections gave the tail an arbitrary interaural level difference (up to ~5 dB, often
+// towards the far ear).
+BEWO_HD inline void add_tail(const TailPlan& tp, float* left, float* right, const float* level_left,
+                             const float* level_right) {
     if (!tp.active || (!left && !right)) return;
-    const double amp0 = left ? tail_amplitude(left, tp) : 0.0;
-    const double amp1 = right ? tail_amplitude(right, tp) : 0.0;
+    const double a0 = tail_amplitude(level_left, tp), a1 = tail_amplitude(level_right, tp);
+    const double amp0 = sqrt(0.5 * (a0 * a0 + a1 * a1)), amp1 = amp0;
     const double rho = 0.8;
     const double theta = 0.5 * asin(rho), cm = cos(theta), sm = sin(theta);
     double k[3];

@@ -77,6 +77,7 @@ void bind_stream(py::module_& m);
 void bind_cuda_nn(py::module_& m);
 void bind_text(py::module_& m);
 void bind_prompt(py::module_& m);
+void bind_room_scene(py::module_& m);
 
 PYBIND11_MODULE(_core, m) {
     m.doc() = "bewo_rt C++ core: FFT, partitioned convolution, HRTF interpolation, rendering";
@@ -345,4 +346,5 @@ PYBIND11_MODULE(_core, m) {
     bind_cuda_nn(m);
     bind_text(m);
     bind_prompt(m);
+    bind_room_scene(m);
 }

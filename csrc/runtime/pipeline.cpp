@@ -10,6 +10,7 @@
 #include "../nn/sha256.h"
 #include "../nn/synthesis.h"
 #include "../sampling/sampler.h"
+#include "room_scene.h"
 
 namespace bewo::rt {
 
@@ -354,7 +355,6 @@ bool Pipeline::generate(const std::string& prompt_in, const SceneSpec* scene_in,
     } else {
         if (scene.sources.empty()) { err = "no sound source found; cascaded mode needs at least one"; return false; }
         if (scene.sources.size() > 16) { err = "cascaded mode takes at most 16 sources"; return false; }
-        if (scene.indoor) { err = "the native cascaded mode renders in the free field; rooms need the Python API"; return false; }
         if (!hrtf || std::lround(hrtf->sample_rate()) != sample_rate()) {
             err = "cascaded mode needs an HRTF set at 16000 Hz";
             return false;
@@ -396,11 +396,16 @@ bool Pipeline::generate(const std::string& prompt_in, const SceneSpec* scene_in,
             kfs[k] = source_keyframes(src, opt.seconds);
             inputs[k] = {mono[k].data(), mono[k].size(), kfs[k].data(), kfs[k].size(), std::pow(10.0, src.gain_db / 20.0)};
         }
-        RenderParams rp;
-        rp.block_size = 256;
-        rp.n_threads = pool_->size();
         audio.assign(static_cast<std::size_t>(2) * samples, 0.0f);
-        render_scene(*hrtf, inputs.data(), ns, samples, rp, audio.data(), audio.data() + samples);
+        // As bewo_rt.room.simulate_scene renders the Python pipeline's cascaded mode (room_scene.h):
+        // indoors image sources and a diffuse tail per position, outdoors the free field and a ground
+        // reflection, crossfaded per 256-sample block, the tail noise seeded from the seed.
+        RoomSceneOptions ro;
+        ro.block_size = 256;
+        ro.n_threads = pool_->size();
+        if (!render_room_scene(scene, *hrtf, sample_rate(), inputs.data(), ns, samples, opt.seed, ro, audio.data(),
+                               audio.data() + samples, err))
+            return false;
         timings_.render_s = now() - t0;
     }
     for (float v : audio)

@@ -107,6 +107,100 @@ bool parse_source(const Value& s, const std::string& where, SceneSource& src, st
     return true;
 }
 
+// A finite number, or null/absent (has = false); where.key names it in errors.
+bool room_num(const Value& obj, const char* key, double& out, bool& has, std::string& err) {
+    has = false;
+    const Value* v = obj.get(key);
+    if (!v || v->kind == Value::Null) return true;
+    if (v->kind != Value::Number) { err = std::string("room.") + key + " must be a number"; return false; }
+    if (!std::isfinite(v->num)) { err = std::string("room.") + key + " must be finite"; return false; }
+    out = v->num;
+    has = true;
+    return true;
+}
+
+// scene.room, as bewo_rt.scene.Scene.from_dict reads it (the same checks, in the same order).
+bool parse_room(const Value& room, SceneSpec& out, std::string& err) {
+    if (!check_keys(room, {"outdoor", "size_m", "rt60_s", "absorption", "transition_s", "ground_reflection"}, "room", err))
+        return false;
+    bool has_size = false;
+    if (const Value* size = room.get("size_m"); size && size->kind != Value::Null) {
+        if (size->kind != Value::Array || size->arr.size() != 3) {
+            err = "room.size_m must be [length, width, height] in metres";
+            return false;
+        }
+        for (int i = 0; i < 3; ++i) {
+            const Value& v = size->arr[i];
+            if (v.kind != Value::Number || !std::isfinite(v.num)) { err = "room.size_m must hold finite numbers"; return false; }
+            if (v.num <= 0) { err = "room.size_m must be > 0 on every axis"; return false; }
+            if (v.num < 0.5 || v.num > 1000) { err = "room.size_m must be in [0.5, 1000] m on every axis"; return false; }
+            out.room_size_m[i] = v.num;
+        }
+        has_size = true;
+    }
+    if (const Value* ab = room.get("absorption"); ab && ab->kind != Value::Null) {
+        std::vector<const Value*> vals;
+        if (ab->kind == Value::Array)
+            for (const auto& v : ab->arr) vals.push_back(&v);
+        else
+            vals.push_back(ab);
+        if (vals.size() != 1 && vals.size() != 6) {
+            err = "room.absorption must be one number or six (x0, xL, y0, yW, floor, ceiling)";
+            return false;
+        }
+        for (std::size_t i = 0; i < vals.size(); ++i) {
+            if (vals[i]->kind != Value::Number || !std::isfinite(vals[i]->num)) { err = "room.absorption must hold numbers"; return false; }
+            if (vals[i]->num < 0 || vals[i]->num > 1) { err = "room.absorption must be in [0, 1]"; return false; }
+            out.absorption[i] = vals[i]->num;
+        }
+        out.n_absorption = static_cast<int>(vals.size());
+    }
+    bool outdoor = !has_size;
+    if (const Value* o = room.get("outdoor"); o) {  // JSON null is not a bool, as in Python
+        if (o->kind != Value::Bool) { err = "room.outdoor must be true or false"; return false; }
+        outdoor = o->b;
+    }
+    const Value* rt = room.get("rt60_s");
+    const bool has_rt = rt && rt->kind != Value::Null;
+    if (!outdoor && !has_size) { err = "room.size_m is required for an indoor room"; return false; }
+    if (!outdoor && !has_rt && out.n_absorption == 0) { err = "an indoor room needs room.rt60_s or room.absorption"; return false; }
+    if (has_rt && out.n_absorption) {
+        err = "give room.rt60_s or room.absorption, not both (one follows from the other)";
+        return false;
+    }
+    for (int i = 0; i < out.n_absorption; ++i)
+        if (out.absorption[i] <= 0) { err = "room.absorption must be > 0 (a room that absorbs nothing never decays)"; return false; }
+    double v = 0.0;
+    bool has = false;
+    if (!room_num(room, "rt60_s", v, has, err)) return false;
+    if (has) {
+        if (v <= 0) { err = "room.rt60_s must be > 0"; return false; }
+        if (v > 20) { err = "room.rt60_s must be at most 20 s"; return false; }
+        out.rt60_s = v;
+    }
+    if (!room_num(room, "transition_s", v, has, err)) return false;
+    if (has) {
+        if (v < 0 || v > 1) { err = "room.transition_s must be in [0, 1]"; return false; }
+        out.transition_s = v;
+    }
+    if (!room_num(room, "ground_reflection", v, has, err)) return false;
+    if (has) {
+        if (v < 0 || v > 1) { err = "room.ground_reflection must be in [0, 1]"; return false; }
+        out.ground_reflection = v;
+    }
+    out.indoor = !outdoor;
+    if (out.indoor && out.rt60_s > 0) {  // Eyring's absorption for this RT60 (dsp/room.cpp) must lie in (0, 1)
+        const double* sz = out.room_size_m;
+        const double V = sz[0] * sz[1] * sz[2], S = 2.0 * (sz[0] * sz[1] + sz[0] * sz[2] + sz[1] * sz[2]);
+        const double alpha = 1.0 - std::exp(-24.0 * std::log(10.0) * V / (343.0 * S * out.rt60_s));
+        if (!(alpha > 0.0 && alpha < 1.0)) {
+            err = "room.rt60_s (" + std::to_string(out.rt60_s) + " s) is not reachable in a room of that size (Eyring's absorption would leave (0, 1))";
+            return false;
+        }
+    }
+    return true;
+}
+
 std::string lower(std::string s) {
     for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     return s;
@@ -133,14 +227,31 @@ bool parse_scene_json(const std::string& text, SceneSpec& out, std::string& err)
     }
     if (const Value* room = root.get("room"); room && room->kind != Value::Null) {
         if (room->kind != Value::Object) { err = "scene.room must be an object"; return false; }
-        const Value* size = room->get("size_m");
-        const Value* outdoor = room->get("outdoor");
-        if (outdoor && outdoor->kind != Value::Bool) { err = "room.outdoor must be true or false"; return false; }
-        out.indoor = outdoor ? !outdoor->b : (size && size->kind != Value::Null);
+        if (!parse_room(*room, out, err)) return false;
     }
-    if (const Value* lis = root.get("listener"); lis && lis->kind != Value::Null && lis->kind != Value::Object) {
-        err = "scene.listener must be an object";
-        return false;
+    if (const Value* lis = root.get("listener"); lis && lis->kind != Value::Null) {
+        if (lis->kind != Value::Object) { err = "scene.listener must be an object"; return false; }
+        if (!check_keys(*lis, {"position_m"}, "listener", err)) return false;
+        if (const Value* pos = lis->get("position_m"); pos && pos->kind != Value::Null) {
+            if (pos->kind != Value::Array || pos->arr.size() != 3) { err = "listener.position_m must be [x, y, z] in metres"; return false; }
+            for (int i = 0; i < 3; ++i) {
+                const Value& v = pos->arr[i];
+                if (v.kind != Value::Number || !std::isfinite(v.num) || std::fabs(v.num) > 1e6) {
+                    err = "listener.position_m must be [x, y, z]: finite numbers of metres (|value| <= 1e6)";
+                    return false;
+                }
+                out.listener_position_m[i] = v.num;
+            }
+            out.has_listener_position = true;
+            const double* p = out.listener_position_m;
+            if (out.indoor) {
+                for (int i = 0; i < 3; ++i)
+                    if (p[i] < 0 || p[i] > out.room_size_m[i]) { err = "listener.position_m lies outside the room"; return false; }
+            } else if (p[2] < 0) {
+                err = "listener.position_m must be above the ground (z >= 0) outdoors";
+                return false;
+            }
+        }
     }
     return true;
 }

@@ -22,15 +22,28 @@ struct SceneSpec {
     std::vector<SceneSource> sources;
     double duration_s = 0.0;  // 0: not given
     bool indoor = false;
-    // The room as the prompt parser reads it (parse_scene_json leaves these at their defaults):
-    // a shoebox for an indoor room, else zeros; room_class "outdoor", "small", "moderate", "large",
-    // or "" when the prompt names no place (Python's room_class None).
+    // The room (bewo_rt.scene.Room), from the prompt parser or the scene JSON: a shoebox for an
+    // indoor room, else zeros (outdoors a JSON size_m is kept but unused); rt60_s 0 when not given
+    // (a JSON room may give its absorption instead); room_class "outdoor", "small", "moderate",
+    // "large", or "" when the prompt names no place (Python's room_class None; the JSON leaves it "").
     double room_size_m[3] = {0.0, 0.0, 0.0};
     double rt60_s = 0.0;
     std::string room_class;
+    // Scene JSON only (the prompt parser leaves the defaults): room.absorption as one value for all
+    // six surfaces (n_absorption 1) or six (x=0, x=L, y=0, y=W, floor, ceiling), 0: from rt60_s
+    // by Eyring; room.transition_s (< 0: auto, a tenth of the RT60 clamped to 20-80 ms);
+    // room.ground_reflection (outdoors); listener.position_m (room frame, metres).
+    int n_absorption = 0;
+    double absorption[6] = {0.0, 0.0, 0.0, 0.0, 0.0, 0.0};
+    double transition_s = -1.0;
+    double ground_reflection = 0.7;
+    bool has_listener_position = false;
+    double listener_position_m[3] = {0.0, 0.0, 0.0};
 };
 
-// Strict: unknown fields, wrong types and out-of-range values are errors naming the field.
+// Strict: unknown fields, wrong types and out-of-range values are errors naming the field (the
+// room and the listener included, as bewo_rt.scene.Scene.from_dict checks them, plus bounds the
+// native renderer needs: sizes in [0.5, 1000] m, rt60_s <= 20 s and within Eyring's reach).
 bool parse_scene_json(const std::string& text, SceneSpec& out, std::string& err);
 // motion.keyframes: rows of (t, az, el, dist) for a clip of duration_s.
 std::vector<Keyframe> source_keyframes(const SceneSource& s, double duration_s);

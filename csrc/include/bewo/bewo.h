@@ -63,8 +63,10 @@ typedef struct {
     int sampler;          /* 0: DPM-Solver++(2M), 1: Euler                                     */
     int cascaded;         /* 0: one-stage (the model places the sounds), 1: cascaded           */
     int griffin_lim_iterations; /* phase reconstruction iterations (default 32)                */
-    const bewo_hrtf *hrtf; /* cascaded mode: an HRTF set at the model's rate (16 kHz); free field,
-                              a scene with an indoor room is refused (rooms: the Python API)    */
+    const bewo_hrtf *hrtf; /* cascaded mode: an HRTF set at the model's rate (16 kHz). A scene
+                              with an indoor room (the prompt's place, or the scene JSON's room)
+                              is rendered in that room: image sources and a diffuse tail, as
+                              bewo_rt.room.simulate_scene; other scenes in the free field       */
     /* Progress: called after each sampler step with (step, total); return nonzero to cancel. */
     int (*progress)(int step, int total, void *user);
     void *user;
