@@ -65,7 +65,8 @@ echo "fuzz regression: ok in $(( $(date +%s) - t )) s"
 if [[ -n "${PYTEST:-}" ]]; then
   # The tests that exercise the native code (_core and libbewo); PYTESTS= overrides the list.
   NATIVE_TESTS="test_native_text.py test_native_model.py test_stream.py test_capi.py test_fft.py test_hrtf.py
-                test_render.py test_scene.py test_conditioning.py test_robustness.py"
+                test_render.py test_scene.py test_conditioning.py test_robustness.py test_native_parser.py
+                test_native_rooms.py test_room.py"
   step "native Python tests with the sanitized _core (libasan preloaded)"
   t=$(date +%s)
   OV="$BUILD/overlay"
