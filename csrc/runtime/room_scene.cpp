@@ -17,6 +17,7 @@
 #include <limits>
 #include <new>
 #include <stdexcept>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -265,7 +266,16 @@ bool render_room_scene(const SceneSpec& scene, const HrtfSet& hrtf, double sampl
         };
         const int n_threads = std::max(1, std::min<int>(opt.n_threads, static_cast<int>(std::min<std::size_t>(jobs.size(), 64))));
         std::vector<std::thread> pool;
-        for (int t = 1; t < n_threads; ++t) pool.emplace_back(work);
+        pool.reserve(static_cast<std::size_t>(n_threads));
+        for (int t = 1; t < n_threads; ++t) {
+            // A thread the system refuses only means fewer helpers (same result); an exception
+            // here would destroy joinable threads and terminate the host.
+            try {
+                pool.emplace_back(work);
+            } catch (const std::system_error&) {
+                break;
+            }
+        }
         work();
         for (auto& th : pool) th.join();
         for (const auto& e : errors)
