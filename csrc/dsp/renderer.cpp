@@ -8,6 +8,7 @@
 #include <mutex>
 #include <stdexcept>
 #include <string>
+#include <system_error>
 #include <thread>
 #if defined(__AVX2__) && defined(__FMA__)
 #include <immintrin.h>
@@ -278,7 +279,14 @@ void run_plans(const std::vector<Plan>& plans, const std::vector<const float*>& 
     };
     const std::size_t n_workers = std::min<std::size_t>(std::size_t(n_threads), tasks.size());
     std::vector<std::thread> pool;
-    for (std::size_t i = 1; i < n_workers; ++i) pool.emplace_back(worker);
+    pool.reserve(n_workers);
+    for (std::size_t i = 1; i < n_workers; ++i) {
+        try {  // a refused thread means fewer workers, not std::terminate over joinable ones
+            pool.emplace_back(worker);
+        } catch (const std::system_error&) {
+            break;
+        }
+    }
     worker();
     for (auto& th : pool) th.join();
     if (error) std::rethrow_exception(error);

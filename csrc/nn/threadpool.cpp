@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <system_error>
 
 #if defined(__x86_64__) || defined(_M_X64)
 #include <immintrin.h>
@@ -23,7 +24,16 @@ void chunk_range(std::size_t n, std::size_t chunks, std::size_t i, std::size_t& 
 
 ThreadPool::ThreadPool(int n_threads) {
     if (n_threads <= 0) n_threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-    for (int i = 1; i < n_threads; ++i) workers_.emplace_back([this, i] { worker(i); });
+    workers_.reserve(static_cast<std::size_t>(n_threads));
+    for (int i = 1; i < n_threads; ++i) {
+        // A thread the system refuses (process limits) leaves a smaller pool; letting the
+        // exception out would destroy the joinable workers already started and terminate.
+        try {
+            workers_.emplace_back([this, i] { worker(i); });
+        } catch (const std::system_error&) {
+            break;
+        }
+    }
 }
 
 ThreadPool::~ThreadPool() {
