@@ -79,8 +79,9 @@ class NativeModel:
                  seed: int = 0, sampler: str = "dpmpp-2m", mode: str = "one-stage", iterations: int = 32,
                  hrtf=None, progress=None):
         """The whole pipeline in C++, as the C API runs it: (audio (2, n) float32, timings dict).
-        scene: a bewo_rt.Scene, its dict or JSON text; without one, the prompt's direction words
-        are read by the runtime's small built-in parser (use bewo_rt.generate for the full one)."""
+        scene: a bewo_rt.Scene, its dict or JSON text; without one, the prompt is parsed by the
+        runtime's C++ port of bewo_rt.text.parse (the same scene). Cascaded mode renders the
+        scene's room (or outdoors) as bewo_rt.room.simulate_scene does."""
         if scene is not None and not isinstance(scene, str):
             scene = json.dumps(scene if isinstance(scene, dict) else scene.to_dict())
         if mode not in ("one-stage", "cascaded"):

@@ -79,7 +79,7 @@ public:
     void decode_features(const float* latent, int frames, std::vector<float>& feats);
     // Prompt and/or scene -> (2, samples) audio peak-normalised to -1 dBFS. Cascaded mode needs
     // an HRTF set at 16 kHz; it renders an indoor room's scene in that room (room_scene.h, as
-    // bewo_rt.room.simulate_scene), other scenes in the free field.
+    // bewo_rt.room.simulate_scene), other scenes outdoors (free field and a ground reflection).
     bool generate(const std::string& prompt, const SceneSpec* scene, const GenerateOptions& opt,
                   const HrtfSet* hrtf, std::vector<float>& audio, std::string& err);
 

@@ -66,7 +66,8 @@ typedef struct {
     const bewo_hrtf *hrtf; /* cascaded mode: an HRTF set at the model's rate (16 kHz). A scene
                               with an indoor room (the prompt's place, or the scene JSON's room)
                               is rendered in that room: image sources and a diffuse tail, as
-                              bewo_rt.room.simulate_scene; other scenes in the free field       */
+                              bewo_rt.room.simulate_scene; other scenes outdoors (free field
+                              and a ground reflection)                                          */
     /* Progress: called after each sampler step with (step, total); return nonzero to cancel. */
     int (*progress)(int step, int total, void *user);
     void *user;
