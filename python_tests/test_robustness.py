@@ -35,14 +35,14 @@ BUNDLE = Path(bewo_rt.__file__).resolve().parent / "data" / "bewo_tiny.safetenso
 # -O0: a third of the compile time of -O1 (20k inputs run in seconds either way).
 SAN = ["-std=c++17", "-O0", "-g", "-fsanitize=address,undefined", "-fno-sanitize-recover=all",
        "-fno-omit-frame-pointer"]
+# scene_json.cpp falls back on the prompt parser, which shares the tokenizer's Unicode tables.
+SCENE_SOURCES = ["nn/json.cpp", "runtime/scene_json.cpp", "runtime/prompt_parser.cpp", "nn/tokenizer.cpp",
+                 "dsp/trajectory.cpp"]
 # The library sources each short target needs (the bundle target needs all of them: fuzz/build.sh).
 TARGETS = {
     "safetensors": ["nn/json.cpp", "nn/safetensors.cpp", "nn/ops.cpp", "nn/threadpool.cpp"],
-    # scene_json.cpp falls back on the prompt parser, which shares the tokenizer's Unicode tables.
-    "scene_json": ["nn/json.cpp", "runtime/scene_json.cpp", "runtime/prompt_parser.cpp", "nn/tokenizer.cpp",
-                   "dsp/trajectory.cpp"],
-    "prompt": ["nn/json.cpp", "runtime/scene_json.cpp", "runtime/prompt_parser.cpp", "nn/tokenizer.cpp",
-               "dsp/trajectory.cpp"],
+    "scene_json": SCENE_SOURCES,
+    "prompt": SCENE_SOURCES,
     "tokenizer": ["nn/tokenizer.cpp"],
 }
 RUNS = int(os.environ.get("BEWO_FUZZ_RUNS", "20000"))

@@ -67,7 +67,6 @@ struct TailPlan {
 // Amplitude that continues the image part's level: the mean power over the last `win` samples
 // before t0, extrapolated to t0 by the tail's decay.
 BEWO_HD inline double tail_amplitude(const float* ear, const TailPlan& tp) {
-    if (!ear) return 0.0;
     double energy = 0.0;
     const std::uint64_t w0 = tp.t0 > tp.win ? tp.t0 - tp.win : 0;
     for (std::uint64_t i = w0; i < tp.t0; ++i) energy += double(ear[i]) * ear[i];

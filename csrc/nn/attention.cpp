@@ -17,6 +17,25 @@ namespace {
 constexpr int kKeyBlock = 256;
 constexpr int kMaxHeadDim = 256;
 
+// The work items of one call: (batch item, head, slice of its query tiles), with enough slices
+// per head that every thread gets work. One parallel region covers them all.
+struct HeadSplit {
+    int heads, qtiles, split;
+    HeadSplit(int batch, int heads_, int qtiles_, const ThreadPool* pool) : heads(heads_), qtiles(qtiles_) {
+        const int threads = pool ? pool->size() : 1, total = batch * heads;
+        split = std::max(1, std::min(qtiles, (threads + total - 1) / total));
+    }
+    std::size_t items(int batch) const { return static_cast<std::size_t>(batch) * heads * split; }
+    // Item -> batch index b, head h and query tiles [t0, t1) (possibly empty).
+    void item(std::size_t i, int& b, int& h, int& t0, int& t1) const {
+        const int bh = static_cast<int>(i / split), part = static_cast<int>(i % split);
+        b = bh / heads;
+        h = bh % heads;
+        t0 = qtiles * part / split;
+        t1 = qtiles * (part + 1) / split;
+    }
+};
+
 // s[j] = s[j] * scale + mask[j]; returns the max.
 inline float scale_and_max(float* s, int n, float scale, const float* mask) {
     int j = 0;
@@ -155,20 +174,16 @@ void attention_avx512(const float* q, const float* k, const float* v, float* out
     for (int b = 0; b < batch; ++b)
         for (int j = 0; j < nk; ++j)
             madd[static_cast<std::size_t>(b) * nkp + j] = (!key_mask || key_mask[b * s.mask_batch + j]) ? 0.0f : ninf;
-    const int qtiles = (s.nq + MR - 1) / MR;
-    const int threads = pool ? pool->size() : 1;
-    const int heads_total = batch * H;
-    const int split = std::max(1, std::min(qtiles, (threads + heads_total - 1) / heads_total));
-    parallel(pool, static_cast<std::size_t>(heads_total) * split, [&](std::size_t b0, std::size_t b1) {
+    const HeadSplit work(batch, H, (s.nq + MR - 1) / MR, pool);
+    parallel(pool, work.items(batch), [&](std::size_t b0, std::size_t b1) {
         alignas(64) float sc[MR * kKeyBlock];
         alignas(64) float acc[MR * kMaxHeadDim];
         alignas(64) float qs[MR * kMaxHeadDim];
         float m[MR], l[MR], bm[MR], alpha[MR];
         thread_local std::vector<float> kbuf, vbuf;
         for (std::size_t item = b0; item < b1; ++item) {
-            const int bh = static_cast<int>(item / split), part = static_cast<int>(item % split);
-            const int b = bh / H, h = bh % H;
-            const int t0 = qtiles * part / split, t1 = qtiles * (part + 1) / split;
+            int b, h, t0, t1;
+            work.item(item, b, h, t0, t1);
             if (t0 >= t1) continue;
             // K as panels of 64 keys (key-minor, zero-padded), V as rows of dp floats (zero-padded).
             // Only the padding needs zeros (keys past nk in the last panel, head dims past d).
@@ -293,19 +308,15 @@ void attention(const float* q, const float* k, const float* v, float* out, const
                     key_mask[b * s.mask_batch + j] ? 0.0f : -std::numeric_limits<float>::infinity();
     }
     const int MR = tile_rows();
-    const int qtiles = (s.nq + MR - 1) / MR;
-    const int threads = pool ? pool->size() : 1;
-    const int heads_total = batch * H;
-    const int split = std::max(1, std::min(qtiles, (threads + heads_total - 1) / heads_total));  // query slices per head
-    parallel(pool, static_cast<std::size_t>(heads_total) * split, [&](std::size_t b0, std::size_t b1) {
+    const HeadSplit work(batch, H, (s.nq + MR - 1) / MR, pool);
+    parallel(pool, work.items(batch), [&](std::size_t b0, std::size_t b1) {
         alignas(64) float sc[16 * kKeyBlock];        // scores, then probabilities: rows x kKeyBlock
         alignas(64) float acc[16 * kMaxHeadDim];
         float m[16], l[16];
         thread_local std::vector<float> kbuf, vbuf;
         for (std::size_t item = b0; item < b1; ++item) {
-          const int bh = static_cast<int>(item / split), part = static_cast<int>(item % split);
-          const int b = bh / H, h = bh % H;
-          const int t0 = qtiles * part / split, t1 = qtiles * (part + 1) / split;
+          int b, h, t0, t1;
+          work.item(item, b, h, t0, t1);
           if (t0 >= t1) continue;
           pack_head(k + b * s.k_batch, v + b * s.v_batch, h, kbuf, vbuf);
           const float* kh = kbuf.data();

@@ -377,27 +377,22 @@ inline void micro(const float* x, int ldx, const float* panel, int k, const floa
 }
 #endif
 
-}  // namespace
-
-int tile_rows() { return MR; }
-
-void gemm_tile(const float* x, int ldx, const float* panel, int k, const float* bias, float* y, int ldy, int rows,
-               int cols) {
-    micro(x, ldx, panel, k, bias, y, ldy, rows, cols);
-}
-
-void gemm_tile_acc(const float* x, int ldx, const float* panel, int k, float* y, int ldy, int rows, int cols) {
+// y[rows][cols] += x . panel + bias, rounded as y + (x . panel + bias).
+inline void micro_acc(const float* x, int ldx, const float* panel, int k, const float* bias, float* y, int ldy,
+                      int rows, int cols) {
 #if defined(__AVX512F__)
-    micro<true>(x, ldx, panel, k, nullptr, y, ldy, rows, cols);
+    micro<true>(x, ldx, panel, k, bias, y, ldy, rows, cols);
 #else
     float t[16 * kPanel];
-    micro(x, ldx, panel, k, nullptr, t, kPanel, rows, cols);
+    micro(x, ldx, panel, k, bias, t, kPanel, rows, cols);
     for (int r = 0; r < rows; ++r)
         for (int c = 0; c < cols; ++c) y[static_cast<std::size_t>(r) * ldy + c] += t[r * kPanel + c];
 #endif
 }
 
-void linear_packed(const float* x, const PackedW& W, const float* b, float* y, int m, ThreadPool* pool) {
+// linear_packed (ACC false) and linear_packed_acc (ACC true): the same work split.
+template <bool ACC>
+void linear_packed_impl(const float* x, const PackedW& W, const float* b, float* y, int m, ThreadPool* pool) {
     const int k = W.k, n = W.n;
     const int panels = (n + kPanel - 1) / kPanel;
     const int row_blocks = (m + MR - 1) / MR;
@@ -411,40 +406,34 @@ void linear_packed(const float* x, const PackedW& W, const float* b, float* y, i
             int col0 = pn * kPanel, cols = std::min(kPanel, n - col0);
             for (int rb = g * rb_per_item; rb < std::min(row_blocks, (g + 1) * rb_per_item); ++rb) {
                 int r0 = rb * MR, rows = std::min(MR, m - r0);
-                micro(x + static_cast<std::size_t>(r0) * k, k, panel, k, b ? b + col0 : nullptr,
-                      y + static_cast<std::size_t>(r0) * n + col0, n, rows, cols);
+                const float* xr = x + static_cast<std::size_t>(r0) * k;
+                float* yt = y + static_cast<std::size_t>(r0) * n + col0;
+                if (ACC) micro_acc(xr, k, panel, k, b ? b + col0 : nullptr, yt, n, rows, cols);
+                else micro(xr, k, panel, k, b ? b + col0 : nullptr, yt, n, rows, cols);
             }
         }
     });
 }
 
+}  // namespace
+
+int tile_rows() { return MR; }
+
+void gemm_tile(const float* x, int ldx, const float* panel, int k, const float* bias, float* y, int ldy, int rows,
+               int cols) {
+    micro(x, ldx, panel, k, bias, y, ldy, rows, cols);
+}
+
+void gemm_tile_acc(const float* x, int ldx, const float* panel, int k, float* y, int ldy, int rows, int cols) {
+    micro_acc(x, ldx, panel, k, nullptr, y, ldy, rows, cols);
+}
+
+void linear_packed(const float* x, const PackedW& W, const float* b, float* y, int m, ThreadPool* pool) {
+    linear_packed_impl<false>(x, W, b, y, m, pool);
+}
+
 void linear_packed_acc(const float* x, const PackedW& W, const float* b, float* y, int m, ThreadPool* pool) {
-    const int k = W.k, n = W.n;
-    const int panels = (n + kPanel - 1) / kPanel;
-    const int row_blocks = (m + MR - 1) / MR;
-    const int rb_per_item = std::max(1, std::min(row_blocks, 64 / MR * 4));
-    const int groups = (row_blocks + rb_per_item - 1) / rb_per_item;
-    parallel(pool, static_cast<std::size_t>(panels) * groups, [&](std::size_t b0, std::size_t b1) {
-#if !defined(__AVX512F__)
-        float t[16 * kPanel];
-#endif
-        for (std::size_t it = b0; it < b1; ++it) {
-            int pn = static_cast<int>(it / groups), g = static_cast<int>(it % groups);
-            const float* panel = W.p.data() + static_cast<std::size_t>(pn) * k * kPanel;
-            int col0 = pn * kPanel, cols = std::min(kPanel, n - col0);
-            for (int rb = g * rb_per_item; rb < std::min(row_blocks, (g + 1) * rb_per_item); ++rb) {
-                int r0 = rb * MR, rows = std::min(MR, m - r0);
-                float* yt = y + static_cast<std::size_t>(r0) * n + col0;
-#if defined(__AVX512F__)
-                micro<true>(x + static_cast<std::size_t>(r0) * k, k, panel, k, b ? b + col0 : nullptr, yt, n, rows, cols);
-#else
-                micro(x + static_cast<std::size_t>(r0) * k, k, panel, k, b ? b + col0 : nullptr, t, kPanel, rows, cols);
-                for (int r = 0; r < rows; ++r)
-                    for (int c = 0; c < cols; ++c) yt[static_cast<std::size_t>(r) * n + c] += t[r * kPanel + c];
-#endif
-            }
-        }
-    });
+    linear_packed_impl<true>(x, W, b, y, m, pool);
 }
 
 void linear(const float* x, const float* W, const float* b, float* y, int m, int k, int n, ThreadPool* pool) {

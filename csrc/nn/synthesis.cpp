@@ -83,35 +83,6 @@ float Rng::normal() {
     return static_cast<float>(r * std::cos(2.0 * kPi * u2));
 }
 
-void stft(const float* x, int samples, std::vector<float>& re, std::vector<float>& im, ThreadPool* pool) {
-    const int frames = samples / kHop;
-    re.resize(static_cast<std::size_t>(kBins) * frames);
-    im.resize(re.size());
-    const auto& w = window();
-    parallel(pool, frames, [&](std::size_t b, std::size_t e) {
-        std::vector<float> buf(kFft), r(kBins), i(kBins);
-        for (std::size_t f = b; f < e; ++f) {
-            const long start = static_cast<long>(f) * kHop - kFft / 2;
-            if (start >= 0 && start + kFft <= samples) {  // interior frame: no padding involved
-                for (int n = 0; n < kFft; ++n) buf[n] = x[start + n] * w[n];
-            } else {
-                for (int n = 0; n < kFft; ++n) {  // centred, reflect-padded
-                    long j = start + n;
-                    if (j < 0) j = -j;
-                    if (j >= samples) j = 2L * (samples - 1) - j;
-                    j = std::max(0L, std::min(static_cast<long>(samples) - 1, j));
-                    buf[n] = x[j] * w[n];
-                }
-            }
-            fft512().forward(buf.data(), r.data(), i.data());
-            for (int k = 0; k < kBins; ++k) {
-                re[static_cast<std::size_t>(k) * frames + f] = r[k];
-                im[static_cast<std::size_t>(k) * frames + f] = i[k];
-            }
-        }
-    });
-}
-
 namespace {
 
 // 1 / (sum of the squared windows over every frame) at each output sample, or 0 where it is
@@ -130,52 +101,12 @@ std::vector<float> inverse_envelope(int frames, int samples) {
     return out;
 }
 
-void istft_with(const float* re, const float* im, int frames, int samples, const std::vector<float>& inv_env,
-                std::vector<float>& blocks, std::vector<float>& y, ThreadPool* pool) {
-    // frames + 1 frames (the last all zero, as features.istft appends it): windowed inverse
-    // transforms, overlap-added, scaled by the inverse window envelope.
-    const auto& w = window();
-    blocks.resize(static_cast<std::size_t>(frames) * kFft);
-    parallel(pool, frames, [&](std::size_t b, std::size_t e) {
-        std::vector<float> r(kBins), i(kBins), t(kFft);
-        for (std::size_t f = b; f < e; ++f) {
-            for (int k = 0; k < kBins; ++k) {
-                r[k] = re[static_cast<std::size_t>(k) * frames + f];
-                i[k] = im[static_cast<std::size_t>(k) * frames + f];
-            }
-            i[0] = 0.0f;
-            i[kBins - 1] = 0.0f;
-            fft512().inverse(r.data(), i.data(), t.data());
-            float* dst = blocks.data() + f * kFft;
-            for (int n = 0; n < kFft; ++n) dst[n] = t[n] * (1.0f / kFft) * w[n];
-        }
-    });
-    y.assign(samples, 0.0f);
-    // Output sample j is centred-frame position j + kFft/2; frame f covers [f*hop, f*hop + kFft).
-    for (int f = 0; f < frames; ++f) {
-        const float* src = blocks.data() + static_cast<std::size_t>(f) * kFft;
-        const long off = static_cast<long>(f) * kHop - kFft / 2;
-        const int n0 = static_cast<int>(std::max(0L, -off)), n1 = static_cast<int>(std::min<long>(kFft, samples - off));
-        for (int n = n0; n < n1; ++n) y[off + n] += src[n];
-    }
-    for (int j = 0; j < samples; ++j) y[j] *= inv_env[j];
-}
-
-}  // namespace
-
-void istft(const float* re, const float* im, int frames, int samples, std::vector<float>& y, ThreadPool* pool) {
-    std::vector<float> blocks;
-    istft_with(re, im, frames, samples, inverse_envelope(frames, samples), blocks, y, pool);
-}
-
-namespace {
-
 // Griffin-Lim keeps its spectra frame-major ([frame][bin]): every frame's transform reads and
 // writes one contiguous run, and the phase update runs inside the forward transform's pass.
 
 // Windowed inverse transforms of every frame, overlap-added and scaled by the inverse window
-// envelope (as istft_with, frame-major input). Output samples are split over the threads; each
-// sums its frames in frame order, as the serial overlap-add does, so the bits match it.
+// envelope, as torch.istft. Output samples are split over the threads; each sums its frames in
+// frame order, as a serial overlap-add would, so the bits do not depend on the thread count.
 void istft_frames(const float* xr, const float* xi, int frames, int samples, const std::vector<float>& inv_env,
                   std::vector<float>& blocks, float* y, ThreadPool* pool) {
     const auto& w = window();
@@ -226,6 +157,37 @@ inline void frame_of(const float* x, int samples, long f, float* buf) {
 }
 
 }  // namespace
+
+// The bin-major forms (features.stft / features.istft layout), for tests: the frame-major
+// pieces Griffin-Lim uses, with a transpose on either side.
+void stft(const float* x, int samples, std::vector<float>& re, std::vector<float>& im, ThreadPool* pool) {
+    const int frames = samples / kHop;
+    re.resize(static_cast<std::size_t>(kBins) * frames);
+    im.resize(re.size());
+    parallel(pool, frames, [&](std::size_t b, std::size_t e) {
+        alignas(64) float buf[kFft], r[kBins + 15], i[kBins + 15];
+        for (std::size_t f = b; f < e; ++f) {
+            frame_of(x, samples, static_cast<long>(f), buf);
+            fft512().forward(buf, r, i);
+            for (int k = 0; k < kBins; ++k) {
+                re[static_cast<std::size_t>(k) * frames + f] = r[k];
+                im[static_cast<std::size_t>(k) * frames + f] = i[k];
+            }
+        }
+    });
+}
+
+void istft(const float* re, const float* im, int frames, int samples, std::vector<float>& y, ThreadPool* pool) {
+    const std::size_t n = static_cast<std::size_t>(kBins) * frames;
+    std::vector<float> xr(n), xi(n), blocks;
+    for (int k = 0; k < kBins; ++k)
+        for (int f = 0; f < frames; ++f) {
+            xr[static_cast<std::size_t>(f) * kBins + k] = re[static_cast<std::size_t>(k) * frames + f];
+            xi[static_cast<std::size_t>(f) * kBins + k] = im[static_cast<std::size_t>(k) * frames + f];
+        }
+    y.resize(samples);
+    istft_frames(xr.data(), xi.data(), frames, samples, inverse_envelope(frames, samples), blocks, y.data(), pool);
+}
 
 #if defined(__AVX512F__) && defined(__GNUC__) && !defined(__clang__)
 // GCC 12's _mm512_sqrt_ps starts from _mm512_undefined_ps(), which -Wmaybe-uninitialized
