@@ -21,6 +21,14 @@ def generate(*args, **kwargs):
     return _generate(*args, **kwargs)
 
 
+def load_model(path=None, config=None, t5=None, dtype=None, n_threads: int = 0):
+    """A model of any hosted family (the shipped tiny model, Stable Audio Open 1.0 / Small, BEWO's
+    checkpoints): see bewo_rt.models.load_model."""
+    from .models import load_model as _load
+
+    return _load(path, config=config, t5=t5, dtype=dtype, n_threads=n_threads)
+
+
 def scene_from_image(*args, **kwargs):
     """Marks on a photo to a Scene: see bewo_rt.image.scene_from_image."""
     from .image import scene_from_image as _f
@@ -66,6 +74,6 @@ def text_encoder_dir() -> str:
 
 __version__ = "0.1.0"
 __all__ = ["StreamRenderer", "HRTF", "Scene", "Source", "Room", "Listener", "Keyframe", "SceneError", "render", "render_scene",
-           "render_batch", "backends", "read_audio", "write_audio", "motion", "azimuth_state", "parse", "generate",
+           "render_batch", "backends", "read_audio", "write_audio", "motion", "azimuth_state", "parse", "generate", "load_model",
            "scene_from_image", "get_include", "get_library", "get_cmake_dir", "get_pkgconfig_dir", "text_encoder_dir",
            "__version__"]

@@ -78,6 +78,7 @@ void bind_cuda_nn(py::module_& m);
 void bind_text(py::module_& m);
 void bind_prompt(py::module_& m);
 void bind_room_scene(py::module_& m);
+void bind_stable_audio(py::module_& m);
 
 PYBIND11_MODULE(_core, m) {
     m.doc() = "bewo_rt C++ core: FFT, partitioned convolution, HRTF interpolation, rendering";
@@ -347,4 +348,5 @@ PYBIND11_MODULE(_core, m) {
     bind_text(m);
     bind_prompt(m);
     bind_room_scene(m);
+    bind_stable_audio(m);
 }

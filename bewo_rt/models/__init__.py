@@ -1,0 +1,69 @@
+"""Model families the runtime hosts, behind one interface.
+
+Each family loads from its authors' files, encodes prompts, samples latents and decodes to audio
+at its own rate; `bewo_rt.load_model` picks the family from what the path holds:
+
+- "tiny": the shipped 2.5M-parameter model (16 kHz binaural; bewo_rt.native), the default;
+- "stable_audio": Stable Audio Open 1.0 / Small and BEWO's checkpoints (44.1 kHz stereo;
+  bewo_rt.models.stable_audio), from model_config.json + safetensors.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+
+def _is_tiny_bundle(p: Path) -> bool:
+    from .stable_audio.model import _safetensors_metadata
+
+    meta = _safetensors_metadata(p)
+    return bool(meta) and "model_config" not in meta and any(k in meta for k in ("config", "bewo_rt", "format"))
+
+
+def family_of(path) -> str:
+    """"tiny" or "stable_audio" for a model path (None: the shipped tiny model)."""
+    if path is None:
+        return "tiny"
+    p = Path(path)
+    if p.is_dir():
+        return "stable_audio"
+    if p.suffix == ".safetensors" and _is_tiny_bundle(p):
+        return "tiny"
+    return "stable_audio"
+
+
+class TinyModel:
+    """The shipped model under the family interface (generate at its own 16 kHz)."""
+
+    family = "tiny"
+
+    def __init__(self, path=None, n_threads: int = 0):
+        from ..native import NativeModel
+
+        self._m = NativeModel(path, n_threads)
+        self.sample_rate = 16000
+        self.audio_channels = 2
+        self.name = "bewo_tiny" if path is None else Path(path).stem
+
+    def generate(self, prompt: str, seconds: float = 10.0, steps=None, cfg=None, seed: int = 0, sampler=None, **kw):
+        from .stable_audio.model import GenerateResult
+
+        audio, timings = self._m.generate(prompt, seconds=seconds, steps=25 if steps is None else steps,
+                                          cfg=3.0 if cfg is None else cfg, seed=seed, sampler=sampler or "dpmpp-2m")
+        return GenerateResult(audio=audio, sample_rate=self.sample_rate, info=dict(model=self.name, family="tiny", **timings))
+
+
+def load_model(path=None, config=None, t5=None, dtype=None, n_threads: int = 0):
+    """A model of any hosted family. path: a Stable Audio Open / BEWO folder (model_config.json +
+    model.safetensors), a converted .safetensors (config from --config, its metadata or a
+    model_config.json beside it), or None / a tiny bundle for the shipped model. t5: a Hugging
+    Face T5 folder (default: found in the Hugging Face cache; nothing is downloaded)."""
+    fam = family_of(path)
+    if fam == "tiny":
+        return TinyModel(path, n_threads)
+    from .stable_audio.model import load
+
+    return load(path, config=config, t5=t5, dtype=dtype, n_threads=n_threads)
+
+
+__all__ = ["load_model", "family_of", "TinyModel"]

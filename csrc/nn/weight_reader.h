@@ -1,0 +1,45 @@
+// Strict reading of a model's tensors from a safetensors file: each read checks the shape, every
+// error names the file and the key, and the keys never read are listed afterwards (a checkpoint
+// with tensors the architecture does not explain is reported, not silently accepted).
+#pragma once
+#include <cstdint>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "ops.h"
+#include "safetensors.h"
+
+namespace bewo::nn {
+
+// A linear layer packed for linear_packed (weights (out, in) in PyTorch's layout), bias optional.
+struct Linear {
+    PackedW w;
+    std::vector<float> b;
+    int in = 0, out = 0;
+    const float* bias() const { return b.empty() ? nullptr : b.data(); }
+};
+
+class WeightReader {
+public:
+    WeightReader(const SafeTensors& st, std::string file) : st_(st), file_(std::move(file)) {}
+    // The tensor as fp32, its shape checked; false + err "FILE: tensor "key" ...".
+    bool f32(const std::string& key, const std::vector<std::int64_t>& shape, std::vector<float>& out, std::string& err);
+    bool has(const std::string& key) const { return st_.find(key) != nullptr; }
+    const std::vector<std::int64_t>* shape(const std::string& key) const;
+    // nn.Linear `key`.weight (out, in) [+ `key`.bias (out)], packed.
+    bool linear(const std::string& key, int in, int out, bool bias, Linear& l, std::string& err);
+    // Marks keys as known without reading them (buffers the math does not need).
+    void ignore(const std::string& key) { used_.insert(key); }
+    void ignore_prefix(const std::string& prefix);
+    // Keys of the file never read nor ignored.
+    std::vector<std::string> unused() const;
+    const std::string& file() const { return file_; }
+
+private:
+    const SafeTensors& st_;
+    std::string file_;
+    std::set<std::string> used_;
+};
+
+}  // namespace bewo::nn
