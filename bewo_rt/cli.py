@@ -134,6 +134,9 @@ def build_parser() -> argparse.ArgumentParser:
     register_parse(sub)
     register_eval(sub)
     register_model(sub)
+    from .models.cli import register_cli as register_models
+
+    register_models(sub)
     from .bench import register_cli as register_bench
 
     register_bench(sub)

@@ -46,6 +46,12 @@ def _cmd_generate(a) -> int:
 
     if a.prompt is None and a.scene is None and not a.image:
         raise ValueError("give a PROMPT, --scene FILE or --image with --mark")
+    if a.model:
+        from ..models.cli import generate_with_model
+
+        return generate_with_model(a, _write)
+    if a.seconds is None:
+        a.seconds = 10.0
     scene = None
     if a.scene:
         p = Path(a.scene)
@@ -60,6 +66,14 @@ def _cmd_generate(a) -> int:
         scene = marked
     if a.library:
         return render_from_library(a, scene, _write)
+    if a.steps is None:
+        a.steps = 25
+    if a.cfg is None:
+        a.cfg = 3.0
+    if a.sampler is None:
+        a.sampler = "dpmpp-2m"
+    if a.sampler not in ("dpmpp-2m", "euler"):
+        raise ValueError(f"--sampler {a.sampler} needs --model (the shipped model runs dpmpp-2m or euler)")
     g = generate(a.prompt, seconds=a.seconds, steps=a.steps, cfg=a.cfg, seed=a.seed, mode=a.mode, scene=scene,
                  backend=a.backend,
                  sampler=a.sampler, bundle_path=a.bundle)
@@ -89,15 +103,19 @@ def register_cli(sub) -> None:
     e.add_argument("-o", "--output", required=True)
     e.set_defaults(func=_cmd_export)
 
-    g = sub.add_parser("generate", help="text (or a scene) to binaural audio with the shipped model")
+    g = sub.add_parser("generate", help="text (or a scene) to spatial audio: the shipped model, or --model "
+                                        "Stable Audio Open / BEWO")
     g.add_argument("prompt", nargs="?", help='e.g. "a dog barks on the left while a car passes from right to left"')
     g.add_argument("-o", "--output", required=True, help="output .wav/.flac")
-    g.add_argument("--seconds", type=float, default=10.0)
+    g.add_argument("--seconds", type=float, default=None, help="clip length (default 10)")
     g.add_argument("--seed", type=int, default=0)
-    g.add_argument("--steps", type=int, default=25)
-    g.add_argument("--cfg", type=float, default=3.0, help="classifier-free guidance scale")
+    g.add_argument("--steps", type=int, default=None,
+                   help="sampler steps (default: the model's published setting; 25 for the shipped model)")
+    g.add_argument("--cfg", type=float, default=None, help="classifier-free guidance scale (default: the model's)")
     g.add_argument("--mode", default="one-stage", choices=["one-stage", "cascaded"])
-    g.add_argument("--sampler", default="dpmpp-2m", choices=["dpmpp-2m", "euler"])
+    g.add_argument("--sampler", default=None,
+                   choices=["dpmpp-2m", "euler", "dpmpp-3m-sde", "dpmpp-2m-sde", "pingpong"],
+                   help="default: the model's (dpmpp-2m for the shipped model)")
     g.add_argument("--scene", help="scene JSON (docs/scene.md): explicit positions and motion")
     g.add_argument("--bundle", help="model bundle (default: the shipped one)")
     g.add_argument("--backend", default="native", choices=["native", "torch"],
@@ -105,4 +123,7 @@ def register_cli(sub) -> None:
     from ..inputs_cli import add_generate_arguments
 
     add_generate_arguments(g)
+    from ..models.cli import add_generate_model_arguments
+
+    add_generate_model_arguments(g)
     g.set_defaults(func=_cmd_generate)

@@ -249,6 +249,18 @@ void bind_stable_audio(py::module_& m) {
         sa::snake_beta_tm(x.data(), y.data(), x.shape(0), static_cast<int>(x.shape(1)), s, nullptr);
         return to_array(y, {x.shape(0), x.shape(1)});
     }, "SnakeBeta on time-major (frames, channels) rows; exposed for tests");
+    m.def("sa_position_matrix", [](const std::vector<std::vector<double>>& tuples) {
+        need(tuples.size() <= 4, "BEWO's position conditioner takes at most 4 sources (use the cascaded mode for more)");
+        std::vector<float> out(static_cast<std::size_t>(4) * sa::kPosRows * sa::kPosCols, 0.0f);
+        std::vector<double> m1;
+        std::string err;
+        for (std::size_t s = 0; s < tuples.size(); ++s) {
+            need(tuples[s].size() == 4, "each position is (start_dir, end_dir, speed, flag)");
+            need(sa::position_matrix(tuples[s][0], tuples[s][1], tuples[s][2], tuples[s][3], m1, err), err);
+            for (std::size_t i = 0; i < m1.size(); ++i) out[s * m1.size() + i] = static_cast<float>(m1[i]);
+        }
+        return to_array(out, {4 * sa::kPosRows, sa::kPosCols});
+    }, "BEWO's azimuth-state matrix (68, 768) for up to 4 (start_dir, end_dir, speed, flag) tuples");
     m.def("sa_sigmas", [](int steps, double smin, double smax) { return sampling::sigmas_polyexponential(steps, smin, smax); });
     m.def("sa_rf_schedule", [](int steps, double smax) { return sampling::rf_schedule(steps, smax); });
 }

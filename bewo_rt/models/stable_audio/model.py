@@ -93,8 +93,10 @@ class StableAudioModel:
 
     @property
     def max_seconds(self) -> float:
+        # sample_size is the training length, not a limit (BEWO's config says 5 s and its
+        # scripts run 10 s); SAO 1.0's 47.55 s (2,097,152 samples) is the longest the family serves.
         s = self.config["sample_size"]
-        return s / self.sample_rate if s else 47.55
+        return max(47.55, s / self.sample_rate if s else 0.0)
 
     @property
     def has_positions(self) -> bool:

@@ -89,65 +89,67 @@ bool same_tensor(nn::WeightReader& w, const std::string& a, const std::string& b
     return std::memcmp(x.data(), y.data(), x.size() * sizeof(float)) == 0;
 }
 
-constexpr int kChunk = 64;  // frames per im2col chunk: bounded scratch at any clip length
+// Frames per im2col chunk: about 4M floats of scratch at any clip length, and enough rows that
+// each weight block is reused across hundreds of frames (the GEMM splits its columns over the pool).
+int chunk_frames(int row_floats) { return std::max(64, (4 << 20) / std::max(1, row_floats)); }
 
 // y (T, cout) [+]= conv(x (T, cin)) with "same" padding, stride 1.
 void conv_tm(const ConvW& c, const float* x, int T, float* y, bool accumulate, nn::ThreadPool* pool) {
     const int kk = c.k * c.cin;
-    const std::size_t chunks = (static_cast<std::size_t>(T) + kChunk - 1) / kChunk;
-    nn::parallel(pool, chunks, [&](std::size_t c0, std::size_t c1) {
-        std::vector<float> cols(static_cast<std::size_t>(kChunk) * kk);
-        for (std::size_t ch = c0; ch < c1; ++ch) {
-            const int t0 = static_cast<int>(ch) * kChunk, n = std::min(kChunk, T - t0);
-            const float* src = x;
-            if (c.k == 1) {
-                src = x + static_cast<std::size_t>(t0) * c.cin;
-            } else {
-                for (int r = 0; r < n; ++r) {
-                    float* row = cols.data() + static_cast<std::size_t>(r) * kk;
+    const int chunk = c.k == 1 ? T : chunk_frames(kk);
+    std::vector<float> cols;
+    if (c.k > 1) cols.resize(static_cast<std::size_t>(std::min(chunk, T)) * kk);
+    const float* b = c.b.empty() ? nullptr : c.b.data();
+    for (int t0 = 0; t0 < T; t0 += chunk) {
+        const int n = std::min(chunk, T - t0);
+        const float* src = x + static_cast<std::size_t>(t0) * c.cin;
+        if (c.k > 1) {
+            nn::parallel(pool, static_cast<std::size_t>(n), [&](std::size_t r0, std::size_t r1) {
+                for (std::size_t r = r0; r < r1; ++r) {
+                    float* row = cols.data() + r * kk;
                     for (int j = 0; j < c.k; ++j) {
-                        const int ti = t0 + r - c.pad + j * c.dil;
+                        const int ti = t0 + static_cast<int>(r) - c.pad + j * c.dil;
                         float* dst = row + static_cast<std::size_t>(j) * c.cin;
                         if (ti >= 0 && ti < T) std::memcpy(dst, x + static_cast<std::size_t>(ti) * c.cin, c.cin * sizeof(float));
                         else std::memset(dst, 0, c.cin * sizeof(float));
                     }
                 }
-                src = cols.data();
-            }
-            float* out = y + static_cast<std::size_t>(t0) * c.cout;
-            const float* b = c.b.empty() ? nullptr : c.b.data();
-            if (accumulate) nn::linear_packed_acc(src, c.w, b, out, n, nullptr);
-            else nn::linear_packed(src, c.w, b, out, n, nullptr);
+            });
+            src = cols.data();
         }
-    });
+        float* out = y + static_cast<std::size_t>(t0) * c.cout;
+        if (accumulate) nn::linear_packed_acc(src, c.w, b, out, n, pool);
+        else nn::linear_packed(src, c.w, b, out, n, pool);
+    }
 }
 
-// y (T * stride, cout) = conv_transpose(x (T, cin)); each thread owns a range of output frames
-// and computes the input frames that reach it (a boundary frame is computed twice, no races).
+// y (T * stride, cout) = conv_transpose(x (T, cin)): z = x . W per chunk of input frames (the
+// GEMM over the pool), then each output frame sums the k / stride = 2 frames that reach it.
 void convt_tm(const ConvTW& c, const float* x, int T, float* y, nn::ThreadPool* pool) {
     const int To = T * c.stride, kc = c.k * c.cout;
-    const std::size_t chunks = (static_cast<std::size_t>(To) + kChunk * c.stride - 1) / (kChunk * c.stride);
-    nn::parallel(pool, chunks, [&](std::size_t c0, std::size_t c1) {
-        std::vector<float> z;
-        for (std::size_t ch = c0; ch < c1; ++ch) {
-            const int o0 = static_cast<int>(ch) * kChunk * c.stride, o1 = std::min(To, o0 + kChunk * c.stride);
-            // Output o receives input i with o = i * stride - pad + j, 0 <= j < k.
-            const int i0 = std::max(0, (o0 + c.pad - c.k + 1 + c.stride - 1) / c.stride - 1);
-            const int i1 = std::min(T, (o1 - 1 + c.pad) / c.stride + 1);
-            const int n = i1 - i0;
-            z.resize(static_cast<std::size_t>(n) * kc);
-            nn::linear_packed(x + static_cast<std::size_t>(i0) * c.cin, c.w, nullptr, z.data(), n, nullptr);
-            for (int o = o0; o < o1; ++o) std::memcpy(y + static_cast<std::size_t>(o) * c.cout, c.b.data(), c.cout * sizeof(float));
-            for (int i = i0; i < i1; ++i)
-                for (int j = 0; j < c.k; ++j) {
-                    const int o = i * c.stride - c.pad + j;
-                    if (o < o0 || o >= o1) continue;
-                    float* dst = y + static_cast<std::size_t>(o) * c.cout;
-                    const float* zz = z.data() + static_cast<std::size_t>(i - i0) * kc + static_cast<std::size_t>(j) * c.cout;
+    const int chunk = chunk_frames(kc);
+    std::vector<float> z(static_cast<std::size_t>(std::min(chunk + 2, T)) * kc);
+    for (int i0 = 0; i0 < T; i0 += chunk) {
+        // Inputs [zi0, zi1) cover every contribution to outputs [o0, o1).
+        const int o0 = i0 * c.stride, o1 = std::min(To, (i0 + chunk) * c.stride);
+        const int zi0 = std::max(0, i0 - 1), zi1 = std::min(T, i0 + chunk + 1);
+        nn::linear_packed(x + static_cast<std::size_t>(zi0) * c.cin, c.w, nullptr, z.data(), zi1 - zi0, pool);
+        nn::parallel(pool, static_cast<std::size_t>(o1 - o0), [&](std::size_t a, std::size_t e) {
+            for (std::size_t oo = a; oo < e; ++oo) {
+                const int o = o0 + static_cast<int>(oo);
+                float* dst = y + static_cast<std::size_t>(o) * c.cout;
+                std::memcpy(dst, c.b.data(), c.cout * sizeof(float));
+                // o = i * stride - pad + j with 0 <= j < k.
+                const int ihi = (o + c.pad) / c.stride;
+                for (int i = ihi; i >= zi0 && i > ihi - 3; --i) {
+                    const int j = o + c.pad - i * c.stride;
+                    if (j < 0 || j >= c.k || i >= zi1) continue;
+                    const float* zz = z.data() + static_cast<std::size_t>(i - zi0) * kc + static_cast<std::size_t>(j) * c.cout;
                     for (int q = 0; q < c.cout; ++q) dst[q] += zz[q];
                 }
-        }
-    });
+            }
+        });
+    }
 }
 
 }  // namespace

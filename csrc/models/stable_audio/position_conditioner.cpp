@@ -46,10 +46,11 @@ bool position_matrix(double start_dir, double end_dir, double speed, double flag
     } else {
         const int n = static_cast<int>(kPosCols * speed), f = (kPosCols - n) / 2;
         for (int c = 0; c < f; ++c) set(c, rb);
-        // torch.linspace(rb, re, n) in double, from both ends, truncated to int.
+        // torch.linspace(rb, re, n, dtype=int64): double steps from both ends, each value one
+        // fused multiply-add (as torch's vectorised CPU kernels compute it), truncated.
         const double step = n > 1 ? double(re - rb) / (n - 1) : 0.0;
         for (int i = 0; i < n; ++i) {
-            const double v = i < n / 2 ? rb + step * i : re - step * (n - 1 - i);
+            const double v = n == 1 ? double(rb) : i < n / 2 ? std::fma(step, double(i), double(rb)) : std::fma(-step, double(n - 1 - i), double(re));
             set(f + i, static_cast<int>(v));
         }
         for (int c = f + n; c < kPosCols; ++c) set(c, re);
@@ -78,20 +79,15 @@ bool PositionConditioner::load(nn::WeightReader& w, const ConditionerSpec& spec,
     blocks_.clear();
     for (int i = 0;; ++i) {
         const std::string b = p + "transformer_blocks." + std::to_string(i) + ".";
-        if (!w.has(b + "t2a.in_proj_weight")) break;
+        if (!w.has(b + "t2a.query_embedding.weight")) break;
         Block B;
-        std::vector<float> in_w, in_b;
-        if (!w.f32(b + "t2a.in_proj_weight", {3 * D, D}, in_w, err) || !w.f32(b + "t2a.in_proj_bias", {3 * D}, in_b, err) ||
-            !w.linear(b + "t2a.out_proj", D, D, true, B.out, err) || !w.f32(b + "layer_norm1.weight", {D}, B.ln1_g, err) ||
+        if (!w.linear(b + "t2a.query_embedding", D, D, true, B.q, err) ||
+            !w.linear(b + "t2a.key_embedding", D, D, true, B.k, err) ||
+            !w.linear(b + "t2a.value_embedding", D, D, true, B.v, err) ||
+            !w.linear(b + "t2a.out_projection", D, D, true, B.out, err) || !w.f32(b + "layer_norm1.weight", {D}, B.ln1_g, err) ||
             !w.f32(b + "layer_norm1.bias", {D}, B.ln1_b, err) || !w.f32(b + "layer_norm2.weight", {D}, B.ln2_g, err) ||
             !w.f32(b + "layer_norm2.bias", {D}, B.ln2_b, err))
             return false;
-        nn::Linear* qkv[3] = {&B.q, &B.k, &B.v};
-        for (int j = 0; j < 3; ++j) {
-            nn::pack_weights(in_w.data() + static_cast<std::size_t>(j) * D * D, D, D, qkv[j]->w);
-            qkv[j]->b.assign(in_b.begin() + j * D, in_b.begin() + (j + 1) * D);
-            qkv[j]->in = qkv[j]->out = D;
-        }
         const auto* fs = w.shape(b + "feed_forward.0.weight");
         if (!fs || fs->size() != 2 || (*fs)[1] != D) { err = w.file() + ": tensor \"" + b + "feed_forward.0.weight\" is missing or misshapen"; return false; }
         const int F = static_cast<int>((*fs)[0]);
@@ -99,7 +95,8 @@ bool PositionConditioner::load(nn::WeightReader& w, const ConditionerSpec& spec,
             return false;
         blocks_.push_back(std::move(B));
     }
-    if (blocks_.empty()) { err = w.file() + ": tensor \"" + p + "transformer_blocks.0.t2a.in_proj_weight\" is missing"; return false; }
+    if (blocks_.empty()) { err = w.file() + ": tensor \"" + p + "transformer_blocks.0.t2a.query_embedding.weight\" is missing"; return false; }
+    if (D % heads_) { err = "the position conditioner's width must be a multiple of 4 heads"; return false; }
     w.ignore_prefix(p + "embedding.");  // built by BEWO's module, never used in its forward
     return w.linear(p + "output_layer", D, D, true, output_, err);
 }
