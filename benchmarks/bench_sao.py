@@ -9,7 +9,7 @@ on the same random full-size weights, in the same run, medians of several runs:
   load       loading the SAO 1.0-size file (time and resident memory)
 
     python benchmarks/bench_sao.py [--what dit-sao1,dit-small,decoder,small-e2e,load] [--runs 3]
-                                   [--threads N] [--seconds 10] [--workdir DIR]
+                                   [--threads N] [--seconds 10] [--workdir DIR] [--bf16]
 
 Random weights: speed only, no audio quality. The T5 used is t5-base's shape with a small
 vocabulary (vocabulary size changes nothing in the encoder's compute)."""
@@ -116,6 +116,8 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=10.0)
     ap.add_argument("--workdir", default="/tmp/bewo_bench_sao")
     ap.add_argument("--no-torch", action="store_true")
+    ap.add_argument("--bf16", action="store_true",
+                    help="also PyTorch under bf16 autocast (very slow on CPUs without bf16 instructions)")
     a = ap.parse_args()
     threads = a.threads or os.cpu_count()
     what = set(a.what.split(","))
@@ -150,8 +152,9 @@ def main() -> None:
         if a.no_torch:
             return []
         out = [("torch fp32", _median(fn, a.runs))]
-        with torch.autocast("cpu", dtype=torch.bfloat16):
-            out.append(("torch bf16", _median(fn, a.runs)))
+        if a.bf16:
+            with torch.autocast("cpu", dtype=torch.bfloat16):
+                out.append(("torch bf16", _median(fn, a.runs)))
         return out
 
     if what & {"dit-small", "decoder", "small-e2e"}:

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "../models/stable_audio/sa_model.h"
+#include "../models/stable_audio/spiece_tokenizer.h"
 
 namespace py = pybind11;
 using namespace bewo;
@@ -261,6 +262,27 @@ void bind_stable_audio(py::module_& m) {
         }
         return to_array(out, {4 * sa::kPosRows, sa::kPosCols});
     }, "BEWO's azimuth-state matrix (68, 768) for up to 4 (start_dir, end_dir, speed, flag) tuples");
+    m.def("sa_tokenize", [](const std::string& folder, const std::vector<std::string>& prompts, int max_length) {
+        sa::SpieceTokenizer tok;
+        std::string err;
+        std::vector<std::int32_t> ids;
+        std::vector<std::uint8_t> mask;
+        bool ok;
+        {
+            py::gil_scoped_release nogil;
+            ok = tok.load(folder, max_length, err) && tok.encode(prompts, ids, mask, err);
+        }
+        need(ok, err);
+        const py::ssize_t B = static_cast<py::ssize_t>(prompts.size()), L = max_length;
+        i32 out_ids({B, L});
+        u8 out_mask({B, L});
+        if (!ids.empty()) {
+            std::memcpy(out_ids.mutable_data(), ids.data(), ids.size() * sizeof(std::int32_t));
+            std::memcpy(out_mask.mutable_data(), mask.data(), mask.size());
+        }
+        return py::make_tuple(out_ids, out_mask);
+    }, py::arg("folder"), py::arg("prompts"), py::arg("max_length"),
+       "Native T5 tokenizer: (ids int32 [B, L], mask uint8 [B, L]) as transformers' AutoTokenizer gives");
     m.def("sa_sigmas", [](int steps, double smin, double smax) { return sampling::sigmas_polyexponential(steps, smin, smax); });
     m.def("sa_rf_schedule", [](int steps, double smax) { return sampling::rf_schedule(steps, smax); });
 }
