@@ -5,6 +5,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <exception>
+#include <functional>
+#include <vector>
 #include <memory>
 #include <new>
 #include <string>
@@ -14,10 +16,14 @@
 #include "cuda/nn_cuda.h"
 #include "dsp/hrtf_set.h"
 #include "runtime/pipeline.h"
+#include "runtime/sao_generator.h"
 #include "runtime/scene_json.h"
 
+// One loaded model of either family: the shipped tiny model (pipeline) or, when sao is set, a
+// Stable Audio Open family model.
 struct bewo_context {
     bewo::rt::Pipeline pipeline;
+    std::unique_ptr<bewo::rt::SaoGenerator> sao;
 };
 
 namespace {
@@ -64,6 +70,95 @@ bewo_context* load(const bewo_params* params, char* err, size_t err_size,
 
 struct MemArg { const void* data; size_t size; };
 
+bewo_context* load_sao(const char* model_path, const bewo_params* params, char* err, size_t err_size) {
+    try {
+        bewo_params p = params ? *params : bewo_default_params();
+        std::string t5 = p.t5_path ? p.t5_path : "";
+        if (t5.empty()) {
+            const char* env = std::getenv("BEWO_T5");
+            t5 = env ? env : "";
+        }
+        auto ctx = std::make_unique<bewo_context>();
+        ctx->sao = std::make_unique<bewo::rt::SaoGenerator>();
+        std::string e;
+        if (!ctx->sao->load(model_path, t5, p.n_threads, e)) {
+            set_err(err, err_size, e);
+            return nullptr;
+        }
+        set_err(err, err_size, "");
+        return ctx.release();
+    } catch (const std::bad_alloc&) {
+        set_err(err, err_size, "out of memory");
+    } catch (const std::exception& e) {
+        set_err(err, err_size, e.what());
+    } catch (...) {
+        set_err(err, err_size, "unknown error");
+    }
+    return nullptr;
+}
+
+bool sao_sampler(int index, bewo::sampling::KSampler& s) {
+    switch (index) {
+        case BEWO_SAMPLER_DPMPP_3M_SDE: s = bewo::sampling::KSampler::Dpmpp3mSde; return true;
+        case BEWO_SAMPLER_DPMPP_2M_SDE: s = bewo::sampling::KSampler::Dpmpp2mSde; return true;
+        case BEWO_SAMPLER_DPMPP_2M: s = bewo::sampling::KSampler::Dpmpp2m; return true;
+        case BEWO_SAMPLER_PINGPONG: s = bewo::sampling::KSampler::Pingpong; return true;
+        default: return false;
+    }
+}
+
+int generate_sao(bewo_context* ctx, const char* prompt, const char* scene_json, const bewo_generate_params& g,
+                 float* left, float* right, size_t frames, char* err, size_t err_size) {
+    bewo::rt::SaoGenerator& m = *ctx->sao;
+    if (!prompt) return fail(err, err_size, BEWO_ERR_ARGUMENT, "the Stable Audio Open family needs a prompt");
+    if (scene_json)
+        return fail(err, err_size, BEWO_ERR_ARGUMENT,
+                    "scene_json is not used by the Stable Audio Open family yet (give the prompt alone)");
+    if (std::strlen(prompt) > 10000) return fail(err, err_size, BEWO_ERR_ARGUMENT, "prompt is over 10,000 bytes");
+    if (!std::isfinite(g.seconds) || g.seconds < 0.5f || g.seconds > m.max_seconds())
+        return fail(err, err_size, BEWO_ERR_ARGUMENT, "params->seconds must be in [0.5, " + std::to_string(m.max_seconds()) + "]");
+    if (g.steps < 1 || g.steps > 1000) return fail(err, err_size, BEWO_ERR_ARGUMENT, "params->steps must be in [1, 1000]");
+    if (!std::isfinite(g.cfg) || g.cfg < 0.0f || g.cfg > 50.0f)
+        return fail(err, err_size, BEWO_ERR_ARGUMENT, "params->cfg must be in [0, 50]");
+    if (g.cascaded) return fail(err, err_size, BEWO_ERR_ARGUMENT, "the cascaded mode runs with the shipped model only (for now)");
+    bewo::sampling::KSampler smp;
+    const bewo::sampling::KSampler* sp = nullptr;
+    if (g.sampler != BEWO_SAMPLER_DEFAULT) {
+        if (!sao_sampler(g.sampler, smp))
+            return fail(err, err_size, BEWO_ERR_ARGUMENT, "params->sampler must be BEWO_SAMPLER_DEFAULT or 2..5 for this model");
+        sp = &smp;
+    }
+    const size_t need = m.samples_for(g.seconds);
+    if (frames < need)
+        return fail(err, err_size, BEWO_ERR_ARGUMENT,
+                    "frames (" + std::to_string(frames) + ") is less than bewo_output_frames(seconds) = " + std::to_string(need));
+    bool cancelled = false;
+    std::function<bool(int, int)> progress;
+    if (g.progress)
+        progress = [&](int i, int n) {
+            if (g.progress(i, n, g.user) != 0) cancelled = true;
+            return !cancelled;
+        };
+    std::vector<float> audio;
+    std::string e;
+    if (!m.generate(prompt, g.seconds, g.steps, g.cfg, sp, g.seed, progress, audio, e)) {
+        if (cancelled) return fail(err, err_size, BEWO_ERR_CANCELLED, "cancelled by the progress callback");
+        return fail(err, err_size, BEWO_ERR_ARGUMENT, e);
+    }
+    float peak = 0.0f;
+    for (float v : audio) peak = std::max(peak, std::fabs(v));
+    const float scale = peak > 1.0f ? 0.891251f / peak : 1.0f;  // -1 dBFS only when it would clip
+    const int ch = m.channels();
+    for (size_t i = 0; i < need; ++i) {
+        left[i] = audio[i] * scale;
+        right[i] = audio[(ch > 1 ? need : 0) + i] * scale;
+    }
+    std::fill(left + need, left + frames, 0.0f);
+    std::fill(right + need, right + frames, 0.0f);
+    set_err(err, err_size, "");
+    return BEWO_OK;
+}
+
 }  // namespace
 
 extern "C" {
@@ -78,13 +173,22 @@ BEWO_API const char* bewo_backend_info(void) {
     return info.c_str();
 }
 
-BEWO_API const char* bewo_context_backend(const bewo_context* ctx) { return ctx ? ctx->pipeline.backend() : "none"; }
+BEWO_API const char* bewo_context_backend(const bewo_context* ctx) {
+    if (!ctx) return "none";
+    return ctx->sao ? "cpu" : ctx->pipeline.backend();
+}
+
+BEWO_API const char* bewo_model_family(const bewo_context* ctx) {
+    if (!ctx) return "none";
+    return ctx->sao ? "stable_audio" : "tiny";
+}
 
 BEWO_API bewo_params bewo_default_params(void) {
     bewo_params p;
     p.n_threads = 0;
     p.use_gpu = 1;
     p.text_encoder_path = nullptr;
+    p.t5_path = nullptr;
     return p;
 }
 
@@ -103,9 +207,24 @@ BEWO_API bewo_generate_params bewo_default_generate_params(void) {
     return g;
 }
 
+BEWO_API bewo_generate_params bewo_model_generate_params(const bewo_context* ctx) {
+    bewo_generate_params g = bewo_default_generate_params();
+    if (ctx && ctx->sao) {
+        g.steps = ctx->sao->defaults().steps;
+        g.cfg = ctx->sao->defaults().cfg;
+    }
+    return g;
+}
+
 BEWO_API bewo_context* bewo_load(const char* model_path, const bewo_params* params, char* err, size_t err_size) {
     if (!model_path) {
         set_err(err, err_size, "model_path is NULL");
+        return nullptr;
+    }
+    try {
+        if (bewo::rt::is_stable_audio_path(model_path)) return load_sao(model_path, params, err, err_size);
+    } catch (...) {
+        set_err(err, err_size, "unknown error");
         return nullptr;
     }
     return load(params, err, err_size,
@@ -132,11 +251,14 @@ BEWO_API bewo_context* bewo_load_from_memory(const void* data, size_t size, cons
 
 BEWO_API void bewo_free(bewo_context* ctx) { delete ctx; }
 
-BEWO_API int bewo_sample_rate(const bewo_context* ctx) { return ctx ? ctx->pipeline.sample_rate() : 0; }
+BEWO_API int bewo_sample_rate(const bewo_context* ctx) {
+    if (!ctx) return 0;
+    return ctx->sao ? ctx->sao->sample_rate() : ctx->pipeline.sample_rate();
+}
 
 BEWO_API size_t bewo_output_frames(const bewo_context* ctx, float seconds) {
     if (!ctx || !std::isfinite(seconds) || seconds <= 0.0f || seconds > 3600.0f) return 0;
-    return static_cast<size_t>(ctx->pipeline.samples_for(seconds));
+    return ctx->sao ? ctx->sao->samples_for(seconds) : static_cast<size_t>(ctx->pipeline.samples_for(seconds));
 }
 
 BEWO_API int bewo_generate(bewo_context* ctx, const char* prompt, const char* scene_json,
@@ -146,13 +268,16 @@ BEWO_API int bewo_generate(bewo_context* ctx, const char* prompt, const char* sc
         if (!ctx) return fail(err, err_size, BEWO_ERR_ARGUMENT, "ctx is NULL");
         if (!left || !right) return fail(err, err_size, BEWO_ERR_ARGUMENT, "left and right must be non-NULL buffers");
         if (!prompt && !scene_json) return fail(err, err_size, BEWO_ERR_ARGUMENT, "give a prompt, a scene_json, or both");
-        const bewo_generate_params g = params ? *params : bewo_default_generate_params();
+        const bewo_generate_params g = params ? *params : bewo_model_generate_params(ctx);
+        if (ctx->sao) return generate_sao(ctx, prompt, scene_json, g, left, right, frames, err, err_size);
         if (!std::isfinite(g.seconds) || g.seconds < 0.5f || g.seconds > 30.0f)
             return fail(err, err_size, BEWO_ERR_ARGUMENT, "params->seconds must be in [0.5, 30]");
         if (g.steps < 1 || g.steps > 1000) return fail(err, err_size, BEWO_ERR_ARGUMENT, "params->steps must be in [1, 1000]");
         if (!std::isfinite(g.cfg) || g.cfg < 0.0f || g.cfg > 50.0f)
             return fail(err, err_size, BEWO_ERR_ARGUMENT, "params->cfg must be in [0, 50]");
-        if (g.sampler != 0 && g.sampler != 1) return fail(err, err_size, BEWO_ERR_ARGUMENT, "params->sampler must be 0 or 1");
+        if (g.sampler != 0 && g.sampler != 1 && g.sampler != BEWO_SAMPLER_DPMPP_2M)
+            return fail(err, err_size, BEWO_ERR_ARGUMENT,
+                        "params->sampler must be BEWO_SAMPLER_DEFAULT, BEWO_SAMPLER_EULER or BEWO_SAMPLER_DPMPP_2M for the shipped model");
         const size_t need = static_cast<size_t>(ctx->pipeline.samples_for(g.seconds));
         if (frames < need)
             return fail(err, err_size, BEWO_ERR_ARGUMENT,
@@ -165,7 +290,7 @@ BEWO_API int bewo_generate(bewo_context* ctx, const char* prompt, const char* sc
         o.steps = g.steps;
         o.cfg = g.cfg;
         o.seed = g.seed;
-        o.sampler = g.sampler;
+        o.sampler = g.sampler == BEWO_SAMPLER_EULER ? 1 : 0;
         o.cascaded = g.cascaded != 0;
         o.griffin_lim_iterations = g.griffin_lim_iterations;
         bool cancelled = false;

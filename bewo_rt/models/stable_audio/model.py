@@ -103,7 +103,9 @@ class StableAudioModel:
         return any(c["type"] == "position" for c in self.config["conditioners"])
 
     def frames_for(self, seconds: float) -> int:
-        return int(np.ceil(seconds * self.sample_rate / self.downsampling_ratio))
+        """Latent frames covering round(seconds * rate) samples (as the C API counts them)."""
+        n = int(round(seconds * self.sample_rate))
+        return -(-n // self.downsampling_ratio)
 
     # --------------------------------------------------------------- pieces
     def tokenize(self, prompts):

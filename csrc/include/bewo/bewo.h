@@ -52,15 +52,31 @@ typedef struct bewo_hrtf bewo_hrtf;  /* see "HRTF sets and rendering" below */
 typedef struct {
     int n_threads;                  /* worker threads; <= 0: all cores                           */
     int use_gpu;                    /* 1: the DiT on CUDA when a GPU is usable (else CPU), 0: CPU */
-    const char *text_encoder_path;  /* directory with MiniLM's model.safetensors and vocab.txt    */
+    const char *text_encoder_path;  /* the shipped model: directory with MiniLM's model.safetensors
+                                       and vocab.txt (NULL: $BEWO_TEXT_ENCODER)                  */
+    const char *t5_path;            /* Stable Audio Open / BEWO models: a Hugging Face t5-base
+                                       folder (config.json, model.safetensors, spiece.model);
+                                       NULL: $BEWO_T5                                            */
 } bewo_params;
 
+/* Samplers (bewo_generate_params.sampler). 0 is each model's own default: DPM-Solver++(2M) for
+ * the shipped model, DPM-Solver++(3M) SDE for SAO 1.0 and BEWO, pingpong for SAO Small. The
+ * shipped model also takes EULER and DPMPP_2M; SAO 1.0 / BEWO the three DPM-Solver++ variants;
+ * SAO Small PINGPONG. */
+#define BEWO_SAMPLER_DEFAULT 0
+#define BEWO_SAMPLER_EULER 1
+#define BEWO_SAMPLER_DPMPP_3M_SDE 2
+#define BEWO_SAMPLER_DPMPP_2M_SDE 3
+#define BEWO_SAMPLER_DPMPP_2M 4
+#define BEWO_SAMPLER_PINGPONG 5
+
 typedef struct {
-    float seconds;        /* clip length, 0.5 .. 30                                            */
+    float seconds;        /* clip length, 0.5 .. 30 (the SAO family: up to 47.5)               */
     int steps;            /* sampler steps, 1 .. 1000 (default 25)                             */
     float cfg;            /* classifier-free guidance scale, 0 .. 50 (default 3)               */
     uint64_t seed;        /* noise seed; the same seed gives the same bits on the CPU          */
-    int sampler;          /* 0: DPM-Solver++(2M), 1: Euler                                     */
+    int sampler;          /* BEWO_SAMPLER_*: 0 the model's default (the shipped model:
+                             DPM-Solver++(2M)), 1 Euler                                        */
     int cascaded;         /* 0: one-stage (the model places the sounds), 1: cascaded           */
     int griffin_lim_iterations; /* phase reconstruction iterations (default 32)                */
     const bewo_hrtf *hrtf; /* cascaded mode: an HRTF set at the model's rate (16 kHz). A scene
@@ -74,10 +90,16 @@ typedef struct {
 } bewo_generate_params;
 
 BEWO_API bewo_params bewo_default_params(void);
+/* Defaults for the shipped model (10 s, 25 steps, cfg 3). */
 BEWO_API bewo_generate_params bewo_default_generate_params(void);
+/* The loaded model's published settings: the shipped model's as above; SAO 1.0: 100 steps,
+ * cfg 7; BEWO: 250 steps, cfg 7.5; SAO Small: 8 steps, cfg 1 (sampler 0: the model's own). */
+BEWO_API bewo_generate_params bewo_model_generate_params(const bewo_context *ctx);
 
-/* A model bundle (bewo_rt.bundle/1 safetensors) from a file (memory-mapped) or from memory
- * (copied). Returns NULL and writes err on failure. */
+/* A model from a file (memory-mapped) or from memory (copied): the shipped model's bundle
+ * (bewo_rt.bundle/1 safetensors), or (bewo_load only) a Stable Audio Open family model: a folder
+ * with model_config.json and model.safetensors (SAO 1.0, SAO Small and BEWO after `bewo-rt
+ * convert`), or a converted .safetensors. Returns NULL and writes err on failure. */
 BEWO_API bewo_context *bewo_load(const char *model_path, const bewo_params *params, char *err, size_t err_size);
 BEWO_API bewo_context *bewo_load_from_memory(const void *data, size_t size, const bewo_params *params, char *err,
                                              size_t err_size);
@@ -85,7 +107,11 @@ BEWO_API void bewo_free(bewo_context *ctx);
 /* "cuda" when this context's denoising loop runs on the GPU, else "cpu". */
 BEWO_API const char *bewo_context_backend(const bewo_context *ctx);
 
+/* The model's output rate (16000 for the shipped model, 44100 for the SAO family) and channels
+ * (2: left and right for the shipped model's binaural output; SAO's stereo). */
 BEWO_API int bewo_sample_rate(const bewo_context *ctx);
+/* "tiny" (the shipped model) or "stable_audio" (SAO 1.0, SAO Small, BEWO). */
+BEWO_API const char *bewo_model_family(const bewo_context *ctx);
 /* Frames a clip of `seconds` has at the model's sample rate. */
 BEWO_API size_t bewo_output_frames(const bewo_context *ctx, float seconds);
 
@@ -96,7 +122,10 @@ BEWO_API size_t bewo_output_frames(const bewo_context *ctx, float seconds);
  * distances and room), so "a dog barks on the left while a car passes from right to left" gives
  * two sources; a prompt it cannot read (no sound named, invalid UTF-8, over 10,000 characters)
  * becomes one source placed by its first direction word. Without a prompt the scene's source
- * labels are the prompt. */
+ * labels are the prompt.
+ * The SAO family takes the prompt alone (scene_json must be NULL; one-stage; no cascaded mode
+ * yet) and writes its stereo decoder output unnormalised except that a peak above 1 is scaled
+ * to -1 dBFS. */
 BEWO_API int bewo_generate(bewo_context *ctx, const char *prompt, const char *scene_json,
                            const bewo_generate_params *params, float *left, float *right, size_t frames,
                            char *err, size_t err_size);
