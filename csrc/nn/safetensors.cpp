@@ -193,6 +193,14 @@ bool SafeTensors::parse(std::string& err) {
     return true;
 }
 
+void SafeTensors::release(const TensorView& t) const {
+    if (!map_ || !t.data || t.bytes == 0) return;
+    const std::size_t page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
+    const auto lo = reinterpret_cast<std::uintptr_t>(t.data), hi = lo + t.bytes;
+    const std::uintptr_t a = (lo + page - 1) / page * page, b = hi / page * page;
+    if (b > a) madvise(reinterpret_cast<void*>(a), b - a, MADV_DONTNEED);
+}
+
 const TensorView* SafeTensors::find(const std::string& name) const {
     auto it = tensors_.find(name);
     return it == tensors_.end() ? nullptr : &it->second;

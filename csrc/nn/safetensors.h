@@ -37,6 +37,10 @@ public:
     const std::map<std::string, TensorView>& tensors() const { return tensors_; }
     const std::map<std::string, std::string>& metadata() const { return metadata_; }
     const TensorView* find(const std::string& name) const;
+    // Drops the whole pages of a file mapping that lie inside t's bytes from this process's
+    // memory (they are re-read from the file if touched again): a loader that packs each tensor
+    // into its own layout keeps about one copy of the weights resident, not two. No-op in memory.
+    void release(const TensorView& t) const;
     // The tensor as fp32 (converted from F16/BF16/F32), checked against `shape`; false + err.
     bool get_f32(const std::string& name, const std::vector<std::int64_t>& shape, std::vector<float>& out,
                  std::string& err) const;

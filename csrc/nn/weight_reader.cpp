@@ -9,6 +9,7 @@ bool WeightReader::f32(const std::string& key, const std::vector<std::int64_t>& 
         err = file_ + ": " + err;
         return false;
     }
+    st_.release(*st_.find(key));  // the caller keeps its own copy (packed or converted)
     return true;
 }
 
