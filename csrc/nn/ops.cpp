@@ -435,6 +435,22 @@ void linear_packed_blocked(const float* x, const PackedW& W, const float* b, flo
     });
 }
 
+// Panels [p0, p1) of row-major W (n, k), k-slice [k0, k0 + kc), into buf in the packed layout.
+void pack_slice(const float* W, int k, int n, int p0, int p1, int k0, int kc, float* buf) {
+    for (int pn = p0; pn < p1; ++pn) {
+        float* dst = buf + static_cast<std::size_t>(pn - p0) * kc * kPanel;
+        for (int c = 0; c < kPanel; ++c) {
+            const int col = pn * kPanel + c;
+            if (col >= n) {
+                for (int kk = 0; kk < kc; ++kk) dst[static_cast<std::size_t>(kk) * kPanel + c] = 0.0f;
+                continue;
+            }
+            const float* src = W + static_cast<std::size_t>(col) * k + k0;
+            for (int kk = 0; kk < kc; ++kk) dst[static_cast<std::size_t>(kk) * kPanel + c] = src[kk];
+        }
+    }
+}
+
 template <bool ACC>
 void linear_packed_impl(const float* x, const PackedW& W, const float* b, float* y, int m, ThreadPool* pool) {
     const int k = W.k, n = W.n;
@@ -482,6 +498,45 @@ void linear_packed(const float* x, const PackedW& W, const float* b, float* y, i
 
 void linear_packed_acc(const float* x, const PackedW& W, const float* b, float* y, int m, ThreadPool* pool) {
     linear_packed_impl<true>(x, W, b, y, m, pool);
+}
+
+void linear_rowmajor(const float* x, const float* W, const float* b, float* y, int m, int k, int n, bool accumulate,
+                     ThreadPool* pool) {
+    // The blocked loop of linear_packed_blocked with the (group, k-slice) block packed on the fly.
+    const int panels = (n + kPanel - 1) / kPanel;
+    const int group = std::max(1, (256 * 1024) / (kKc * kPanel * static_cast<int>(sizeof(float))));
+    const int groups = (panels + group - 1) / group;
+    const int row_blocks = (m + MR - 1) / MR;
+    const int threads = pool ? pool->size() : 1;
+    int row_chunks = 1;
+    if (groups < 2 * threads) row_chunks = std::min(row_blocks, (2 * threads + groups - 1) / groups);
+    const int rb_per_chunk = (row_blocks + row_chunks - 1) / row_chunks;
+    row_chunks = (row_blocks + rb_per_chunk - 1) / rb_per_chunk;
+    parallel(pool, static_cast<std::size_t>(groups) * row_chunks, [&](std::size_t i0, std::size_t i1) {
+        thread_local std::vector<float> buf;
+        buf.resize(static_cast<std::size_t>(group) * kKc * kPanel);
+        for (std::size_t it = i0; it < i1; ++it) {
+            const int g = static_cast<int>(it / row_chunks), rc = static_cast<int>(it % row_chunks);
+            const int p0 = g * group, p1 = std::min(panels, p0 + group);
+            const int rb0 = rc * rb_per_chunk, rb1 = std::min(row_blocks, rb0 + rb_per_chunk);
+            for (int k0 = 0; k0 < k; k0 += kKc) {
+                const int kc = std::min(kKc, k - k0);
+                pack_slice(W, k, n, p0, p1, k0, kc, buf.data());
+                for (int rb = rb0; rb < rb1; ++rb) {
+                    const int r0 = rb * MR, rows = std::min(MR, m - r0);
+                    const float* xr = x + static_cast<std::size_t>(r0) * k + k0;
+                    for (int pn = p0; pn < p1; ++pn) {
+                        const float* panel = buf.data() + static_cast<std::size_t>(pn - p0) * kc * kPanel;
+                        const int col0 = pn * kPanel, cols = std::min(kPanel, n - col0);
+                        float* yt = y + static_cast<std::size_t>(r0) * n + col0;
+                        if (k0 > 0) micro_acc(xr, k, panel, kc, nullptr, yt, n, rows, cols);
+                        else if (accumulate) micro_acc(xr, k, panel, kc, b ? b + col0 : nullptr, yt, n, rows, cols);
+                        else micro(xr, k, panel, kc, b ? b + col0 : nullptr, yt, n, rows, cols);
+                    }
+                }
+            }
+        }
+    });
 }
 
 void linear(const float* x, const float* W, const float* b, float* y, int m, int k, int n, ThreadPool* pool) {

@@ -36,6 +36,11 @@ void gemm_tile_acc(const float* x, int ldx, const float* panel, int k, float* y,
 // y[m][n] += x . W + b (a residual connection fused into the layer; the sum is rounded as
 // y + (x . W + b), the order of the separate add).
 void linear_packed_acc(const float* x, const PackedW& W, const float* b, float* y, int m, ThreadPool* pool);
+// y[m][n] (+)= x . W^T + b with W (n, k) row-major as stored (PyTorch's layout, e.g. a memory-
+// mapped fp32 tensor used in place): each k-slice of a group of output columns is packed into a
+// per-thread buffer as it is used, so loading needs no repacked copy of the weights.
+void linear_rowmajor(const float* x, const float* W, const float* b, float* y, int m, int k, int n, bool accumulate,
+                     ThreadPool* pool);
 // The same, packing W on the fly (for one-off calls and tests).
 void linear(const float* x, const float* W, const float* b, float* y, int m, int k, int n, ThreadPool* pool);
 // The same on a plain triple loop in double: the reference the micro-kernel is checked against.

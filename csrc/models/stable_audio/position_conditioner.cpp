@@ -123,21 +123,21 @@ bool PositionConditioner::forward(const float* t5, const std::uint8_t* /*mask*/,
         std::memcpy(tgt.data(), t5 + static_cast<std::size_t>(b) * n * D, tgt.size() * sizeof(float));
         add_pe(tgt.data(), n, D);
         for (const Block& B : blocks_) {
-            nn::linear_packed(tgt.data(), B.q.w, B.q.bias(), q.data(), n, pool);
-            nn::linear_packed(src.data(), B.k.w, B.k.bias(), k.data(), S, pool);
-            nn::linear_packed(src.data(), B.v.w, B.v.bias(), v.data(), S, pool);
+            B.q.apply(tgt.data(), q.data(), n, pool);
+            B.k.apply(src.data(), k.data(), S, pool);
+            B.v.apply(src.data(), v.data(), S, pool);
             nn::AttentionShape sh{n, S, heads_, dh, D, D, D, D};
             nn::attention(q.data(), k.data(), v.data(), att.data(), sh, nullptr, 0.0f, pool);
             std::memcpy(h.data(), tgt.data(), h.size() * sizeof(float));
-            nn::linear_packed_acc(att.data(), B.out.w, B.out.bias(), h.data(), n, pool);
+            B.out.apply_acc(att.data(), h.data(), n, pool);
             nn::layer_norm(h.data(), B.ln1_g.data(), B.ln1_b.data(), h.data(), n, D, 1e-5f, pool);
             ff.resize(static_cast<std::size_t>(n) * B.ff0.out);
-            nn::linear_packed(h.data(), B.ff0.w, B.ff0.bias(), ff.data(), n, pool);
+            B.ff0.apply(h.data(), ff.data(), n, pool);
             for (float& x : ff) x = x > 0.0f ? x : 0.0f;
-            nn::linear_packed_acc(ff.data(), B.ff2.w, B.ff2.bias(), h.data(), n, pool);
+            B.ff2.apply_acc(ff.data(), h.data(), n, pool);
             nn::layer_norm(h.data(), B.ln2_g.data(), B.ln2_b.data(), tgt.data(), n, D, 1e-5f, pool);
         }
-        nn::linear_packed(tgt.data(), output_.w, output_.bias(), out.data() + static_cast<std::size_t>(b) * n * D, n, pool);
+        output_.apply(tgt.data(), out.data() + static_cast<std::size_t>(b) * n * D, n, pool);
     }
     return true;
 }

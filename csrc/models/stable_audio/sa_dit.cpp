@@ -129,12 +129,12 @@ void sa_cross_kv(const DitWeightsSA& w, const float* ctx, int batch, int n_ctx, 
     kv.assign(static_cast<std::size_t>(batch) * depth * n_ctx * 2 * E, 0.0f);
     const std::size_t rows = static_cast<std::size_t>(batch) * n_ctx;
     std::vector<float> c(rows * Ce), c2(rows * Ce), kvr(rows * 2 * Ce);
-    nn::linear_packed(ctx, w.cond0.w, nullptr, c.data(), static_cast<int>(rows), pool);
+    w.cond0.apply(ctx, c.data(), static_cast<int>(rows), pool);
     silu_inplace(c.data(), c.size());
-    nn::linear_packed(c.data(), w.cond2.w, nullptr, c2.data(), static_cast<int>(rows), pool);
+    w.cond2.apply(c.data(), c2.data(), static_cast<int>(rows), pool);
     for (int l = 0; l < depth; ++l) {
         const DitLayer& L = w.layers[l];
-        nn::linear_packed(c2.data(), L.cross_kv.w, nullptr, kvr.data(), static_cast<int>(rows), pool);
+        L.cross_kv.apply(c2.data(), kvr.data(), static_cast<int>(rows), pool);
         if (!L.ck_g.empty()) head_norm(kvr.data(), static_cast<int>(rows), KH, dh, 2 * Ce, L.ck_g.data(), L.ck_b.data(), pool);
         for (int b = 0; b < batch; ++b)
             for (int j = 0; j < n_ctx; ++j) {
@@ -183,15 +183,15 @@ void sa_dit_forward(const DitWeightsSA& w, const float* x, int batch, int T, con
             feat[b * 256 + i] = std::cos(f);
             feat[b * 256 + 128 + i] = std::sin(f);
         }
-    nn::linear_packed(feat.data(), w.t_embed0.w, w.t_embed0.bias(), te.data(), batch, pool);
+    w.t_embed0.apply(feat.data(), te.data(), batch, pool);
     silu_inplace(te.data(), te.size());
-    nn::linear_packed(te.data(), w.t_embed2.w, w.t_embed2.bias(), tok.data(), batch, pool);
+    w.t_embed2.apply(te.data(), tok.data(), batch, pool);
     if (w.has_global && global) {
         const int Ge = w.glob0.out;
         std::vector<float> g(static_cast<std::size_t>(batch) * Ge);
-        nn::linear_packed(global, w.glob0.w, nullptr, g.data(), batch, pool);
+        w.glob0.apply(global, g.data(), batch, pool);
         silu_inplace(g.data(), g.size());
-        nn::linear_packed_acc(g.data(), w.glob2.w, nullptr, tok.data(), batch, pool);
+        w.glob2.apply_acc(g.data(), tok.data(), batch, pool);
     }
     // x (C, T) -> tokens: preprocess_conv(x) + x, then project_in; token 0 is the prepended one.
     float* xt = s.tmp.data();  // (batch * T, C)
@@ -200,11 +200,11 @@ void sa_dit_forward(const DitWeightsSA& w, const float* x, int batch, int T, con
             for (int i = 0; i < T; ++i)
                 xt[(static_cast<std::size_t>(b) * T + i) * C + c] = x[(static_cast<std::size_t>(b) * C + c) * T + i];
     std::vector<float> xt2(xt, xt + static_cast<std::size_t>(batch) * T * C);
-    nn::linear_packed_acc(xt, w.pre_conv.w, nullptr, xt2.data(), batch * T, pool);
+    w.pre_conv.apply_acc(xt, xt2.data(), batch * T, pool);
     for (int b = 0; b < batch; ++b) {
         float* hb = s.h.data() + static_cast<std::size_t>(b) * N * E;
         std::memcpy(hb, tok.data() + static_cast<std::size_t>(b) * E, E * sizeof(float));
-        nn::linear_packed(xt2.data() + static_cast<std::size_t>(b) * T * C, w.project_in.w, nullptr, hb + E, T, pool);
+        w.project_in.apply(xt2.data() + static_cast<std::size_t>(b) * T * C, hb + E, T, pool);
     }
     nn::AttentionShape self{N, N, H, dh, 3 * E, 3 * E, 3 * E, E};
     self.batch = batch;
@@ -219,7 +219,7 @@ void sa_dit_forward(const DitWeightsSA& w, const float* x, int batch, int T, con
         const DitLayer& L = w.layers[l];
         // Self-attention.
         nn::layer_norm(s.h.data(), L.ln1_g.data(), L.ln1_b.data(), s.hn.data(), R, E, 1e-5f, pool);
-        nn::linear_packed(s.hn.data(), L.qkv.w, nullptr, s.qkv.data(), R, pool);
+        L.qkv.apply(s.hn.data(), s.qkv.data(), R, pool);
         if (!L.sq_g.empty()) {
             head_norm(s.qkv.data(), R, H, dh, 3 * E, L.sq_g.data(), L.sq_b.data(), pool);
             head_norm(s.qkv.data() + E, R, H, dh, 3 * E, L.sk_g.data(), L.sk_b.data(), pool);
@@ -230,27 +230,25 @@ void sa_dit_forward(const DitWeightsSA& w, const float* x, int batch, int T, con
             rope_rotate(base + E, N, H, dh, 3 * E, s.rope_cs.data(), rot);
         }
         nn::attention(s.qkv.data(), s.qkv.data() + E, s.qkv.data() + 2 * E, s.att.data(), self, nullptr, 0.0f, pool);
-        nn::linear_packed_acc(s.att.data(), L.self_out.w, nullptr, s.h.data(), R, pool);
+        L.self_out.apply_acc(s.att.data(), s.h.data(), R, pool);
         // Cross-attention (keys and values precomputed).
         if (w.has_cross && cross_kv && n_ctx > 0) {
             nn::layer_norm(s.h.data(), L.ln2_g.data(), L.ln2_b.data(), s.hn.data(), R, E, 1e-5f, pool);
-            nn::linear_packed(s.hn.data(), L.cross_q.w, nullptr, s.qkv.data(), R, pool);
+            L.cross_q.apply(s.hn.data(), s.qkv.data(), R, pool);
             if (!L.cq_g.empty()) head_norm(s.qkv.data(), R, H, dh, E, L.cq_g.data(), L.cq_b.data(), pool);
             const float* kvl = cross_kv + static_cast<std::size_t>(l) * n_ctx * 2 * E;
             nn::attention(s.qkv.data(), kvl, kvl + E, s.att.data(), cross, nullptr, 0.0f, pool);
-            nn::linear_packed_acc(s.att.data(), L.cross_out.w, nullptr, s.h.data(), R, pool);
+            L.cross_out.apply_acc(s.att.data(), s.h.data(), R, pool);
         }
         // SwiGLU feed-forward.
         nn::layer_norm(s.h.data(), L.ln3_g.data(), L.ln3_b.data(), s.hn.data(), R, E, 1e-5f, pool);
-        nn::linear_packed(s.hn.data(), L.ff_in.w, L.ff_in.bias(), s.ff.data(), R, pool);
+        L.ff_in.apply(s.hn.data(), s.ff.data(), R, pool);
         const int F = 4 * E;
         nn::parallel(pool, rows, [&](std::size_t r0, std::size_t r1) {
             for (std::size_t r = r0; r < r1; ++r) {
                 float* a = s.ff.data() + r * 2 * F;
                 float* g = a + F;
                 nn::silu(g, F);
-                float* o = s.hn.data() + r * 0;  // unused; keeps the lambda's shape simple
-                (void)o;
                 for (int i = 0; i < F; ++i) a[i] *= g[i];
             }
         });
@@ -258,16 +256,15 @@ void sa_dit_forward(const DitWeightsSA& w, const float* x, int batch, int T, con
         std::vector<float>& gated = s.att;
         gated.resize(rows * F);
         for (std::size_t r = 0; r < rows; ++r) std::memcpy(gated.data() + r * F, s.ff.data() + r * 2 * F, F * sizeof(float));
-        nn::linear_packed_acc(gated.data(), L.ff_out.w, L.ff_out.bias(), s.h.data(), R, pool);
+        L.ff_out.apply_acc(gated.data(), s.h.data(), R, pool);
         s.att.resize(rows * E);
     }
     // project_out, drop the prepended token, (T, C) -> (C, T), postprocess_conv(out) + out.
     std::vector<float> o(static_cast<std::size_t>(batch) * T * C), o2;
     for (int b = 0; b < batch; ++b)
-        nn::linear_packed(s.h.data() + (static_cast<std::size_t>(b) * N + 1) * E, w.project_out.w, nullptr,
-                          o.data() + static_cast<std::size_t>(b) * T * C, T, pool);
+        w.project_out.apply(s.h.data() + (static_cast<std::size_t>(b) * N + 1) * E, o.data() + static_cast<std::size_t>(b) * T * C, T, pool);
     o2 = o;
-    nn::linear_packed_acc(o.data(), w.post_conv.w, nullptr, o2.data(), batch * T, pool);
+    w.post_conv.apply_acc(o.data(), o2.data(), batch * T, pool);
     for (int b = 0; b < batch; ++b)
         for (int i = 0; i < T; ++i)
             for (int c = 0; c < C; ++c)

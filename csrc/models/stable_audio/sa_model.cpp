@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 
 #include "../../nn/synthesis.h"
@@ -12,9 +13,13 @@ bool StableAudioModel::load(const std::string& weights, const std::string& confi
                             const std::string& t5_weights, const LoadOptions& opt, std::string& err) {
     if (!parse_sa_config(config_json, cfg_, err)) return false;
     pool_ = std::make_unique<nn::ThreadPool>(opt.n_threads);
-    nn::SafeTensors st;
+    nn::SafeTensors& st = st_;
     if (!st.open_file(weights, err)) { err = weights + ": " + err; return false; }
     nn::WeightReader w(st, weights);
+    // fp32 linear weights straight from the mapping: no packed copy, fast loading. Packing them
+    // once instead (a second copy, seconds of loading) is kept for comparison: BEWO_PACK_WEIGHTS=1.
+    const char* pack = std::getenv("BEWO_PACK_WEIGHTS");
+    w.set_in_place(!(pack && pack[0] == '1'));
     numbers_.clear();
     position_.reset();
     for (const auto& c : cfg_.conditioners) {

@@ -71,6 +71,7 @@ public:
 
 private:
     SaConfig cfg_;
+    nn::SafeTensors st_;  // the weights file, mapped for the model's lifetime (the DiT reads it in place)
     T5Encoder t5_;
     bool t5_loaded_ = false;
     std::vector<NumberConditioner> numbers_;

@@ -145,7 +145,7 @@ bool T5Encoder::encode(const std::int32_t* ids, const std::uint8_t* mask, int ba
         }
         for (const Layer& L : layers_) {
             rms_norm(h.data(), L.ln1.data(), x.data(), n, d, cfg_.eps);
-            nn::linear_packed(x.data(), L.qkv.w, nullptr, qkv.data(), n, pool);
+            L.qkv.apply(x.data(), qkv.data(), n, pool);
             // Attention without 1/sqrt(d) scaling (T5 folds it into the weights); masked keys
             // get -inf-like logits (finfo.min in the reference: exactly zero weight).
             nn::parallel(pool, static_cast<std::size_t>(H), [&](std::size_t h0, std::size_t h1) {
@@ -182,16 +182,16 @@ bool T5Encoder::encode(const std::int32_t* ids, const std::uint8_t* mask, int ba
                     }
                 }
             });
-            nn::linear_packed_acc(att.data(), L.o.w, nullptr, h.data(), n, pool);
+            L.o.apply_acc(att.data(), h.data(), n, pool);
             rms_norm(h.data(), L.ln2.data(), x.data(), n, d, cfg_.eps);
-            nn::linear_packed(x.data(), L.wi.w, nullptr, ff.data(), n, pool);
+            L.wi.apply(x.data(), ff.data(), n, pool);
             if (cfg_.gated_gelu) {
-                nn::linear_packed(x.data(), L.wi1.w, nullptr, ff1.data(), n, pool);
+                L.wi1.apply(x.data(), ff1.data(), n, pool);
                 for (std::size_t i = 0; i < ff.size(); ++i) ff[i] = gelu_new(ff[i]) * ff1[i];
             } else {
                 for (float& v : ff) v = v > 0.0f ? v : 0.0f;
             }
-            nn::linear_packed_acc(ff.data(), L.wo.w, nullptr, h.data(), n, pool);
+            L.wo.apply_acc(ff.data(), h.data(), n, pool);
         }
         float* o = out.data() + static_cast<std::size_t>(bi) * n * d;
         rms_norm(h.data(), final_ln_.data(), o, n, d, cfg_.eps);
