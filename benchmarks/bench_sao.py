@@ -19,7 +19,6 @@ import argparse
 import json
 import os
 import resource
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -28,16 +27,8 @@ import numpy as np
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "python_tests"))
-
-
-def _median(fn, runs):
-    fn()
-    ts = []
-    for _ in range(runs):
-        t = time.perf_counter()
-        fn()
-        ts.append(time.perf_counter() - t)
-    return statistics.median(ts)
+sys.path.insert(0, str(HERE))
+from _timing import median_time as _median  # noqa: E402  (one warm-up, then the median)
 
 
 def _oobleck(enc=True):

@@ -37,10 +37,25 @@ std::string te_dir(const bewo_params* p) {
     return env ? env : "";
 }
 
+// Runs a loader with every exception turned into err (nothing crosses the C boundary).
+template <typename F>
+bewo_context* guarded(char* err, size_t err_size, F&& f) {
+    try {
+        return f();
+    } catch (const std::bad_alloc&) {
+        set_err(err, err_size, "out of memory");
+    } catch (const std::exception& e) {
+        set_err(err, err_size, e.what());
+    } catch (...) {
+        set_err(err, err_size, "unknown error");
+    }
+    return nullptr;
+}
+
 bewo_context* load(const bewo_params* params, char* err, size_t err_size,
                    bool (*do_load)(bewo::rt::Pipeline&, const std::string&, int, std::string&, const void*),
                    const void* arg) {
-    try {
+    return guarded(err, err_size, [&]() -> bewo_context* {
         bewo_params p = params ? *params : bewo_default_params();
         const std::string dir = te_dir(&p);
         if (dir.empty()) {
@@ -58,20 +73,13 @@ bewo_context* load(const bewo_params* params, char* err, size_t err_size,
         if (p.use_gpu) ctx->pipeline.enable_gpu();  // falls back to the CPU when no GPU is usable
         set_err(err, err_size, "");
         return ctx.release();
-    } catch (const std::bad_alloc&) {
-        set_err(err, err_size, "out of memory");
-    } catch (const std::exception& e) {
-        set_err(err, err_size, e.what());
-    } catch (...) {
-        set_err(err, err_size, "unknown error");
-    }
-    return nullptr;
+    });
 }
 
 struct MemArg { const void* data; size_t size; };
 
 bewo_context* load_sao(const char* model_path, const bewo_params* params, char* err, size_t err_size) {
-    try {
+    return guarded(err, err_size, [&]() -> bewo_context* {
         bewo_params p = params ? *params : bewo_default_params();
         std::string t5 = p.t5_path ? p.t5_path : "";
         if (t5.empty()) {
@@ -87,14 +95,7 @@ bewo_context* load_sao(const char* model_path, const bewo_params* params, char* 
         }
         set_err(err, err_size, "");
         return ctx.release();
-    } catch (const std::bad_alloc&) {
-        set_err(err, err_size, "out of memory");
-    } catch (const std::exception& e) {
-        set_err(err, err_size, e.what());
-    } catch (...) {
-        set_err(err, err_size, "unknown error");
-    }
-    return nullptr;
+    });
 }
 
 bool sao_sampler(int index, bewo::sampling::KSampler& s) {

@@ -398,12 +398,15 @@ inline void micro_acc(const float* x, int ldx, const float* panel, int k, const 
 // row chunk): columns split first, rows only when there are too few groups for the threads.
 // The per-output summation order depends only on k, never on the thread count.
 constexpr int kBlockedK = 1024, kKc = 256;
+constexpr int kBlockGroup = std::max(1, (256 * 1024) / (kKc * kPanel * static_cast<int>(sizeof(float))));
 
-template <bool ACC>
-void linear_packed_blocked(const float* x, const PackedW& W, const float* b, float* y, int m, ThreadPool* pool) {
-    const int k = W.k, n = W.n;
+// The blocked loop shared by packed and row-major weights. panels(p0, p1, k0, kc, stride) gives
+// the packed k-slice [k0, k0 + kc) of panels [p0, p1) (panel p0 first, `stride` floats apart).
+template <typename Panels>
+void blocked_gemm(const float* x, int k, int n, const float* b, float* y, int m, bool accumulate, ThreadPool* pool,
+                  const Panels& panels_of) {
     const int panels = (n + kPanel - 1) / kPanel;
-    const int group = std::max(1, (256 * 1024) / (kKc * kPanel * static_cast<int>(sizeof(float))));
+    const int group = kBlockGroup;
     const int groups = (panels + group - 1) / group;
     const int row_blocks = (m + MR - 1) / MR;
     const int threads = pool ? pool->size() : 1;
@@ -418,20 +421,31 @@ void linear_packed_blocked(const float* x, const PackedW& W, const float* b, flo
             const int rb0 = rc * rb_per_chunk, rb1 = std::min(row_blocks, rb0 + rb_per_chunk);
             for (int k0 = 0; k0 < k; k0 += kKc) {
                 const int kc = std::min(kKc, k - k0);
+                std::size_t stride = 0;
+                const float* first = panels_of(p0, p1, k0, kc, stride);
                 for (int rb = rb0; rb < rb1; ++rb) {
                     const int r0 = rb * MR, rows = std::min(MR, m - r0);
                     const float* xr = x + static_cast<std::size_t>(r0) * k + k0;
                     for (int pn = p0; pn < p1; ++pn) {
-                        const float* panel = W.p.data() + static_cast<std::size_t>(pn) * k * kPanel + static_cast<std::size_t>(k0) * kPanel;
+                        const float* panel = first + static_cast<std::size_t>(pn - p0) * stride;
                         const int col0 = pn * kPanel, cols = std::min(kPanel, n - col0);
                         float* yt = y + static_cast<std::size_t>(r0) * n + col0;
                         if (k0 > 0) micro_acc(xr, k, panel, kc, nullptr, yt, n, rows, cols);
-                        else if (ACC) micro_acc(xr, k, panel, kc, b ? b + col0 : nullptr, yt, n, rows, cols);
+                        else if (accumulate) micro_acc(xr, k, panel, kc, b ? b + col0 : nullptr, yt, n, rows, cols);
                         else micro(xr, k, panel, kc, b ? b + col0 : nullptr, yt, n, rows, cols);
                     }
                 }
             }
         }
+    });
+}
+
+template <bool ACC>
+void linear_packed_blocked(const float* x, const PackedW& W, const float* b, float* y, int m, ThreadPool* pool) {
+    const int k = W.k;
+    blocked_gemm(x, k, W.n, b, y, m, ACC, pool, [&](int p0, int, int k0, int, std::size_t& stride) {
+        stride = static_cast<std::size_t>(k) * kPanel;
+        return W.p.data() + static_cast<std::size_t>(p0) * k * kPanel + static_cast<std::size_t>(k0) * kPanel;
     });
 }
 
@@ -502,40 +516,12 @@ void linear_packed_acc(const float* x, const PackedW& W, const float* b, float* 
 
 void linear_rowmajor(const float* x, const float* W, const float* b, float* y, int m, int k, int n, bool accumulate,
                      ThreadPool* pool) {
-    // The blocked loop of linear_packed_blocked with the (group, k-slice) block packed on the fly.
-    const int panels = (n + kPanel - 1) / kPanel;
-    const int group = std::max(1, (256 * 1024) / (kKc * kPanel * static_cast<int>(sizeof(float))));
-    const int groups = (panels + group - 1) / group;
-    const int row_blocks = (m + MR - 1) / MR;
-    const int threads = pool ? pool->size() : 1;
-    int row_chunks = 1;
-    if (groups < 2 * threads) row_chunks = std::min(row_blocks, (2 * threads + groups - 1) / groups);
-    const int rb_per_chunk = (row_blocks + row_chunks - 1) / row_chunks;
-    row_chunks = (row_blocks + rb_per_chunk - 1) / rb_per_chunk;
-    parallel(pool, static_cast<std::size_t>(groups) * row_chunks, [&](std::size_t i0, std::size_t i1) {
+    blocked_gemm(x, k, n, b, y, m, accumulate, pool, [&](int p0, int p1, int k0, int kc, std::size_t& stride) {
         thread_local std::vector<float> buf;
-        buf.resize(static_cast<std::size_t>(group) * kKc * kPanel);
-        for (std::size_t it = i0; it < i1; ++it) {
-            const int g = static_cast<int>(it / row_chunks), rc = static_cast<int>(it % row_chunks);
-            const int p0 = g * group, p1 = std::min(panels, p0 + group);
-            const int rb0 = rc * rb_per_chunk, rb1 = std::min(row_blocks, rb0 + rb_per_chunk);
-            for (int k0 = 0; k0 < k; k0 += kKc) {
-                const int kc = std::min(kKc, k - k0);
-                pack_slice(W, k, n, p0, p1, k0, kc, buf.data());
-                for (int rb = rb0; rb < rb1; ++rb) {
-                    const int r0 = rb * MR, rows = std::min(MR, m - r0);
-                    const float* xr = x + static_cast<std::size_t>(r0) * k + k0;
-                    for (int pn = p0; pn < p1; ++pn) {
-                        const float* panel = buf.data() + static_cast<std::size_t>(pn - p0) * kc * kPanel;
-                        const int col0 = pn * kPanel, cols = std::min(kPanel, n - col0);
-                        float* yt = y + static_cast<std::size_t>(r0) * n + col0;
-                        if (k0 > 0) micro_acc(xr, k, panel, kc, nullptr, yt, n, rows, cols);
-                        else if (accumulate) micro_acc(xr, k, panel, kc, b ? b + col0 : nullptr, yt, n, rows, cols);
-                        else micro(xr, k, panel, kc, b ? b + col0 : nullptr, yt, n, rows, cols);
-                    }
-                }
-            }
-        }
+        buf.resize(static_cast<std::size_t>(kBlockGroup) * kKc * kPanel);
+        pack_slice(W, k, n, p0, p1, k0, kc, buf.data());
+        stride = static_cast<std::size_t>(kc) * kPanel;
+        return static_cast<const float*>(buf.data());
     });
 }
 
