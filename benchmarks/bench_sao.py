@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import sys
 import time
 from pathlib import Path
@@ -89,14 +88,6 @@ def build(workdir: Path, name: str, config: dict, t5_dir: Path):
     if not (d / "model.safetensors").is_file():
         R.save_model(model, config, d)
     return model, d
-
-
-def rss_gb() -> float:
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith("VmRSS"):
-                return int(line.split()[1]) / 1e6
-    return 0.0
 
 
 def main() -> None:
@@ -190,17 +181,27 @@ def main() -> None:
             del m
         del tm
         if "load" in what:
-            import gc
+            # A fresh process: the resident size is the model's alone (no PyTorch in it).
+            import subprocess
 
-            gc.collect()
-            before = rss_gb()
-            t0 = time.perf_counter()
-            m = bewo_rt.load_model(d, t5=t5_dir, n_threads=threads)
-            dt = time.perf_counter() - t0
+            code = (
+                "import time, resource, bewo_rt\n"
+                "from bewo_rt import _core\n"
+                "def rss():\n"
+                "    return next(int(l.split()[1]) for l in open('/proc/self/status') if l.startswith('VmRSS')) / 1e6\n"
+                f"d, t5 = {str(d)!r}, {str(t5_dir)!r}\n"
+                "b = rss(); t = time.perf_counter()\n"
+                "m = _core.StableAudioModel(d + '/model.safetensors', open(d + '/model_config.json').read(), '', '', 0, -1)\n"
+                "print('model file: %.2f s, resident +%.2f GB' % (time.perf_counter() - t, rss() - b))\n"
+                "del m; t = time.perf_counter()\n"
+                "m = bewo_rt.load_model(d, t5=t5)\n"
+                "print('load_model with T5 and tokenizer: %.2f s, peak %.2f GB' % (time.perf_counter() - t,"
+                " resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6))\n")
             size = (d / "model.safetensors").stat().st_size / 1e9
-            print(f"load SAO 1.0-size file ({size:.2f} GB fp32): {dt:.2f} s, resident +{rss_gb() - before:.2f} GB "
-                  f"(peak {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6:.2f} GB for the whole run)")
-            rows.append(dict(name="load", seconds=dt, file_gb=size, rss_gain_gb=rss_gb() - before))
+            r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+            print(f"load SAO 1.0-size file ({size:.2f} GB fp32): " + r.stdout.strip().replace("\n", "; ")
+                  + (r.stderr[-500:] if r.returncode else ""), flush=True)
+            rows.append(dict(name="load", file_gb=size, output=r.stdout))
     (work / "results.json").write_text(json.dumps(rows, indent=2))
 
 
