@@ -185,23 +185,35 @@ def main() -> None:
             import subprocess
 
             code = (
-                "import time, resource, bewo_rt\n"
+                "import time, bewo_rt\n"
                 "from bewo_rt import _core\n"
-                "def rss():\n"
-                "    return next(int(l.split()[1]) for l in open('/proc/self/status') if l.startswith('VmRSS')) / 1e6\n"
+                "def rss(key='VmRSS'):\n"
+                "    return next(int(l.split()[1]) for l in open('/proc/self/status') if l.startswith(key)) / 1e6\n"
                 f"d, t5 = {str(d)!r}, {str(t5_dir)!r}\n"
+                "import sys\n"
                 "b = rss(); t = time.perf_counter()\n"
-                "m = _core.StableAudioModel(d + '/model.safetensors', open(d + '/model_config.json').read(), '', '', 0, -1)\n"
-                "print('model file: %.2f s, resident +%.2f GB' % (time.perf_counter() - t, rss() - b))\n"
-                "del m; t = time.perf_counter()\n"
+                "if sys.argv[1] == 'file':\n"
+                "    m = _core.StableAudioModel(d + '/model.safetensors', open(d + '/model_config.json').read(), '', '', 0, -1)\n"
+                "    print('model file: %.2f s, resident +%.2f GB' % (time.perf_counter() - t, rss() - b))\n"
+                "import sys\n"
+                "if sys.argv[1] == 'file': raise SystemExit\n"
+                "t = time.perf_counter()\n"
                 "m = bewo_rt.load_model(d, t5=t5)\n"
-                "print('load_model with T5 and tokenizer: %.2f s, peak %.2f GB' % (time.perf_counter() - t,"
-                " resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6))\n")
+                "print('load_model with T5 and tokenizer: %.2f s' % (time.perf_counter() - t))\n"
+                "import numpy as np\n"
+                "c, g = m.conditioning(['a dog barks'], 0, 10)\n"
+                "m.sample(np.random.default_rng(0).standard_normal((1, 64, 216)).astype(np.float32), c, g, steps=2,"
+                " cfg=7.0, sampler='dpmpp-2m')\n"
+                # VmHWM, not ru_maxrss: Linux carries ru_maxrss over from the forking parent.
+                "print('after 2 CFG steps (10 s): resident %.2f GB, peak %.2f GB' % (rss(), rss('VmHWM')))\n")
             size = (d / "model.safetensors").stat().st_size / 1e9
-            r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-            print(f"load SAO 1.0-size file ({size:.2f} GB fp32): " + r.stdout.strip().replace("\n", "; ")
-                  + (r.stderr[-500:] if r.returncode else ""), flush=True)
-            rows.append(dict(name="load", file_gb=size, output=r.stdout))
+            # One process per measure: the model file alone, then load_model + sampling (its peak).
+            out = []
+            for which in ("file", "model"):
+                r = subprocess.run([sys.executable, "-c", code, which], capture_output=True, text=True)
+                out.append(r.stdout.strip().replace("\n", "; ") + (r.stderr[-500:] if r.returncode else ""))
+            print(f"load SAO 1.0-size file ({size:.2f} GB fp32): " + "; ".join(out), flush=True)
+            rows.append(dict(name="load", file_gb=size, output=out))
     (work / "results.json").write_text(json.dumps(rows, indent=2))
 
 
