@@ -89,7 +89,7 @@ def test_c_api_gives_the_python_apis_audio(setup, kind, sampler, name):
     n = int(n)
     assert n == round(0.5 * 44100)
     got = np.fromfile(out, dtype=np.float32).reshape(2, n)
-    m = bewo_rt.load_model(d / kind, t5=t5)
+    m = bewo_rt.load_model(d / kind, t5=t5, n_threads=2)  # the C program uses 2 threads too
     assert float(cfg) == pytest.approx(m.defaults["cfg"])
     g = m.generate(prompt, seconds=0.5, steps=3, seed=seed, sampler=name)
     ref = g.audio
