@@ -4,9 +4,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
-#include <sstream>
 
+#include "../nn/read_file.h"
 #include "../nn/safetensors.h"
 #include "../nn/synthesis.h"
 
@@ -24,15 +23,6 @@ bool is_file(const std::string& p) {
     return ::stat(p.c_str(), &s) == 0 && S_ISREG(s.st_mode);
 }
 
-bool read_text(const std::string& p, std::string& out) {
-    std::ifstream f(p, std::ios::binary);
-    if (!f) return false;
-    std::ostringstream s;
-    s << f.rdbuf();
-    out = s.str();
-    return true;
-}
-
 std::string parent_of(const std::string& p) {
     const auto i = p.find_last_of('/');
     return i == std::string::npos ? "." : p.substr(0, i);
@@ -45,7 +35,7 @@ bool config_for(const std::string& weights, std::string& text, std::string& err)
     auto it = st.metadata().find("model_config");
     if (it != st.metadata().end()) { text = it->second; return true; }
     const std::string side = parent_of(weights) + "/model_config.json";
-    if (read_text(side, text)) return true;
+    if (nn::read_text_file(side, text)) return true;
     err = weights + " carries no model config and there is no model_config.json beside it";
     return false;
 }
@@ -72,7 +62,7 @@ bool SaoGenerator::load(const std::string& model_path, const std::string& t5_dir
                                "JSON -o model.safetensors)";
             return false;
         }
-        if (!read_text(model_path + "/model_config.json", text) && !config_for(weights, text, err)) return false;
+        if (!nn::read_text_file(model_path + "/model_config.json", text) && !config_for(weights, text, err)) return false;
     } else if (!config_for(weights, text, err)) {
         return false;
     }

@@ -161,6 +161,7 @@ void sa_dit_forward(const DitWeightsSA& w, const float* x, int batch, int T, con
     s.qkv.resize(rows * 3 * E);
     s.att.resize(rows * E);
     s.ff.resize(rows * 8 * E);
+    s.gated.resize(rows * 4 * E);
     s.tmp.resize(std::max<std::size_t>(static_cast<std::size_t>(batch) * T * C * 2, static_cast<std::size_t>(batch) * 2 * E));
     if (s.rope_n != N) {
         // As the reference: positions as float32, angles pos * inv_freq in float32, cos/sin of those.
@@ -244,20 +245,17 @@ void sa_dit_forward(const DitWeightsSA& w, const float* x, int batch, int T, con
         nn::layer_norm(s.h.data(), L.ln3_g.data(), L.ln3_b.data(), s.hn.data(), R, E, 1e-5f, pool);
         L.ff_in.apply(s.hn.data(), s.ff.data(), R, pool);
         const int F = 4 * E;
+        // value * SiLU(gate), written contiguously as the output projection's input.
         nn::parallel(pool, rows, [&](std::size_t r0, std::size_t r1) {
             for (std::size_t r = r0; r < r1; ++r) {
-                float* a = s.ff.data() + r * 2 * F;
-                float* g = a + F;
+                const float* a = s.ff.data() + r * 2 * F;
+                float* g = s.ff.data() + r * 2 * F + F;
                 nn::silu(g, F);
-                for (int i = 0; i < F; ++i) a[i] *= g[i];
+                float* o = s.gated.data() + r * F;
+                for (int i = 0; i < F; ++i) o[i] = a[i] * g[i];
             }
         });
-        // The gated product sits in the first half of each row: a strided GEMM input.
-        std::vector<float>& gated = s.att;
-        gated.resize(rows * F);
-        for (std::size_t r = 0; r < rows; ++r) std::memcpy(gated.data() + r * F, s.ff.data() + r * 2 * F, F * sizeof(float));
-        L.ff_out.apply_acc(gated.data(), s.h.data(), R, pool);
-        s.att.resize(rows * E);
+        L.ff_out.apply_acc(s.gated.data(), s.h.data(), R, pool);
     }
     // project_out, drop the prepended token, (T, C) -> (C, T), postprocess_conv(out) + out.
     std::vector<float> o(static_cast<std::size_t>(batch) * T * C), o2;

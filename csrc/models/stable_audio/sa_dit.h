@@ -42,7 +42,7 @@ void sa_cross_kv(const DitWeightsSA& w, const float* ctx, int batch, int n_ctx, 
                  nn::ThreadPool* pool);
 
 struct DitScratchSA {
-    std::vector<float> h, hn, qkv, q, att, ff, tmp, glob;
+    std::vector<float> h, hn, qkv, att, ff, gated, tmp;
     std::vector<float> rope_cs;
     int rope_n = -1;
 };

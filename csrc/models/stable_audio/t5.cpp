@@ -2,23 +2,13 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
-#include <sstream>
 
 #include "../../nn/json.h"
+#include "../../nn/read_file.h"
 
 namespace bewo::sa {
 
 namespace {
-
-bool read_text(const std::string& path, std::string& out) {
-    std::ifstream f(path, std::ios::binary);
-    if (!f) return false;
-    std::ostringstream s;
-    s << f.rdbuf();
-    out = s.str();
-    return true;
-}
 
 void rms_norm(const float* x, const float* w, float* y, int rows, int dim, float eps) {
     for (int r = 0; r < rows; ++r) {
@@ -54,7 +44,7 @@ int t5_relative_bucket(int rel, int buckets, int max_distance) {
 
 bool T5Encoder::load(const std::string& dir, const std::string& weights, std::string& err) {
     std::string text;
-    if (!read_text(dir + "/config.json", text)) { err = "T5 folder " + dir + " has no readable config.json"; return false; }
+    if (!nn::read_text_file(dir + "/config.json", text)) { err = "T5 folder " + dir + " has no readable config.json"; return false; }
     json::Value root;
     if (!json::parse(text.data(), text.size(), root, err) || root.kind != json::Value::Object) {
         err = dir + "/config.json is not a JSON object: " + err;
