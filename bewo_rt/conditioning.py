@@ -49,7 +49,8 @@ def azimuth_state(scene: Scene, frames: int = 768, bins: int = 17, coarse: bool 
     if isinstance(bins, bool) or not isinstance(bins, (int, np.integer)) or bins < 2:
         raise ValueError(f"bins must be an integer >= 2, got {bins!r}")
     if len(scene.sources) > MAX_SOURCES:
-        raise ValueError(f"the azimuth state holds at most {MAX_SOURCES} sources, the scene has {len(scene.sources)}")
+        raise ValueError(f"the one-stage mode places at most {MAX_SOURCES} sources (the model's azimuth state), the scene "
+                         f"has {len(scene.sources)}: use the cascaded mode (--mode cascaded), which places any number")
     duration = scene.duration_s or duration_s or 10.0
     t = (np.arange(frames) + 0.5) / frames * duration  # column centres
     out = np.zeros((MAX_SOURCES * bins, frames), np.float32)
@@ -66,3 +67,20 @@ def azimuth_state(scene: Scene, frames: int = 768, bins: int = 17, coarse: bool 
         m[:, t < src.start_time_s] = 0.0
         out[k * bins:(k + 1) * bins] = m
     return out
+
+
+def bewo_positions(scene: Scene, seconds: float | None = None) -> list[tuple[float, float, float, float]]:
+    """BEWO's (start_dir, end_dir, speed, flag) per source of a scene, for BEWO_attri / BEWO_mix.
+
+    Directions on BEWO's scale, 1 left .. 3 ahead .. 5 right (dir = 3 + az / 45, the rear folded
+    onto the front as in the azimuth state, quarter steps so BEWO's truncating row index lands on
+    the nearest of its 17 rows); still sources (d, d, 0, 1); slow / moderate / fast moves speed
+    0.9 / 0.6 / 0.3 (BEWO's manual mode: the share of the clip the move spans, as motion.SPAN);
+    instant moves -change_time (BEWO's jump); an explicit path its first and last positions over
+    the share of the clip between them; flag 1 (Gaussian columns, as BEWO's scripts). Elevation,
+    distance, start times and the room have no place in the tuples. At most 4 sources: more is
+    an error that points to the cascaded mode. seconds: the clip, when the scene has no
+    duration (paths only). One implementation, in C++ (csrc/runtime/bewo_positions.h)."""
+    if not isinstance(scene, Scene):
+        raise TypeError(f"scene must be a bewo_rt.Scene, got {type(scene).__name__}")
+    return [tuple(p) for p in _core.bewo_positions(scene.to_json(), float(seconds or 0.0))]

@@ -11,10 +11,13 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "../models/stable_audio/sa_model.h"
 #include "../models/stable_audio/spiece_tokenizer.h"
+#include "../runtime/bewo_positions.h"
+#include "../runtime/scene_json.h"
 
 namespace py = pybind11;
 using namespace bewo;
@@ -250,6 +253,19 @@ void bind_stable_audio(py::module_& m) {
         sa::snake_beta_tm(x.data(), y.data(), x.shape(0), static_cast<int>(x.shape(1)), s, nullptr);
         return to_array(y, {x.shape(0), x.shape(1)});
     }, "SnakeBeta on time-major (frames, channels) rows; exposed for tests");
+    m.def("bewo_direction", [](double azimuth_deg) { return bewo::rt::bewo_direction(azimuth_deg); },
+          "an azimuth (degrees, 0 ahead, negative left) on BEWO's 1 (left) .. 5 (right) scale, quarter steps");
+    m.def("bewo_positions", [](const std::string& scene_json, double seconds) {
+        bewo::rt::SceneSpec scene;
+        std::string err;
+        if (!bewo::rt::parse_scene_json(scene_json, scene, err)) throw py::value_error("scene: " + err);
+        std::vector<bewo::rt::BewoPosition> pos;
+        need(bewo::rt::bewo_positions(scene, seconds, pos, err), err);
+        std::vector<std::tuple<double, double, double, double>> out;
+        for (const auto& p : pos) out.emplace_back(p.start_dir, p.end_dir, p.speed, p.flag);
+        return out;
+    }, py::arg("scene_json"), py::arg("seconds") = 10.0,
+       "BEWO's (start_dir, end_dir, speed, flag) per source of a scene (runtime/bewo_positions.h)");
     m.def("sa_position_matrix", [](const std::vector<std::vector<double>>& tuples) {
         need(tuples.size() <= 4, "BEWO's position conditioner takes at most 4 sources (use the cascaded mode for more)");
         std::vector<float> out(static_cast<std::size_t>(4) * sa::kPosRows * sa::kPosCols, 0.0f);

@@ -256,6 +256,14 @@ bool parse_scene_json(const std::string& text, SceneSpec& out, std::string& err)
     return true;
 }
 
+double fold_to_frontal(double azimuth_deg) {
+    double a = std::fmod(azimuth_deg + 180.0, 360.0);
+    if (a < 0) a += 360.0;
+    a -= 180.0;
+    if (std::fabs(a) > 90.0) a = (a > 0 ? 1.0 : -1.0) * (180.0 - std::fabs(a));
+    return a;
+}
+
 std::vector<Keyframe> source_keyframes(const SceneSource& s, double duration_s) {
     if (!s.path.empty()) return s.path;
     const double el = s.elevation_deg;
@@ -274,7 +282,8 @@ bool azimuth_state(const SceneSpec& scene, double duration_s, int frames, int bi
                    std::string& err) {
     constexpr int kMaxSources = 4;
     if (scene.sources.size() > kMaxSources) {
-        err = "the azimuth state holds at most 4 sources, the scene has " + std::to_string(scene.sources.size());
+        err = "the one-stage mode places at most 4 sources (the model's azimuth state), the scene has " +
+              std::to_string(scene.sources.size()) + ": use the cascaded mode, which places any number";
         return false;
     }
     if (frames < 1 || bins < 2) { err = "frames must be >= 1 and bins >= 2"; return false; }
@@ -286,11 +295,7 @@ bool azimuth_state(const SceneSpec& scene, double duration_s, int frames, int bi
         for (int f = 0; f < frames; ++f) {
             const double t = (f + 0.5) / frames * duration;
             if (t < scene.sources[k].start_time_s) continue;
-            double a = evaluate(kf.data(), kf.size(), t).az;
-            a = std::fmod(a + 180.0, 360.0);
-            if (a < 0) a += 360.0;
-            a -= 180.0;
-            if (std::fabs(a) > 90.0) a = (a > 0 ? 1.0 : -1.0) * (180.0 - std::fabs(a));  // rear folds to the front
+            const double a = fold_to_frontal(evaluate(kf.data(), kf.size(), t).az);
             const double r = (a + 90.0) / 180.0 * (bins - 1);
             double sum = 0.0;
             for (int b = 0; b < bins; ++b) sum += (col[b] = std::exp(-0.5 * (b - r) * (b - r)));

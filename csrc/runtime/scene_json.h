@@ -47,6 +47,10 @@ struct SceneSpec {
 bool parse_scene_json(const std::string& text, SceneSpec& out, std::string& err);
 // motion.keyframes: rows of (t, az, el, dist) for a clip of duration_s.
 std::vector<Keyframe> source_keyframes(const SceneSource& s, double duration_s);
+// An azimuth wrapped to [-180, 180) with the rear folded onto the frontal half-plane by its
+// lateral angle (az -> sign(az) * (180 - |az|)): front and back share the interaural cues that
+// BEWO's azimuth state and position tuples describe.
+double fold_to_frontal(double azimuth_deg);
 // conditioning.azimuth_state(coarse=True): (4 * bins, frames) row-major into out.
 bool azimuth_state(const SceneSpec& scene, double duration_s, int frames, int bins, std::vector<float>& out,
                    std::string& err);
