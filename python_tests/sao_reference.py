@@ -405,9 +405,9 @@ _KINDS["small_block"] = dict(_KINDS["small"], dit=dict(_KINDS["small"]["dit"], e
 KINDS = tuple(_KINDS)
 
 
-def model_config(kind, latent_frames=16):
+def model_config(kind, latent_frames=16, strides=(2, 4, 2)):
     k = _KINDS[kind]
-    pre = _oobleck_pretransform()
+    pre = _oobleck_pretransform(strides=strides)
     ratio = pre["config"]["downsampling_ratio"]
     return {
         "model_type": "diffusion_cond",
@@ -500,11 +500,11 @@ def save_model(model, config, dir):
     return dir
 
 
-def make_sat_model(dir, kind, t5_dir, seed=0, latent_frames=16):
+def make_sat_model(dir, kind, t5_dir, seed=0, latent_frames=16, strides=(2, 4, 2)):
     """Build a `kind` model (see KINDS) with stable_audio_tools' factory from a model_config.json
     in the released schema, randomise all weights (seeded), write model_config.json and
     model.safetensors (full wrapper state dict) into dir and return the torch model."""
-    config = model_config(kind, latent_frames)
+    config = model_config(kind, latent_frames, strides)
     model = build_model(config, t5_dir)
     randomize_(model, seed)
     save_model(model, config, dir)
@@ -515,6 +515,31 @@ def make_sat_model(dir, kind, t5_dir, seed=0, latent_frames=16):
 # --------------------------------------------------------------------------------------------
 # 4. Reference functions (numpy float32 in / out).
 # --------------------------------------------------------------------------------------------
+
+def make_bewo_mix(dir, t5_dir, seed=5, position_seed=7, latent_frames=16, strides=(2, 4, 2)):
+    """A small SAO-1.0-layout model plus BEWO's position conditioner (BEWO_mix's config: the
+    `position` conditioner listed after `prompt` and appended to the cross-attention ids), random
+    weights; returns its folder."""
+    import json
+
+    import numpy as np
+    from safetensors.numpy import load_file, save_file
+
+    import bewo_position_ref as P
+
+    dir = Path(dir)
+    make_sat_model(dir, "sao1", t5_dir, seed=seed, latent_frames=latent_frames, strides=strides)
+    cfg = json.loads((dir / "model_config.json").read_text())
+    cfg["model"]["conditioning"]["configs"].insert(1, {"id": "position", "type": "position",
+                                                       "config": {"output_dim": 768}})
+    cfg["model"]["diffusion"]["cross_attention_cond_ids"].append("position")
+    (dir / "model_config.json").write_text(json.dumps(cfg))
+    sd = load_file(str(dir / "model.safetensors"))
+    sd.update({k: np.ascontiguousarray(v, dtype=np.float32)
+               for k, v in P.random_position_state_dict(seed=position_seed).items()})
+    save_file(sd, str(dir / "model.safetensors"))
+    return dir
+
 
 def _np(x):
     return x.detach().to(torch.float32).cpu().numpy()

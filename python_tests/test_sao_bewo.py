@@ -24,17 +24,8 @@ def bewo_mix(tmp_path_factory):
     R.setup_imports()
     root = tmp_path_factory.mktemp("bewo")
     t5 = R.make_t5_folder(root / "t5")
-    d = root / "bewo_mix"
-    R.make_sat_model(d, "sao1", t5, seed=5)
-    cfg = json.loads((d / "model_config.json").read_text())
-    cfg["model"]["conditioning"]["configs"].insert(1, {"id": "position", "type": "position",
-                                                       "config": {"output_dim": 768}})
-    cfg["model"]["diffusion"]["cross_attention_cond_ids"].append("position")
-    (d / "model_config.json").write_text(json.dumps(cfg))
-    sd = load_file(str(d / "model.safetensors"))
+    d = R.make_bewo_mix(root / "bewo_mix", t5, seed=5, position_seed=7)
     pos = P.random_position_state_dict(seed=7)
-    sd.update({k: np.ascontiguousarray(v, dtype=np.float32) for k, v in pos.items()})
-    save_file(sd, str(d / "model.safetensors"))
     m = bewo_rt.load_model(d, t5=t5)
     return m, pos
 

@@ -224,23 +224,84 @@ class StableAudioModel:
             return self._m.decode(latents)
 
     # --------------------------------------------------------------- the whole job
-    def generate(self, prompt: str, seconds: float = 10.0, steps=None, cfg=None, seed: int = 0, sampler=None,
-                 positions=None, progress: bool = False, batch_prompts=None) -> GenerateResult:
-        """Text to audio at the model's rate: (channels, seconds * rate) float32 and info."""
-        if not isinstance(prompt, str) or not prompt.strip():
-            raise ValueError("prompt must be a non-empty string")
+    def generate(self, prompt: str | None = None, seconds: float = 10.0, steps=None, cfg=None, seed: int = 0,
+                 sampler=None, positions=None, progress: bool = False, scene=None, mode: str = "one-stage",
+                 hrtf="kemar") -> GenerateResult:
+        """Text (and/or a Scene) to audio at the model's rate: (channels, seconds * rate) float32.
+
+        one-stage (default): the model places the sounds. BEWO's attribute models get the
+        scene's BEWO tuples (bewo_rt.conditioning.bewo_positions of `scene`, else of the prompt
+        as the local parser reads it; `positions` gives the tuples directly); the other models
+        read the prompt alone. The output is the decoder's, not normalised.
+        cascaded: each source generated in mono (one batch), then rendered along its trajectory
+        in its room at the model's rate with `hrtf`; binaural, peak -1 dBFS.
+        info holds the scene placed (its dict form) and the positions the model was told."""
+        from ..spatial import MODES, describe, parsed, place, resolve, source_prompts
+        from ...conditioning import bewo_positions
+
+        if mode not in MODES:
+            raise ValueError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
+        if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not np.isfinite(seconds):
+            raise ValueError(f"seconds must be a number, got {seconds!r}")
         seconds = float(seconds)
         if not 0 < seconds <= self.max_seconds + 1e-6:
             raise ValueError(f"seconds must be in (0, {self.max_seconds:.2f}] for this model, got {seconds:g}")
+        prompt, given = resolve(prompt, scene, seconds)
         d = self.defaults
         steps = d["steps"] if steps is None else int(steps)
         sampler = d["sampler"] if sampler is None else sampler
         cfg = d["cfg"] if cfg is None else float(cfg)
+        placed = None
+        if mode == "cascaded":
+            if positions is not None:
+                raise ValueError("positions are for the one-stage mode; the cascaded mode places the scene itself")
+            placed = parsed(prompt, given, seconds)
+            prompts = source_prompts(prompt, placed)
+            # BEWO's attribute models generate each sound held straight ahead (BEWO's 3).
+            per_item = [[(3.0, 3.0, 0.0, 1.0)] for _ in prompts] if self.has_positions else None
+        else:
+            prompts = [prompt]
+            if self.has_positions:
+                if positions is None:
+                    placed = parsed(prompt, given, seconds)
+                    positions = bewo_positions(placed, seconds)
+                per_item = [positions]
+            else:
+                if given is not None:
+                    raise ValueError(f"{self.name} reads the prompt alone and cannot place a scene's sources in the "
+                                     "one-stage mode: use mode='cascaded' (--mode cascaded) to place them")
+                per_item = None
         t0 = time.perf_counter()
-        cross, glob = self.conditioning([prompt], 0.0, seconds, positions=[positions] if positions is not None else None)
+        lat, t1 = self._latents(prompts, seconds, steps, cfg, sampler, seed, per_item, progress)
+        t2 = time.perf_counter()
+        n = int(round(seconds * self.sample_rate))
+        if mode == "cascaded":
+            # One clip at a time through the decoder: its activations grow with the batch.
+            monos = [self.decode(lat[k:k + 1])[0].mean(axis=0)[:n] for k in range(lat.shape[0])]
+            t3 = time.perf_counter()
+            audio = place(placed, monos, self.sample_rate, n, hrtf=hrtf, seed=int(seed))
+        else:
+            audio = np.ascontiguousarray(self.decode(lat)[0][:, :n], dtype=np.float32)
+            t3 = time.perf_counter()
+        t4 = time.perf_counter()
+        info = dict(model=self.name, family=self.family, variant=self.variant, mode=mode, prompt=prompt, steps=steps,
+                    cfg=cfg, sampler=sampler, seed=int(seed), seconds=seconds, latent_frames=lat.shape[2],
+                    positions=[tuple(p) for p in positions] if positions is not None else None,
+                    scene=placed.to_dict() if placed is not None else None,
+                    placement=describe(placed) if placed is not None else None,
+                    time_s=t4 - t0, text_s=t1 - t0, sample_s=t2 - t1, decode_s=t3 - t2, render_s=t4 - t3)
+        if mode == "cascaded":
+            info["source_prompts"] = prompts
+        return GenerateResult(audio=audio, sample_rate=self.sample_rate, info=info)
+
+    def _latents(self, prompts, seconds, steps, cfg, sampler, seed, positions, progress):
+        """(latents (B, C, T), time the conditioning finished) for a batch of prompts, the noise
+        drawn from the native generator seeded by `seed` (as the C API draws it)."""
+        cross, glob = self.conditioning(prompts, 0.0, seconds, positions=positions)
         t1 = time.perf_counter()
         T = self.frames_for(seconds)
-        noise = _core.native_noise(int(seed) & (2**64 - 1), self.latent_channels * T).reshape(1, self.latent_channels, T)
+        B = len(prompts)
+        noise = _core.native_noise(int(seed) & (2**64 - 1), B * self.latent_channels * T).reshape(B, self.latent_channels, T)
         bar = None
         cb = None
         if progress:
@@ -256,15 +317,7 @@ class StableAudioModel:
         finally:
             if bar is not None:
                 bar.close()
-        t2 = time.perf_counter()
-        audio = self.decode(lat)[0]
-        t3 = time.perf_counter()
-        n = int(round(seconds * self.sample_rate))
-        audio = np.ascontiguousarray(audio[:, :n], dtype=np.float32)
-        info = dict(model=self.name, family=self.family, variant=self.variant, steps=steps, cfg=cfg, sampler=sampler,
-                    seed=int(seed), seconds=seconds, latent_frames=T, positions=positions,
-                    time_s=t3 - t0, text_s=t1 - t0, sample_s=t2 - t1, decode_s=t3 - t2)
-        return GenerateResult(audio=audio, sample_rate=self.sample_rate, info=info)
+        return lat, t1
 
 
 def _config_from(path: Path, config) -> str:
