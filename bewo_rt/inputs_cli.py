@@ -34,9 +34,10 @@ def scene_from_marks(a):
     return scene
 
 
-def render_from_library(a, scene, write) -> int:
+def render_from_library(a, scene, write, sample_rate: int = 16000) -> int:
     """--library: render `scene` (a Scene, its dict form, or None to parse the prompt) with the
-    library's best clips; `write(path, audio, sample_rate)` writes the audio."""
+    library's best clips at sample_rate (the chosen model's: 16 kHz for the shipped model, 44.1 kHz
+    for the SAO family); `write(path, audio, sample_rate)` writes the audio."""
     from .audio_io import peak_normalise
     from .model.text_encoder import check_prompt
     from .retrieval import render_with_library, write_choices
@@ -47,8 +48,8 @@ def render_from_library(a, scene, write) -> int:
     what = scene if scene is not None else (check_prompt(a.prompt) if a.prompt is not None else None)
     if what is None:
         raise ValueError("--library needs a PROMPT, --scene or --image with --mark")
-    audio, choices = render_with_library(what, a.library, sample_rate=16000, seed=a.seed, seconds=a.seconds)
-    write(a.output, peak_normalise(audio), 16000)
+    audio, choices = render_with_library(what, a.library, sample_rate=sample_rate, seed=a.seed, seconds=a.seconds)
+    write(a.output, peak_normalise(audio), sample_rate)
     side = str(Path(a.output).with_suffix("")) + ".choices.json"
     write_choices(side, choices, a.library)
     for c in choices:

@@ -23,6 +23,10 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 SPEEDS = ("still", "slow", "moderate", "fast", "instant")
+# Fields `bewo-rt parse --json` adds for people to read (text.parser.parse_dict); every reader
+# accepts and ignores them, as they follow from the numbers.
+DERIVED_SOURCE_FIELDS = frozenset({"moving", "distance", "distance_end", "direction", "direction_end"})
+DERIVED_SCENE_FIELDS = frozenset({"room_class"})
 
 
 class SceneError(ValueError):
@@ -136,7 +140,7 @@ class Scene:
     def from_dict(d: dict) -> "Scene":
         if not isinstance(d, dict):
             raise SceneError("scene must be a JSON object")
-        unknown = set(d) - {"sources", "duration_s", "room", "listener"}
+        unknown = set(d) - {"sources", "duration_s", "room", "listener"} - DERIVED_SCENE_FIELDS
         if unknown:
             raise SceneError(f"scene has unknown field(s) {sorted(unknown)}")
         srcs = d.get("sources", [])
@@ -189,7 +193,7 @@ class Scene:
 def _source_from_dict(s: Any, where: str) -> Source:
     if not isinstance(s, dict):
         raise SceneError(f"{where} must be an object")
-    known = set(Source.__dataclass_fields__)
+    known = set(Source.__dataclass_fields__) | DERIVED_SOURCE_FIELDS
     unknown = set(s) - known
     if unknown:
         raise SceneError(f"{where} has unknown field(s) {sorted(unknown)}")

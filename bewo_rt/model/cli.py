@@ -46,10 +46,6 @@ def _cmd_generate(a) -> int:
 
     if a.prompt is None and a.scene is None and not a.image:
         raise ValueError("give a PROMPT, --scene FILE or --image with --mark")
-    if a.model:
-        from ..models.cli import generate_with_model
-
-        return generate_with_model(a, _write)
     if a.seconds is None:
         a.seconds = 10.0
     scene = None
@@ -65,7 +61,16 @@ def _cmd_generate(a) -> int:
     if marked is not None:
         scene = marked
     if a.library:
-        return render_from_library(a, scene, _write)
+        rate = 16000
+        if a.model:
+            from ..models import model_sample_rate
+
+            rate = model_sample_rate(a.model, a.config)
+        return render_from_library(a, scene, _write, sample_rate=rate)
+    if a.model:
+        from ..models.cli import generate_with_model
+
+        return generate_with_model(a, scene, _write)
     if a.steps is None:
         a.steps = 25
     if a.cfg is None:

@@ -41,16 +41,43 @@ class TinyModel:
         from ..native import NativeModel
 
         self._m = NativeModel(path, n_threads)
+        self.path = path
         self.sample_rate = 16000
         self.audio_channels = 2
         self.name = "bewo_tiny" if path is None else Path(path).stem
 
-    def generate(self, prompt: str, seconds: float = 10.0, steps=None, cfg=None, seed: int = 0, sampler=None, **kw):
+    def generate(self, prompt=None, seconds: float = 10.0, steps=None, cfg=None, seed: int = 0, sampler=None,
+                 mode: str = "one-stage", scene=None, hrtf="kemar", **kw):
+        """The native pipeline (binaural, 16 kHz, peak -1 dBFS): the scene (given, or the prompt
+        as the local parser reads it) placed by the model's azimuth state, or cascaded."""
+        from .spatial import describe, parsed, resolve
         from .stable_audio.model import GenerateResult
 
-        audio, timings = self._m.generate(prompt, seconds=seconds, steps=25 if steps is None else steps,
-                                          cfg=3.0 if cfg is None else cfg, seed=seed, sampler=sampler or "dpmpp-2m")
-        return GenerateResult(audio=audio, sample_rate=self.sample_rate, info=dict(model=self.name, family="tiny", **timings))
+        seconds = 10.0 if seconds is None else seconds
+        prompt, given = resolve(prompt, scene, seconds)
+        placed = parsed(prompt, given, seconds)
+        steps = 25 if steps is None else steps
+        cfg = 3.0 if cfg is None else cfg
+        sampler = sampler or "dpmpp-2m"
+        audio, timings = self._m.generate(prompt, scene=placed, seconds=seconds, steps=steps, cfg=cfg, seed=seed,
+                                          sampler=sampler, mode=mode, hrtf=hrtf)
+        info = dict(model=self.name, family="tiny", mode=mode, prompt=prompt, steps=steps, cfg=cfg, sampler=sampler,
+                    seed=int(seed), seconds=float(seconds), positions=None, scene=placed.to_dict(),
+                    placement=describe(placed), **timings)
+        return GenerateResult(audio=audio, sample_rate=self.sample_rate, info=info)
+
+
+def model_sample_rate(path, config=None) -> int:
+    """The output rate of a model, read from its config without loading the weights."""
+    if family_of(path) == "tiny":
+        return 16000
+    from .stable_audio.model import locate
+
+    _, text = locate(path, config)
+    try:
+        return int(json.loads(text)["sample_rate"])
+    except (ValueError, KeyError, TypeError):
+        raise ValueError(f"the model config of {path} has no valid sample_rate") from None
 
 
 def load_model(path=None, config=None, t5=None, dtype=None, n_threads: int = 0):
@@ -66,4 +93,4 @@ def load_model(path=None, config=None, t5=None, dtype=None, n_threads: int = 0):
     return load(path, config=config, t5=t5, dtype=dtype, n_threads=n_threads)
 
 
-__all__ = ["load_model", "family_of", "TinyModel"]
+__all__ = ["load_model", "family_of", "model_sample_rate", "TinyModel"]

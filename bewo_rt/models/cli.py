@@ -7,23 +7,16 @@ import sys
 from pathlib import Path
 
 
-def generate_with_model(a, write) -> int:
-    """`bewo-rt generate PROMPT --model PATH`: text to audio at the model's own rate."""
+def generate_with_model(a, scene, write) -> int:
+    """`bewo-rt generate [PROMPT] --model PATH [--mode cascaded] [--scene FILE | --image ...]`:
+    audio at the model's own rate. BEWO's attribute models are told the scene's positions (the
+    prompt read by the local parser, or the scene given); the cascaded mode places each source."""
     from . import load_model
 
-    if a.prompt is None:
-        raise ValueError("--model needs a PROMPT")
-    if a.mode != "one-stage" or a.scene or a.image or a.library:
-        raise ValueError("--model runs the prompt alone for now (one-stage); --mode cascaded, --scene, --image "
-                         "and --library work with the shipped model")
     m = load_model(a.model, config=a.config, t5=a.t5, dtype=a.dtype, n_threads=a.threads)
-    kw = dict(seconds=a.seconds, steps=a.steps, cfg=a.cfg, seed=a.seed, sampler=a.sampler)
+    kw = dict(seconds=a.seconds, steps=a.steps, cfg=a.cfg, seed=a.seed, sampler=a.sampler, mode=a.mode, scene=scene)
     if getattr(m, "family", "") == "stable_audio":
         kw["progress"] = not a.quiet
-        if a.seconds is None:
-            kw["seconds"] = 10.0
-    elif a.seconds is None:
-        kw["seconds"] = 10.0
     g = m.generate(a.prompt, **kw)
     audio = g.audio
     import numpy as np
@@ -34,9 +27,14 @@ def generate_with_model(a, write) -> int:
         print(f"note: peak {peak:.2f} > 1; scaled to -1 dBFS", file=sys.stderr)
     write(a.output, audio, g.sample_rate)
     i = g.info
+    if i.get("positions"):
+        told = ", ".join("(" + ", ".join(f"{v:g}" for v in p) + ")" for p in i["positions"])
+        print(f"BEWO positions (start_dir, end_dir, speed, flag; 1 left .. 5 right): {told}")
+    if i.get("placement"):
+        print(f"placed: {i['placement']}")
     print(f"wrote {a.output}: {g.audio.shape[1] / g.sample_rate:.2f} s at {g.sample_rate} Hz, {g.audio.shape[0]} channels; "
-          f"{i.get('model')}, {i.get('steps')} steps, cfg {i.get('cfg')}, {i.get('sampler')}, seed {i.get('seed')}, "
-          f"{i.get('time_s', 0):.2f} s")
+          f"{i.get('model')}, {i.get('mode', 'one-stage')}, {i.get('steps')} steps, cfg {i.get('cfg')}, {i.get('sampler')}, "
+          f"seed {i.get('seed')}, {i.get('time_s', 0):.2f} s")
     return 0
 
 

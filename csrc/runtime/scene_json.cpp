@@ -38,7 +38,10 @@ bool check_keys(const Value& obj, const std::set<std::string>& known, const std:
 bool parse_source(const Value& s, const std::string& where, SceneSource& src, std::string& err) {
     if (s.kind != Value::Object) { err = where + " must be an object"; return false; }
     if (!check_keys(s, {"label", "sound", "azimuth_start_deg", "azimuth_end_deg", "elevation_deg", "distance_m",
-                        "distance_end_m", "speed", "change_time", "start_time_s", "gain_db", "path"}, where, err))
+                        "distance_end_m", "speed", "change_time", "start_time_s", "gain_db", "path",
+                        // derived fields `bewo-rt parse --json` adds; accepted and ignored (they
+                        // follow from the numbers above)
+                        "moving", "distance", "distance_end", "direction", "direction_end"}, where, err))
         return false;
     if (const Value* l = s.get("label")) {
         if (l->kind != Value::String) { err = where + ".label must be a string"; return false; }
@@ -215,7 +218,7 @@ bool parse_scene_json(const std::string& text, SceneSpec& out, std::string& err)
     if (text.size() > (16u << 20)) { err = "scene JSON is larger than 16 MiB"; return false; }
     if (!json::parse(text.data(), text.size(), root, jerr, 32)) { err = "scene is not valid JSON (" + jerr + ")"; return false; }
     if (root.kind != Value::Object) { err = "scene must be a JSON object"; return false; }
-    if (!check_keys(root, {"sources", "duration_s", "room", "listener"}, "scene", err)) return false;
+    if (!check_keys(root, {"sources", "duration_s", "room", "listener", "room_class"}, "scene", err)) return false;
     if (!num(root, "duration_s", "scene", out.duration_s, err, false, 0, false, 0, true)) return false;
     if (const Value* srcs = root.get("sources")) {
         if (srcs->kind != Value::Array) { err = "scene.sources must be a list"; return false; }
