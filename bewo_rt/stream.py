@@ -219,10 +219,12 @@ def load_hrtf_file(path) -> HRTF:
 
 
 def _main(argv: list[str]) -> int:
-    if argv[:1] != ["export"]:
-        print("usage: python -m bewo_rt.stream export [PATH]  (writes the KEMAR 48 kHz HRTF file)")
+    if argv[:1] != ["export"] or len(argv) > 3:
+        print("usage: python -m bewo_rt.stream export [PATH [RATE]]  (writes a KEMAR HRTF file; default: the "
+              "shipped 48 kHz one)")
         return 2
-    out = export_hrtf("kemar", argv[1] if len(argv) > 1 else KEMAR_48K_FILE, 48000)
+    rate = int(argv[2]) if len(argv) > 2 else 48000
+    out = export_hrtf("kemar", argv[1] if len(argv) > 1 else KEMAR_48K_FILE, rate)
     print(f"wrote {out} ({out.stat().st_size / 1e6:.2f} MB)")
     return 0
 

@@ -24,6 +24,7 @@
 struct bewo_context {
     bewo::rt::Pipeline pipeline;
     std::unique_ptr<bewo::rt::SaoGenerator> sao;
+    std::vector<bewo::rt::BewoPosition> last_positions;  // what the last call told a BEWO model
 };
 
 namespace {
@@ -111,17 +112,15 @@ bool sao_sampler(int index, bewo::sampling::KSampler& s) {
 int generate_sao(bewo_context* ctx, const char* prompt, const char* scene_json, const bewo_generate_params& g,
                  float* left, float* right, size_t frames, char* err, size_t err_size) {
     bewo::rt::SaoGenerator& m = *ctx->sao;
-    if (!prompt) return fail(err, err_size, BEWO_ERR_ARGUMENT, "the Stable Audio Open family needs a prompt");
-    if (scene_json)
-        return fail(err, err_size, BEWO_ERR_ARGUMENT,
-                    "scene_json is not used by the Stable Audio Open family yet (give the prompt alone)");
-    if (std::strlen(prompt) > 10000) return fail(err, err_size, BEWO_ERR_ARGUMENT, "prompt is over 10,000 bytes");
+    if (prompt && std::strlen(prompt) > 10000) return fail(err, err_size, BEWO_ERR_ARGUMENT, "prompt is over 10,000 bytes");
     if (!std::isfinite(g.seconds) || g.seconds < 0.5f || g.seconds > m.max_seconds())
         return fail(err, err_size, BEWO_ERR_ARGUMENT, "params->seconds must be in [0.5, " + std::to_string(m.max_seconds()) + "]");
     if (g.steps < 1 || g.steps > 1000) return fail(err, err_size, BEWO_ERR_ARGUMENT, "params->steps must be in [1, 1000]");
     if (!std::isfinite(g.cfg) || g.cfg < 0.0f || g.cfg > 50.0f)
         return fail(err, err_size, BEWO_ERR_ARGUMENT, "params->cfg must be in [0, 50]");
-    if (g.cascaded) return fail(err, err_size, BEWO_ERR_ARGUMENT, "the cascaded mode runs with the shipped model only (for now)");
+    bewo::rt::SceneSpec scene;
+    std::string e;
+    if (scene_json && !bewo::rt::parse_scene_json(scene_json, scene, e)) return fail(err, err_size, BEWO_ERR_ARGUMENT, "scene_json: " + e);
     bewo::sampling::KSampler smp;
     const bewo::sampling::KSampler* sp = nullptr;
     if (g.sampler != BEWO_SAMPLER_DEFAULT) {
@@ -140,16 +139,29 @@ int generate_sao(bewo_context* ctx, const char* prompt, const char* scene_json, 
             if (g.progress(i, n, g.user) != 0) cancelled = true;
             return !cancelled;
         };
-    std::vector<float> audio;
-    std::string e;
-    if (!m.generate(prompt, g.seconds, g.steps, g.cfg, sp, g.seed, progress, audio, e)) {
+    bewo::rt::SaoRequest r;
+    r.prompt = prompt ? prompt : "";
+    r.scene = scene_json ? &scene : nullptr;
+    r.cascaded = g.cascaded != 0;
+    r.hrtf = g.hrtf ? g.hrtf->set.get() : nullptr;
+    r.seconds = g.seconds;
+    r.steps = g.steps;
+    r.cfg = g.cfg;
+    r.sampler = sp;
+    r.seed = g.seed;
+    r.progress = progress;
+    bewo::rt::SaoOutput out;
+    ctx->last_positions.clear();
+    if (!m.generate(r, out, e)) {
         if (cancelled) return fail(err, err_size, BEWO_ERR_CANCELLED, "cancelled by the progress callback");
         return fail(err, err_size, BEWO_ERR_ARGUMENT, e);
     }
+    const std::vector<float>& audio = out.audio;
+    ctx->last_positions = out.positions;
     float peak = 0.0f;
     for (float v : audio) peak = std::max(peak, std::fabs(v));
     const float scale = peak > 1.0f ? 0.891251f / peak : 1.0f;  // -1 dBFS only when it would clip
-    const int ch = m.channels();
+    const int ch = r.cascaded ? 2 : m.channels();  // the cascaded mode's output is binaural
     for (size_t i = 0; i < need; ++i) {
         left[i] = audio[i] * scale;
         right[i] = audio[(ch > 1 ? need : 0) + i] * scale;
@@ -260,6 +272,19 @@ BEWO_API int bewo_sample_rate(const bewo_context* ctx) {
 BEWO_API size_t bewo_output_frames(const bewo_context* ctx, float seconds) {
     if (!ctx || !std::isfinite(seconds) || seconds <= 0.0f || seconds > 3600.0f) return 0;
     return ctx->sao ? ctx->sao->samples_for(seconds) : static_cast<size_t>(ctx->pipeline.samples_for(seconds));
+}
+
+BEWO_API int bewo_last_positions(const bewo_context* ctx, float* tuples, int max_tuples) {
+    if (!ctx) return 0;
+    const int n = static_cast<int>(ctx->last_positions.size());
+    for (int k = 0; tuples && k < std::min(n, max_tuples); ++k) {
+        const auto& p = ctx->last_positions[k];
+        tuples[4 * k] = static_cast<float>(p.start_dir);
+        tuples[4 * k + 1] = static_cast<float>(p.end_dir);
+        tuples[4 * k + 2] = static_cast<float>(p.speed);
+        tuples[4 * k + 3] = static_cast<float>(p.flag);
+    }
+    return n;
 }
 
 BEWO_API int bewo_generate(bewo_context* ctx, const char* prompt, const char* scene_json,

@@ -9,8 +9,11 @@
 #include <string>
 #include <vector>
 
+#include "../dsp/hrtf_set.h"
 #include "../models/stable_audio/sa_model.h"
 #include "../models/stable_audio/spiece_tokenizer.h"
+#include "bewo_positions.h"
+#include "scene_json.h"
 
 namespace bewo::rt {
 
@@ -26,6 +29,27 @@ struct SaoDefaults {
     double sigma_min = 0.3, sigma_max = 500.0;
 };
 
+// One generation call. prompt: what the sound is (empty: the scene's labels joined by "and");
+// scene: where (null: the prompt as the native parser reads it, when a placement is needed).
+struct SaoRequest {
+    std::string prompt;
+    const SceneSpec* scene = nullptr;
+    bool cascaded = false;
+    const HrtfSet* hrtf = nullptr;  // cascaded: an HRTF set at the model's rate
+    double seconds = 10.0;
+    int steps = 0;                 // 0: the model's default
+    float cfg = -1.0f;             // < 0: the model's default
+    const sampling::KSampler* sampler = nullptr;  // null: the model's default
+    std::uint64_t seed = 0;
+    std::function<bool(int, int)> progress;
+};
+
+struct SaoOutput {
+    std::vector<float> audio;               // (channels, samples_for(seconds)) planar
+    std::vector<BewoPosition> positions;    // what a BEWO attribute model was told (one-stage)
+    std::size_t n_sources = 0;              // sources placed (0: the prompt alone)
+};
+
 class SaoGenerator {
 public:
     // model_path: folder or .safetensors; t5_dir: a Hugging Face T5 folder (config.json,
@@ -36,10 +60,14 @@ public:
     std::size_t samples_for(double seconds) const;
     double max_seconds() const;
     const SaoDefaults& defaults() const { return defaults_; }
-    // audio: (channels, samples_for(seconds)) planar. sampler: null for the model's default.
-    bool generate(const std::string& prompt, double seconds, int steps, float cfg, const sampling::KSampler* sampler,
-                  std::uint64_t seed, const std::function<bool(int, int)>& progress, std::vector<float>& audio,
-                  std::string& err);
+    bool has_positions() const;
+    // one-stage: the model places the sounds. BEWO's attribute models get the scene's BEWO tuples
+    // (bewo_positions.h); SAO 1.0 / Small and BEWO_nl read the prompt alone (a scene is then an
+    // error that points to the cascaded mode). The decoder's output, not normalised.
+    // cascaded: each source's sound generated in mono (one batch; held ahead, BEWO's 3, for the
+    // attribute models) from its label (the whole prompt for one source), then rendered along
+    // its trajectory in its room at the model's rate (room_scene.h); binaural, peak -1 dBFS.
+    bool generate(const SaoRequest& req, SaoOutput& out, std::string& err);
 
 private:
     sa::StableAudioModel model_;

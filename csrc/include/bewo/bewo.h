@@ -79,7 +79,8 @@ typedef struct {
                              DPM-Solver++(2M)), 1 Euler                                        */
     int cascaded;         /* 0: one-stage (the model places the sounds), 1: cascaded           */
     int griffin_lim_iterations; /* phase reconstruction iterations (default 32)                */
-    const bewo_hrtf *hrtf; /* cascaded mode: an HRTF set at the model's rate (16 kHz). A scene
+    const bewo_hrtf *hrtf; /* cascaded mode: an HRTF set at the model's rate (16 kHz for the
+                              shipped model, 44.1 kHz for the SAO family). A scene
                               with an indoor room (the prompt's place, or the scene JSON's room)
                               is rendered in that room: image sources and a diffuse tail, as
                               bewo_rt.room.simulate_scene; other scenes outdoors (free field
@@ -123,12 +124,23 @@ BEWO_API size_t bewo_output_frames(const bewo_context *ctx, float seconds);
  * two sources; a prompt it cannot read (no sound named, invalid UTF-8, over 10,000 characters)
  * becomes one source placed by its first direction word. Without a prompt the scene's source
  * labels are the prompt.
- * The SAO family takes the prompt alone (scene_json must be NULL; one-stage; no cascaded mode
- * yet) and writes its stereo decoder output unnormalised except that a peak above 1 is scaled
- * to -1 dBFS. */
+ * The SAO family (44.1 kHz): one-stage, BEWO's attribute models (BEWO_attri, BEWO_mix) are told
+ * where each source is as BEWO's (start_dir, end_dir, speed, flag) tuples, from scene_json or the
+ * parsed prompt (at most 4 sources; see bewo_last_positions); SAO 1.0 / Small and BEWO_nl read the
+ * prompt alone (a scene_json is then an error: use the cascaded mode). The one-stage output is
+ * the decoder's stereo, unnormalised except that a peak above 1 is scaled to -1 dBFS. cascaded:
+ * each source generated in mono from its label, then rendered along its trajectory in its room
+ * with params->hrtf, which must be at 44100 Hz (bewo_rt/data/kemar_44100.safetensors ships with
+ * the package); binaural, peak -1 dBFS. */
 BEWO_API int bewo_generate(bewo_context *ctx, const char *prompt, const char *scene_json,
                            const bewo_generate_params *params, float *left, float *right, size_t frames,
                            char *err, size_t err_size);
+
+/* The BEWO tuples the last bewo_generate call gave a BEWO attribute model, so a caller can see
+ * what the model was told: up to max_tuples rows of (start_dir, end_dir, speed, flag) into
+ * tuples (1 left .. 3 ahead .. 5 right; speed: the share of the clip a move spans, negative for
+ * a jump at that share). Returns how many there were (0 for other models and modes). */
+BEWO_API int bewo_last_positions(const bewo_context *ctx, float *tuples, int max_tuples);
 
 /* ---------------------------------------------------------------- HRTF sets and rendering */
 
