@@ -3,9 +3,20 @@
 Conventions: azimuth in degrees, 0 ahead, negative left, positive right, +-180 behind;
 elevation positive up; distance in metres; audio float32 (channels, samples).
 """
-from . import motion
+import importlib.util as _util
+
+if _util.find_spec(__name__ + "._core") is None:  # before any submodule imports it half-initialised
+    import os as _os
+
+    raise ImportError(
+        f"bewo_rt's compiled core (_core) is not in {_os.path.dirname(__file__)}: this looks like the source tree, "
+        "which has no built core. Install the package (`pip install .` in the repository) and import it from "
+        "another folder (e.g. `cd python_tests`)")
+del _util
+
+from . import motion  # noqa: E402
 from .audio_io import read_audio, write_audio
-from .conditioning import azimuth_state
+from .conditioning import azimuth_state, bewo_positions
 from .hrtf import HRTF
 from .render import backends, render, render_batch, render_scene
 from .scene import Keyframe, Listener, Room, Scene, SceneError, Source
@@ -64,6 +75,31 @@ def get_pkgconfig_dir() -> str:
     return str(Path(__file__).resolve().parent / "lib" / "pkgconfig")
 
 
+def paths() -> dict:
+    """Where the installed files are, for engines and scripts: the shipped model, the HRTF sets
+    (KEMAR for the C API at 16, 44.1 and 48 kHz), the text encoder, the C header, library,
+    pkg-config and CMake folders, and the data folder (`bewo-rt paths` prints them). A value is
+    None when that file is not installed (e.g. the text encoder's package)."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent
+    data = root / "data"
+    try:
+        te = text_encoder_dir()
+    except RuntimeError:
+        te = None
+    out = {"package": str(root), "data": str(data), "model": str(data / "bewo_tiny.safetensors"),
+           "text_encoder": te}
+    for rate in (16000, 44100, 48000):
+        f = data / f"kemar_{rate}.safetensors"
+        out[f"hrtf_kemar_{rate}"] = str(f) if f.is_file() else None
+    out.update(include=get_include(), library=get_library(), pkgconfig=get_pkgconfig_dir(), cmake=get_cmake_dir())
+    for k in ("model", "library"):
+        if not Path(out[k]).is_file():
+            out[k] = None
+    return out
+
+
 def text_encoder_dir() -> str:
     """Directory of the MiniLM text encoder's files (model.safetensors, vocab.txt), which the C
     API's bewo_params.text_encoder_path needs."""
@@ -76,4 +112,5 @@ __version__ = "0.1.0"
 __all__ = ["StreamRenderer", "HRTF", "Scene", "Source", "Room", "Listener", "Keyframe", "SceneError", "render", "render_scene",
            "render_batch", "backends", "read_audio", "write_audio", "motion", "azimuth_state", "parse", "generate", "load_model",
            "scene_from_image", "get_include", "get_library", "get_cmake_dir", "get_pkgconfig_dir", "text_encoder_dir",
+           "paths", "bewo_positions",
            "__version__"]

@@ -61,3 +61,42 @@ def threads(n) -> int:
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
         raise ValueError(f"n_threads must be an integer >= 1, got {n!r}")
     return int(n)
+
+
+AUDIO_EXTENSIONS = ("wav", "flac", "ogg", "mp3", "aiff", "aif")
+
+
+def output_file(path, arg: str = "-o/--output", audio: bool = True) -> "Path":
+    """A path the CLI can write a file to, checked before any long work: not a folder, its
+    folder creatable and writable, and (audio) an extension soundfile writes."""
+    import os
+    from pathlib import Path
+
+    p = Path(path)
+    if str(path).endswith(os.sep) or p.is_dir():
+        raise ValueError(f"{arg} {path} is a folder; give a file name (e.g. {p / ('out.wav' if audio else 'out')})")
+    if audio:
+        ext = p.suffix.lower().lstrip(".")
+        if ext not in AUDIO_EXTENSIONS:
+            raise ValueError(f"{arg} {path}: the extension must be one of "
+                             f"{', '.join('.' + e for e in AUDIO_EXTENSIONS)} (it sets the file format)")
+    writable_folder(p.parent if str(p.parent) else Path("."), arg, for_file=path)
+    return p
+
+
+def writable_folder(path, arg: str, for_file=None) -> "Path":
+    """A folder that exists or can be made, and can be written to."""
+    import os
+    from pathlib import Path
+
+    p = Path(path)
+    probe = p
+    while not probe.exists() and probe != probe.parent:
+        probe = probe.parent
+    what = for_file if for_file is not None else path
+    if probe.exists() and not probe.is_dir():
+        raise ValueError(f"{arg} {what}: {probe} is a file, not a folder")
+    if not os.access(probe, os.W_OK | os.X_OK):
+        raise ValueError(f"{arg} {what}: cannot write in {probe} (permission denied or a read-only file system); "
+                         "choose another folder")
+    return p

@@ -55,11 +55,20 @@ def write_audio(path, audio: np.ndarray, sample_rate: int, subtype: str = "FLOAT
     p = Path(path)
     p.parent.mkdir(parents=True, exist_ok=True)
     ext = p.suffix.lower().lstrip(".") or "wav"
+    fmt = {"aif": "AIFF", "mp3": "MP3"}.get(ext, ext.upper())
+    if fmt not in sf.available_formats():
+        raise ValueError(f"{p.name}: cannot write .{ext} files; use .wav, .flac, .ogg, .mp3 or .aiff")
     subtype = str(subtype).upper()
-    chosen = subtype if ext == "wav" else sf.default_subtype(ext.upper())
+    # FLOAT is the default for a WAV; other formats keep their own default unless told otherwise.
+    if subtype == "FLOAT" and not sf.check_format(fmt, "FLOAT"):
+        subtype = sf.default_subtype(fmt)
+    if not sf.check_format(fmt, subtype):
+        raise ValueError(f"subtype {subtype} cannot be written to a .{ext} file; it takes "
+                         f"{', '.join(sorted(sf.available_subtypes(fmt)))}")
+    chosen = subtype
     peak = float(np.max(np.abs(a))) if a.size else 0.0
     if chosen and not chosen.startswith(("FLOAT", "DOUBLE", "VORBIS", "OPUS")) and peak > 1.0:
         raise ValueError(f"audio peaks at {peak:.3f} (> 1.0) and would clip as {chosen} in {p.name}: "
                          f"lower the level or write a float WAV")
     with atomic_path(p) as tmp:
-        sf.write(tmp, a.T, int(sample_rate), subtype=subtype if ext == "wav" else None, format=ext.upper())
+        sf.write(tmp, a.T, int(sample_rate), subtype=subtype, format=fmt)

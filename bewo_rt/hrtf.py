@@ -35,6 +35,7 @@ SPEED_OF_SOUND = 343.0
 _ONSET_THRESHOLD = 0.2  # fraction of the ear's peak magnitude that marks the onset
 _PRE_ONSET = 6.0  # samples kept before the onset so the slow rise of far-ear responses is not cut
 _MIN_DELAY = 8.0  # the fractional-delay kernel reaches 7 samples back
+MIN_RATE, MAX_RATE = 8000, 384000
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,10 @@ class HRTF:
                 raise ValueError(f"hrtf is at {spec.sample_rate} Hz but sample_rate is {sample_rate} Hz")
             return spec
         sample_rate = _checks.sample_rate(sample_rate)
+        if not MIN_RATE <= sample_rate <= MAX_RATE:
+            # Resampled far below the measurements' band, the filters are meaningless (7 Hz gave
+            # peaks of 4 from a unit input).
+            raise ValueError(f"sample_rate must be in [{MIN_RATE}, {MAX_RATE}] Hz for HRTF rendering, got {sample_rate}")
         if not isinstance(spec, (str, os.PathLike)):
             raise TypeError(f"hrtf must be 'kemar', 'sphere', a SOFA file path or an HRTF, got {spec!r}")
         s = str(spec)
@@ -235,6 +240,8 @@ def read_sofa(path: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, int, np.nd
         except KeyError as e:
             raise ValueError(f"HRTF file {path!r} lacks the SOFA variable {e}") from None
     ptype = ptype.decode() if isinstance(ptype, bytes) else str(ptype)
+    if irs.ndim == 3 and irs.shape[0] == 0:
+        raise ValueError(f"HRTF file {path!r} holds no measurements (Data.IR has M = 0 directions)")
     if irs.ndim != 3 or irs.shape[1] != 2 or irs.shape[2] < 2:
         raise ValueError(f"HRTF file {path!r}: Data.IR must have shape (M, 2, N), got {irs.shape}")
     if pos.shape != (irs.shape[0], 3):

@@ -27,8 +27,9 @@ def backends() -> dict:
 
 def render(mono, sample_rate: int, azimuth: float = 0.0, elevation: float = 0.0, distance: float = 1.0,
            path=None, hrtf="kemar", block_size: int = DEFAULT_BLOCK, n_threads: int = 1, gain: float = 1.0,
-           near_field_m: float = NEAR_FIELD_M) -> np.ndarray:
-    """Place one mono sound: returns float32 (2, len(mono)), rows left and right.
+           near_field_m: float = NEAR_FIELD_M, tail: bool = False) -> np.ndarray:
+    """Place one mono sound: returns float32 (2, len(mono)), rows left and right; with tail=True
+    (2, len(mono) + HRIR length - 1), so the last sound's tail through the HRTF is kept.
 
     path: keyframes (time_s, azimuth_deg[, elevation_deg[, distance_m]]) or a 'T:AZ,T:AZ' string;
     it overrides azimuth/elevation/distance. Between keyframes the position moves linearly.
@@ -48,7 +49,8 @@ def render(mono, sample_rate: int, azimuth: float = 0.0, elevation: float = 0.0,
         warnings.warn(f"the signal is shorter than two blocks of {block_size} samples: the path is sampled "
                       f"once per block, so this source will barely move; use a smaller block_size", stacklevel=2)
     h = HRTF.load(hrtf, sr)
-    return _render(h, [(x, kf, _checks.finite(gain, "gain"))], x.size, block_size, n_threads, near_field_m)
+    n_out = x.size + (h.ir_length - 1 if tail else 0)
+    return _render(h, [(x, kf, _checks.finite(gain, "gain"))], n_out, block_size, n_threads, near_field_m)
 
 
 def _render(h: HRTF, sources, n_out: int, block_size: int, n_threads: int, near_field_m: float) -> np.ndarray:

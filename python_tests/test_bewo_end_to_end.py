@@ -16,10 +16,10 @@ import numpy as np
 import pytest
 
 import sao_reference as R
+import side_estimators as S
 
 bewo_rt = pytest.importorskip("bewo_rt")
 from bewo_rt.conditioning import bewo_positions  # noqa: E402
-from bewo_rt.metrics import FeatureConfig, analyze  # noqa: E402
 from bewo_rt.text.parser import parse  # noqa: E402
 
 SECONDS, STEPS = 0.5, 2
@@ -43,22 +43,10 @@ def mix_model(models):
     return bewo_rt.load_model(mix, t5=t5, n_threads=2)
 
 
-def phat_lag(left, right, max_lag):
-    """Integer lag (samples) by which the left ear trails the right, from numpy's FFT (GCC-PHAT)."""
-    n = 1 << int(np.ceil(np.log2(2 * len(left))))
-    c = np.fft.rfft(left, n) * np.conj(np.fft.rfft(right, n))
-    r = np.fft.irfft(c / np.maximum(np.abs(c), 1e-30), n)
-    lags = np.r_[np.arange(0, max_lag + 1), np.arange(-max_lag, 0)]
-    return int(lags[np.argmax(np.r_[r[:max_lag + 1], r[-max_lag:]])])
-
-
 def side_of(audio, sr):
-    """(ITD from GCC-PHAT, broadband ILD in dB right - left, spherical-head azimuth): all
-    positive for a source on the right."""
-    lag = phat_lag(audio[0].astype(np.float64), audio[1].astype(np.float64), int(0.001 * sr))
-    ild = 10 * np.log10(np.sum(audio[1].astype(np.float64) ** 2) / np.sum(audio[0].astype(np.float64) ** 2))
-    s = analyze(audio, sr, estimator="woodworth", config=FeatureConfig(gate_ref="clip")).summary()
-    return lag, ild, s["median_azimuth_deg"]
+    """(GCC-PHAT lag, broadband ILD in dB right - left, spherical-head azimuth): all positive for
+    a source on the right (side_estimators: none uses the renderer's HRIRs)."""
+    return S.side_of(audio, sr)
 
 
 def test_one_stage_tells_the_model_the_parsed_positions(mix_model):

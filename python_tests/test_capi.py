@@ -54,8 +54,8 @@ def _read_wav(p):
 
 def test_example_generates_from_a_prompt(generate_exe, tmp_path):
     out = tmp_path / "out.wav"
-    r = subprocess.run([str(generate_exe), _bundle(), _te(), "a dog barks on the left", str(out), "1.0"],
-                       capture_output=True, text=True, timeout=120)
+    r = subprocess.run([str(generate_exe), "a dog barks on the left", "-o", str(out), "-s", "1.0", "--model", _bundle(),
+                        "--text-encoder", _te()], capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr
     a = _read_wav(out)
     assert a.shape == (2, 16000)
@@ -70,7 +70,7 @@ def test_example_with_scene_json_matches_the_python_native_path(generate_exe, tm
     sp = tmp_path / "scene.json"
     sp.write_text(json.dumps(scene))
     out = tmp_path / "scene.wav"
-    r = subprocess.run([str(generate_exe), _bundle(), _te(), "a bird sings", str(out), "1.0", str(sp)],
+    r = subprocess.run([str(generate_exe), "a bird sings", "-o", str(out), "-s", "1.0", "--scene", str(sp)],
                        capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr
     a = _read_wav(out)
@@ -79,13 +79,44 @@ def test_example_with_scene_json_matches_the_python_native_path(generate_exe, tm
 
 
 def test_example_reports_errors(generate_exe, tmp_path):
-    r = subprocess.run([str(generate_exe), str(tmp_path / "missing.safetensors"), _te(), "x", str(tmp_path / "o.wav")],
-                       capture_output=True, text=True, timeout=60)
+    r = subprocess.run([str(generate_exe), "x", "--model", str(tmp_path / "missing.safetensors"), "-o",
+                        str(tmp_path / "o.wav")], capture_output=True, text=True, timeout=60)
     assert r.returncode == 1 and "missing.safetensors" in r.stderr
     assert not (tmp_path / "o.wav").exists()
-    r = subprocess.run([str(generate_exe), _bundle(), _te(), "a dog", str(tmp_path / "o.wav"), "99"],
+    r = subprocess.run([str(generate_exe), "a dog", "-o", str(tmp_path / "o.wav"), "-s", "99"],
                        capture_output=True, text=True, timeout=60)
     assert r.returncode == 1 and "seconds" in r.stderr
+    r = subprocess.run([str(generate_exe), "a dog", "-s", "1", "-o", str(tmp_path / "no" / "such" / "o.wav")],
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 1 and "cannot write" in r.stderr
+    assert not list(tmp_path.rglob("*.part"))
+    assert subprocess.run([str(generate_exe)], capture_output=True).returncode == 2  # usage
+
+
+def test_example_runs_from_another_folder_with_the_prompt_alone(tmp_path):
+    """The README's compile line, as written, then the program with no argument but the prompt,
+    from a folder that is neither the repository nor the package: the shipped model, its text
+    encoder and the library are found without a path, an rpath or an environment variable."""
+    import shlex
+
+    readme = (ROOT / "README.md").read_text()
+    line = next(l for l in readme.splitlines() if l.strip().startswith("cc examples/c/generate.c"))
+    exe = shutil.which("bewo-rt")
+    if exe is None:
+        pytest.skip("the bewo-rt command is not on PATH")
+    line = line.strip().replace("$(bewo-rt ", f"$({shlex.quote(exe)} ")
+    env = {k: v for k, v in os.environ.items() if k not in ("BEWO_TEXT_ENCODER", "LD_LIBRARY_PATH")}
+    r = subprocess.run(line.replace("cc ", f"{CC} ", 1).replace("-o generate", f"-o {tmp_path / 'generate'}"),
+                       shell=True, cwd=ROOT, capture_output=True, text=True, env=env)
+    assert r.returncode == 0, r.stderr
+    work = tmp_path / "elsewhere"
+    work.mkdir()
+    r = subprocess.run([str(tmp_path / "generate"), "a dog barks on the left"], cwd=work, capture_output=True,
+                       text=True, timeout=300, env=env)
+    assert r.returncode == 0, r.stderr
+    a = _read_wav(work / "out.wav")
+    assert a.shape == (2, 160000)
+    assert np.sum(a[0] ** 2) > np.sum(a[1] ** 2)  # on the left
 
 
 CANCEL_AND_ERRORS = r"""
@@ -96,11 +127,13 @@ CANCEL_AND_ERRORS = r"""
 static int cancel_at_3(int step, int total, void *user) { (void)total; *(int *)user = step; return step >= 3; }
 int main(int argc, char **argv) {
     char err[512];
-    if (argc < 4) return 9;
+    if (argc < 5) return 9;
     bewo_params p = bewo_default_params();
     p.text_encoder_path = argv[2];
     p.n_threads = 2;
-    if (bewo_load(argv[1], NULL, err, sizeof err) != NULL && getenv("BEWO_TEXT_ENCODER") == NULL) return 10;
+    bewo_context *dflt = bewo_load(NULL, NULL, err, sizeof err);  /* the shipped model, default paths */
+    if (!dflt) { printf("default: %s\n", err); return 10; }
+    bewo_free(dflt);
     bewo_context *ctx = bewo_load(argv[1], &p, err, sizeof err);
     if (!ctx) { printf("load: %s\n", err); return 11; }
     bewo_generate_params g = bewo_default_generate_params();
@@ -118,7 +151,14 @@ int main(int argc, char **argv) {
     printf("json %d %s\n", bewo_generate(ctx, "rain", "{not json", &g, l, r, n, err, sizeof err), err);
     printf("utf8 %d %s\n", bewo_generate(ctx, "\xff\xfe", NULL, &g, l, r, n, err, sizeof err), err);
     g.cascaded = 1;
-    printf("nohrtf %d %s\n", bewo_generate(ctx, "a cat on the left", NULL, &g, l, r, n, err, sizeof err), err);
+    rc = bewo_generate(ctx, "a cat on the left", NULL, &g, l, r, n, err, sizeof err);  /* the shipped KEMAR set */
+    double nl = 0, nr = 0;
+    for (size_t i = 0; i < n; ++i) { nl += l[i] * l[i]; nr += r[i] * r[i]; }
+    printf("nohrtf %d %s %g %g\n", rc, err, nl, nr);
+    bewo_hrtf *h48 = bewo_hrtf_load(argv[4], err, sizeof err);
+    g.hrtf = h48;
+    printf("wrongrate %d %s\n", bewo_generate(ctx, "a cat on the left", NULL, &g, l, r, n, err, sizeof err), err);
+    bewo_hrtf_free(h48);
     bewo_hrtf *h = bewo_hrtf_load(argv[3], err, sizeof err);
     g.hrtf = h;
     g.steps = 4;
@@ -142,13 +182,18 @@ def test_cancel_errors_and_cascaded_through_the_c_api(tmp_path):
     exe = _compile(src, tmp_path / "t")
     kemar16 = Path(bewo_rt.__file__).parent / "data" / "kemar_16000.safetensors"
     env = {k: v for k, v in os.environ.items() if k != "BEWO_TEXT_ENCODER"}
-    r = subprocess.run([str(exe), _bundle(), _te(), str(kemar16)], capture_output=True, text=True, timeout=120, env=env)
+    kemar48 = kemar16.with_name("kemar_48000.safetensors")
+    r = subprocess.run([str(exe), _bundle(), _te(), str(kemar16), str(kemar48)], capture_output=True, text=True,
+                       timeout=120, env=env)
     assert r.returncode == 0, r.stdout + r.stderr
     lines = dict(l.split(" ", 1) for l in r.stdout.splitlines() if " " in l)
     assert lines["cancel"].startswith("-3 3 cancelled")
     for key, words in (("small", "frames"), ("null", "prompt"), ("scene", "speed"), ("json", "JSON"), ("utf8", "UTF-8"),
-                       ("nohrtf", "HRTF")):
+                       ("wrongrate", "16000 Hz")):
         assert lines[key].startswith("-1 ") and words in lines[key], (key, lines[key])
+    code, rest = lines["nohrtf"].split(" ", 1)
+    nl, nr = map(float, rest.split()[-2:])
+    assert code == "0" and nl > 2 * nr, lines["nohrtf"]  # the shipped set placed the cat on the left
     code, msg_el_er = lines["cascaded"].split(" ", 1)
     assert code == "0", lines["cascaded"]
     el, er = map(float, msg_el_er.split()[-2:])
@@ -172,7 +217,7 @@ def test_pkg_config_and_cmake_find_the_library(tmp_path):
         pytest.skip("no cmake")
     (tmp_path / "proj").mkdir()
     (tmp_path / "proj" / "CMakeLists.txt").write_text(
-        "cmake_minimum_required(VERSION 3.16)\nproject(engine C)\nfind_package(bewo CONFIG REQUIRED)\n"
+        "cmake_minimum_required(VERSION 3.16)\nproject(engine C)\nfind_package(bewo 0.1 CONFIG REQUIRED)\n"
         f"add_executable(gen {ROOT / 'examples' / 'c' / 'generate.c'})\ntarget_link_libraries(gen bewo::bewo)\n")
     b = tmp_path / "build"
     r = subprocess.run([cmake, "-S", str(tmp_path / "proj"), "-B", str(b), f"-Dbewo_DIR={bewo_rt.get_cmake_dir()}"],

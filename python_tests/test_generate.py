@@ -93,7 +93,7 @@ def test_bad_arguments(kw, match):
         generate("a bell on the right", **kw)
 
 
-@pytest.mark.parametrize("prompt,match", [("", "empty"), ("x" * 10000, "characters")])
+@pytest.mark.parametrize("prompt,match", [("", "empty"), ("x" * 10001, "characters")])
 def test_bad_prompts_api(prompt, match):
     with pytest.raises(ValueError, match=match):
         generate(prompt)
@@ -122,7 +122,7 @@ def test_generate_cli_end_to_end(tmp_path):
 
 def test_generate_cli_bad_prompts(tmp_path):
     out = tmp_path / "x.wav"
-    for prompt in (b"", b"a" * 10000, b"\xff\xfe dog barking"):
+    for prompt in (b"", b"a" * 10001, b"\xff\xfe dog barking"):
         r = subprocess.run([sys.executable, "-m", "bewo_rt.cli", "generate", prompt, "-o", str(out)], capture_output=True)
         assert r.returncode == 2 and b"prompt" in r.stderr, r.stderr
         assert not out.exists()

@@ -172,7 +172,7 @@ def test_eval_cli_end_to_end(rng, tmp_path):
     # peak-normalised noise sits near -16 dBFS RMS: gate relative to the clip so no window is dropped
     args = p.parse_args(["eval", str(gen), "--metadata", str(meta), "--out", str(out), "--plots", str(plots),
                          "--gate-ref", "clip"])
-    assert args.func(args) == 0
+    assert args.func(args) == 1  # the mono clip and the clip without a metadata row could not be scored
     rep = json.loads(out.read_text())
     by = {c["clip"]: c for c in rep["clips"]}
     assert by["mono"]["status"] == "error" and "mono" in by["mono"]["error"]
@@ -186,7 +186,7 @@ def test_eval_cli_end_to_end(rng, tmp_path):
         assert (plots / f"{name}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     # --ref mode: the clips against themselves
     args = p.parse_args(["eval", str(gen), "--ref", str(gen), "--out", str(out), "--gate-ref", "clip"])
-    assert args.func(args) == 0
+    assert args.func(args) == 1  # the mono clip
     rep = json.loads(out.read_text())
     assert rep["set"]["gcc_mse"]["samples2"] == pytest.approx(0.0, abs=1e-12)
     assert rep["set"]["frechet_spatial"] == pytest.approx(0.0, abs=1e-6)

@@ -247,7 +247,8 @@ def check_settings(cfg: BuildConfig) -> None:
     (only the number of clips may grow), so a corpus never mixes clips made differently."""
     path = Path(cfg.out) / SETTINGS_FILE
     mine = {k: v for k, v in asdict(cfg).items() if k not in ("out", "clips")}
-    if path.is_file():
+    has_clips = any((Path(cfg.out) / "meta").glob("*.json"))
+    if path.is_file() and has_clips:  # settings bind only a folder that holds clips made with them
         old = json.loads(path.read_text())
         diff = sorted(k for k in set(mine) | set(old) if mine.get(k) != old.get(k))
         if diff:
@@ -268,6 +269,9 @@ _MAKER = None
 
 def _worker_init(cfg_dict):
     global _MAKER
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle, once
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     _MAKER = ClipMaker(BuildConfig(**cfg_dict))
 
@@ -294,6 +298,19 @@ def build(cfg: BuildConfig, workers: int = 1, shard: tuple[int, int] = (0, 1), e
     ensure_library(cfg)
     todo = pending(cfg, shard)
     bar = _progress(len(todo), progress)
+    try:
+        _make_all(cfg, todo, bar, workers, engine)
+    except KeyboardInterrupt:
+        bar.close()
+        rows = assemble(cfg)  # every finished clip is kept and listed
+        raise KeyboardInterrupt(f"interrupted: {len(rows)} of {cfg.clips} clips are in {cfg.out}; run the same "
+                                "command again to build the rest") from None
+    bar.close()
+    rows = assemble(cfg)
+    return {"built": len(todo), "present": len(rows), "clips": cfg.clips}
+
+
+def _make_all(cfg: BuildConfig, todo: list[int], bar, workers: int, engine: str) -> None:
     if engine == "ray":
         from .ray_engine import run_ray
 
@@ -310,9 +327,6 @@ def build(cfg: BuildConfig, workers: int = 1, shard: tuple[int, int] = (0, 1), e
         with ctx.Pool(workers, initializer=_worker_init, initargs=(asdict(cfg),)) as pool:
             for _ in pool.imap_unordered(_worker_make, todo, chunksize=1):
                 bar.update(1)
-    bar.close()
-    rows = assemble(cfg)
-    return {"built": len(todo), "present": len(rows), "clips": cfg.clips}
 
 
 def assemble(cfg: BuildConfig) -> list[dict]:

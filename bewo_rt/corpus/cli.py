@@ -20,9 +20,11 @@ def _report(what: str, result) -> int:
 
 
 def _cmd_import(a) -> int:
+    from .._checks import writable_folder
     from .importers import import_dir
     from .library import SourceLibrary
 
+    writable_folder(a.lib, "--lib")
     with warnings.catch_warnings():  # _report lists the skipped files itself
         warnings.simplefilter("ignore")
         r = import_dir(SourceLibrary(a.lib), a.dir, licence=a.licence, origin=a.origin, label_from=a.label_from,
@@ -31,9 +33,11 @@ def _cmd_import(a) -> int:
 
 
 def _cmd_procedural(a) -> int:
+    from .._checks import writable_folder
     from .library import SourceLibrary
     from .procedural import build_procedural_library
 
+    writable_folder(a.lib, "--lib")
     n = build_procedural_library(SourceLibrary(a.lib), per_kind=a.per_kind, seconds=a.seconds,
                                  sample_rate=a.sample_rate, seed=a.seed)
     print(f"procedural: added {n} sound(s) to {a.lib}")
@@ -41,9 +45,11 @@ def _cmd_procedural(a) -> int:
 
 
 def _cmd_debian(a) -> int:
+    from .._checks import writable_folder
     from .importers import import_debian
     from .library import SourceLibrary
 
+    writable_folder(a.lib, "--lib")
     lib = SourceLibrary(a.lib)
     for name in a.names:
         kw = {"limit": a.limit, "sample_rate": a.sample_rate, "max_seconds": a.max_seconds}
@@ -59,7 +65,14 @@ def _cmd_list(a) -> int:
 
     from .library import SourceLibrary
 
-    lib = SourceLibrary(a.lib)
+    if (a.dir is None) == (a.lib is None):
+        raise ValueError("give the library folder, as DIR or --lib DIR")
+    path = a.dir or a.lib
+    from pathlib import Path
+
+    if not Path(path).is_dir():
+        raise FileNotFoundError(f"library folder {path} does not exist")
+    lib = SourceLibrary(path)
     if a.entries:
         for e in lib.entries:
             print(f"{e.id}\t{e.label}\t{e.duration_s:.2f}s\t{e.sample_rate}Hz\t{e.licence}\t{e.origin}")
@@ -109,6 +122,7 @@ def register_cli(subparsers) -> None:
     d.set_defaults(func=_cmd_debian)
 
     ls = sub.add_parser("list", help="summarise a library (or --entries: one line per sound)")
-    ls.add_argument("--lib", required=True)
+    ls.add_argument("dir", nargs="?", help="the library folder (or --lib)")
+    ls.add_argument("--lib", default=None)
     ls.add_argument("--entries", action="store_true")
     ls.set_defaults(func=_cmd_list)

@@ -178,7 +178,7 @@ def import_dir(library, folder, licence: str | None = None, origin: str | None =
         if not lab:
             skipped.append((str(p), "no label (file name has no words)"))
         elif not lic:
-            skipped.append((str(p), "no licence: pass licence=... or put a LICENSE file in the folder"))
+            skipped.append((str(p), "no licence: give --licence (Python: licence=...) or put a LICENSE file in the folder"))
         else:
             added += _add_file(library, p, id, lab, lic, origin, None, skipped, max_seconds, sample_rate)
     return _finish(f"import_dir({str(folder)!r})", added, skipped)

@@ -146,8 +146,11 @@ def load(path=None, device: str = "cpu", check_text_encoder: bool = True) -> Bun
         for f, want in te.get("sha256", {}).items():
             if file_sha256(d / f) != want:
                 raise _bad(p, f"it was trained with another text encoder: {d / f} differs from the recorded SHA-256")
-    dec = Decoder(cfg.vae_width, cfg.latent_channels, cfg.downsamples)
-    dit = DiT(cfg)
+    try:
+        dec = Decoder(cfg.vae_width, cfg.latent_channels, cfg.downsamples)
+        dit = DiT(cfg)
+    except (ValueError, TypeError, RuntimeError, ZeroDivisionError) as e:
+        raise _bad(p, f"its recorded config cannot build the model ({type(e).__name__}: {e})") from None
     try:
         dec.load_state_dict({k[len("vae_decoder."):]: v.float() for k, v in tensors.items()
                              if k.startswith("vae_decoder.")})

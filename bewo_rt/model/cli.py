@@ -8,9 +8,11 @@ from pathlib import Path
 
 
 def _cmd_train(a) -> int:
+    from .._checks import writable_folder
     from .config import load_config
     from .train import train
 
+    writable_folder(a.out, "--out")
     cfg = load_config(a.config)
     if a.fusion:
         cfg.model.fusion = a.fusion
@@ -27,8 +29,10 @@ def _cmd_train(a) -> int:
 
 
 def _cmd_export(a) -> int:
+    from .._checks import output_file
     from .bundle import export
 
+    output_file(a.output, audio=False)
     out = export(a.run, a.output)
     print(f"wrote {out} ({out.stat().st_size / 1e6:.1f} MB)")
     return 0
@@ -44,8 +48,11 @@ def _cmd_generate(a) -> int:
     from ..inputs_cli import render_from_library, scene_from_marks
     from .generate import generate
 
+    from .._checks import output_file
+
     if a.prompt is None and a.scene is None and not a.image:
         raise ValueError("give a PROMPT, --scene FILE or --image with --mark")
+    output_file(a.output)
     if a.seconds is None:
         a.seconds = 10.0
     scene = None
@@ -111,7 +118,8 @@ def register_cli(sub) -> None:
     g = sub.add_parser("generate", help="text (or a scene) to spatial audio: the shipped model, or --model "
                                         "Stable Audio Open / BEWO")
     g.add_argument("prompt", nargs="?", help='e.g. "a dog barks on the left while a car passes from right to left"')
-    g.add_argument("-o", "--output", required=True, help="output .wav/.flac")
+    g.add_argument("-o", "--output", required=True,
+                   help="output file; its extension sets the format: .wav (16-bit), .flac, .ogg, .mp3, .aiff")
     g.add_argument("--seconds", type=float, default=None, help="clip length (default 10)")
     g.add_argument("--seed", type=int, default=0)
     g.add_argument("--steps", type=int, default=None,

@@ -13,7 +13,8 @@ import numpy as np
 
 from .tokenizer import WordPieceTokenizer
 
-MAX_PROMPT_CHARS = 2000
+# One prompt limit everywhere (the parser, generation, the C API: code points): see text.parser.
+MAX_PROMPT_CHARS = 10_000
 MAX_TOKENS = 64
 HIDDEN = 384
 _LAYERS, _HEADS, _EPS = 6, 12, 1e-12
@@ -62,7 +63,8 @@ def check_prompt(prompt) -> str:
     if not prompt.strip():
         raise ValueError("prompt is empty")
     if len(prompt) > MAX_PROMPT_CHARS:
-        raise ValueError(f"prompt is {len(prompt)} characters long; at most {MAX_PROMPT_CHARS} are accepted")
+        raise ValueError(f"prompt is {len(prompt)} characters long; at most {MAX_PROMPT_CHARS} are accepted "
+                         "(the text encoders read only its first few hundred)")
     return prompt
 
 

@@ -39,8 +39,10 @@ def generate_with_model(a, scene, write) -> int:
 
 
 def _cmd_convert(a) -> int:
+    from .._checks import output_file
     from .stable_audio.convert import convert_checkpoint
 
+    output_file(a.output, audio=False)
     s = convert_checkpoint(a.checkpoint, a.config, a.output, dtype=a.dtype, use_ema=not a.no_ema,
                            drop_encoder=a.drop_encoder, log=lambda *x: print(*x, file=sys.stderr))
     print(f"wrote {s['out']}: {s['tensors']} tensors, {s['parameters'] / 1e6:.1f}M parameters, {s['dtype']}, "

