@@ -234,3 +234,58 @@ def test_paths_lists_the_installed_files(tmp_path):
         assert p[k] and Path(p[k]).exists(), k
     assert Path(p["cmake"], "bewoConfigVersion.cmake").is_file()
     assert p == {k: (str(v) if v is not None else None) for k, v in bewo_rt.paths().items()}
+
+
+def test_unclear_messages_are_clear(tmp_path):
+    import h5py
+
+    # A SOFA file with zero measurements.
+    p = tmp_path / "empty.sofa"
+    with h5py.File(p, "w") as f:
+        f.attrs["SOFAConventions"] = b"SimpleFreeFieldHRIR"
+        f["Data.IR"] = np.zeros((0, 2, 16))
+        f["Data.SamplingRate"] = np.array([48000.0])
+        f["SourcePosition"] = np.zeros((0, 3))
+    with pytest.raises(ValueError, match="no measurements"):
+        bewo_rt.HRTF.load(str(p), 48000)
+    # The streaming renderer checks its rate as rendering does.
+    for bad in (7, 0, -48000, 1e7):
+        with pytest.raises((ValueError, TypeError), match="sample_rate"):
+            bewo_rt.StreamRenderer(sample_rate=bad)
+    with pytest.raises(ValueError, match="sample_rate"):
+        bewo_rt.render(np.ones(100, np.float32), 7, azimuth=30)
+
+
+def test_sources_list_takes_the_folder_and_import_names_the_option(tmp_path):
+    import soundfile as sf
+
+    lib = tmp_path / "lib"
+    r = run("sources", "procedural", "--lib", lib, "--per-kind", "1", "--seconds", "0.5")
+    assert r.returncode == 0, r.stderr
+    r = run("sources", "list", lib)
+    assert r.returncode == 0 and "sounds" in r.stdout, r.stderr
+    src = tmp_path / "raw"
+    src.mkdir()
+    sf.write(src / "dog bark.wav", (0.1 * np.random.default_rng().standard_normal(8000)).astype(np.float32), 16000)
+    r = run("sources", "import", src, "--lib", lib)
+    assert r.returncode == 0 and "--licence" in r.stderr, r.stderr
+
+
+def test_a_damaged_bundle_config_names_the_file(tmp_path):
+    pytest.importorskip("torch")
+    import json
+
+    from safetensors.numpy import load_file, save_file
+
+    from bewo_rt.model.bundle import DEFAULT_BUNDLE, load
+
+    with open(DEFAULT_BUNDLE, "rb") as f:
+        n = int.from_bytes(f.read(8), "little")
+        meta = json.loads(f.read(n))["__metadata__"]
+    cfg = json.loads(meta["config"])
+    cfg["dit_heads"] = 0
+    meta["config"] = json.dumps(cfg)
+    bad = tmp_path / "damaged.safetensors"
+    save_file(load_file(str(DEFAULT_BUNDLE)), str(bad), metadata=meta)
+    with pytest.raises(ValueError, match="damaged.safetensors"):
+        load(bad, check_text_encoder=False)
