@@ -37,11 +37,16 @@ def side_of(audio, sample_rate: int) -> tuple[int, float, float]:
     return lag, ild_db(audio), woodworth_deg(lag, sample_rate)
 
 
-def lateral_sign(audio, sample_rate: int, min_ild_db: float = 1.0) -> int:
-    """+1 right, -1 left, 0 undecided: the lag and the level difference must agree."""
+def lateral_sign(audio, sample_rate: int, min_ild_db: float = 3.0, min_lag_ms: float = 0.1) -> int:
+    """+1 right, -1 left, 0 undecided. A cue counts when it is clear (|ILD| >= min_ild_db, |lag|
+    >= min_lag_ms); one clear cue decides, two must agree (a pure tone's GCC-PHAT lag is
+    ambiguous, a low sound's level difference small)."""
     lag, ild, _ = side_of(audio, sample_rate)
-    if lag > 0 and ild > min_ild_db:
-        return 1
-    if lag < 0 and ild < -min_ild_db:
-        return -1
-    return 0
+    cues = []
+    if abs(ild) >= min_ild_db:
+        cues.append(int(np.sign(ild)))
+    if abs(lag) >= min_lag_ms * 1e-3 * sample_rate:
+        cues.append(int(np.sign(lag)))
+    if not cues or len(set(cues)) > 1:
+        return 0
+    return cues[0]

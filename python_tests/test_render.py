@@ -142,6 +142,24 @@ def test_moving_source_has_no_clicks(hrtf, block, rng):
         assert jump < max_level_jump(render(x, SR, path=path, hrtf=hrtf, block_size=16), win) + 1.5
 
 
+@pytest.mark.parametrize("hrtf", ["kemar", "sphere"])
+@pytest.mark.parametrize("block", [128, 512])
+def test_moving_source_is_continuous_sample_by_sample(hrtf, block, rng):
+    """A sample-level discontinuity detector (the 10 ms levels above would average a one-sample
+    click away): a pure tone through a moving HRTF stays a tone with a slowly changing amplitude
+    and phase, so y[n] - 2 cos(w) y[n-1] + y[n-2], which is exactly zero for any sinusoid of
+    frequency w, stays tiny. Measured at 48 kHz: at most 2.8e-5 of the peak while moving; a
+    sample repeated at every block edge gives at least 0.097 (at 16 kHz: 1.4e-4 and 0.16)."""
+    f = float(rng.uniform(150, 400))
+    w = 2 * np.pi * f / SR
+    t = np.arange(int(3.2 * SR)) / SR
+    x = np.sin(2 * np.pi * f * t + rng.uniform(0, 2 * np.pi)).astype(np.float32)
+    y = render(x, SR, path=[[0.2, -90], [2.2, 90], [3.0, 45]], hrtf=hrtf, block_size=block).astype(np.float64)
+    y = y[:, 2 * bewo_rt.HRTF.load(hrtf, SR).ir_length:]  # past the tone's own onset through the filters
+    r = y[:, 2:] - 2 * np.cos(w) * y[:, 1:-1] + y[:, :-2]
+    assert np.abs(r).max() <= 1e-3 * np.abs(y).max(), np.abs(r).max() / np.abs(y).max()
+
+
 def test_distance_gain_is_inverse_distance_clamped_in_near_field(rng):
     x = rng.standard_normal(SR // 4).astype(np.float32)
     ref = render(x, SR, azimuth=30, distance=1.0)

@@ -67,8 +67,8 @@ def test_position_tokens_match_the_reference_transformer(bewo_mix):
     ref = P.position_conditioner({k: v.astype(np.float64) for k, v in pos.items()}, h.astype(np.float64), mask, tuples)
     got = cross[:, 130:]
     err = np.abs(got - ref).max() / np.abs(ref).max()
-    # fp32 against float64 through 4 attention blocks and 8 LayerNorms: measured ~1e-6.
-    assert err < 1e-4, err
+    # fp32 against float64 through 4 attention blocks and 8 LayerNorms: measured ~1e-6; ~10x.
+    assert err < 1e-5, err
 
 
 def test_positions_are_checked(bewo_mix):
