@@ -61,7 +61,7 @@ def main() -> None:
         generate(prompt, seconds=a.seconds, steps=a.steps, backend="torch")  # warm: loads the bundle
         for mode in ("one-stage", "cascaded"):
             r = _median(lambda: generate(prompt, seconds=a.seconds, steps=a.steps, mode=mode, backend="torch"),
-                        max(2, a.runs // 2))
+                        a.runs)  # as many runs as the native side: medians of equal counts
             torch_rows[mode] = r[0]
             rows.append((mode, "PyTorch eager", *r))
     print(f"| mode | backend | {a.seconds:g} s clip, {a.steps} steps: median (s) | min | max | x real time | "

@@ -24,8 +24,11 @@ from _timing import median_per_call  # benchmarks/ is the script folder
 from bewo_rt import _core
 
 BYTES_PER = 24
-# (name, n): the 10 s latent with CFG (2 x 64 x 157), 8 sources x 30 s, and a bandwidth-sized one.
-SIZES = [("latent 10 s, CFG", 2 * 64 * 157), ("8 sources x 30 s, CFG", 16 * 64 * 470), ("64 Mi values", 1 << 26)]
+# (name, n): the shipped model's 10 s latent with CFG (2 x 16 channels x 157 frames), a 64-channel
+# latent of the same length (4x the shipped one: the size of a larger model's), 8 such 30 s
+# sources, and a bandwidth-sized one.
+SIZES = [("shipped model 10 s, CFG (2x16x157)", 2 * 16 * 157), ("64-channel latent 10 s, CFG (2x64x157)", 2 * 64 * 157),
+         ("8 sources x 30 s, 64 ch, CFG", 16 * 64 * 470), ("64 Mi values", 1 << 26)]
 COEF = dict(a=0.9, s=0.3, cfg=3.0, cx=0.5, cd=0.3, cp=0.1)
 
 

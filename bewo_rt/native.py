@@ -104,7 +104,9 @@ def _cached(path: str | None, n_threads: int, use_gpu: bool) -> NativeModel:
 
 def load(bundle_path=None, n_threads: int = 0, use_gpu: bool = False) -> NativeModel:
     """A NativeModel for the bundle (default: the shipped one), cached per path, thread count and
-    device choice. use_gpu: the denoising loop on CUDA when a GPU is usable (else the CPU)."""
+    device choice. use_gpu=True tries the denoising loop on CUDA and falls back to the CPU when no
+    GPU is usable (`backend` says which ran). Experimental: that path has compiled but not yet run
+    on a GPU (benchmarks/gpu_check.sh has not passed on one), so it is off by default."""
     with _lock:
         return _cached(str(bundle_path) if bundle_path is not None else None, int(n_threads), bool(use_gpu))
 

@@ -130,7 +130,9 @@ class _NativeBackend:
     def __init__(self, bundle_path):
         from .. import native
 
-        self.model = native.load(bundle_path, use_gpu=True)  # the GPU when usable, else the CPU
+        # The CPU: the GPU loop (use_gpu=True) has not yet passed benchmarks/gpu_check.sh on a GPU,
+        # so it is not the default (bewo_rt.native.load(use_gpu=True) tries it and falls back).
+        self.model = native.load(bundle_path, use_gpu=False)
         self.config, self.path = self.model.config, self.model.path
 
     def sample(self, prompts, states, frames, steps, cfg, seed, sampler):

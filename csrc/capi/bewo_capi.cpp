@@ -240,7 +240,7 @@ BEWO_API const char* bewo_model_family(const bewo_context* ctx) {
 BEWO_API bewo_params bewo_default_params(void) {
     bewo_params p;
     p.n_threads = 0;
-    p.use_gpu = 1;
+    p.use_gpu = 0;  // the GPU loop has not yet passed benchmarks/gpu_check.sh on a GPU: opt-in
     p.text_encoder_path = nullptr;
     p.t5_path = nullptr;
     return p;

