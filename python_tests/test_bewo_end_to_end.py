@@ -85,6 +85,11 @@ def test_cascaded_places_the_source_on_its_side_at_44k(mix_model, az):
     lag, ild, wood = side_of(g.audio, 44100)
     sign = np.sign(az)
     assert np.sign(lag) == sign and np.sign(ild) == sign and np.sign(wood) == sign, (lag, ild, wood)
+    # and by the project's own metrics at the model's rate (their table is calibrated at 44.1 kHz)
+    from bewo_rt.metrics import FeatureConfig, analyze
+
+    med = analyze(g.audio, 44100, config=FeatureConfig(gate_ref="clip")).median_azimuth_deg
+    assert med is not None and np.sign(med) == sign and abs(med - az) < 30, (med, az)
     assert abs(ild) > 3.0
     if abs(az) == 90.0:
         assert abs(wood) > 45.0
@@ -194,18 +199,11 @@ int main(int argc, char **argv) {
 
 @pytest.fixture(scope="module")
 def c_program(tmp_path_factory):
-    cc = shutil.which("cc") or shutil.which("gcc")
-    lib = Path(bewo_rt.get_library())
-    if cc is None or not lib.is_file():
-        pytest.skip("needs a C compiler and the built libbewo.so")
+    from c_build import compile_c
+
     d = tmp_path_factory.mktemp("bewo_c")
     (d / "bewo_e2e.c").write_text(C_SRC)
-    exe = d / "bewo_e2e"
-    r = subprocess.run([cc, "-std=c99", "-O1", "-Wall", "-Wextra", "-Werror", str(d / "bewo_e2e.c"),
-                        f"-I{bewo_rt.get_include()}", f"-L{lib.parent}", f"-Wl,-rpath,{lib.parent}", "-lbewo",
-                        "-o", str(exe)], capture_output=True, text=True)
-    assert r.returncode == 0, r.stderr
-    return exe
+    return compile_c(d / "bewo_e2e.c", d / "bewo_e2e", flags=("-std=c99", "-O1", "-Wall", "-Wextra", "-Werror"))
 
 
 KEMAR44 = Path(bewo_rt.__file__).parent / "data" / "kemar_44100.safetensors"
@@ -253,3 +251,28 @@ def test_c_api_scene_json_and_a_right_hand_cascade(models, c_program, tmp_path):
     r = subprocess.run([str(c_program), str(mix), str(t5), str(KEMAR44.with_name("kemar_16000.safetensors")), "", scene,
                         "1", "3", str(out)], capture_output=True, text=True, timeout=300)
     assert r.returncode == 4 and "44100" in r.stderr and "kemar_44100" in r.stderr
+
+
+def test_cli_image_marks_and_library_with_a_sao_family_model(models, tmp_path):
+    """--image marks give BEWO's positions; --library renders at the model's rate (44.1 kHz)."""
+    import soundfile as sf
+    from PIL import Image
+
+    from bewo_rt.corpus.library import SourceLibrary
+    from bewo_rt.corpus.procedural import build_procedural_library
+
+    root, t5, mix, _ = models
+    photo = tmp_path / "street.png"
+    Image.new("RGB", (400, 200), "gray").save(photo)
+    base = ["--model", str(mix), "--t5", str(t5), "--seconds", str(SECONDS), "--steps", str(STEPS), "--quiet",
+            "--threads", "2"]
+    r = _cli("generate", *base, "--image", str(photo), "--mark", "390,100:a bell ringing", "-o", str(tmp_path / "i.wav"))
+    assert r.returncode == 0, r.stderr
+    assert "BEWO positions" in r.stdout and "(4, 4, 0, 1)" in r.stdout  # 390 of 400 px, 90 deg FOV: about +44 deg
+    lib = tmp_path / "lib"
+    build_procedural_library(SourceLibrary(lib), per_kind=1, seconds=1.0, sample_rate=44100)
+    r = _cli("generate", "a dog barks on the right", *base, "--library", str(lib), "-o", str(tmp_path / "l.wav"))
+    assert r.returncode == 0, r.stderr
+    a, sr = sf.read(str(tmp_path / "l.wav"), always_2d=True, dtype="float32")
+    assert sr == 44100
+    assert S.lateral_sign(a.T, sr) == 1

@@ -7,7 +7,6 @@ whatever the parser says. The one-stage model is a learned one: per prompt two f
 at most one undecided clip (a clip on the wrong side always fails)."""
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -63,16 +62,9 @@ def test_cli_puts_the_sound_on_the_stated_side(mode, tmp_path):
 
 @pytest.fixture(scope="module")
 def c_generate(tmp_path_factory):
-    cc = shutil.which("cc") or shutil.which("gcc")
-    lib = Path(bewo_rt.get_library())
-    if cc is None or not lib.is_file():
-        pytest.skip("needs a C compiler and the built libbewo.so")
-    exe = tmp_path_factory.mktemp("sides_c") / "generate"
-    r = subprocess.run([cc, "-std=c99", "-O1", str(ROOT / "examples" / "c" / "generate.c"), f"-I{bewo_rt.get_include()}",
-                        f"-L{lib.parent}", f"-Wl,-rpath,{lib.parent}", "-lbewo", "-o", str(exe)],
-                       capture_output=True, text=True)
-    assert r.returncode == 0, r.stderr
-    return exe
+    from c_build import compile_c
+
+    return compile_c(ROOT / "examples" / "c" / "generate.c", tmp_path_factory.mktemp("sides_c") / "generate")
 
 
 @pytest.mark.parametrize("mode", ["one-stage", "cascaded"])

@@ -154,28 +154,13 @@ def generate(prompt: str | None = None, seconds: float = 10.0, steps: int = 25, 
         raise ValueError(f"backend must be one of {', '.join(BACKENDS)}, got {backend!r}")
 
     from ..conditioning import azimuth_state
+    from ..models.spatial import parsed, resolve
     from ..scene import Scene, Source
-    from ..text.parser import parse
 
     t0 = time.perf_counter()
     _check(seconds, steps, cfg, seed, mode, sampler)
-    if prompt is None and scene is None:
-        raise ValueError("give a prompt, a scene, or both")
-    if prompt is not None:
-        prompt = check_prompt(prompt)
-    if scene is not None:
-        if isinstance(scene, dict):
-            scene = Scene.from_dict(scene)
-        if not isinstance(scene, Scene):
-            raise TypeError(f"scene must be a bewo_rt.Scene or its dict form, got {type(scene).__name__}")
-        scene = Scene.from_dict(scene.to_dict())  # validated copy
-        if prompt is None:
-            labels = [s.label for s in scene.sources if s.label]
-            if not labels:
-                raise ValueError("scene has no labelled source and no prompt was given")
-            prompt = " and ".join(labels)
-    else:
-        scene = parse(prompt)
+    prompt, scene = resolve(prompt, scene, seconds)
+    scene = parsed(prompt, scene, seconds)
     scene.duration_s = float(seconds)
     path = str(bundle_path) if bundle_path is not None else None
     b = _TorchBackend(path) if backend == "torch" else _NativeBackend(path)

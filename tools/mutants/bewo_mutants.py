@@ -73,30 +73,28 @@ def _wrap_render_scene(core, fn):
     core.render_scene = render_scene
 
 
+def _map_azimuths(core, f):
+    """The renderer reads every keyframe's azimuth through f (a bug at the C++ boundary)."""
+    def fn(orig, hset, sources, *rest):
+        mapped = []
+        for x, kf, gain in sources:
+            kf = kf.copy()
+            kf[:, 1] = f(kf[:, 1])
+            mapped.append((x, kf, gain))
+        return orig(hset, mapped, *rest)
+    _wrap_render_scene(core, fn)
+
+
 @mutant("negated_azimuth", "bewo_rt._core", ["test_render.py", "test_cli.py"],
         "the renderer reads azimuths with the opposite sign")
 def _(core):
-    def fn(orig, hset, sources, *rest):
-        flipped = []
-        for x, kf, gain in sources:
-            kf = kf.copy()
-            kf[:, 1] = -kf[:, 1]
-            flipped.append((x, kf, gain))
-        return orig(hset, flipped, *rest)
-    _wrap_render_scene(core, fn)
+    _map_azimuths(core, lambda az: -az)
 
 
 @mutant("compressed_azimuth", "bewo_rt._core", ["test_render.py", "test_metrics.py"],
         "the renderer places sources at 0.6 of their azimuth (90 degrees at 54)")
 def _(core):
-    def fn(orig, hset, sources, *rest):
-        squeezed = []
-        for x, kf, gain in sources:
-            kf = kf.copy()
-            kf[:, 1] = 0.6 * kf[:, 1]
-            squeezed.append((x, kf, gain))
-        return orig(hset, squeezed, *rest)
-    _wrap_render_scene(core, fn)
+    _map_azimuths(core, lambda az: 0.6 * az)
 
 
 @mutant("gain_error_10pct", "bewo_rt._core", ["test_render.py"], "the right ear 10 % too loud")
