@@ -1,8 +1,8 @@
-// The English prompt -> Scene parser of bewo_rt/text/parser.py, ported rule for rule so that the
-// C API's prompt-only path (no scene JSON) places sources exactly where `bewo_rt.text.parse`
-// would: game engines that call the C API never run Python. The Python module is the
-// specification (its docstring lists the rules); python_tests/test_native_parser.py checks that
-// both give the same scene on the project's test prompts, generated captions and fuzz input.
+// The English prompt -> Scene parser: the one implementation, used by the C API's prompt-only
+// path (no scene JSON) and, through the binding, by `bewo_rt.text.parse` and `bewo-rt parse`.
+// The rules are listed in bewo_rt/text/parser.py's docstring (it began as a port of that Python
+// module, which was retired once both agreed on every test prompt);
+// python_tests/test_native_parser.py holds it to a golden file of expected scenes.
 #pragma once
 #include <cstddef>
 #include <string>
