@@ -10,7 +10,8 @@ JSON form (documented in docs/scene.md):
                   "speed": "moderate", "change_time": 0.5,
                   "start_time_s": 0.0, "gain_db": 0.0, "path": null}],
      "room": {"outdoor": true, "size_m": null, "rt60_s": null},
-     "listener": {"position_m": [0, 0, 0]}}
+     "listener": {"position_m": [0, 0, 0]},
+     "note": "..."}   (optional: what the text parser could not place, for people to read)
 
 Azimuth: 0 ahead, negative left, positive right, +-180 behind (degrees). Elevation: positive up.
 Distances in metres. Times in seconds.
@@ -116,9 +117,14 @@ class Scene:
     duration_s: float | None = None  # None: as long as the longest placed sound
     room: Room = field(default_factory=Room)
     listener: Listener = field(default_factory=Listener)
+    # What the text parser could not take from the words ("no direction words found, so the sound
+    # is placed ahead ..."): for people to read; in the JSON form only when set.
+    note: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
+        if d["note"] is None:
+            del d["note"]
         for s in d["sources"]:
             if s["path"] is None:
                 continue
@@ -140,7 +146,7 @@ class Scene:
     def from_dict(d: dict) -> "Scene":
         if not isinstance(d, dict):
             raise SceneError("scene must be a JSON object")
-        unknown = set(d) - {"sources", "duration_s", "room", "listener"} - DERIVED_SCENE_FIELDS
+        unknown = set(d) - {"sources", "duration_s", "room", "listener", "note"} - DERIVED_SCENE_FIELDS
         if unknown:
             raise SceneError(f"scene has unknown field(s) {sorted(unknown)}")
         srcs = d.get("sources", [])
@@ -187,7 +193,10 @@ class Scene:
                 raise SceneError("listener.position_m must be [x, y, z] in metres")
             pos = tuple(_num({"v": v}, "v", "listener.position_m") for v in pos)
         listener = Listener(pos)
-        return Scene(sources, _num(d, "duration_s", "scene", positive=True), room, listener)
+        note = d.get("note")
+        if note is not None and not isinstance(note, str):
+            raise SceneError(f"scene.note must be a string, got {note!r}")
+        return Scene(sources, _num(d, "duration_s", "scene", positive=True), room, listener, note)
 
 
 def _source_from_dict(s: Any, where: str) -> Source:

@@ -5,7 +5,7 @@ symbols and line breaks as separators, numbers in words, elevation words, moves 
 honest output for text with no sound or no English direction words, free phrasing).
 
 A prompt passes when the parser finds exactly the expected sources (matched by a word of their
-label, in any order) and each is where the prompt says: its start azimuth within 15 degrees (or
+label (or one of several words), in any order) and each is where the prompt says: its start azimuth within 15 degrees (or
 inside a stated range), its end within 15 degrees of the unwrapped target for a move, still when
 the prompt says so, elevation up or down when stated; a prompt marked "note" must make the
 parser say it found no sound or no direction (a note on the scene, or a ValueError naming it)."""
@@ -24,7 +24,8 @@ def load(path=PROMPTS):
 
 def _source_ok(want: dict, s) -> bool:
     label = (s.label or "").lower()
-    if want["label"] not in label or ("label_not" in want and want["label_not"] in label):
+    words = want["label"] if isinstance(want["label"], list) else [want["label"]]  # any of them
+    if not any(w in label for w in words) or ("label_not" in want and want["label_not"] in label):
         return False
     if "az_range" in want:
         lo, hi = want["az_range"]

@@ -159,8 +159,8 @@ def test_paraphrases():
     ("A bell rings 30 degrees to the right", 30, None, "still", "moderate"),
     ("A bird sings on the left, then suddenly jumps to the left-hand side", -90, None, "still", "moderate"),
     ("A bird sings straight ahead, then suddenly jumps to the left", 0, -90, "instant", "moderate"),
-    ("a bird sings slightly left", -30, None, "still", "moderate"),
-    ("a bird sings left of centre, in the distance", -30, None, "still", "far"),
+    ("a bird sings slightly left", -20, None, "still", "moderate"),
+    ("a bird sings left of centre, in the distance", -20, None, "still", "far"),
     ("a bird sings behind you on the left", -135, None, "still", "moderate"),
     ("a bird sings", 0, None, "still", "moderate"),
     ("a bird sings next to me", 0, None, "still", "near"),
@@ -257,8 +257,118 @@ def test_a_move_named_behind_goes_round_the_back():
     ("an owl hoots on the left, hooting", ["owl hoots"]),
     ("footsteps on the left and ringing on the right", ["footsteps", "ringing"]),
     ("an upward sweeping chirp on the left", ["upward sweeping chirp"]),
-    ("someone walking, their steps on the left", ["someone"]),
+    ("someone walking, their steps on the left", ["someone walking"]),
     ("a dog on the right, its barks echoing", ["dog"]),
 ])
 def test_lone_participles_describe_the_source_before(text, labels):
     assert [s.label for s in parse(text).sources] == labels
+
+
+def test_phrasing_score():
+    """Prompts written for the phrasing classes before the rules were changed (first run: 53 of 110)."""
+    import phrasing_score
+
+    rate, rows = phrasing_score.score(parse)
+    for case, ok, found in rows:
+        if not ok:
+            print(f"  [{case['class']}] {case['prompt']!r} -> {found}")
+    assert rate >= 0.95, rate
+
+
+def _one(text):
+    (s,) = parse(text).sources
+    return s
+
+
+@pytest.mark.parametrize("side", ["left", "right"])
+@pytest.mark.parametrize("form", ["{S} side: a bell rings.", "On the {s}, a bell rings.", "Towards the {s}, a bell rings.",
+                                  "{S}: a bell rings.", "To my {s}, a bell rings."])
+def test_direction_before_the_sound_places_it(form, side):
+    s = _one(form.format(s=side, S=side.capitalize()))
+    assert "bell" in s.label and s.azimuth_start_deg == (-90 if side == "left" else 90) and not s.moving
+
+
+@pytest.mark.parametrize("words", ["slightly", "a little", "a bit", "just"])
+@pytest.mark.parametrize("side", [-1, 1])
+def test_small_offsets_are_10_to_30_degrees(words, side):
+    s = _one(f"a clock ticks {words} to the {'left' if side < 0 else 'right'} of me")
+    assert 10 <= side * s.azimuth_start_deg <= 30 and words.split()[-1] not in s.label, s
+
+
+def test_numbers_in_words_match_digits(rng):
+    from bewo_rt.text.parser import parse as p
+
+    ones = "zero one two three four five six seven eight nine".split()
+    tens = {20: "twenty", 30: "thirty", 40: "forty", 50: "fifty", 60: "sixty", 70: "seventy", 80: "eighty", 90: "ninety"}
+    for n in rng.integers(20, 100, size=12):
+        n = int(n)
+        words = tens[n // 10 * 10] + ("-" + ones[n % 10] if n % 10 else "")
+        for side, sign in (("left", -1), ("right", 1)):
+            assert p(f"a horn {words} degrees to the {side}").sources[0].azimuth_start_deg == sign * n
+
+
+@pytest.mark.parametrize("text,up", [("a helicopter hovers overhead", True), ("rain on the roof above", True),
+                                     ("a fan hums from the ceiling", True), ("water gurgles in the pipes below", False),
+                                     ("something rumbles beneath the floor on the left", False)])
+def test_elevation_words(text, up):
+    s = _one(text)
+    assert (s.elevation_deg > 0) == up and s.elevation_deg != 0, s
+
+
+def test_signed_angles_move_the_way_they_say(rng):
+    for _ in range(10):
+        a = int(rng.integers(-180, 180))
+        b = a + int(rng.integers(-400, 400))
+        if b == a:
+            continue
+        s = _one(f"a bee circles from {a} to {b} degrees")
+        assert s.moving and abs((s.azimuth_end - s.azimuth_start_deg) - (b - a)) < 1e-9, (a, b, s)
+
+
+@pytest.mark.parametrize("sep", ["\n", " / ", " | ", " + ", " -- ", "\n\u2022 "])
+def test_separators_split_items(sep):
+    d = parse(f"a bell rings on the right{sep}a baby cries on the left")
+    assert [(s.label, s.azimuth_start_deg) for s in d.sources] == [("bell rings", 90), ("baby cries", -90)]
+
+
+def test_emoji_name_or_separate_items():
+    d = parse("\U0001F436 barking on the left \U0001F697 passing right to left")
+    assert [(s.label, s.azimuth_start_deg, s.azimuth_end) for s in d.sources] == \
+        [("dog barking", -90, -90), ("car", 90, -90)]
+    assert [s.label for s in parse("a dog barks \U0001F436 on the left").sources] == ["dog barks"]  # decoration
+
+
+@pytest.mark.parametrize("text,labels", [
+    ("A duet: a flute on the left and a cello on the right.", ["flute", "cello"]),
+    ("Three birds: one on the left, one ahead, one on the right.", ["bird", "bird", "bird"]),
+    ("Two dogs: one barking on the left, the other growling on the right.", ["dog barking", "dog growling"]),
+])
+def test_list_after_a_colon(text, labels):
+    assert [s.label for s in parse(text).sources] == labels
+
+
+@pytest.mark.parametrize("text,label", [("Water running in a sink on the left.", "water running"),
+                                        ("Someone walking on the left.", "someone walking"),
+                                        ("Children running and shouting on the left.", "children running")])
+def test_participles_that_describe_a_sound_stay_put(text, label):
+    s = _one(text)
+    assert s.label.startswith(label) and s.azimuth_start_deg == -90 and not s.moving
+
+
+@pytest.mark.parametrize("text,kind", [("a dog barks", "direction"), ("un chien aboie \u00e0 gauche", "English"),
+                                       ("ein Hund bellt links", "English")])
+def test_note_when_nothing_says_where(text, kind):
+    d = parse_dict(text)
+    assert kind in d["note"] and all(s["azimuth_start_deg"] == 0 for s in d["sources"])
+    from bewo_rt.scene import Scene
+
+    assert Scene.from_dict(json.loads(json.dumps(d))).note == d["note"]  # every reader keeps it
+    assert "note" not in parse_dict("a dog barks on the left")
+
+
+def test_cli_prints_the_note_as_a_warning(capsys):
+    from bewo_rt.cli import main
+
+    assert main(["parse", "a dog barks", "--json"]) == 0
+    out, err = capsys.readouterr()
+    assert "warning: no direction words" in err and json.loads(out)["note"]

@@ -63,7 +63,7 @@ class TinyModel:
                                           sampler=sampler, mode=mode, hrtf=hrtf)
         info = dict(model=self.name, family="tiny", mode=mode, prompt=prompt, steps=steps, cfg=cfg, sampler=sampler,
                     seed=int(seed), seconds=float(seconds), positions=None, scene=placed.to_dict(),
-                    placement=describe(placed), **timings)
+                    placement=describe(placed), note=placed.note, **timings)
         return GenerateResult(audio=audio, sample_rate=self.sample_rate, info=info)
 
 

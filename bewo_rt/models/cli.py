@@ -27,6 +27,8 @@ def generate_with_model(a, scene, write) -> int:
         print(f"note: peak {peak:.2f} > 1; scaled to -1 dBFS", file=sys.stderr)
     write(a.output, audio, g.sample_rate)
     i = g.info
+    if i.get("note"):
+        print(f"warning: {i['note']}", file=sys.stderr)
     if i.get("positions"):
         told = ", ".join("(" + ", ".join(f"{v:g}" for v in p) + ")" for p in i["positions"])
         print(f"BEWO positions (start_dir, end_dir, speed, flag; 1 left .. 5 right): {told}")

@@ -37,6 +37,8 @@ def _cmd_parse(a) -> int:
     except (ValueError, TypeError) as e:
         print(f"bewo-rt parse: error: {e}", file=sys.stderr)
         return 2
+    if d.get("note"):
+        print(f"bewo-rt parse: warning: {d['note']}", file=sys.stderr)
     print(json.dumps(d, indent=2) if a.json else _table(d))
     return 0
 

@@ -94,7 +94,7 @@ def _scene(d: dict) -> Scene:
     r = d["room"]
     room = Room(outdoor=r["outdoor"], size_m=tuple(r["size_m"]) if r["size_m"] is not None else None,
                 rt60_s=r["rt60_s"])
-    return Scene([Source(**s) for s in d["sources"]], room=room)
+    return Scene([Source(**s) for s in d["sources"]], room=room, note=d.get("note"))
 
 
 def parse(text: str) -> Scene:

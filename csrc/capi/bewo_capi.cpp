@@ -27,6 +27,7 @@ struct bewo_context {
     bewo::rt::Pipeline pipeline;
     std::unique_ptr<bewo::rt::SaoGenerator> sao;
     std::vector<bewo::rt::BewoPosition> last_positions;  // what the last call told a BEWO model
+    std::string last_note;  // what the parser could not place in the last call's prompt
     // The shipped KEMAR set at the model's rate, loaded on the first cascaded call without an hrtf.
     std::unique_ptr<bewo_hrtf, void (*)(bewo_hrtf*)> shipped_hrtf{nullptr, bewo_hrtf_free};
 };
@@ -334,6 +335,8 @@ BEWO_API int bewo_last_positions(const bewo_context* ctx, float* tuples, int max
     return n;
 }
 
+BEWO_API const char* bewo_last_note(const bewo_context* ctx) { return ctx ? ctx->last_note.c_str() : ""; }
+
 BEWO_API int bewo_generate(bewo_context* ctx, const char* prompt, const char* scene_json,
                            const bewo_generate_params* params, float* left, float* right, size_t frames, char* err,
                            size_t err_size) {
@@ -342,6 +345,8 @@ BEWO_API int bewo_generate(bewo_context* ctx, const char* prompt, const char* sc
         if (!left || !right) return fail(err, err_size, BEWO_ERR_ARGUMENT, "left and right must be non-NULL buffers");
         if (!prompt && !scene_json) return fail(err, err_size, BEWO_ERR_ARGUMENT, "give a prompt, a scene_json, or both");
         const bewo_generate_params g = params ? *params : bewo_model_generate_params(ctx);
+        ctx->last_note.clear();
+        if (prompt && !scene_json) ctx->last_note = bewo::rt::scene_from_prompt_words(prompt).note;
         if (ctx->sao) return generate_sao(ctx, prompt, scene_json, g, left, right, frames, err, err_size);
         if (!std::isfinite(g.seconds) || g.seconds < 0.5f || g.seconds > 30.0f)
             return fail(err, err_size, BEWO_ERR_ARGUMENT, "params->seconds must be in [0.5, 30]");

@@ -50,6 +50,7 @@ py::dict scene_dict(const SceneSpec& scene) {
     out["sources"] = sources;
     out["room"] = room;
     out["room_class"] = scene.room_class.empty() ? py::none() : py::object(py::str(scene.room_class));
+    out["note"] = scene.note.empty() ? py::none() : py::object(py::str(scene.note));
     return out;
 }
 

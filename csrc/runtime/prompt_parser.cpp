@@ -781,7 +781,7 @@ const char kGlue[] =
     "direction around about overhead above below away back past behind ahead front again still now sound sounds "
     "noise noises heard hear hears audible located placed positioned somewhere place spot area ear ears head "
     "shoulder position point way loudly softly quietly clearly faintly continuously repeatedly constantly "
-    "occasionally briefly first later finally eventually both all other each time same";
+    "occasionally briefly first later finally eventually both all other each time same comes come came";
 
 // ---- patterns (the texts of parser.py's regexes) -------------------------------------------------
 std::string re_escape(const std::string& p) {  // re.escape
@@ -819,11 +819,16 @@ std::string words_rx(const std::vector<std::string>& words) { return "(?<![\\w-]
 std::string with_side(const char* name) { return std::string("(?P<") + name + ">left|right)"; }
 
 enum class Kind { Dir, Room, Speed, SpeedVerb, Approach, Recede, Passing, Move, DistOf, DistChange, Dist, Filler,
-                  From, To, By, Hard, Soft, Word };
-enum class DirValue { Table, Degrees, Clock, Slight, FrontSide, BehindSide, Side, Front, Behind };
+                  From, To, By, Hard, Soft, Word, Elev,
+                  At,      // a role only ("on the left", "at 3 o'clock"), never a token
+                  Space }; // a line break inside a sentence ("a dog\nbarks"): no break at all
+enum class DirValue { Table, Degrees, Clock, Slight, FrontSide, BehindSide, Side, Front, Behind, Range };
+constexpr double kSlightDeg = 20.0;
+constexpr double kOverheadDeg = 60.0, kAboveDeg = 40.0;  // "overhead" / "above" (negated: below)  // "slightly / a little / a bit / just" left or right: 10-30 degrees
 
 struct Patterns {
     std::vector<std::pair<Regex, DirValue>> dirs;
+    std::vector<std::pair<Regex, double>> elevs;  // elevation phrases and their elevation in degrees
     std::map<u32, double> dir_lookup;
     std::unique_ptr<Regex> room_place, room_plain, hard, soft, word, article, adj_words;
     struct WordPattern { Regex rx; Kind kind; std::string value; };
@@ -843,21 +848,36 @@ struct Patterns {
         auto dir = [&](const std::string& p, DirValue v) {
             dirs.emplace_back(Regex("(?<![\\w-])(?:" + p + ")(?![\\w-])", true), v);
         };
+        // a number in digits or in words ("forty-five", "minus thirty", "a hundred and twenty")
+        const std::string units = "one|two|three|four|five|six|seven|eight|nine";
+        const std::string teens = "ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen";
+        const std::string tens = "twenty|thirty|forty|fourty|fifty|sixty|seventy|eighty|ninety";
+        const std::string below100 = "(?:(?:" + tens + ")(?:[\\s-]+(?:" + units + "))?|" + teens + "|" + units + ")";
+        const std::string num = "[+\\-\\u2212]?\\d+(?:\\.\\d+)?|(?:(?:minus|negative)\\s+)?(?:(?:(?:a|one|two|three)[\\s-]+hundred"
+                                "(?:[\\s-]+(?:and[\\s-]+)?" + below100 + ")?)|" + below100 + "|zero)(?![\\w-])";
+        const std::string unit = "\\s*(?:degrees?|degs?|\\u00b0)";
+        // the first number of "from -90 to 270 degrees", which shares the second one's unit
+        dir("(?P<num>" + num + ")(?=\\s+(?:to|through|towards|toward|round\\s+to|around\\s+to)\\s+(?:" + num + ")" + unit + ")",
+            DirValue::Range);
         dir("(?:" + alt(table) + ")", DirValue::Table);
         dir("(?:(?:an?\\s+)?(?:azimuth|angle|bearing|direction)(?:\\s+angle)?\\s+(?:of\\s+)?)?"
-            "(?P<num>[+\\-\\u2212]?\\d+(?:\\.\\d+)?)\\s*(?:degrees?|degs?|\\u00b0)"
+            "(?P<num>" + num + ")\\s*(?:degrees?|degs?|\\u00b0)"
             "(?:\\s+(?:(?:off\\s+)?(?:to|towards|toward|on|off)\\s+(?:the\\s+|your\\s+|my\\s+)?)?"
             "(?P<side>left|right)(?:(?:[- ]hand)?\\s+side)?"
             "(?:\\s+of\\s+(?:centre|center|straight\\s+ahead|the\\s+front|front|me|you))?)?",
             DirValue::Degrees);
-        dir("(?:(?:an?\\s+)?(?:azimuth|angle|bearing)\\s+(?:of\\s+)?)(?P<num>[+\\-\\u2212]?\\d+(?:\\.\\d+)?)\\b",
+        dir("(?:(?:an?\\s+)?(?:azimuth|angle|bearing)\\s+(?:of\\s+)?)(?P<num>" + num + ")\\b",
             DirValue::Degrees);
         dir("(?:(?:the|your|my)\\s+)?(?P<h>1[0-2]|[1-9]|zero|one|two|three|four|five|six|seven|eight|nine|ten|"
             "eleven|twelve)(?:\\s*o['\\u2019]?\\s*clock|\\s+o\\s+clock)(?:\\s+(?:position|direction))?",
             DirValue::Clock);
-        dir("(?:(?:just|slightly|a\\s+little|a\\s+bit|somewhat|a\\s+touch|partly)\\s+(?:to\\s+|towards\\s+|toward\\s+|on\\s+)?"
-            "(?:" + poss + "\\s+)?" + side + "(?:\\s+of\\s+(?:centre|center|the\\s+centre|the\\s+center|straight\\s+ahead|the\\s+middle))?)"
-            "|(?:(?:just\\s+|slightly\\s+)?" + with_side("side2") + "\\s+of\\s+(?:the\\s+)?(?:centre|center|middle))",
+        // small offsets ("slightly", "a little", "a bit", "just" left/right, "left of centre")
+        const std::string of_centre = "(?:\\s+of\\s+(?:centre|center|the\\s+centre|the\\s+center|straight\\s+ahead|the\\s+middle|"
+                                      "the\\s+front|" + me + "))?";
+        dir("(?:(?:just|slightly|a\\s+little|a\\s+bit|a\\s+little\\s+bit|somewhat|a\\s+touch|partly|a\\s+tad)\\s+(?:off\\s+)?"
+            "(?:to\\s+|towards\\s+|toward\\s+|on\\s+)?(?:" + poss + "\\s+)?" + side + of_centre + ")"
+            "|(?:(?:just\\s+|slightly\\s+|a\\s+little\\s+|a\\s+bit\\s+)?(?:to\\s+(?:the\\s+)?)?" + with_side("side2") +
+            "\\s+of\\s+(?:the\\s+)?(?:centre|center|middle))",
             DirValue::Slight);
         dir("(?:" + poss + "\\s+)?(?:front|forward)[- ]?" + side + "(?:\\s+side)?|"
             "(?:" + poss + "\\s+)?" + with_side("s3") + "[- ]front|"
@@ -866,7 +886,7 @@ struct Patterns {
             DirValue::FrontSide);
         dir("(?:" + poss + "\\s+)?(?:back|rear)[- ]?" + side + "(?:\\s+side)?|"
             "(?:" + poss + "\\s+)?" + with_side("s3") + "[- ](?:rear|back)|"
-            "behind(?:\\s+" + me + ")?,?\\s+(?:and\\s+)?(?:slightly\\s+)?(?:on|to|towards|toward)\\s+(?:" + poss + "\\s+)?" + with_side("s4") + "(?:[- ]hand)?(?:\\s+side)?|"
+            "(?<!round )behind(?:\\s+" + me + ")?,?\\s+(?:and\\s+)?(?:slightly\\s+)?(?:on|to|towards|toward)\\s+(?:" + poss + "\\s+)?" + with_side("s4") + "(?:[- ]hand)?(?:\\s+side)?|"
             "over\\s+(?:your|my|the)\\s+" + with_side("s5") + "\\s+shoulder|"
             "(?:" + poss + "\\s+)?" + with_side("s6") + "(?:[- ]hand)?\\s+side,?\\s+behind(?:\\s+" + me + ")?",
             DirValue::BehindSide);
@@ -880,6 +900,23 @@ struct Patterns {
         dir("(?:straight|directly|right|just)?\\s*behind(?:\\s+" + me + ")?|at\\s+(?:your|my)\\s+back|"
             "(?:the\\s+)?(?:rear|back)\\s+of\\s+(?:the\\s+)?(?:room|" + me + ")|the\\s+rear|from\\s+behind",
             DirValue::Behind);
+
+        // elevation: "overhead", "above me", "from the ceiling", "high up"; "below", "beneath the floor"
+        const std::string head = "(?:\\s+(?:me|you|us|the\\s+listener|(?:my|your|our|the\\s+listener's)\\s+heads?))?";
+        const std::string under = "(?:\\s+(?:me|you|us|the\\s+listener|(?:the|my|your|our)\\s+(?:floor|floorboards|ground|feet|boards|deck|street|stage)))?";
+        auto elev = [&](const std::string& p, double el) {
+            elevs.emplace_back(Regex("(?<![\\w-])(?:" + p + ")(?![\\w-])", true), el);
+        };
+        elev("(?:directly|right|straight|just)\\s+(?:overhead|above)" + head + "|overhead" + head +
+             "|over\\s+(?:my|your|our|the\\s+listener's)\\s+heads?", kOverheadDeg);
+        elev("(?:high\\s+|way\\s+|up\\s+)?above" + head + "|from\\s+above|high\\s+up(?:\\s+in\\s+the\\s+(?:air|sky))?|up\\s+high|"
+             "(?:up\\s+|high\\s+)?in\\s+the\\s+(?:sky|air|rafters|treetops)|"
+             "(?:up\\s+)?(?:on|from|in|across)\\s+(?:the\\s+)?(?:ceiling|roof|rooftops?)(?:\\s+above)?|"
+             "(?:on|from)\\s+the\\s+(?:floor|storey|story|level|flat|apartment)\\s+above|upstairs", kAboveDeg);
+        elev("(?:directly|right|straight|just)\\s+(?:below|beneath|underneath|under)" + under, -kOverheadDeg);
+        elev("(?:down\\s+)?(?:below|beneath|underneath)" + under + "|under\\s+(?:the|my|your|our)\\s+(?:floor|floorboards|ground|feet)|"
+             "from\\s+below|downstairs|underground|(?:on|from)\\s+the\\s+(?:floor|storey|story|level|flat|apartment)\\s+below|"
+             "at\\s+(?:my|your|our)\\s+feet", -kAboveDeg);
 
         const std::string nouns = alt(cat({split(kOutdoorNouns), split(kIndoorNouns)}));
         const std::string after =
@@ -918,7 +955,10 @@ struct Patterns {
                          Kind::To, ""});
         words.push_back({Regex("(?<![\\w-])(?:by|past)(?![\\w-])", true), Kind::By, ""});
         hard = std::make_unique<Regex>(
-            "[.!?;:]+(?=\\s|$)|(?<![\\w-])(?:while|whilst|meanwhile|whereas|at\\s+the\\s+same\\s+time|in\\s+addition|"
+            // sentence ends, line breaks, list bullets and numbers ("1)"), and " / ", " | ", " + ", " - "
+            // between two items (emoji became line breaks in normalise_symbols)
+            "[.!?;:]+(?=\\s|$)|[\\n\\r]+|(?<=\\s)(?:[/|+\\u2022\\u00b7\\u25aa\\u2023\\u25e6]+|-{1,3})(?=\\s)|"
+            "^\\s*[-*\\u2022\\u00b7\\u25aa\\u2023\\u25e6](?=\\s)|(?<![\\w.])\\(?\\d{1,2}\\)(?=\\s)|(?<![\\w-])(?:while|whilst|meanwhile|whereas|at\\s+the\\s+same\\s+time|in\\s+addition|"
             "simultaneously|additionally|also|as\\s+well\\s+as|plus|at\\s+once)(?![\\w-])", true);
         soft = std::make_unique<Regex>(
             ",|(?<![\\w-])(?:and|then|but|followed\\s+by|after\\s+that|afterwards|as|before|after|with)(?![\\w-])", true);
@@ -943,6 +983,7 @@ struct Patterns {
         glue = to_set(split(kGlue, ' '));
 
         for (const auto& d : dirs) ok = ok && d.first.ok();
+        for (const auto& e : elevs) ok = ok && e.first.ok();
         for (const auto& w : words) ok = ok && w.rx.ok();
         ok = ok && room_place->ok() && room_plain->ok() && hard->ok() && soft->ok() && word->ok() && article->ok();
     }
@@ -957,9 +998,10 @@ const Patterns& patterns() {
 struct Tok {
     int start, end;
     Kind kind;
-    double az = 0.0;      // Dir
+    double az = 0.0;      // Dir (elevation for Elev)
     std::string value;    // Speed / SpeedVerb class, Dist / DistOf class
     u32 text;             // the original text (t[start:end])
+    double raw = std::nan("");  // Dir: a signed angle as written ("270 degrees"); NaN otherwise
     u32 low() const { return lower(text); }
 };
 
@@ -968,7 +1010,33 @@ struct RoomHit {
     u32 text, adjs, noun;
 };
 
-double number(const u32& s) {  // float() of [+-\u2212]?\d+(\.\d+)? (any Unicode decimal digits)
+// "forty-five", "minus thirty", "a hundred and twenty": the value of a number in words.
+double word_number(const u32& s) {
+    static const std::map<u32, int> kValues = {
+        {U"zero", 0}, {U"one", 1}, {U"a", 1}, {U"two", 2}, {U"three", 3}, {U"four", 4}, {U"five", 5}, {U"six", 6},
+        {U"seven", 7}, {U"eight", 8}, {U"nine", 9}, {U"ten", 10}, {U"eleven", 11}, {U"twelve", 12},
+        {U"thirteen", 13}, {U"fourteen", 14}, {U"fifteen", 15}, {U"sixteen", 16}, {U"seventeen", 17},
+        {U"eighteen", 18}, {U"nineteen", 19}, {U"twenty", 20}, {U"thirty", 30}, {U"forty", 40}, {U"fourty", 40},
+        {U"fifty", 50}, {U"sixty", 60}, {U"seventy", 70}, {U"eighty", 80}, {U"ninety", 90}};
+    double v = 0.0, sign = 1.0;
+    u32 w;
+    auto flush = [&]() {
+        if (w.empty()) return;
+        if (w == U"minus" || w == U"negative") sign = -1.0;
+        else if (w == U"hundred") v = (v == 0.0 ? 1.0 : v) * 100.0;
+        else if (kValues.count(w)) v += kValues.at(w);
+        w.clear();
+    };
+    for (char32_t c : lower(s)) {
+        if (is_space(c) || c == '-') flush();
+        else w.push_back(c);
+    }
+    flush();
+    return sign * v;
+}
+
+double number(const u32& s) {  // float() of [+-\u2212]?\d+(\.\d+)? (any Unicode decimal digits), or words
+    if (std::any_of(s.begin(), s.end(), is_letter)) return word_number(s);
     std::string a;
     for (char32_t c : s) {
         if (c == 0x2212) a.push_back('-');
@@ -991,7 +1059,9 @@ double number(const u32& s) {  // float() of [+-\u2212]?\d+(\.\d+)? (any Unicode
     return v;
 }
 
-double dir_value(DirValue kind, const Regex& rx, const Regex::Match& m, const u32& low) {
+// raw: set to the number as written for a signed angle without a side ("270 degrees"), else NaN.
+double dir_value(DirValue kind, const Regex& rx, const Regex::Match& m, const u32& low, double* raw) {
+    *raw = std::nan("");
     auto side_of = [&](const char* g) -> int {  // -1 left, 1 right, 0 absent
         const int i = rx.group(g);
         if (!m.has(i)) return 0;
@@ -1007,12 +1077,16 @@ double dir_value(DirValue kind, const Regex& rx, const Regex::Match& m, const u3
             key.erase(std::remove(key.begin(), key.end(), U'\u0307'), key.end());
             it = lk.find(key);
         }
-        return it == lk.end() ? 0.0 : it->second;
+        if (it == lk.end()) return 0.0;
+        // the table's "slightly to the left" is a small offset, as the Slight phrases
+        if (key.find(U"slightly") != u32::npos) return it->second < 0 ? -kSlightDeg : kSlightDeg;
+        return it->second;
     }
-    case DirValue::Degrees: {
+    case DirValue::Degrees: case DirValue::Range: {
         const double n = number(m.group(low, rx.group("num")));
-        const int side = side_of("side");
+        const int side = kind == DirValue::Degrees ? side_of("side") : 0;
         if (side) return side < 0 ? -std::fabs(n) : std::fabs(n);
+        *raw = n;  // a signed number alone: kept as written, so a move can go the way it says
         return std::fabs(n) > 180 ? wrap_deg(n) : n;
     }
     case DirValue::Clock: {
@@ -1029,7 +1103,7 @@ double dir_value(DirValue kind, const Regex& rx, const Regex::Match& m, const u3
         const double a = wrap_deg(30.0 * (hour % 12));
         return a == -180.0 ? 180.0 : a;
     }
-    case DirValue::Slight: return 30.0 * (side_of("side") ? side_of("side") : side_of("side2"));
+    case DirValue::Slight: return kSlightDeg * (side_of("side") ? side_of("side") : side_of("side2"));
     case DirValue::FrontSide: case DirValue::BehindSide: {
         int s = 0;
         for (const char* g : {"side", "s3", "s4", "s5", "s6"})
@@ -1061,6 +1135,8 @@ std::vector<Tok> tokenize(const u32& t, std::vector<RoomHit>& rooms) {
     for (std::size_t k = 0; k < P.dirs.size(); ++k)
         for (auto& m : P.dirs[k].first.find_all(low)) cands.push_back({m.start, m.end, 0, Kind::Dir, &P.dirs[k].first, m, int(k)});
     for (auto& m : P.room_place->find_all(low)) cands.push_back({m.start, m.end, 1, Kind::Room, P.room_place.get(), m, 0});
+    for (std::size_t k = 0; k < P.elevs.size(); ++k)
+        for (auto& m : P.elevs[k].first.find_all(low)) cands.push_back({m.start, m.end, 1, Kind::Elev, &P.elevs[k].first, m, int(k)});
     for (auto& m : P.room_plain->find_all(low)) cands.push_back({m.start, m.end, 1, Kind::Room, P.room_plain.get(), m, 1});
     for (std::size_t k = 0; k < P.words.size(); ++k)
         for (auto& m : P.words[k].rx.find_all(low))
@@ -1076,7 +1152,7 @@ std::vector<Tok> tokenize(const u32& t, std::vector<RoomHit>& rooms) {
         Tok tok{c.s, c.e, c.kind, 0.0, "", {}};
         tok.text = t.substr(c.s, c.e - c.s);
         if (c.kind == Kind::Dir) {
-            tok.az = dir_value(P.dirs[c.which].second, *c.rx, c.m, low);
+            tok.az = dir_value(P.dirs[c.which].second, *c.rx, c.m, low, &tok.raw);
         } else if (c.kind == Kind::Room) {
             RoomHit r{c.which == 0, low.substr(c.s, c.e - c.s), {}, {}};
             if (r.place) {
@@ -1084,6 +1160,8 @@ std::vector<Tok> tokenize(const u32& t, std::vector<RoomHit>& rooms) {
                 r.noun = c.m.group(low, c.rx->group("noun"));
             }
             rooms.push_back(r);
+        } else if (c.kind == Kind::Elev) {
+            tok.az = P.elevs[c.which].second;
         } else if (c.kind == Kind::DistOf) {
             tok.value = c.m.group(low, c.rx->group("adj")) == U"nearby" ? "near" : "far";
         } else {
@@ -1113,7 +1191,7 @@ bool is_content(const Tok& tok) {
 
 bool is_move(Kind k) { return k == Kind::Move || k == Kind::SpeedVerb; }
 
-struct Role { int idx; double az; Kind role; };  // role: From, To or Word (none)
+struct Role { int idx; double az; Kind role; double raw; };  // role: From, To, At or Word (bare)
 
 std::vector<Role> roles(const Toks& toks) {
     std::vector<Role> out;
@@ -1127,7 +1205,23 @@ std::vector<Role> roles(const Toks& toks) {
             --j;
         }
         if (j >= 0 && (toks[j]->kind == Kind::From || toks[j]->kind == Kind::To)) role = toks[j]->kind;
-        out.push_back({i, toks[i]->az, role});
+        else if (j >= 0 && toks[j]->kind == Kind::Word) {
+            const u32 w = toks[j]->low();
+            if (w == U"on" || w == U"at" || w == U"in" || w == U"off" || w == U"upon" || w == U"around" || w == U"round")
+                role = Kind::At;
+        }
+        out.push_back({i, toks[i]->az, role, toks[i]->raw});
+    }
+    // "left to right", "passing right to left": a direction just before "to <direction>" is the start
+    for (std::size_t k = 0; k + 1 < out.size(); ++k) {
+        if (out[k].role == Kind::From || out[k].role == Kind::To || out[k + 1].role != Kind::To) continue;
+        int j = out[k].idx + 1;
+        while (j < out[k + 1].idx && toks[j]->kind == Kind::Word && toks[j]->low() == U"the") ++j;
+        if (j < out[k + 1].idx && toks[j]->kind == Kind::To) {
+            ++j;
+            while (j < out[k + 1].idx && toks[j]->kind == Kind::Word && toks[j]->low() == U"the") ++j;
+            if (j == out[k + 1].idx) out[k].role = Kind::From;
+        }
     }
     return out;
 }
@@ -1145,7 +1239,9 @@ std::vector<Role> locations(const Toks& toks) {
 
 // A lone participle ("... while chirping") or a piece opening with a possessive goes on
 // describing the source before it.
-bool describes_previous(const Toks& p) {
+// A located one ("children running and shouting on the left") does so when the source before has
+// no location of its own.
+bool describes_previous(const Toks& p, bool previous_located) {
     for (const Tok* t : p) {
         if (t->kind != Kind::Word) continue;
         const u32 w = t->low();
@@ -1156,7 +1252,7 @@ bool describes_previous(const Toks& p) {
     for (Tok* t : p)
         if (is_content(*t)) content.push_back(t);
     if (content.size() != 1 || !ends_with(content[0]->low(), U"ing") || content[0]->text.size() <= 5) return false;
-    if (!locations(p).empty()) return false;
+    if (!locations(p).empty() && previous_located) return false;
     return !std::any_of(p.begin(), p.end(), [](const Tok* t) {
         if (t->kind != Kind::Word) return false;
         const u32 w = t->low();
@@ -1164,23 +1260,80 @@ bool describes_previous(const Toks& p) {
     });
 }
 
-std::vector<Toks> group(std::vector<Tok>& tokens) {
-    std::vector<Toks> clauses(1);
-    for (auto& tok : tokens) {
-        if (tok.kind == Kind::Hard) clauses.emplace_back();
-        else clauses.back().push_back(&tok);
+const std::map<u32, int>& count_words() {
+    static const std::map<u32, int> words = {{U"two", 2}, {U"three", 3}, {U"four", 4}, {U"five", 5}, {U"six", 6},
+                                             {U"seven", 7}, {U"eight", 8}, {U"nine", 9}, {U"ten", 10},
+                                             {U"several", 0}, {U"some", 0}, {U"many", 0}, {U"a few", 0},
+                                             {U"a couple of", 2}, {U"a pair of", 2}, {U"a group of", 0}};
+    return words;
+}
+
+// A line break separates items ("a dog barks on the left\na car passes ...") when the line before it
+// placed something or the next line opens a new item (an article, a number, a capital, a
+// vocabulary phrase); otherwise it is a line wrapped inside a sentence ("a dog\nbarks on the left").
+void mark_wrapped_lines(std::vector<Tok>& tokens) {
+    bool placed = false;
+    for (std::size_t i = 0; i < tokens.size(); ++i) {
+        Tok& tok = tokens[i];
+        if (tok.kind == Kind::Dir || tok.kind == Kind::Elev) placed = true;
+        if (tok.kind != Kind::Hard) continue;
+        const bool line_break = std::all_of(tok.text.begin(), tok.text.end(), [](char32_t c) { return c == '\n' || c == '\r'; });
+        if (line_break && !placed && i + 1 < tokens.size() && tokens[i + 1].kind == Kind::Word) {
+            const Tok& next = tokens[i + 1];
+            const u32 w = next.low();
+            const bool opens = is_upper(next.text[0]) || is_digit(next.text[0]) || !is_word(next.text[0]) || w == U"a" ||
+                               w == U"an" || w == U"the" || w == U"some" || w == U"another" || count_words().count(w) > 0;
+            if (!opens) tok.kind = Kind::Space;
+        }
+        placed = false;
     }
-    std::vector<Toks> sources;
-    for (const auto& clause : clauses) {
+}
+
+// One source's tokens and the clause (text between hard breaks) it was found in.
+struct Group {
+    Toks toks;
+    int clause = 0;
+};
+
+bool is_colon(const Tok& tok) { return tok.kind == Kind::Hard && tok.text.find(U':') != u32::npos; }
+
+// Clauses (cut at hard breaks) -> pieces (cut at soft breaks) -> sources. colon_after[c] says
+// clause c ended with a colon ("Left: a bell", "A duet: a flute ... and a cello ...").
+std::vector<Group> group(std::vector<Tok>& tokens, std::vector<bool>& colon_after) {
+    mark_wrapped_lines(tokens);
+    std::vector<Toks> clauses(1);
+    colon_after.assign(1, false);
+    for (auto& tok : tokens) {
+        if (tok.kind == Kind::Space) continue;
+        if (tok.kind == Kind::Hard) {
+            colon_after.back() = is_colon(tok);
+            clauses.emplace_back();
+            colon_after.push_back(false);
+        } else {
+            clauses.back().push_back(&tok);
+        }
+    }
+    std::vector<Group> sources;
+    Toks carry;  // a label-less clause before a colon ("Right side:") places the next clause's sound
+    for (std::size_t c = 0; c < clauses.size(); ++c) {
+        const Toks& clause = clauses[c];
         std::vector<Toks> pieces(1);
         for (Tok* tok : clause) {
             if (tok->kind == Kind::Soft) pieces.emplace_back();
             else pieces.back().push_back(tok);
         }
         for (auto& p : pieces) {
-            // a motion-verb word right before a content word is an adjective ("running water")
+            // a motion-verb word right before a content word is an adjective ("running water"), and so
+            // is one right after an article ("a fly circles")
             for (std::size_t i = 0; i < p.size(); ++i) {
-                if (!is_move(p[i]->kind) || i + 1 >= p.size() || !is_content(*p[i + 1])) continue;
+                if (!is_move(p[i]->kind)) continue;
+                const bool after_article = i > 0 && p[i - 1]->kind == Kind::Word &&
+                                           (p[i - 1]->low() == U"a" || p[i - 1]->low() == U"an" || p[i - 1]->low() == U"the");
+                if (after_article && (i + 1 >= p.size() || !is_content(*p[i + 1]))) {
+                    p[i]->kind = Kind::Word;
+                    continue;
+                }
+                if (i + 1 >= p.size() || !is_content(*p[i + 1])) continue;
                 if (std::any_of(p.begin(), p.begin() + i, [](const Tok* k) { return is_move(k->kind); })) continue;
                 if (i == 0 || !is_content(*p[i - 1]) || ends_with(p[i]->low(), U"ing")) p[i]->kind = Kind::Word;
             }
@@ -1188,19 +1341,27 @@ std::vector<Toks> group(std::vector<Tok>& tokens) {
         std::vector<bool> has_label(pieces.size());
         for (std::size_t k = 0; k < pieces.size(); ++k)
             has_label[k] = std::any_of(pieces[k].begin(), pieces[k].end(), [](const Tok* t) { return is_content(*t); });
+        const std::size_t first_in_clause = sources.size();
         for (std::size_t k = 0; k < pieces.size(); ++k) {
             const bool label_before = std::find(has_label.begin(), has_label.begin() + k, true) != has_label.begin() + k;
-            if (has_label[k] && (!sources.empty() || label_before) && describes_previous(pieces[k])) has_label[k] = false;
+            if (!has_label[k] || (sources.empty() && !label_before)) continue;
+            // the source a describing piece would join: the labelled piece before it, else the last source
+            const Toks* prev = nullptr;
+            for (std::size_t j = k; j-- > 0;)
+                if (has_label[j]) { prev = &pieces[j]; break; }
+            if (!prev && !sources.empty()) prev = &sources.back().toks;
+            if (describes_previous(pieces[k], prev && !locations(*prev).empty())) has_label[k] = false;
         }
-        Toks pending;        // label-less pieces waiting for the source after them
-        int current = -1;    // the source this clause is describing
+        Toks pending = carry;  // label-less pieces waiting for the source after them
+        carry.clear();
+        int current = -1;      // the source this clause is describing
         for (std::size_t k = 0; k < pieces.size(); ++k) {
             const Toks& p = pieces[k];
             if (has_label[k]) {
                 Toks src = pending;
                 src.insert(src.end(), p.begin(), p.end());
                 pending.clear();
-                sources.push_back(src);
+                sources.push_back({src, static_cast<int>(c)});
                 current = static_cast<int>(sources.size()) - 1;
                 continue;
             }
@@ -1212,13 +1373,15 @@ std::vector<Toks> group(std::vector<Tok>& tokens) {
             // location of the next: "fire crackles on the right and, far away to the left, a keyboard".
             std::size_t nxt = k + 1;
             while (nxt < pieces.size() && !has_label[nxt]) ++nxt;
-            if (nxt < pieces.size() && !locations(p).empty() && !locations(sources[current]).empty() &&
+            if (nxt < pieces.size() && !locations(p).empty() && !locations(sources[current].toks).empty() &&
                 locations(pieces[nxt]).empty())
                 pending.insert(pending.end(), p.begin(), p.end());
             else
-                sources[current].insert(sources[current].end(), p.begin(), p.end());
+                sources[current].toks.insert(sources[current].toks.end(), p.begin(), p.end());
         }
-        if (!pending.empty() && !sources.empty()) sources.back().insert(sources.back().end(), pending.begin(), pending.end());
+        if (pending.empty()) continue;
+        if (colon_after[c] && sources.size() == first_in_clause) carry = pending;  // "Behind me: footsteps"
+        else if (!sources.empty()) sources.back().toks.insert(sources.back().toks.end(), pending.begin(), pending.end());
     }
     return sources;
 }
@@ -1226,7 +1389,11 @@ std::vector<Toks> group(std::vector<Tok>& tokens) {
 u32 label_of(const Toks& toks, const u32& t) {
     std::vector<Toks> runs(1);
     for (Tok* tok : toks) {
-        if (tok->kind == Kind::Word) runs.back().push_back(tok);
+        // a run ends at any other token, and where the source's tokens skip a separator
+        bool adjacent = !runs.back().empty();
+        for (const Tok* k = adjacent ? runs.back().back() + 1 : tok; k < tok; ++k) adjacent = adjacent && k->kind == Kind::Space;
+        if (tok->kind == Kind::Word && adjacent) runs.back().push_back(tok);
+        else if (tok->kind == Kind::Word) runs.push_back({tok});
         else runs.emplace_back();
     }
     for (const auto& run : runs) {
@@ -1284,7 +1451,10 @@ SceneSource resolve(const Toks& toks, const u32& label) {
     if (d0.empty()) d0 = "moderate";
 
     double a0 = dirs.empty() ? 0.0 : dirs[0].az;
-    bool has_a1 = false;
+    bool has_a1 = false, unwrapped = false;
+    int first_content = static_cast<int>(toks.size());
+    for (int i = 0; i < static_cast<int>(toks.size()) && first_content == static_cast<int>(toks.size()); ++i)
+        if (is_content(*toks[i])) first_content = i;
     double a1 = 0.0;
     auto side_not_front_back = [](double a) { return std::fabs(wrap_deg(a)) > 10 && std::fabs(wrap_deg(a)) < 170; };
     if (has_motion) {
@@ -1302,6 +1472,11 @@ SceneSource resolve(const Toks& toks, const u32& label) {
             a0 = dirs[start].az;
             a1 = dirs[end].az;
             has_a1 = true;
+            // "from -90 to 270 degrees", "from 170 to 190 degrees": signed angles go the way they say
+            if (!std::isnan(dirs[start].raw) && !std::isnan(dirs[end].raw)) {
+                a1 = a0 + (dirs[end].raw - dirs[start].raw);
+                unwrapped = true;
+            }
             // "passes behind me from left to right": a rear direction named along the way routes the
             // move round the back (-90 -> -270), not through the front as -90 -> 90 would
             bool via_back = false;
@@ -1312,8 +1487,10 @@ SceneSource resolve(const Toks& toks, const u32& label) {
         } else if (start >= 0) {
             const Role& only = dirs[start];
             const int first_move = move_idx.empty() ? static_cast<int>(toks.size()) : move_idx[0];
-            if (only.role == Kind::To ||
-                (only.role == Kind::Word && only.idx > first_move && !approach && !recede && !passing_by)) {
+            // a direction before the sound is named is where it is ("Towards the right, a stream runs")
+            const bool fronted = only.idx < first_content && only.idx < first_move;
+            if (!fronted && (only.role == Kind::To ||
+                             (only.role == Kind::Word && only.idx > first_move && !approach && !recede && !passing_by))) {
                 a0 = 0.0, a1 = only.az, has_a1 = true;
             } else {
                 a0 = only.az;
@@ -1330,7 +1507,7 @@ SceneSource resolve(const Toks& toks, const u32& label) {
         }
         if (recede && d1.empty()) d1 = "far";
     }
-    if (has_a1 && wrap_deg(a1) == wrap_deg(a0)) has_a1 = false;
+    if (has_a1 && (unwrapped ? a1 == a0 : wrap_deg(a1) == wrap_deg(a0))) has_a1 = false;
     const bool moving = has_a1 || (has_motion && !d1.empty() && d1 != d0);
     SceneSource s;
     s.label = to_utf8(label);
@@ -1343,10 +1520,112 @@ SceneSource resolve(const Toks& toks, const u32& label) {
     s.azimuth_start_deg = a0;
     s.azimuth_end_deg = moving && has_a1 ? a1 : a0;
     s.elevation_deg = 0.0;
+    for (const Tok* tok : toks)
+        if (tok->kind == Kind::Elev) { s.elevation_deg = tok->az; break; }
     s.distance_m = kDistanceM.at(d0);
     s.distance_end_m = moving && !d1.empty() && d1 != d0 ? kDistanceM.at(d1) : s.distance_m;
     s.change_time = 0.5;
     return s;
+}
+
+// A participle right after the sound's noun that moves it nowhere describes the sound ("water
+// running in a sink on the left", "someone walking on the left"): it stays in the label and the
+// source stays still. "passing" always moves.
+void keep_descriptive_participles(Toks& toks) {
+    if (resolve(toks, u32()).speed != "still") return;
+    for (std::size_t i = 1; i < toks.size(); ++i) {
+        if (!is_move(toks[i]->kind) || !is_content(*toks[i - 1])) continue;
+        const u32 w = toks[i]->low();
+        if (ends_with(w, U"ing") && w.compare(0, 4, U"pass") != 0) toks[i]->kind = Kind::Word;
+    }
+}
+
+// ---- lists after a colon ("A duet: a flute on the left and a cello on the right") ---------------
+
+// "birds" -> "bird", "geese" -> "goose": the noun one item of a counted list stands for.
+u32 singular(const u32& w) {
+    static const std::map<u32, u32> irregular = {{U"people", U"person"}, {U"children", U"child"}, {U"men", U"man"},
+                                                 {U"women", U"woman"}, {U"geese", U"goose"}, {U"mice", U"mouse"},
+                                                 {U"feet", U"foot"}, {U"teeth", U"tooth"}, {U"sheep", U"sheep"},
+                                                 {U"wolves", U"wolf"}, {U"calves", U"calf"}, {U"knives", U"knife"}};
+    const auto it = irregular.find(w);
+    if (it != irregular.end()) return it->second;
+    if (ends_with(w, U"ies") && w.size() > 4) return w.substr(0, w.size() - 3) + U"y";
+    if ((ends_with(w, U"ches") || ends_with(w, U"shes") || ends_with(w, U"sses") || ends_with(w, U"xes") ||
+         ends_with(w, U"zzes")) && w.size() > 4)
+        return w.substr(0, w.size() - 2);
+    if (ends_with(w, U"s") && !ends_with(w, U"ss") && !ends_with(w, U"us") && !ends_with(w, U"is") && w.size() > 3)
+        return w.substr(0, w.size() - 1);
+    return w;
+}
+
+// A clause ending in a colon that names one unplaced, still sound and is followed by sources is a
+// heading, not a sound: it is dropped, and a count in it names the items ("Three birds: one on the
+// left, one ahead" -> "bird", "bird").
+void drop_list_headings(std::vector<SceneSource>& sources, std::vector<int>& clause_of, std::vector<bool>& placed,
+                        const std::vector<bool>& colon_after) {
+    for (std::size_t h = 0; h < sources.size(); ++h) {
+        const int c = clause_of[h];
+        if (!colon_after[c] || placed[h] || sources[h].speed != "still") continue;
+        if ((h > 0 && clause_of[h - 1] == c) || h + 1 >= sources.size() || clause_of[h + 1] != c + 1) continue;
+        // the count and the noun after it
+        u32 noun;
+        std::vector<u32> words;
+        {
+            u32 w;
+            for (char32_t ch : lower(from_utf8(sources[h].label)) + U" ") {
+                if (is_space(ch)) { if (!w.empty()) words.push_back(w); w.clear(); }
+                else w.push_back(ch);
+            }
+        }
+        for (std::size_t i = 0; i + 1 < words.size() && noun.empty(); ++i) {
+            for (std::size_t n = 1; n <= 3 && i + n < words.size(); ++n) {
+                u32 phrase;
+                for (std::size_t k = i; k < i + n; ++k) phrase += (k > i ? U" " : U"") + words[k];
+                if (count_words().count(phrase)) { noun = singular(words[i + n]); break; }
+            }
+        }
+        for (std::size_t k = h + 1; k < sources.size() && clause_of[k] == c + 1 && !noun.empty(); ++k) {
+            u32 lab = from_utf8(sources[k].label);
+            for (const u32 lead : {U"the other one", U"the other", U"another one", U"another", U"one"}) {
+                const u32 low = lower(lab);
+                if (low == lead || (low.size() > lead.size() && low.compare(0, lead.size(), lead) == 0 && low[lead.size()] == ' ')) {
+                    lab = noun + lab.substr(lead.size());
+                    break;
+                }
+            }
+            // "the other growling": the article and "other" are not label words, the participle is
+            const u32 first = lower(lab.substr(0, lab.find(U' ')));
+            if (ends_with(first, U"ing") && lower(lab).find(noun) == u32::npos) lab = noun + U" " + lab;
+            sources[k].label = to_utf8(lab);
+        }
+        sources.erase(sources.begin() + static_cast<long>(h));
+        clause_of.erase(clause_of.begin() + static_cast<long>(h));
+        placed.erase(placed.begin() + static_cast<long>(h));
+        --h;
+    }
+}
+
+// ---- honest output: what the scene could not take from the words --------------------------------
+std::string placement_note(const std::vector<SceneSource>& sources, const std::vector<bool>& placed,
+                           const std::vector<Tok>& tokens) {
+    const std::size_t unplaced = static_cast<std::size_t>(std::count(placed.begin(), placed.end(), false));
+    if (unplaced == 0) return "";
+    // English at all? Vocabulary phrases or the small words every English sentence has.
+    const bool english = std::any_of(tokens.begin(), tokens.end(), [](const Tok& k) {
+        return (k.kind != Kind::Word && k.kind != Kind::Hard && k.kind != Kind::Soft) ||
+               (k.kind == Kind::Word && patterns().glue.count(strip_chars(k.low(), U"'-")) > 0);
+    });
+    if (!english)
+        return "no English words found: the parser reads English only, so the text is one sound placed ahead "
+               "(0 degrees); describe it in English (e.g. 'a dog barks on the left')";
+    if (unplaced == sources.size())
+        return std::string("no direction words found, so ") + (sources.size() == 1 ? "the sound is" : "every sound is") +
+               " placed ahead (0 degrees); say where it is, e.g. 'on the left', 'behind', '30 degrees to the right'";
+    std::string names;
+    for (std::size_t k = 0; k < sources.size(); ++k)
+        if (!placed[k]) names += (names.empty() ? "'" : ", '") + sources[k].label + "'";
+    return "no direction for " + names + ": placed ahead (0 degrees)";
 }
 
 // ---- the room (parser._room) ---------------------------------------------------------------------
@@ -1397,6 +1676,98 @@ void resolve_room(const std::vector<RoomHit>& rooms, SceneSpec& out) {
     out.rt60_s = d.rt60;
     if (reverb) out.rt60_s = std::max(out.rt60_s, 1.2);
     if (dry) out.rt60_s = 0.25;
+}
+
+// ---- emoji, arrows and symbols -------------------------------------------------------------------
+bool is_pictograph(char32_t c) {
+    return (c >= 0x1F000 && c <= 0x1FAFF) || (c >= 0x2600 && c <= 0x27BF) || (c >= 0x2B00 && c <= 0x2BFF) ||
+           (c >= 0x2300 && c <= 0x23FF) || c == 0x2122 || c == 0x2139 || c == 0x3030 || c == 0x303D;
+}
+bool is_emoji_modifier(char32_t c) { return c == 0xFE0F || c == 0xFE0E || c == 0x200D || c == 0x20E3; }
+
+// The sound an emoji stands for, where it names one.
+const std::map<char32_t, const char32_t*>& emoji_names() {
+    static const std::map<char32_t, const char32_t*> names = {
+        {0x1F436, U"dog"}, {0x1F415, U"dog"}, {0x1F429, U"dog"}, {0x1F431, U"cat"}, {0x1F408, U"cat"},
+        {0x1F697, U"car"}, {0x1F699, U"car"}, {0x1F695, U"taxi"}, {0x1F68C, U"bus"}, {0x1F68D, U"bus"},
+        {0x1F693, U"police car"}, {0x1F691, U"ambulance"}, {0x1F692, U"fire engine"}, {0x1F69A, U"truck"},
+        {0x1F69B, U"truck"}, {0x1F3CD, U"motorbike"}, {0x1F6F5, U"scooter"}, {0x1F6B2, U"bicycle"},
+        {0x1F682, U"train"}, {0x1F686, U"train"}, {0x1F684, U"train"}, {0x1F685, U"train"}, {0x1F687, U"train"},
+        {0x1F68B, U"tram"}, {0x1F68A, U"tram"}, {0x2708, U"plane"}, {0x1F6E9, U"plane"}, {0x1F681, U"helicopter"},
+        {0x1F680, U"rocket"}, {0x26F5, U"sailing boat"}, {0x1F6A4, U"speedboat"}, {0x1F6A2, U"ship"},
+        {0x1F426, U"bird"}, {0x1F424, U"chick"}, {0x1F425, U"chick"}, {0x1F986, U"duck"}, {0x1F989, U"owl"},
+        {0x1F413, U"rooster"}, {0x1F414, U"chicken"}, {0x1F404, U"cow"}, {0x1F42E, U"cow"}, {0x1F411, U"sheep"},
+        {0x1F410, U"goat"}, {0x1F416, U"pig"}, {0x1F437, U"pig"}, {0x1F434, U"horse"}, {0x1F40E, U"horse"},
+        {0x1F438, U"frog"}, {0x1F41D, U"bee"}, {0x1F99F, U"mosquito"}, {0x1FAB0, U"fly"}, {0x1F997, U"cricket"},
+        {0x1F43A, U"wolf"}, {0x1F981, U"lion"}, {0x1F418, U"elephant"}, {0x1F412, U"monkey"}, {0x1F435, U"monkey"},
+        {0x1F40B, U"whale"}, {0x1F433, U"whale"}, {0x1F99C, U"parrot"}, {0x1F54A, U"dove"}, {0x1F427, U"penguin"},
+        {0x1F985, U"eagle"}, {0x1F40D, U"snake"}, {0x1F327, U"rain"}, {0x2614, U"rain"}, {0x26C8, U"thunderstorm"},
+        {0x1F329, U"thunder"}, {0x26A1, U"thunder"}, {0x1F30A, U"waves"}, {0x1F4A8, U"wind"}, {0x1F32C, U"wind"},
+        {0x1F525, U"fire"}, {0x1F514, U"bell"}, {0x1F6CE, U"bell"}, {0x23F0, U"alarm clock"}, {0x1F570, U"clock"},
+        {0x1F4DE, U"phone"}, {0x260E, U"phone"}, {0x1F4F1, U"phone"}, {0x1F3B8, U"guitar"}, {0x1F3B9, U"piano"},
+        {0x1F3BB, U"violin"}, {0x1F941, U"drum"}, {0x1F3BA, U"trumpet"}, {0x1F3B7, U"saxophone"}, {0x1FA95, U"banjo"},
+        {0x1FA97, U"accordion"}, {0x1F3A4, U"singer"}, {0x1F476, U"baby"}, {0x1F9D2, U"child"}, {0x1F468, U"man"},
+        {0x1F469, U"woman"}, {0x1F5E3, U"voice"}, {0x1F44F, U"applause"}, {0x1F4A5, U"explosion"}, {0x1F6AA, U"door"},
+        {0x1F6BF, U"shower"}, {0x1F6BD, U"toilet"}, {0x1F528, U"hammer"}, {0x1FA9A, U"saw"}, {0x26BD, U"ball"},
+        {0x1F3C0, U"ball"}, {0x1F386, U"fireworks"}, {0x1F387, U"fireworks"}, {0x1F4E2, U"loudspeaker"},
+        {0x1F4E3, U"megaphone"}, {0x1F6A8, U"siren"}, {0x26F2, U"fountain"}, {0x1F3B5, U"music"}, {0x1F3B6, U"music"},
+        {0x1F4FB, U"radio"}, {0x1F4FA, U"TV"}, {0x2328, U"keyboard"}, {0x1F5A8, U"printer"}, {0x1FAD6, U"kettle"},
+        {0x1F30B, U"volcano"}, {0x1F3CA, U"swimmer"}, {0x1F40C, U"snail"}, {0x1F987, U"bat"}, {0x1F41F, U"fish"},
+        {0x1F4BB, U"keyboard"}, {0x1F6CF, U"bed"}, {0x1F3C3, U"runner"}, {0x1F6B6, U"footsteps"},
+        {0x1F463, U"footsteps"}, {0x1F5EF, U"voice"}, {0x1F4AC, U"voices"}, {0x1F3A7, U"music"}, {0x1F37E, U"cork"},
+        {0x1F942, U"glasses clinking"}, {0x1F4A7, U"water dripping"}, {0x1F4A6, U"splashing"},
+        {0x2744, U"snow"}, {0x1F32A, U"tornado"}, {0x1F30C, U"wind"}};
+    return names;
+}
+
+// Emoji and symbols as separators: "dog on the left, car on the right" from emoji-led items. A
+// pictograph that names a sound starts an item with that name ("🚗 passing" -> "car passing"),
+// unless its clause already names it ("a dog barks 🐶 on the left": decoration); others are breaks.
+// Arrows between directions read as "to".
+u32 normalise_symbols(const u32& in) {
+    u32 out, clause;
+    auto is_break = [](char32_t c) { return c == '.' || c == '!' || c == '?' || c == ';' || c == ':' || c == '\n'; };
+    for (std::size_t i = 0; i < in.size(); ++i) {
+        const char32_t c = in[i];
+        if (c == 0x2192 || c == 0x27A1 || c == 0x21D2 || c == 0x27F6) {  // right arrows
+            out += U" to ";
+            clause += U" to ";
+            continue;
+        }
+        if (c == '-') {  // "->", "-->"
+            std::size_t j = i;
+            while (j < in.size() && in[j] == '-') ++j;
+            if (j < in.size() && in[j] == '>') {
+                out += U" to ";
+                clause += U" to ";
+                i = j;
+                continue;
+            }
+        }
+        if (is_emoji_modifier(c) || (c >= 0x1F3FB && c <= 0x1F3FF)) continue;
+        if (!is_pictograph(c)) {
+            out.push_back(c);
+            clause.push_back(is_break(c) ? '\n' : lower_simple(c));
+            if (is_break(c)) clause.clear();
+            continue;
+        }
+        const auto& names = emoji_names();
+        const auto it = names.find(c);
+        if (it == names.end()) {
+            out += U" ; ";
+            clause.clear();
+            continue;
+        }
+        const u32 name = it->second;
+        const u32 head = name.substr(name.rfind(U' ') == u32::npos ? 0 : name.rfind(U' ') + 1);
+        if (clause.find(lower(head)) != u32::npos) {
+            out.push_back(' ');
+            continue;
+        }
+        out += U" ; " + name + U" ";
+        clause = lower(name) + U" ";
+    }
+    return out;
 }
 
 // str.isprintable() for one code point: not C* (but U+FFFD is So), not a separator other than ' '.
@@ -1456,7 +1827,7 @@ bool parse_prompt(const std::string& text, SceneSpec& out, std::string& err) {
         err = "internal error: a built-in prompt pattern did not compile";
         return false;
     }
-    u32 t;  // parser._check: typographic quotes and dashes as ASCII
+    u32 t;  // typographic quotes and dashes as ASCII
     for (char32_t c : original) {
         if (c == 0x2019 || c == 0x2018) t.push_back('\'');
         else if (c == 0x201c || c == 0x201d) t.push_back('"');
@@ -1464,18 +1835,30 @@ bool parse_prompt(const std::string& text, SceneSpec& out, std::string& err) {
         else if (c == 0x2014) t += U" - ";
         else t.push_back(c);
     }
+    t = normalise_symbols(t);
     std::vector<RoomHit> rooms;
     std::vector<Tok> tokens = tokenize(t, rooms);
-    for (const auto& g : group(tokens)) {
-        const u32 label = label_of(g, t);
-        if (!label.empty()) out.sources.push_back(resolve(g, label));
+    std::vector<bool> colon_after;
+    std::vector<Group> groups = group(tokens, colon_after);
+    std::vector<int> clause_of;
+    std::vector<bool> placed;  // a direction or elevation was stated for the source
+    for (auto& g : groups) {
+        keep_descriptive_participles(g.toks);
+        const u32 label = label_of(g.toks, t);
+        if (label.empty()) continue;
+        out.sources.push_back(resolve(g.toks, label));
+        clause_of.push_back(g.clause);
+        placed.push_back(std::any_of(g.toks.begin(), g.toks.end(),
+                                     [](const Tok* k) { return k->kind == Kind::Dir || k->kind == Kind::Elev; }));
     }
+    drop_list_headings(out.sources, clause_of, placed, colon_after);
     if (out.sources.empty()) {
         err = "no sound found in " + py_repr(strip_space(original).substr(0, 80)) +
               ": name what is heard (e.g. 'a dog barks on the left')";
         return false;
     }
     resolve_room(rooms, out);
+    out.note = placement_note(out.sources, placed, tokens);
     return true;
 }
 

@@ -218,7 +218,11 @@ bool parse_scene_json(const std::string& text, SceneSpec& out, std::string& err)
     if (text.size() > (16u << 20)) { err = "scene JSON is larger than 16 MiB"; return false; }
     if (!json::parse(text.data(), text.size(), root, jerr, 32)) { err = "scene is not valid JSON (" + jerr + ")"; return false; }
     if (root.kind != Value::Object) { err = "scene must be a JSON object"; return false; }
-    if (!check_keys(root, {"sources", "duration_s", "room", "listener", "room_class"}, "scene", err)) return false;
+    if (!check_keys(root, {"sources", "duration_s", "room", "listener", "room_class", "note"}, "scene", err)) return false;
+    if (const Value* note = root.get("note"); note && note->kind != Value::Null) {
+        if (note->kind != Value::String) { err = "scene.note must be a string"; return false; }
+        out.note = note->str;
+    }
     if (!num(root, "duration_s", "scene", out.duration_s, err, false, 0, false, 0, true)) return false;
     if (const Value* srcs = root.get("sources")) {
         if (srcs->kind != Value::Array) { err = "scene.sources must be a list"; return false; }
@@ -346,6 +350,8 @@ SceneSpec scene_from_prompt_words(const std::string& prompt) {
     }
     SceneSpec scene;
     scene.sources.push_back(s);
+    scene.note = "the parser found no sound in the prompt (" + err + "); the whole prompt is one source, placed by its "
+                 "first direction word";
     return scene;
 }
 

@@ -39,6 +39,9 @@ struct SceneSpec {
     double ground_reflection = 0.7;
     bool has_listener_position = false;
     double listener_position_m[3] = {0.0, 0.0, 0.0};
+    // What the prompt parser could not take from the words ("no direction words found, so the sound
+    // is placed ahead ..."), "" when nothing; a scene JSON's "note" is kept as it is.
+    std::string note;
 };
 
 // Strict: unknown fields, wrong types and out-of-range values are errors naming the field (the

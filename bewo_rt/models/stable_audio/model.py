@@ -291,6 +291,7 @@ class StableAudioModel:
                     positions=[tuple(p) for p in positions] if positions is not None else None,
                     scene=placed.to_dict() if placed is not None else None,
                     placement=describe(placed) if placed is not None else None,
+                    note=placed.note if placed is not None else None,
                     time_s=t4 - t0, text_s=t1 - t0, sample_s=t2 - t1, decode_s=t3 - t2, render_s=t4 - t3)
         if mode == "cascaded":
             info["source_prompts"] = prompts

@@ -169,6 +169,12 @@ BEWO_API int bewo_generate(bewo_context *ctx, const char *prompt, const char *sc
  * a jump at that share). Returns how many there were (0 for other models and modes). */
 BEWO_API int bewo_last_positions(const bewo_context *ctx, float *tuples, int max_tuples);
 
+/* What the parser could not take from the last bewo_generate call's prompt (no scene_json), for
+ * the caller to show: e.g. "no direction words found, so the sound is placed ahead (0 degrees);
+ * ..." or "no English words found: ..."; "" when the prompt said where every sound is (or a
+ * scene was given). Valid until the next call on ctx; never NULL. */
+BEWO_API const char *bewo_last_note(const bewo_context *ctx);
+
 /* ---------------------------------------------------------------- HRTF sets and rendering */
 
 /* An HRTF set from a bewo HRTF file: safetensors with az_deg, el_deg (n), filters (n x 2 x taps,
