@@ -5,6 +5,7 @@
 #include "prompt_parser.h"
 
 #include <algorithm>
+#include <bitset>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -247,6 +248,7 @@ public:
         if (at_ < pat_.size()) bad_ = true;
         emit(root);
         prog_.push_back({kMatch});
+        start_ = first_of(root);
     }
     bool ok() const { return !bad_; }
     int group(const char* name) const {
@@ -269,7 +271,7 @@ public:
         for (int pos = 0; pos <= static_cast<int>(s.size());) {
             bool found = false;
             for (int p = pos; p <= static_cast<int>(s.size()); ++p) {
-                if (match_at(s, p, m)) { found = true; break; }
+                if (may_start(s, p) && match_at(s, p, m)) { found = true; break; }
             }
             if (!found) break;
             out.push_back(m);
@@ -280,7 +282,7 @@ public:
     bool search(const u32& s) const {
         Match m;
         for (int p = 0; p <= static_cast<int>(s.size()); ++p)
-            if (match_at(s, p, m)) return true;
+            if (may_start(s, p) && match_at(s, p, m)) return true;
         return false;
     }
 
@@ -315,6 +317,67 @@ private:
         int* caps;
         int depth, end;
     };
+
+    // The characters a match can begin with (after zero-width assertions), so the scan skips the
+    // positions where no match can start; a pattern that can match empty text starts anywhere.
+    struct First {
+        std::bitset<128> ascii;
+        bool other = false, nullable = false;
+    };
+    First first_of(const Node& n) const {
+        First f;
+        auto add = [&](char32_t c) {
+            if (c >= 128) { f.other = true; return; }
+            f.ascii.set(c);
+            if (icase_ && c < 128 && std::isalpha(static_cast<int>(c))) {
+                f.ascii.set(static_cast<std::size_t>(std::tolower(static_cast<int>(c))));
+                f.ascii.set(static_cast<std::size_t>(std::toupper(static_cast<int>(c))));
+            }
+        };
+        switch (n.t) {
+        case Node::Lit: add(n.c); break;
+        case Node::Class:
+            for (char32_t c = 0; c < 128; ++c)
+                if (cls_has(n.cls, c)) f.ascii.set(c);
+            f.other = true;
+            break;
+        case Node::Any:
+            f.ascii.set();
+            f.ascii.reset('\n');
+            f.other = true;
+            break;
+        case Node::Cat:
+            f.nullable = true;
+            for (const auto& k : n.kids) {
+                const First g = first_of(k);
+                f.ascii |= g.ascii;
+                f.other = f.other || g.other;
+                if (!g.nullable) { f.nullable = false; break; }
+            }
+            break;
+        case Node::Alt:
+            for (const auto& k : n.kids) {
+                const First g = first_of(k);
+                f.ascii |= g.ascii;
+                f.other = f.other || g.other;
+                f.nullable = f.nullable || g.nullable;
+            }
+            break;
+        case Node::Rep: f = first_of(n.kids[0]); f.nullable = f.nullable || n.min == 0; break;
+        case Node::Group: f = first_of(n.kids[0]); break;
+        default: f.nullable = true; break;  // look-arounds, ^, $, \b: zero width
+        }
+        return f;
+    }
+    bool may_start(const u32& s, int p) const {
+        if (start_.nullable) return true;
+        if (p >= static_cast<int>(s.size())) return false;
+        const char32_t c = s[p];
+        if (c < 128) return start_.ascii.test(c);
+        if (start_.other) return true;
+        const char32_t f = icase_ ? fold(c) : c;
+        return f < 128 && start_.ascii.test(f);
+    }
 
     bool eq(char32_t in, char32_t pat) const { return in == pat || (icase_ && fold(in) == pat); }
     bool cls_has(int k, char32_t c) const {
@@ -637,6 +700,7 @@ private:
     }
 
     bool icase_, bad_ = false;
+    First start_;
     u32 pat_;
     std::size_t at_ = 0;
     int ngroups_ = 0;
@@ -698,7 +762,7 @@ const char* const kSpeedVerbs[][2] = {  // _SPEED_VERB_FORMS
 };
 const char kMoveVerbs[] =
     "moves|move|moving|travels|travel|travelling|passes|pass|passing|pans|pan|panning|goes|go|going|shifts|shift|"
-    "shifting|sweeps|sweep|sweeping|moved|travelled|traveled|traveling|travels|passed|panned|went|shifted|swept|"
+    "shifting|sweeps|sweep|sweeping|moved|travelled|traveled|traveling|travels|passed|went|shifted|swept|"
     "walks|walk|walking|walked|drives|drive|driving|drove|flies|fly|flying|flew|runs|run|running|ran|rolls|roll|"
     "rolling|rolled|crosses|cross|crossing|crossed|heads|head|heading|headed|circles|circling|swings|swinging|"
     "slides|sliding|rides|riding|swoops|swooping|turns|turning|continues|continuing|proceeds|rotates|rotating|"
@@ -711,7 +775,13 @@ const char kRecede[] =
     "moves away|move away|moving away|recedes|recede|receding|receded|moved away|goes away|going away|fades away|"
     "fading away|drives away|driving away|walks away|walking away|flies away|flying away|drives off|driving off|"
     "heads away|gets further away|getting further away|moves off|moving off";
-const char kPassing[] = "passing behind you|going around behind you|passing in front of you|crossing in front of you";
+const char kPassing[] =  // the way round a move goes (resolve: "behind"/"back" -> via 180, else via 0)
+    "passing behind you|going around behind you|passing in front of you|crossing in front of you|"
+    "passing behind me|passing behind us|passing behind the head|passing behind your head|passing behind the listener|"
+    "going behind you|going behind me|round behind|around behind|round the back|around the back|via the back|"
+    "through the back|across the back|behind the head|behind your head|"
+    "through the front|via the front|across the front|round the front|around the front|passing in front|"
+    "crossing in front|passing in front of me|crossing in front of me|passing in front of the listener";
 
 // parser.py writes "next to " + _ME where _ME is a regex group; _alt() escapes it, so these
 // entries are literal text like "beside (?:me|you|...)" that ordinary prompts never contain.
@@ -781,7 +851,8 @@ const char kGlue[] =
     "direction around about overhead above below away back past behind ahead front again still now sound sounds "
     "noise noises heard hear hears audible located placed positioned somewhere place spot area ear ears head "
     "shoulder position point way loudly softly quietly clearly faintly continuously repeatedly constantly "
-    "occasionally briefly first later finally eventually both all other each time same comes come came";
+    "occasionally briefly first later finally eventually both all other each time same comes come came round "
+    "panned";
 
 // ---- patterns (the texts of parser.py's regexes) -------------------------------------------------
 std::string re_escape(const std::string& p) {  // re.escape
@@ -819,7 +890,7 @@ std::string words_rx(const std::vector<std::string>& words) { return "(?<![\\w-]
 std::string with_side(const char* name) { return std::string("(?P<") + name + ">left|right)"; }
 
 enum class Kind { Dir, Room, Speed, SpeedVerb, Approach, Recede, Passing, Move, DistOf, DistChange, Dist, Filler,
-                  From, To, By, Hard, Soft, Word, Elev,
+                  From, To, By, Hard, Soft, Word, Elev, Circle,
                   At,      // a role only ("on the left", "at 3 o'clock"), never a token
                   Space }; // a line break inside a sentence ("a dog\nbarks"): no break at all
 enum class DirValue { Table, Degrees, Clock, Slight, FrontSide, BehindSide, Side, Front, Behind, Range };
@@ -829,6 +900,7 @@ constexpr double kOverheadDeg = 60.0, kAboveDeg = 40.0;  // "overhead" / "above"
 struct Patterns {
     std::vector<std::pair<Regex, DirValue>> dirs;
     std::vector<std::pair<Regex, double>> elevs;  // elevation phrases and their elevation in degrees
+    std::unique_ptr<Regex> circle;                // a full turn round the listener
     std::map<u32, double> dir_lookup;
     std::unique_ptr<Regex> room_place, room_plain, hard, soft, word, article, adj_words;
     struct WordPattern { Regex rx; Kind kind; std::string value; };
@@ -874,9 +946,10 @@ struct Patterns {
         // small offsets ("slightly", "a little", "a bit", "just" left/right, "left of centre")
         const std::string of_centre = "(?:\\s+of\\s+(?:centre|center|the\\s+centre|the\\s+center|straight\\s+ahead|the\\s+middle|"
                                       "the\\s+front|" + me + "))?";
-        dir("(?:(?:just|slightly|a\\s+little|a\\s+bit|a\\s+little\\s+bit|somewhat|a\\s+touch|partly|a\\s+tad)\\s+(?:off\\s+)?"
+        dir("(?:(?:just|slightly|a\\s+little|a\\s+bit|a\\s+little\\s+bit|somewhat|a\\s+touch|partly|a\\s+tad|a\\s+hair|"
+            "a\\s+smidge|marginally|fractionally|a\\s+shade|mildly)\\s+(?:off\\s+)?"
             "(?:to\\s+|towards\\s+|toward\\s+|on\\s+)?(?:" + poss + "\\s+)?" + side + of_centre + ")"
-            "|(?:(?:just\\s+|slightly\\s+|a\\s+little\\s+|a\\s+bit\\s+)?(?:to\\s+(?:the\\s+)?)?" + with_side("side2") +
+            "|(?:(?:just\\s+|slightly\\s+|a\\s+little\\s+|a\\s+bit\\s+|a\\s+hair\\s+|a\\s+touch\\s+|a\\s+tad\\s+)?(?:to\\s+(?:the\\s+)?)?" + with_side("side2") +
             "\\s+of\\s+(?:the\\s+)?(?:centre|center|middle))",
             DirValue::Slight);
         dir("(?:" + poss + "\\s+)?(?:front|forward)[- ]?" + side + "(?:\\s+side)?|"
@@ -895,10 +968,13 @@ struct Patterns {
             DirValue::Side);
         dir("(?:straight|directly|dead|right|just)?\\s*(?:ahead|in\\s+front)(?:\\s+of\\s+" + me + ")?|"
             "(?:" + poss + "\\s+)?(?:front|forward)(?:\\s+(?:and\\s+)?(?:centre|center))?|"
-            "(?:the\\s+)?(?:dead\\s+)?(?:centre|center|middle)|straight\\s+on",
+            "(?:the\\s+)?(?:dead\\s+)?(?:centre|center|middle)(?:\\s+stage)?|straight\\s+on",
             DirValue::Front);
-        dir("(?:straight|directly|right|just)?\\s*behind(?:\\s+" + me + ")?|at\\s+(?:your|my)\\s+back|"
-            "(?:the\\s+)?(?:rear|back)\\s+of\\s+(?:the\\s+)?(?:room|" + me + ")|the\\s+rear|from\\s+behind",
+        // "behind the counter" places a sound behind something, not behind the listener
+        const std::string not_object = "(?!\\s+(?:the|a|an|some|his|her|their|its|this|that)\\s+(?!listener|head|back\\b))";
+        dir("(?:straight|directly|right|just)?\\s*behind(?:\\s+" + me + "|" + not_object + ")|at\\s+(?:your|my)\\s+back|"
+            "(?:the\\s+)?(?:rear|back)\\s+of\\s+(?:the\\s+)?(?:room|hall|church|stage|space|house|bus|car|train|" + me + ")|"
+            "the\\s+rear|from\\s+behind|(?:the|my|your)\\s+back(?!\\s+(?:of|door|yard|garden|seat|wall|room|porch)\\b)",
             DirValue::Behind);
 
         // elevation: "overhead", "above me", "from the ceiling", "high up"; "below", "beneath the floor"
@@ -918,6 +994,16 @@ struct Patterns {
              "from\\s+below|downstairs|underground|(?:on|from)\\s+the\\s+(?:floor|storey|story|level|flat|apartment)\\s+below|"
              "at\\s+(?:my|your|our)\\s+feet", -kAboveDeg);
 
+        // a full circle: "in one full clockwise circle", "circles around me", "flies all the way round you"
+        const std::string turn = "(?:clockwise|counter-?clockwise|anti-?clockwise)";
+        const std::string round_me = "(?:a)?round\\s+(?:me|you|us|the\\s+listener|(?:my|your|our|the\\s+listener's|the)\\s+heads?|the\\s+room)";
+        circle = std::make_unique<Regex>(
+            "(?<![\\w-])(?:(?:in\\s+)?(?:a|one)\\s+(?:(?:full|complete|whole|wide|slow|fast|big|single)\\s+)*(?:" + turn + "\\s+)?"
+            "(?:circle|revolution|orbit)(?:\\s+" + round_me + ")?|"
+            "(?:circles?|circling|circled|goes|going|went|flies|flying|flew|moves|moving|travels|travelling|spins|spinning|"
+            "orbits|orbiting|buzzes|buzzing|whirls|whirling|swirls|swirling|loops|looping)\\s+(?:" + turn + "\\s+)?"
+            "(?:all\\s+the\\s+way\\s+|right\\s+|once\\s+|slowly\\s+|quickly\\s+)?" + round_me + "(?:\\s+" + turn + ")?|"
+            "(?:full|complete)\\s+(?:" + turn + "\\s+)?(?:circle|revolution|turn)s?)(?![\\w-])", true);
         const std::string nouns = alt(cat({split(kOutdoorNouns), split(kIndoorNouns)}));
         const std::string after =
             "(?=\\s*(?:[,.;:!?)]|$|\\s(?:and|while|with|where|as|to|on|at|in|from|the|a|an|there|you|we|i|someone|"
@@ -984,6 +1070,7 @@ struct Patterns {
 
         for (const auto& d : dirs) ok = ok && d.first.ok();
         for (const auto& e : elevs) ok = ok && e.first.ok();
+        ok = ok && circle->ok();
         for (const auto& w : words) ok = ok && w.rx.ok();
         ok = ok && room_place->ok() && room_plain->ok() && hard->ok() && soft->ok() && word->ok() && article->ok();
     }
@@ -1135,6 +1222,7 @@ std::vector<Tok> tokenize(const u32& t, std::vector<RoomHit>& rooms) {
     for (std::size_t k = 0; k < P.dirs.size(); ++k)
         for (auto& m : P.dirs[k].first.find_all(low)) cands.push_back({m.start, m.end, 0, Kind::Dir, &P.dirs[k].first, m, int(k)});
     for (auto& m : P.room_place->find_all(low)) cands.push_back({m.start, m.end, 1, Kind::Room, P.room_place.get(), m, 0});
+    for (auto& m : P.circle->find_all(low)) cands.push_back({m.start, m.end, 1, Kind::Circle, P.circle.get(), m, 0});
     for (std::size_t k = 0; k < P.elevs.size(); ++k)
         for (auto& m : P.elevs[k].first.find_all(low)) cands.push_back({m.start, m.end, 1, Kind::Elev, &P.elevs[k].first, m, int(k)});
     for (auto& m : P.room_plain->find_all(low)) cands.push_back({m.start, m.end, 1, Kind::Room, P.room_plain.get(), m, 1});
@@ -1160,6 +1248,9 @@ std::vector<Tok> tokenize(const u32& t, std::vector<RoomHit>& rooms) {
                 r.noun = c.m.group(low, c.rx->group("noun"));
             }
             rooms.push_back(r);
+        } else if (c.kind == Kind::Circle) {
+            const u32 w = low.substr(c.s, c.e - c.s);
+            tok.az = w.find(U"counter") != u32::npos || w.find(U"anti") != u32::npos ? -360.0 : 360.0;
         } else if (c.kind == Kind::Elev) {
             tok.az = P.elevs[c.which].second;
         } else if (c.kind == Kind::DistOf) {
@@ -1264,7 +1355,9 @@ const std::map<u32, int>& count_words() {
     static const std::map<u32, int> words = {{U"two", 2}, {U"three", 3}, {U"four", 4}, {U"five", 5}, {U"six", 6},
                                              {U"seven", 7}, {U"eight", 8}, {U"nine", 9}, {U"ten", 10},
                                              {U"several", 0}, {U"some", 0}, {U"many", 0}, {U"a few", 0},
-                                             {U"a couple of", 2}, {U"a pair of", 2}, {U"a group of", 0}};
+                                             {U"a couple of", 2}, {U"a pair of", 2}, {U"a group of", 0},
+                                             {U"couple of", 2}, {U"pair of", 2}, {U"group of", 0}, {U"few", 0},
+                                             {U"both", 2}};
     return words;
 }
 
@@ -1295,20 +1388,45 @@ struct Group {
     int clause = 0;
 };
 
-bool is_colon(const Tok& tok) { return tok.kind == Kind::Hard && tok.text.find(U':') != u32::npos; }
+// A colon or a dash after a clause introduces what follows ("Right side: a phone", "Front right -
+// a saxophone", "Three sounds - a gong ...").
+bool is_lead_in(const Tok& tok) {
+    if (tok.kind != Kind::Hard) return false;
+    if (tok.text.find(U':') != u32::npos) return true;
+    const u32 t = strip_space(tok.text);
+    return !t.empty() && std::all_of(t.begin(), t.end(), [](char32_t c) { return c == '-'; });
+}
+
+// A base-form motion word after "a"/"an" and its adjectives is a noun: "a sizzling pan", "a long
+// drive" ("a dog pans" would need the -s).
+bool noun_after_article(const Toks& p, std::size_t i) {
+    const u32 w = p[i]->low();
+    static const std::set<u32> past = {U"flew", U"ran", U"drove", U"went", U"swept", U"crept", U"rode", U"swung",
+                                       U"slid", U"leapt", U"shot", U"sped", U"rose", U"fell"};
+    if (ends_with(w, U"s") || ends_with(w, U"ing") || ends_with(w, U"ed") || past.count(w)) return false;
+    std::size_t j = i, adjectives = 0;
+    while (j > 0 && adjectives <= 2 && is_content(*p[j - 1])) --j, ++adjectives;
+    if (j == 0 || p[j - 1]->kind != Kind::Word) return false;
+    const u32 a = p[j - 1]->low();
+    return a == U"a" || a == U"an" || a == U"another" || a == U"each" || a == U"every";
+}
 
 // Clauses (cut at hard breaks) -> pieces (cut at soft breaks) -> sources. colon_after[c] says
-// clause c ended with a colon ("Left: a bell", "A duet: a flute ... and a cello ...").
-std::vector<Group> group(std::vector<Tok>& tokens, std::vector<bool>& colon_after) {
+// clause c ended with a colon or a dash ("Left: a bell", "A duet: a flute ... and a cello ...");
+// colon_only[c] with a colon.
+std::vector<Group> group(std::vector<Tok>& tokens, std::vector<bool>& colon_after, std::vector<bool>& colon_only) {
     mark_wrapped_lines(tokens);
     std::vector<Toks> clauses(1);
     colon_after.assign(1, false);
+    colon_only.assign(1, false);
     for (auto& tok : tokens) {
         if (tok.kind == Kind::Space) continue;
         if (tok.kind == Kind::Hard) {
-            colon_after.back() = is_colon(tok);
+            colon_after.back() = is_lead_in(tok);
+            colon_only.back() = tok.text.find(U':') != u32::npos;
             clauses.emplace_back();
             colon_after.push_back(false);
+            colon_only.push_back(false);
         } else {
             clauses.back().push_back(&tok);
         }
@@ -1329,7 +1447,7 @@ std::vector<Group> group(std::vector<Tok>& tokens, std::vector<bool>& colon_afte
                 if (!is_move(p[i]->kind)) continue;
                 const bool after_article = i > 0 && p[i - 1]->kind == Kind::Word &&
                                            (p[i - 1]->low() == U"a" || p[i - 1]->low() == U"an" || p[i - 1]->low() == U"the");
-                if (after_article && (i + 1 >= p.size() || !is_content(*p[i + 1]))) {
+                if ((after_article && (i + 1 >= p.size() || !is_content(*p[i + 1]))) || noun_after_article(p, i)) {
                     p[i]->kind = Kind::Word;
                     continue;
                 }
@@ -1380,7 +1498,8 @@ std::vector<Group> group(std::vector<Tok>& tokens, std::vector<bool>& colon_afte
                 sources[current].toks.insert(sources[current].toks.end(), p.begin(), p.end());
         }
         if (pending.empty()) continue;
-        if (colon_after[c] && sources.size() == first_in_clause) carry = pending;  // "Behind me: footsteps"
+        // "Behind me: footsteps", "Front right - a saxophone", and a place stated before any sound
+        if ((colon_after[c] && sources.size() == first_in_clause) || sources.empty()) carry = pending;
         else if (!sources.empty()) sources.back().toks.insert(sources.back().toks.end(), pending.begin(), pending.end());
     }
     return sources;
@@ -1414,6 +1533,19 @@ u32 label_of(const Toks& toks, const u32& t) {
 // ---- one source's motion, distance and speed (parser._resolve) -----------------------------------
 const std::map<std::string, double> kDistanceM = {{"near", 1.0}, {"moderate", 2.5}, {"far", 6.0}};
 
+// a1 moved by whole turns so that the move from a0 passes `via` (the shorter such move).
+double route_through(double a0, double a1, double via) {
+    auto passes = [&](double b) {
+        const double lo = std::min(a0, b), hi = std::max(a0, b);
+        return via + 360.0 * std::ceil((lo - via) / 360.0) <= hi;
+    };
+    if (passes(a1)) return a1;
+    double best = a1;
+    for (const double b : {a1 - 360.0, a1 + 360.0, a1 - 720.0, a1 + 720.0})
+        if (passes(b) && (best == a1 || std::fabs(b - a0) < std::fabs(best - a0))) best = b;
+    return best;
+}
+
 SceneSource resolve(const Toks& toks, const u32& label) {
     const auto dirs = roles(toks);
     std::vector<int> move_idx;
@@ -1426,9 +1558,15 @@ SceneSource resolve(const Toks& toks, const u32& label) {
         if (k == Kind::By && i > 0 && is_move(toks[i - 1]->kind)) passing_by = true;
         if (k == Kind::Move && toks[i]->low().compare(0, 4, U"pass") == 0) passing_by = true;
     }
+    double via_phrase = std::nan(""), circle = 0.0;  // Passing: the azimuth passed; Circle: +-360
+    for (const Tok* t : toks) {
+        if (t->kind == Kind::Passing && std::isnan(via_phrase))
+            via_phrase = t->low().find(U"front") != u32::npos ? 0.0 : 180.0;
+        if (t->kind == Kind::Circle && circle == 0.0) circle = t->az;
+    }
     const bool has_from = std::any_of(dirs.begin(), dirs.end(), [](const Role& d) { return d.role == Kind::From; });
     const bool has_to = std::any_of(dirs.begin(), dirs.end(), [](const Role& d) { return d.role == Kind::To; });
-    const bool has_motion = !move_idx.empty() || (has_from && has_to) || approach || recede;
+    const bool has_motion = !move_idx.empty() || (has_from && has_to) || approach || recede || circle != 0.0;
 
     std::string d0, d1;  // distance classes; "" is Python's None
     for (int i = 0; i < static_cast<int>(toks.size()); ++i) {
@@ -1477,13 +1615,20 @@ SceneSource resolve(const Toks& toks, const u32& label) {
                 a1 = a0 + (dirs[end].raw - dirs[start].raw);
                 unwrapped = true;
             }
-            // "passes behind me from left to right": a rear direction named along the way routes the
-            // move round the back (-90 -> -270), not through the front as -90 -> 90 would
-            bool via_back = false;
-            for (int k = 0; k < static_cast<int>(dirs.size()); ++k)
-                via_back = via_back || (k != start && k != end && std::fabs(wrap_deg(dirs[k].az)) >= 170);
-            if (via_back && std::fabs(wrap_deg(a0)) <= 100 && std::fabs(wrap_deg(a1)) <= 100 && a0 * a1 < 0)
-                a1 = a0 < 0 ? a1 - 360.0 : a1 + 360.0;
+            // The way round: "passing behind you", "through the front", or a direction named along
+            // the way ("from the left around behind me to the right": -90 -> -270; "from behind to
+            // the front on the left side": 180 -> 360). A move that does not pass it goes the other way.
+            double via = std::nan("");
+            if (!std::isnan(via_phrase)) via = via_phrase;
+            const bool on_axis = !side_not_front_back(a0) && !side_not_front_back(a1);
+            for (int k = 0; k < static_cast<int>(dirs.size()) && std::isnan(via) && !unwrapped; ++k) {
+                if (k == start || k == end) continue;
+                const bool between = dirs[k].idx > dirs[start].idx && dirs[k].idx < dirs[end].idx;
+                const bool rear = std::fabs(wrap_deg(dirs[k].az)) >= 170 && std::fabs(wrap_deg(a0)) < 170 &&
+                                  std::fabs(wrap_deg(a1)) < 170;  // "passes behind me from left to right"
+                if (between || rear || (on_axis && side_not_front_back(dirs[k].az))) via = dirs[k].az;
+            }
+            if (!std::isnan(via)) a1 = route_through(a0, a1, via);
         } else if (start >= 0) {
             const Role& only = dirs[start];
             const int first_move = move_idx.empty() ? static_cast<int>(toks.size()) : move_idx[0];
@@ -1499,6 +1644,13 @@ SceneSource resolve(const Toks& toks, const u32& label) {
             }
         } else if (passing_by && !approach && !recede) {
             a0 = -90.0, a1 = 90.0, has_a1 = true;
+        }
+        if (circle != 0.0 && !(has_a1 && unwrapped)) {  // "circles around me", "in one full circle"
+            int from = -1;
+            for (std::size_t k = 0; k < dirs.size() && from < 0; ++k)
+                if (dirs[k].role == Kind::From) from = static_cast<int>(k);
+            a0 = from >= 0 ? dirs[from].az : dirs.empty() ? 0.0 : dirs[0].az;
+            a1 = a0 + circle, has_a1 = true, unwrapped = true;
         }
         if (approach && d1.empty()) {
             if (d0 == "moderate" && std::none_of(toks.begin(), toks.end(), [](const Tok* k) { return k->kind == Kind::Dist; }))
@@ -1563,11 +1715,25 @@ u32 singular(const u32& w) {
 // heading, not a sound: it is dropped, and a count in it names the items ("Three birds: one on the
 // left, one ahead" -> "bird", "bird").
 void drop_list_headings(std::vector<SceneSource>& sources, std::vector<int>& clause_of, std::vector<bool>& placed,
-                        const std::vector<bool>& colon_after) {
+                        const std::vector<bool>& colon_after, const std::vector<bool>& colon_only) {
+    auto starts_with_one = [](const std::string& label) {
+        const u32 low = lower(from_utf8(label));
+        for (const u32 lead : {U"one", U"another", U"the other"})
+            if (low == lead || (low.size() > lead.size() && low.compare(0, lead.size(), lead) == 0 && low[lead.size()] == ' '))
+                return true;
+        return false;
+    };
     for (std::size_t h = 0; h < sources.size(); ++h) {
         const int c = clause_of[h];
-        if (!colon_after[c] || placed[h] || sources[h].speed != "still") continue;
-        if ((h > 0 && clause_of[h - 1] == c) || h + 1 >= sources.size() || clause_of[h + 1] != c + 1) continue;
+        if (placed[h] || sources[h].speed != "still" || h + 1 >= sources.size()) continue;
+        // "A duet: a flute ... and a cello ...", "Three sounds - a gong ..., a rattle ...", or "A pair
+        // of frogs, one ... and one ..." (after a dash, a list of two or more: "a bird sings - then a crow")
+        const bool after_dash = h + 2 < sources.size() && clause_of[h + 2] == c + 1;
+        const bool colon_list = colon_after[c] && !(h > 0 && clause_of[h - 1] == c) && clause_of[h + 1] == c + 1 &&
+                                (colon_only[c] || after_dash);
+        const bool counted_list = starts_with_one(sources[h + 1].label) && clause_of[h + 1] <= c + 1;
+        if (!colon_list && !counted_list) continue;
+        const int items = clause_of[h + 1];
         // the count and the noun after it
         u32 noun;
         std::vector<u32> words;
@@ -1585,7 +1751,8 @@ void drop_list_headings(std::vector<SceneSource>& sources, std::vector<int>& cla
                 if (count_words().count(phrase)) { noun = singular(words[i + n]); break; }
             }
         }
-        for (std::size_t k = h + 1; k < sources.size() && clause_of[k] == c + 1 && !noun.empty(); ++k) {
+        if (counted_list && !colon_list && noun.empty()) continue;
+        for (std::size_t k = h + 1; k < sources.size() && clause_of[k] == items && !noun.empty(); ++k) {
             u32 lab = from_utf8(sources[k].label);
             for (const u32 lead : {U"the other one", U"the other", U"another one", U"another", U"one"}) {
                 const u32 low = lower(lab);
@@ -1838,8 +2005,8 @@ bool parse_prompt(const std::string& text, SceneSpec& out, std::string& err) {
     t = normalise_symbols(t);
     std::vector<RoomHit> rooms;
     std::vector<Tok> tokens = tokenize(t, rooms);
-    std::vector<bool> colon_after;
-    std::vector<Group> groups = group(tokens, colon_after);
+    std::vector<bool> colon_after, colon_only;
+    std::vector<Group> groups = group(tokens, colon_after, colon_only);
     std::vector<int> clause_of;
     std::vector<bool> placed;  // a direction or elevation was stated for the source
     for (auto& g : groups) {
@@ -1851,7 +2018,7 @@ bool parse_prompt(const std::string& text, SceneSpec& out, std::string& err) {
         placed.push_back(std::any_of(g.toks.begin(), g.toks.end(),
                                      [](const Tok* k) { return k->kind == Kind::Dir || k->kind == Kind::Elev; }));
     }
-    drop_list_headings(out.sources, clause_of, placed, colon_after);
+    drop_list_headings(out.sources, clause_of, placed, colon_after, colon_only);
     if (out.sources.empty()) {
         err = "no sound found in " + py_repr(strip_space(original).substr(0, 80)) +
               ": name what is heard (e.g. 'a dog barks on the left')";
