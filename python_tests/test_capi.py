@@ -144,6 +144,11 @@ int main(int argc, char **argv) {
     g.progress = cancel_at_3; g.user = &last;
     int rc = bewo_generate(ctx, "rain", NULL, &g, l, r, n, err, sizeof err);
     printf("cancel %d %d %s\n", rc, last, err);
+    bewo_generate(ctx, "a dog barks", NULL, &g, l, r, n, err, sizeof err);  /* cancelled at step 3 */
+    printf("note1 [%s]\n", bewo_last_note(ctx));
+    bewo_generate(ctx, "a dog barks on the left", NULL, &g, l, r, n, err, sizeof err);
+    printf("note2 [%s]\n", bewo_last_note(ctx));
+    printf("note3 [%s]\n", bewo_last_note(NULL));
     g.progress = NULL;
     printf("small %d %s\n", bewo_generate(ctx, "rain", NULL, &g, l, r, n - 1, err, sizeof err), err);
     printf("null %d %s\n", bewo_generate(ctx, NULL, NULL, &g, l, r, n, err, sizeof err), err);
@@ -188,6 +193,11 @@ def test_cancel_errors_and_cascaded_through_the_c_api(tmp_path):
     assert r.returncode == 0, r.stdout + r.stderr
     lines = dict(l.split(" ", 1) for l in r.stdout.splitlines() if " " in l)
     assert lines["cancel"].startswith("-3 3 cancelled")
+    # the parser's note on a prompt that says nowhere, as the Python API gives it; none otherwise
+    from bewo_rt.text.parser import parse_dict
+
+    assert lines["note1"] == f"[{parse_dict('a dog barks')['note']}]" and "no direction words" in lines["note1"]
+    assert lines["note2"] == "[]" and lines["note3"] == "[]"
     for key, words in (("small", "frames"), ("null", "prompt"), ("scene", "speed"), ("json", "JSON"), ("utf8", "UTF-8"),
                        ("wrongrate", "16000 Hz")):
         assert lines[key].startswith("-1 ") and words in lines[key], (key, lines[key])

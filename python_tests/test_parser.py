@@ -375,3 +375,33 @@ def test_cli_prints_the_note_as_a_warning(capsys):
     assert main(["parse", "a dog barks", "--json"]) == 0
     out, err = capsys.readouterr()
     assert "warning: no direction words" in err and json.loads(out)["note"]
+
+
+def test_one_vocabulary_for_captions_and_parser():
+    """The caption generator's words are the parser's table (csrc/runtime/vocabulary.cpp), and the
+    parser reads every one of them as the class the generator means."""
+    from bewo_rt import _core
+    from bewo_rt.text import captions
+
+    v = _core.shared_vocabulary()
+    assert captions.LOCATION_WORDS == v["location_words"] and captions.SPEED_VERBS == v["speed_verbs"]
+    assert captions.NEAR_PHRASES == v["near_phrases"] and captions.DISTANCE_CHANGE == v["distance_change"]
+    for cls, phrases in v["location_words"].items():
+        for p in phrases:
+            s = parse(f"a bell rings {p}").sources[0]
+            assert direction_words_class(s.azimuth_start_deg) == cls and s.label == "bell rings", (p, s)
+    for cls, phrases in v["endpoint_words"].items():
+        for p in phrases:
+            s = parse(f"a bell moves from {p} to 100 degrees right").sources[0]
+            assert direction_words_class(s.azimuth_start_deg) == cls, (p, s)
+    for speed, words in v["speed_adverbs"].items():
+        for w in words:
+            assert parse(f"a bell moves {w} from the left to the right").sources[0].speed == speed, w
+    for speed, verbs in v["speed_verbs"].items():
+        for singular, plural, ing in verbs:
+            assert parse(f"a bell {singular} from the left to the right").sources[0].speed == speed, singular
+            assert parse(f"bells {plural} from the left to the right").sources[0].speed == speed, plural
+    for cls, words in (("near", v["near_phrases"]), ("far", v["far_phrases"]), ("moderate", v["moderate_phrases"])):
+        for w in words:
+            s = parse(f"a bell rings on the left {w}").sources[0]
+            assert distance_class(s.distance_m) == cls, (w, s)

@@ -36,7 +36,8 @@ BUNDLE = Path(bewo_rt.__file__).resolve().parent / "data" / "bewo_tiny.safetenso
 SAN = ["-std=c++17", "-O0", "-g", "-fsanitize=address,undefined", "-fno-sanitize-recover=all",
        "-fno-omit-frame-pointer"]
 # scene_json.cpp falls back on the prompt parser, which shares the tokenizer's Unicode tables.
-SCENE_SOURCES = ["nn/json.cpp", "runtime/scene_json.cpp", "runtime/prompt_parser.cpp", "nn/tokenizer.cpp",
+SCENE_SOURCES = ["nn/json.cpp", "runtime/scene_json.cpp", "runtime/prompt_parser.cpp", "runtime/vocabulary.cpp",
+                 "nn/tokenizer.cpp",
                  "dsp/trajectory.cpp"]
 # The library sources each short target needs (the bundle target needs all of them: fuzz/build.sh).
 TARGETS = {

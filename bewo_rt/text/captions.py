@@ -34,6 +34,7 @@ from __future__ import annotations
 import math
 import random
 
+from .. import _core
 from ..scene import Room, Scene, Source
 
 # ---- class boundaries ------------------------------------------------------------------------
@@ -52,96 +53,45 @@ DRY_MAX_S = 0.3
 DIRECTION_CLASSES = ("left", "front-left", "front", "front-right", "right",
                      "behind-left", "behind-right", "behind")
 
-# ---- vocabulary (module-level so a parser can reuse it) -------------------------------------
-_LEFT_LOCATION = {
-    "left": ["on the left", "to the left", "on your left", "to your left", "to the left-hand side",
-             "on the left-hand side"],
-    "front-left": ["to the front-left", "ahead and to the left", "slightly to the left",
-                   "in front, slightly to the left", "diagonally ahead on the left", "at the front left"],
-    "behind-left": ["behind you on the left", "behind you to the left", "to the rear left",
-                    "over your left shoulder"],
-}
-_LEFT_ENDPOINT = {  # noun-like forms that follow "from", "to", "towards"
-    "left": ["the left", "your left", "the left-hand side", "the left side"],
-    "front-left": ["the front-left", "the front left"],
-    "behind-left": ["behind you on the left", "the rear left"],
-}
+# ---- vocabulary: the table the prompt parser reads too (csrc/runtime/vocabulary.cpp) ----------
+# One table, so every caption's wording is wording the parser knows; the parser adds everyday
+# synonyms of its own. Right-side wording is the left-side wording mirrored there.
+_V = _core.shared_vocabulary()
+LOCATION_WORDS: dict[str, list[str]] = _V["location_words"]
+ENDPOINT_WORDS: dict[str, list[str]] = _V["endpoint_words"]  # noun-like forms after "from", "to", "towards"
+DEGREE_LOCATION = _V["degree_location"]
+DEGREE_ENDPOINT = _V["degree_endpoint"]
+CLOCK_LOCATION = _V["clock_location"]
+CLOCK_ENDPOINT = _V["clock_endpoint"]
 
-
-def _mirrored(table: dict[str, list[str]]) -> dict[str, list[str]]:
-    # Right-side wording is the left-side wording mirrored, so the two sides stay symmetric.
-    return {k.replace("left", "right"): [p.replace("left", "right") for p in v] for k, v in table.items()}
-
-
-LOCATION_WORDS: dict[str, list[str]] = {
-    **_LEFT_LOCATION, **_mirrored(_LEFT_LOCATION),
-    "front": ["in front of you", "straight ahead", "directly ahead", "in the centre", "dead ahead",
-              "ahead of you", "front and centre"],
-    "behind": ["directly behind you", "behind you", "at your back"],
-}
-ENDPOINT_WORDS: dict[str, list[str]] = {
-    **_LEFT_ENDPOINT, **_mirrored(_LEFT_ENDPOINT),
-    "front": ["the front", "the centre", "straight ahead", "directly in front"],
-    "behind": ["directly behind you", "behind you"],
-}
-DEGREE_LOCATION = ["{n} degrees to the {side}", "at an azimuth of {n} degrees to the {side}",
-                   "{n} degrees to your {side}", "{n} degrees {side} of centre"]
-DEGREE_ENDPOINT = ["{n} degrees {side}", "{n} degrees {side} of centre"]
-CLOCK_LOCATION = ["at {h} o'clock", "at the {h} o'clock position", "at your {h} o'clock"]
-CLOCK_ENDPOINT = ["{h} o'clock", "the {h} o'clock position"]
-
-NEAR_PHRASES = ["close to you", "close by", "near you", "very close", "next to you", "up close"]
-FAR_PHRASES = ["far away", "in the distance", "far off", "a long way off", "far from you"]
+NEAR_PHRASES = _V["near_phrases"]
+FAR_PHRASES = _V["far_phrases"]
 ENDING_NEAR = [p for p in NEAR_PHRASES if p != "up close"]  # not "ending up up close"
-MODERATE_PHRASES = ["a few metres away", "at a moderate distance", "at a medium distance"]
-NEAR_ADJECTIVES = ["nearby"]
-FAR_ADJECTIVES = ["distant", "faraway", "far-off"]
+MODERATE_PHRASES = _V["moderate_phrases"]
+NEAR_ADJECTIVES = _V["near_adjectives"]
+FAR_ADJECTIVES = _V["far_adjectives"]
 # (start class, end class) -> phrase appended to a move whose distance class changes
-DISTANCE_CHANGE = {
-    ("near", "moderate"): ["moving a little further away"],
-    ("near", "far"): ["fading into the distance", "receding far away"],
-    ("moderate", "near"): ["coming close to you", "ending up close to you"],
-    ("far", "near"): ["coming close to you", "ending up next to you"],
-    ("moderate", "far"): ["fading into the distance", "moving far away"],
-    ("far", "moderate"): ["drawing nearer", "coming closer"],
-}
+DISTANCE_CHANGE: dict[tuple[str, str], list[str]] = _V["distance_change"]
 
 # Verbs as (3rd person singular, plural, -ing) so they agree with plural labels and fit lists.
-NEUTRAL_VERBS = [("moves", "move", "moving"), ("travels", "travel", "travelling"),
-                 ("passes", "pass", "passing"), ("pans", "pan", "panning"), ("goes", "go", "going"),
-                 ("shifts", "shift", "shifting"), ("sweeps", "sweep", "sweeping")]
-SPEED_VERBS = {
-    "slow": [("drifts", "drift", "drifting"), ("creeps", "creep", "creeping"),
-             ("crawls", "crawl", "crawling"), ("glides", "glide", "gliding")],
-    "fast": [("whizzes", "whizz", "whizzing"), ("races", "race", "racing"), ("zips", "zip", "zipping"),
-             ("darts", "dart", "darting"), ("rushes", "rush", "rushing")],
-    "instant": [("jumps", "jump", "jumping"), ("leaps", "leap", "leaping")],
-}
-SPEED_ADVERBS = {"slow": ["slowly", "gradually", "gently", "unhurriedly"],
-                 "fast": ["quickly", "rapidly", "swiftly"],
-                 "instant": ["suddenly", "abruptly", "instantly"]}
-MODERATE_ADVERBS = ["steadily", "at a steady pace", "at a moderate pace"]
-APPROACH_VERBS = [("approaches", "approach", "approaching"), ("comes closer", "come closer", "coming closer")]
-RECEDE_VERBS = [("moves away", "move away", "moving away"), ("recedes", "recede", "receding")]
-PASSING = {"behind": ["passing behind you", "going around behind you"],
-           "front": ["passing in front of you", "crossing in front of you"]}
+NEUTRAL_VERBS: list[tuple[str, str, str]] = _V["neutral_verbs"]
+SPEED_VERBS: dict[str, list[tuple[str, str, str]]] = _V["speed_verbs"]
+SPEED_ADVERBS: dict[str, list[str]] = _V["speed_adverbs"]
+MODERATE_ADVERBS = _V["moderate_adverbs"]
+APPROACH_VERBS = _V["approach_verbs"]
+RECEDE_VERBS = _V["recede_verbs"]
+PASSING: dict[str, list[str]] = _V["passing"]
 
-OUTDOOR_PHRASES = ["outdoors", "outside", "in an open field", "on a street", "in a park", "in the open air",
-                   "out in the open"]
-ROOM_SIZE_ADJECTIVES = {"small": ["small", "tiny", "little", "cramped"],
-                        "moderate": ["medium-sized", "mid-sized", "moderately sized"],
-                        "large": ["large", "big", "spacious"]}
-ROOM_NOUNS = {"small": ["room", "office", "bedroom", "study"],
-              "moderate": ["room", "living room", "classroom", "kitchen"],
-              "large": ["hall", "room", "auditorium"]}
-LARGE_NOUNS = ["warehouse", "gymnasium", "concert hall"]  # large without a size adjective
-CHURCH_NOUNS = ["church", "cathedral"]
-REVERB_ADJECTIVES = ["reverberant", "echoing", "echoey"]
-DRY_ADJECTIVES = ["carpeted", "acoustically dry", "well-damped"]
-ROOM_SENTENCES = ["the scene takes place {r}", "all of this happens {r}", "the recording was made {r}",
-                  "everything is heard {r}"]
-LIST_INTROS = ["you can hear", "we hear", "the listener hears"]
-CONNECTIVES = ["at the same time,", "meanwhile,", "also,", "in addition,"]
+OUTDOOR_PHRASES = _V["outdoor_phrases"]
+ROOM_SIZE_ADJECTIVES: dict[str, list[str]] = _V["room_size_adjectives"]
+ROOM_NOUNS: dict[str, list[str]] = _V["room_nouns"]
+LARGE_NOUNS = _V["large_nouns"]  # large without a size adjective
+CHURCH_NOUNS = _V["church_nouns"]
+REVERB_ADJECTIVES = _V["reverb_adjectives"]
+DRY_ADJECTIVES = _V["dry_adjectives"]
+ROOM_SENTENCES = _V["room_sentences"]
+LIST_INTROS = _V["list_intros"]
+CONNECTIVES = _V["connectives"]
 
 # Label heuristics for articles and number.
 _DETERMINERS = {"a", "an", "the", "some", "two", "three", "four", "several", "many", "another", "one"}

@@ -7,6 +7,7 @@
 
 #include "../runtime/prompt_parser.h"
 #include "../runtime/scene_json.h"
+#include "../runtime/vocabulary.h"
 
 namespace py = pybind11;
 using bewo::rt::SceneSpec;
@@ -54,9 +55,68 @@ py::dict scene_dict(const SceneSpec& scene) {
     return out;
 }
 
+py::list phrases(const bewo::rt::Phrases& v) {
+    py::list out;
+    for (const auto& p : v) out.append(py::str(p));
+    return out;
+}
+py::list verbs(const std::vector<bewo::rt::VerbForms>& v) {
+    py::list out;
+    for (const auto& f : v) out.append(py::make_tuple(f[0], f[1], f[2]));
+    return out;
+}
+template <class T, class F>
+py::dict keyed(const bewo::rt::Keyed<T>& table, F convert) {
+    py::dict out;  // insertion-ordered, as the C++ table
+    for (const auto& [k, v] : table) out[py::str(k)] = convert(v);
+    return out;
+}
+
+// The shared vocabulary as bewo_rt.text.captions uses it: lists of str, verb forms as tuples,
+// class-keyed tables as dicts in the table's order.
+py::dict shared_vocabulary_dict() {
+    const auto& v = bewo::rt::shared_vocabulary();
+    py::dict d;
+    d["location_words"] = keyed(v.location_words, phrases);
+    d["endpoint_words"] = keyed(v.endpoint_words, phrases);
+    d["degree_location"] = phrases(v.degree_location);
+    d["degree_endpoint"] = phrases(v.degree_endpoint);
+    d["clock_location"] = phrases(v.clock_location);
+    d["clock_endpoint"] = phrases(v.clock_endpoint);
+    d["near_phrases"] = phrases(v.near_phrases);
+    d["far_phrases"] = phrases(v.far_phrases);
+    d["moderate_phrases"] = phrases(v.moderate_phrases);
+    d["near_adjectives"] = phrases(v.near_adjectives);
+    d["far_adjectives"] = phrases(v.far_adjectives);
+    py::dict change;
+    for (const auto& c : v.distance_change) change[py::make_tuple(c.from, c.to)] = phrases(c.phrases);
+    d["distance_change"] = change;
+    d["neutral_verbs"] = verbs(v.neutral_verbs);
+    d["speed_verbs"] = keyed(v.speed_verbs, verbs);
+    d["speed_adverbs"] = keyed(v.speed_adverbs, phrases);
+    d["moderate_adverbs"] = phrases(v.moderate_adverbs);
+    d["approach_verbs"] = verbs(v.approach_verbs);
+    d["recede_verbs"] = verbs(v.recede_verbs);
+    d["passing"] = keyed(v.passing, phrases);
+    d["outdoor_phrases"] = phrases(v.outdoor_phrases);
+    d["room_size_adjectives"] = keyed(v.room_size_adjectives, phrases);
+    d["room_nouns"] = keyed(v.room_nouns, phrases);
+    d["large_nouns"] = phrases(v.large_nouns);
+    d["church_nouns"] = phrases(v.church_nouns);
+    d["reverb_adjectives"] = phrases(v.reverb_adjectives);
+    d["dry_adjectives"] = phrases(v.dry_adjectives);
+    d["room_sentences"] = phrases(v.room_sentences);
+    d["list_intros"] = phrases(v.list_intros);
+    d["connectives"] = phrases(v.connectives);
+    return d;
+}
+
 }  // namespace
 
 void bind_prompt(py::module_& m) {
+    m.def("shared_vocabulary", &shared_vocabulary_dict,
+          "The spatial vocabulary the caption generator and the prompt parser share "
+          "(csrc/runtime/vocabulary.cpp): the one table bewo_rt.text.captions reads.");
     m.def(
         "parse_prompt_native",
         [](py::handle text) {

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "../nn/tokenizer.h"
+#include "vocabulary.h"
 
 namespace bewo::rt {
 
@@ -727,120 +728,140 @@ std::vector<std::string> cat(std::initializer_list<std::vector<std::string>> lis
     return out;
 }
 
-// _DIR_TABLE: LOCATION_WORDS and ENDPOINT_WORDS without a leading to/on/at.
-const std::pair<double, const char*> kDirTable[] = {
-    {-90.0, "the left|your left|the left-hand side|the left side"},
-    {-45.0, "the front-left|ahead and to the left|slightly to the left|in front, slightly to the left|"
-            "diagonally ahead on the left|the front left"},
-    {-135.0, "behind you on the left|behind you to the left|the rear left|over your left shoulder"},
-    {90.0, "the right|your right|the right-hand side|the right side"},
-    {45.0, "the front-right|ahead and to the right|slightly to the right|in front, slightly to the right|"
-           "diagonally ahead on the right|the front right"},
-    {135.0, "behind you on the right|behind you to the right|the rear right|over your right shoulder"},
-    {0.0, "in front of you|straight ahead|directly ahead|in the centre|dead ahead|ahead of you|front and centre|"
-          "the front|the centre|directly in front"},
-    {180.0, "directly behind you|behind you|your back"},
-};
+// The parser's words are the shared vocabulary (vocabulary.h: what the caption generator writes)
+// plus the everyday synonyms below, so a fix to the shared wording reaches both.
+std::vector<std::string> verb_forms(const std::vector<VerbForms>& verbs) {
+    std::vector<std::string> out;
+    for (const auto& v : verbs) out.insert(out.end(), v.begin(), v.end());
+    return out;
+}
+const Phrases& keyed(const Keyed<Phrases>& table, const std::string& key) {
+    static const Phrases none;
+    for (const auto& [k, v] : table)
+        if (k == key) return v;
+    return none;
+}
 
-const char* const kSpeedWords[][2] = {  // _SPEED_WORDS, in its dict order
-    {"slow", "slowly|gradually|gently|unhurriedly|slow|leisurely|lazily|at a slow pace|little by little|"
-             "steadily but slowly|very slowly|bit by bit"},
-    {"fast", "quickly|rapidly|swiftly|fast|very fast|speedily|hurriedly|at high speed|at full speed|briskly|"
-             "in a hurry|very quickly"},
-    {"instant", "suddenly|abruptly|instantly|all of a sudden|in an instant|immediately|all at once|in a flash"},
-    {"moderate", "steadily|at a steady pace|at a moderate pace|at a normal pace|at a regular pace|"
-                 "at a steady speed|at a moderate speed"},
+// Direction phrases with their azimuths: the shared location and endpoint words without a
+// leading to/on/at (the roles come from the words around them).
+std::vector<std::pair<double, std::string>> direction_table() {
+    std::vector<std::pair<double, std::string>> out;
+    const SharedVocabulary& v = shared_vocabulary();
+    for (const auto* table : {&v.location_words, &v.endpoint_words})
+        for (const auto& [cls, phrases] : *table)
+            for (std::string p : phrases) {
+                for (const char* lead : {"to ", "on ", "at "})
+                    if (p.compare(0, std::char_traits<char>::length(lead), lead) == 0) p = p.substr(std::char_traits<char>::length(lead));
+                out.emplace_back(direction_class_azimuth(cls), p);
+            }
+    return out;
+}
+
+const char* const kSpeedSynonyms[][2] = {  // speed class -> adverbs beyond the shared ones
+    {"slow", "slow|leisurely|lazily|at a slow pace|little by little|steadily but slowly|very slowly|bit by bit"},
+    {"fast", "fast|very fast|speedily|hurriedly|at high speed|at full speed|briskly|in a hurry|very quickly"},
+    {"instant", "all of a sudden|in an instant|immediately|all at once|in a flash"},
+    {"moderate", "at a normal pace|at a regular pace|at a steady speed|at a moderate speed"},
 };
-const char* const kSpeedVerbs[][2] = {  // _SPEED_VERB_FORMS
-    {"slow", "drifts|drift|drifting|creeps|creep|creeping|crawls|crawl|crawling|glides|glide|gliding|drifted|"
-             "crept|crawled|glided|meanders|meandering|ambles|ambling|strolls|strolling|wanders|wandering"},
-    {"fast", "whizzes|whizz|whizzing|races|race|racing|zips|zip|zipping|darts|dart|darting|rushes|rush|rushing|"
-             "zooms|zoom|zooming|zoomed|speeds|speed|speeding|whooshes|whoosh|whooshing|races|raced|rushed|"
-             "darted|zipped|whizzed|shoots|shooting|hurtles|hurtling|flashes|flashing"},
-    {"instant", "jumps|jump|jumping|leaps|leap|leaping|jumped|leapt|leaped|teleports|teleporting|teleported|"
-                "snaps|snapping|hops|hopping|hopped|switches|switching"},
+const char* const kSpeedVerbSynonyms[][2] = {  // speed class -> verbs beyond the shared ones
+    {"slow", "drifted|crept|crawled|glided|meanders|meandering|ambles|ambling|strolls|strolling|wanders|wandering"},
+    {"fast", "zooms|zoom|zooming|zoomed|speeds|speed|speeding|whooshes|whoosh|whooshing|raced|rushed|darted|zipped|"
+             "whizzed|shoots|shooting|hurtles|hurtling|flashes|flashing"},
+    {"instant", "jumped|leapt|leaped|teleports|teleporting|teleported|snaps|snapping|hops|hopping|hopped|switches|"
+                "switching"},
 };
-const char kMoveVerbs[] =
-    "moves|move|moving|travels|travel|travelling|passes|pass|passing|pans|pan|panning|goes|go|going|shifts|shift|"
-    "shifting|sweeps|sweep|sweeping|moved|travelled|traveled|traveling|travels|passed|went|shifted|swept|"
+const char kMoveSynonyms[] =
+    "moved|travelled|traveled|traveling|passed|went|shifted|swept|"
     "walks|walk|walking|walked|drives|drive|driving|drove|flies|fly|flying|flew|runs|run|running|ran|rolls|roll|"
     "rolling|rolled|crosses|cross|crossing|crossed|heads|head|heading|headed|circles|circling|swings|swinging|"
     "slides|sliding|rides|riding|swoops|swooping|turns|turning|continues|continuing|proceeds|rotates|rotating|"
     "glides|transitions";
-const char kApproach[] =
-    "approaches|approach|approaching|comes closer|come closer|coming closer|approached|draws near|draw near|"
-    "drawing near|draws nearer|drawing nearer|gets closer|getting closer|moves closer|moving closer|move closer|"
-    "comes near|coming near|nears";
-const char kRecede[] =
-    "moves away|move away|moving away|recedes|recede|receding|receded|moved away|goes away|going away|fades away|"
-    "fading away|drives away|driving away|walks away|walking away|flies away|flying away|drives off|driving off|"
-    "heads away|gets further away|getting further away|moves off|moving off";
-const char kPassing[] =  // the way round a move goes (resolve: "behind"/"back" -> via 180, else via 0)
-    "passing behind you|going around behind you|passing in front of you|crossing in front of you|"
-    "passing behind me|passing behind us|passing behind the head|passing behind your head|passing behind the listener|"
-    "going behind you|going behind me|round behind|around behind|round the back|around the back|via the back|"
-    "through the back|across the back|behind the head|behind your head|"
+const char kApproachSynonyms[] =
+    "approached|draws near|draw near|drawing near|draws nearer|drawing nearer|gets closer|getting closer|"
+    "moves closer|moving closer|move closer|comes near|coming near|nears";
+const char kRecedeSynonyms[] =
+    "receded|moved away|goes away|going away|fades away|fading away|drives away|driving away|walks away|"
+    "walking away|flies away|flying away|drives off|driving off|heads away|gets further away|getting further away|"
+    "moves off|moving off";
+const char kPassingFront[] =  // the way round a move goes, beyond the shared phrases
     "through the front|via the front|across the front|round the front|around the front|passing in front|"
     "crossing in front|passing in front of me|crossing in front of me|passing in front of the listener";
+const char kPassingBehind[] =
+    "passing behind me|passing behind us|passing behind the head|passing behind your head|passing behind the listener|"
+    "going behind you|going behind me|round behind|around behind|round the back|around the back|via the back|"
+    "through the back|across the back|behind the head|behind your head";
 
-// parser.py writes "next to " + _ME where _ME is a regex group; _alt() escapes it, so these
-// entries are literal text like "beside (?:me|you|...)" that ordinary prompts never contain.
-// Kept as literals, as the Python matches them.
-const std::string kMe = "(?:me|you|us|the listener|myself|yourself)";
+// Regex groups for the listener and a possessive, inside the direction patterns.
+const std::string kMe = "(?:me|you|us|the\\s+listener|myself|yourself)";
 const std::string kPoss = "(?:the|your|my|our|his|her|their)";
+
+// "next to me", "beside you", "in my ear": each listener word spelled out.
+std::vector<std::string> for_listener(const std::vector<std::string>& heads, const char* words) {
+    std::vector<std::string> out;
+    for (const auto& h : heads)
+        for (const auto& w : split(words)) out.push_back(h + w);
+    return out;
+}
+const char kMeWords[] = "me|you|us|the listener|myself|yourself";
 std::vector<std::string> near_words() {
-    return cat({split("close to you|close by|near you|very close|next to you|up close|nearby|close|near|very near"),
-                {"next to " + kMe, "right next to " + kMe, "beside " + kMe, "right beside " + kMe, "right by",
-                 "close to " + kMe, "near to " + kMe, "near " + kMe, "close up", "at arm's length",
-                 "just next to " + kMe, "next to", "beside", "in " + kPoss + " ear", "really close", "quite close",
-                 "a short distance away", "a metre away", "a meter away", "right here", "just by " + kMe,
-                 "by " + kMe}});
+    const SharedVocabulary& v = shared_vocabulary();
+    return cat({v.near_phrases, v.near_adjectives,
+                split("close|near|very near|right by|close up|at arm's length|next to|beside|really close|quite close|"
+                      "a short distance away|a metre away|a meter away|right here"),
+                for_listener({"next to ", "right next to ", "beside ", "right beside ", "close to ", "near to ", "near ",
+                              "just next to ", "just by ", "by "}, kMeWords),
+                for_listener({"in "}, "the ear|your ear|my ear|our ear|his ear|her ear|their ear")});
 }
 std::vector<std::string> far_words() {
-    return cat({split("far away|in the distance|far off|a long way off|far from you|distant|faraway|far-off|far|"
-                      "far off"),
-                {"far away from " + kMe},
-                split("a long way away|way off|from afar|a great distance away|far in the distance|"
+    const SharedVocabulary& v = shared_vocabulary();
+    return cat({v.far_phrases, v.far_adjectives,
+                split("far|far off|a long way away|way off|from afar|a great distance away|far in the distance|"
                       "off in the distance|very far|very far away|remote|way in the distance|a long distance away|"
-                      "far from here|in the far distance")});
+                      "far from here|in the far distance"),
+                for_listener({"far away from "}, kMeWords)});
 }
-const char kModerate[] =
-    "a few metres away|at a moderate distance|at a medium distance|a few meters away|not too far|not far|"
-    "not too far away|not far away|a little way off|some distance away|at some distance|a short way off|"
-    "a few steps away";
-const char* const kDistChange[][2] = {  // _DIST_CHANGE: (phrase, class at the end)
-    {"moving a little further away", "moderate"}, {"fading into the distance", "far"},
-    {"receding far away", "far"}, {"coming close to you", "near"}, {"ending up close to you", "near"},
-    {"ending up next to you", "near"}, {"moving far away", "far"}, {"drawing nearer", "moderate"},
-    {"coming closer", "moderate"}, {"ending up far away", "far"}, {"ending up in the distance", "far"},
-    {"getting louder", "near"}, {"growing louder", "near"}, {"fading out", "far"}, {"getting quieter", "far"}};
+const char kModerateSynonyms[] =
+    "a few meters away|not too far|not far|not too far away|not far away|a little way off|some distance away|"
+    "at some distance|a short way off|a few steps away";
+const char* const kDistChangeSynonyms[][2] = {  // phrase, distance class at the end
+    {"ending up far away", "far"}, {"ending up in the distance", "far"}, {"getting louder", "near"},
+    {"growing louder", "near"}, {"fading out", "far"}, {"getting quieter", "far"}};
 const char kOutdoorNouns[] =
     "street|road|park|field|forest|woods|wood|garden|beach|city|square|meadow|countryside|jungle|desert|mountains|"
     "mountain|lake|river|shore|courtyard|parking lot|car park|yard|backyard|farm|campsite|harbour|harbor|port|"
     "market|playground|highway|town|village|open field|open air|open|seaside|coast|countryside|savanna|valley|alley";
-const char kIndoorNouns[] =
-    "airport|apartment|arena|attic|auditorium|bar|basement|bathroom|bedroom|bunker|cabin|cafe|café|cathedral|cave|"
-    "cellar|chapel|church|cinema|classroom|closet|concert hall|corridor|dining room|factory|flat|garage|gym|"
-    "gymnasium|hall|hallway|hangar|house|kitchen|lecture hall|library|living room|lobby|lounge|mall|mosque|museum|"
-    "office|restaurant|room|shed|shop|stairwell|station|store|studio|study|temple|theater|theatre|tunnel|warehouse";
-const char kLargeNouns[] =
-    "airport|arena|auditorium|cathedral|cave|chapel|church|cinema|concert hall|factory|gym|gymnasium|hall|hangar|"
-    "lecture hall|mall|mosque|museum|station|temple|theater|theatre|tunnel|warehouse";
+const char kIndoorNouns[] =  // beyond the shared room, large and church nouns
+    "airport|apartment|arena|attic|bar|basement|bathroom|bunker|cabin|cafe|café|cave|"
+    "cellar|chapel|cinema|closet|corridor|dining room|factory|flat|garage|gym|"
+    "hallway|hangar|house|lecture hall|library|lobby|lounge|mall|mosque|museum|"
+    "restaurant|shed|shop|stairwell|station|store|studio|temple|theater|theatre|tunnel";
+const char kLargeNouns[] =  // beyond the shared large and church nouns
+    "airport|arena|auditorium|cave|chapel|cinema|factory|gym|hall|hangar|"
+    "lecture hall|mall|mosque|museum|station|temple|theater|theatre|tunnel";
 const char kSmallNouns[] = "bathroom|booth|bunker|cabin|car|cellar|closet|shed|stairwell";
-const char kChurch[] = "cathedral|chapel|church|mosque|temple";
-const char kSmallAdj[] = "compact|cosy|cozy|cramped|little|narrow|small|tight|tiny";
-const char kLargeAdj[] = "big|empty|enormous|giant|grand|huge|large|massive|spacious|vast";
-const char kModerateAdj[] = "average|medium|medium-sized|mid-sized|moderately sized|normal|ordinary";
-const char kReverbAdj[] = "echoey|echoing|echoy|live|resonant|reverberant|reverberating";
-const char kDryAdj[] = "acoustically dry|carpeted|damped|dead|dry|padded|soundproof|soundproofed|well-damped";
-const char kFillers[] =
-    "the scene takes place|all of this happens|the recording was made|everything is heard|you can hear|we hear|"
-    "the listener hears|can be heard|could be heard|is heard|are heard|is audible|are audible|can be made out|"
+const char kChurchSynonyms[] = "chapel|mosque|temple";
+const char kSmallAdjSynonyms[] = "compact|cosy|cozy|narrow|tight";
+const char kLargeAdjSynonyms[] = "empty|enormous|giant|grand|huge|massive|vast";
+const char kModerateAdjSynonyms[] = "average|medium|normal|ordinary";
+const char kReverbAdjSynonyms[] = "echoy|live|resonant|reverberating";
+const char kDrySynonyms[] = "damped|dead|dry|padded|soundproof|soundproofed";
+const char kFillerSynonyms[] =
+    "can be heard|could be heard|is heard|are heard|is audible|are audible|can be made out|"
     "the sound of|a sound of|the sounds of|sounds of|sound of|the noise of|noise of|i can hear|i hear|"
     "we can hear|you hear|listen to|there is|there are|there's|there was|there were|it sounds like|somewhere|"
     "all of this|the whole scene|you'll hear|from my perspective|from where i am|as i listen|in the scene|"
     "the scene is|is located|are located|is positioned|is placed|is coming from|are coming from|comes from|"
     "come from|coming from";
+// The shared room sentences without their place ("the scene takes place {r}") and list intros.
+std::vector<std::string> fillers() {
+    const SharedVocabulary& v = shared_vocabulary();
+    std::vector<std::string> out = v.list_intros;
+    for (const auto& sentence : v.room_sentences) {
+        const auto brace = sentence.find(" {");
+        out.push_back(sentence.substr(0, brace));
+    }
+    return cat({out, split(kFillerSynonyms)});
+}
 // Words that stay inside a label but never name a sound on their own (parser._GLUE).
 const char kGlue[] =
     "a an the another of on at in to from towards toward into onto is are was were be been being can could will "
@@ -910,12 +931,12 @@ struct Patterns {
     bool ok = true;
 
     Patterns() {
+        const SharedVocabulary& V = shared_vocabulary();
         std::vector<std::string> table;
-        for (const auto& [az, ps] : kDirTable)
-            for (const auto& p : split(ps)) {
-                table.push_back(p);
-                dir_lookup[collapse_space(lower(from_utf8(p)))] = az;
-            }
+        for (const auto& [az, p] : direction_table()) {
+            table.push_back(p);
+            dir_lookup[collapse_space(lower(from_utf8(p)))] = az;
+        }
         const std::string me = kMe, poss = kPoss, side = with_side("side");
         auto dir = [&](const std::string& p, DirValue v) {
             dirs.emplace_back(Regex("(?<![\\w-])(?:" + p + ")(?![\\w-])", true), v);
@@ -1004,7 +1025,10 @@ struct Patterns {
             "orbits|orbiting|buzzes|buzzing|whirls|whirling|swirls|swirling|loops|looping)\\s+(?:" + turn + "\\s+)?"
             "(?:all\\s+the\\s+way\\s+|right\\s+|once\\s+|slowly\\s+|quickly\\s+)?" + round_me + "(?:\\s+" + turn + ")?|"
             "(?:full|complete)\\s+(?:" + turn + "\\s+)?(?:circle|revolution|turn)s?)(?![\\w-])", true);
-        const std::string nouns = alt(cat({split(kOutdoorNouns), split(kIndoorNouns)}));
+        const std::vector<std::string> indoor_nouns =
+            cat({split(kIndoorNouns), keyed(V.room_nouns, "small"), keyed(V.room_nouns, "moderate"),
+                 keyed(V.room_nouns, "large"), V.large_nouns, V.church_nouns});
+        const std::string nouns = alt(cat({split(kOutdoorNouns), indoor_nouns}));
         const std::string after =
             "(?=\\s*(?:[,.;:!?)]|$|\\s(?:and|while|with|where|as|to|on|at|in|from|the|a|an|there|you|we|i|someone|"
             "somebody|people|far|near|close|nearby|behind|ahead|left|right|so|which|full|filled|is|are)\\b))";
@@ -1017,24 +1041,38 @@ struct Patterns {
             "(?<![\\w-])(?:outdoors|outside|outdoor|in\\s+the\\s+open(?:\\s+air)?|out\\s+in\\s+the\\s+open|open\\s+air|"
             "in\\s+nature|out\\s+of\\s+doors|indoors|inside|indoor)(?![\\w-])", true);
 
-        for (const auto& sw : kSpeedWords) words.push_back({Regex(words_rx(split(sw[1])), true), Kind::Speed, sw[0]});
-        for (const auto& sv : kSpeedVerbs) words.push_back({Regex(words_rx(split(sv[1])), true), Kind::SpeedVerb, sv[0]});
+        for (const auto& sw : kSpeedSynonyms) {
+            const Phrases& shared = std::string(sw[0]) == "moderate" ? V.moderate_adverbs : keyed(V.speed_adverbs, sw[0]);
+            words.push_back({Regex(words_rx(cat({shared, split(sw[1])})), true), Kind::Speed, sw[0]});
+        }
+        for (const auto& sv : kSpeedVerbSynonyms) {
+            std::vector<VerbForms> shared;
+            for (const auto& [cls, verbs] : V.speed_verbs)
+                if (cls == sv[0]) shared = verbs;
+            words.push_back({Regex(words_rx(cat({verb_forms(shared), split(sv[1])})), true), Kind::SpeedVerb, sv[0]});
+        }
         std::vector<std::string> change;
-        for (const auto& dc : kDistChange) {
+        for (const auto& dc : V.distance_change)
+            for (const auto& p : dc.phrases) {
+                change.push_back(p);
+                dist_change_end[from_utf8(p)] = dc.to;
+            }
+        for (const auto& dc : kDistChangeSynonyms) {
             change.push_back(dc[0]);
             dist_change_end[from_utf8(dc[0])] = dc[1];
         }
-        words.push_back({Regex(words_rx(split(kApproach)), true), Kind::Approach, ""});
-        words.push_back({Regex(words_rx(split(kRecede)), true), Kind::Recede, ""});
-        words.push_back({Regex(words_rx(split(kPassing)), true), Kind::Passing, ""});
-        words.push_back({Regex(words_rx(split(kMoveVerbs)), true), Kind::Move, ""});
+        words.push_back({Regex(words_rx(cat({verb_forms(V.approach_verbs), split(kApproachSynonyms)})), true), Kind::Approach, ""});
+        words.push_back({Regex(words_rx(cat({verb_forms(V.recede_verbs), split(kRecedeSynonyms)})), true), Kind::Recede, ""});
+        words.push_back({Regex(words_rx(cat({keyed(V.passing, "behind"), keyed(V.passing, "front"), split(kPassingBehind),
+                                             split(kPassingFront)})), true), Kind::Passing, ""});
+        words.push_back({Regex(words_rx(cat({verb_forms(V.neutral_verbs), split(kMoveSynonyms)})), true), Kind::Move, ""});
         words.push_back({Regex("(?<![\\w-])(?:(?:the|a)\\s+)?(?P<adj>distant|faraway|far-off|nearby)\\s+sounds?\\s+of(?![\\w-])", true),
                          Kind::DistOf, ""});
         words.push_back({Regex(words_rx(change), true), Kind::DistChange, ""});
         words.push_back({Regex(words_rx(near_words()), true), Kind::Dist, "near"});
         words.push_back({Regex(words_rx(far_words()), true), Kind::Dist, "far"});
-        words.push_back({Regex(words_rx(split(kModerate)), true), Kind::Dist, "moderate"});
-        words.push_back({Regex(words_rx(split(kFillers)), true), Kind::Filler, ""});
+        words.push_back({Regex(words_rx(cat({V.moderate_phrases, split(kModerateSynonyms)})), true), Kind::Dist, "moderate"});
+        words.push_back({Regex(words_rx(fillers()), true), Kind::Filler, ""});
         words.push_back({Regex("(?<![\\w-])(?:from|starting\\s+(?:at|from|on|in)|starts\\s+(?:at|from|on|in)|start\\s+(?:at|from|on|in))(?![\\w-])", true),
                          Kind::From, ""});
         words.push_back({Regex("(?<![\\w-])(?:over\\s+to|across\\s+to|all\\s+the\\s+way\\s+to|round\\s+to|around\\s+to|to|towards|toward|into|onto|until|till|up\\s+to)(?![\\w-])", true),
@@ -1058,14 +1096,14 @@ struct Patterns {
             return s;
         };
         outdoor = to_set(split(kOutdoorNouns));
-        large = to_set(split(kLargeNouns));
+        large = to_set(cat({split(kLargeNouns), V.large_nouns, V.church_nouns}));
         small = to_set(split(kSmallNouns));
-        church = to_set(split(kChurch));
-        small_adj = to_set(split(kSmallAdj));
-        large_adj = to_set(split(kLargeAdj));
-        moderate_adj = to_set(split(kModerateAdj));
-        reverb_adj = to_set(split(kReverbAdj));
-        dry_adj = to_set(split(kDryAdj));
+        church = to_set(cat({V.church_nouns, split(kChurchSynonyms)}));
+        small_adj = to_set(cat({keyed(V.room_size_adjectives, "small"), split(kSmallAdjSynonyms)}));
+        large_adj = to_set(cat({keyed(V.room_size_adjectives, "large"), split(kLargeAdjSynonyms)}));
+        moderate_adj = to_set(cat({keyed(V.room_size_adjectives, "moderate"), split(kModerateAdjSynonyms)}));
+        reverb_adj = to_set(cat({V.reverb_adjectives, split(kReverbAdjSynonyms)}));
+        dry_adj = to_set(cat({V.dry_adjectives, split(kDrySynonyms)}));
         glue = to_set(split(kGlue, ' '));
 
         for (const auto& d : dirs) ok = ok && d.first.ok();
