@@ -78,3 +78,32 @@ def score(parse, cases=None) -> tuple[float, list[tuple[dict, bool, str]]]:
     cases = cases if cases is not None else load()
     rows = [(c, *check(c, parse)) for c in cases]
     return sum(ok for _, ok, _ in rows) / len(rows), rows
+
+
+def main(argv=None) -> int:
+    """python python_tests/phrasing_score.py [FILE.jsonl ...]: per-class scores of bewo_rt.text.parse
+    and the prompts it places wrongly (default: both phrasing files)."""
+    import sys
+    from collections import Counter
+
+    from bewo_rt.text.parser import parse
+
+    files = (argv if argv is not None else sys.argv[1:]) or [str(PROMPTS), str(PROMPTS.with_name("phrasing_prompts_heldout.jsonl"))]
+    for f in files:
+        rate, rows = score(parse, load(f))
+        n, ok = Counter(), Counter()
+        for case, good, _ in rows:
+            n[case["class"]] += 1
+            ok[case["class"]] += good
+        print(f"{Path(f).name}: {sum(ok.values())}/{len(rows)} = {rate:.1%}")
+        print("| class | placed right |\n|---|---|")
+        for c in n:
+            print(f"| {c} | {ok[c]}/{n[c]} |")
+        for case, good, found in rows:
+            if not good:
+                print(f"  wrong [{case['class']}] {case['prompt']!r} -> {found}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

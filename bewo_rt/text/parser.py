@@ -8,28 +8,52 @@ the JSON form. The rules below are what that code does.
     parse_dict(text) -> the JSON form (Scene.to_dict() plus derived class fields, below)
 
 How it works (rules, not learning): every phrase the vocabulary knows (directions, degrees, clock
-positions, distances, speeds, motion verbs, room/place phrases, fillers such as "you can hear") is
-found first, longest match first, so a phrase that contains a comma ("in front, slightly to the
-left") or "and" ("ahead and to the left") stays whole. The rest of the text is cut at sentence ends,
-";", "while", "meanwhile", ... (hard breaks) and at commas, "and", "then" (soft breaks). A piece that
-still holds words the vocabulary does not know names a sound and starts a source; a piece without
-such words (", far away", "then suddenly jumps to the left") belongs to the source before it in the
-same clause, or to the next one when it comes first ("To the left, a man speaks"). The vocabulary
-is shared with bewo_rt.text.captions (its tables are imported, not copied) and extended with
-everyday synonyms.
+positions, elevation words, distances, speeds, motion verbs, room/place phrases, fillers such as
+"you can hear") is found first, longest match first, so a phrase that contains a comma ("in front,
+slightly to the left") or "and" ("ahead and to the left") stays whole. The rest of the text is cut
+at sentence ends, ";", ":", "while", "meanwhile", line breaks between items, bullets, "1)", and
+" / ", " | ", " + ", " - " between items (hard breaks), and at commas, "and", "then" (soft breaks).
+Emoji are breaks too; one that names a sound starts an item with its name ("🐶 barking on the
+left 🚗 passing right to left": "dog barking", "car"), unless its clause already names it. A piece
+that still holds words the vocabulary does not know names a sound and starts a source; a piece
+without such words (", far away", "then suddenly jumps to the left") belongs to the source before
+it in the same clause, or to the next one when it comes first ("To the left, a man speaks"). A
+clause of direction words before a colon or a dash places the next sound ("Right side: a phone
+rings", "Front right - a saxophone"). A heading before a colon (or a dash and a list) is not a
+sound: "A duet: a flute on the left and a cello on the right" gives two sources, and a count names
+the items ("Three birds: one on the left, one ahead, one on the right": three "bird"s; "A pair of
+frogs, one ... and one ..." too). The vocabulary the caption generator uses is the parser's own
+table (csrc/runtime/vocabulary.cpp, read by bewo_rt.text.captions), extended with everyday synonyms.
 
 Per source:
     direction  the first direction stated is the start. A source moves when it has a motion verb
-               ("moves", "passes", "drifts", "jumps", ...) or a "from X to Y" pair, and a second
-               direction (or a "to/towards X" target; with only a target the start is the front).
-               "passes (by) from X" with no target ends mirrored on the other side; "approaches /
-               comes closer" keeps the azimuth and goes from far to near; "moves away / recedes"
-               goes to far. Words give BEWO's representative azimuths: left -90, front-left -45
-               ("slightly left", "left of centre": -30), front 0, front-right 45, right 90,
-               behind-left -135, behind 180, behind-right 135 (every value lies inside the class of
-               captions.direction_words_class). Degrees are exact ("30 degrees to the right" 30,
-               "an azimuth of 75 degrees" 75, "-45 degrees" -45); "at 2 o'clock" is 30 * hour.
-               Unstated: front (0), still.
+               ("moves", "passes", "drifts", "jumps", ...) with a target ("to/towards X", or a bare
+               direction after the verb: "pans left"), a "from X to Y" or "X to Y" pair, or a full
+               circle ("circles around me", "in one full clockwise circle": +360, anticlockwise
+               -360); with only a target the start is the front. A direction stated before the sound
+               ("Towards the right, a stream runs") or with "on/at/in" ("walking on the left") is
+               where it is, not a target. A participle right after the sound's noun that takes it
+               nowhere describes it and stays in the label ("water running in a sink on the left",
+               "someone walking on the left": still); "a running engine", "a rolling drum", "a
+               sizzling pan", "a fly" are nouns. "passes (by) from X" with no target ends mirrored
+               on the other side; "approaches / comes closer" keeps the azimuth and goes from far
+               to near; "moves away / recedes" goes to far. The way round: "passing behind you",
+               "round the back", "through the front", a direction named along the way ("from the
+               left around behind me to the right": -90 -> -270) or a side named on a front-back
+               move ("from behind to the front on the left side") route the move through it.
+               Signed angles go the way they are written ("from -90 to 270 degrees": a full turn;
+               "from 170 to 190 degrees": 20 degrees through the back).
+               Words give BEWO's representative azimuths: left -90, front-left -45, front 0,
+               front-right 45, right 90, behind-left -135, behind 180, behind-right 135 (every value
+               lies inside the class of captions.direction_words_class); small offsets ("slightly",
+               "a little", "a bit", "just", "a touch", "left of centre") 20; "far/hard/extreme left"
+               -90. Degrees are exact, in digits or words ("30 degrees to the right" 30, "forty-five
+               degrees to the left" -45, "an azimuth of 75 degrees" 75, "-45 degrees" -45); "at 2
+               o'clock" is 30 * hour. "behind the counter" places nothing (it is not the listener's
+               back). Unstated: front (0), still, and the scene's note says so.
+    elevation  "overhead", "directly above" 60; "above", "up high", "from the ceiling", "on the
+               roof", "upstairs" 40; "below", "beneath the floor", "downstairs" -40; "directly below"
+               -60. Unstated: 0.
     speed      a speed word or speed verb of the source (captions.SPEED_ADVERBS / SPEED_VERBS plus
                synonyms); a moving source without one is "moderate"; a still source is "still"
                even when it has a speed word ("glass shatters suddenly").
@@ -48,6 +72,12 @@ Per source:
                "carpeted/dry" lower it to 0.25 s. Unstated: the Scene default (outdoors, free field),
                and room_class is null in the JSON form.
 
+Honest output: when the words say nowhere for a sound, or the text is not English, the scene's
+note says so (Scene.note; "note" in the JSON form; `bewo-rt parse` and `generate` print it as a
+warning; the C API's bewo_last_note returns it): "no direction words found, so the sound is placed
+ahead (0 degrees); ...", "no direction for 'rain': placed ahead ...", "no English words found: the
+parser reads English only ...".
+
 Bad input: non-str (bytes included) -> TypeError; empty or whitespace-only, or over 10,000
 characters -> ValueError. Text with no recognisable sound (nothing but spatial/filler words, e.g.
 "on the left") -> ValueError("no sound found ..."); text with words we cannot place is never
@@ -56,8 +86,8 @@ rejected: unknown words become a label.
 JSON form (parse_dict): Scene.to_dict() where each source also has "moving" (bool), "distance"
 (near/moderate/far at the start), "distance_end" (class at the end), "direction" and
 "direction_end" (captions.DIRECTION_CLASSES), and the top level has "room_class" (outdoor / small /
-moderate / large, or null when the text names no place). Scene.from_dict does not accept these
-derived keys are accepted by every scene reader (Scene.from_dict ignores them).
+moderate / large, or null when the text names no place) and "note" when there is one. These derived
+keys are accepted by every scene reader (Scene.from_dict ignores them and keeps the note).
 """
 from __future__ import annotations
 
