@@ -366,6 +366,10 @@ def test_note_when_nothing_says_where(text, kind):
     from bewo_rt.scene import Scene
 
     assert Scene.from_dict(json.loads(json.dumps(d))).note == d["note"]  # every reader keeps it
+    from bewo_rt import _core
+
+    state = _core.scene_azimuth_state(json.dumps(d), 4.0, 32, 17)  # the C++ reader (C API, --scene)
+    assert state.shape == (4 * 17, 32) and np.isfinite(state).all()
     assert "note" not in parse_dict("a dog barks on the left")
 
 
