@@ -88,7 +88,9 @@ def main(argv=None) -> int:
 
     from bewo_rt.text.parser import parse
 
-    files = (argv if argv is not None else sys.argv[1:]) or [str(PROMPTS), str(PROMPTS.with_name("phrasing_prompts_heldout.jsonl"))]
+    files = (argv if argv is not None else sys.argv[1:]) or [
+        str(PROMPTS.with_name(n)) for n in ("phrasing_prompts.jsonl", "phrasing_prompts_heldout.jsonl",
+                                            "phrasing_prompts_heldout2.jsonl")]
     for f in files:
         rate, rows = score(parse, load(f))
         n, ok = Counter(), Counter()

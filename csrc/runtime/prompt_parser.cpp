@@ -250,6 +250,8 @@ public:
         emit(root);
         prog_.push_back({kMatch});
         start_ = first_of(root);
+        // a pattern that opens with (?<![\w-]) starts only where a word does
+        word_start_ = pattern.compare(0, 10, "(?<![\\w-])") == 0;
     }
     bool ok() const { return !bad_; }
     int group(const char* name) const {
@@ -266,8 +268,15 @@ public:
         return true;
     }
     // re.finditer.
+    // A pattern that cannot match text lacking all of these (lower-case) pieces skips such text.
+    Regex& needs_any(std::initializer_list<const char32_t*> pieces) {
+        for (const char32_t* p : pieces) needs_.emplace_back(p);
+        return *this;
+    }
     std::vector<Match> find_all(const u32& s) const {
         std::vector<Match> out;
+        if (!needs_.empty() && std::none_of(needs_.begin(), needs_.end(), [&](const u32& p) { return s.find(p) != u32::npos; }))
+            return out;
         Match m;
         for (int pos = 0; pos <= static_cast<int>(s.size());) {
             bool found = false;
@@ -371,6 +380,7 @@ private:
         return f;
     }
     bool may_start(const u32& s, int p) const {
+        if (word_start_ && p > 0 && (s[p - 1] == '-' || is_word(s[p - 1]))) return false;
         if (start_.nullable) return true;
         if (p >= static_cast<int>(s.size())) return false;
         const char32_t c = s[p];
@@ -700,7 +710,8 @@ private:
         prog_[at].b = greedy ? out : body;
     }
 
-    bool icase_, bad_ = false;
+    bool icase_, bad_ = false, word_start_ = false;
+    std::vector<u32> needs_;
     First start_;
     u32 pat_;
     std::size_t at_ = 0;
@@ -771,7 +782,8 @@ const char* const kSpeedVerbSynonyms[][2] = {  // speed class -> verbs beyond th
                 "switching"},
 };
 const char kMoveSynonyms[] =
-    "moved|travelled|traveled|traveling|passed|went|shifted|swept|"
+    "moved|travelled|traveled|traveling|passed|went|shifted|swept|arrives|arriving|arrived|overtakes|overtaking|"
+    "overtook|overtake|pass-by|passby|fly-by|flyby|drive-by|flypast|fly-past|reverses|reversing|"
     "walks|walk|walking|walked|drives|drive|driving|drove|flies|fly|flying|flew|runs|run|running|ran|rolls|roll|"
     "rolling|rolled|crosses|cross|crossing|crossed|heads|head|heading|headed|circles|circling|swings|swinging|"
     "slides|sliding|rides|riding|swoops|swooping|turns|turning|continues|continuing|proceeds|rotates|rotating|"
@@ -788,12 +800,12 @@ const char kPassingFront[] =  // the way round a move goes, beyond the shared ph
     "crossing in front|passing in front of me|crossing in front of me|passing in front of the listener";
 const char kPassingBehind[] =
     "passing behind me|passing behind us|passing behind the head|passing behind your head|passing behind the listener|"
-    "going behind you|going behind me|round behind|around behind|round the back|around the back|via the back|"
+    "round behind|around behind|round the back|around the back|via the back|"
     "through the back|across the back|behind the head|behind your head";
 
 // Regex groups for the listener and a possessive, inside the direction patterns.
-const std::string kMe = "(?:me|you|us|the\\s+listener|myself|yourself)";
-const std::string kPoss = "(?:the|your|my|our|his|her|their)";
+const std::string kMe = "(?:me|you|us|myself|yourself|(?:the\\s+)?(?:listener|player|camera|character|avatar|viewer|mic|microphone))";
+const std::string kPoss = "(?:(?:the\\s+)?(?:listener|player|camera)'s|the|your|my|our|his|her|their)";
 
 // "next to me", "beside you", "in my ear": each listener word spelled out.
 std::vector<std::string> for_listener(const std::vector<std::string>& heads, const char* words) {
@@ -851,7 +863,7 @@ const char kFillerSynonyms[] =
     "we can hear|you hear|listen to|there is|there are|there's|there was|there were|it sounds like|somewhere|"
     "all of this|the whole scene|you'll hear|from my perspective|from where i am|as i listen|in the scene|"
     "the scene is|is located|are located|is positioned|is placed|is coming from|are coming from|comes from|"
-    "come from|coming from";
+    "come from|coming from|going off|goes off|go off|went off";
 // The shared room sentences without their place ("the scene takes place {r}") and list intros.
 std::vector<std::string> fillers() {
     const SharedVocabulary& v = shared_vocabulary();
@@ -873,7 +885,7 @@ const char kGlue[] =
     "noise noises heard hear hears audible located placed positioned somewhere place spot area ear ears head "
     "shoulder position point way loudly softly quietly clearly faintly continuously repeatedly constantly "
     "occasionally briefly first later finally eventually both all other each time same comes come came round "
-    "panned";
+    "panned like only not through centred centered kinda maybe roughly approximately exactly precisely really";
 
 // ---- patterns (the texts of parser.py's regexes) -------------------------------------------------
 std::string re_escape(const std::string& p) {  // re.escape
@@ -911,10 +923,10 @@ std::string words_rx(const std::vector<std::string>& words) { return "(?<![\\w-]
 std::string with_side(const char* name) { return std::string("(?P<") + name + ">left|right)"; }
 
 enum class Kind { Dir, Room, Speed, SpeedVerb, Approach, Recede, Passing, Move, DistOf, DistChange, Dist, Filler,
-                  From, To, By, Hard, Soft, Word, Elev, Circle,
+                  From, To, By, Hard, Soft, Word, Elev, Circle, DistM,
                   At,      // a role only ("on the left", "at 3 o'clock"), never a token
                   Space }; // a line break inside a sentence ("a dog\nbarks"): no break at all
-enum class DirValue { Table, Degrees, Clock, Slight, FrontSide, BehindSide, Side, Front, Behind, Range };
+enum class DirValue { Table, Degrees, Clock, Slight, FrontSide, BehindSide, Side, Front, Behind, Range, Letter };
 constexpr double kSlightDeg = 20.0;
 constexpr double kOverheadDeg = 60.0, kAboveDeg = 40.0;  // "overhead" / "above" (negated: below)  // "slightly / a little / a bit / just" left or right: 10-30 degrees
 
@@ -922,6 +934,7 @@ struct Patterns {
     std::vector<std::pair<Regex, DirValue>> dirs;
     std::vector<std::pair<Regex, double>> elevs;  // elevation phrases and their elevation in degrees
     std::unique_ptr<Regex> circle;                // a full turn round the listener
+    std::unique_ptr<Regex> metres;                // a distance in metres or feet
     std::map<u32, double> dir_lookup;
     std::unique_ptr<Regex> room_place, room_plain, hard, soft, word, article, adj_words;
     struct WordPattern { Regex rx; Kind kind; std::string value; };
@@ -938,8 +951,11 @@ struct Patterns {
             dir_lookup[collapse_space(lower(from_utf8(p)))] = az;
         }
         const std::string me = kMe, poss = kPoss, side = with_side("side");
+        // not a place: "the left lane", "a right turn", "left-handed", "left alone", "left over"
+        const std::string not_a_place = "(?!\\s*-?\\s*(?:lanes?|turns?|handed|wing|clicks?|bank)\\b)"
+                                        "(?!(?<=left)\\s+(?:alone|unattended|untouched|idle|running|standing|lying)\\b)";
         auto dir = [&](const std::string& p, DirValue v) {
-            dirs.emplace_back(Regex("(?<![\\w-])(?:" + p + ")(?![\\w-])", true), v);
+            dirs.emplace_back(Regex("(?<![\\w-])(?:" + p + ")(?![\\w-])" + not_a_place, true), v);
         };
         // a number in digits or in words ("forty-five", "minus thirty", "a hundred and twenty")
         const std::string units = "one|two|three|four|five|six|seven|eight|nine";
@@ -952,6 +968,7 @@ struct Patterns {
         // the first number of "from -90 to 270 degrees", which shares the second one's unit
         dir("(?P<num>" + num + ")(?=\\s+(?:to|through|towards|toward|round\\s+to|around\\s+to)\\s+(?:" + num + ")" + unit + ")",
             DirValue::Range);
+        dirs.back().first.needs_any({U"deg", U"\u00b0"});
         dir("(?:" + alt(table) + ")", DirValue::Table);
         dir("(?:(?:an?\\s+)?(?:azimuth|angle|bearing|direction)(?:\\s+angle)?\\s+(?:of\\s+)?)?"
             "(?P<num>" + num + ")\\s*(?:degrees?|degs?|\\u00b0)"
@@ -959,11 +976,14 @@ struct Patterns {
             "(?P<side>left|right)(?:(?:[- ]hand)?\\s+side)?"
             "(?:\\s+of\\s+(?:centre|center|straight\\s+ahead|the\\s+front|front|me|you))?)?",
             DirValue::Degrees);
-        dir("(?:(?:an?\\s+)?(?:azimuth|angle|bearing)\\s+(?:of\\s+)?)(?P<num>" + num + ")\\b",
+        dirs.back().first.needs_any({U"deg", U"\u00b0"});
+        dir("(?:(?:an?\\s+)?(?:azimuth|azi|az|angle|bearing|pan)\\s*(?:of\\s+|at\\s+|=\\s*|:\\s*)?)(?P<num>" + num + ")(?:\\s*(?:degrees?|degs?|\\u00b0))?(?![\\w-])",
             DirValue::Degrees);
+        dirs.back().first.needs_any({U"az", U"angle", U"bearing", U"pan"});
         dir("(?:(?:the|your|my)\\s+)?(?P<h>1[0-2]|[1-9]|zero|one|two|three|four|five|six|seven|eight|nine|ten|"
             "eleven|twelve)(?:\\s*o['\\u2019]?\\s*clock|\\s+o\\s+clock)(?:\\s+(?:position|direction))?",
             DirValue::Clock);
+        dirs.back().first.needs_any({U"clock"});
         // small offsets ("slightly", "a little", "a bit", "just" left/right, "left of centre")
         const std::string of_centre = "(?:\\s+of\\s+(?:centre|center|the\\s+centre|the\\s+center|straight\\s+ahead|the\\s+middle|"
                                       "the\\s+front|" + me + "))?";
@@ -973,29 +993,41 @@ struct Patterns {
             "|(?:(?:just\\s+|slightly\\s+|a\\s+little\\s+|a\\s+bit\\s+|a\\s+hair\\s+|a\\s+touch\\s+|a\\s+tad\\s+)?(?:to\\s+(?:the\\s+)?)?" + with_side("side2") +
             "\\s+of\\s+(?:the\\s+)?(?:centre|center|middle))",
             DirValue::Slight);
-        dir("(?:" + poss + "\\s+)?(?:front|forward)[- ]?" + side + "(?:\\s+side)?|"
-            "(?:" + poss + "\\s+)?" + with_side("s3") + "[- ]front|"
+        dir("(?:" + poss + "\\s+)?(?:front|forward|ahead)[- ]?" + side + "(?:\\s+side)?|"
+            "(?:" + poss + "\\s+)?" + with_side("s3") + "[- ](?:front|ahead)|"
             "(?:ahead|in\\s+front)(?:\\s+of\\s+" + me + ")?(?:,?\\s+and|,)\\s+(?:slightly\\s+)?(?:to|on)\\s+(?:" + poss + "\\s+)?" + with_side("s4") + "|"
             "diagonally\\s+(?:ahead|in\\s+front|forward)?\\s*(?:and\\s+)?(?:to|on)?\\s*(?:" + poss + "\\s+)?" + with_side("s5"),
             DirValue::FrontSide);
-        dir("(?:" + poss + "\\s+)?(?:back|rear)[- ]?" + side + "(?:\\s+side)?|"
-            "(?:" + poss + "\\s+)?" + with_side("s3") + "[- ](?:rear|back)|"
+        dir("(?:" + poss + "\\s+)?(?:back|rear)[- ]?" + side + "(?:\\s+side)?|behind-" + with_side("s7") + "|"
+            "(?:" + poss + "\\s+)?" + with_side("s3") + "[- ](?:rear|back|behind)|"
             "(?<!round )behind(?:\\s+" + me + ")?,?\\s+(?:and\\s+)?(?:slightly\\s+)?(?:on|to|towards|toward)\\s+(?:" + poss + "\\s+)?" + with_side("s4") + "(?:[- ]hand)?(?:\\s+side)?|"
             "over\\s+(?:your|my|the)\\s+" + with_side("s5") + "\\s+shoulder|"
             "(?:" + poss + "\\s+)?" + with_side("s6") + "(?:[- ]hand)?\\s+side,?\\s+behind(?:\\s+" + me + ")?",
             DirValue::BehindSide);
-        dir("(?:" + poss + "\\s+)?(?:far\\s+|hard\\s+|extreme\\s+|full\\s+|very\\s+)?" + side + "(?:[- ]hand)?(?:\\s+side)?"
-            "(?:\\s+of\\s+(?:" + me + "|the\\s+stage|the\\s+scene))?",
+        // not a place: "the left lane", "left alone", a bare "right" as in "right next to", "right above"
+        const std::string not_place = "";  // (in the dir() wrapper: every direction pattern)
+        const std::string not_intensifier = "(?!(?<=right)(?<!to right)(?<!from right)(?<!and right)(?<!or right)\\s+(?:next|beside|by|behind|above|below|under|here|there|now|away|at|"
+                                            "on|over|near|up|down|into|through|across|in|where|after|before|outside|inside|"
+                                            "against|along|around|round|beneath|underneath|overhead|close|nearby)\\b)";
+        dir("(?:(?:" + poss + "\\s+)(?:far\\s+|hard\\s+|extreme\\s+|full\\s+|very\\s+)?" + side +
+            "|(?:far\\s+|hard\\s+|extreme\\s+|full\\s+|very\\s+)?" + with_side("side2") + not_intensifier + ")"
+            "(?:[- ]hand)?(?:\\s+side)?" + not_place + "(?:\\s+of\\s+(?:" + me + "|the\\s+stage|the\\s+scene))?",
             DirValue::Side);
-        dir("(?:straight|directly|dead|right|just)?\\s*(?:ahead|in\\s+front)(?:\\s+of\\s+" + me + ")?|"
+        // game-audio shorthand: "L to R", "R->L" (capitals only, next to "to")
+        dirs.emplace_back(Regex("(?<![\\w-])(?P<lr>[LR])(?=\\s+to\\s+[LR](?![\\w-]))|(?<=\\bto\\s)(?P<lr2>[LR])(?![\\w-])", false),
+                          DirValue::Letter);
+        dirs.back().first.needs_any({U"l", U"r"});
+        dir("(?:straight|directly|dead|(?<!to )(?<!from )(?<!and )right|just)?\\s*(?:ahead|in\\s+front)(?:\\s+of\\s+" + me + ")?|"
+            "(?:the\\s+)?frontal\\s+(?:region|area|zone|field|direction|plane)|"
             "(?:" + poss + "\\s+)?(?:front|forward)(?:\\s+(?:and\\s+)?(?:centre|center))?|"
             "(?:the\\s+)?(?:dead\\s+)?(?:centre|center|middle)(?:\\s+stage)?|straight\\s+on",
             DirValue::Front);
         // "behind the counter" places a sound behind something, not behind the listener
         const std::string not_object = "(?!\\s+(?:the|a|an|some|his|her|their|its|this|that)\\s+(?!listener|head|back\\b))";
-        dir("(?:straight|directly|right|just)?\\s*behind(?:\\s+" + me + "|" + not_object + ")|at\\s+(?:your|my)\\s+back|"
+        dir("(?:straight|directly|(?<!to )(?<!from )(?<!and )right|just)?\\s*behind(?:\\s+" + me + "|" + not_object + ")|at\\s+(?:your|my|our|his|her|their)\\s+back|"
             "(?:the\\s+)?(?:rear|back)\\s+of\\s+(?:the\\s+)?(?:room|hall|church|stage|space|house|bus|car|train|" + me + ")|"
-            "the\\s+rear|from\\s+behind|(?:the|my|your)\\s+back(?!\\s+(?:of|door|yard|garden|seat|wall|room|porch)\\b)",
+            "the\\s+rear|from\\s+behind|(?:the|my|your|our)\\s+back(?!\\s+(?:of|door|doors|yard|garden|seat|seats|row|rows|wall|room|porch|"
+            "stairs|kitchen|office|alley|lane|street|pocket|end|burner|foot|legs?|teeth|stage)\\b)",
             DirValue::Behind);
 
         // elevation: "overhead", "above me", "from the ceiling", "high up"; "below", "beneath the floor"
@@ -1011,10 +1043,23 @@ struct Patterns {
              "(?:up\\s+)?(?:on|from|in|across)\\s+(?:the\\s+)?(?:ceiling|roof|rooftops?)(?:\\s+above)?|"
              "(?:on|from)\\s+the\\s+(?:floor|storey|story|level|flat|apartment)\\s+above|upstairs", kAboveDeg);
         elev("(?:directly|right|straight|just)\\s+(?:below|beneath|underneath|under)" + under, -kOverheadDeg);
+        elev("(?:at\\s+)?(?:(?:" + poss + ")\\s+)?(?:ear|head)\\s+(?:level|height)", 0.0);
+        elev("(?:high|up)\\s+(?:up\\s+)?(?:in|on|among|above)\\s+the\\s+(?:canopy|trees|treetops|branches|rafters|gallery|balcony|"
+             "loft|attic|clouds|hills)|(?:in|from)\\s+the\\s+(?:canopy|gallery|balcony|rafters|loft)", kAboveDeg);
+        // "elevation +40 degrees", "at an elevation of -30", "el 20": the number itself (NaN: read it)
+        elev("(?:at\\s+)?(?:an?\\s+)?(?:elevation|elev|el|height\\s+angle)\\s*(?:of\\s+|=\\s*|:\\s*)?(?P<num>" + num + ")"
+             "(?:\\s*(?:degrees?|degs?|\\u00b0))?", std::nan(""));
+        elevs.back().first.needs_any({U"elev", U"el ", U"height"});
         elev("(?:down\\s+)?(?:below|beneath|underneath)" + under + "|under\\s+(?:the|my|your|our)\\s+(?:floor|floorboards|ground|feet)|"
              "from\\s+below|downstairs|underground|(?:on|from)\\s+the\\s+(?:floor|storey|story|level|flat|apartment)\\s+below|"
              "at\\s+(?:my|your|our)\\s+feet", -kAboveDeg);
 
+        metres = std::make_unique<Regex>(
+            "(?<![\\w-])(?:(?:at\\s+)?(?:a\\s+)?distance\\s*(?:of\\s+|=\\s*|:\\s*)?|(?:about|around|roughly|maybe|some|approximately|"
+            "approx\\.?|only|just|~)\\s*)?(?P<num>" + num + ")\\s*(?:(?P<m>m|metres?|meters?|mtrs?)|(?P<ft>feet|foot|ft))(?![\\w-])"
+            "(?:\\s+(?:away|off|out|distant|from\\s+" + me + "))?", true);
+        metres->needs_any({U"0", U"1", U"2", U"3", U"4", U"5", U"6", U"7", U"8", U"9", U"metre", U"meter", U"feet", U"foot",
+                           U"ft", U"mtr"});
         // a full circle: "in one full clockwise circle", "circles around me", "flies all the way round you"
         const std::string turn = "(?:clockwise|counter-?clockwise|anti-?clockwise)";
         const std::string round_me = "(?:a)?round\\s+(?:me|you|us|the\\s+listener|(?:my|your|our|the\\s+listener's|the)\\s+heads?|the\\s+room)";
@@ -1025,6 +1070,7 @@ struct Patterns {
             "orbits|orbiting|buzzes|buzzing|whirls|whirling|swirls|swirling|loops|looping)\\s+(?:" + turn + "\\s+)?"
             "(?:all\\s+the\\s+way\\s+|right\\s+|once\\s+|slowly\\s+|quickly\\s+)?" + round_me + "(?:\\s+" + turn + ")?|"
             "(?:full|complete)\\s+(?:" + turn + "\\s+)?(?:circle|revolution|turn)s?)(?![\\w-])", true);
+        circle->needs_any({U"circl", U"round", U"revolution", U"orbit", U"turn"});
         const std::vector<std::string> indoor_nouns =
             cat({split(kIndoorNouns), keyed(V.room_nouns, "small"), keyed(V.room_nouns, "moderate"),
                  keyed(V.room_nouns, "large"), V.large_nouns, V.church_nouns});
@@ -1073,9 +1119,14 @@ struct Patterns {
         words.push_back({Regex(words_rx(far_words()), true), Kind::Dist, "far"});
         words.push_back({Regex(words_rx(cat({V.moderate_phrases, split(kModerateSynonyms)})), true), Kind::Dist, "moderate"});
         words.push_back({Regex(words_rx(fillers()), true), Kind::Filler, ""});
-        words.push_back({Regex("(?<![\\w-])(?:from|starting\\s+(?:at|from|on|in)|starts\\s+(?:at|from|on|in)|start\\s+(?:at|from|on|in))(?![\\w-])", true),
+        words.push_back({Regex("(?<![\\w-])(?:from|starting\\s+(?:at|from|on|in)|starts\\s+(?:at|from|on|in)|start\\s+(?:at|from|on|in)|"
+                               "(?:onset|beginning|begins|starting\\s+point|initial\\s+position)\\s*(?:at|from|:)?)(?![\\w-])", true),
                          Kind::From, ""});
-        words.push_back({Regex("(?<![\\w-])(?:over\\s+to|across\\s+to|all\\s+the\\s+way\\s+to|round\\s+to|around\\s+to|to|towards|toward|into|onto|until|till|up\\s+to)(?![\\w-])", true),
+        // a target: "to", and verbs that end a move somewhere ("stops in front", "ends up on the left")
+        words.push_back({Regex("(?<![\\w-])(?:over\\s+to|across\\s+to|all\\s+the\\s+way\\s+to|round\\s+to|around\\s+to|to|towards|toward|"
+                               "into|onto|until|till|up\\s+to|(?:offset|ending|ends|end\\s+point|final\\s+position)\\s*(?:at|:)|"
+                               "stops|stopping|stopped|halts|halting|comes\\s+to\\s+(?:a\\s+)?(?:stop|halt|rest)|ends\\s+up|ending\\s+up|"
+                               "pulls\\s+up|pulling\\s+up|settles|settling)(?![\\w-])", true),
                          Kind::To, ""});
         words.push_back({Regex("(?<![\\w-])(?:by|past)(?![\\w-])", true), Kind::By, ""});
         hard = std::make_unique<Regex>(
@@ -1085,7 +1136,7 @@ struct Patterns {
             "^\\s*[-*\\u2022\\u00b7\\u25aa\\u2023\\u25e6](?=\\s)|(?<![\\w.])\\(?\\d{1,2}\\)(?=\\s)|(?<![\\w-])(?:while|whilst|meanwhile|whereas|at\\s+the\\s+same\\s+time|in\\s+addition|"
             "simultaneously|additionally|also|as\\s+well\\s+as|plus|at\\s+once)(?![\\w-])", true);
         soft = std::make_unique<Regex>(
-            ",|(?<![\\w-])(?:and|then|but|followed\\s+by|after\\s+that|afterwards|as|before|after|with)(?![\\w-])", true);
+            ",|&|(?<![\\w-])(?:and|n|then|but|followed\\s+by|after\\s+that|afterwards|as|before|after|with)(?![\\w-])", true);
         word = std::make_unique<Regex>("[\\w'\\-\\u00c0-\\uffff]+|[^\\w\\s]", false);
         article = std::make_unique<Regex>("^(?:a|an|the|another)\\s+", true);
         adj_words = std::make_unique<Regex>("[\\w-]+", false);
@@ -1108,7 +1159,7 @@ struct Patterns {
 
         for (const auto& d : dirs) ok = ok && d.first.ok();
         for (const auto& e : elevs) ok = ok && e.first.ok();
-        ok = ok && circle->ok();
+        ok = ok && circle->ok() && metres->ok();
         for (const auto& w : words) ok = ok && w.rx.ok();
         ok = ok && room_place->ok() && room_plain->ok() && hard->ok() && soft->ok() && word->ok() && article->ok();
     }
@@ -1127,7 +1178,12 @@ struct Tok {
     std::string value;    // Speed / SpeedVerb class, Dist / DistOf class
     u32 text;             // the original text (t[start:end])
     double raw = std::nan("");  // Dir: a signed angle as written ("270 degrees"); NaN otherwise
-    u32 low() const { return lower(text); }
+    const u32& low() const {  // lower case, computed once (the rules ask for it many times)
+        if (!has_low) low_text = lower(text), has_low = true;
+        return low_text;
+    }
+    mutable u32 low_text;
+    mutable bool has_low = false;
 };
 
 struct RoomHit {
@@ -1231,15 +1287,52 @@ double dir_value(DirValue kind, const Regex& rx, const Regex::Match& m, const u3
     case DirValue::Slight: return kSlightDeg * (side_of("side") ? side_of("side") : side_of("side2"));
     case DirValue::FrontSide: case DirValue::BehindSide: {
         int s = 0;
-        for (const char* g : {"side", "s3", "s4", "s5", "s6"})
+        for (const char* g : {"side", "s3", "s4", "s5", "s6", "s7"})
             if (!s && rx.group(g) >= 0) s = side_of(g);
         return (kind == DirValue::FrontSide ? 45.0 : 135.0) * (s ? s : 1);
     }
-    case DirValue::Side: return 90.0 * side_of("side");
+    case DirValue::Side: {
+        for (const char* g : {"side", "side2"})
+            if (rx.group(g) >= 0 && m.has(rx.group(g))) return 90.0 * side_of(g);
+        return 0.0;
+    }
+    case DirValue::Letter: {
+        const int g = m.has(rx.group("lr")) ? rx.group("lr") : rx.group("lr2");
+        return m.group(low, g) == U"l" ? -90.0 : 90.0;
+    }
     case DirValue::Front: return 0.0;
     case DirValue::Behind: return 180.0;
     }
     return 0.0;
+}
+
+std::vector<std::pair<int, int>> quoted_spans(const u32& t) {
+    std::vector<std::pair<int, int>> spans;
+    const int n = static_cast<int>(t.size());
+    for (int i = 0; i < n; ++i) {
+        const char32_t c = t[i];
+        if (c == '"' || (c == '\'' && (i == 0 || is_space(t[i - 1]) || t[i - 1] == '(' || t[i - 1] == ':'))) {
+            int j = i + 1;
+            while (j < n && t[j] != c && t[j] != '\n') ++j;
+            const bool closes = j < n && t[j] == c && (c == '"' || j + 1 >= n || !is_word(t[j + 1]));
+            if (closes && j - i > 2) {
+                spans.emplace_back(i, j + 1);
+                i = j;
+            }
+        } else if (c == '(') {
+            int j = i + 1;
+            while (j < n && t[j] != ')' && t[j] != '(') ++j;
+            if (j < n && t[j] == ')') {
+                const u32 inside = t.substr(i + 1, j - i - 1);
+                const bool aside = inside.find(U',') != u32::npos || inside.find(U"not ") != u32::npos ||
+                             inside.find(U"i.e.") != u32::npos || inside.find(U"e.g.") != u32::npos;
+
+                if (aside) spans.emplace_back(i, j + 1);
+                i = j;
+            }
+        }
+    }
+    return spans;
 }
 
 // parser._tokens: every vocabulary phrase, longest first (ties: the family listed first), claims
@@ -1255,12 +1348,20 @@ std::vector<Tok> tokenize(const u32& t, std::vector<RoomHit>& rooms) {
         std::fill(taken.begin() + s, taken.begin() + e, 1);
         return true;
     };
+    // Quoted speech ("a voice says 'turn left'") and asides with a comma or "not" ("(the brass
+    // instrument, not a car horn)") say nothing about where sounds are: set aside, unread.
+    std::vector<Tok> found;
+    for (const auto& [s, e] : quoted_spans(low)) {
+        std::fill(taken.begin() + s, taken.begin() + e, 1);
+        found.push_back({s, e, Kind::Filler, 0.0, "", t.substr(s, e - s)});
+    }
     struct Cand { int s, e, family; Kind kind; const Regex* rx; Regex::Match m; int which; };
     std::vector<Cand> cands;
     for (std::size_t k = 0; k < P.dirs.size(); ++k)
         for (auto& m : P.dirs[k].first.find_all(low)) cands.push_back({m.start, m.end, 0, Kind::Dir, &P.dirs[k].first, m, int(k)});
     for (auto& m : P.room_place->find_all(low)) cands.push_back({m.start, m.end, 1, Kind::Room, P.room_place.get(), m, 0});
     for (auto& m : P.circle->find_all(low)) cands.push_back({m.start, m.end, 1, Kind::Circle, P.circle.get(), m, 0});
+    for (auto& m : P.metres->find_all(low)) cands.push_back({m.start, m.end, 1, Kind::DistM, P.metres.get(), m, 0});
     for (std::size_t k = 0; k < P.elevs.size(); ++k)
         for (auto& m : P.elevs[k].first.find_all(low)) cands.push_back({m.start, m.end, 1, Kind::Elev, &P.elevs[k].first, m, int(k)});
     for (auto& m : P.room_plain->find_all(low)) cands.push_back({m.start, m.end, 1, Kind::Room, P.room_plain.get(), m, 1});
@@ -1272,7 +1373,6 @@ std::vector<Tok> tokenize(const u32& t, std::vector<RoomHit>& rooms) {
         if (a.family != b.family) return a.family < b.family;
         return a.s < b.s;
     });
-    std::vector<Tok> found;
     for (const auto& c : cands) {
         if (strip_space(low.substr(c.s, c.e - c.s)).empty() || !claim(c.s, c.e)) continue;
         Tok tok{c.s, c.e, c.kind, 0.0, "", {}};
@@ -1289,8 +1389,14 @@ std::vector<Tok> tokenize(const u32& t, std::vector<RoomHit>& rooms) {
         } else if (c.kind == Kind::Circle) {
             const u32 w = low.substr(c.s, c.e - c.s);
             tok.az = w.find(U"counter") != u32::npos || w.find(U"anti") != u32::npos ? -360.0 : 360.0;
+        } else if (c.kind == Kind::DistM) {
+            const double n = number(c.m.group(low, c.rx->group("num")));
+            tok.az = c.m.has(c.rx->group("ft")) ? n * 0.3048 : n;
+            if (!(tok.az > 0.0)) continue;  // "0 m": not a distance the renderer can use
+            tok.az = std::min(tok.az, 1000.0);
         } else if (c.kind == Kind::Elev) {
             tok.az = P.elevs[c.which].second;
+            if (std::isnan(tok.az)) tok.az = std::max(-90.0, std::min(90.0, number(c.m.group(low, c.rx->group("num")))));
         } else if (c.kind == Kind::DistOf) {
             tok.value = c.m.group(low, c.rx->group("adj")) == U"nearby" ? "near" : "far";
         } else {
@@ -1334,7 +1440,16 @@ std::vector<Role> roles(const Toks& toks) {
             --j;
         }
         if (j >= 0 && (toks[j]->kind == Kind::From || toks[j]->kind == Kind::To)) role = toks[j]->kind;
-        else if (j >= 0 && toks[j]->kind == Kind::Word) {
+        // "thunder rolls far to the left", "somewhere off to my right": a place, not a target
+        if (role == Kind::To && j > 0) {
+            const Tok& before = *toks[j - 1];
+            const u32 w = before.low();
+            if ((before.kind == Kind::Dist && before.value == "far") || w == U"off" || w == U"way" || w == U"well" ||
+                w == U"far")
+                role = Kind::At;
+        }
+        if (role == Kind::At) {
+        } else if (j >= 0 && toks[j]->kind == Kind::Word) {
             const u32 w = toks[j]->low();
             if (w == U"on" || w == U"at" || w == U"in" || w == U"off" || w == U"upon" || w == U"around" || w == U"round")
                 role = Kind::At;
@@ -1370,13 +1485,42 @@ std::vector<Role> locations(const Toks& toks) {
 // describing the source before it.
 // A located one ("children running and shouting on the left") does so when the source before has
 // no location of its own.
+bool descriptor_only(const Toks& content);
+bool lone_participle_describes(const Toks& p, bool previous_located);
+
 bool describes_previous(const Toks& p, bool previous_located) {
+    Toks content;
+    for (Tok* t : p)
+        if (is_content(*t)) content.push_back(t);
     for (const Tok* t : p) {
         if (t->kind != Kind::Word) continue;
         const u32 w = t->low();
         if (w == U"their" || w == U"its" || w == U"his" || w == U"her") return true;
+        // "..., on cobbles", "..., in a loop": a short place or manner phrase of the sound before
+        static const std::set<u32> preps = {U"on", U"in", U"over", U"across", U"along", U"against", U"under", U"inside",
+                                            U"among", U"amid", U"upon", U"within"};
+        if (preps.count(w) && locations(p).empty() && content.size() <= 2) return true;
         break;
     }
+    if (descriptor_only(content)) return true;
+    return lone_participle_describes(p, previous_located);
+}
+
+// "..., looped, static", "..., constant velocity", "with long reverb": how it sounds, not a sound.
+bool descriptor_only(const Toks& content) {
+    static const std::set<u32> descriptors = {
+        U"looped", U"looping", U"loop", U"static", U"stationary", U"constant", U"continuous", U"steady", U"intermittent",
+        U"intermittently", U"repeating", U"repeated", U"periodic", U"rhythmic", U"occasional", U"sporadic", U"loud",
+        U"quiet", U"soft", U"faint", U"muffled", U"dry", U"wet", U"reverb", U"reverberant", U"reverberation", U"echo",
+        U"echoey", U"long", U"short", U"heavy", U"light", U"tail", U"decay", U"natural", U"lots", U"plenty", U"velocity",
+        U"speed", U"pace", U"tempo", U"mono", U"stereo", U"one-shot", U"oneshot", U"sustained", U"louder", U"quieter",
+        U"fixed", U"unmoving", U"motionless", U"spatialised", U"spatialized", U"3d", U"positional", U"distant", U"close"};
+    return !content.empty() && std::all_of(content.begin(), content.end(), [](const Tok* t) {
+        return descriptors.count(strip_chars(t->low(), U"'-")) > 0;
+    });
+}
+
+bool lone_participle_describes(const Toks& p, bool previous_located) {
     Toks content;
     for (Tok* t : p)
         if (is_content(*t)) content.push_back(t);
@@ -1435,13 +1579,36 @@ bool is_lead_in(const Tok& tok) {
     return !t.empty() && std::all_of(t.begin(), t.end(), [](char32_t c) { return c == '-'; });
 }
 
+// "mountain pass", "drum roll": a base-form motion word that ends its piece after a singular noun.
+bool compound_noun(const Toks& p, std::size_t i) {
+    const u32 w = p[i]->low();
+    if (i == 0 || i + 1 != p.size() || !is_content(*p[i - 1])) return false;
+    if ((ends_with(w, U"s") && !ends_with(w, U"ss")) || ends_with(w, U"ing") || ends_with(w, U"ed")) return false;
+    const u32 prev = p[i - 1]->low();
+    static const std::set<u32> plural = {U"people", U"children", U"men", U"women", U"geese", U"mice", U"feet", U"sheep",
+                                         U"cattle", U"police", U"deer", U"fish"};
+    return !ends_with(prev, U"s") && !plural.count(prev);
+}
+
+// A clause-opening participle of where the listener is ("Looking down the highway", "Sitting in
+// the back row", "Standing on a bridge"): not a sound.
+bool listener_pose(const Toks& p) {
+    static const std::set<u32> poses = {U"looking", U"standing", U"sitting", U"facing", U"lying", U"listening", U"waiting",
+                                        U"staring", U"watching", U"seated", U"relaxing", U"resting", U"perched"};
+    for (const Tok* t : p) {
+        if (t->kind != Kind::Word) continue;
+        return poses.count(t->low()) > 0;
+    }
+    return false;
+}
+
 // A base-form motion word after "a"/"an" and its adjectives is a noun: "a sizzling pan", "a long
 // drive" ("a dog pans" would need the -s).
 bool noun_after_article(const Toks& p, std::size_t i) {
     const u32 w = p[i]->low();
     static const std::set<u32> past = {U"flew", U"ran", U"drove", U"went", U"swept", U"crept", U"rode", U"swung",
                                        U"slid", U"leapt", U"shot", U"sped", U"rose", U"fell"};
-    if (ends_with(w, U"s") || ends_with(w, U"ing") || ends_with(w, U"ed") || past.count(w)) return false;
+    if ((ends_with(w, U"s") && !ends_with(w, U"ss")) || ends_with(w, U"ing") || ends_with(w, U"ed") || past.count(w)) return false;
     std::size_t j = i, adjectives = 0;
     while (j > 0 && adjectives <= 2 && is_content(*p[j - 1])) --j, ++adjectives;
     if (j == 0 || p[j - 1]->kind != Kind::Word) return false;
@@ -1452,8 +1619,32 @@ bool noun_after_article(const Toks& p, std::size_t i) {
 // Clauses (cut at hard breaks) -> pieces (cut at soft breaks) -> sources. colon_after[c] says
 // clause c ended with a colon or a dash ("Left: a bell", "A duet: a flute ... and a cello ...");
 // colon_only[c] with a colon.
+// "not on the left but on the right": a negated direction places nothing. "flying over from
+// behind": "over" after a motion verb is overhead.
+void adjust_tokens(std::vector<Tok>& tokens) {
+    static const std::set<u32> skip = {U"on", U"at", U"to", U"in", U"the", U"my", U"your", U"from", U"towards", U"coming"};
+    for (std::size_t i = 0; i < tokens.size(); ++i) {
+        Tok& tok = tokens[i];
+        if (tok.kind != Kind::Word) continue;
+        const u32 w = tok.low();
+        const bool negation = w == U"not" || w == U"never" ||
+                              (w == U"than" && i > 0 && tokens[i - 1].low() == U"rather") ||
+                              (w == U"of" && i > 0 && tokens[i - 1].low() == U"instead");
+        if (negation) {
+            std::size_t j = i + 1;
+            while (j < tokens.size() && tokens[j].kind == Kind::Word && skip.count(tokens[j].low())) ++j;
+            if (j < tokens.size() && (tokens[j].kind == Kind::Dir || tokens[j].kind == Kind::Elev)) tokens[j].kind = Kind::Space;
+        } else if (w == U"over" && i > 0 && is_move(tokens[i - 1].kind) &&
+                   (i + 1 >= tokens.size() || tokens[i + 1].kind != Kind::Word)) {
+            tok.kind = Kind::Elev;  // "a plane flying over from behind me"
+            tok.az = kAboveDeg;
+        }
+    }
+}
+
 std::vector<Group> group(std::vector<Tok>& tokens, std::vector<bool>& colon_after, std::vector<bool>& colon_only) {
     mark_wrapped_lines(tokens);
+    adjust_tokens(tokens);
     std::vector<Toks> clauses(1);
     colon_after.assign(1, false);
     colon_only.assign(1, false);
@@ -1485,7 +1676,8 @@ std::vector<Group> group(std::vector<Tok>& tokens, std::vector<bool>& colon_afte
                 if (!is_move(p[i]->kind)) continue;
                 const bool after_article = i > 0 && p[i - 1]->kind == Kind::Word &&
                                            (p[i - 1]->low() == U"a" || p[i - 1]->low() == U"an" || p[i - 1]->low() == U"the");
-                if ((after_article && (i + 1 >= p.size() || !is_content(*p[i + 1]))) || noun_after_article(p, i)) {
+                if ((after_article && (i + 1 >= p.size() || !is_content(*p[i + 1]))) || noun_after_article(p, i) ||
+                    compound_noun(p, i)) {
                     p[i]->kind = Kind::Word;
                     continue;
                 }
@@ -1494,9 +1686,15 @@ std::vector<Group> group(std::vector<Tok>& tokens, std::vector<bool>& colon_afte
                 if (i == 0 || !is_content(*p[i - 1]) || ends_with(p[i]->low(), U"ing")) p[i]->kind = Kind::Word;
             }
         }
+        // "Looking down the highway, ...", "Sitting in the back row, ...": where the listener is, no sound
+        if (pieces.size() > 1 && listener_pose(pieces[0])) pieces[0].clear();
         std::vector<bool> has_label(pieces.size());
-        for (std::size_t k = 0; k < pieces.size(); ++k)
-            has_label[k] = std::any_of(pieces[k].begin(), pieces[k].end(), [](const Tok* t) { return is_content(*t); });
+        for (std::size_t k = 0; k < pieces.size(); ++k) {
+            Toks content;
+            for (Tok* t : pieces[k])
+                if (is_content(*t)) content.push_back(t);
+            has_label[k] = !content.empty() && !descriptor_only(content);
+        }
         const std::size_t first_in_clause = sources.size();
         for (std::size_t k = 0; k < pieces.size(); ++k) {
             const bool label_before = std::find(has_label.begin(), has_label.begin() + k, true) != has_label.begin() + k;
@@ -1558,6 +1756,10 @@ u32 label_of(const Toks& toks, const u32& t) {
         while (a < b && !is_content(*run[a])) ++a;
         while (b > a && !is_content(*run[b - 1])) --b;
         if (a == b) continue;
+        Toks content;
+        for (std::size_t i = a; i < b; ++i)
+            if (is_content(*run[i])) content.push_back(run[i]);
+        if (descriptor_only(content)) continue;  // "with long reverb, an organ plays": the organ
         u32 lab = strip_chars(collapse_space(t.substr(run[a]->start, run[b - 1]->end - run[a]->start)), U" ,'\"-");
         if (!lab.empty() && is_upper(lab[0]) && (lab.size() == 1 || is_lower(lab[1]) || lab[1] == ' '))
             lab = lower(lab.substr(0, 1)) + lab.substr(1);
@@ -1594,7 +1796,9 @@ SceneSource resolve(const Toks& toks, const u32& label) {
         approach = approach || k == Kind::Approach;
         recede = recede || k == Kind::Recede;
         if (k == Kind::By && i > 0 && is_move(toks[i - 1]->kind)) passing_by = true;
-        if (k == Kind::Move && toks[i]->low().compare(0, 4, U"pass") == 0) passing_by = true;
+        if (k == Kind::Move && (toks[i]->low().compare(0, 4, U"pass") == 0 || toks[i]->low().compare(0, 7, U"overtak") == 0 ||
+                                ends_with(toks[i]->low(), U"-by") || ends_with(toks[i]->low(), U"flyby")))
+            passing_by = true;
     }
     double via_phrase = std::nan(""), circle = 0.0;  // Passing: the azimuth passed; Circle: +-360
     for (const Tok* t : toks) {
@@ -1672,8 +1876,19 @@ SceneSource resolve(const Toks& toks, const u32& label) {
             const int first_move = move_idx.empty() ? static_cast<int>(toks.size()) : move_idx[0];
             // a direction before the sound is named is where it is ("Towards the right, a stream runs")
             const bool fronted = only.idx < first_content && only.idx < first_move;
+            // "a river running behind", "a bird flying overhead to the left": a participle right after
+            // the sound's noun with a bare direction says where it is; "a car moving left" moves
+            bool participle_place = false;
+            if (first_move < static_cast<int>(toks.size()) && first_move > 0 && is_content(*toks[first_move - 1])) {
+                static const std::set<u32> translational = {U"moving", U"panning", U"shifting", U"sweeping", U"travelling",
+                                                            U"traveling", U"heading", U"drifting", U"gliding", U"jumping",
+                                                            U"leaping", U"passing", U"crossing", U"circling"};
+                const u32 v = toks[first_move]->low();
+                participle_place = ends_with(v, U"ing") && !translational.count(v);
+            }
             if (!fronted && (only.role == Kind::To ||
-                             (only.role == Kind::Word && only.idx > first_move && !approach && !recede && !passing_by))) {
+                             (only.role == Kind::Word && only.idx > first_move && !approach && !recede && !passing_by &&
+                              !participle_place))) {
                 a0 = 0.0, a1 = only.az, has_a1 = true;
             } else {
                 a0 = only.az;
@@ -1683,7 +1898,7 @@ SceneSource resolve(const Toks& toks, const u32& label) {
         } else if (passing_by && !approach && !recede) {
             a0 = -90.0, a1 = 90.0, has_a1 = true;
         }
-        if (circle != 0.0 && !(has_a1 && unwrapped)) {  // "circles around me", "in one full circle"
+        if (circle != 0.0 && !has_a1) {  // "circles around me", "in one full circle" (no end named)
             int from = -1;
             for (std::size_t k = 0; k < dirs.size() && from < 0; ++k)
                 if (dirs[k].role == Kind::From) from = static_cast<int>(k);
@@ -1707,6 +1922,10 @@ SceneSource resolve(const Toks& toks, const u32& label) {
         for (const Tok* tok : toks)
             if (tok->kind == Kind::Speed || tok->kind == Kind::SpeedVerb) { s.speed = tok->value; break; }
     }
+    // "ahead, slightly to the right", "in front and a bit left": the side refines the front
+    if (!moving && dirs.size() >= 2 && dirs[0].az == 0.0 && a0 == 0.0 && std::fabs(dirs[1].az) <= 60.0 &&
+        dirs[1].idx <= dirs[0].idx + 2)
+        a0 = dirs[1].az;
     s.azimuth_start_deg = a0;
     s.azimuth_end_deg = moving && has_a1 ? a1 : a0;
     s.elevation_deg = 0.0;
@@ -1714,6 +1933,13 @@ SceneSource resolve(const Toks& toks, const u32& label) {
         if (tok->kind == Kind::Elev) { s.elevation_deg = tok->az; break; }
     s.distance_m = kDistanceM.at(d0);
     s.distance_end_m = moving && !d1.empty() && d1 != d0 ? kDistanceM.at(d1) : s.distance_m;
+    for (const Tok* tok : toks)  // "about fifteen metres away": the distance itself
+        if (tok->kind == Kind::DistM) {
+            const double ratio = s.distance_end_m / s.distance_m;
+            s.distance_m = tok->az;
+            s.distance_end_m = tok->az * ratio;
+            break;
+        }
     s.change_time = 0.5;
     return s;
 }
@@ -1728,6 +1954,38 @@ void keep_descriptive_participles(Toks& toks) {
         const u32 w = toks[i]->low();
         if (ends_with(w, U"ing") && w.compare(0, 4, U"pass") != 0) toks[i]->kind = Kind::Word;
     }
+}
+
+u32 singular(const u32& w);
+
+// "A bird sings to my right. The same bird then flies to my left.": one source that moves.
+void merge_same_sources(std::vector<Group>& groups, std::vector<u32>& labels) {
+    for (std::size_t k = 0; k < groups.size(); ++k) {
+        const Toks& toks = groups[k].toks;
+        std::size_t first = 0;
+        while (first < toks.size() && !is_content(*toks[first])) ++first;
+        if (first == 0 || first >= toks.size() || toks[first - 1]->low() != U"same") continue;
+        const u32 noun = singular(toks[first]->low());
+        for (std::size_t j = k; j-- > 0;) {
+            if (labels[j].empty() || lower(labels[j]).find(noun) == u32::npos) continue;
+            groups[j].toks.insert(groups[j].toks.end(), groups[k].toks.begin(), groups[k].toks.end());
+            labels[k].clear();
+            break;
+        }
+    }
+}
+
+// "the parked car on the right is silent", "the right speaker is broken": named, but not heard.
+bool is_silent(const Toks& toks) {
+    static const std::set<u32> be = {U"is", U"are", U"was", U"were", U"stays", U"remains", U"stay", U"remain"};
+    static const std::set<u32> mute = {U"silent", U"broken", U"muted", U"mute", U"off", U"soundless", U"noiseless"};
+    for (std::size_t i = 0; i + 1 < toks.size(); ++i) {
+        if (toks[i]->kind != Kind::Word || toks[i + 1]->kind != Kind::Word || !be.count(toks[i]->low())) continue;
+        const u32 next = toks[i + 1]->low();
+        if (mute.count(next)) return true;
+        if ((next == U"turned" || next == U"switched") && i + 2 < toks.size() && toks[i + 2]->low() == U"off") return true;
+    }
+    return false;
 }
 
 // ---- lists after a colon ("A duet: a flute on the left and a cello on the right") ---------------
@@ -2047,10 +2305,16 @@ bool parse_prompt(const std::string& text, SceneSpec& out, std::string& err) {
     std::vector<Group> groups = group(tokens, colon_after, colon_only);
     std::vector<int> clause_of;
     std::vector<bool> placed;  // a direction or elevation was stated for the source
+    std::vector<u32> labels;
     for (auto& g : groups) {
         keep_descriptive_participles(g.toks);
-        const u32 label = label_of(g.toks, t);
-        if (label.empty()) continue;
+        labels.push_back(label_of(g.toks, t));
+    }
+    merge_same_sources(groups, labels);
+    for (std::size_t k = 0; k < groups.size(); ++k) {
+        Group& g = groups[k];
+        const u32& label = labels[k];
+        if (label.empty() || is_silent(g.toks)) continue;
         out.sources.push_back(resolve(g.toks, label));
         clause_of.push_back(g.clause);
         placed.push_back(std::any_of(g.toks.begin(), g.toks.end(),
