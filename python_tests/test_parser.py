@@ -265,14 +265,17 @@ def test_lone_participles_describe_the_source_before(text, labels):
 
 
 @pytest.mark.parametrize("name", ["phrasing_prompts.jsonl", "phrasing_prompts_heldout.jsonl",
-                                  "phrasing_prompts_heldout2.jsonl", "phrasing_prompts_heldout3.jsonl"])
+                                  "phrasing_prompts_heldout2.jsonl", "phrasing_prompts_heldout3.jsonl",
+                                  "phrasing_prompts_heldout4.jsonl"])
 def test_phrasing_score(name):
     """phrasing_prompts: written for the phrasing classes before the rules were changed (first run:
     53 of 110). phrasing_prompts_heldout: 150 more, written afterwards by someone who never read
     the parser (first run: 133 of 150). phrasing_prompts_heldout2: 120 in the voices of game
     developers, sound designers, researchers, casual users and deliberately tricky phrasing, also
     by someone who never read the parser (first run: 70 of 120). phrasing_prompts_heldout3: 100 by
-    music producers, VR developers, story tellers, places, commands and moves (first run: 67 of 100)."""
+    music producers, VR developers, story tellers, places, commands and moves (first run: 67 of 100).
+    phrasing_prompts_heldout4: 120 from new users, designers' notes, precise spatial wording, scenes,
+    lists and conversational requests (first run: 81 of 120)."""
     import phrasing_score
 
     rate, rows = phrasing_score.score(parse, phrasing_score.load(phrasing_score.PROMPTS.parent / name))
@@ -452,3 +455,21 @@ def test_silent_sources_are_not_placed():
 def test_game_audio_shorthand():
     s = _one("car pass-by L to R, fast")
     assert s.azimuth_start_deg == -90 and s.azimuth_end == 90 and s.speed == "fast"
+
+
+@pytest.mark.parametrize("text,labels", [
+    ("Kitchen at dinnertime. The kettle whistles to my left, the dishwasher hums behind me.",
+     ["kettle whistles", "dishwasher hums"]),
+    ("In the headset, a notification chime should come from slightly left of center.", ["notification chime"]),
+    ("When the player enters the cave, water should drip from above.", ["water should drip"]),
+    ("Imagine you are Goldilocks. A clock ticks behind you.", ["clock ticks"]),
+    ("put the narrator voice straight ahead and ambient birdsong behind the user",
+     ["narrator voice", "ambient birdsong"]),
+])
+def test_settings_places_and_instructions_are_not_sounds(text, labels):
+    assert [s.label for s in parse(text).sources] == labels
+
+
+def test_instructions_and_listener_words_still_place():
+    d = parse("put the narrator voice straight ahead and ambient birdsong behind the user")
+    assert [s.azimuth_start_deg for s in d.sources] == [0, 180]

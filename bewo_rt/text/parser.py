@@ -25,6 +25,17 @@ the items ("Three birds: one on the left, one ahead, one on the right": three "b
 frogs, one ... and one ..." too). The vocabulary the caption generator uses is the parser's own
 table (csrc/runtime/vocabulary.cpp, read by bewo_rt.text.captions), extended with everyday synonyms.
 
+What places nothing: a scene's setting ("Kitchen at dinnertime.", "In the headset, ...", "When the
+player enters the cave, ...", "In a moderately sized, acoustically dry classroom, ..."), the
+listener ("Looking down the highway, ...", "Imagine you are Goldilocks."), instructions ("put the
+narrator voice straight ahead": the voice), a negated direction ("not on the left but on the
+right"), quoted speech ("a voice says 'turn left'") and asides with a comma or "not" in
+parentheses, "left lane", "right-handed", "left alone", "right" as an intensifier ("right next to
+my left ear"), "behind the counter"; a source said to be silent or broken is left out. How a
+sound is ("looped, static", "with long reverb", "on cobbles") describes the sound before it. "The
+same bird" continues that source (a move from where it was to where it goes). The listener may be
+"me", "you", "us", "the listener", "the player", "the user", "the audience" or "the camera".
+
 Per source:
     direction  the first direction stated is the start. A source moves when it has a motion verb
                ("moves", "passes", "drifts", "jumps", ...) with a target ("to/towards X", or a bare
@@ -49,17 +60,20 @@ Per source:
                "a little", "a bit", "just", "a touch", "left of centre") 20; "far/hard/extreme left"
                -90. Degrees are exact, in digits or words ("30 degrees to the right" 30, "forty-five
                degrees to the left" -45, "an azimuth of 75 degrees" 75, "-45 degrees" -45); "at 2
-               o'clock" is 30 * hour. "behind the counter" places nothing (it is not the listener's
-               back). Unstated: front (0), still, and the scene's note says so.
+               o'clock" is 30 * hour; "az -30", "azimuth: 45"; "L to R" in capitals. "far to the left"
+               and "off to the right" are places even after a motion verb. Unstated: front (0),
+               still, and the scene's note says so.
     elevation  "overhead", "directly above" 60; "above", "up high", "from the ceiling", "on the
-               roof", "upstairs" 40; "below", "beneath the floor", "downstairs" -40; "directly below"
-               -60. Unstated: 0.
+               roof", "upstairs", "high in the canopy", "flying over" 40; "below", "beneath the
+               floor", "downstairs" -40; "directly below" -60; "elevation +30 degrees" as said; "at
+               ear level" 0. Unstated: 0.
     speed      a speed word or speed verb of the source (captions.SPEED_ADVERBS / SPEED_VERBS plus
                synonyms); a moving source without one is "moderate"; a still source is "still"
                even when it has a speed word ("glass shatters suddenly").
     distance   near / moderate / far from distance words ("next to", "close", "nearby", "far away",
                "distant", "in the distance", ...); unstated: moderate. Metres: near 1.0, moderate 2.5,
-               far 6.0; a changing distance sets distance_end_m.
+               far 6.0; a changing distance sets distance_end_m. A distance in metres or feet ("about
+               fifteen metres away", "2 m", "ten feet behind me") is used as it is.
     label      the noun phrase of the source without the spatial, motion, distance and filler words,
                as written (a sentence-initial capital is lowered, "TV" stays). Exactly one leading
                article is stripped: "a", "an", "the" or "another" (see normalise_label); other

@@ -184,7 +184,12 @@ const char kFillerSynonyms[] =
     "we can hear|you hear|listen to|there is|there are|there's|there was|there were|it sounds like|somewhere|"
     "all of this|the whole scene|you'll hear|from my perspective|from where i am|as i listen|in the scene|"
     "the scene is|is located|are located|is positioned|is placed|is coming from|are coming from|comes from|"
-    "come from|coming from|going off|goes off|go off|went off|once upon a time|one day|suddenly you hear";
+    "come from|coming from|going off|goes off|go off|went off|once upon a time|one day|suddenly you hear|"
+    "i'd like to hear|i would like to hear|i'd like|i would like|i want to hear|i want|i need|i'd love|i'd love to hear|"
+    "give me|can you put|could you put|can you add|could you add|can you make|could you make|can i have|can i get|"
+    "is it possible to have|would it be possible to have|would it be possible to|is it possible to|how about|"
+    "what about|let's have|let me hear|i wanna hear|there should be|does that work|does this work|nothing else|"
+    "that's it|that's all|just to check|kind of|sort of|sounds like|i'm in|we're in|i am in|we are in";
 // The shared room sentences without their place ("the scene takes place {r}") and list intros.
 std::vector<std::string> fillers() {
     const SharedVocabulary& v = shared_vocabulary();
@@ -207,7 +212,8 @@ const char kGlue[] =
     "shoulder position point way loudly softly quietly clearly faintly continuously repeatedly constantly "
     "occasionally briefly first later finally eventually both all other each time same comes come came round "
     "panned like only not through centred centered kinda maybe roughly approximately exactly precisely really "
-    "please should must shall";
+    "please should must shall ok okay so basically um uh hmm well actually honestly hey hi hello yeah yes thanks "
+    "thx cheers lol i'm i'd we're along sources sounds layers want need";
 
 // ---- patterns (the texts of parser.py's regexes) -------------------------------------------------
 std::string re_escape(const std::string& p) {  // re.escape
@@ -320,7 +326,7 @@ struct Patterns {
             "(?:ahead|in\\s+front)(?:\\s+of\\s+" + me + ")?(?:,?\\s+and|,)\\s+(?:slightly\\s+)?(?:to|on)\\s+(?:" + poss + "\\s+)?" + with_side("s4") + "|"
             "diagonally\\s+(?:ahead|in\\s+front|forward)?\\s*(?:and\\s+)?(?:to|on)?\\s*(?:" + poss + "\\s+)?" + with_side("s5"),
             DirValue::FrontSide);
-        dir("(?:" + poss + "\\s+)?(?:back|rear)[- ]?" + side + "(?:\\s+side)?(?:\\s+of\\s+" + me + ")?|behind-" + with_side("s7") + "|"
+        dir("(?:" + poss + "\\s+)?(?:back|rear)[- ]?" + side + "(?:\\s+side)?(?:\\s+of\\s+" + me + ")?|behind[- ]" + with_side("s7") + "(?:\\s+of\\s+" + me + ")?(?!\\s+(?:of|next|by)\\b)|"
             "(?:" + poss + "\\s+)?" + with_side("s3") + "(?:[- ](?:rear|back)|-behind)|"
             "(?<!round )behind(?:\\s+" + me + ")?,?\\s+(?:and\\s+)?(?:slightly\\s+)?on\\s+(?:" + poss + "\\s+)?" + with_side("s8") + "(?:[- ]hand)?(?:\\s+side)?|"
             "(?<!round )(?<!from )(?<!from directly )(?<!from straight )behind(?:\\s+" + me + ")?,?\\s+(?:and\\s+)?(?:slightly\\s+)?(?:to|towards|toward)\\s+(?:" + poss + "\\s+)?" + with_side("s4") + "(?:[- ]hand)?(?:\\s+side)?|"
@@ -340,17 +346,18 @@ struct Patterns {
         // game-audio shorthand: "L to R", "R->L" (capitals only, next to "to")
         dirs.emplace_back(Regex("(?<![\\w-])(?P<lr>[LR])(?=\\s+to\\s+[LR](?![\\w-]))|(?<=\\bto\\s)(?P<lr2>[LR])(?![\\w-])", false),
                           DirValue::Letter);
-        dirs.back().first.needs_any({U"l", U"r"});
-        dir("(?:straight|directly|dead|(?<!to )(?<!from )(?<!and )right|just)?\\s*(?:ahead|in\\s+front)(?:\\s+of\\s+" + me + ")?|"
+        dirs.back().first.needs_any({U"L", U"R"});
+        dir("(?:straight|directly|dead|(?<!to )(?<!from )(?<!and )right|just|a\\s+little|a\\s+bit|slightly)?\\s*(?:ahead|in\\s+front)(?:\\s+of\\s+" + me + ")?|"
             "(?:the\\s+)?frontal\\s+(?:region|area|zone|field|direction|plane)|"
             "(?:" + poss + "\\s+)?(?:front|forward)(?:\\s+(?:and\\s+)?(?:centre|center))?|"
-            "(?:the\\s+)?(?:dead\\s+)?(?:centre|center|middle)(?:\\s+stage)?|straight\\s+on",
+            "(?:the\\s+)?(?:dead\\s+)?(?:centre|center|middle)(?:\\s+stage)?|straight\\s+on|cent(?:re|er)d",
             DirValue::Front);
         // "behind the counter" places a sound behind something, not behind the listener
         const std::string not_object = "(?!\\s+(?:the|a|an|some|his|her|their|its|this|that)\\s+(?!listener|head|back\\b))";
         dir("(?:straight|directly|(?<!to )(?<!from )(?<!and )right|just)?\\s*behind(?:\\s+" + me + "|" + not_object + ")|at\\s+(?:your|my|our|his|her|their)\\s+back|"
             "(?:the\\s+)?(?:rear|back)\\s+of\\s+(?:the\\s+)?(?:room|hall|church|stage|space|house|bus|car|train|" + me + ")|"
-            "the\\s+rear|from\\s+behind|(?<=to )back(?![\\w-])|(?<=from )back(?![\\w-])|(?:the|my|your|our)\\s+back(?!\\s+(?:of|door|doors|yard|garden|seat|seats|row|rows|wall|room|porch|"
+            "the\\s+rear|rear(?!\\s+(?:window|door|wheel|seat|end|view|light|lights|bumper|mirror|entrance|garden|of)\\b)|"
+            "back(?=\\s*[:(])|from\\s+behind|(?<=to )back(?![\\w-])|(?<=from )back(?![\\w-])|(?:the|my|your|our)\\s+back(?!\\s+(?:of|door|doors|yard|garden|seat|seats|row|rows|wall|room|porch|"
             "stairs|kitchen|office|alley|lane|street|pocket|end|burner|foot|legs?|teeth|stage)\\b)",
             DirValue::Behind);
 
@@ -366,7 +373,8 @@ struct Patterns {
              "(?:up\\s+|high\\s+)?in\\s+the\\s+(?:sky|air|rafters|treetops)|"
              "(?:up\\s+)?(?:on|from|in|across)\\s+(?:the\\s+)?(?:ceiling|roof|rooftops?)(?:\\s+above)?|"
              "(?:on|from)\\s+the\\s+(?:floor|storey|story|level|flat|apartment)\\s+above|upstairs|"
-             "up(?=\\s+and\\s+(?:to|on|slightly|a\\s+bit)\\b)", kAboveDeg);
+             "up(?=\\s+and\\s+(?:to|on|slightly|a\\s+bit)\\b)|elevated|raised\\s+up|raised", kAboveDeg);
+        elev("down\\s+low|low\\s+down|(?:near|on|at)\\s+(?:the\\s+)?(?:floor|ground)(?:\\s+level)?|(?:floor|ground)\\s+level", -kAboveDeg);
         elev("(?:directly|right|straight|just)\\s+(?:below|beneath|underneath|under)" + under, -kOverheadDeg);
         elev("(?:at\\s+)?(?:(?:" + poss + ")\\s+)?(?:ear|head)\\s+(?:level|height)", 0.0);
         elev("(?:high|up)\\s+(?:up\\s+)?(?:in|on|among|above)\\s+the\\s+(?:canopy|trees|treetops|branches|rafters|gallery|balcony|"
@@ -459,7 +467,7 @@ struct Patterns {
             // sentence ends, line breaks, list bullets and numbers ("1)"), and " / ", " | ", " + ", " - "
             // between two items (emoji became line breaks in normalise_symbols)
             "[.!?;:]+(?=\\s|$)|[\\n\\r]+|(?<=\\s)(?:[/|+\\u2022\\u00b7\\u25aa\\u2023\\u25e6]+|-{1,3})(?=\\s)|"
-            "^\\s*[-*\\u2022\\u00b7\\u25aa\\u2023\\u25e6](?=\\s)|(?<![\\w.])\\(?\\d{1,2}\\)(?=\\s)|(?<![\\w-])(?:while|whilst|meanwhile|whereas|at\\s+the\\s+same\\s+time|in\\s+addition|"
+            "^\\s*[-*\\u2022\\u00b7\\u25aa\\u2023\\u25e6](?=\\s)|(?<![\\w.])\\(?(?:\\d{1,2}|[a-h])\\)(?=\\s)|(?<![\\w-])(?:while|whilst|meanwhile|whereas|at\\s+the\\s+same\\s+time|in\\s+addition|"
             "simultaneously|additionally|also|as\\s+well\\s+as|plus|at\\s+once)(?![\\w-])", true);
         soft = std::make_unique<Regex>(
             ",|&|(?<![\\w-])(?:and|n|then|but|followed\\s+by|after\\s+that|afterwards|as|before|after|with)(?![\\w-])", true);
@@ -624,7 +632,7 @@ double dir_value(DirValue kind, const Regex& rx, const Regex::Match& m, const u3
     }
     case DirValue::Letter: {
         const int g = m.has(rx.group("lr")) ? rx.group("lr") : rx.group("lr2");
-        return m.group(low, g) == U"l" ? -90.0 : 90.0;
+        return lower(m.group(low, g)) == U"l" ? -90.0 : 90.0;
     }
     case DirValue::Front: return 0.0;
     case DirValue::Behind: return 180.0;
@@ -683,8 +691,9 @@ std::vector<Tok> tokenize(const u32& t, std::vector<RoomHit>& rooms) {
     }
     struct Cand { int s, e, family; Kind kind; const Regex* rx; Regex::Match m; int which; };
     std::vector<Cand> cands;
-    for (std::size_t k = 0; k < P.dirs.size(); ++k)
-        for (auto& m : P.dirs[k].first.find_all(low)) cands.push_back({m.start, m.end, 0, Kind::Dir, &P.dirs[k].first, m, int(k)});
+    for (std::size_t k = 0; k < P.dirs.size(); ++k)  // "L to R" is read in capitals, on the text as written
+        for (auto& m : P.dirs[k].first.find_all(P.dirs[k].second == DirValue::Letter ? t : low))
+            cands.push_back({m.start, m.end, 0, Kind::Dir, &P.dirs[k].first, m, int(k)});
     for (auto& m : P.room_place->find_all(low)) cands.push_back({m.start, m.end, 1, Kind::Room, P.room_place.get(), m, 0});
     for (auto& m : P.circle->find_all(low)) cands.push_back({m.start, m.end, 1, Kind::Circle, P.circle.get(), m, 0});
     for (auto& m : P.metres->find_all(low)) cands.push_back({m.start, m.end, 1, Kind::DistM, P.metres.get(), m, 0});
@@ -787,8 +796,12 @@ std::vector<Role> roles(const Toks& toks) {
         out.push_back({i, toks[i]->az, role, toks[i]->raw});
     }
     // "left to right", "passing right to left": a direction just before "to <direction>" is the start
+    static const std::set<u32> bare = {U"left", U"right", U"front", U"back", U"behind", U"the left", U"the right",
+                                       U"the front", U"the back", U"rear", U"the rear", U"centre", U"center", U"l", U"r"};
     for (std::size_t k = 0; k + 1 < out.size(); ++k) {
         if (out[k].role == Kind::From || out[k].role == Kind::To || out[k + 1].role != Kind::To) continue;
+        const Tok& first = *toks[out[k].idx];
+        if (!bare.count(collapse_space(first.low())) && std::isnan(first.raw)) continue;  // "in front of me to the left": a place
         int j = out[k].idx + 1;
         while (j < out[k + 1].idx && toks[j]->kind == Kind::Word && toks[j]->low() == U"the") ++j;
         if (j < out[k + 1].idx && toks[j]->kind == Kind::To) {
@@ -844,7 +857,12 @@ bool descriptor_only(const Toks& content) {
         U"quiet", U"soft", U"faint", U"muffled", U"dry", U"wet", U"reverb", U"reverberant", U"reverberation", U"echo",
         U"echoey", U"long", U"short", U"heavy", U"light", U"tail", U"decay", U"natural", U"lots", U"plenty", U"velocity",
         U"speed", U"pace", U"tempo", U"mono", U"stereo", U"one-shot", U"oneshot", U"sustained", U"louder", U"quieter",
-        U"fixed", U"unmoving", U"motionless", U"spatialised", U"spatialized", U"3d", U"positional", U"distant", U"close"};
+        U"fixed", U"unmoving", U"motionless", U"spatialised", U"spatialized", U"3d", U"positional", U"distant", U"close",
+        U"doppler", U"low", U"high", U"concrete", U"gravel", U"grass", U"wood", U"wooden", U"metal", U"metallic", U"tile",
+        U"tiles", U"carpet", U"snow", U"sand", U"marble", U"stone", U"dirt", U"mud", U"cobbles", U"wall", U"walls",
+        U"off-screen", U"offscreen", U"on-screen", U"wide", U"narrow", U"tight", U"boomy", U"tinny", U"filtered",
+        U"lowpass", U"low-pass", U"highpass", U"high-pass", U"eq", U"eq'd", U"subtle", U"big", U"small", U"room",
+        U"hall", U"bathroom", U"warehouse", U"platform", U"cathedral", U"church", U"like"};
     return !content.empty() && std::all_of(content.begin(), content.end(), [](const Tok* t) {
         return descriptors.count(strip_chars(t->low(), U"'-")) > 0;
     });
@@ -860,7 +878,8 @@ bool lone_participle_describes(const Toks& p, bool previous_located) {
     const auto places = locations(p);
     const bool placed = std::any_of(places.begin(), places.end(), [](const Role& r) { return r.role != Kind::To; });
     if (placed && previous_located) return false;
-    return !std::any_of(p.begin(), p.end(), [](const Tok* t) {
+    const auto at = std::find(p.begin(), p.end(), content[0]);  // "a running dog" is a new sound
+    return !std::any_of(p.begin(), at, [](const Tok* t) {
         if (t->kind != Kind::Word) return false;
         const u32 w = t->low();
         return w == U"a" || w == U"an" || w == U"the" || w == U"some";
@@ -937,10 +956,6 @@ const std::set<u32>& place_words() {
         for (const auto& [cls, adjs] : v.room_size_adjectives)
             for (const auto& n : adjs)
                 for (const auto& word : split(n, ' ')) w.insert(from_utf8(word));
-        // places that are also sounds stay sounds ("a river, and a dog on the left")
-        for (const char32_t* sound : {U"river", U"lake", U"sea", U"ocean", U"shore", U"coast", U"seaside", U"stream",
-                                      U"fountain", U"waterfall", U"train", U"bus", U"beach", U"sized", U"moderately"})
-            w.erase(sound);
         w.insert(U"sized");
         w.insert(U"moderately");
         for (const auto& s : split(
@@ -950,8 +965,14 @@ const std::set<u32>& place_words() {
                  "winter|summer|autumn|weekend|time|quiet|rainy|busy|empty|crowded|old|small|large|big|magic|magical|"
                  "dark|sunny|foggy|windy|snowy|stormy|cold|warm|late|early|deep|little|tiny|huge|abandoned|haunted|"
                  "medieval|modern|ancient|city|country|local|public|underground|peaceful|calm|noisy|lively|empty|"
-                 "ar|vr|virtual|dining|waiting|living"))
+                 "ar|vr|virtual|dining|waiting|living|farmyard|gate|pool|swimming|terminal|schoolyard|dock|pier|marina|"
+                 "supermarket|bakery|diner|arcade|casino|zoo|aquarium|gallery|workshop|nursery|rooftop|balcony|porch|"
+                 "patio|tent|crossroads|intersection|junction|plaza|vineyard|orchard|swamp|marsh|tundra|glacier"))
             w.insert(from_utf8(s));
+        // places that are also sounds stay sounds ("a river, and a dog on the left", "an ocean in front")
+        for (const char32_t* sound : {U"river", U"lake", U"sea", U"ocean", U"shore", U"coast", U"seaside", U"stream",
+                                      U"fountain", U"waterfall", U"train", U"bus", U"beach", U"pond"})
+            w.erase(sound);
         return w;
     }();
     return words;
@@ -1044,6 +1065,7 @@ bool imperative(const std::vector<Tok>& tokens, std::size_t i) {
     if (!opens || i + 1 >= tokens.size()) return false;
     const u32 next = tokens[i + 1].low();
     return next == U"the" || next == U"a" || next == U"an" || next == U"some" || next == U"my" || next == U"our" ||
+           next == U"it" || next == U"them" || next == U"one" ||
            next == U"his" || next == U"her" || next == U"their" || next == U"its" || next == U"this" || next == U"that";
 }
 
@@ -1088,6 +1110,12 @@ std::vector<Group> group(std::vector<Tok>& tokens, std::vector<bool>& colon_afte
     for (auto& tok : tokens) {
         if (tok.kind == Kind::Space) continue;
         if (tok.kind == Kind::Hard) {
+            // breaks in a row ("Layers:\n1) traffic") make one break; a colon among them counts
+            if (clauses.back().empty() && clauses.size() > 1) {
+                colon_after[clauses.size() - 2] = colon_after[clauses.size() - 2] || tok.text.find(U':') != u32::npos;
+                colon_only[clauses.size() - 2] = colon_only[clauses.size() - 2] || tok.text.find(U':') != u32::npos;
+                continue;
+            }
             colon_after.back() = is_lead_in(tok);
             colon_only.back() = tok.text.find(U':') != u32::npos;
             clauses.emplace_back();
@@ -1144,7 +1172,10 @@ std::vector<Group> group(std::vector<Tok>& tokens, std::vector<bool>& colon_afte
             const Toks* prev = nullptr;
             for (std::size_t j = k; j-- > 0;)
                 if (has_label[j]) { prev = &pieces[j]; break; }
-            if (!prev && !sources.empty()) prev = &sources.back().toks;
+            // a list after a colon starts afresh: "Pool: splashing in front, ..." is an item, not the pool's
+            const bool after_colon = c > 0 && colon_only[c - 1];
+            if (!prev && !sources.empty() && !after_colon) prev = &sources.back().toks;
+            if (!prev && after_colon) continue;
             if (describes_previous(pieces[k], prev && !locations(*prev).empty())) has_label[k] = false;
         }
         Toks pending = carry;  // label-less pieces waiting for the source after them
@@ -1158,6 +1189,13 @@ std::vector<Group> group(std::vector<Tok>& tokens, std::vector<bool>& colon_afte
                 pending.clear();
                 sources.push_back({src, static_cast<int>(c)});
                 current = static_cast<int>(sources.size()) - 1;
+                continue;
+            }
+            // "rain - behind, thunder - left": after a dash, a place alone belongs to the sound before it
+            const bool after_dash = c > 0 && colon_after[c - 1] && !colon_only[c - 1];
+            if (k == 0 && after_dash && current < 0 && !sources.empty() && !locations(p).empty() &&
+                locations(sources.back().toks).empty() && pieces.size() > 1) {
+                sources.back().toks.insert(sources.back().toks.end(), p.begin(), p.end());
                 continue;
             }
             if (current < 0 || !pending.empty()) {
@@ -1311,6 +1349,9 @@ SceneSource resolve(const Toks& toks, const u32& label) {
                                   std::fabs(wrap_deg(a1)) < 170;  // "passes behind me from left to right"
                 if (between || rear || (on_axis && side_not_front_back(dirs[k].az))) via = dirs[k].az;
             }
+            // a move from or to straight behind goes the short way round unless told otherwise
+            if (!unwrapped && std::isnan(via) && std::fabs(a0) == 180.0 && a1 != 0.0) a0 = a1 < 0 ? -180.0 : 180.0;
+            if (!unwrapped && std::isnan(via) && std::fabs(a1) == 180.0 && a0 != 0.0) a1 = a0 < 0 ? -180.0 : 180.0;
             if (!std::isnan(via)) a1 = route_through(a0, a1, via);
         } else if (start >= 0) {
             const Role& only = dirs[start];
@@ -1363,10 +1404,16 @@ SceneSource resolve(const Toks& toks, const u32& label) {
         for (const Tok* tok : toks)
             if (tok->kind == Kind::Speed || tok->kind == Kind::SpeedVerb) { s.speed = tok->value; break; }
     }
-    // "ahead, slightly to the right", "in front and a bit left": the side refines the front
-    if (!moving && dirs.size() >= 2 && dirs[0].az == 0.0 && a0 == 0.0 && std::fabs(dirs[1].az) <= 60.0 &&
-        dirs[1].idx <= dirs[0].idx + 2)
-        a0 = dirs[1].az;
+    // "ahead, slightly to the right", "in front and a bit left": the side refines the front;
+    // "to my right, kind of behind me", "in front of me to the left": a side and front or back
+    // named together are the diagonal between them
+    if (!moving && dirs.size() >= 2 && dirs[1].idx <= dirs[0].idx + 4 && a0 == dirs[0].az) {
+        const double f = dirs[0].az, g = dirs[1].az;
+        auto axis = [](double a) { return a == 0.0 ? 1 : std::fabs(a) == 180.0 ? -1 : 0; };
+        if (f == 0.0 && std::fabs(g) <= 60.0 && g != 0.0) a0 = g;
+        else if (axis(f) && std::fabs(g) == 90.0) a0 = axis(f) > 0 ? g / 2 : g * 1.5;
+        else if (axis(g) && std::fabs(f) == 90.0) a0 = axis(g) > 0 ? f / 2 : f * 1.5;
+    }
     s.azimuth_start_deg = a0;
     s.azimuth_end_deg = moving && has_a1 ? a1 : a0;
     s.elevation_deg = 0.0;
