@@ -266,7 +266,7 @@ def test_lone_participles_describe_the_source_before(text, labels):
 
 @pytest.mark.parametrize("name", ["phrasing_prompts.jsonl", "phrasing_prompts_heldout.jsonl",
                                   "phrasing_prompts_heldout2.jsonl", "phrasing_prompts_heldout3.jsonl",
-                                  "phrasing_prompts_heldout4.jsonl"])
+                                  "phrasing_prompts_heldout4.jsonl", "phrasing_prompts_heldout5.jsonl"])
 def test_phrasing_score(name):
     """phrasing_prompts: written for the phrasing classes before the rules were changed (first run:
     53 of 110). phrasing_prompts_heldout: 150 more, written afterwards by someone who never read
@@ -275,7 +275,8 @@ def test_phrasing_score(name):
     by someone who never read the parser (first run: 70 of 120). phrasing_prompts_heldout3: 100 by
     music producers, VR developers, story tellers, places, commands and moves (first run: 67 of 100).
     phrasing_prompts_heldout4: 120 from new users, designers' notes, precise spatial wording, scenes,
-    lists and conversational requests (first run: 81 of 120)."""
+    lists and conversational requests (first run: 81 of 120). phrasing_prompts_heldout5: 130 in the
+    issue's phrasing classes again, written fresh (first run: 115 of 130)."""
     import phrasing_score
 
     rate, rows = phrasing_score.score(parse, phrasing_score.load(phrasing_score.PROMPTS.parent / name))
@@ -473,3 +474,19 @@ def test_settings_places_and_instructions_are_not_sounds(text, labels):
 def test_instructions_and_listener_words_still_place():
     d = parse("put the narrator voice straight ahead and ambient birdsong behind the user")
     assert [s.azimuth_start_deg for s in d.sources] == [0, 180]
+
+
+def test_bare_places_after_a_counted_heading_are_its_items():
+    d = parse("Three cars honking: left, right, and behind.")
+    assert [(s.label, s.azimuth_start_deg) for s in d.sources] == [("cars honking", -90), ("cars honking", 90),
+                                                                   ("cars honking", 180)]
+
+
+@pytest.mark.parametrize("text,a0,a1", [
+    ("A hawk spirals around the listener twice, clockwise, starting on the right.", 90, 810),
+    ("A whisper makes one full lap around my head, starting from behind and going counter-clockwise.", 180, -180),
+    ("A kid on a bike rides from my front-left, around through the right and behind, back to front-left.", -45, 315),
+])
+def test_full_turns(text, a0, a1):
+    s = _one(text)
+    assert (s.azimuth_start_deg, s.azimuth_end) == (a0, a1), s

@@ -10,6 +10,7 @@
 #include <locale>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <unordered_map>
@@ -210,10 +211,11 @@ const char kGlue[] =
     "direction around about overhead above below away back past behind ahead front again still now sound sounds "
     "noise noises heard hear hears audible located placed positioned somewhere place spot area ear ears head "
     "shoulder position point way loudly softly quietly clearly faintly continuously repeatedly constantly "
-    "occasionally briefly first later finally eventually both all other each time same comes come came round "
+    "occasionally briefly first later finally eventually both all each time same comes come came round "
     "panned like only not through centred centered kinda maybe roughly approximately exactly precisely really "
     "please should must shall ok okay so basically um uh hmm well actually honestly hey hi hello yeah yes thanks "
-    "thx cheers lol i'm i'd we're along sources sounds layers want need";
+    "thx cheers lol i'm i'd we're along sources sounds layers want need clockwise counterclockwise counter-clockwise "
+    "anticlockwise anti-clockwise twice thrice";
 
 // ---- patterns (the texts of parser.py's regexes) -------------------------------------------------
 std::string re_escape(const std::string& p) {  // re.escape
@@ -312,6 +314,11 @@ struct Patterns {
             "eleven|twelve)(?:\\s*o['\\u2019]?\\s*clock|\\s+o\\s+clock)(?:\\s+(?:position|direction))?",
             DirValue::Clock);
         dirs.back().first.needs_any({U"clock"});
+        // "a seagull at three o'clock and a ship's horn at nine"
+        dir("(?<=at )(?P<h>1[0-2]|[1-9]|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+            "(?!\\s*(?:degrees?|degs?|\\u00b0|m|metres?|meters?|feet|ft|o'clock|o\\s+clock|am|pm|times|percent|%|:))(?=\\s*(?:[,.;!?)]|$|\\s+and\\b))",
+            DirValue::Clock);
+        dirs.back().first.needs_any({U"o'clock", U"o\u2019clock"});
         // small offsets ("slightly", "a little", "a bit", "just" left/right, "left of centre")
         const std::string of_centre = "(?:\\s+of\\s+(?:centre|center|the\\s+centre|the\\s+center|straight\\s+ahead|the\\s+middle|"
                                       "the\\s+front|" + me + "))?";
@@ -323,7 +330,7 @@ struct Patterns {
             DirValue::Slight);
         dir("(?:" + poss + "\\s+)?(?:front|forward|ahead)[- ]?" + side + "(?:\\s+side)?(?:\\s+of\\s+" + me + ")?|"
             "(?:" + poss + "\\s+)?" + with_side("s3") + "[- ](?:front|ahead)|"
-            "(?:ahead|in\\s+front)(?:\\s+of\\s+" + me + ")?(?:,?\\s+and|,)\\s+(?:slightly\\s+)?(?:to|on)\\s+(?:" + poss + "\\s+)?" + with_side("s4") + "|"
+            "(?:ahead|in\\s+front|up\\s+front)(?:\\s+of\\s+" + me + ")?(?:,?\\s+and|,)\\s+(?:slightly\\s+)?(?:to|on)\\s+(?:" + poss + "\\s+)?" + with_side("s4") + "|"
             "diagonally\\s+(?:ahead|in\\s+front|forward)?\\s*(?:and\\s+)?(?:to|on)?\\s*(?:" + poss + "\\s+)?" + with_side("s5"),
             DirValue::FrontSide);
         dir("(?:" + poss + "\\s+)?(?:back|rear)[- ]?" + side + "(?:\\s+side)?(?:\\s+of\\s+" + me + ")?|behind[- ]" + with_side("s7") + "(?:\\s+of\\s+" + me + ")?(?!\\s+(?:of|next|by)\\b)|"
@@ -357,7 +364,7 @@ struct Patterns {
         dir("(?:straight|directly|(?<!to )(?<!from )(?<!and )right|just)?\\s*behind(?:\\s+" + me + "|" + not_object + ")|at\\s+(?:your|my|our|his|her|their)\\s+back|"
             "(?:the\\s+)?(?:rear|back)\\s+of\\s+(?:the\\s+)?(?:room|hall|church|stage|space|house|bus|car|train|" + me + ")|"
             "the\\s+rear|rear(?!\\s+(?:window|door|wheel|seat|end|view|light|lights|bumper|mirror|entrance|garden|of)\\b)|"
-            "back(?=\\s*[:(])|from\\s+behind|(?<=to )back(?![\\w-])|(?<=from )back(?![\\w-])|(?:the|my|your|our)\\s+back(?!\\s+(?:of|door|doors|yard|garden|seat|seats|row|rows|wall|room|porch|"
+            "back(?=\\s*[:(])|(?<=to )back(?![\\w-])|(?<=from )back(?![\\w-])|(?:the|my|your|our)\\s+back(?!\\s+(?:of|door|doors|yard|garden|seat|seats|wall|room|porch|"
             "stairs|kitchen|office|alley|lane|street|pocket|end|burner|foot|legs?|teeth|stage)\\b)",
             DirValue::Behind);
 
@@ -370,7 +377,7 @@ struct Patterns {
         elev("(?:directly|right|straight|just)\\s+(?:overhead|above)" + head + "|overhead" + head +
              "|over\\s+(?:my|your|our|the\\s+listener's)\\s+heads?", kOverheadDeg);
         elev("(?:high\\s+|way\\s+|up\\s+)?above" + head + "|from\\s+above|high\\s+up(?:\\s+in\\s+the\\s+(?:air|sky))?|up\\s+high|"
-             "(?:up\\s+|high\\s+)?in\\s+the\\s+(?:sky|air|rafters|treetops)|"
+             "(?:up\\s+|high\\s+)?in\\s+the\\s+(?:sky|air|rafters|treetops)|(?:across|through|over)\\s+the\\s+sky|"
              "(?:up\\s+)?(?:on|from|in|across)\\s+(?:the\\s+)?(?:ceiling|roof|rooftops?)(?:\\s+above)?|"
              "(?:on|from)\\s+the\\s+(?:floor|storey|story|level|flat|apartment)\\s+above|upstairs|"
              "up(?=\\s+and\\s+(?:to|on|slightly|a\\s+bit)\\b)|elevated|raised\\s+up|raised", kAboveDeg);
@@ -384,6 +391,7 @@ struct Patterns {
              "(?:\\s*(?:degrees?|degs?|\\u00b0))?", std::nan(""));
         elevs.back().first.needs_any({U"elev", U"el ", U"height"});
         elev("(?:down\\s+)?(?:below|beneath|underneath)" + under + "|under\\s+(?:the|my|your|our)\\s+(?:floor|floorboards|ground|feet)|"
+             "under\\s+(?:me|you|us|the\\s+listener)|"
              "from\\s+below|downstairs|underground|(?:on|from)\\s+the\\s+(?:floor|storey|story|level|flat|apartment)\\s+below|"
              "at\\s+(?:my|your|our)\\s+feet", -kAboveDeg);
 
@@ -398,8 +406,9 @@ struct Patterns {
         const std::string round_me = "(?:a)?round\\s+(?:me|you|us|the\\s+listener|(?:my|your|our|the\\s+listener's|the)\\s+heads?|the\\s+room)";
         circle = std::make_unique<Regex>(
             "(?<![\\w-])(?:(?:in\\s+)?(?:a|one)\\s+(?:(?:full|complete|whole|wide|slow|fast|big|single)\\s+)*(?:" + turn + "\\s+)?"
-            "(?:circle|revolution|orbit)(?:\\s+" + round_me + ")?|"
+            "(?:circle|revolution|orbit|lap|loop)(?:\\s+" + round_me + ")?|"
             "(?:circles?|circling|circled|goes|going|went|flies|flying|flew|moves|moving|travels|travelling|spins|spinning|"
+            "spirals|spiralling|spiraling|spiraled|spiralled|revolves|revolving|"
             "orbits|orbiting|buzzes|buzzing|whirls|whirling|swirls|swirling|loops|looping)\\s+(?:" + turn + "\\s+)?"
             "(?:all\\s+the\\s+way\\s+|right\\s+|once\\s+|slowly\\s+|quickly\\s+)?" + round_me + "(?:\\s+" + turn + ")?|"
             "(?:full|complete)\\s+(?:" + turn + "\\s+)?(?:circle|revolution|turn)s?)(?![\\w-])", true);
@@ -466,7 +475,7 @@ struct Patterns {
         hard = std::make_unique<Regex>(
             // sentence ends, line breaks, list bullets and numbers ("1)"), and " / ", " | ", " + ", " - "
             // between two items (emoji became line breaks in normalise_symbols)
-            "[.!?;:]+(?=\\s|$)|[\\n\\r]+|(?<=\\s)(?:[/|+\\u2022\\u00b7\\u25aa\\u2023\\u25e6]+|-{1,3})(?=\\s)|"
+            "[.!?;:]+(?=\\s|$)|[\\n\\r]+|(?<=\\s)(?:[/|+*~=#>\\u2022\\u00b7\\u25aa\\u2023\\u25e6]+|-{1,3})(?=\\s)|"
             "^\\s*[-*\\u2022\\u00b7\\u25aa\\u2023\\u25e6](?=\\s)|(?<![\\w.])\\(?(?:\\d{1,2}|[a-h])\\)(?=\\s)|(?<![\\w-])(?:while|whilst|meanwhile|whereas|at\\s+the\\s+same\\s+time|in\\s+addition|"
             "simultaneously|additionally|also|as\\s+well\\s+as|plus|at\\s+once)(?![\\w-])", true);
         soft = std::make_unique<Regex>(
@@ -921,7 +930,12 @@ void mark_wrapped_lines(std::vector<Tok>& tokens) {
 struct Group {
     Toks toks;
     int clause = 0;
+    int heading = -1;   // the list heading this item takes its label from ("Three cars honking: left, right")
+    bool drop = false;  // a heading whose items are the sources
 };
+
+// "three cars honking" -> "cars honking": a heading's label without its count.
+u32 without_count(const u32& label);
 
 // A colon or a dash after a clause introduces what follows ("Right side: a phone", "Front right -
 // a saxophone", "Three sounds - a gong ...").
@@ -1079,6 +1093,11 @@ void adjust_tokens(std::vector<Tok>& tokens) {
             tok.kind = Kind::Filler;  // "put the narrator voice straight ahead": the voice, not "put"
             continue;
         }
+        // "the drill is going on the other side of the wall": running, not moving
+        if (is_move(tok.kind) && (tok.low() == U"going" || tok.low() == U"goes" || tok.low() == U"go") &&
+            i + 1 < tokens.size() && tokens[i + 1].kind == Kind::Word &&
+            (tokens[i + 1].low() == U"on" || tokens[i + 1].low() == U"in" || tokens[i + 1].low() == U"at"))
+            tok.kind = Kind::Word;
         // "Tick-tock goes the clock behind you": an inverted verb, not a move
         if (is_move(tok.kind) && i > 0 && is_content(tokens[i - 1]) && i + 1 < tokens.size() &&
             tokens[i + 1].kind == Kind::Word && (tokens[i + 1].low() == U"the" || tokens[i + 1].low() == U"a") &&
@@ -1213,6 +1232,20 @@ std::vector<Group> group(std::vector<Tok>& tokens, std::vector<bool>& colon_afte
                 sources[current].toks.insert(sources[current].toks.end(), p.begin(), p.end());
         }
         if (pending.empty()) continue;
+        // "Three cars honking: left, right, and behind": places alone after a counted heading are its items
+        const auto n_places = std::count_if(pieces.begin(), pieces.end(), [](const Toks& p) { return !p.empty(); });
+        const bool all_places = n_places >= 2 && std::all_of(pieces.begin(), pieces.end(), [](const Toks& p) {
+            return p.empty() || (!locations(p).empty() &&
+                                 std::none_of(p.begin(), p.end(), [](const Tok* t) { return is_content(*t); }));
+        });
+        if (all_places && c > 0 && colon_only[c - 1] && !sources.empty() && first_in_clause == sources.size() &&
+            sources.back().clause == static_cast<int>(c) - 1) {
+            sources.back().drop = true;
+            const int heading = static_cast<int>(sources.size()) - 1;
+            for (auto& p : pieces)
+                if (!p.empty()) sources.push_back({p, static_cast<int>(c), heading, false});
+            continue;
+        }
         // "Behind me: footsteps", "Front right - a saxophone", and a place stated before any sound
         if ((colon_after[c] && sources.size() == first_in_clause) || sources.empty()) carry = pending;
         else if (!sources.empty()) sources.back().toks.insert(sources.back().toks.end(), pending.begin(), pending.end());
@@ -1285,6 +1318,16 @@ SceneSource resolve(const Toks& toks, const u32& label) {
             via_phrase = t->low().find(U"front") != u32::npos ? 0.0 : 180.0;
         if (t->kind == Kind::Circle && circle == 0.0) circle = t->az;
     }
+    if (circle != 0.0) {  // "..., going counter-clockwise", "twice"
+        for (const Tok* t : toks) {
+            const u32& w = t->low();
+            if (t->kind != Kind::Word) continue;
+            if (w == U"counterclockwise" || w == U"counter-clockwise" || w == U"anticlockwise" || w == U"anti-clockwise")
+                circle = -std::fabs(circle);
+            if (w == U"twice") circle *= 2.0;
+            if (w == U"thrice") circle *= 3.0;
+        }
+    }
     const bool has_from = std::any_of(dirs.begin(), dirs.end(), [](const Role& d) { return d.role == Kind::From; });
     const bool has_to = std::any_of(dirs.begin(), dirs.end(), [](const Role& d) { return d.role == Kind::To; });
     const bool has_motion = !move_idx.empty() || (has_from && has_to) || approach || recede || circle != 0.0;
@@ -1311,6 +1354,7 @@ SceneSource resolve(const Toks& toks, const u32& label) {
 
     double a0 = dirs.empty() ? 0.0 : dirs[0].az;
     bool has_a1 = false, unwrapped = false;
+    std::optional<double> loop_via;  // a direction named between a move's start and an end equal to it
     int first_content = static_cast<int>(toks.size());
     for (int i = 0; i < static_cast<int>(toks.size()) && first_content == static_cast<int>(toks.size()); ++i)
         if (is_content(*toks[i])) first_content = i;
@@ -1353,6 +1397,10 @@ SceneSource resolve(const Toks& toks, const u32& label) {
             if (!unwrapped && std::isnan(via) && std::fabs(a0) == 180.0 && a1 != 0.0) a0 = a1 < 0 ? -180.0 : 180.0;
             if (!unwrapped && std::isnan(via) && std::fabs(a1) == 180.0 && a0 != 0.0) a1 = a0 < 0 ? -180.0 : 180.0;
             if (!std::isnan(via)) a1 = route_through(a0, a1, via);
+            for (int k = 0; k < static_cast<int>(dirs.size()) && !loop_via.has_value(); ++k)
+                if (k != start && k != end && dirs[k].idx > dirs[start].idx && dirs[k].idx < dirs[end].idx &&
+                    wrap_deg(dirs[k].az) != wrap_deg(a0))
+                    loop_via = dirs[k].az;
         } else if (start >= 0) {
             const Role& only = dirs[start];
             const int first_move = move_idx.empty() ? static_cast<int>(toks.size()) : move_idx[0];
@@ -1374,7 +1422,7 @@ SceneSource resolve(const Toks& toks, const u32& label) {
                 a0 = 0.0, a1 = only.az, has_a1 = true;
             } else {
                 a0 = only.az;
-                if (!approach && !recede && (passing_by || only.role == Kind::From) && side_not_front_back(a0))
+                if (!approach && !recede && circle == 0.0 && (passing_by || only.role == Kind::From) && side_not_front_back(a0))
                     a1 = -a0, has_a1 = true;
             }
         } else if (passing_by && !approach && !recede) {
@@ -1393,6 +1441,10 @@ SceneSource resolve(const Toks& toks, const u32& label) {
             d1 = "near";
         }
         if (recede && d1.empty()) d1 = "far";
+    }
+    if (has_a1 && !unwrapped && wrap_deg(a1) == wrap_deg(a0) && loop_via.has_value()) {
+        a1 = a0 + (wrap_deg(*loop_via - a0) > 0 ? 360.0 : -360.0);  // "... around through the right, back to X"
+        unwrapped = true;
     }
     if (has_a1 && (unwrapped ? a1 == a0 : wrap_deg(a1) == wrap_deg(a0))) has_a1 = false;
     const bool moving = has_a1 || (has_motion && !d1.empty() && d1 != d0);
@@ -1445,6 +1497,15 @@ void keep_descriptive_participles(Toks& toks) {
 }
 
 u32 singular(const u32& w);
+
+u32 without_count(const u32& label) {
+    const u32 low = lower(label);
+    std::size_t best = 0;
+    for (const auto& [phrase, n] : count_words())
+        if (low.size() > phrase.size() && low.compare(0, phrase.size(), phrase) == 0 && low[phrase.size()] == ' ')
+            best = std::max(best, phrase.size() + 1);
+    return label.substr(best);
+}
 
 // "A bird sings to my right. The same bird then flies to my left.": one source that moves.
 void merge_same_sources(std::vector<Group>& groups, std::vector<u32>& labels) {
@@ -1502,7 +1563,7 @@ void drop_list_headings(std::vector<SceneSource>& sources, std::vector<int>& cla
                         const std::vector<bool>& colon_after, const std::vector<bool>& colon_only) {
     auto starts_with_one = [](const std::string& label) {
         const u32 low = lower(from_utf8(label));
-        for (const u32 lead : {U"one", U"another", U"the other"})
+        for (const u32 lead : {U"one", U"another", U"the other", U"other"})
             if (low == lead || (low.size() > lead.size() && low.compare(0, lead.size(), lead) == 0 && low[lead.size()] == ' '))
                 return true;
         return false;
@@ -1538,7 +1599,8 @@ void drop_list_headings(std::vector<SceneSource>& sources, std::vector<int>& cla
         if (counted_list && !colon_list && noun.empty()) continue;
         for (std::size_t k = h + 1; k < sources.size() && clause_of[k] == items && !noun.empty(); ++k) {
             u32 lab = from_utf8(sources[k].label);
-            for (const u32 lead : {U"the other one", U"the other", U"another one", U"another", U"one"}) {
+            for (const u32 lead : {U"the other one", U"the other", U"another one", U"another", U"other one", U"other",
+                                   U"one"}) {
                 const u32 low = lower(lab);
                 if (low == lead || (low.size() > lead.size() && low.compare(0, lead.size(), lead) == 0 && low[lead.size()] == ' ')) {
                     lab = noun + lab.substr(lead.size());
@@ -1787,6 +1849,10 @@ bool parse_prompt(const std::string& text, SceneSpec& out, std::string& err) {
         keep_descriptive_participles(g.toks);
         labels.push_back(label_of(g.toks, t));
     }
+    for (std::size_t k = 0; k < groups.size(); ++k)
+        if (groups[k].heading >= 0) labels[k] = without_count(labels[groups[k].heading]);
+    for (std::size_t k = 0; k < groups.size(); ++k)
+        if (groups[k].drop) labels[k].clear();
     merge_same_sources(groups, labels);
     for (std::size_t k = 0; k < groups.size(); ++k) {
         Group& g = groups[k];
