@@ -126,7 +126,7 @@ const char kPassingBehind[] =
 
 // Regex groups for the listener and a possessive, inside the direction patterns.
 const std::string kMe = "(?:me|you|us|myself|yourself|(?:the\\s+)?(?:listener|player|camera|character|avatar|viewer|mic|microphone|"
-                        "user|audience))";
+                        "user|audience|stage))";
 const std::string kPoss = "(?:(?:the\\s+)?(?:listener|player|camera)'s|the|your|my|our|his|her|their)";
 
 // "next to me", "beside you", "in my ear": each listener word spelled out.
@@ -190,7 +190,10 @@ const char kFillerSynonyms[] =
     "give me|can you put|could you put|can you add|could you add|can you make|could you make|can i have|can i get|"
     "is it possible to have|would it be possible to have|would it be possible to|is it possible to|how about|"
     "what about|let's have|let me hear|i wanna hear|there should be|does that work|does this work|nothing else|"
-    "that's it|that's all|just to check|kind of|sort of|sounds like|i'm in|we're in|i am in|we are in";
+    "that's it|that's all|just to check|kind of|sort of|sounds like|i'm in|we're in|i am in|we are in|"
+    "coming through|comes through|coming in through|heard through|through the window|through a window|"
+    "coming through the window|coming in through the window|coming through the wall|comes through the wall|"
+    "through the wall|through a wall|through the door|through the windows";
 // The shared room sentences without their place ("the scene takes place {r}") and list intros.
 std::vector<std::string> fillers() {
     const SharedVocabulary& v = shared_vocabulary();
@@ -215,7 +218,7 @@ const char kGlue[] =
     "panned like only not through centred centered kinda maybe roughly approximately exactly precisely really "
     "please should must shall ok okay so basically um uh hmm well actually honestly hey hi hello yeah yes thanks "
     "thx cheers lol i'm i'd we're along sources sounds layers want need clockwise counterclockwise counter-clockwise "
-    "anticlockwise anti-clockwise twice thrice";
+    "anticlockwise anti-clockwise twice thrice once getting";
 
 // ---- patterns (the texts of parser.py's regexes) -------------------------------------------------
 std::string re_escape(const std::string& p) {  // re.escape
@@ -314,6 +317,12 @@ struct Patterns {
             "eleven|twelve)(?:\\s*o['\\u2019]?\\s*clock|\\s+o\\s+clock)(?:\\s+(?:position|direction))?",
             DirValue::Clock);
         dirs.back().first.needs_any({U"clock"});
+        // "horn at +90", "the narrator at 0", "hi-hats panned 30 right": an angle without its unit
+        dir("(?<=at )(?P<num>[+\\-\\u2212]\\d{1,3}(?:\\.\\d+)?|0|\\d{2,3})(?![\\d.]|\\s*(?:m\\b|metres?|meters?|feet|ft|o'clock|o\\s+clock|%|"
+            "percent|am\\b|pm\\b|hz|khz|db|bpm|times|x\\b|:|seconds?|s\\b|ms\\b|minutes?|mph|km|miles?|years?|people|"
+            "degrees?|degs?|\\u00b0))",
+            DirValue::Degrees);
+        dir("(?P<num>\\d{2,3})\\s+(?P<side>left|right)(?![\\w-])", DirValue::Degrees);
         // "a seagull at three o'clock and a ship's horn at nine"
         dir("(?<=at )(?P<h>1[0-2]|[1-9]|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
             "(?!\\s*(?:degrees?|degs?|\\u00b0|m|metres?|meters?|feet|ft|o'clock|o\\s+clock|am|pm|times|percent|%|:))(?=\\s*(?:[,.;!?)]|$|\\s+and\\b))",
@@ -322,7 +331,7 @@ struct Patterns {
         // small offsets ("slightly", "a little", "a bit", "just" left/right, "left of centre")
         const std::string of_centre = "(?:\\s+of\\s+(?:centre|center|the\\s+centre|the\\s+center|straight\\s+ahead|the\\s+middle|"
                                       "the\\s+front|" + me + "))?";
-        dir("(?:(?:just|slightly|a\\s+little|a\\s+bit|a\\s+little\\s+bit|somewhat|a\\s+touch|partly|a\\s+tad|a\\s+hair|"
+        dir("(?:(?:just|slightly|a\\s+little|a\\s+bit|a\\s+little\\s+bit|little\\s+bit|a\\s+tiny\\s+bit|somewhat|a\\s+touch|partly|a\\s+tad|a\\s+hair|"
             "a\\s+smidge|marginally|fractionally|a\\s+shade|mildly)\\s+(?:off\\s+)?"
             "(?:to\\s+|towards\\s+|toward\\s+|on\\s+)?(?:" + poss + "\\s+)?" + side + of_centre + ")"
             "|(?:(?:just\\s+|slightly\\s+|a\\s+little\\s+|a\\s+bit\\s+|a\\s+hair\\s+|a\\s+touch\\s+|a\\s+tad\\s+)?(?:to\\s+(?:the\\s+)?)?" + with_side("side2") +
@@ -364,7 +373,7 @@ struct Patterns {
         dir("(?:straight|directly|(?<!to )(?<!from )(?<!and )right|just)?\\s*behind(?:\\s+" + me + "|" + not_object + ")|at\\s+(?:your|my|our|his|her|their)\\s+back|"
             "(?:the\\s+)?(?:rear|back)\\s+of\\s+(?:the\\s+)?(?:room|hall|church|stage|space|house|bus|car|train|" + me + ")|"
             "the\\s+rear|rear(?!\\s+(?:window|door|wheel|seat|end|view|light|lights|bumper|mirror|entrance|garden|of)\\b)|"
-            "back(?=\\s*[:(])|(?<=to )back(?![\\w-])|(?<=from )back(?![\\w-])|(?:the|my|your|our)\\s+back(?!\\s+(?:of|door|doors|yard|garden|seat|seats|wall|room|porch|"
+            "back(?=\\s*[:(])|(?<=at )back(?![\\w-])|(?<=to )back(?![\\w-])|(?<=from )back(?![\\w-])|(?:the|my|your|our)\\s+back(?!\\s+(?:of|door|doors|yard|garden|seat|seats|wall|room|porch|"
             "stairs|kitchen|office|alley|lane|street|pocket|end|burner|foot|legs?|teeth|stage)\\b)",
             DirValue::Behind);
 
@@ -380,7 +389,11 @@ struct Patterns {
              "(?:up\\s+|high\\s+)?in\\s+the\\s+(?:sky|air|rafters|treetops)|(?:across|through|over)\\s+the\\s+sky|"
              "(?:up\\s+)?(?:on|from|in|across)\\s+(?:the\\s+)?(?:ceiling|roof|rooftops?)(?:\\s+above)?|"
              "(?:on|from)\\s+the\\s+(?:floor|storey|story|level|flat|apartment)\\s+above|upstairs|"
-             "up(?=\\s+and\\s+(?:to|on|slightly|a\\s+bit)\\b)|elevated|raised\\s+up|raised", kAboveDeg);
+             "up(?=\\s+and\\s+(?:to|on|slightly|a\\s+bit)\\b)|elevated|raised\\s+up|raised|"
+             "up(?=\\s+(?:in|at|on)\\s+the\\s+(?:front|back|left|right|sky|air|trees|corner)\\b)|(?<=at )up|"
+             "(?:mounted\\s+)?high\\s+(?:up\\s+)?on\\s+the\\s+(?:\\w+\\s+)?(?:wall|ceiling|pole|mast)", kAboveDeg);
+        elev("(?<=at )down|low(?=\\s*(?:and|in|,|&)\\s*(?:in\\s+)?(?:front|forward|behind|ahead|to|on|left|right|centre|center)\\b)",
+             -kAboveDeg);
         elev("down\\s+low|low\\s+down|(?:near|on|at)\\s+(?:the\\s+)?(?:floor|ground)(?:\\s+level)?|(?:floor|ground)\\s+level", -kAboveDeg);
         elev("(?:directly|right|straight|just)\\s+(?:below|beneath|underneath|under)" + under, -kOverheadDeg);
         elev("(?:at\\s+)?(?:(?:" + poss + ")\\s+)?(?:ear|head)\\s+(?:level|height)", 0.0);
@@ -403,7 +416,9 @@ struct Patterns {
                            U"ft", U"mtr"});
         // a full circle: "in one full clockwise circle", "circles around me", "flies all the way round you"
         const std::string turn = "(?:clockwise|counter-?clockwise|anti-?clockwise)";
-        const std::string round_me = "(?:a)?round\\s+(?:me|you|us|the\\s+listener|(?:my|your|our|the\\s+listener's|the)\\s+heads?|the\\s+room)";
+        const std::string centre = "(?:me|you|us|(?:the\\s+)?(?:listener|player|user|camera|audience)|(?:my|your|our|the\\s+listener's|"
+                                   "the\\s+player's|the)\\s+heads?|the\\s+(?:room|dance\\s*floor|stage|car|house|space|arena|hall|field))";
+        const std::string round_me = "(?:(?:a)?round\\s+and\\s+)?(?:a)?round\\s+" + centre;
         circle = std::make_unique<Regex>(
             "(?<![\\w-])(?:(?:in\\s+)?(?:a|one)\\s+(?:(?:full|complete|whole|wide|slow|fast|big|single)\\s+)*(?:" + turn + "\\s+)?"
             "(?:circle|revolution|orbit|lap|loop)(?:\\s+" + round_me + ")?|"
@@ -411,7 +426,8 @@ struct Patterns {
             "spirals|spiralling|spiraling|spiraled|spiralled|revolves|revolving|"
             "orbits|orbiting|buzzes|buzzing|whirls|whirling|swirls|swirling|loops|looping)\\s+(?:" + turn + "\\s+)?"
             "(?:all\\s+the\\s+way\\s+|right\\s+|once\\s+|slowly\\s+|quickly\\s+)?" + round_me + "(?:\\s+" + turn + ")?|"
-            "(?:full|complete)\\s+(?:" + turn + "\\s+)?(?:circle|revolution|turn)s?)(?![\\w-])", true);
+            "(?:full|complete)\\s+(?:" + turn + "\\s+)?(?:circle|revolution|turn)s?|"
+            "(?:circles|circling|circled|orbits|orbiting|orbited)\\s+" + centre + "|(?:a)?round\\s+and\\s+(?:a)?round)(?![\\w-])", true);
         circle->needs_any({U"circl", U"round", U"revolution", U"orbit", U"turn"});
         const std::vector<std::string> indoor_nouns =
             cat({split(kIndoorNouns), keyed(V.room_nouns, "small"), keyed(V.room_nouns, "moderate"),
@@ -871,7 +887,8 @@ bool descriptor_only(const Toks& content) {
         U"tiles", U"carpet", U"snow", U"sand", U"marble", U"stone", U"dirt", U"mud", U"cobbles", U"wall", U"walls",
         U"off-screen", U"offscreen", U"on-screen", U"wide", U"narrow", U"tight", U"boomy", U"tinny", U"filtered",
         U"lowpass", U"low-pass", U"highpass", U"high-pass", U"eq", U"eq'd", U"subtle", U"big", U"small", U"room",
-        U"hall", U"bathroom", U"warehouse", U"platform", U"cathedral", U"church", U"like"};
+        U"hall", U"bathroom", U"warehouse", U"platform", U"cathedral", U"church", U"like", U"faster", U"slower",
+        U"brighter", U"darker", U"higher", U"lower", U"only", U"alone", U"solo"};
     return !content.empty() && std::all_of(content.begin(), content.end(), [](const Tok* t) {
         return descriptors.count(strip_chars(t->low(), U"'-")) > 0;
     });
@@ -1022,6 +1039,17 @@ bool scene_setting(const Toks& p) {
     return false;
 }
 
+// A piece whose subject is the listener ("as I go up the trail", "I'm at the front of the
+// classroom facing the students"); "I hear ..." is a filler and never gets here.
+bool listener_acts(const Toks& p) {
+    for (const Tok* t : p) {
+        if (t->kind != Kind::Word) continue;
+        const u32& w = t->low();
+        return w == U"i" || w == U"we" || w == U"i'm" || w == U"we're";
+    }
+    return false;
+}
+
 // "You are the little prince.", "Imagine you are Goldilocks.": who the listener is.
 bool listener_role(const Toks& p) {
     for (const Tok* t : p)
@@ -1077,6 +1105,7 @@ bool imperative(const std::vector<Tok>& tokens, std::size_t i) {
     const bool opens = i == 0 || tokens[i - 1].kind == Kind::Hard || tokens[i - 1].kind == Kind::Soft ||
                        (tokens[i - 1].kind == Kind::Word && (tokens[i - 1].low() == U"and" || tokens[i - 1].low() == U"then"));
     if (!opens || i + 1 >= tokens.size()) return false;
+    if (tokens[i + 1].kind == Kind::Filler) return true;  // "put sound of sea behind me"
     const u32 next = tokens[i + 1].low();
     return next == U"the" || next == U"a" || next == U"an" || next == U"some" || next == U"my" || next == U"our" ||
            next == U"it" || next == U"them" || next == U"one" ||
@@ -1172,10 +1201,17 @@ std::vector<Group> group(std::vector<Tok>& tokens, std::vector<bool>& colon_afte
         }
         // "Looking down the highway, ...", "Sitting in the back row, ...": where the listener is, no sound
         if (pieces.size() > 1 && (listener_pose(pieces[0]) || scene_setting(pieces[0]))) pieces[0].clear();
+        if (pieces.size() > 1)  // "... as I go up the trail": the listener, not a sound
+            for (auto& piece : pieces)
+                if (listener_acts(piece)) piece.clear();
         if (pieces.size() > 1)  // "In a moderately sized, acoustically dry classroom, an owl ...": the room
             for (auto& piece : pieces)
                 if (place_only(piece)) piece.clear();
-        if (pieces.size() == 1 && (place_only(pieces[0]) || listener_role(pieces[0]))) pieces[0].clear();
+        if (pieces.size() == 1 && (place_only(pieces[0]) || listener_role(pieces[0]) ||
+                                   (listener_acts(pieces[0]) && std::any_of(pieces[0].begin(), pieces[0].end(), [](const Tok* t) {
+                                        return t->low() == U"facing" || t->low() == U"sitting" || t->low() == U"standing";
+                                    }))))
+            pieces[0].clear();
         std::vector<bool> has_label(pieces.size());
         for (std::size_t k = 0; k < pieces.size(); ++k) {
             Toks content;
@@ -1268,6 +1304,10 @@ u32 label_of(const Toks& toks, const u32& t) {
         while (a < b && !is_content(*run[a])) ++a;
         while (b > a && !is_content(*run[b - 1])) --b;
         if (a == b) continue;
+        if (b < run.size()) {  // "pink noise", "engine sound": the noun after an adjective stays
+            const u32& w = run[b]->low();
+            if (w == U"noise" || w == U"noises" || w == U"sound" || w == U"sounds") ++b;
+        }
         Toks content;
         for (std::size_t i = a; i < b; ++i)
             if (is_content(*run[i])) content.push_back(run[i]);
@@ -1462,7 +1502,9 @@ SceneSource resolve(const Toks& toks, const u32& label) {
     if (!moving && dirs.size() >= 2 && dirs[1].idx <= dirs[0].idx + 4 && a0 == dirs[0].az) {
         const double f = dirs[0].az, g = dirs[1].az;
         auto axis = [](double a) { return a == 0.0 ? 1 : std::fabs(a) == 180.0 ? -1 : 0; };
-        if (f == 0.0 && std::fabs(g) <= 60.0 && g != 0.0) a0 = g;
+        const bool exact = !std::isnan(dirs[1].raw) || toks[dirs[1].idx]->low().find(U"deg") != u32::npos;
+        if (exact && (f == 0.0 || g == 0.0 || (f < 0) == (g < 0))) a0 = g;  // "on the left at -60"
+        else if (f == 0.0 && std::fabs(g) <= 60.0 && g != 0.0) a0 = g;
         else if (axis(f) && std::fabs(g) == 90.0) a0 = axis(f) > 0 ? g / 2 : g * 1.5;
         else if (axis(g) && std::fabs(f) == 90.0) a0 = axis(g) > 0 ? f / 2 : f * 1.5;
     }
