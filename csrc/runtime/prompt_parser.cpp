@@ -126,7 +126,7 @@ const char kPassingBehind[] =
 
 // Regex groups for the listener and a possessive, inside the direction patterns.
 const std::string kMe = "(?:me|you|us|myself|yourself|(?:the\\s+)?(?:listener|player|camera|character|avatar|viewer|mic|microphone|"
-                        "user|audience|stage))";
+                        "user|audience|stage)|(?:my|your|the\\s+listener's)\\s+(?:face|nose|head))";
 const std::string kPoss = "(?:(?:the\\s+)?(?:listener|player|camera)'s|the|your|my|our|his|her|their)";
 
 // "next to me", "beside you", "in my ear": each listener word spelled out.
@@ -193,7 +193,9 @@ const char kFillerSynonyms[] =
     "that's it|that's all|just to check|kind of|sort of|sounds like|i'm in|we're in|i am in|we are in|"
     "coming through|comes through|coming in through|heard through|through the window|through a window|"
     "coming through the window|coming in through the window|coming through the wall|comes through the wall|"
-    "through the wall|through a wall|through the door|through the windows";
+    "through the wall|through a wall|through the door|through the windows|the player hears|the player should hear|"
+    "the player will hear|the listener should hear|the user hears|the user should hear|they hear|they should hear|"
+    "should hear|will hear|you should hear|you will hear";
 // The shared room sentences without their place ("the scene takes place {r}") and list intros.
 std::vector<std::string> fillers() {
     const SharedVocabulary& v = shared_vocabulary();
@@ -218,7 +220,7 @@ const char kGlue[] =
     "panned like only not through centred centered kinda maybe roughly approximately exactly precisely really "
     "please should must shall ok okay so basically um uh hmm well actually honestly hey hi hello yeah yes thanks "
     "thx cheers lol i'm i'd we're along sources sounds layers want need clockwise counterclockwise counter-clockwise "
-    "anticlockwise anti-clockwise twice thrice once getting";
+    "anticlockwise anti-clockwise twice thrice once getting directly exactly";
 
 // ---- patterns (the texts of parser.py's regexes) -------------------------------------------------
 std::string re_escape(const std::string& p) {  // re.escape
@@ -487,7 +489,7 @@ struct Patterns {
                                "vanishing|vanished|comes\\s+to\\s+(?:a\\s+)?(?:stop|halt|rest)|ends\\s+up|ending\\s+up|"
                                "pulls\\s+up|pulling\\s+up|settles|settling)(?![\\w-])", true),
                          Kind::To, ""});
-        words.push_back({Regex("(?<![\\w-])(?:by|past)(?![\\w-])", true), Kind::By, ""});
+        words.push_back({Regex("(?<![\\w-])(?<!followed )(?<!accompanied )(?:by|past)(?![\\w-])", true), Kind::By, ""});
         hard = std::make_unique<Regex>(
             // sentence ends, line breaks, list bullets and numbers ("1)"), and " / ", " | ", " + ", " - "
             // between two items (emoji became line breaks in normalise_symbols)
@@ -495,7 +497,7 @@ struct Patterns {
             "^\\s*[-*\\u2022\\u00b7\\u25aa\\u2023\\u25e6](?=\\s)|(?<![\\w.])\\(?(?:\\d{1,2}|[a-h])\\)(?=\\s)|(?<![\\w-])(?:while|whilst|meanwhile|whereas|at\\s+the\\s+same\\s+time|in\\s+addition|"
             "simultaneously|additionally|also|as\\s+well\\s+as|plus|at\\s+once)(?![\\w-])", true);
         soft = std::make_unique<Regex>(
-            ",|&|(?<![\\w-])(?:and|n|then|but|followed\\s+by|after\\s+that|afterwards|as|before|after|with)(?![\\w-])", true);
+            ",|&|(?<![\\w-])(?:and|n|then|but|followed\\s+by|accompanied\\s+by|after\\s+that|afterwards|as|before|after|with)(?![\\w-])", true);
         word = std::make_unique<Regex>("[\\w'\\-\\u00c0-\\uffff]+|[^\\w\\s]", false);
         article = std::make_unique<Regex>("^(?:a|an|the|another)\\s+", true);
         adj_words = std::make_unique<Regex>("[\\w-]+", false);
@@ -646,9 +648,12 @@ double dir_value(DirValue kind, const Regex& rx, const Regex::Match& m, const u3
     case DirValue::Slight: return kSlightDeg * (side_of("side") ? side_of("side") : side_of("side2"));
     case DirValue::FrontSide: case DirValue::BehindSide: {
         int s = 0;
+        const u32 text = low.substr(m.start, m.end - m.start);
+        const bool slight = kind == DirValue::FrontSide && (text.find(U"slightly") != u32::npos ||
+                                                            text.find(U"a little") != u32::npos || text.find(U"a bit") != u32::npos);
         for (const char* g : {"side", "s3", "s4", "s5", "s6", "s7", "s8"})
             if (!s && rx.group(g) >= 0) s = side_of(g);
-        return (kind == DirValue::FrontSide ? 45.0 : 135.0) * (s ? s : 1);
+        return (slight ? kSlightDeg : kind == DirValue::FrontSide ? 45.0 : 135.0) * (s ? s : 1);
     }
     case DirValue::Side: {
         for (const char* g : {"side", "side2"})
@@ -866,7 +871,7 @@ bool describes_previous(const Toks& p, bool previous_located) {
         if (w == U"their" || w == U"its" || w == U"his" || w == U"her") return true;
         // "..., on cobbles", "..., in a loop": a short place or manner phrase of the sound before
         static const std::set<u32> preps = {U"on", U"in", U"over", U"across", U"along", U"against", U"under", U"inside",
-                                            U"among", U"amid", U"upon", U"within"};
+                                            U"among", U"amid", U"upon", U"within", U"like"};
         if (preps.count(w) && locations(p).empty() && content.size() <= 2) return true;
         break;
     }
@@ -1141,6 +1146,7 @@ void adjust_tokens(std::vector<Tok>& tokens) {
             std::size_t j = i + 1;
             while (j < tokens.size() && tokens[j].kind == Kind::Word && skip.count(tokens[j].low())) ++j;
             if (j < tokens.size() && (tokens[j].kind == Kind::Dir || tokens[j].kind == Kind::Elev)) tokens[j].kind = Kind::Space;
+            else if (j < tokens.size() && is_move(tokens[j].kind)) tokens[j].kind = Kind::Word;  // "not moving": still
         } else if (w == U"over" && i > 0 && is_move(tokens[i - 1].kind) &&
                    (i + 1 >= tokens.size() || tokens[i + 1].kind != Kind::Word)) {
             tok.kind = Kind::Elev;  // "a plane flying over from behind me"
@@ -1178,9 +1184,14 @@ std::vector<Group> group(std::vector<Tok>& tokens, std::vector<bool>& colon_afte
     for (std::size_t c = 0; c < clauses.size(); ++c) {
         const Toks& clause = clauses[c];
         std::vector<Toks> pieces(1);
+        std::vector<u32> opener(1);  // the soft break before each piece ("with", "and", ",")
         for (Tok* tok : clause) {
-            if (tok->kind == Kind::Soft) pieces.emplace_back();
-            else pieces.back().push_back(tok);
+            if (tok->kind == Kind::Soft) {
+                pieces.emplace_back();
+                opener.push_back(tok->low());
+            } else {
+                pieces.back().push_back(tok);
+            }
         }
         for (auto& p : pieces) {
             // a motion-verb word right before a content word is an adjective ("running water"), and so
@@ -1218,6 +1229,11 @@ std::vector<Group> group(std::vector<Tok>& tokens, std::vector<bool>& colon_afte
             for (Tok* t : pieces[k])
                 if (is_content(*t)) content.push_back(t);
             has_label[k] = !content.empty() && !descriptor_only(content);
+            // "a truck reverses with a warning beep, moving ...": what it sounds with, not another sound
+            if (has_label[k] && k > 0 && opener[k] == U"with" && locations(pieces[k]).empty() &&
+                std::none_of(pieces[k].begin(), pieces[k].end(), [](const Tok* t) { return is_move(t->kind); }) &&
+                std::find(has_label.begin(), has_label.begin() + k, true) != has_label.begin() + k)
+                has_label[k] = false;
         }
         const std::size_t first_in_clause = sources.size();
         for (std::size_t k = 0; k < pieces.size(); ++k) {
@@ -1436,6 +1452,11 @@ SceneSource resolve(const Toks& toks, const u32& label) {
             // a move from or to straight behind goes the short way round unless told otherwise
             if (!unwrapped && std::isnan(via) && std::fabs(a0) == 180.0 && a1 != 0.0) a0 = a1 < 0 ? -180.0 : 180.0;
             if (!unwrapped && std::isnan(via) && std::fabs(a1) == 180.0 && a0 != 0.0) a1 = a0 < 0 ? -180.0 : 180.0;
+            // between two rear points a move goes round the back unless told otherwise ("from the left
+            // rear to the right rear": -135 -> -225), as the caption generator words it
+            if (!unwrapped && std::isnan(via) && std::fabs(wrap_deg(a0)) > 100.0 && std::fabs(wrap_deg(a1)) > 100.0 &&
+                a0 * a1 < 0 && std::fabs(a0) < 180.0 && std::fabs(a1) < 180.0)
+                a1 = a0 < 0 ? a1 - 360.0 : a1 + 360.0;
             if (!std::isnan(via)) a1 = route_through(a0, a1, via);
             for (int k = 0; k < static_cast<int>(dirs.size()) && !loop_via.has_value(); ++k)
                 if (k != start && k != end && dirs[k].idx > dirs[start].idx && dirs[k].idx < dirs[end].idx &&
@@ -1564,6 +1585,16 @@ void merge_same_sources(std::vector<Group>& groups, std::vector<u32>& labels) {
             break;
         }
     }
+}
+
+// "from the same spot", "in the same place": where the sound before it is (and no place of its own).
+bool same_place(const Toks& toks) {
+    static const std::set<u32> nouns = {U"spot", U"place", U"position", U"direction", U"side", U"location", U"point",
+                                        U"area", U"corner"};
+    if (std::any_of(toks.begin(), toks.end(), [](const Tok* t) { return t->kind == Kind::Dir; })) return false;
+    for (std::size_t i = 0; i + 1 < toks.size(); ++i)
+        if (toks[i]->low() == U"same" && nouns.count(toks[i + 1]->low())) return true;
+    return false;
 }
 
 // "the parked car on the right is silent", "the right speaker is broken": named, but not heard.
@@ -1815,7 +1846,18 @@ u32 normalise_symbols(const u32& in) {
         }
         const u32 name = it->second;
         const u32 head = name.substr(name.rfind(U' ') == u32::npos ? 0 : name.rfind(U' ') + 1);
-        if (clause.find(lower(head)) != u32::npos) {
+        // "harp 🎵 left": an emoji right after a sound's word decorates it; after a place it starts an item
+        std::size_t e = out.size();
+        while (e > 0 && is_space(out[e - 1])) --e;
+        std::size_t b = e;
+        while (b > 0 && is_word(out[b - 1])) --b;
+        static const std::set<u32> places = {U"left", U"right", U"front", U"back", U"behind", U"ahead", U"above", U"below",
+                                             U"overhead", U"centre", U"center", U"middle", U"side", U"me", U"you", U"rear"};
+        // a generic sound symbol (music notes, a speaker, headphones) right after a word decorates it
+        const bool generic = c == 0x1F3B5 || c == 0x1F3B6 || c == 0x1F3A7 || c == 0x1F4E2 || c == 0x1F4E3 || c == 0x1F50A ||
+                             c == 0x1F509 || c == 0x1F508 || c == 0x1F4A5;
+        const bool after_word = generic && b < e && !places.count(lower(out.substr(b, e - b)));
+        if (clause.find(lower(head)) != u32::npos || after_word) {
             out.push_back(' ');
             continue;
         }
@@ -1901,6 +1943,12 @@ bool parse_prompt(const std::string& text, SceneSpec& out, std::string& err) {
         const u32& label = labels[k];
         if (label.empty() || is_silent(g.toks)) continue;
         out.sources.push_back(resolve(g.toks, label));
+        if (same_place(g.toks) && out.sources.size() >= 2) {  // "a man answers it from the same spot"
+            SceneSource& s = out.sources.back();
+            const SceneSource& before = out.sources[out.sources.size() - 2];
+            s.azimuth_start_deg = s.azimuth_end_deg = before.azimuth_end_deg;
+            s.elevation_deg = before.elevation_deg;
+        }
         clause_of.push_back(g.clause);
         placed.push_back(std::any_of(g.toks.begin(), g.toks.end(),
                                      [](const Tok* k) { return k->kind == Kind::Dir || k->kind == Kind::Elev; }));
