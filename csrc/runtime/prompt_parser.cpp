@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "../nn/tokenizer.h"
+#include "prompt_symbols.h"
 #include "text_match.h"
 #include "vocabulary.h"
 
@@ -1764,108 +1765,6 @@ void resolve_room(const std::vector<RoomHit>& rooms, SceneSpec& out) {
     if (dry) out.rt60_s = 0.25;
 }
 
-// ---- emoji, arrows and symbols -------------------------------------------------------------------
-bool is_pictograph(char32_t c) {
-    return (c >= 0x1F000 && c <= 0x1FAFF) || (c >= 0x2600 && c <= 0x27BF) || (c >= 0x2B00 && c <= 0x2BFF) ||
-           (c >= 0x2300 && c <= 0x23FF) || c == 0x2122 || c == 0x2139 || c == 0x3030 || c == 0x303D;
-}
-bool is_emoji_modifier(char32_t c) { return c == 0xFE0F || c == 0xFE0E || c == 0x200D || c == 0x20E3; }
-
-// The sound an emoji stands for, where it names one.
-const std::map<char32_t, const char32_t*>& emoji_names() {
-    static const std::map<char32_t, const char32_t*> names = {
-        {0x1F436, U"dog"}, {0x1F415, U"dog"}, {0x1F429, U"dog"}, {0x1F431, U"cat"}, {0x1F408, U"cat"},
-        {0x1F697, U"car"}, {0x1F699, U"car"}, {0x1F695, U"taxi"}, {0x1F68C, U"bus"}, {0x1F68D, U"bus"},
-        {0x1F693, U"police car"}, {0x1F691, U"ambulance"}, {0x1F692, U"fire engine"}, {0x1F69A, U"truck"},
-        {0x1F69B, U"truck"}, {0x1F3CD, U"motorbike"}, {0x1F6F5, U"scooter"}, {0x1F6B2, U"bicycle"},
-        {0x1F682, U"train"}, {0x1F686, U"train"}, {0x1F684, U"train"}, {0x1F685, U"train"}, {0x1F687, U"train"},
-        {0x1F68B, U"tram"}, {0x1F68A, U"tram"}, {0x2708, U"plane"}, {0x1F6E9, U"plane"}, {0x1F681, U"helicopter"},
-        {0x1F680, U"rocket"}, {0x26F5, U"sailing boat"}, {0x1F6A4, U"speedboat"}, {0x1F6A2, U"ship"},
-        {0x1F426, U"bird"}, {0x1F424, U"chick"}, {0x1F425, U"chick"}, {0x1F986, U"duck"}, {0x1F989, U"owl"},
-        {0x1F413, U"rooster"}, {0x1F414, U"chicken"}, {0x1F404, U"cow"}, {0x1F42E, U"cow"}, {0x1F411, U"sheep"},
-        {0x1F410, U"goat"}, {0x1F416, U"pig"}, {0x1F437, U"pig"}, {0x1F434, U"horse"}, {0x1F40E, U"horse"},
-        {0x1F438, U"frog"}, {0x1F41D, U"bee"}, {0x1F99F, U"mosquito"}, {0x1FAB0, U"fly"}, {0x1F997, U"cricket"},
-        {0x1F43A, U"wolf"}, {0x1F981, U"lion"}, {0x1F418, U"elephant"}, {0x1F412, U"monkey"}, {0x1F435, U"monkey"},
-        {0x1F40B, U"whale"}, {0x1F433, U"whale"}, {0x1F99C, U"parrot"}, {0x1F54A, U"dove"}, {0x1F427, U"penguin"},
-        {0x1F985, U"eagle"}, {0x1F40D, U"snake"}, {0x1F327, U"rain"}, {0x2614, U"rain"}, {0x26C8, U"thunderstorm"},
-        {0x1F329, U"thunder"}, {0x26A1, U"thunder"}, {0x1F30A, U"waves"}, {0x1F4A8, U"wind"}, {0x1F32C, U"wind"},
-        {0x1F525, U"fire"}, {0x1F514, U"bell"}, {0x1F6CE, U"bell"}, {0x23F0, U"alarm clock"}, {0x1F570, U"clock"},
-        {0x1F4DE, U"phone"}, {0x260E, U"phone"}, {0x1F4F1, U"phone"}, {0x1F3B8, U"guitar"}, {0x1F3B9, U"piano"},
-        {0x1F3BB, U"violin"}, {0x1F941, U"drum"}, {0x1F3BA, U"trumpet"}, {0x1F3B7, U"saxophone"}, {0x1FA95, U"banjo"},
-        {0x1FA97, U"accordion"}, {0x1F3A4, U"singer"}, {0x1F476, U"baby"}, {0x1F9D2, U"child"}, {0x1F468, U"man"},
-        {0x1F469, U"woman"}, {0x1F5E3, U"voice"}, {0x1F44F, U"applause"}, {0x1F4A5, U"explosion"}, {0x1F6AA, U"door"},
-        {0x1F6BF, U"shower"}, {0x1F6BD, U"toilet"}, {0x1F528, U"hammer"}, {0x1FA9A, U"saw"}, {0x26BD, U"ball"},
-        {0x1F3C0, U"ball"}, {0x1F386, U"fireworks"}, {0x1F387, U"fireworks"}, {0x1F4E2, U"loudspeaker"},
-        {0x1F4E3, U"megaphone"}, {0x1F6A8, U"siren"}, {0x26F2, U"fountain"}, {0x1F3B5, U"music"}, {0x1F3B6, U"music"},
-        {0x1F4FB, U"radio"}, {0x1F4FA, U"TV"}, {0x2328, U"keyboard"}, {0x1F5A8, U"printer"}, {0x1FAD6, U"kettle"},
-        {0x1F30B, U"volcano"}, {0x1F3CA, U"swimmer"}, {0x1F40C, U"snail"}, {0x1F987, U"bat"}, {0x1F41F, U"fish"},
-        {0x1F4BB, U"keyboard"}, {0x1F6CF, U"bed"}, {0x1F3C3, U"runner"}, {0x1F6B6, U"footsteps"},
-        {0x1F463, U"footsteps"}, {0x1F5EF, U"voice"}, {0x1F4AC, U"voices"}, {0x1F3A7, U"music"}, {0x1F37E, U"cork"},
-        {0x1F942, U"glasses clinking"}, {0x1F4A7, U"water dripping"}, {0x1F4A6, U"splashing"},
-        {0x2744, U"snow"}, {0x1F32A, U"tornado"}, {0x1F30C, U"wind"}};
-    return names;
-}
-
-// Emoji and symbols as separators: "dog on the left, car on the right" from emoji-led items. A
-// pictograph that names a sound starts an item with that name ("🚗 passing" -> "car passing"),
-// unless its clause already names it ("a dog barks 🐶 on the left": decoration); others are breaks.
-// Arrows between directions read as "to".
-u32 normalise_symbols(const u32& in) {
-    u32 out, clause;
-    auto is_break = [](char32_t c) { return c == '.' || c == '!' || c == '?' || c == ';' || c == ':' || c == '\n'; };
-    for (std::size_t i = 0; i < in.size(); ++i) {
-        const char32_t c = in[i];
-        if (c == 0x2192 || c == 0x27A1 || c == 0x21D2 || c == 0x27F6) {  // right arrows
-            out += U" to ";
-            clause += U" to ";
-            continue;
-        }
-        if (c == '-') {  // "->", "-->"
-            std::size_t j = i;
-            while (j < in.size() && in[j] == '-') ++j;
-            if (j < in.size() && in[j] == '>') {
-                out += U" to ";
-                clause += U" to ";
-                i = j;
-                continue;
-            }
-        }
-        if (is_emoji_modifier(c) || (c >= 0x1F3FB && c <= 0x1F3FF)) continue;
-        if (!is_pictograph(c)) {
-            out.push_back(c);
-            clause.push_back(is_break(c) ? '\n' : lower_simple(c));
-            if (is_break(c)) clause.clear();
-            continue;
-        }
-        const auto& names = emoji_names();
-        const auto it = names.find(c);
-        if (it == names.end()) {
-            out += U" ; ";
-            clause.clear();
-            continue;
-        }
-        const u32 name = it->second;
-        const u32 head = name.substr(name.rfind(U' ') == u32::npos ? 0 : name.rfind(U' ') + 1);
-        // "harp 🎵 left": an emoji right after a sound's word decorates it; after a place it starts an item
-        std::size_t e = out.size();
-        while (e > 0 && is_space(out[e - 1])) --e;
-        std::size_t b = e;
-        while (b > 0 && is_word(out[b - 1])) --b;
-        static const std::set<u32> places = {U"left", U"right", U"front", U"back", U"behind", U"ahead", U"above", U"below",
-                                             U"overhead", U"centre", U"center", U"middle", U"side", U"me", U"you", U"rear"};
-        // a generic sound symbol (music notes, a speaker, headphones) right after a word decorates it
-        const bool generic = c == 0x1F3B5 || c == 0x1F3B6 || c == 0x1F3A7 || c == 0x1F4E2 || c == 0x1F4E3 || c == 0x1F50A ||
-                             c == 0x1F509 || c == 0x1F508 || c == 0x1F4A5;
-        const bool after_word = generic && b < e && !places.count(lower(out.substr(b, e - b)));
-        if (clause.find(lower(head)) != u32::npos || after_word) {
-            out.push_back(' ');
-            continue;
-        }
-        out += U" ; " + name + U" ";
-        clause = lower(name) + U" ";
-    }
-    return out;
-}
 
 
 // repr() of a str, as the Python error message shows the prompt.
