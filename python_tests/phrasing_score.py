@@ -92,7 +92,8 @@ def main(argv=None) -> int:
         str(PROMPTS.with_name(n)) for n in ("phrasing_prompts.jsonl", "phrasing_prompts_heldout.jsonl",
                                             "phrasing_prompts_heldout2.jsonl", "phrasing_prompts_heldout3.jsonl",
                                             "phrasing_prompts_heldout4.jsonl", "phrasing_prompts_heldout5.jsonl",
-                                            "phrasing_prompts_heldout6.jsonl", "phrasing_prompts_heldout7.jsonl")]
+                                            "phrasing_prompts_heldout6.jsonl", "phrasing_prompts_heldout7.jsonl",
+                                            "phrasing_prompts_heldout8.jsonl")]
     for f in files:
         rate, rows = score(parse, load(f))
         n, ok = Counter(), Counter()

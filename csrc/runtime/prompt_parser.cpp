@@ -104,7 +104,8 @@ const char* const kSpeedVerbSynonyms[][2] = {  // speed class -> verbs beyond th
 const char kMoveSynonyms[] =
     "moved|travelled|traveled|traveling|passed|went|shifted|swept|arrives|arriving|arrived|overtakes|overtaking|"
     "overtook|overtake|pass-by|passby|fly-by|flyby|drive-by|flypast|fly-past|reverses|reversing|floats|float|"
-    "floating|floated|wafts|wafted|wafting|flutters|fluttered|fluttering|"
+    "floating|floated|wafts|wafted|wafting|flutters|fluttered|fluttering|pulls in|pulling in|pulls away|pulling away|"
+    "pulls out|pulling out|pulled in|pulled away|"
     "walks|walk|walking|walked|drives|drive|driving|drove|flies|fly|flying|flew|runs|run|running|ran|rolls|roll|"
     "rolling|rolled|crosses|cross|crossing|crossed|heads|head|heading|headed|circles|circling|swings|swinging|"
     "slides|sliding|rides|riding|swoops|swooping|turns|turning|continues|continuing|proceeds|rotates|rotating|"
@@ -196,7 +197,8 @@ const char kFillerSynonyms[] =
     "coming through the window|coming in through the window|coming through the wall|comes through the wall|"
     "through the wall|through a wall|through the door|through the windows|the player hears|the player should hear|"
     "the player will hear|the listener should hear|the user hears|the user should hear|they hear|they should hear|"
-    "should hear|will hear|you should hear|you will hear";
+    "should hear|will hear|you should hear|you will hear|two sources|three sources|four sources|two sounds|three sounds|"
+    "four sounds|two layers|three layers|two things|three things|two elements|three elements";
 // The shared room sentences without their place ("the scene takes place {r}") and list intros.
 std::vector<std::string> fillers() {
     const SharedVocabulary& v = shared_vocabulary();
@@ -221,7 +223,8 @@ const char kGlue[] =
     "panned like only not through centred centered kinda maybe roughly approximately exactly precisely really "
     "please should must shall ok okay so basically um uh hmm well actually honestly hey hi hello yeah yes thanks "
     "thx cheers lol i'm i'd we're along sources sounds layers want need clockwise counterclockwise counter-clockwise "
-    "anticlockwise anti-clockwise twice thrice once getting directly exactly";
+    "anticlockwise anti-clockwise twice thrice once getting directly exactly second third fourth fifth lastly "
+    "keeps keep kept hard heavily deeply";
 
 // ---- patterns (the texts of parser.py's regexes) -------------------------------------------------
 std::string re_escape(const std::string& p) {  // re.escape
@@ -262,7 +265,7 @@ enum class Kind { Dir, Room, Speed, SpeedVerb, Approach, Recede, Passing, Move, 
                   From, To, By, Hard, Soft, Word, Elev, Circle, DistM,
                   At,      // a role only ("on the left", "at 3 o'clock"), never a token
                   Space }; // a line break inside a sentence ("a dog\nbarks"): no break at all
-enum class DirValue { Table, Degrees, Clock, Slight, FrontSide, BehindSide, Side, Front, Behind, Range, Letter };
+enum class DirValue { Table, Degrees, Clock, Slight, FrontSide, BehindSide, Side, Front, Behind, Range, Letter, HalfClock };
 constexpr double kSlightDeg = 20.0;
 constexpr double kOverheadDeg = 60.0, kAboveDeg = 40.0;  // "overhead" / "above" (negated: below)  // "slightly / a little / a bit / just" left or right: 10-30 degrees
 
@@ -320,6 +323,10 @@ struct Patterns {
             "eleven|twelve)(?:\\s*o['\\u2019]?\\s*clock|\\s+o\\s+clock)(?:\\s+(?:position|direction))?",
             DirValue::Clock);
         dirs.back().first.needs_any({U"clock"});
+        // "at the ten-thirty position", "at one-thirty": half hours on the clock face
+        dir("(?:(?:the|your|my)\\s+)?(?P<h>1[0-2]|[1-9]|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+            "[- ](?:thirty|30)(?:\\s+(?:o'clock\\s+)?(?:position|direction))?", DirValue::HalfClock);
+        dirs.back().first.needs_any({U"thirty", U"30"});
         // "horn at +90", "the narrator at 0", "hi-hats panned 30 right": an angle without its unit
         dir("(?<=at )(?P<num>[+\\-\\u2212]\\d{1,3}(?:\\.\\d+)?|0|\\d{2,3})(?![\\d.]|\\s*(?:m\\b|metres?|meters?|feet|ft|o'clock|o\\s+clock|%|"
             "percent|am\\b|pm\\b|hz|khz|db|bpm|times|x\\b|:|seconds?|s\\b|ms\\b|minutes?|mph|km|miles?|years?|people|"
@@ -342,6 +349,7 @@ struct Patterns {
             DirValue::Slight);
         dir("(?:" + poss + "\\s+)?(?:front|forward|ahead)[- ]?" + side + "(?:\\s+side)?(?:\\s+of\\s+" + me + ")?|"
             "(?:" + poss + "\\s+)?" + with_side("s3") + "[- ](?:front|ahead)|"
+            "(?:ahead|in\\s+front)(?:\\s+of\\s+" + me + ")?\\s+on\\s+(?:" + poss + "\\s+)?" + with_side("s6") + "(?:[- ]hand)?(?:\\s+side)?|"
             "(?:ahead|in\\s+front|up\\s+front)(?:\\s+of\\s+" + me + ")?(?:,?\\s+and|,)\\s+(?:slightly\\s+)?(?:to|on)\\s+(?:" + poss + "\\s+)?" + with_side("s4") + "|"
             "diagonally\\s+(?:ahead|in\\s+front|forward)?\\s*(?:and\\s+)?(?:to|on)?\\s*(?:" + poss + "\\s+)?" + with_side("s5"),
             DirValue::FrontSide);
@@ -486,7 +494,7 @@ struct Patterns {
         // a target: "to", and verbs that end a move somewhere ("stops in front", "ends up on the left")
         words.push_back({Regex("(?<![\\w-])(?:over\\s+to|across\\s+to|all\\s+the\\s+way\\s+to|round\\s+to|around\\s+to|to|towards|toward|"
                                "into|onto|until|till|up\\s+to|(?:offset|ending|ends|end\\s+point|final\\s+position)\\s*(?:at|:)|"
-                               "stop|stops|stopping|stopped|halts|halting|disappears|disappearing|disappeared|vanishes|"
+                               "ending|ends|stop|stops|stopping|stopped|halts|halting|disappears|disappearing|disappeared|vanishes|"
                                "vanishing|vanished|comes\\s+to\\s+(?:a\\s+)?(?:stop|halt|rest)|ends\\s+up|ending\\s+up|"
                                "pulls\\s+up|pulling\\s+up|settles|settling)(?![\\w-])", true),
                          Kind::To, ""});
@@ -632,7 +640,7 @@ double dir_value(DirValue kind, const Regex& rx, const Regex::Match& m, const u3
         *raw = n;  // a signed number alone: kept as written, so a move can go the way it says
         return std::fabs(n) > 180 ? wrap_deg(n) : n;
     }
-    case DirValue::Clock: {
+    case DirValue::Clock: case DirValue::HalfClock: {
         static const char* const names[] = {"zero", "one", "two", "three", "four", "five", "six",
                                             "seven", "eight", "nine", "ten", "eleven", "twelve"};
         const u32 h = lower(m.group(low, rx.group("h")));
@@ -643,7 +651,7 @@ double dir_value(DirValue kind, const Regex& rx, const Regex::Match& m, const u3
             for (int i = 0; i < 13; ++i)
                 if (h == from_utf8(names[i])) hour = i;
         }
-        const double a = wrap_deg(30.0 * (hour % 12));
+        const double a = wrap_deg(30.0 * (hour % 12) + (kind == DirValue::HalfClock ? 15.0 : 0.0));
         return a == -180.0 ? 180.0 : a;
     }
     case DirValue::Slight: return kSlightDeg * (side_of("side") ? side_of("side") : side_of("side2"));
@@ -652,7 +660,7 @@ double dir_value(DirValue kind, const Regex& rx, const Regex::Match& m, const u3
         const u32 text = low.substr(m.start, m.end - m.start);
         const bool slight = kind == DirValue::FrontSide && (text.find(U"slightly") != u32::npos ||
                                                             text.find(U"a little") != u32::npos || text.find(U"a bit") != u32::npos);
-        for (const char* g : {"side", "s3", "s4", "s5", "s6", "s7", "s8"})
+        for (const char* g : {"side", "s3", "s4", "s5", "s6", "s7", "s8"})  // (FrontSide's s6: "in front of me on the right")
             if (!s && rx.group(g) >= 0) s = side_of(g);
         return (slight ? kSlightDeg : kind == DirValue::FrontSide ? 45.0 : 135.0) * (s ? s : 1);
     }
@@ -1477,6 +1485,11 @@ SceneSource resolve(const Toks& toks, const u32& label) {
                                                             U"leaping", U"passing", U"crossing", U"circling"};
                 const u32 v = toks[first_move]->low();
                 participle_place = ends_with(v, U"ing") && !translational.count(v);
+            }
+            {  // "the tap runs behind me", "the shower runs": running, not moving
+                static const std::set<u32> idle = {U"runs", U"run", U"ran", U"running", U"spins", U"spinning", U"turns",
+                                                   U"turning", U"swings", U"swinging"};
+                if (first_move < static_cast<int>(toks.size()) && idle.count(toks[first_move]->low())) participle_place = true;
             }
             if (!fronted && (only.role == Kind::To ||
                              (only.role == Kind::Word && only.idx > first_move && !approach && !recede && !passing_by &&
