@@ -361,13 +361,12 @@ struct Patterns {
             "(?:" + poss + "\\s+)?" + with_side("s6") + "(?:[- ]hand)?\\s+side,?\\s+behind(?:\\s+" + me + ")?",
             DirValue::BehindSide);
         // not a place: "the left lane", "left alone", a bare "right" as in "right next to", "right above"
-        const std::string not_place = "";  // (in the dir() wrapper: every direction pattern)
         const std::string not_intensifier = "(?!(?<=right)(?<!to right)(?<!from right)(?<!and right)(?<!or right)\\s+(?:next|beside|by|behind|above|below|under|here|there|now|away|at|"
                                             "on|over|near|up|down|into|through|across|in|where|after|before|outside|inside|"
                                             "against|along|around|round|beneath|underneath|overhead|close|nearby)\\b)";
         dir("(?:(?:" + poss + "\\s+)(?:far\\s+|hard\\s+|extreme\\s+|full\\s+|very\\s+)?" + side +
             "|(?:far\\s+|hard\\s+|extreme\\s+|full\\s+|very\\s+)?" + with_side("side2") + not_intensifier + ")"
-            "(?:[- ]hand)?(?:\\s+side)?" + not_place + "(?:\\s+of\\s+(?:" + me + "|the\\s+stage|the\\s+scene))?"
+            "(?:[- ]hand)?(?:\\s+side)?(?:\\s+of\\s+(?:" + me + "|the\\s+stage|the\\s+scene))?"
             "(?:\\s+(?:ear|shoulder|cheek|temple|side\\s+of\\s+(?:my|your|the)\\s+head))?",
             DirValue::Side);
         // game-audio shorthand: "L to R", "R->L" (capitals only, next to "to")
@@ -1001,8 +1000,6 @@ const std::set<u32>& place_words() {
         for (const auto& [cls, adjs] : v.room_size_adjectives)
             for (const auto& n : adjs)
                 for (const auto& word : split(n, ' ')) w.insert(from_utf8(word));
-        w.insert(U"sized");
-        w.insert(U"moderately");
         for (const auto& s : split(
                  "corner|corridor|hospital|circus|sea|ocean|stadium|platform|subway|tavern|pub|barn|pond|island|deck|"
                  "headset|scene|setting|level|stage|chorus|verse|intro|outro|bridge|tour|game|menu|cutscene|trailer|"
