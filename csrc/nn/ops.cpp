@@ -232,6 +232,7 @@ void pack_weights(const float* W, int k, int n, PackedW& out) {
     int panels = (n + kPanel - 1) / kPanel;
     out.k = k;
     out.n = n;
+    out.panel = kPanel;
     out.p.assign(static_cast<std::size_t>(panels) * k * kPanel, 0.0f);
     for (int pn = 0; pn < panels; ++pn) {
         float* dst = out.p.data() + static_cast<std::size_t>(pn) * k * kPanel;

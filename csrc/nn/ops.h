@@ -21,8 +21,20 @@ constexpr int kPanel = 16;
 struct PackedW {
     std::vector<float> p;
     int k = 0, n = 0;
+    int panel = 0;  // columns per panel (kPanel of the packing unit), for unpack_weights
 };
 void pack_weights(const float* W, int k, int n, PackedW& out);
+// The (n, k) row-major matrix back from its panels (uploads to another device). Inline and
+// layout-agnostic (it reads the panel width the packing stored), so other units can use it.
+inline void unpack_weights(const PackedW& P, std::vector<float>& W) {
+    W.assign(static_cast<std::size_t>(P.n) * P.k, 0.0f);
+    if (P.panel <= 0) return;
+    for (int col = 0; col < P.n; ++col) {
+        const float* src = P.p.data() + static_cast<std::size_t>(col / P.panel) * P.k * P.panel + col % P.panel;
+        float* dst = W.data() + static_cast<std::size_t>(col) * P.k;
+        for (int kk = 0; kk < P.k; ++kk) dst[kk] = src[static_cast<std::size_t>(kk) * P.panel];
+    }
+}
 // y[m][n] = sum_k x[m][k] W[n][k] + b[n]   (nn.Linear; W is (out, in); b may be null).
 // Own AVX2/AVX-512 FMA micro-kernel over packed panels, split over the pool by column panels.
 void linear_packed(const float* x, const PackedW& W, const float* b, float* y, int m, ThreadPool* pool);

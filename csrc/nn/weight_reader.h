@@ -23,6 +23,11 @@ struct Linear {
     const float* bias() const { return b.empty() ? nullptr : b.data(); }
     void apply(const float* x, float* y, int m, ThreadPool* pool) const;      // y = x W^T + b
     void apply_acc(const float* x, float* y, int m, ThreadPool* pool) const;  // y += x W^T + b
+    // W (out, in) row-major, wherever it lives (uploads to another device).
+    void row_major(std::vector<float>& W) const {
+        if (raw) W.assign(raw, raw + static_cast<std::size_t>(out) * in);
+        else unpack_weights(this->w, W);
+    }
 };
 
 class WeightReader {

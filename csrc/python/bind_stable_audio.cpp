@@ -207,6 +207,41 @@ public:
         return to_array(lat, {B, m_.config().latent_dim, T});
     }
 
+    void enable_cuda(const std::string& dtype) {
+        cuda_nn::DType d;
+        need(cuda_nn::parse_dtype(dtype, &d), "dtype must be 'fp32', 'fp16' or 'bf16', got '" + dtype + "'");
+        std::string err;
+        bool ok;
+        {
+            py::gil_scoped_release nogil;
+            ok = m_.enable_cuda(d, err);
+        }
+        need(ok, "cannot run this model on the GPU: " + err);
+    }
+
+    py::object cuda_dtype() const {
+        if (!m_.cuda_enabled()) return py::none();
+        return py::str(cuda_nn::dtype_name(m_.cuda_dtype()));
+    }
+
+    f32 dit_cuda(const f32& x, const f32& t, std::optional<f32> cross, std::optional<f32> global) {
+        check_latent(x, "x");
+        const int B = static_cast<int>(x.shape(0)), T = static_cast<int>(x.shape(2));
+        need(t.size() == B, "t must hold one timestep per item");
+        int n_ctx;
+        check_cond(B, cross, global, n_ctx);
+        std::vector<float> v;
+        std::string err;
+        bool ok;
+        {
+            py::gil_scoped_release nogil;
+            ok = m_.dit_cuda(x.data(), B, T, t.data(), cross ? cross->data() : nullptr, n_ctx,
+                             global ? global->data() : nullptr, v, err);
+        }
+        need(ok, err);
+        return to_array(v, {B, m_.config().latent_dim, T});
+    }
+
     f32 decode(const f32& latents) {
         check_latent(latents, "latents");
         const int B = static_cast<int>(latents.shape(0)), T = static_cast<int>(latents.shape(2));
@@ -241,7 +276,14 @@ void bind_stable_audio(py::module_& m) {
              py::arg("steps"), py::arg("cfg"), py::arg("scale_phi"), py::arg("sampler"), py::arg("seed"),
              py::arg("sigma_min"), py::arg("sigma_max"), py::arg("step_noise") = py::none(),
              py::arg("progress") = py::none())
-        .def("decode", &PyStableAudio::decode);
+        .def("decode", &PyStableAudio::decode)
+        .def("enable_cuda", &PyStableAudio::enable_cuda, py::arg("dtype") = "bf16")
+        .def("disable_cuda", [](PyStableAudio& p) { p.m_.disable_cuda(); })
+        .def_property_readonly("cuda_dtype", &PyStableAudio::cuda_dtype)
+        .def_property_readonly("last_gpu_sample_ms", [](const PyStableAudio& p) { return p.m_.last_gpu_sample_ms(); })
+        .def_property_readonly("last_gpu_graph_reused", [](const PyStableAudio& p) { return p.m_.last_gpu_graph_reused(); })
+        .def("dit_cuda", &PyStableAudio::dit_cuda, py::arg("x"), py::arg("t"), py::arg("cross") = py::none(),
+             py::arg("global_cond") = py::none());
     m.def("sa_snake_beta", [](const f32& x, const f32& alpha, const f32& beta) {
         need(x.ndim() == 2 && alpha.size() == x.shape(1) && beta.size() == x.shape(1), "x (frames, channels), alpha and beta (channels)");
         sa::SnakeW s;

@@ -1,5 +1,6 @@
 #include "k_samplers.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace bewo::sampling {
@@ -111,6 +112,21 @@ KStep k_step_coefficients(KSampler s, const std::vector<double>& sig, int i, int
     }
     c.ce = sn * std::sqrt(-std::expm1(-2.0 * h));
     return c;
+}
+
+std::vector<KStep> k_step_table(KSampler s, const std::vector<double>& sig) {
+    const int steps = static_cast<int>(sig.size()) - 1;
+    std::vector<KStep> out(std::max(0, steps));
+    double h1 = 0, h2 = 0;
+    for (int i = 0; i < steps; ++i) {
+        double h = 0;
+        out[i] = k_step_coefficients(s, sig, i, i, h1, h2, &h);
+        if (i == 0) out[i].cd1 = 0;
+        if (i < 2) out[i].cd2 = 0;
+        h2 = h1;
+        h1 = h;
+    }
+    return out;
 }
 
 void k_step_apply(float* x, const float* D, const float* D1, const float* D2, const float* eps, std::size_t n,

@@ -32,6 +32,10 @@ struct KStep {
 KStep k_step_coefficients(KSampler s, const std::vector<double>& sigmas, int i, int have, double h_prev,
                           double h_prev2, double* h_out);
 
+// Every step's coefficients as run_k_sampler uses them (steps = sigmas.size() - 1 entries), for
+// loops that run elsewhere (the GPU).
+std::vector<KStep> k_step_table(KSampler s, const std::vector<double>& sigmas);
+
 // x = cx x + cd D + cd1 D1 + cd2 D2 + ce eps (absent inputs null when their coefficient is 0).
 void k_step_apply(float* x, const float* D, const float* D1, const float* D2, const float* eps, std::size_t n,
                   const KStep& c);

@@ -183,6 +183,35 @@ class StableAudioModel:
             counts[b] = len(item)
         return arr, counts
 
+    # --------------------------------------------------------------- the GPU
+    def use_gpu(self, dtype: str = "bf16") -> None:
+        """Run the DiT's sampling loop (context keys/values, every step, CFG and the sampler
+        update, replayed as a CUDA graph) on the GPU from now on, with the weights copied once in
+        `dtype` ('bf16', 'fp16' or 'fp32'). Raises ValueError, leaving the model on the CPU, when
+        no GPU or CUDA build is there. T5 and the decoder still run on the CPU."""
+        if dtype not in ("bf16", "fp16", "fp32"):
+            raise ValueError(f"dtype must be 'bf16', 'fp16' or 'fp32', got {dtype!r}")
+        with self._lock:
+            self._m.enable_cuda(dtype)
+
+    def use_cpu(self) -> None:
+        with self._lock:
+            self._m.disable_cuda()
+
+    @property
+    def gpu_dtype(self):
+        """The GPU's weight dtype, or None when the model runs on the CPU."""
+        return self._m.cuda_dtype
+
+    def dit_gpu(self, x, t, cross, global_cond):
+        """dit() on the GPU (after use_gpu): the GPU path's one forward, for checks."""
+        x = np.ascontiguousarray(x, dtype=np.float32)
+        t = np.atleast_1d(np.asarray(t, dtype=np.float32))
+        if t.size == 1 and x.shape[0] > 1:
+            t = np.full(x.shape[0], float(t[0]), np.float32)
+        with self._lock:
+            return self._m.dit_cuda(x, t, cross, global_cond)
+
     def dit(self, x, t, cross, global_cond):
         """One DiT forward (no guidance): x (B, C, T), t (B) the timestep the network receives."""
         x = np.ascontiguousarray(x, dtype=np.float32)

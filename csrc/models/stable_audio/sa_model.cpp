@@ -151,6 +151,11 @@ bool StableAudioModel::sample(const float* noise, int batch, int T, const float*
     }
     if (opt.steps < 1 || opt.steps > 10000) { err = "steps must be 1..10000"; return false; }
     if (!rf && !(opt.sigma_min > 0 && opt.sigma_max > opt.sigma_min)) { err = "need 0 < sigma_min < sigma_max"; return false; }
+    if (cuda_enabled()) {  // (the context's keys and values are then computed on the GPU too)
+        const std::vector<double> sg = rf ? sampling::rf_schedule(opt.steps, std::min(1.0, opt.sigma_max))
+                                          : sampling::sigmas_polyexponential(opt.steps, opt.sigma_min, opt.sigma_max);
+        return sample_cuda(noise, batch, T, cross, n_ctx, global, opt, sg, latents, err);
+    }
     const int C = cfg_.latent_dim, D = cfg_.cond_dim;
     const std::size_t per = static_cast<std::size_t>(C) * T, n = per * batch;
     const bool use_cfg = opt.cfg != 1.0f && dit_.has_cross && cross;
@@ -233,6 +238,51 @@ bool StableAudioModel::sample(const float* noise, int batch, int T, const float*
         err = "cancelled";
         return false;
     }
+    return true;
+}
+
+bool StableAudioModel::enable_cuda(cuda_nn::DType dtype, std::string& err) {
+    std::unique_ptr<SaDitCuda> g(new SaDitCuda);
+    if (!g->upload(dit_, dtype, err)) return false;
+    gpu_ = std::move(g);
+    return true;
+}
+
+bool StableAudioModel::dit_cuda(const float* x, int batch, int T, const float* t, const float* cross, int n_ctx,
+                                const float* global, std::vector<float>& v, std::string& err) {
+    if (!cuda_enabled()) { err = "the GPU is not enabled for this model (enable_cuda)"; return false; }
+    v.resize(static_cast<std::size_t>(batch) * cfg_.latent_dim * T);
+    return gpu_->forward(x, batch, T, t, cross, n_ctx, global, v.data(), err);
+}
+
+// The loop on the GPU with the CPU loop's noise: the same generator, drawn in the same order
+// (n values for each step whose update adds noise), so one seed gives one trajectory on both.
+bool StableAudioModel::sample_cuda(const float* noise, int batch, int T, const float* cross, int n_ctx,
+                                   const float* global, const SampleOptions& opt, const std::vector<double>& sig,
+                                   std::vector<float>& latents, std::string& err) {
+    CudaSampleSpec spec;
+    spec.sampler = opt.sampler;
+    spec.rectified_flow = cfg_.rectified_flow();
+    spec.sigmas = sig;
+    spec.coefs = sampling::k_step_table(opt.sampler, sig);
+    spec.cfg = opt.cfg;
+    spec.scale_phi = opt.scale_phi;
+    const std::size_t n = static_cast<std::size_t>(batch) * cfg_.latent_dim * T;
+    const int steps = static_cast<int>(spec.coefs.size());
+    std::vector<float> drawn;
+    if (opt.step_noise) {
+        spec.step_noise = opt.step_noise;
+    } else {
+        drawn.assign(static_cast<std::size_t>(steps) * n, 0.0f);
+        nn::Rng rng(opt.seed ^ 0x5a0f5a0fULL);
+        for (int i = 0; i < steps; ++i)
+            if (spec.coefs[i].ce != 0)
+                for (std::size_t k = 0; k < n; ++k) drawn[static_cast<std::size_t>(i) * n + k] = rng.normal();
+        spec.step_noise = drawn.data();
+    }
+    latents.resize(n);
+    if (!gpu_->sample(noise, batch, T, cross, n_ctx, global, spec, latents.data(), err)) return false;
+    if (opt.progress && !opt.progress(steps, steps)) { err = "cancelled"; return false; }
     return true;
 }
 

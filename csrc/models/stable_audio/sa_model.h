@@ -17,6 +17,7 @@
 #include "position_conditioner.h"
 #include "sa_config.h"
 #include "sa_dit.h"
+#include "sa_dit_cuda.h"
 #include "t5.h"
 
 namespace bewo::sa {
@@ -65,11 +66,27 @@ public:
     // The sampling loop from unit noise (batch, C, T) with CFG (uncond: an all-zero context).
     bool sample(const float* noise, int batch, int frames, const float* cross, int n_ctx, const float* global,
                 const SampleOptions& opt, std::vector<float>& latents, std::string& err);
+    // Runs the DiT's sampling loop on the GPU from now on (weights copied once as dtype: F32,
+    // F16 or BF16). False + err (no GPU, no CUDA build, unsupported head size): the model stays
+    // on the CPU. With the GPU on, sample() calls progress once, at the end (the steps run as
+    // graph replays, not cancellable midway).
+    bool enable_cuda(cuda_nn::DType dtype, std::string& err);
+    void disable_cuda() { gpu_.reset(); }
+    bool cuda_enabled() const { return gpu_ && gpu_->ready(); }
+    cuda_nn::DType cuda_dtype() const { return gpu_ ? gpu_->dtype() : cuda_nn::DType::F32; }
+    double last_gpu_sample_ms() const { return gpu_ ? gpu_->last_sample_ms() : 0.0; }
+    bool last_gpu_graph_reused() const { return gpu_ && gpu_->last_graph_reused(); }
+    // One DiT forward on the GPU (as dit(), with the raw context): needs enable_cuda first.
+    bool dit_cuda(const float* x, int batch, int frames, const float* t, const float* cross, int n_ctx,
+                  const float* global, std::vector<float>& v, std::string& err);
     // latents (batch, C, T) -> audio (batch, channels, T * ratio).
     void decode(const float* latents, int batch, int frames, std::vector<float>& audio);
     nn::ThreadPool* pool() { return pool_.get(); }
 
 private:
+    bool sample_cuda(const float* noise, int batch, int frames, const float* cross, int n_ctx, const float* global,
+                     const SampleOptions& opt, const std::vector<double>& sigmas, std::vector<float>& latents,
+                     std::string& err);
     SaConfig cfg_;
     nn::SafeTensors st_;  // the weights file, mapped for the model's lifetime (the DiT reads it in place)
     T5Encoder t5_;
@@ -81,6 +98,7 @@ private:
     std::vector<std::string> unknown_;
     std::unique_ptr<nn::ThreadPool> pool_;
     DitScratchSA scratch_;
+    std::unique_ptr<SaDitCuda> gpu_;
 };
 
 }  // namespace bewo::sa

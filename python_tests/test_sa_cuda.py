@@ -1,0 +1,167 @@
+"""The Stable Audio Open family's DiT and sampling loop on the GPU (csrc/models/stable_audio/
+sa_dit_cuda.cu) against the CPU runtime on the same random weights of the real architecture
+(models built by stable-audio-tools' own factory, sao_reference.py; the CPU runtime is itself
+checked against stable-audio-tools in test_sao_parity.py). Tolerances, max|gpu - cpu| / max|cpu|:
+* fp32, one forward: 1e-4 (both sides fp32; only the summation order differs, ~1e-6).
+* fp16 / bf16, one forward: 1e-2 / 5e-2. Weights and every GEMM / attention input are rounded
+  (unit roundoff 4.9e-4 / 3.9e-3) with fp32 accumulation; over a few layers that is a few units
+  of roundoff relative to the output (the tiny model's DiT measured 9e-4 / 7e-3 on an H100),
+  while a wrong formula (a missed norm, RoPE on the wrong half, a swapped value/gate) is O(1).
+* fp32, 8 sampler steps with CFG 7: 1e-3, as test_sao_parity.py's sampler tolerance (CFG
+  amplifies the per-step differences by the guidance scale; a wrong coefficient is O(1)).
+Without a usable GPU these skip; with BEWO_REQUIRE_CUDA=1 (benchmarks/gpu_check.sh) they fail."""
+import os
+
+import numpy as np
+import pytest
+
+import bewo_rt
+import sao_reference as R
+
+CUDA = bewo_rt.backends()["cuda"]
+REQUIRE = os.environ.get("BEWO_REQUIRE_CUDA") == "1"
+needs_cuda = pytest.mark.skipif(not CUDA["usable"] and not REQUIRE, reason=f"CUDA not usable: {CUDA['detail']}")
+KINDS = ("sao1", "small", "sao1_block", "small_block")
+STEPS = 8
+
+
+def _rel(got, ref):
+    return R.rel_err(np.asarray(got), np.asarray(ref))
+
+
+@pytest.fixture(scope="module")
+def t5_dir(tmp_path_factory):
+    return R.make_t5_folder(tmp_path_factory.mktemp("t5"))
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory, t5_dir):
+    """kind -> native model (CPU), built once from random stable-audio-tools weights."""
+    cache = {}
+
+    def get(kind):
+        if kind not in cache:
+            folder = tmp_path_factory.mktemp(kind)
+            R.make_sat_model(folder, kind, t5_dir, seed=4321 + len(cache))
+            cache[kind] = bewo_rt.load_model(folder, t5=t5_dir)
+        return cache[kind]
+
+    return get
+
+
+def _global_dim(m):
+    return int(m.config["global_cond_dim"])
+
+
+def test_gpu_required_when_asked():
+    """gpu_check.sh sets BEWO_REQUIRE_CUDA=1 so these comparisons cannot pass by skipping."""
+    if REQUIRE:
+        assert CUDA["usable"], f"BEWO_REQUIRE_CUDA=1 but CUDA is not usable: {CUDA['detail']}"
+
+
+def test_use_gpu_without_gpu_is_a_clear_error(built):
+    if CUDA["usable"]:
+        pytest.skip("a GPU is usable")
+    m = built("sao1")
+    with pytest.raises(ValueError, match="GPU|CUDA"):
+        m.use_gpu("bf16")
+    assert m.gpu_dtype is None
+    with pytest.raises(ValueError, match="dtype"):
+        m.use_gpu("int8")
+    with pytest.raises(ValueError, match="not enabled"):
+        x, cross, glob = _inputs(m, np.random.default_rng(0), 1, 4)
+        m.dit_gpu(x, [0.5], cross, glob)
+    # The model still runs on the CPU.
+    x, cross, glob = _inputs(m, np.random.default_rng(1), 1, 6)
+    assert np.isfinite(np.asarray(m.dit(x, [0.3], cross, glob))).all()
+
+
+def _inputs(m, rng, B, T):
+    cross = rng.standard_normal((B, int(rng.integers(3, 20)), m.config["cond_dim"])).astype(np.float32)
+    G = _global_dim(m)
+    glob = rng.standard_normal((B, G)).astype(np.float32) if G else None
+    x = rng.standard_normal((B, 64, T)).astype(np.float32)
+    return x, cross, glob
+
+
+@needs_cuda
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("dtype,tol", [("fp32", 1e-4), ("fp16", 1e-2), ("bf16", 5e-2)])
+def test_dit_forward_matches_cpu(built, rng, kind, dtype, tol):
+    m = built(kind)
+    B, T = 2, int(rng.integers(8, 40))
+    x, cross, glob = _inputs(m, rng, B, T)
+    t = rng.uniform(0.01, 0.99, B).astype(np.float32)
+    v_cpu = np.asarray(m.dit(x, t, cross, glob))
+    m.use_gpu(dtype)
+    try:
+        assert m.gpu_dtype == dtype
+        v_gpu = np.asarray(m.dit_gpu(x, t, cross, glob))
+    finally:
+        m.use_cpu()
+    assert np.isfinite(v_gpu).all()
+    assert _rel(v_gpu, v_cpu) <= tol
+
+
+@needs_cuda
+@pytest.mark.parametrize("kind,sampler,cfg,phi", [
+    ("sao1", "dpmpp-3m-sde", 7.0, 0.0),
+    ("sao1", "dpmpp-2m-sde", 7.0, 0.5),
+    ("sao1", "dpmpp-2m", 1.0, 0.0),
+    ("small", "pingpong", 1.0, 0.0),
+    ("small", "pingpong", 4.0, 0.0),
+])
+def test_sample_matches_cpu(built, rng, kind, sampler, cfg, phi):
+    m = built(kind)
+    B, T = 2, int(rng.integers(8, 24))
+    noise, cross, glob = _inputs(m, rng, B, T)
+    step_noise = rng.standard_normal((STEPS, B, 64, T)).astype(np.float32)
+    kw = dict(steps=STEPS, cfg=cfg, sampler=sampler, step_noise=step_noise, scale_phi=phi)
+    if kind == "sao1":
+        kw.update(sigma_min=0.3, sigma_max=80.0)
+    ref = np.asarray(m.sample(noise, cross, glob, **kw))
+    m.use_gpu("fp32")
+    try:
+        got = np.asarray(m.sample(noise, cross, glob, **kw))
+        again = np.asarray(m.sample(noise, cross, glob, **kw))  # the kept graph, replayed
+        reused = m._m.last_gpu_graph_reused
+    finally:
+        m.use_cpu()
+    assert reused
+    assert np.isfinite(got).all()
+    assert _rel(got, ref) <= 1e-3
+    np.testing.assert_array_equal(again, got)  # same inputs, same kernels: bit-identical
+
+
+@needs_cuda
+def test_seeded_noise_is_the_cpu_noise(built, rng):
+    """Without step_noise both paths draw the SDE noise from one generator in one order."""
+    m = built("sao1")
+    B, T = 1, 12
+    noise, cross, glob = _inputs(m, rng, B, T)
+    kw = dict(steps=6, cfg=7.0, sampler="dpmpp-3m-sde", seed=int(rng.integers(1 << 30)), sigma_min=0.3, sigma_max=50.0)
+    ref = np.asarray(m.sample(noise, cross, glob, **kw))
+    m.use_gpu("fp32")
+    try:
+        got = np.asarray(m.sample(noise, cross, glob, **kw))
+    finally:
+        m.use_cpu()
+    assert _rel(got, ref) <= 1e-3
+
+
+@needs_cuda
+def test_half_precision_sampling_stays_close(built, rng):
+    """bf16 weights over 8 steps with CFG: near the fp32 trajectory (guards a dtype-only bug)."""
+    m = built("small")
+    B, T = 1, 16
+    noise, cross, glob = _inputs(m, rng, B, T)
+    step_noise = rng.standard_normal((STEPS, B, 64, T)).astype(np.float32)
+    kw = dict(steps=STEPS, cfg=1.0, sampler="pingpong", step_noise=step_noise)
+    ref = np.asarray(m.sample(noise, cross, glob, **kw))
+    for dtype, tol in (("fp16", 2e-2), ("bf16", 1e-1)):
+        m.use_gpu(dtype)
+        try:
+            got = np.asarray(m.sample(noise, cross, glob, **kw))
+        finally:
+            m.use_cpu()
+        assert _rel(got, ref) <= tol, dtype
