@@ -1,5 +1,5 @@
-"""The Stable Audio Open family's DiT and sampling loop on the GPU (csrc/models/stable_audio/
-sa_dit_cuda.cu) against the CPU runtime on the same random weights of the real architecture
+"""The Stable Audio Open family's DiT, sampling loop and Oobleck decoder on the GPU
+(csrc/models/stable_audio/sa_dit_cuda.cu, oobleck_cuda.cu) against the CPU runtime on the same random weights of the real architecture
 (models built by stable-audio-tools' own factory, sao_reference.py; the CPU runtime is itself
 checked against stable-audio-tools in test_sao_parity.py). Tolerances, max|gpu - cpu| / max|cpu|:
 * fp32, one forward: 1e-4 (both sides fp32; only the summation order differs, ~1e-6).
@@ -7,6 +7,8 @@ checked against stable-audio-tools in test_sao_parity.py). Tolerances, max|gpu -
   (unit roundoff 4.9e-4 / 3.9e-3) with fp32 accumulation; over a few layers that is a few units
   of roundoff relative to the output (the tiny model's DiT measured 9e-4 / 7e-3 on an H100),
   while a wrong formula (a missed norm, RoPE on the wrong half, a swapped value/gate) is O(1).
+* decoder: fp32 1e-4; fp16 / bf16 1e-2 / 5e-2 (the same rounding argument; SnakeBeta is
+  applied in fp32 before the input is rounded).
 * fp32, 8 sampler steps with CFG 7: 1e-3, as test_sao_parity.py's sampler tolerance (CFG
   amplifies the per-step differences by the guidance scale; a wrong coefficient is O(1)).
 Without a usable GPU these skip; with BEWO_REQUIRE_CUDA=1 (benchmarks/gpu_check.sh) they fail."""
@@ -165,3 +167,21 @@ def test_half_precision_sampling_stays_close(built, rng):
         finally:
             m.use_cpu()
         assert _rel(got, ref) <= tol, dtype
+
+
+@needs_cuda
+@pytest.mark.parametrize("kind", ("sao1", "small"))
+@pytest.mark.parametrize("dtype,tol", [("fp32", 1e-4), ("fp16", 1e-2), ("bf16", 5e-2)])
+def test_decoder_matches_cpu(built, rng, kind, dtype, tol):
+    m = built(kind)
+    T = int(rng.integers(3, 30))
+    lat = rng.standard_normal((2, 64, T)).astype(np.float32)
+    ref = np.asarray(m.decode(lat))
+    m.use_gpu(dtype)
+    try:
+        got = np.asarray(m.decode(lat))
+    finally:
+        m.use_cpu()
+    assert got.shape == ref.shape == (2, m.audio_channels, T * m.downsampling_ratio)
+    assert np.isfinite(got).all()
+    assert _rel(got, ref) <= tol

@@ -244,7 +244,10 @@ bool StableAudioModel::sample(const float* noise, int batch, int T, const float*
 bool StableAudioModel::enable_cuda(cuda_nn::DType dtype, std::string& err) {
     std::unique_ptr<SaDitCuda> g(new SaDitCuda);
     if (!g->upload(dit_, dtype, err)) return false;
+    std::unique_ptr<OobleckCuda> d(new OobleckCuda);
+    if (!d->upload(dec_, dtype, err)) return false;
     gpu_ = std::move(g);
+    dec_gpu_ = std::move(d);
     return true;
 }
 
@@ -295,7 +298,9 @@ void StableAudioModel::decode(const float* latents, int batch, int T, std::vecto
         const float* l = latents + static_cast<std::size_t>(b) * C * T;
         const double scale = cfg_.pretransform_scale;
         for (std::size_t k = 0; k < z.size(); ++k) z[k] = static_cast<float>(l[k] * scale);
-        oobleck_decode(dec_, z.data(), T, one, pool_.get());
+        std::string err;
+        if (!(dec_gpu_ && dec_gpu_->ready() && dec_gpu_->decode(z.data(), T, one, err)))
+            oobleck_decode(dec_, z.data(), T, one, pool_.get());
         std::memcpy(audio.data() + b * per_out, one.data(), per_out * sizeof(float));
     }
 }

@@ -14,6 +14,7 @@
 #include "../../sampling/k_samplers.h"
 #include "number_conditioner.h"
 #include "oobleck.h"
+#include "oobleck_cuda.h"
 #include "position_conditioner.h"
 #include "sa_config.h"
 #include "sa_dit.h"
@@ -66,12 +67,15 @@ public:
     // The sampling loop from unit noise (batch, C, T) with CFG (uncond: an all-zero context).
     bool sample(const float* noise, int batch, int frames, const float* cross, int n_ctx, const float* global,
                 const SampleOptions& opt, std::vector<float>& latents, std::string& err);
-    // Runs the DiT's sampling loop on the GPU from now on (weights copied once as dtype: F32,
-    // F16 or BF16). False + err (no GPU, no CUDA build, unsupported head size): the model stays
-    // on the CPU. With the GPU on, sample() calls progress once, at the end (the steps run as
+    // Runs the DiT's sampling loop and the decoder on the GPU from now on (weights copied once as
+    // dtype: F32, F16 or BF16). False + err (no GPU, no CUDA build, unsupported head size): the
+    // model stays on the CPU. A decode the GPU cannot do (out of memory) falls back to the CPU. With the GPU on, sample() calls progress once, at the end (the steps run as
     // graph replays, not cancellable midway).
     bool enable_cuda(cuda_nn::DType dtype, std::string& err);
-    void disable_cuda() { gpu_.reset(); }
+    void disable_cuda() {
+        gpu_.reset();
+        dec_gpu_.reset();
+    }
     bool cuda_enabled() const { return gpu_ && gpu_->ready(); }
     cuda_nn::DType cuda_dtype() const { return gpu_ ? gpu_->dtype() : cuda_nn::DType::F32; }
     double last_gpu_sample_ms() const { return gpu_ ? gpu_->last_sample_ms() : 0.0; }
@@ -99,6 +103,7 @@ private:
     std::unique_ptr<nn::ThreadPool> pool_;
     DitScratchSA scratch_;
     std::unique_ptr<SaDitCuda> gpu_;
+    std::unique_ptr<OobleckCuda> dec_gpu_;
 };
 
 }  // namespace bewo::sa
