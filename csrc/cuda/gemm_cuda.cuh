@@ -13,9 +13,12 @@ struct RowMap {
     __host__ __device__ int operator()(int r) const { return (r / group) * stride + offset + r % group; }
 };
 
-// kSwiglu: the weight's rows are interleaved (value, gate) pairs; column 2i + 1 gates 2i and
-// y[r][i] = value * SiLU(gate) is written (y has N / 2 columns).
-enum GemmMode : int { kStore = 0, kAdd = 1, kGelu = 2, kSilu = 3, kSwiglu = 4 };
+// Pair modes: the weight's rows are interleaved (value, gate) pairs, column 2i + 1 gates 2i and
+// y[r][i] is written (y has N / 2 columns): kSwiglu value * SiLU(gate) (SwiGLU), kGeglu
+// GELU-tanh(value) * gate (T5's gated-gelu).
+enum GemmMode : int { kStore = 0, kAdd = 1, kGelu = 2, kSilu = 3, kSwiglu = 4, kRelu = 5, kGeglu = 6 };
+
+__device__ __forceinline__ float pair_out(int mode, float val, float gate);
 
 struct GemmArgs {
     const float* x;  // (M rows via in_map, ldx) x K, fp32
@@ -34,6 +37,9 @@ __device__ __forceinline__ float gelu_tanh_f(float v) {
     return v / (1.f + expf(-2.f * u));
 }
 __device__ __forceinline__ float silu_f(float v) { return v / (1.f + expf(-v)); }
+__device__ __forceinline__ float pair_out(int mode, float val, float gate) {
+    return mode == kSwiglu ? val * silu_f(gate) : gelu_tanh_f(val) * gate;
+}
 
 constexpr int kGemmBM = 64, kGemmBN = 64, kGemmBK = 32, kGemmXS = kGemmBK + 8, kGemmThreads = 128;
 
@@ -105,14 +111,14 @@ __global__ void __launch_bounds__(kGemmThreads) gemm_kernel(const GemmArgs g) {
         if (r >= g.M) continue;
         if (g.gate && g.gate[r / g.gate_group] == 0) continue;
         float* yr = g.y + (long long)g.out_map(r) * g.ldy;
-        if (g.mode == kSwiglu) {  // N is even, so a pair is in range as a whole
+        if (g.mode == kSwiglu || g.mode == kGeglu) {  // N is even, so a pair is in range as a whole
 #pragma unroll
             for (int j = 0; j < 8; ++j) {
                 const int c = col0 + j * 8 + 2 * t;
                 if (c >= g.N) continue;
                 const float val = acc[j][half * 2] + (g.b ? g.b[c] : 0.f);
                 const float gate = acc[j][half * 2 + 1] + (g.b ? g.b[c + 1] : 0.f);
-                yr[c / 2] = val * silu_f(gate);
+                yr[c / 2] = pair_out(g.mode, val, gate);
             }
             continue;
         }
@@ -126,6 +132,7 @@ __global__ void __launch_bounds__(kGemmThreads) gemm_kernel(const GemmArgs g) {
                 if (g.mode == kAdd) v += yr[c];
                 else if (g.mode == kGelu) v = gelu_tanh_f(v);
                 else if (g.mode == kSilu) v = silu_f(v);
+                else if (g.mode == kRelu) v = fmaxf(v, 0.f);
                 yr[c] = v;
             }
         }
@@ -174,13 +181,13 @@ __global__ void __launch_bounds__(256) gemm_f32_kernel(const GemmArgs g) {
         if (r >= g.M) continue;
         if (g.gate && g.gate[r / g.gate_group] == 0) continue;
         float* yr = g.y + (long long)g.out_map(r) * g.ldy;
-        if (g.mode == kSwiglu) {  // tx * 4 is even: pairs (0, 1) and (2, 3) of this thread
+        if (g.mode == kSwiglu || g.mode == kGeglu) {  // tx * 4 is even: pairs (0, 1) and (2, 3)
 #pragma unroll
             for (int j = 0; j < 4; j += 2) {
                 const int c = col0 + tx * 4 + j;
                 if (c >= g.N) continue;
                 const float val = acc[i][j] + (g.b ? g.b[c] : 0.f), gate = acc[i][j + 1] + (g.b ? g.b[c + 1] : 0.f);
-                yr[c / 2] = val * silu_f(gate);
+                yr[c / 2] = pair_out(g.mode, val, gate);
             }
             continue;
         }
@@ -192,6 +199,7 @@ __global__ void __launch_bounds__(256) gemm_f32_kernel(const GemmArgs g) {
             if (g.mode == kAdd) v += yr[c];
             else if (g.mode == kGelu) v = gelu_tanh_f(v);
             else if (g.mode == kSilu) v = silu_f(v);
+            else if (g.mode == kRelu) v = fmaxf(v, 0.f);
             yr[c] = v;
         }
     }

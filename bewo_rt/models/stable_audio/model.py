@@ -185,11 +185,11 @@ class StableAudioModel:
 
     # --------------------------------------------------------------- the GPU
     def use_gpu(self, dtype: str = "bf16") -> None:
-        """Run the DiT's sampling loop (context keys/values, every step, CFG and the sampler
-        update, replayed as a CUDA graph) and the decoder on the GPU from now on, with the weights
-        copied once in `dtype` ('bf16', 'fp16' or 'fp32'). Raises ValueError, leaving the model on
-        the CPU, when no GPU or CUDA build is there. T5 still runs on the CPU. With the GPU on,
-        `progress` is called once, when the loop ends."""
+        """Run T5, the DiT's sampling loop (context keys/values, every step, CFG and the
+        sampler update, replayed as a CUDA graph) and the decoder on the GPU from now on, with the
+        weights copied once in `dtype` ('bf16', 'fp16' or 'fp32'). Raises ValueError, leaving the
+        model on the CPU, when no GPU or CUDA build is there. With the GPU on, `progress` is
+        called once, when the loop ends."""
         if dtype not in ("bf16", "fp16", "fp32"):
             raise ValueError(f"dtype must be 'bf16', 'fp16' or 'fp32', got {dtype!r}")
         with self._lock:

@@ -71,6 +71,11 @@ int StableAudioModel::cross_tokens() const {
 bool StableAudioModel::encode_text(const std::int32_t* ids, const std::uint8_t* mask, int batch, int n,
                                    std::vector<float>& out, std::string& err) {
     if (!t5_loaded_) { err = "no T5 text encoder was loaded (give the T5 folder)"; return false; }
+    if (t5_gpu_ && t5_gpu_->ready()) {
+        if (batch <= 0 || n <= 0) { err = "T5 input must have at least one item and one token"; return false; }
+        if (!t5_.check_ids(ids, static_cast<std::size_t>(batch) * n, err)) return false;
+        return t5_gpu_->encode(ids, mask, batch, n, t5_.position_bias(n), out, err);
+    }
     return t5_.encode(ids, mask, batch, n, out, err, pool_.get());
 }
 
@@ -246,8 +251,14 @@ bool StableAudioModel::enable_cuda(cuda_nn::DType dtype, std::string& err) {
     if (!g->upload(dit_, dtype, err)) return false;
     std::unique_ptr<OobleckCuda> d(new OobleckCuda);
     if (!d->upload(dec_, dtype, err)) return false;
+    std::unique_ptr<T5Cuda> t;
+    if (t5_loaded_) {
+        t.reset(new T5Cuda);
+        if (!t->upload(t5_, dtype, err)) return false;
+    }
     gpu_ = std::move(g);
     dec_gpu_ = std::move(d);
+    t5_gpu_ = std::move(t);
     return true;
 }
 

@@ -20,6 +20,7 @@
 #include "sa_dit.h"
 #include "sa_dit_cuda.h"
 #include "t5.h"
+#include "t5_cuda.h"
 
 namespace bewo::sa {
 
@@ -67,7 +68,7 @@ public:
     // The sampling loop from unit noise (batch, C, T) with CFG (uncond: an all-zero context).
     bool sample(const float* noise, int batch, int frames, const float* cross, int n_ctx, const float* global,
                 const SampleOptions& opt, std::vector<float>& latents, std::string& err);
-    // Runs the DiT's sampling loop and the decoder on the GPU from now on (weights copied once as
+    // Runs T5, the DiT's sampling loop and the decoder on the GPU from now on (weights copied once as
     // dtype: F32, F16 or BF16). False + err (no GPU, no CUDA build, unsupported head size): the
     // model stays on the CPU. A decode the GPU cannot do (out of memory) falls back to the CPU. With the GPU on, sample() calls progress once, at the end (the steps run as
     // graph replays, not cancellable midway).
@@ -75,6 +76,7 @@ public:
     void disable_cuda() {
         gpu_.reset();
         dec_gpu_.reset();
+        t5_gpu_.reset();
     }
     bool cuda_enabled() const { return gpu_ && gpu_->ready(); }
     cuda_nn::DType cuda_dtype() const { return gpu_ ? gpu_->dtype() : cuda_nn::DType::F32; }
@@ -104,6 +106,7 @@ private:
     DitScratchSA scratch_;
     std::unique_ptr<SaDitCuda> gpu_;
     std::unique_ptr<OobleckCuda> dec_gpu_;
+    std::unique_ptr<T5Cuda> t5_gpu_;
 };
 
 }  // namespace bewo::sa

@@ -111,18 +111,33 @@ bool T5Encoder::load(const std::string& dir, const std::string& weights, std::st
     return true;
 }
 
-bool T5Encoder::encode(const std::int32_t* ids, const std::uint8_t* mask, int batch, int n, std::vector<float>& out,
-                       std::string& err, nn::ThreadPool* pool) const {
-    if (layers_.empty()) { err = "T5 encoder not loaded"; return false; }
-    const int d = cfg_.d_model, H = cfg_.num_heads, dk = cfg_.d_kv, inner = cfg_.inner();
-    out.assign(static_cast<std::size_t>(batch) * n * d, 0.0f);
-    // Relative position bias (heads, n, n), shared by every layer; masked keys added per item.
+std::vector<float> T5Encoder::position_bias(int n) const {
+    const int H = cfg_.num_heads;
     std::vector<float> bias(static_cast<std::size_t>(H) * n * n);
     for (int i = 0; i < n; ++i)
         for (int j = 0; j < n; ++j) {
             const int b = t5_relative_bucket(j - i, cfg_.buckets, cfg_.max_distance);
             for (int h = 0; h < H; ++h) bias[(static_cast<std::size_t>(h) * n + i) * n + j] = rel_bias_[b * H + h];
         }
+    return bias;
+}
+
+bool T5Encoder::check_ids(const std::int32_t* ids, std::size_t count, std::string& err) const {
+    for (std::size_t i = 0; i < count; ++i)
+        if (ids[i] < 0 || ids[i] >= cfg_.vocab_size) {
+            err = "token id " + std::to_string(ids[i]) + " is outside T5's vocabulary";
+            return false;
+        }
+    return true;
+}
+
+bool T5Encoder::encode(const std::int32_t* ids, const std::uint8_t* mask, int batch, int n, std::vector<float>& out,
+                       std::string& err, nn::ThreadPool* pool) const {
+    if (layers_.empty()) { err = "T5 encoder not loaded"; return false; }
+    const int d = cfg_.d_model, H = cfg_.num_heads, dk = cfg_.d_kv, inner = cfg_.inner();
+    out.assign(static_cast<std::size_t>(batch) * n * d, 0.0f);
+    // Relative position bias (heads, n, n), shared by every layer; masked keys added per item.
+    const std::vector<float> bias = position_bias(n);
     std::vector<float> h(static_cast<std::size_t>(n) * d), x(h.size()), qkv(static_cast<std::size_t>(n) * 3 * inner),
         att(static_cast<std::size_t>(n) * inner), ff(static_cast<std::size_t>(n) * cfg_.d_ff), ff1;
     if (cfg_.gated_gelu) ff1.resize(ff.size());

@@ -31,8 +31,13 @@ public:
     // masked positions zeroed (as the conditioner multiplies the output by the mask).
     bool encode(const std::int32_t* ids, const std::uint8_t* mask, int batch, int n, std::vector<float>& out,
                 std::string& err, nn::ThreadPool* pool) const;
+    // The relative position bias (heads, n, n) every layer adds to the logits.
+    std::vector<float> position_bias(int n) const;
+    // False + err when an id is outside the vocabulary.
+    bool check_ids(const std::int32_t* ids, std::size_t count, std::string& err) const;
 
 private:
+    friend class T5Cuda;  // copies the weights to the GPU
     struct Layer {
         std::vector<float> ln1, ln2;
         nn::Linear qkv, o, wi, wi1, wo;  // qkv: q|k|v stacked; wi1 only for gated-gelu
