@@ -4,8 +4,8 @@ weights of the real sizes, 10 s of 44.1 kHz stereo.
 
     python benchmarks/bench_sao_gpu.py [--models sao1,small] [--runs 3] [--dtype fp16]
 
-Per model it prints: T5 + conditioning (CPU), the sampling loop (device time of the graph
-replays and wall time of the call), the decoder (CPU), the native total, the peer's sampling and
+Per model it prints: T5 (GPU) + the conditioners, the sampling loop (wall time of the call and
+device time of the graph replays), the decoder (GPU), the native total, the peer's sampling and
 decode, and the ratio peer / native for the sampling loop and for the whole call. Medians of
 --runs runs after one warm-up (the first call captures the graph; later calls replay it).
 Needs a GPU, PyTorch with CUDA and stable-audio-tools (python_tests/sao_reference.py makes it
@@ -113,8 +113,8 @@ def main():
             del m, ref
 
     print()
-    print(f"| model | steps | latent frames | T5 + cond, CPU (ms) | sampling, GPU {a.dtype} (ms, wall / device) "
-          f"| decode, CPU (ms) | native total (ms) | SAT fp16 sampling (ms) | SAT decode (ms) "
+    print(f"| model | steps | latent frames | T5 + cond (ms) | sampling, GPU {a.dtype} (ms, wall / device) "
+          f"| decode (ms) | native total (ms) | SAT fp16 sampling (ms) | SAT decode (ms) "
           f"| SAT / native, sampling | SAT / native, sampling + decode |")
     print("|---|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:

@@ -32,12 +32,12 @@ def generate(*args, **kwargs):
     return _generate(*args, **kwargs)
 
 
-def load_model(path=None, config=None, t5=None, dtype=None, n_threads: int = 0):
+def load_model(path=None, config=None, t5=None, dtype=None, n_threads: int = 0, device: str = "cpu"):
     """A model of any hosted family (the shipped tiny model, Stable Audio Open 1.0 / Small, BEWO's
     checkpoints): see bewo_rt.models.load_model."""
     from .models import load_model as _load
 
-    return _load(path, config=config, t5=t5, dtype=dtype, n_threads=n_threads)
+    return _load(path, config=config, t5=t5, dtype=dtype, n_threads=n_threads, device=device)
 
 
 def scene_from_image(*args, **kwargs):

@@ -14,6 +14,8 @@ checked against stable-audio-tools in test_sao_parity.py). Tolerances, max|gpu -
   amplifies the per-step differences by the guidance scale; a wrong coefficient is O(1)).
 Without a usable GPU these skip; with BEWO_REQUIRE_CUDA=1 (benchmarks/gpu_check.sh) they fail."""
 import os
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -26,6 +28,7 @@ REQUIRE = os.environ.get("BEWO_REQUIRE_CUDA") == "1"
 needs_cuda = pytest.mark.skipif(not CUDA["usable"] and not REQUIRE, reason=f"CUDA not usable: {CUDA['detail']}")
 KINDS = ("sao1", "small", "sao1_block", "small_block")
 STEPS = 8
+FOLDERS = {}
 
 
 def _rel(got, ref):
@@ -47,6 +50,7 @@ def built(tmp_path_factory, t5_dir):
             folder = tmp_path_factory.mktemp(kind)
             R.make_sat_model(folder, kind, t5_dir, seed=4321 + len(cache))
             cache[kind] = bewo_rt.load_model(folder, t5=t5_dir)
+            FOLDERS[kind] = (folder, t5_dir)
         return cache[kind]
 
     return get
@@ -77,6 +81,29 @@ def test_use_gpu_without_gpu_is_a_clear_error(built):
     # The model still runs on the CPU.
     x, cross, glob = _inputs(m, np.random.default_rng(1), 1, 6)
     assert np.isfinite(np.asarray(m.dit(x, [0.3], cross, glob))).all()
+
+
+def test_device_argument(built):
+    """load_model's device: 'cpu', 'cuda' (an error without a usable GPU), 'auto' (the GPU only
+    when usable); a GPU dtype on the CPU and unknown values are clear errors."""
+    built("small")
+    folder, t5 = FOLDERS["small"]
+    with pytest.raises(ValueError, match="device"):
+        bewo_rt.load_model(folder, t5=t5, device="gpu")
+    with pytest.raises(ValueError, match="GPU"):
+        bewo_rt.load_model(folder, t5=t5, dtype="bf16")
+    m = bewo_rt.load_model(folder, t5=t5, device="auto")
+    assert m.gpu_dtype == ("bf16" if CUDA["usable"] else None)
+    if not CUDA["usable"]:
+        with pytest.raises(ValueError, match="GPU"):
+            bewo_rt.load_model(folder, t5=t5, device="cuda")
+        # The CLI says so in one line, without a traceback.
+        r = subprocess.run([sys.executable, "-m", "bewo_rt.cli", "generate", "a dog barks on the left", "--model",
+                            str(folder), "--t5", str(t5), "--device", "cuda", "--seconds", "1", "--steps", "2",
+                            "-o", str(folder / "x.wav")], capture_output=True, text=True, timeout=300)
+        assert r.returncode != 0
+        assert "GPU" in r.stderr and "Traceback" not in r.stderr
+        assert not (folder / "x.wav").exists()
 
 
 def _inputs(m, rng, B, T):

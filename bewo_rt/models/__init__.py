@@ -80,17 +80,25 @@ def model_sample_rate(path, config=None) -> int:
         raise ValueError(f"the model config of {path} has no valid sample_rate") from None
 
 
-def load_model(path=None, config=None, t5=None, dtype=None, n_threads: int = 0):
+def load_model(path=None, config=None, t5=None, dtype=None, n_threads: int = 0, device: str = "cpu"):
     """A model of any hosted family. path: a Stable Audio Open / BEWO folder (model_config.json +
     model.safetensors), a converted .safetensors (config from --config, its metadata or a
     model_config.json beside it), or None / a tiny bundle for the shipped model. t5: a Hugging
-    Face T5 folder (default: found in the Hugging Face cache; nothing is downloaded)."""
+    Face T5 folder (default: found in the Hugging Face cache; nothing is downloaded).
+    device (Stable Audio family): "cpu"; "cuda" (T5, the sampling loop and the decoder on the
+    GPU, weights in dtype "bf16" (default), "fp16" or "fp32"; an error without a usable GPU);
+    "auto" (the GPU when one is usable, else the CPU)."""
+    if device not in ("cpu", "cuda", "auto"):
+        raise ValueError(f"device must be 'cpu', 'cuda' or 'auto', got {device!r}")
     fam = family_of(path)
     if fam == "tiny":
+        if device == "cuda":
+            raise ValueError("device='cuda' is for the Stable Audio family; the shipped model's GPU path is "
+                             "bewo_rt.native's use_gpu")
         return TinyModel(path, n_threads)
     from .stable_audio.model import load
 
-    return load(path, config=config, t5=t5, dtype=dtype, n_threads=n_threads)
+    return load(path, config=config, t5=t5, dtype=dtype, n_threads=n_threads, device=device)
 
 
 __all__ = ["load_model", "family_of", "model_sample_rate", "TinyModel"]

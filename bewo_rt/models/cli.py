@@ -13,7 +13,7 @@ def generate_with_model(a, scene, write) -> int:
     prompt read by the local parser, or the scene given); the cascaded mode places each source."""
     from . import load_model
 
-    m = load_model(a.model, config=a.config, t5=a.t5, dtype=a.dtype, n_threads=a.threads)
+    m = load_model(a.model, config=a.config, t5=a.t5, dtype=a.dtype, n_threads=a.threads, device=a.device)
     kw = dict(seconds=a.seconds, steps=a.steps, cfg=a.cfg, seed=a.seed, sampler=a.sampler, mode=a.mode, scene=scene)
     if getattr(m, "family", "") == "stable_audio":
         kw["progress"] = not a.quiet
@@ -129,6 +129,9 @@ def add_generate_model_arguments(g) -> None:
     g.add_argument("--model", help="a Stable Audio Open / BEWO folder or converted .safetensors (default: the shipped model)")
     g.add_argument("--config", help="with --model: its model_config.json (when not beside the weights)")
     g.add_argument("--t5", help="with --model: a Hugging Face t5-base folder (default: the Hugging Face cache)")
-    g.add_argument("--dtype", default=None, choices=["fp32"], help="with --model: compute type")
+    g.add_argument("--device", default="cpu", choices=["cpu", "cuda", "auto"],
+                   help="with --model: where T5, the sampling loop and the decoder run (auto: the GPU when usable)")
+    g.add_argument("--dtype", default=None, choices=["fp32", "fp16", "bf16"],
+                   help="with --model: weight type on the GPU (default bf16); the CPU computes in fp32")
     g.add_argument("--threads", type=int, default=0, help="with --model: CPU threads (0: all cores)")
     g.add_argument("--quiet", action="store_true", help="no progress bar")

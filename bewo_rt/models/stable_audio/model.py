@@ -413,8 +413,15 @@ def locate(path, config=None) -> tuple[Path, str]:
     return p, _config_from(p, config)
 
 
-def load(path, config=None, t5=None, dtype=None, n_threads: int = 0, shared_snake: int = -1) -> StableAudioModel:
+def load(path, config=None, t5=None, dtype=None, n_threads: int = 0, shared_snake: int = -1,
+         device: str = "cpu") -> StableAudioModel:
     """Load a Stable Audio Open family model (see bewo_rt.load_model)."""
+    if device not in ("cpu", "cuda", "auto"):
+        raise ValueError(f"device must be 'cpu', 'cuda' or 'auto', got {device!r}")
+    if device == "cpu" and dtype not in (None, "fp32"):
+        raise ValueError(f"dtype {dtype!r} is for the GPU (device='cuda'); the CPU computes in fp32")
+    if dtype not in (None, "fp32", "fp16", "bf16"):
+        raise ValueError(f"dtype must be 'fp32', 'fp16' or 'bf16', got {dtype!r}")
     weights, text = locate(path, config)
     try:
         cfg = json.loads(text)
@@ -428,5 +435,12 @@ def load(path, config=None, t5=None, dtype=None, n_threads: int = 0, shared_snak
                 name = (c.get("config") or {}).get("t5_model_name", name)
         t5_dir = find_t5(t5, name=name)
     name = _safetensors_metadata(weights).get("source") or weights.parent.name if weights.name == "model.safetensors" else weights.stem
-    return StableAudioModel(weights, text, t5_dir, dtype=dtype or "fp32", n_threads=n_threads,
-                            shared_snake=shared_snake, name=name)
+    m = StableAudioModel(weights, text, t5_dir, dtype="fp32", n_threads=n_threads, shared_snake=shared_snake, name=name)
+    if device == "cuda":
+        m.use_gpu(dtype or "bf16")
+    elif device == "auto":
+        from ... import backends
+
+        if backends()["cuda"]["usable"]:
+            m.use_gpu(dtype or "bf16")
+    return m
