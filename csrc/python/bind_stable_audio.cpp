@@ -343,4 +343,13 @@ void bind_stable_audio(py::module_& m) {
        "Native T5 tokenizer: (ids int32 [B, L], mask uint8 [B, L]) as transformers' AutoTokenizer gives");
     m.def("sa_sigmas", [](int steps, double smin, double smax) { return sampling::sigmas_polyexponential(steps, smin, smax); });
     m.def("sa_rf_schedule", [](int steps, double smax) { return sampling::rf_schedule(steps, smax); });
+    // Every step's (cx, cd, cd1, cd2, ce), as the GPU loop receives them.
+    m.def("sa_k_step_table", [](const std::string& sampler, const std::vector<double>& sigmas) {
+        sampling::KSampler s;
+        need(sampling::parse_k_sampler(sampler, s), "unknown sampler '" + sampler + "'");
+        need(sigmas.size() >= 2, "sigmas must hold steps + 1 values");
+        std::vector<std::tuple<double, double, double, double, double>> out;
+        for (const auto& c : sampling::k_step_table(s, sigmas)) out.emplace_back(c.cx, c.cd, c.cd1, c.cd2, c.ce);
+        return out;
+    });
 }
