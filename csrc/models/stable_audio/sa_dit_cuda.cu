@@ -634,7 +634,7 @@ bool SaDitCuda::upload(const DitWeightsSA& w, DType dtype, std::string& err) {
         err = "SaDitCuda: the weights do not match their spec";
         return false;
     }
-    if (w.has_cross && (Ce % dh || sp.num_heads % (Ce / dh))) {
+    if (w.has_cross && (Ce < dh || Ce % dh || sp.num_heads % (Ce / dh))) {
         err = "SaDitCuda: the key/value heads do not divide the query heads";
         return false;
     }
@@ -727,14 +727,15 @@ bool SaDitCuda::forward(const float* x, int batch, int frames, const float* t, c
             NN_CUDA_TRY(cudaStreamCreateWithFlags(&sg.s, cudaStreamNonBlocking));
             NN_CUDA_TRY(dx.alloc(xn * sizeof(float)));
             NN_CUDA_TRY(dv.alloc(xn * sizeof(float)));
-            NN_CUDA_TRY(cudaMemcpy(dx.p, x, xn * sizeof(float), cudaMemcpyHostToDevice));
-            NN_CUDA_TRY(cudaMemset(dv.p, 0xFF, xn * sizeof(float)));  // poison: a missed write shows as NaN
+            NN_CUDA_TRY(cudaMemcpyAsync(dx.p, x, xn * sizeof(float), cudaMemcpyHostToDevice, sg.s));
+            NN_CUDA_TRY(cudaMemsetAsync(dv.p, 0xFF, xn * sizeof(float), sg.s));  // poison: a missed write shows as NaN
             bool have_global = false;
             SA_TRY(enqueue_clip(m, w, std::vector<float>(t, t + batch), use_cross ? cross : nullptr, global,
                                 &have_global, sg.s));
             SA_TRY(enqueue_forward(m, w, dx.as<float>(), nullptr, 1, have_global, use_cross, dv.as<float>(), sg.s));
             NN_CUDA_TRY(cudaStreamSynchronize(sg.s));
-            NN_CUDA_TRY(cudaMemcpy(v, dv.p, xn * sizeof(float), cudaMemcpyDeviceToHost));
+            NN_CUDA_TRY(cudaMemcpyAsync(v, dv.p, xn * sizeof(float), cudaMemcpyDeviceToHost, sg.s));
+            NN_CUDA_TRY(cudaStreamSynchronize(sg.s));
             return "";
         }();
         if (!e.empty()) return fail("SaDitCuda forward: " + e);
@@ -823,8 +824,8 @@ bool SaDitCuda::sample(const float* noise, int batch, int frames, const float* c
                     NN_CUDA_TRY(cc->noise.alloc(cc->noise_cap * sizeof(float)));
                     NN_CUDA_TRY(cc->params.alloc((std::size_t)steps * sizeof(StepParams)));
                     NN_CUDA_TRY(cc->step.alloc(sizeof(int)));
-                    NN_CUDA_TRY(cudaMemset(cc->dbuf.p, 0, 3 * n * sizeof(float)));
-                    NN_CUDA_TRY(cudaMemset(cc->noise.p, 0, cc->noise_cap * sizeof(float)));
+                    NN_CUDA_TRY(cudaMemsetAsync(cc->dbuf.p, 0, 3 * n * sizeof(float), cc->st));
+                    NN_CUDA_TRY(cudaMemsetAsync(cc->noise.p, 0, cc->noise_cap * sizeof(float), cc->st));
                     return "";
                 }();
             if (!e.empty()) {
@@ -890,13 +891,17 @@ bool SaDitCuda::sample(const float* noise, int batch, int frames, const float* c
         };
         m.reused = k.x != nullptr;
         int first = 0;
+        float first_ms = 0.f;  // the eager step's device time (a first call)
         if (!k.x) {
             // Step 0 eagerly: launch errors surface with their own message and one-time work (kernel
             // attributes, device queries) happens outside the capture. Then capture one step.
+            cudaEventRecord(k.ea, st);
             e = enqueue_step();
             if (!e.empty()) return fail("SaDitCuda sample (first step): " + e);
+            cudaEventRecord(k.eb, st);
             cudaError_t ce = cudaStreamSynchronize(st);
             if (ce != cudaSuccess) return fail(std::string("SaDitCuda sample (first step): ") + cudaGetErrorString(ce));
+            if (cudaEventElapsedTime(&first_ms, k.ea, k.eb) != cudaSuccess) first_ms = 0.f;
             first = 1;
             ce = cudaStreamBeginCapture(st, cudaStreamCaptureModeThreadLocal);
             if (ce != cudaSuccess) return fail(std::string("SaDitCuda sample: begin capture: ") + cudaGetErrorString(ce));
@@ -925,7 +930,7 @@ bool SaDitCuda::sample(const float* noise, int batch, int frames, const float* c
             return fail(std::string("SaDitCuda sample: graph launch: ") + cudaGetErrorString(ce));
         }
         float ms = 0.f;
-        if (cudaEventElapsedTime(&ms, k.ea, k.eb) == cudaSuccess) m.last_ms = ms;
+        if (cudaEventElapsedTime(&ms, k.ea, k.eb) == cudaSuccess) m.last_ms = ms + first_ms;
         ce = cudaMemcpy(latents, k.dx.p, n * sizeof(float), cudaMemcpyDeviceToHost);
         if (ce != cudaSuccess) return fail(std::string("SaDitCuda sample: copy back: ") + cudaGetErrorString(ce));
         return true;
