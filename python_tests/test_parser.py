@@ -292,9 +292,88 @@ def test_phrasing_score(name):
     assert rate >= 0.95, rate
 
 
+# Sets written in session 8 by people who never read the parser, scored before its rules changed
+# (first run: 77 of 120 and 89 of 120); below the 95 % goal, so held to where a pass left them
+# (they must not slip back while other phrasing is fixed).
+@pytest.mark.parametrize("name,floor", [("phrasing_prompts_heldout9.jsonl", 96), ("phrasing_prompts_heldout10.jsonl", 110)])
+def test_phrasing_score_later_sets_do_not_slip(name, floor):
+    import phrasing_score
+
+    _, rows = phrasing_score.score(parse, phrasing_score.load(phrasing_score.PROMPTS.parent / name))
+    passed = sum(ok for _, ok, _ in rows)
+    assert passed >= floor, passed
+
+
 def _one(text):
     (s,) = parse(text).sources
     return s
+
+
+@pytest.mark.parametrize("text,az", [
+    ("wind L, crickets R", [-90, 90]), ("pls put the guitar hard L and drums hard R", [-90, 90]),
+    ("fan humming on the R", [90]), ("traffic bed at 90R", [90]), ("typing slightly R", [20]),
+    ("L: dripping tap. R: hair dryer. C: toothbrush buzz.", [-90, 90, 0]),
+])
+def test_capital_letter_sides(text, az):
+    assert [round(s.azimuth_start_deg) for s in parse(text).sources] == az
+
+
+@pytest.mark.parametrize("text", ["an R&B track plays", "the L.A. traffic hums", "a CD player spins"])
+def test_capitals_in_words_place_nothing(text):
+    assert all(s.azimuth_start_deg == 0 for s in parse(text).sources)
+
+
+@pytest.mark.parametrize("text,az", [
+    ("Camera left, a kettle starts to whistle.", -90), ("a train whistle far off to screen right", 90),
+    ("a truck rumbles out of frame left", -90),
+])
+def test_camera_and_screen_sides(text, az):
+    assert round(_one(text).azimuth_start_deg) == az
+
+
+@pytest.mark.parametrize("text,azs", [
+    ("Rain at front-left and front-right.", [-45, 45]), ("Frogs on both sides (left and right).", [-90, 90]),
+    ("horses on both sides of the road", [-90, 90]), ("Two birds, one on each side.", [-90, 90]),
+])
+def test_one_sound_in_mirrored_places_is_one_source_per_place(text, azs):
+    srcs = parse(text).sources
+    assert sorted(round(s.azimuth_start_deg) for s in srcs) == azs
+    assert len({s.label for s in srcs}) == 1 and not any(s.moving for s in srcs)
+
+
+@pytest.mark.parametrize("text", ["a dog barks on the left, then on the right", "to the left and behind, a fan hums",
+                                  "A frog chorus in the frontal region, centred at 0 degrees."])
+def test_places_that_are_not_a_spread_stay_one_source(text):
+    assert len(parse(text).sources) == 1
+
+
+@pytest.mark.parametrize("text,a0,a1", [
+    ("Right-to-left, a tram glides by.", 90, -90), ("A horse gallops from straight ahead off to the left.", 0, -90),
+    ("a drone sweeps slowly from hard right across the front to hard left", 90, -90),
+])
+def test_more_ways_to_say_a_move(text, a0, a1):
+    s = _one(text)
+    assert s.moving and round(s.azimuth_start_deg) == a0 and round(s.azimuth_end) == a1
+
+
+@pytest.mark.parametrize("text,label,az", [
+    ("Behind and slightly to the left: a violin.", "violin", -160),
+    ("kid laughing a lil to the left", "kid", -20), ("a coworker on the phone at -45.", "coworker", -45),
+    ("a bicycle bell at about -60", "bell", -60), ("frogs croaking on the right bank", "frogs", 90),
+])
+def test_more_small_offsets_and_angles(text, label, az):
+    s = _one(text)
+    assert label in s.label and round(s.azimuth_start_deg) == az
+
+
+@pytest.mark.parametrize("text,labels", [
+    ("INT. KITCHEN - fridge hum dead center", ["fridge hum"]),
+    ("Stealth level; a dog barking far off to the right", ["dog barking"]),
+    ("wolf howl, hard right, once every 20 seconds", ["wolf howl"]),
+    ("Guard NPC patrolling behind the player, whistling to himself.", ["guard NPC patrolling"]),
+])
+def test_more_pieces_that_are_not_sounds(text, labels):
+    assert [s.label for s in parse(text).sources] == labels
 
 
 @pytest.mark.parametrize("side", ["left", "right"])

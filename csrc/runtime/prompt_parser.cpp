@@ -3,6 +3,7 @@
 #include "prompt_parser.h"
 
 #include <algorithm>
+#include <deque>
 #include <bitset>
 #include <cmath>
 #include <cstdint>
@@ -129,7 +130,7 @@ const char kPassingBehind[] =
 // Regex groups for the listener and a possessive, inside the direction patterns.
 const std::string kMe = "(?:me|you|us|myself|yourself|(?:the\\s+)?(?:listener|player|camera|character|avatar|viewer|mic|microphone|"
                         "user|audience|stage)|(?:my|your|the\\s+listener's)\\s+(?:face|nose|head))";
-const std::string kPoss = "(?:(?:the\\s+)?(?:listener|player|camera)'s|the|your|my|our|his|her|their)";
+const std::string kPoss = "(?:(?:the\\s+)?(?:listener|player|camera|user|viewer|character|avatar)'s|the|your|my|our|his|her|their)";
 
 // "next to me", "beside you", "in my ear": each listener word spelled out.
 std::vector<std::string> for_listener(const std::vector<std::string>& heads, const char* words) {
@@ -265,7 +266,8 @@ enum class Kind { Dir, Room, Speed, SpeedVerb, Approach, Recede, Passing, Move, 
                   From, To, By, Hard, Soft, Word, Elev, Circle, DistM,
                   At,      // a role only ("on the left", "at 3 o'clock"), never a token
                   Space }; // a line break inside a sentence ("a dog\nbarks"): no break at all
-enum class DirValue { Table, Degrees, Clock, Slight, FrontSide, BehindSide, Side, Front, Behind, Range, Letter, HalfClock };
+enum class DirValue { Table, Degrees, Clock, Slight, FrontSide, BehindSide, Side, Front, Behind, Range, Letter, HalfClock,
+                      Shorthand };
 constexpr double kSlightDeg = 20.0;
 constexpr double kOverheadDeg = 60.0, kAboveDeg = 40.0;  // "overhead" / "above" (negated: below)  // "slightly / a little / a bit / just" left or right: 10-30 degrees
 
@@ -291,7 +293,8 @@ struct Patterns {
         }
         const std::string me = kMe, poss = kPoss, side = with_side("side");
         // not a place: "the left lane", "a right turn", "left-handed", "left alone", "left over"
-        const std::string not_a_place = "(?!\\s*-?\\s*(?:lanes?|turns?|handed|wing|clicks?|bank)\\b)"
+        const std::string not_a_place = "(?!\\s*-?\\s*(?:lanes?|turns?|handed|wing|clicks?)\\b)"
+                                        "(?!(?<=right)\\s+(?:answers?|thing|choice|decision|idea|moment|time)\\b)"
                                         "(?!(?<=left)\\s+(?:alone|unattended|untouched|idle|running|standing|lying)\\b)";
         auto dir = [&](const std::string& p, DirValue v) {
             dirs.emplace_back(Regex("(?<![\\w-])(?:" + p + ")(?![\\w-])" + not_a_place, true), v);
@@ -319,7 +322,7 @@ struct Patterns {
         dir("(?:(?:an?\\s+)?(?:azimuth|azi|az|angle|bearing|pan)\\s*(?:of\\s+|at\\s+|=\\s*|:\\s*)?)(?P<num>" + num + ")(?:\\s*(?:degrees?|degs?|\\u00b0))?(?![\\w-])",
             DirValue::Degrees);
         dirs.back().first.needs_any({U"az", U"angle", U"bearing", U"pan"});
-        dir("(?:(?:the|your|my)\\s+)?(?P<h>1[0-2]|[1-9]|zero|one|two|three|four|five|six|seven|eight|nine|ten|"
+        dir("(?:" + poss + "\\s+)?(?P<h>1[0-2]|[1-9]|zero|one|two|three|four|five|six|seven|eight|nine|ten|"
             "eleven|twelve)(?:\\s*o['\\u2019]?\\s*clock|\\s+o\\s+clock)(?:\\s+(?:position|direction))?",
             DirValue::Clock);
         dirs.back().first.needs_any({U"clock"});
@@ -328,11 +331,18 @@ struct Patterns {
             "[- ](?:thirty|30)(?:\\s+(?:o'clock\\s+)?(?:position|direction))?", DirValue::HalfClock);
         dirs.back().first.needs_any({U"thirty", U"30"});
         // "horn at +90", "the narrator at 0", "hi-hats panned 30 right": an angle without its unit
-        dir("(?<=at )(?P<num>[+\\-\\u2212]\\d{1,3}(?:\\.\\d+)?|0|\\d{2,3})(?![\\d.]|\\s*(?:m\\b|metres?|meters?|feet|ft|o'clock|o\\s+clock|%|"
+        dir("(?<=at )(?P<num>[+\\-\\u2212]\\d{1,3}(?:\\.\\d+)?|0|\\d{2,3})(?!\\d|\\.\\d|\\s*(?:m\\b|metres?|meters?|feet|ft|o'clock|o\\s+clock|%|"
             "percent|am\\b|pm\\b|hz|khz|db|bpm|times|x\\b|:|seconds?|s\\b|ms\\b|minutes?|mph|km|miles?|years?|people|"
             "degrees?|degs?|\\u00b0))",
             DirValue::Degrees);
         dir("(?P<num>\\d{2,3})\\s+(?P<side>left|right)(?![\\w-])", DirValue::Degrees);
+        // "a bicycle bell at about -60": a signed angle after an approximation word
+        dir("(?:about|around|roughly|approximately|approx\\.?|maybe|~)\\s*(?P<num>[+\\-\\u2212]\\d{1,3})(?!\\d|\\.\\d|\\s*(?:m\\b|"
+            "metres?|meters?|feet|ft|%|percent|db|hz|khz|seconds?|s\\b|ms\\b|minutes?))", DirValue::Degrees);
+        dirs.back().first.needs_any({U"-", U"+", U"\u2212"});
+        // film and game language: "camera left", "screen right", "frame left" are the listener's sides
+        dir("(?:(?:" + poss + ")\\s+)?(?:camera|screen|frame)[- ](?P<side>left|right)", DirValue::Side);
+        dirs.back().first.needs_any({U"camera", U"screen", U"frame"});
         // "a seagull at three o'clock and a ship's horn at nine"
         dir("(?<=at )(?P<h>1[0-2]|[1-9]|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
             "(?!\\s*(?:degrees?|degs?|\\u00b0|m|metres?|meters?|feet|ft|o'clock|o\\s+clock|am|pm|times|percent|%|:))(?=\\s*(?:[,.;!?)]|$|\\s+and\\b))",
@@ -342,6 +352,7 @@ struct Patterns {
         const std::string of_centre = "(?:\\s+of\\s+(?:centre|center|the\\s+centre|the\\s+center|straight\\s+ahead|the\\s+middle|"
                                       "the\\s+front|" + me + "))?";
         dir("(?:(?:just|slightly|a\\s+little|a\\s+bit|a\\s+little\\s+bit|little\\s+bit|a\\s+tiny\\s+bit|somewhat|a\\s+touch|partly|a\\s+tad|a\\s+hair|"
+            "a\\s+lil|lil|a\\s+lil'|(?<=\\w\\s)bit|"
             "a\\s+smidge|marginally|fractionally|a\\s+shade|mildly)\\s+(?:off\\s+)?"
             "(?:to\\s+|towards\\s+|toward\\s+|on\\s+)?(?:" + poss + "\\s+)?" + side + of_centre + ")"
             "|(?:(?:just\\s+|slightly\\s+|a\\s+little\\s+|a\\s+bit\\s+|a\\s+hair\\s+|a\\s+touch\\s+|a\\s+tad\\s+)?(?:to\\s+(?:the\\s+)?)?" + with_side("side2") +
@@ -361,7 +372,7 @@ struct Patterns {
             "(?:" + poss + "\\s+)?" + with_side("s6") + "(?:[- ]hand)?\\s+side,?\\s+behind(?:\\s+" + me + ")?",
             DirValue::BehindSide);
         // not a place: "the left lane", "left alone", a bare "right" as in "right next to", "right above"
-        const std::string not_intensifier = "(?!(?<=right)(?<!to right)(?<!from right)(?<!and right)(?<!or right)\\s+(?:next|beside|by|behind|above|below|under|here|there|now|away|at|"
+        const std::string not_intensifier = "(?!(?<=right)(?<!to right)(?<!from right)(?<!and right)(?<!or right)(?<!hard right)(?<!far right)(?<!extreme right)(?<!full right)\\s+(?:next|beside|by|behind|above|below|under|here|there|now|away|at|"
                                             "on|over|near|up|down|into|through|across|in|where|after|before|outside|inside|"
                                             "against|along|around|round|beneath|underneath|overhead|close|nearby)\\b)";
         dir("(?:(?:" + poss + "\\s+)(?:far\\s+|hard\\s+|extreme\\s+|full\\s+|very\\s+)?" + side +
@@ -373,6 +384,13 @@ struct Patterns {
         dirs.emplace_back(Regex("(?<![\\w-])(?P<lr>[LR])(?=\\s+to\\s+[LR](?![\\w-]))|(?<=\\bto\\s)(?P<lr2>[LR])(?![\\w-])", false),
                           DirValue::Letter);
         dirs.back().first.needs_any({U"L", U"R"});
+        // capitals standing for a side: "wind L, crickets R", "hard L", "on the R", "90R",
+        // "slightly R", "pan it L"; and "C:" for the centre ("L: dripping tap. C: toothbrush")
+        dirs.emplace_back(Regex("(?<![\\w'&./-])(?:(?P<slight>[Ss]lightly|a\\s+bit|a\\s+little|a\\s+touch|a\\s+lil|[Jj]ust)\\s+"
+                                "(?:to\\s+(?:the\\s+)?)?|(?:[Hh]ard|[Ff]ar|[Ee]xtreme)\\s+|(?:(?:on|to|at|from)\\s+)?(?:the|my|your)\\s+|"
+                                "(?P<num>\\d{1,3})\\s*)?(?P<lr>[LR])(?![\\w'&-]|\\.\\w)|(?<![\\w'&./-])(?P<lrc>C)(?=\\s*:)", false),
+                          DirValue::Shorthand);
+        dirs.back().first.needs_any({U"L", U"R", U"C"});
         dir("(?:straight|directly|dead|(?<!to )(?<!from )(?<!and )right|just|a\\s+little|a\\s+bit|slightly)?\\s*(?:ahead|in\\s+front)(?:\\s+of\\s+" + me + ")?|"
             "(?:the\\s+)?frontal\\s+(?:region|area|zone|field|direction|plane)|"
             "(?:" + poss + "\\s+)?(?:front|forward)(?:\\s+(?:and\\s+)?(?:centre|center))?|"
@@ -394,17 +412,17 @@ struct Patterns {
             elevs.emplace_back(Regex("(?<![\\w-])(?:" + p + ")(?![\\w-])", true), el);
         };
         elev("(?:directly|right|straight|just)\\s+(?:overhead|above)" + head + "|overhead" + head +
-             "|over\\s+(?:my|your|our|the\\s+listener's)\\s+heads?", kOverheadDeg);
+             "|over\\s+(?:my|your|our|the\\s+(?:listener|player|user|character|viewer)'s)\\s+heads?", kOverheadDeg);
         elev("(?:high\\s+|way\\s+|up\\s+)?above" + head + "|from\\s+above|high\\s+up(?:\\s+in\\s+the\\s+(?:air|sky))?|up\\s+high|"
              "(?:up\\s+|high\\s+)?in\\s+the\\s+(?:sky|air|rafters|treetops)|(?:across|through|over)\\s+the\\s+sky|"
              "(?:up\\s+)?(?:on|from|in|across)\\s+(?:the\\s+)?(?:ceiling|roof|rooftops?)(?:\\s+above)?|"
              "(?:on|from)\\s+the\\s+(?:floor|storey|story|level|flat|apartment)\\s+above|upstairs|"
-             "up(?=\\s+and\\s+(?:to|on|slightly|a\\s+bit)\\b)|elevated|raised\\s+up|raised|"
+             "up(?=\\s+and\\s+(?:to|on|slightly|a\\s+bit)\\b)|elevated|raised\\s+up|raised|up\\s+top|"
              "up(?=\\s+(?:in|at|on)\\s+the\\s+(?:front|back|left|right|sky|air|trees|corner)\\b)|(?<=at )up|"
              "(?:mounted\\s+)?high\\s+(?:up\\s+)?on\\s+the\\s+(?:\\w+\\s+)?(?:wall|ceiling|pole|mast)", kAboveDeg);
         elev("(?<=at )down|low(?=\\s*(?:and|in|,|&)\\s*(?:in\\s+)?(?:front|forward|behind|ahead|to|on|left|right|centre|center)\\b)",
              -kAboveDeg);
-        elev("down\\s+low|low\\s+down|(?:near|on|at)\\s+(?:the\\s+)?(?:floor|ground)(?:\\s+level)?|(?:floor|ground)\\s+level", -kAboveDeg);
+        elev("down\\s+low|low\\s+down|(?:near|on|at|from)\\s+(?:the\\s+)?(?:floor|ground)(?:\\s+level)?|(?:floor|ground)\\s+level", -kAboveDeg);
         elev("(?:directly|right|straight|just)\\s+(?:below|beneath|underneath|under)" + under, -kOverheadDeg);
         elev("(?:at\\s+)?(?:(?:" + poss + ")\\s+)?(?:ear|head)\\s+(?:level|height)", 0.0);
         elev("(?:high|up)\\s+(?:up\\s+)?(?:in|on|among|above)\\s+the\\s+(?:canopy|trees|treetops|branches|rafters|gallery|balcony|"
@@ -657,11 +675,13 @@ double dir_value(DirValue kind, const Regex& rx, const Regex::Match& m, const u3
     case DirValue::FrontSide: case DirValue::BehindSide: {
         int s = 0;
         const u32 text = low.substr(m.start, m.end - m.start);
-        const bool slight = kind == DirValue::FrontSide && (text.find(U"slightly") != u32::npos ||
-                                                            text.find(U"a little") != u32::npos || text.find(U"a bit") != u32::npos);
+        const bool slight = text.find(U"slightly") != u32::npos || text.find(U"a little") != u32::npos ||
+                            text.find(U"a bit") != u32::npos;
         for (const char* g : {"side", "s3", "s4", "s5", "s6", "s7", "s8"})  // (FrontSide's s6: "in front of me on the right")
             if (!s && rx.group(g) >= 0) s = side_of(g);
-        return (slight ? kSlightDeg : kind == DirValue::FrontSide ? 45.0 : 135.0) * (s ? s : 1);
+        // "behind and slightly to the left": 20 degrees off the back
+        const double off = kind == DirValue::FrontSide ? (slight ? kSlightDeg : 45.0) : (slight ? 180.0 - kSlightDeg : 135.0);
+        return off * (s ? s : 1);
     }
     case DirValue::Side: {
         for (const char* g : {"side", "side2"})
@@ -671,6 +691,13 @@ double dir_value(DirValue kind, const Regex& rx, const Regex::Match& m, const u3
     case DirValue::Letter: {
         const int g = m.has(rx.group("lr")) ? rx.group("lr") : rx.group("lr2");
         return lower(m.group(low, g)) == U"l" ? -90.0 : 90.0;
+    }
+    case DirValue::Shorthand: {
+        if (m.has(rx.group("lrc"))) return 0.0;
+        const u32 lr = m.group(low, rx.group("lr"));
+        const double sgn = lr == U"l" ? -1.0 : 1.0;
+        if (m.has(rx.group("num"))) return sgn * std::min(180.0, number(m.group(low, rx.group("num"))));
+        return sgn * (m.has(rx.group("slight")) ? kSlightDeg : 90.0);
     }
     case DirValue::Front: return 0.0;
     case DirValue::Behind: return 180.0;
@@ -730,7 +757,7 @@ std::vector<Tok> tokenize(const u32& t, std::vector<RoomHit>& rooms) {
     struct Cand { int s, e, family; Kind kind; const Regex* rx; Regex::Match m; int which; };
     std::vector<Cand> cands;
     for (std::size_t k = 0; k < P.dirs.size(); ++k)  // "L to R" is read in capitals, on the text as written
-        for (auto& m : P.dirs[k].first.find_all(P.dirs[k].second == DirValue::Letter ? t : low))
+        for (auto& m : P.dirs[k].first.find_all(P.dirs[k].second == DirValue::Letter || P.dirs[k].second == DirValue::Shorthand ? t : low))
             cands.push_back({m.start, m.end, 0, Kind::Dir, &P.dirs[k].first, m, int(k)});
     for (auto& m : P.room_place->find_all(low)) cands.push_back({m.start, m.end, 1, Kind::Room, P.room_place.get(), m, 0});
     for (auto& m : P.circle->find_all(low)) cands.push_back({m.start, m.end, 1, Kind::Circle, P.circle.get(), m, 0});
@@ -817,8 +844,10 @@ std::vector<Role> roles(const Toks& toks) {
             (toks[j]->low() == U"at" || toks[j]->low() == U"on" || toks[j]->low() == U"in" || toks[j]->low() == U"by"))
             --j;
         if (j >= 0 && (toks[j]->kind == Kind::From || toks[j]->kind == Kind::To)) role = toks[j]->kind;
-        // "thunder rolls far to the left", "somewhere off to my right": a place, not a target
-        if (role == Kind::To && j > 0) {
+        // "thunder rolls far to the left", "somewhere off to my right": a place, not a target (after
+        // a start, "from straight ahead off to the left", still the target)
+        const bool after_start = std::any_of(out.begin(), out.end(), [](const Role& r) { return r.role == Kind::From; });
+        if (role == Kind::To && j > 0 && !after_start) {
             const Tok& before = *toks[j - 1];
             const u32 w = before.low();
             if ((before.kind == Kind::Dist && before.value == "far") || w == U"off" || w == U"way" || w == U"well" ||
@@ -873,9 +902,18 @@ bool describes_previous(const Toks& p, bool previous_located) {
     Toks content;
     for (Tok* t : p)
         if (is_content(*t)) content.push_back(t);
+    // "..., whistling to himself", "as it flies across": the same source, still talking about itself
+    for (const Tok* t : p)
+        if (t->kind == Kind::Word && (t->low() == U"himself" || t->low() == U"herself" || t->low() == U"itself" ||
+                                      t->low() == U"themselves"))
+            return true;
+    bool lead = true;
     for (const Tok* t : p) {
         if (t->kind != Kind::Word) continue;
         const u32 w = t->low();
+        if (lead && (w == U"as" || w == U"while" || w == U"then" || w == U"and")) continue;
+        lead = false;
+        if (w == U"it" || w == U"they") return true;
         if (w == U"their" || w == U"its" || w == U"his" || w == U"her") return true;
         // "..., on cobbles", "..., in a loop": a short place or manner phrase of the sound before
         static const std::set<u32> preps = {U"on", U"in", U"over", U"across", U"along", U"against", U"under", U"inside",
@@ -901,7 +939,9 @@ bool descriptor_only(const Toks& content) {
         U"off-screen", U"offscreen", U"on-screen", U"wide", U"narrow", U"tight", U"boomy", U"tinny", U"filtered",
         U"lowpass", U"low-pass", U"highpass", U"high-pass", U"eq", U"eq'd", U"subtle", U"big", U"small", U"room",
         U"hall", U"bathroom", U"warehouse", U"platform", U"cathedral", U"church", U"like", U"faster", U"slower",
-        U"brighter", U"darker", U"higher", U"lower", U"only", U"alone", U"solo"};
+        U"brighter", U"darker", U"higher", U"lower", U"only", U"alone", U"solo", U"every", U"second", U"seconds",
+        U"minute", U"minutes", U"once", U"twice", U"again", U"always", U"panning", U"pan", U"movement", U"ish", U"holding",
+        U"position", U"alongside", U"no", U"nothing", U"silence", U"none", U"wouldn't", U"won't", U"stop"};
     return !content.empty() && std::all_of(content.begin(), content.end(), [](const Tok* t) {
         return descriptors.count(strip_chars(t->low(), U"'-")) > 0;
     });
@@ -1009,7 +1049,8 @@ const std::set<u32>& place_words() {
                  "medieval|modern|ancient|city|country|local|public|underground|peaceful|calm|noisy|lively|empty|"
                  "ar|vr|virtual|dining|waiting|living|farmyard|gate|pool|swimming|terminal|schoolyard|dock|pier|marina|"
                  "supermarket|bakery|diner|arcade|casino|zoo|aquarium|gallery|workshop|nursery|rooftop|balcony|porch|"
-                 "patio|tent|crossroads|intersection|junction|plaza|vineyard|orchard|swamp|marsh|tundra|glacier"))
+                 "patio|tent|crossroads|intersection|junction|plaza|vineyard|orchard|swamp|marsh|tundra|glacier|"
+                 "int|ext|interior|exterior|stealth|racing|sim|simulator|mountain|mountains|hillside|trail|library"))
             w.insert(from_utf8(s));
         // places that are also sounds stay sounds ("a river, and a dog on the left", "an ocean in front")
         for (const char32_t* sound : {U"river", U"lake", U"sea", U"ocean", U"shore", U"coast", U"seaside", U"stream",
@@ -1035,7 +1076,7 @@ bool place_only(const Toks& p) {
 // "In the headset, ...", "When the player enters the cave, ...", "Deep under the sea, ...": where
 // or when the scene is, before its sounds; places nothing.
 bool scene_setting(const Toks& p) {
-    static const std::set<u32> lead = {U"in", U"inside", U"at", U"during", U"on", U"under", U"within", U"throughout",
+    static const std::set<u32> lead = {U"in", U"inside", U"at", U"during", U"on", U"under", U"within", U"throughout", U"halfway",
                                        U"when", U"whenever", U"once", U"if", U"as", U"after", U"before", U"while"};
     static const std::set<u32> adverbs = {U"deep", U"far", U"high", U"somewhere", U"out", U"down", U"up", U"back",
                                           U"right", U"just", U"later", U"then", U"now"};
@@ -1079,7 +1120,8 @@ bool listener_role(const Toks& p) {
 // A clause-opening participle of where the listener is ("Looking down the highway", "Sitting in
 // the back row", "Standing on a bridge"): not a sound.
 bool listener_pose(const Toks& p) {
-    static const std::set<u32> poses = {U"looking", U"standing", U"sitting", U"facing", U"lying", U"listening", U"waiting",
+    static const std::set<u32> poses = {U"looking", U"standing", U"sitting", U"facing", U"lying", U"listening", U"waiting", U"walking",
+                                        U"stood", U"sat",
                                         U"staring", U"watching", U"seated", U"relaxing", U"resting", U"perched"};
     for (const Tok* t : p) {
         if (t->kind != Kind::Word) continue;
@@ -1703,6 +1745,74 @@ void drop_list_headings(std::vector<SceneSource>& sources, std::vector<int>& cla
     }
 }
 
+// ---- one sound in several places ("rain at front-left and front-right", "frogs on both sides",
+// "bells: left, centre, right"): one source per place ----------------------------------------------
+// The group's token lists, one per place (the group itself when it names one place or moves).
+// Two places must mirror each other (left and right, front-left and front-right): "to the left and
+// behind" is one place between them. synth holds the sides made for "on each side".
+std::vector<Toks> spread_places(const Toks& toks, const u32& text, std::deque<Tok>& synth) {
+    std::vector<int> dirs;
+    for (int i = 0; i < static_cast<int>(toks.size()); ++i) {
+        const Kind k = toks[i]->kind;
+        if (is_move(k) || k == Kind::From || k == Kind::To || k == Kind::Circle || k == Kind::Passing ||
+            k == Kind::Approach || k == Kind::Recede)
+            return {toks};
+        if (k == Kind::Dir) dirs.push_back(i);
+    }
+    auto each_side = [&]() -> int {  // index of "each|both|either" in "on each side", "on both sides"
+        for (int i = 0; i + 1 < static_cast<int>(toks.size()); ++i) {
+            const u32& w = toks[i]->low();
+            const u32& n = toks[i + 1]->low();
+            if ((w == U"each" || w == U"both" || w == U"either") && (n == U"side" || n == U"sides")) return i;
+        }
+        return -1;
+    };
+    if (dirs.empty()) {
+        const int i = each_side();
+        if (i < 0) return {toks};
+        std::vector<Toks> out;
+        for (double az : {-90.0, 90.0}) {
+            synth.push_back(*toks[i]);
+            synth.back().kind = Kind::Dir;
+            synth.back().az = az;
+            Toks v = toks;
+            v[i] = &synth.back();
+            v.erase(v.begin() + i + 1);
+            out.push_back(v);
+        }
+        return out;
+    }
+    if (dirs.size() < 2) return {toks};
+    static const std::set<u32> joins = {U"and", U"or", U"&", U"plus", U"the", U"on", U"at", U"to", U"in", U"my", U"your"};
+    bool has_and = false;
+    for (std::size_t k = 0; k + 1 < dirs.size(); ++k)
+        for (int j = dirs[k] + 1; j < dirs[k + 1]; ++j) {
+            if (toks[j]->kind != Kind::Word || !joins.count(toks[j]->low())) return {toks};
+            if (toks[j]->low() == U"and" || toks[j]->low() == U"or" || toks[j]->low() == U"&" || toks[j]->low() == U"plus")
+                has_and = true;
+        }
+    // "on the left, then on the right": one sound in turn, not two places at once
+    const u32 between = lower(text.substr(toks[dirs.front()]->end, toks[dirs.back()]->start - toks[dirs.front()]->end));
+    for (const char32_t* w : {U"then", U"later", U"after", U"before", U"until", U"till", U"next"})
+        if (between.find(w) != u32::npos) return {toks};
+    for (std::size_t a = 0; a < dirs.size(); ++a)  // the same place said twice ("the front, centred at 0") is one
+        for (std::size_t b = a + 1; b < dirs.size(); ++b)
+            if (std::fabs(toks[dirs[a]]->az - toks[dirs[b]]->az) < 1e-9) return {toks};
+    if (dirs.size() == 2) {
+        const double a = toks[dirs[0]]->az, b = toks[dirs[1]]->az;
+        (void)has_and;  // (the grouping may keep "and" out of the piece: the mirror is the test)
+        if (a == 0.0 || std::fabs(a) == 180.0 || std::fabs(a + b) > 1e-9) return {toks};
+    }
+    std::vector<Toks> out;
+    for (std::size_t k = 0; k < dirs.size(); ++k) {
+        Toks v;
+        for (int i = 0; i < static_cast<int>(toks.size()); ++i)
+            if (toks[i]->kind != Kind::Dir || i == dirs[k]) v.push_back(toks[i]);
+        out.push_back(v);
+    }
+    return out;
+}
+
 // ---- honest output: what the scene could not take from the words --------------------------------
 std::string placement_note(const std::vector<SceneSource>& sources, const std::vector<bool>& placed,
                            const std::vector<Tok>& tokens) {
@@ -1831,6 +1941,18 @@ bool parse_prompt(const std::string& text, SceneSpec& out, std::string& err) {
         else t.push_back(c);
     }
     t = normalise_symbols(t);
+    // "right-to-left", "left-to-right": the hyphens as spaces (same length), so the move reads as words
+    for (std::size_t i = 0; i + 4 <= t.size(); ++i) {
+        if (!(t[i] == '-' && (t[i + 1] == 't' || t[i + 1] == 'T') && (t[i + 2] == 'o' || t[i + 2] == 'O') && t[i + 3] == '-'))
+            continue;
+        auto word_at = [&](std::size_t a, std::size_t b) { return lower(t.substr(a, b - a)); };
+        std::size_t a = i;
+        while (a > 0 && is_letter(t[a - 1])) --a;
+        std::size_t b = i + 4;
+        while (b < t.size() && is_letter(t[b])) ++b;
+        static const std::set<u32> sides = {U"left", U"right", U"front", U"back"};
+        if (sides.count(word_at(a, i)) && sides.count(word_at(i + 4, b))) t[i] = t[i + 3] = ' ';
+    }
     std::vector<RoomHit> rooms;
     std::vector<Tok> tokens = tokenize(t, rooms);
     std::vector<bool> colon_after, colon_only;
@@ -1847,20 +1969,23 @@ bool parse_prompt(const std::string& text, SceneSpec& out, std::string& err) {
     for (std::size_t k = 0; k < groups.size(); ++k)
         if (groups[k].drop) labels[k].clear();
     merge_same_sources(groups, labels);
+    std::deque<Tok> synth;  // tokens made for "on each side" (stable addresses)
     for (std::size_t k = 0; k < groups.size(); ++k) {
         Group& g = groups[k];
         const u32& label = labels[k];
         if (label.empty() || is_silent(g.toks)) continue;
-        out.sources.push_back(resolve(g.toks, label));
-        if (same_place(g.toks) && out.sources.size() >= 2) {  // "a man answers it from the same spot"
-            SceneSource& s = out.sources.back();
-            const SceneSource& before = out.sources[out.sources.size() - 2];
-            s.azimuth_start_deg = s.azimuth_end_deg = before.azimuth_end_deg;
-            s.elevation_deg = before.elevation_deg;
+        for (const Toks& place : spread_places(g.toks, t, synth)) {
+            out.sources.push_back(resolve(place, label));
+            if (same_place(place) && out.sources.size() >= 2) {  // "a man answers it from the same spot"
+                SceneSource& s = out.sources.back();
+                const SceneSource& before = out.sources[out.sources.size() - 2];
+                s.azimuth_start_deg = s.azimuth_end_deg = before.azimuth_end_deg;
+                s.elevation_deg = before.elevation_deg;
+            }
+            clause_of.push_back(g.clause);
+            placed.push_back(std::any_of(place.begin(), place.end(),
+                                         [](const Tok* k) { return k->kind == Kind::Dir || k->kind == Kind::Elev; }));
         }
-        clause_of.push_back(g.clause);
-        placed.push_back(std::any_of(g.toks.begin(), g.toks.end(),
-                                     [](const Tok* k) { return k->kind == Kind::Dir || k->kind == Kind::Elev; }));
     }
     drop_list_headings(out.sources, clause_of, placed, colon_after, colon_only);
     if (out.sources.empty()) {

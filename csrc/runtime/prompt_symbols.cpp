@@ -36,7 +36,7 @@ const std::map<char32_t, const char32_t*>& emoji_names() {
         {0x1F43A, U"wolf"}, {0x1F981, U"lion"}, {0x1F418, U"elephant"}, {0x1F412, U"monkey"}, {0x1F435, U"monkey"},
         {0x1F40B, U"whale"}, {0x1F433, U"whale"}, {0x1F99C, U"parrot"}, {0x1F54A, U"dove"}, {0x1F427, U"penguin"},
         {0x1F985, U"eagle"}, {0x1F40D, U"snake"}, {0x1F327, U"rain"}, {0x2614, U"rain"}, {0x26C8, U"thunderstorm"},
-        {0x1F329, U"thunder"}, {0x26A1, U"thunder"}, {0x1F30A, U"waves"}, {0x1F4A8, U"wind"}, {0x1F32C, U"wind"},
+        {0x1F329, U"thunder"}, {0x26A1, U"thunder"}, {0x1F30A, U"waves"}, {0x1F32C, U"wind"},
         {0x1F525, U"fire"}, {0x1F514, U"bell"}, {0x1F6CE, U"bell"}, {0x23F0, U"alarm clock"}, {0x1F570, U"clock"},
         {0x1F4DE, U"phone"}, {0x260E, U"phone"}, {0x1F4F1, U"phone"}, {0x1F3B8, U"guitar"}, {0x1F3B9, U"piano"},
         {0x1F3BB, U"violin"}, {0x1F941, U"drum"}, {0x1F3BA, U"trumpet"}, {0x1F3B7, U"saxophone"}, {0x1FA95, U"banjo"},
