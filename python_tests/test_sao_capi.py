@@ -31,6 +31,7 @@ int main(int argc, char **argv) {
     bewo_params p = bewo_default_params();
     p.t5_path = argv[2][0] ? argv[2] : NULL;
     p.n_threads = 2;
+    p.use_gpu = getenv("BEWO_TEST_USE_GPU") ? 1 : 0;
     char err[512];
     bewo_context *ctx = bewo_load(argv[1], &p, err, sizeof err);
     if (!ctx) { fprintf(stderr, "load: %s\n", err); return 3; }
@@ -44,7 +45,8 @@ int main(int argc, char **argv) {
     float *l = malloc(n * sizeof *l), *r = malloc(n * sizeof *r);
     int rc = bewo_generate(ctx, argv[3], NULL, &g, l, r, n, err, sizeof err);
     if (rc != BEWO_OK) { fprintf(stderr, "generate %d: %s\n", rc, err); return 4; }
-    printf("%s %d %zu %d %.3f\n", bewo_model_family(ctx), bewo_sample_rate(ctx), n, progress_calls, g.cfg);
+    printf("%s %d %zu %d %.3f %s\n", bewo_model_family(ctx), bewo_sample_rate(ctx), n, progress_calls, g.cfg,
+           bewo_context_backend(ctx));
     FILE *f = fopen(argv[8], "wb");
     fwrite(l, sizeof *l, n, f);
     fwrite(r, sizeof *r, n, f);
@@ -84,8 +86,8 @@ def test_c_api_gives_the_python_apis_audio(setup, kind, sampler, name):
     r = subprocess.run([str(exe), str(d / kind), str(t5), prompt, "0.5", "3", str(seed), str(sampler), str(out)],
                        capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stderr
-    fam, sr, n, calls, cfg = r.stdout.split()
-    assert fam == "stable_audio" and int(sr) == 44100 and int(calls) == 3
+    fam, sr, n, calls, cfg, backend = r.stdout.split()
+    assert fam == "stable_audio" and int(sr) == 44100 and int(calls) == 3 and backend == "cpu"
     n = int(n)
     assert n == round(0.5 * 44100)
     got = np.fromfile(out, dtype=np.float32).reshape(2, n)
@@ -111,3 +113,27 @@ def test_c_api_errors_name_the_problem(setup, tmp_path):
     r = subprocess.run([str(exe), str(d / "sao1"), str(t5), "x", "0.5", "2", "0", "5", str(tmp_path / "o")],
                        capture_output=True, text=True, timeout=120)
     assert r.returncode == 4 and "sampler" in r.stderr
+
+
+def test_use_gpu_tries_cuda_and_falls_back(setup, tmp_path):
+    """params.use_gpu = 1: T5, the loop and the decoder on the GPU when one is usable
+    (bewo_context_backend says "cuda"), else the same CPU audio as use_gpu = 0."""
+    import os
+
+    d, t5, exe = setup
+    seed = str(int(np.random.default_rng().integers(0, 2**31)))
+    args = [str(d / "small"), str(t5), "a bell on the right", "0.5", "3", seed, "0"]
+    cpu = subprocess.run([str(exe), *args, str(tmp_path / "cpu.f32")], capture_output=True, text=True, timeout=300)
+    env = dict(os.environ, BEWO_TEST_USE_GPU="1")
+    gpu = subprocess.run([str(exe), *args, str(tmp_path / "gpu.f32")], capture_output=True, text=True, timeout=300,
+                         env=env)
+    assert cpu.returncode == 0 and gpu.returncode == 0, gpu.stderr
+    usable = bewo_rt.backends()["cuda"]["usable"]
+    assert gpu.stdout.split()[-1] == ("cuda" if usable else "cpu")
+    a = np.fromfile(tmp_path / "cpu.f32", dtype=np.float32)
+    b = np.fromfile(tmp_path / "gpu.f32", dtype=np.float32)
+    assert np.isfinite(b).all() and a.shape == b.shape
+    if usable:  # bf16 weights over 3 steps and the decoder: close, not equal
+        assert np.abs(a - b).max() <= 0.1 * max(1e-6, np.abs(a).max())
+    else:
+        np.testing.assert_array_equal(a, b)

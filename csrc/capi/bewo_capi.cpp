@@ -126,6 +126,8 @@ bewo_context* load_sao(const char* model_path, const bewo_params* params, char* 
             set_err(err, err_size, e);
             return nullptr;
         }
+        std::string gpu_err;
+        if (p.use_gpu) ctx->sao->try_gpu(gpu_err);  // falls back to the CPU when no GPU is usable
         set_err(err, err_size, "");
         return ctx.release();
     });
@@ -230,7 +232,8 @@ BEWO_API const char* bewo_backend_info(void) {
 
 BEWO_API const char* bewo_context_backend(const bewo_context* ctx) {
     if (!ctx) return "none";
-    return ctx->sao ? "cpu" : ctx->pipeline.backend();
+    if (ctx->sao) return ctx->sao->on_gpu() ? "cuda" : "cpu";
+    return ctx->pipeline.backend();
 }
 
 BEWO_API const char* bewo_model_family(const bewo_context* ctx) {

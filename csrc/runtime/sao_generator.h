@@ -55,6 +55,10 @@ public:
     // model_path: folder or .safetensors; t5_dir: a Hugging Face T5 folder (config.json,
     // model.safetensors, spiece.model). False + err naming what is missing.
     bool load(const std::string& model_path, const std::string& t5_dir, int n_threads, std::string& err);
+    // T5, the sampling loop and the decoder on the GPU (bf16 weights) when one is usable; false
+    // (the model stays on the CPU) otherwise, with the reason in err.
+    bool try_gpu(std::string& err) { return model_.enable_cuda(cuda_nn::DType::BF16, err); }
+    bool on_gpu() const { return model_.cuda_enabled(); }
     int sample_rate() const { return model_.config().sample_rate; }
     int channels() const { return model_.config().audio_channels; }
     std::size_t samples_for(double seconds) const;

