@@ -259,3 +259,30 @@ def test_dit_cuda_matches_cpu(dtype, tol_forward, tol_sample, width, heads, batc
     print(r)
     assert r["forward_rel_err"] <= tol_forward, r
     assert r["sample_rel_err"] <= tol_sample, r
+
+
+# ---- the model GEMM (gemm_cuda.cuh) against a float64 reference on the same rounded inputs ----
+# Only fp32 accumulation separates them: 1e-4 relative (sums of K <= 3072 terms of unit size).
+@needs_cuda
+@pytest.mark.parametrize("dtype", ["fp16", "bf16", "fp32"])
+@pytest.mark.parametrize("kernel", [1, 2])
+@pytest.mark.parametrize("mode", [0, 1, 2, 3, 4, 5, 6])
+def test_model_gemm_matches_float64(rng, dtype, kernel, mode):
+    for M, N, K in ((1, 64, 64), (70, 130, 96), (int(rng.integers(100, 500)), 2 * int(rng.integers(40, 200)), 8 * int(rng.integers(8, 384)))):
+        r = _core.gemm_cuda_check(M, N, K, dtype=dtype, kernel=kernel, mode=mode, seed=int(rng.integers(1 << 30)))
+        assert r["rel_err"] <= 1e-4, (M, N, K, r)
+        if dtype != "fp32":
+            assert r["kernel"] == ("pipelined" if kernel == 2 else "simple")
+
+
+@needs_cuda
+def test_model_gemm_falls_back_when_the_pipeline_does_not_fit():
+    r = _core.gemm_cuda_check(33, 64, 100, dtype="fp16", kernel=2, mode=0, seed=3)  # K % 8 != 0
+    assert r["kernel"] == "simple" and r["rel_err"] <= 1e-4
+
+
+def test_model_gemm_without_gpu_raises():
+    if CUDA["usable"]:
+        pytest.skip("a GPU is usable")
+    with pytest.raises(Exception, match="CUDA"):
+        _core.gemm_cuda_check(8, 8, 8)

@@ -1,6 +1,9 @@
 // The tensor-core GEMM with fused epilogues and the LayerNorm kernel of the model runtime, shared
 // by the DiT of nn_cuda.cu and the Stable Audio Open family's DiT (internal copies per unit).
 #pragma once
+#include <cstdlib>
+#include <string>
+
 #include "cuda_common.cuh"
 
 namespace bewo::cuda_nn {
@@ -205,6 +208,150 @@ __global__ void __launch_bounds__(256) gemm_f32_kernel(const GemmArgs g) {
     }
 }
 
+// The pipelined tensor-core GEMM: the same tile and epilogues as gemm_kernel, with the next two
+// K slices in flight (cp.async, 3 stages) while one is computed. 4 warps in 2 x 2, each a 32 x 32
+// sub-tile; X stays fp32 in shared memory and is rounded to T as its fragments are built; W
+// fragments come by ldmatrix. Needs K % 8 == 0, ldx % 4 == 0 and 16-byte aligned x and w
+// (gemm_pipe_fits), which every DiT / T5 layer meets.
+constexpr int kPBK = 32, kPStages = 3, kPAS = kPBK + 4, kPBS = kPBK + 8;
+
+template <typename T>
+__global__ void __launch_bounds__(kGemmThreads) gemm_pipe_kernel(const GemmArgs g) {
+    __shared__ __align__(16) float As[kPStages][kGemmBM * kPAS];
+    __shared__ __align__(16) T Bs[kPStages][kGemmBN * kPBS];
+    const int tid = threadIdx.x, warp = tid >> 5, lane = tid & 31;
+    const int wm = warp >> 1, wn = warp & 1;
+    const int gq = lane >> 2, t = lane & 3, lr = lane & 7, li = lane >> 3;
+    const int row0 = blockIdx.y * kGemmBM, col0 = blockIdx.x * kGemmBN;
+    const T* W = static_cast<const T*>(g.w);
+    // A: 64 rows x 8 chunks of 4 floats (4 per thread); B: 64 rows x 4 chunks of 8 T (2 per thread).
+    long long a_off[4], b_off[2];
+    bool a_ok[4], b_ok[2];
+#pragma unroll
+    for (int i = 0; i < 4; ++i) {
+        const int gr = row0 + ((tid + i * kGemmThreads) >> 3);
+        a_ok[i] = gr < g.M;
+        a_off[i] = a_ok[i] ? (long long)g.in_map(gr) * g.ldx : 0;
+    }
+#pragma unroll
+    for (int i = 0; i < 2; ++i) {
+        const int gn = col0 + ((tid + i * kGemmThreads) >> 2);
+        b_ok[i] = gn < g.N;
+        b_off[i] = b_ok[i] ? (long long)gn * g.K : 0;
+    }
+    const int ktiles = (g.K + kPBK - 1) / kPBK;
+    auto load = [&](int stage, int kt) {
+        const int k0 = kt * kPBK;
+#pragma unroll
+        for (int i = 0; i < 4; ++i) {
+            const int id = tid + i * kGemmThreads, r = id >> 3, c = (id & 7) * 4, k = k0 + c;
+            const bool ok = a_ok[i] && k < g.K;  // K % 8 == 0: a chunk is inside or wholly outside
+            cp_async16(&As[stage][r * kPAS + c], ok ? g.x + a_off[i] + k : g.x, ok);
+        }
+#pragma unroll
+        for (int i = 0; i < 2; ++i) {
+            const int id = tid + i * kGemmThreads, r = id >> 2, c = (id & 3) * 8, k = k0 + c;
+            const bool ok = b_ok[i] && k < g.K;
+            cp_async16(&Bs[stage][r * kPBS + c], ok ? W + b_off[i] + k : W, ok);
+        }
+    };
+    float acc[2][4][4];
+#pragma unroll
+    for (int i = 0; i < 2; ++i)
+#pragma unroll
+        for (int j = 0; j < 4; ++j) acc[i][j][0] = acc[i][j][1] = acc[i][j][2] = acc[i][j][3] = 0.f;
+#pragma unroll
+    for (int s = 0; s < kPStages - 1; ++s) {
+        if (s < ktiles) load(s, s);
+        cp_async_commit();
+    }
+    for (int kt = 0; kt < ktiles; ++kt) {
+        cp_async_wait<kPStages - 2>();  // tile kt has landed (this thread's part)
+        __syncthreads();                // ... everyone's, and tile kt - 1's stage is free
+        const int nk = kt + kPStages - 1;
+        if (nk < ktiles) load(nk % kPStages, nk);
+        cp_async_commit();
+        const float* A = As[kt % kPStages];
+        const T* B = Bs[kt % kPStages];
+#pragma unroll
+        for (int kc = 0; kc < kPBK / 16; ++kc) {
+            uint32_t a[2][4];
+#pragma unroll
+            for (int i = 0; i < 2; ++i) {
+                const float* base = A + (wm * 32 + i * 16 + gq) * kPAS + kc * 16 + 2 * t;
+                const float2 v00 = *reinterpret_cast<const float2*>(base);
+                const float2 v10 = *reinterpret_cast<const float2*>(base + 8 * kPAS);
+                const float2 v01 = *reinterpret_cast<const float2*>(base + 8);
+                const float2 v11 = *reinterpret_cast<const float2*>(base + 8 * kPAS + 8);
+                a[i][0] = pack2<T>(v00.x, v00.y);
+                a[i][1] = pack2<T>(v10.x, v10.y);
+                a[i][2] = pack2<T>(v01.x, v01.y);
+                a[i][3] = pack2<T>(v11.x, v11.y);
+            }
+#pragma unroll
+            for (int j = 0; j < 4; j += 2) {
+                uint32_t r[4];
+                ldsm_x4(r, B + (wn * 32 + (j + (li >> 1)) * 8 + lr) * kPBS + kc * 16 + (li & 1) * 8);
+                const uint32_t b0[2] = {r[0], r[1]}, b1[2] = {r[2], r[3]};
+#pragma unroll
+                for (int i = 0; i < 2; ++i) {
+                    mma16816<T>(acc[i][j], a[i], b0);
+                    mma16816<T>(acc[i][j + 1], a[i], b1);
+                }
+            }
+        }
+    }
+    cp_async_wait<0>();
+#pragma unroll
+    for (int i = 0; i < 2; ++i)
+#pragma unroll
+        for (int half = 0; half < 2; ++half) {
+            const int r = row0 + wm * 32 + i * 16 + gq + half * 8;
+            if (r >= g.M) continue;
+            if (g.gate && g.gate[r / g.gate_group] == 0) continue;
+            float* yr = g.y + (long long)g.out_map(r) * g.ldy;
+#pragma unroll
+            for (int j = 0; j < 4; ++j) {
+                const int c = col0 + wn * 32 + j * 8 + 2 * t;
+                if (c >= g.N) continue;  // N is even in the pair modes; c + 1 is checked below
+                const float v0 = acc[i][j][half * 2] + (g.b ? g.b[c] : 0.f);
+                if (g.mode == kSwiglu || g.mode == kGeglu) {
+                    const float v1 = acc[i][j][half * 2 + 1] + (g.b ? g.b[c + 1] : 0.f);
+                    yr[c / 2] = pair_out(g.mode, v0, v1);
+                    continue;
+                }
+#pragma unroll
+                for (int e = 0; e < 2; ++e) {
+                    if (c + e >= g.N) continue;
+                    float v = e == 0 ? v0 : acc[i][j][half * 2 + 1] + (g.b ? g.b[c + 1] : 0.f);
+                    if (g.mode == kAdd) v += yr[c + e];
+                    else if (g.mode == kGelu) v = gelu_tanh_f(v);
+                    else if (g.mode == kSilu) v = silu_f(v);
+                    else if (g.mode == kRelu) v = fmaxf(v, 0.f);
+                    yr[c + e] = v;
+                }
+            }
+        }
+}
+
+inline bool gemm_pipe_fits(const GemmArgs& g) {
+    return g.K % 8 == 0 && g.ldx % 4 == 0 && (reinterpret_cast<uintptr_t>(g.x) & 15u) == 0 &&
+           (reinterpret_cast<uintptr_t>(g.w) & 15u) == 0;
+}
+
+// Which tensor-core GEMM runs: 0 auto (the pipelined one where it fits), 1 the simple one,
+// 2 the pipelined one where it fits. From $BEWO_GEMM ("simple" / "pipe") at first use, or set by
+// gemm_set_kernel (tests compare the two).
+inline int& gemm_kernel_choice() {
+    static int choice = [] {
+        const char* e = std::getenv("BEWO_GEMM");
+        if (e && std::string(e) == "simple") return 1;
+        if (e && std::string(e) == "pipe") return 2;
+        return 0;
+    }();
+    return choice;
+}
+
 // Launches the GEMM for weights of dtype dt (F32: the FMA kernel, F16 / BF16: tensor cores).
 inline cudaError_t gemm_launch(const GemmArgs& g, DType dt, cudaStream_t st) {
     if (g.M <= 0 || g.N <= 0) return cudaSuccess;
@@ -212,6 +359,11 @@ inline cudaError_t gemm_launch(const GemmArgs& g, DType dt, cudaStream_t st) {
         const dim3 grid((g.N + kF32BM - 1) / kF32BM, (g.M + kF32BM - 1) / kF32BM);
         if (grid.y > 65535) return cudaErrorInvalidValue;
         gemm_f32_kernel<<<grid, 256, 0, st>>>(g);
+    } else if (gemm_kernel_choice() != 1 && gemm_pipe_fits(g)) {
+        const dim3 grid((g.N + kGemmBN - 1) / kGemmBN, (g.M + kGemmBM - 1) / kGemmBM);
+        if (grid.y > 65535) return cudaErrorInvalidValue;
+        if (dt == DType::F16) gemm_pipe_kernel<__half><<<grid, kGemmThreads, 0, st>>>(g);
+        else gemm_pipe_kernel<__nv_bfloat16><<<grid, kGemmThreads, 0, st>>>(g);
     } else {
         const dim3 grid((g.N + kGemmBN - 1) / kGemmBN, (g.M + kGemmBM - 1) / kGemmBM);
         if (grid.y > 65535) return cudaErrorInvalidValue;

@@ -98,6 +98,18 @@ std::string time_sampler(std::size_t n, int reps, int inner, std::vector<double>
 // Device-to-device cudaMemcpy of `bytes`: ms per copy.
 std::string time_copy(std::size_t bytes, int reps, std::vector<double>* ms);
 
+// The model GEMM against a float64 host reference (ggml's test-backend-ops in spirit): random
+// x (M rows of K, fed through a row map that skips a row every `group`), W (N, K) and bias,
+// y = epilogue(x W^T + b) on the device with weights in `dtype`; the reference uses the same
+// rounded inputs, so only fp32 accumulation separates them. kernel: 0 auto, 1 simple, 2 pipelined;
+// mode: 0 store, 1 add, 2 GELU-tanh, 3 SiLU, 4 SwiGLU pairs, 5 ReLU, 6 GELU-gated pairs.
+// rel_err = max |y - ref| / max |ref|; kernel_used names what ran.
+struct GemmCheck {
+    double rel_err = 0.0;
+    std::string kernel_used;
+};
+std::string gemm_check(int M, int N, int K, DType dtype, int kernel, int mode, unsigned seed, GemmCheck* out);
+
 struct DeviceInfo {
     std::string name;
     int sm_count = 0, cc_major = 0, cc_minor = 0;

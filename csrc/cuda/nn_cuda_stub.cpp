@@ -44,6 +44,7 @@ std::string time_attention(int, int, int, int, int, DType, int, int, bool, std::
 std::string time_sampler(std::size_t, int, int, std::vector<double>*) { return kNoCuda; }
 std::string time_copy(std::size_t, int, std::vector<double>*) { return kNoCuda; }
 std::string device_info(DeviceInfo*) { return kNoCuda; }
+std::string gemm_check(int, int, int, DType, int, int, unsigned, GemmCheck*) { return kNoCuda; }
 
 struct DitCuda::Impl {};
 DitCuda::DitCuda() = default;

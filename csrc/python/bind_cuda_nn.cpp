@@ -360,6 +360,28 @@ void bind_cuda_nn(py::module_& m) {
             return ms;
         },
         py::arg("bytes"), py::arg("reps") = 20, "Device-to-device cudaMemcpy timing: ms per copy of `bytes`.");
+    m.def(
+        "gemm_cuda_check",
+        [](int M, int N, int K, const std::string& dtype, int kernel, int mode, unsigned seed) {
+            cuda_nn::DType dt;
+            if (!cuda_nn::parse_dtype(dtype, &dt)) throw std::invalid_argument("dtype must be fp32, fp16 or bf16");
+            cuda_nn::GemmCheck c;
+            std::string err;
+            {
+                py::gil_scoped_release release;
+                err = cuda_nn::gemm_check(M, N, K, dt, kernel, mode, seed, &c);
+            }
+            check(err);
+            py::dict d;
+            d["rel_err"] = c.rel_err;
+            d["kernel"] = c.kernel_used;
+            return d;
+        },
+        py::arg("M"), py::arg("N"), py::arg("K"), py::arg("dtype") = "fp16", py::arg("kernel") = 0, py::arg("mode") = 0,
+        py::arg("seed") = 0,
+        "The model GEMM on the device vs a float64 host reference on the same rounded inputs: "
+        "{'rel_err': max|y - ref| / max|ref|, 'kernel': which ran}. kernel 0 auto, 1 simple, 2 pipelined; mode 0 "
+        "store, 1 add, 2 GELU, 3 SiLU, 4 SwiGLU pairs, 5 ReLU, 6 GELU-gated pairs.");
     m.def("cuda_device_info", []() {
         cuda_nn::DeviceInfo info;
         check(cuda_nn::device_info(&info));
