@@ -8,6 +8,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 LOG=${OUT:-build/gpu_check}
 mkdir -p "$LOG"
+rm -f "$LOG"/*.md "$LOG"/*.txt  # a skipped section must not show an earlier run's figures
 PY=${PYTHON:-python3}
 status=0
 # A device call is cut at 10 minutes: the sections run most important first, and a later one is
@@ -53,6 +54,9 @@ echo "== CUDA tests (BEWO_REQUIRE_CUDA=1: a CUDA test that would skip fails inst
 echo "== Stable Audio Open sizes, 10 s (native GPU loop vs stable-audio-tools fp16)"
 if ! skip 120; then
   (cd /tmp && timeout $(cap 300) $PY "$OLDPWD/benchmarks/bench_sao_gpu.py" --runs 3 2>&1) | tee "$LOG/bench_sao_gpu.md"
+  rc=${PIPESTATUS[0]}
+  if [ "$rc" = "124" ]; then echo "(the Stable Audio benchmark hit the budget: rows above are what it finished)"
+  elif [ "$rc" != "0" ]; then status=1; fi
 fi
 
 echo "== compute-sanitizer (memcheck, small batch)"
@@ -68,7 +72,8 @@ room = Room(outdoor=False, size_m=(5.0, 4.0, 3.0), rt60_s=0.3)
 for mode in ('binaural', 'two_mic'):
     r = room_responses([(room, (1.0, 1.0, 1.2), (3.0, 2.0, 1.6))] * 3, 16000, mode=mode, backend='cuda')
 print('sanitizer run ok', out.shape, r.shape)" 2>&1) | tail -5 | tee "$LOG/sanitizer.txt"
-  [ "${PIPESTATUS[0]}" = "0" ] || status=1
+  rc=${PIPESTATUS[0]}; [ "$rc" = "0" ] || [ "$rc" = "124" ] || status=1
+  [ "$rc" = "124" ] && echo "(timed out on the budget, not a memcheck error)"
 fi
 
 echo "== compute-sanitizer (memcheck, model kernels: attention fp32/fp16/bf16, sampler step, DiT graph)"
@@ -92,7 +97,8 @@ _core.time_attention_cuda(2, 158, 49, 4, 48, 'fp16', reps=1, inner=1, mask=True)
 _core.time_sampler_cuda(4099, reps=1, inner=1)
 print(_core.dit_cuda_selftest(width=128, heads=2, depth=1, frames=30, batch=1, n_ctx=5, steps=2))
 print('sanitizer run ok (model kernels)')" 2>&1) | tail -5 | tee "$LOG/sanitizer_nn.txt"
-  [ "${PIPESTATUS[0]}" = "0" ] || status=1
+  rc=${PIPESTATUS[0]}; [ "$rc" = "0" ] || [ "$rc" = "124" ] || status=1
+  [ "$rc" = "124" ] && echo "(timed out on the budget, not a memcheck error)"
 fi
 
 echo "== compute-sanitizer (memcheck, Stable Audio DiT forward and sampling graph, fp16)"
@@ -100,21 +106,23 @@ if command -v compute-sanitizer >/dev/null && ! skip 90; then
   (cd python_tests && timeout $(cap 300) compute-sanitizer --tool memcheck --error-exitcode 3 $PY -m pytest -q -x \
      -p no:cacheprovider test_sa_cuda.py -k "(forward and small and fp16) or (sample and pingpong)" 2>&1) \
     | tail -3 | tee "$LOG/sanitizer_sa.txt"
-  [ "${PIPESTATUS[0]}" = "0" ] || status=1
+  rc=${PIPESTATUS[0]}; [ "$rc" = "0" ] || [ "$rc" = "124" ] || status=1
+  [ "$rc" = "124" ] && echo "(timed out on the budget, not a memcheck error)"
 fi
 
 echo "== GPU benchmark"
-skip 60 || (cd /tmp && $PY "$OLDPWD/benchmarks/bench_render_gpu.py" --clips 32 --sources 2 --seconds 10 2>&1) | tee "$LOG/bench_gpu.md"
+skip 60 || (cd /tmp && timeout $(cap 120) $PY "$OLDPWD/benchmarks/bench_render_gpu.py" --clips 32 --sources 2 --seconds 10 2>&1) | tee "$LOG/bench_gpu.md"
 echo "== GPU room benchmark"
-skip 40 || (cd /tmp && $PY "$OLDPWD/benchmarks/bench_room_gpu.py" --responses 256 2>&1) | tee "$LOG/bench_room_gpu.md"
+skip 40 || (cd /tmp && timeout $(cap 120) $PY "$OLDPWD/benchmarks/bench_room_gpu.py" --responses 256 2>&1) | tee "$LOG/bench_room_gpu.md"
 echo "== GPU attention benchmark (native fp16 vs torch SDPA)"
-skip 60 || (cd /tmp && timeout 180 $PY "$OLDPWD/benchmarks/bench_attention.py" --device cuda --runs 20 2>&1) | tee "$LOG/bench_attention.md"
+skip 60 || (cd /tmp && timeout $(cap 180) $PY "$OLDPWD/benchmarks/bench_attention.py" --device cuda --runs 20 2>&1) | tee "$LOG/bench_attention.md"
 echo "== GPU sampler-step benchmark (fused vs torch eager, GB/s)"
-skip 40 || (cd /tmp && timeout 120 $PY "$OLDPWD/benchmarks/bench_sampler.py" --device cuda --runs 20 2>&1) | tee "$LOG/bench_sampler.md"
+skip 40 || (cd /tmp && timeout $(cap 120) $PY "$OLDPWD/benchmarks/bench_sampler.py" --device cuda --runs 20 2>&1) | tee "$LOG/bench_sampler.md"
 echo "== CPU benchmark on this machine (one core)"
-skip 60 || (cd /tmp && $PY "$OLDPWD/benchmarks/bench_render.py" --runs 5 2>&1) | tee "$LOG/bench_cpu.md"
+skip 60 || (cd /tmp && timeout $(cap 120) $PY "$OLDPWD/benchmarks/bench_render.py" --runs 5 2>&1) | tee "$LOG/bench_cpu.md"
 
 echo "== summary"
+exec 2>/dev/null  # a skipped section has no log: its row stays empty
 echo "| check | result |"
 echo "|---|---|"
 echo "| device | $(head -1 "$LOG/device.txt") |"

@@ -262,13 +262,15 @@ def test_dit_cuda_matches_cpu(dtype, tol_forward, tol_sample, width, heads, batc
 
 
 # ---- the model GEMM (gemm_cuda.cuh) against a float64 reference on the same rounded inputs ----
-# Only fp32 accumulation separates them: 1e-4 relative (sums of K <= 3072 terms of unit size).
+# Only fp32 accumulation separates them: 1e-4 relative (sums of K <= 800 terms of unit size); rows
+# and padding the GEMM must not write keep their poison (else the error is infinite).
 @needs_cuda
 @pytest.mark.parametrize("dtype", ["fp16", "bf16", "fp32"])
 @pytest.mark.parametrize("kernel", [1, 2])
 @pytest.mark.parametrize("mode", [0, 1, 2, 3, 4, 5, 6])
 def test_model_gemm_matches_float64(rng, dtype, kernel, mode):
-    for M, N, K in ((1, 64, 64), (70, 130, 96), (int(rng.integers(100, 500)), 2 * int(rng.integers(40, 200)), 8 * int(rng.integers(8, 384)))):
+    # (the float64 reference runs on the host: sizes kept to ~1e7 multiply-adds per case)
+    for M, N, K in ((1, 64, 64), (70, 130, 96), (int(rng.integers(65, 200)), 2 * int(rng.integers(33, 80)), 8 * int(rng.integers(5, 100)))):
         r = _core.gemm_cuda_check(M, N, K, dtype=dtype, kernel=kernel, mode=mode, seed=int(rng.integers(1 << 30)))
         assert r["rel_err"] <= 1e-4, (M, N, K, r)
         if dtype != "fp32":

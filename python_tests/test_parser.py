@@ -293,9 +293,10 @@ def test_phrasing_score(name):
 
 
 # Sets written in session 8 by people who never read the parser, scored before its rules changed
-# (first run: 77 of 120 and 89 of 120); below the 95 % goal, so held to where a pass left them
-# (they must not slip back while other phrasing is fixed).
-@pytest.mark.parametrize("name,floor", [("phrasing_prompts_heldout9.jsonl", 96), ("phrasing_prompts_heldout10.jsonl", 110)])
+# (first run: 77, 89 and, after a pass on the first two, 90 of 120); below the 95 % goal, so held
+# to where a pass left them (they must not slip back while other phrasing is fixed).
+@pytest.mark.parametrize("name,floor", [("phrasing_prompts_heldout9.jsonl", 96), ("phrasing_prompts_heldout10.jsonl", 110),
+                                        ("phrasing_prompts_heldout11.jsonl", 103)])
 def test_phrasing_score_later_sets_do_not_slip(name, floor):
     import phrasing_score
 
@@ -374,6 +375,23 @@ def test_more_small_offsets_and_angles(text, label, az):
 ])
 def test_more_pieces_that_are_not_sounds(text, labels):
     assert [s.label for s in parse(text).sources] == labels
+
+
+@pytest.mark.parametrize("text,label,az", [
+    ("The storm room. Rain beats on the windows to the right.", "rain", 90),
+    ("Mining exhibit. Water drips somewhere behind.", "water", 180),
+    ("Visitors standing at the marker should hear a steam engine on the far left.", "steam engine", -90),
+    ("Pickaxes strike rock to the visitor's left.", "pickaxes", -90),
+    ("Strings: violins at 10 o'clock, violas at 11.", "violas", -30),
+])
+def test_exhibit_headings_visitors_and_clock_hours(text, label, az):
+    (s,) = [x for x in parse(text).sources if label in x.label]
+    assert round(s.azimuth_start_deg) == az
+    assert all(x.label.split()[0] not in ("visitors", "storm", "mining") for x in parse(text).sources)
+
+
+def test_a_storm_in_a_room_is_still_a_sound():
+    assert [s.label for s in parse("A thunder storm in the room on the left.").sources] == ["thunder storm"]
 
 
 @pytest.mark.parametrize("side", ["left", "right"])

@@ -45,7 +45,15 @@ std::string gemm_check(int M, int N, int K, DType dt, int kernel, int mode, unsi
     in_map.stride = group + 1;
     in_map.offset = 0;
     const int N_out = (mode == kSwiglu || mode == kGeglu) ? N / 2 : N;
-    std::vector<float> y((std::size_t)M * N_out);
+    // y rows are written through a row map (one spare row after every 5, as the DiT writes tokens
+    // after the prepended one) with a padded stride: the spare rows and the padding must keep
+    // their poison (no stray writes).
+    const int ogroup = 5, ldy = N_out + 3, yrows = M + M / ogroup + 1;
+    RowMap out_map;
+    out_map.group = ogroup;
+    out_map.stride = ogroup + 1;
+    out_map.offset = 1;
+    std::vector<float> y((std::size_t)yrows * ldy);
     DevBuf dx, dw32, dw, db, dy;
     NN_CUDA_TRY(dx.alloc(x.size() * sizeof(float)));
     NN_CUDA_TRY(dw32.alloc(w.size() * sizeof(float)));
@@ -55,14 +63,17 @@ std::string gemm_check(int M, int N, int K, DType dt, int kernel, int mode, unsi
     NN_CUDA_TRY(cudaMemcpy(dx.p, x.data(), x.size() * sizeof(float), cudaMemcpyHostToDevice));
     NN_CUDA_TRY(cudaMemcpy(dw32.p, w.data(), w.size() * sizeof(float), cudaMemcpyHostToDevice));
     NN_CUDA_TRY(cudaMemcpy(db.p, b.data(), b.size() * sizeof(float), cudaMemcpyHostToDevice));
-    if (mode == kAdd) NN_CUDA_TRY(cudaMemcpy(dy.p, y0.data(), y.size() * sizeof(float), cudaMemcpyHostToDevice));
-    else NN_CUDA_TRY(cudaMemset(dy.p, 0xFF, y.size() * sizeof(float)));  // poison
+    NN_CUDA_TRY(cudaMemset(dy.p, 0xFF, y.size() * sizeof(float)));  // poison: NaN
+    if (mode == kAdd)
+        for (int r = 0; r < M; ++r)
+            NN_CUDA_TRY(cudaMemcpy(dy.as<float>() + (std::size_t)out_map(r) * ldy, y0.data() + (std::size_t)r * N,
+                                   N * sizeof(float), cudaMemcpyHostToDevice));
     const long long nw = (long long)w.size();
     if (dt == DType::F32) NN_CUDA_TRY(cudaMemcpy(dw.p, w.data(), w.size() * sizeof(float), cudaMemcpyHostToDevice));
     else if (dt == DType::F16) convert_kernel<__half><<<grid_for(nw, 256), 256>>>(dw32.as<float>(), dw.as<__half>(), nw);
     else convert_kernel<__nv_bfloat16><<<grid_for(nw, 256), 256>>>(dw32.as<float>(), dw.as<__nv_bfloat16>(), nw);
     NN_CUDA_TRY(cudaGetLastError());
-    GemmArgs g{dx.as<float>(), dw.p, db.as<float>(), dy.as<float>(), M, N, K, ldx, N_out, in_map, RowMap(), mode,
+    GemmArgs g{dx.as<float>(), dw.p, db.as<float>(), dy.as<float>(), M, N, K, ldx, ldy, in_map, out_map, mode,
                nullptr, 1};
     const int saved = gemm_kernel_choice();
     gemm_kernel_choice() = kernel;
@@ -87,11 +98,17 @@ std::string gemm_check(int M, int N, int K, DType dt, int kernel, int mode, unsi
             if (mode == kSwiglu) ref = acc[2 * c] * (acc[2 * c + 1] / (1.0 + std::exp(-acc[2 * c + 1])));
             else if (mode == kGeglu) ref = epilogue(kGelu, acc[2 * c], 0) * acc[2 * c + 1];
             else ref = epilogue(mode, acc[c], y0[(std::size_t)r * N + c]);
-            const double got = y[(std::size_t)r * N_out + c];
+            const double got = y[(std::size_t)out_map(r) * ldy + c];
             worst = std::max(worst, std::isfinite(got) ? std::fabs(got - ref) : INFINITY);
             peak = std::max(peak, std::fabs(ref));
         }
     }
+    // Everything the GEMM was not meant to write still holds the poison.
+    std::vector<char> written(y.size(), 0);
+    for (int r = 0; r < M; ++r)
+        for (int c = 0; c < N_out; ++c) written[(std::size_t)out_map(r) * ldy + c] = 1;
+    for (std::size_t i = 0; i < y.size(); ++i)
+        if (!written[i] && !std::isnan(y[i])) worst = INFINITY;
     out->rel_err = worst / std::max(peak, 1e-30);
     return "";
 }

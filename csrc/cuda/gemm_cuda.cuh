@@ -213,7 +213,8 @@ __global__ void __launch_bounds__(256) gemm_f32_kernel(const GemmArgs g) {
 // sub-tile; X stays fp32 in shared memory and is rounded to T as its fragments are built; W
 // fragments come by ldmatrix. Needs K % 8 == 0, ldx % 4 == 0 and 16-byte aligned x and w
 // (gemm_pipe_fits), which every DiT / T5 layer meets.
-constexpr int kPBK = 32, kPStages = 3, kPAS = kPBK + 4, kPBS = kPBK + 8;
+// A rows padded by 8 floats: the float2 fragment reads of a half-warp then hit distinct banks.
+constexpr int kPBK = 32, kPStages = 3, kPAS = kPBK + 8, kPBS = kPBK + 8;
 
 template <typename T>
 __global__ void __launch_bounds__(kGemmThreads) gemm_pipe_kernel(const GemmArgs g) {

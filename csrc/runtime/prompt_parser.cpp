@@ -129,8 +129,8 @@ const char kPassingBehind[] =
 
 // Regex groups for the listener and a possessive, inside the direction patterns.
 const std::string kMe = "(?:me|you|us|myself|yourself|(?:the\\s+)?(?:listener|player|camera|character|avatar|viewer|mic|microphone|"
-                        "user|audience|stage)|(?:my|your|the\\s+listener's)\\s+(?:face|nose|head))";
-const std::string kPoss = "(?:(?:the\\s+)?(?:listener|player|camera|user|viewer|character|avatar)'s|the|your|my|our|his|her|their)";
+                        "user|audience|stage|visitors?)|(?:my|your|the\\s+listener's)\\s+(?:face|nose|head))";
+const std::string kPoss = "(?:(?:the\\s+)?(?:listener|player|camera|user|viewer|character|avatar|visitor)'s|(?:the\\s+)?visitors'|the|your|my|our|his|her|their)";
 
 // "next to me", "beside you", "in my ear": each listener word spelled out.
 std::vector<std::string> for_listener(const std::vector<std::string>& heads, const char* words) {
@@ -330,6 +330,12 @@ struct Patterns {
         dir("(?:(?:the|your|my)\\s+)?(?P<h>1[0-2]|[1-9]|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
             "[- ](?:thirty|30)(?:\\s+(?:o'clock\\s+)?(?:position|direction))?", DirValue::HalfClock);
         dirs.back().first.needs_any({U"thirty", U"30"});
+        // "a seagull at three o'clock and a ship's horn at nine", "violas at 11" after an o'clock: before
+        // the unitless angle below, which would read "11" as degrees
+        dir("(?<=at )(?P<h>1[0-2]|[1-9]|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+            "(?!\\s*(?:degrees?|degs?|\\u00b0|m|metres?|meters?|feet|ft|o'clock|o\\s+clock|am|pm|times|percent|%|:))(?=\\s*(?:[,.;!?)]|$|\\s+and\\b))",
+            DirValue::Clock);
+        dirs.back().first.needs_any({U"o'clock", U"o\u2019clock"});
         // "horn at +90", "the narrator at 0", "hi-hats panned 30 right": an angle without its unit
         dir("(?<=at )(?P<num>[+\\-\\u2212]\\d{1,3}(?:\\.\\d+)?|0|\\d{2,3})(?!\\d|\\.\\d|\\s*(?:m\\b|metres?|meters?|feet|ft|o'clock|o\\s+clock|%|"
             "percent|am\\b|pm\\b|hz|khz|db|bpm|times|x\\b|:|seconds?|s\\b|ms\\b|minutes?|mph|km|miles?|years?|people|"
@@ -343,11 +349,6 @@ struct Patterns {
         // film and game language: "camera left", "screen right", "frame left" are the listener's sides
         dir("(?:(?:" + poss + ")\\s+)?(?:camera|screen|frame)[- ](?P<side>left|right)", DirValue::Side);
         dirs.back().first.needs_any({U"camera", U"screen", U"frame"});
-        // "a seagull at three o'clock and a ship's horn at nine"
-        dir("(?<=at )(?P<h>1[0-2]|[1-9]|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
-            "(?!\\s*(?:degrees?|degs?|\\u00b0|m|metres?|meters?|feet|ft|o'clock|o\\s+clock|am|pm|times|percent|%|:))(?=\\s*(?:[,.;!?)]|$|\\s+and\\b))",
-            DirValue::Clock);
-        dirs.back().first.needs_any({U"o'clock", U"o\u2019clock"});
         // small offsets ("slightly", "a little", "a bit", "just" left/right, "left of centre")
         const std::string of_centre = "(?:\\s+of\\s+(?:centre|center|the\\s+centre|the\\s+center|straight\\s+ahead|the\\s+middle|"
                                       "the\\s+front|" + me + "))?";
@@ -941,7 +942,8 @@ bool descriptor_only(const Toks& content) {
         U"hall", U"bathroom", U"warehouse", U"platform", U"cathedral", U"church", U"like", U"faster", U"slower",
         U"brighter", U"darker", U"higher", U"lower", U"only", U"alone", U"solo", U"every", U"second", U"seconds",
         U"minute", U"minutes", U"once", U"twice", U"again", U"always", U"panning", U"pan", U"movement", U"ish", U"holding",
-        U"position", U"alongside", U"no", U"nothing", U"silence", U"none", U"wouldn't", U"won't", U"stop"};
+        U"position", U"alongside", U"no", U"nothing", U"silence", U"none", U"wouldn't", U"won't", U"stop", U"info",
+        U"needed", U"necessary", U"required", U"automation", U"listen", U"ugh"};
     return !content.empty() && std::all_of(content.begin(), content.end(), [](const Tok* t) {
         return descriptors.count(strip_chars(t->low(), U"'-")) > 0;
     });
@@ -1050,7 +1052,8 @@ const std::set<u32>& place_words() {
                  "ar|vr|virtual|dining|waiting|living|farmyard|gate|pool|swimming|terminal|schoolyard|dock|pier|marina|"
                  "supermarket|bakery|diner|arcade|casino|zoo|aquarium|gallery|workshop|nursery|rooftop|balcony|porch|"
                  "patio|tent|crossroads|intersection|junction|plaza|vineyard|orchard|swamp|marsh|tundra|glacier|"
-                 "int|ext|interior|exterior|stealth|racing|sim|simulator|mountain|mountains|hillside|trail|library"))
+                 "int|ext|interior|exterior|stealth|racing|sim|simulator|mountain|mountains|hillside|trail|library|"
+                 "golf|bowling|velodrome|curb|kerb|marker|exhibit|installation|zone|display"))
             w.insert(from_utf8(s));
         // places that are also sounds stay sounds ("a river, and a dog on the left", "an ocean in front")
         for (const char32_t* sound : {U"river", U"lake", U"sea", U"ocean", U"shore", U"coast", U"seaside", U"stream",
@@ -1061,8 +1064,25 @@ const std::set<u32>& place_words() {
     return words;
 }
 
+// "The storm room.", "Mining exhibit.", "Whale song installation -": a short name ending in
+// what it names (a room, an exhibit, a zone), with no article "a" and no preposition: a heading.
+bool heading_name(const Toks& p) {
+    static const std::set<u32> heads = {U"room", U"exhibit", U"exhibition", U"installation", U"wing", U"zone",
+                                        U"gallery", U"display", U"section", U"notes", U"night", U"level", U"scene"};
+    static const std::set<u32> stop = {U"a", U"an", U"in", U"on", U"at", U"from", U"to", U"of", U"with", U"by",
+                                       U"and", U"near", U"behind", U"under", U"over", U"into"};
+    Toks words;
+    for (Tok* t : p) {
+        if (t->kind != Kind::Word) return false;
+        if (stop.count(t->low())) return false;
+        if (is_content(*t)) words.push_back(t);
+    }
+    return !words.empty() && words.size() <= 3 && heads.count(words.back()->low()) > 0;
+}
+
 // "Kitchen at dinnertime.", "A quiet church;", "City street corner.": a place, not a sound.
 bool place_only(const Toks& p) {
+    if (heading_name(p)) return true;
     bool any = false;
     for (const Tok* t : p) {
         if (t->kind == Kind::Dir || t->kind == Kind::Elev || is_move(t->kind) || t->kind == Kind::Circle) return false;
@@ -1100,6 +1120,21 @@ bool listener_acts(const Toks& p) {
         return w == U"i" || w == U"we" || w == U"i'm" || w == U"we're";
     }
     return false;
+}
+
+// "Visitors standing at the marker should hear ...", "as visitors enter": the audience, not a sound.
+bool audience_acts(const Toks& p) {
+    static const std::set<u32> who = {U"visitor", U"visitors", U"listener", U"listeners", U"user", U"users", U"player",
+                                      U"players", U"audience", U"guests", U"viewers"};
+    static const std::set<u32> acts = {U"should", U"will", U"can", U"hear", U"hears", U"standing", U"sitting", U"enter",
+                                       U"enters", U"entering", U"walk", U"walks", U"walking", U"arrive", U"arrives",
+                                       U"stand", U"stands", U"sit", U"sits", U"must", U"may"};
+    std::vector<u32> words;
+    for (const Tok* t : p)
+        if (t->kind == Kind::Word && words.size() < 3) words.push_back(t->low());
+    std::size_t i = 0;
+    if (i < words.size() && (words[i] == U"as" || words[i] == U"when" || words[i] == U"the" || words[i] == U"once")) ++i;
+    return i + 1 < words.size() && who.count(words[i]) && acts.count(words[i + 1]);
 }
 
 // "You are the little prince.", "Imagine you are Goldilocks.": who the listener is.
@@ -1263,6 +1298,16 @@ std::vector<Group> group(std::vector<Tok>& tokens, std::vector<bool>& colon_afte
         if (pieces.size() > 1)  // "... as I go up the trail": the listener, not a sound
             for (auto& piece : pieces)
                 if (listener_acts(piece)) piece.clear();
+        // "Visitors standing at the marker should hear the engine ...": the sound starts after "hear"
+        for (auto& piece : pieces)
+            if (audience_acts(piece)) {
+                auto hear = std::find_if(piece.begin(), piece.end(), [](const Tok* t) {
+                    const u32& w = t->low();
+                    return ends_with(w, U"hear") || ends_with(w, U"hears");
+                });
+                if (hear != piece.end()) piece.erase(piece.begin(), hear + 1);
+                else if (pieces.size() > 1) piece.clear();
+            }
         if (pieces.size() > 1)  // "In a moderately sized, acoustically dry classroom, an owl ...": the room
             for (auto& piece : pieces)
                 if (place_only(piece)) piece.clear();
