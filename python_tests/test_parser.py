@@ -295,8 +295,8 @@ def test_phrasing_score(name):
 # Sets written in session 8 by people who never read the parser, scored before its rules changed
 # (first run: 77, 89 and, after a pass on the first two, 90 of 120); below the 95 % goal, so held
 # to where a pass left them (they must not slip back while other phrasing is fixed).
-@pytest.mark.parametrize("name,floor", [("phrasing_prompts_heldout9.jsonl", 96), ("phrasing_prompts_heldout10.jsonl", 110),
-                                        ("phrasing_prompts_heldout11.jsonl", 103)])
+@pytest.mark.parametrize("name,floor", [("phrasing_prompts_heldout9.jsonl", 97), ("phrasing_prompts_heldout10.jsonl", 110),
+                                        ("phrasing_prompts_heldout11.jsonl", 105)])
 def test_phrasing_score_later_sets_do_not_slip(name, floor):
     import phrasing_score
 
@@ -593,3 +593,25 @@ def test_bare_places_after_a_counted_heading_are_its_items():
 def test_full_turns(text, a0, a1):
     s = _one(text)
     assert (s.azimuth_start_deg, s.azimuth_end) == (a0, a1), s
+
+
+@pytest.mark.parametrize("text,a0,a1", [
+    ("Synth pad rotates around the listener's head clockwise, one full turn, starting at the front.", 0, 360),
+    ("a fly buzzes around me counter-clockwise, one full turn, starting from straight ahead", 0, -360),
+])
+def test_a_full_turn_said_apart_is_the_same_sources_circle(text, a0, a1):
+    s = _one(text)
+    assert round(s.azimuth_start_deg) == a0 and round(s.azimuth_end) == a1
+
+
+def test_a_turn_is_not_a_circle():
+    s = _one("the car makes a turn to the left")
+    assert abs(s.azimuth_end - s.azimuth_start_deg) < 360
+
+
+def test_angles_in_words_after_at_when_the_prompt_speaks_degrees():
+    got = [(s.label, round(s.azimuth_start_deg)) for s in
+           parse("A violin plays at zero degrees, a cello at ninety, and a piano at one hundred eighty.").sources]
+    assert got == [("violin plays", 0), ("cello", 90), ("piano", 180)]
+    # without degrees anywhere, "at nine" is not an angle of 9
+    assert round(_one("a bell rings at nine").azimuth_start_deg) != 9

@@ -342,6 +342,13 @@ struct Patterns {
             "degrees?|degs?|\\u00b0))",
             DirValue::Degrees);
         dir("(?P<num>\\d{2,3})\\s+(?P<side>left|right)(?![\\w-])", DirValue::Degrees);
+        // "a violin at zero degrees, a cello at ninety": an angle in words after "at", when the prompt
+        // gives angles in degrees elsewhere
+        dir("(?<=at )(?P<num>(?:(?:minus|negative)\\s+)?(?:(?:a|one|two|three)[\\s-]+hundred(?:[\\s-]+(?:and[\\s-]+)?" + below100 +
+            ")?|" + below100 + "|zero))(?![\\w-])(?!\\s*(?:m\\b|metres?|meters?|feet|ft|o'clock|o\\s+clock|percent|%|times|people|"
+            "seconds?|minutes?|hours?|years?|bpm|points?|of\\b|another|time|end|side|moment|stage|degrees?|degs?|\\u00b0))",
+            DirValue::Degrees);
+        dirs.back().first.needs_any({U"degree", U"\u00b0"});
         // "a bicycle bell at about -60": a signed angle after an approximation word
         dir("(?:about|around|roughly|approximately|approx\\.?|maybe|~)\\s*(?P<num>[+\\-\\u2212]\\d{1,3})(?!\\d|\\.\\d|\\s*(?:m\\b|"
             "metres?|meters?|feet|ft|%|percent|db|hz|khz|seconds?|s\\b|ms\\b|minutes?))", DirValue::Degrees);
@@ -453,9 +460,10 @@ struct Patterns {
             "(?:circle|revolution|orbit|lap|loop)(?:\\s+" + round_me + ")?|"
             "(?:circles?|circling|circled|goes|going|went|flies|flying|flew|moves|moving|travels|travelling|spins|spinning|"
             "spirals|spiralling|spiraling|spiraled|spiralled|revolves|revolving|"
-            "orbits|orbiting|buzzes|buzzing|whirls|whirling|swirls|swirling|loops|looping)\\s+(?:" + turn + "\\s+)?"
+            "orbits|orbiting|buzzes|buzzing|whirls|whirling|swirls|swirling|loops|looping|rotates|rotating|rotated|"
+            "sweeps|sweeping|pans|panning)\\s+(?:" + turn + "\\s+)?"
             "(?:all\\s+the\\s+way\\s+|right\\s+|once\\s+|slowly\\s+|quickly\\s+)?" + round_me + "(?:\\s+" + turn + ")?|"
-            "(?:full|complete)\\s+(?:" + turn + "\\s+)?(?:circle|revolution|turn)s?|"
+            "(?:(?:a|one)\\s+)?(?:full|complete|whole)\\s+(?:" + turn + "\\s+)?(?:circle|revolution|turn)s?|"
             "(?:circles|circling|circled|orbits|orbiting|orbited)\\s+" + centre + "|(?:a)?round\\s+and\\s+(?:a)?round)(?![\\w-])", true);
         circle->needs_any({U"circl", U"round", U"revolution", U"orbit", U"turn"});
         const std::vector<std::string> indoor_nouns =
