@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <cstring>
 #include <string>
+#include <vector>
 
 #include "nn_cuda.h"
 
@@ -169,6 +170,64 @@ struct GraphGuard {
     ~GraphGuard() {
         if (x) cudaGraphExecDestroy(x);
         if (g) cudaGraphDestroy(g);
+    }
+};
+
+// (items, C, T) -> (items * T, C) and back.
+__global__ void ct_to_tc_kernel(const float* __restrict__ x, float* __restrict__ y, int items, int C, int T) {
+    const long long n = (long long)items * C * T;
+    for (long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x; i < n; i += (long long)gridDim.x * blockDim.x) {
+        const int f = (int)(i % T);
+        const long long bc = i / T;
+        const int c = (int)(bc % C), b = (int)(bc / C);
+        y[((long long)b * T + f) * C + c] = x[i];
+    }
+}
+__global__ void tc_to_ct_kernel(const float* __restrict__ y, float* __restrict__ x, int items, int C, int T) {
+    const long long n = (long long)items * C * T;
+    for (long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x; i < n; i += (long long)gridDim.x * blockDim.x) {
+        const int f = (int)(i % T);
+        const long long bc = i / T;
+        const int c = (int)(bc % C), b = (int)(bc / C);
+        x[i] = y[((long long)b * T + f) * C + c];
+    }
+}
+
+// Device memory owned together and freed together (a model's weights): floats as given, or
+// converted on the device to the weight dtype (F16 / BF16; F32 stays as it is).
+struct DeviceArena {
+    std::vector<void*> allocs;
+    DeviceArena() = default;
+    DeviceArena(const DeviceArena&) = delete;
+    DeviceArena& operator=(const DeviceArena&) = delete;
+    ~DeviceArena() { release(); }
+    void release() {
+        for (void* p : allocs) cudaFree(p);
+        allocs.clear();
+    }
+    std::string floats(const std::vector<float>& v, float** out) {
+        void* p = nullptr;
+        NN_CUDA_TRY(cudaMalloc(&p, std::max<std::size_t>(1, v.size()) * sizeof(float)));
+        allocs.push_back(p);
+        if (!v.empty()) NN_CUDA_TRY(cudaMemcpy(p, v.data(), v.size() * sizeof(float), cudaMemcpyHostToDevice));
+        *out = static_cast<float*>(p);
+        return "";
+    }
+    std::string typed(const std::vector<float>& v, DType dt, void** out) {
+        if (dt == DType::F32) return floats(v, reinterpret_cast<float**>(out));
+        DevBuf tmp;
+        NN_CUDA_TRY(tmp.alloc(std::max<std::size_t>(1, v.size()) * sizeof(float)));
+        if (!v.empty()) NN_CUDA_TRY(cudaMemcpy(tmp.p, v.data(), v.size() * sizeof(float), cudaMemcpyHostToDevice));
+        void* p = nullptr;
+        NN_CUDA_TRY(cudaMalloc(&p, std::max<std::size_t>(1, v.size()) * 2));
+        allocs.push_back(p);
+        const long long n = (long long)v.size();
+        if (dt == DType::F16) convert_kernel<__half><<<grid_for(n, 256), 256>>>(tmp.as<float>(), static_cast<__half*>(p), n);
+        else convert_kernel<__nv_bfloat16><<<grid_for(n, 256), 256>>>(tmp.as<float>(), static_cast<__nv_bfloat16*>(p), n);
+        NN_CUDA_TRY(cudaGetLastError());
+        NN_CUDA_TRY(cudaDeviceSynchronize());
+        *out = p;
+        return "";
     }
 };
 

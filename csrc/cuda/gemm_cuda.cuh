@@ -21,8 +21,6 @@ struct RowMap {
 // GELU-tanh(value) * gate (T5's gated-gelu).
 enum GemmMode : int { kStore = 0, kAdd = 1, kGelu = 2, kSilu = 3, kSwiglu = 4, kRelu = 5, kGeglu = 6 };
 
-__device__ __forceinline__ float pair_out(int mode, float val, float gate);
-
 struct GemmArgs {
     const float* x;  // (M rows via in_map, ldx) x K, fp32
     const void* w;   // (N, K) row-major, T

@@ -1054,26 +1054,6 @@ __global__ void rope_convert_kernel(const float* __restrict__ src, int src_ld, T
     }
 }
 
-// (items, C, T) -> (items * T, C) and back.
-__global__ void ct_to_tc_kernel(const float* __restrict__ x, float* __restrict__ y, int items, int C, int T) {
-    const long long n = (long long)items * C * T;
-    for (long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x; i < n; i += (long long)gridDim.x * blockDim.x) {
-        const int f = (int)(i % T);
-        const long long bc = i / T;
-        const int c = (int)(bc % C), b = (int)(bc / C);
-        y[((long long)b * T + f) * C + c] = x[i];
-    }
-}
-__global__ void tc_to_ct_kernel(const float* __restrict__ y, float* __restrict__ x, int items, int C, int T) {
-    const long long n = (long long)items * C * T;
-    for (long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x; i < n; i += (long long)gridDim.x * blockDim.x) {
-        const int f = (int)(i % T);
-        const long long bc = i / T;
-        const int c = (int)(bc % C), b = (int)(bc / C);
-        x[i] = y[((long long)b * T + f) * C + c];
-    }
-}
-
 // h[b * n] = tok (d floats) for every item b.
 __global__ void set_token_rows_kernel(float* __restrict__ h, const float* __restrict__ tok, int items, int n, int d) {
     const long long total = (long long)items * d;

@@ -1837,13 +1837,9 @@ std::vector<Toks> spread_places(const Toks& toks, const u32& text, std::deque<To
     }
     if (dirs.size() < 2) return {toks};
     static const std::set<u32> joins = {U"and", U"or", U"&", U"plus", U"the", U"on", U"at", U"to", U"in", U"my", U"your"};
-    bool has_and = false;
     for (std::size_t k = 0; k + 1 < dirs.size(); ++k)
-        for (int j = dirs[k] + 1; j < dirs[k + 1]; ++j) {
+        for (int j = dirs[k] + 1; j < dirs[k + 1]; ++j)
             if (toks[j]->kind != Kind::Word || !joins.count(toks[j]->low())) return {toks};
-            if (toks[j]->low() == U"and" || toks[j]->low() == U"or" || toks[j]->low() == U"&" || toks[j]->low() == U"plus")
-                has_and = true;
-        }
     // "on the left, then on the right": one sound in turn, not two places at once
     const u32 between = lower(text.substr(toks[dirs.front()]->end, toks[dirs.back()]->start - toks[dirs.front()]->end));
     for (const char32_t* w : {U"then", U"later", U"after", U"before", U"until", U"till", U"next"})
@@ -1853,7 +1849,7 @@ std::vector<Toks> spread_places(const Toks& toks, const u32& text, std::deque<To
             if (std::fabs(toks[dirs[a]]->az - toks[dirs[b]]->az) < 1e-9) return {toks};
     if (dirs.size() == 2) {
         const double a = toks[dirs[0]]->az, b = toks[dirs[1]]->az;
-        (void)has_and;  // (the grouping may keep "and" out of the piece: the mirror is the test)
+        // (the grouping may keep "and" out of the piece: the mirror is the test)
         if (a == 0.0 || std::fabs(a) == 180.0 || std::fabs(a + b) > 1e-9) return {toks};
     }
     std::vector<Toks> out;

@@ -34,6 +34,15 @@ class GenerateResult:
     info: dict = field(default_factory=dict)
 
 
+def _dit_inputs(x, t):
+    """x as contiguous float32, t as one float32 timestep per item (a single value is repeated)."""
+    x = np.ascontiguousarray(x, dtype=np.float32)
+    t = np.atleast_1d(np.asarray(t, dtype=np.float32))
+    if t.size == 1 and x.shape[0] > 1:
+        t = np.full(x.shape[0], float(t[0]), np.float32)
+    return x, t
+
+
 def _variant(config: dict, name: str) -> str:
     if config["objective"] != "v":
         return "sao-small"
@@ -206,19 +215,13 @@ class StableAudioModel:
 
     def dit_gpu(self, x, t, cross, global_cond):
         """dit() on the GPU (after use_gpu): the GPU path's one forward, for checks."""
-        x = np.ascontiguousarray(x, dtype=np.float32)
-        t = np.atleast_1d(np.asarray(t, dtype=np.float32))
-        if t.size == 1 and x.shape[0] > 1:
-            t = np.full(x.shape[0], float(t[0]), np.float32)
+        x, t = _dit_inputs(x, t)
         with self._lock:
             return self._m.dit_cuda(x, t, cross, global_cond)
 
     def dit(self, x, t, cross, global_cond):
         """One DiT forward (no guidance): x (B, C, T), t (B) the timestep the network receives."""
-        x = np.ascontiguousarray(x, dtype=np.float32)
-        t = np.atleast_1d(np.asarray(t, dtype=np.float32))
-        if t.size == 1 and x.shape[0] > 1:
-            t = np.full(x.shape[0], float(t[0]), np.float32)
+        x, t = _dit_inputs(x, t)
         with self._lock:
             return self._m.dit(x, t, cross, global_cond)
 

@@ -159,15 +159,6 @@ __global__ void __launch_bounds__(256) conv_f32_kernel(const ConvArgs c) {
         for (int j = 0; j < 4; ++j) conv_store(c, row0 + ty * 4 + i, col0 + tx * 4 + j, acc[i][j]);
 }
 
-// (T, C) time-major -> (C, T).
-__global__ void tm_to_cm(const float* __restrict__ y, float* __restrict__ out, int T, int C) {
-    const long long n = (long long)T * C;
-    for (long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x; i < n; i += (long long)gridDim.x * blockDim.x) {
-        const int c = (int)(i / T), f = (int)(i % T);
-        out[i] = y[(long long)f * C + c];
-    }
-}
-
 struct DevConv {
     void* w = nullptr;
     float* b = nullptr;
@@ -194,46 +185,21 @@ struct OobleckCuda::Impl {
     DType dt = DType::F16;
     bool ok = false, final_tanh = false;
     int latent = 0, out_channels = 0;
-    std::vector<void*> allocs;
+    DeviceArena arena;  // the weights
     DevConv conv_in, conv_out;
     DevSnake snake_out;
     std::vector<DevBlock> blocks;
 
     ~Impl() { release(); }
     void release() {
-        for (void* p : allocs) cudaFree(p);
-        allocs.clear();
+        arena.release();
         blocks.clear();
         ok = false;
     }
-    std::string up_floats(const std::vector<float>& v, float** out) {
-        void* p = nullptr;
-        NN_CUDA_TRY(cudaMalloc(&p, std::max<std::size_t>(1, v.size()) * sizeof(float)));
-        allocs.push_back(p);
-        if (!v.empty()) NN_CUDA_TRY(cudaMemcpy(p, v.data(), v.size() * sizeof(float), cudaMemcpyHostToDevice));
-        *out = static_cast<float*>(p);
-        return "";
-    }
-    std::string up_typed(const std::vector<float>& v, void** out) {
-        if (dt == DType::F32) return up_floats(v, reinterpret_cast<float**>(out));
-        DevBuf tmp;
-        NN_CUDA_TRY(tmp.alloc(std::max<std::size_t>(1, v.size()) * sizeof(float)));
-        if (!v.empty()) NN_CUDA_TRY(cudaMemcpy(tmp.p, v.data(), v.size() * sizeof(float), cudaMemcpyHostToDevice));
-        void* p = nullptr;
-        NN_CUDA_TRY(cudaMalloc(&p, std::max<std::size_t>(1, v.size()) * 2));
-        allocs.push_back(p);
-        const long long n = (long long)v.size();
-        if (dt == DType::F16) convert_kernel<__half><<<grid_for(n, 256), 256>>>(tmp.as<float>(), static_cast<__half*>(p), n);
-        else convert_kernel<__nv_bfloat16><<<grid_for(n, 256), 256>>>(tmp.as<float>(), static_cast<__nv_bfloat16*>(p), n);
-        NN_CUDA_TRY(cudaGetLastError());
-        NN_CUDA_TRY(cudaDeviceSynchronize());
-        *out = p;
-        return "";
-    }
     std::string up_snake(const SnakeW& s, int ch, DevSnake* d) {
         if ((int)s.a.size() != ch || (int)s.inv_b.size() != ch) return "OobleckCuda: a SnakeBeta has the wrong size";
-        std::string e = up_floats(s.a, &d->a);
-        if (e.empty()) e = up_floats(s.inv_b, &d->ib);
+        std::string e = arena.floats(s.a, &d->a);
+        if (e.empty()) e = arena.floats(s.inv_b, &d->ib);
         return e;
     }
     // Conv weights come packed (cout, k * cin) with the (tap, channel) order the implicit GEMM reads.
@@ -246,8 +212,8 @@ struct OobleckCuda::Impl {
         d->k = c.k;
         d->dil = c.dil;
         d->pad = c.pad;
-        std::string e = up_typed(W, &d->w);
-        if (e.empty() && !c.b.empty()) e = up_floats(c.b, &d->b);
+        std::string e = arena.typed(W, dt, &d->w);
+        if (e.empty() && !c.b.empty()) e = arena.floats(c.b, &d->b);
         return e;
     }
     // Transposed: packed (k * cout, cin) rows (tap j, co); phase z's matrix (cout, 2 cin) takes
@@ -271,8 +237,8 @@ struct OobleckCuda::Impl {
         d->stride = s;
         d->phases = s;
         d->w_phase = (long long)co * 2 * ci;
-        std::string e = up_typed(W, &d->w);
-        if (e.empty()) e = up_floats(c.b, &d->b);
+        std::string e = arena.typed(W, dt, &d->w);
+        if (e.empty()) e = arena.floats(c.b, &d->b);
         return e;
     }
 
@@ -417,7 +383,7 @@ bool OobleckCuda::decode(const float* latent, int T, std::vector<float>& audio, 
             }
             if (!(r = m.conv(m.conv_out, &m.snake_out, cur, n, nxt, false, m.final_tanh, st)).empty()) return r;
             const long long total = (long long)n * m.out_channels;
-            tm_to_cm<<<grid_for(total, 256), 256, 0, st>>>(nxt, t, n, m.out_channels);
+            tc_to_ct_kernel<<<grid_for(total, 256), 256, 0, st>>>(nxt, t, 1, m.out_channels, n);  // (T, C) -> (C, T)
             NN_CUDA_TRY(cudaGetLastError());
             audio.resize((std::size_t)total);
             NN_CUDA_TRY(cudaMemcpyAsync(audio.data(), t, (std::size_t)total * sizeof(float), cudaMemcpyDeviceToHost, st));

@@ -104,26 +104,6 @@ __global__ void __launch_bounds__(kPrepWarps * 32) head_prep_kernel(const PrepAr
     }
 }
 
-// (items, C, T) -> (items * T, C) and back.
-__global__ void sa_ct_to_tc(const float* __restrict__ x, float* __restrict__ y, int items, int C, int T) {
-    const long long n = (long long)items * C * T;
-    for (long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x; i < n; i += (long long)gridDim.x * blockDim.x) {
-        const int f = (int)(i % T);
-        const long long bc = i / T;
-        const int c = (int)(bc % C), b = (int)(bc / C);
-        y[((long long)b * T + f) * C + c] = x[i];
-    }
-}
-__global__ void sa_tc_to_ct(const float* __restrict__ y, float* __restrict__ x, int items, int C, int T) {
-    const long long n = (long long)items * C * T;
-    for (long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x; i < n; i += (long long)gridDim.x * blockDim.x) {
-        const int f = (int)(i % T);
-        const long long bc = i / T;
-        const int c = (int)(bc % C), b = (int)(bc / C);
-        x[i] = y[((long long)b * T + f) * C + c];
-    }
-}
-
 // h[b * n] (the prepended token of item b) = tt[row] + gtok[b] (gtok may be null), where
 // row = (*step if step else 0) + b * item_stride (rows of E floats).
 __global__ void sa_token_rows(float* __restrict__ h, const float* __restrict__ tt, const int* __restrict__ step,
@@ -277,7 +257,7 @@ struct SaDitCuda::Impl {
     bool ok = false, has_cross = false, has_global = false;
     int rot = 0;
     std::vector<float> fourier, inv_freq;
-    std::vector<void*> allocs;
+    DeviceArena arena;  // the weights
     DevLin t0, t2, c0, c2, g0, g2, pre, post, pin, pout;
     std::vector<DevLayer> layers;
     double last_ms = 0.0;
@@ -315,37 +295,12 @@ struct SaDitCuda::Impl {
     ~Impl() { release(); }
     void release() {
         cache.reset();
-        for (void* p : allocs) cudaFree(p);
-        allocs.clear();
+        arena.release();
         layers.clear();
         ok = false;
     }
     std::size_t es() const { return dtype_size(dt); }
 
-    std::string up_floats(const std::vector<float>& v, float** out) {
-        void* p = nullptr;
-        NN_CUDA_TRY(cudaMalloc(&p, std::max<std::size_t>(1, v.size()) * sizeof(float)));
-        allocs.push_back(p);
-        if (!v.empty()) NN_CUDA_TRY(cudaMemcpy(p, v.data(), v.size() * sizeof(float), cudaMemcpyHostToDevice));
-        *out = static_cast<float*>(p);
-        return "";
-    }
-    std::string up_typed(const std::vector<float>& v, void** out) {
-        if (dt == DType::F32) return up_floats(v, reinterpret_cast<float**>(out));
-        DevBuf tmp;
-        NN_CUDA_TRY(tmp.alloc(std::max<std::size_t>(1, v.size()) * sizeof(float)));
-        if (!v.empty()) NN_CUDA_TRY(cudaMemcpy(tmp.p, v.data(), v.size() * sizeof(float), cudaMemcpyHostToDevice));
-        void* p = nullptr;
-        NN_CUDA_TRY(cudaMalloc(&p, std::max<std::size_t>(1, v.size()) * es()));
-        allocs.push_back(p);
-        const long long n = (long long)v.size();
-        if (dt == DType::F16) convert_kernel<__half><<<grid_for(n, 256), 256>>>(tmp.as<float>(), static_cast<__half*>(p), n);
-        else convert_kernel<__nv_bfloat16><<<grid_for(n, 256), 256>>>(tmp.as<float>(), static_cast<__nv_bfloat16*>(p), n);
-        NN_CUDA_TRY(cudaGetLastError());
-        NN_CUDA_TRY(cudaDeviceSynchronize());
-        *out = p;
-        return "";
-    }
     // A linear layer (weights row-major (out, in)); `interleave`: rows reordered as (value_i,
     // gate_i) pairs from the [value; gate] halves, for the SwiGLU epilogue.
     std::string up_linear(const nn::Linear& l, int in, int out, DevLin* d, bool interleave = false) {
@@ -370,13 +325,13 @@ struct SaDitCuda::Impl {
         }
         d->in = in;
         d->out = out;
-        std::string e = up_typed(W, &d->w);
-        if (e.empty() && !b.empty()) e = up_floats(b, &d->b);
+        std::string e = arena.typed(W, dt, &d->w);
+        if (e.empty() && !b.empty()) e = arena.floats(b, &d->b);
         return e;
     }
     std::string up_opt(const std::vector<float>& v, float** out) {
         *out = nullptr;
-        return v.empty() ? std::string() : up_floats(v, out);
+        return v.empty() ? std::string() : arena.floats(v, out);
     }
 
     std::string gemm(const float* x, int ldx, RowMap in_map, const DevLin& l, float* y, int ldy, RowMap out_map, int M,
@@ -542,7 +497,7 @@ std::string enqueue_forward(SaDitCuda::Impl& m, Work& w, const float* x_dev, con
     float* qkv = w.qkv.as<float>();
     float* att = w.att.as<float>();
     // x (C, T) -> tokens: preprocess_conv(x) + x, then project_in after the prepended token.
-    sa_ct_to_tc<<<blocks_for(xe), 256, 0, st>>>(x_dev, xt, items, C, T);
+    ct_to_tc_kernel<<<blocks_for(xe), 256, 0, st>>>(x_dev, xt, items, C, T);
     NN_CUDA_TRY(cudaGetLastError());
     NN_CUDA_TRY(cudaMemcpyAsync(xt2, xt, xe * sizeof(float), cudaMemcpyDeviceToDevice, st));
     SA_TRY(m.gemm(xt, C, ident, m.pre, xt2, C, ident, items * T, kAdd, st));
@@ -605,7 +560,7 @@ std::string enqueue_forward(SaDitCuda::Impl& m, Work& w, const float* x_dev, con
     SA_TRY(m.gemm(h, E, frames_to_tokens, m.pout, o, C, ident, items * T, kStore, st));
     NN_CUDA_TRY(cudaMemcpyAsync(o2, o, xe * sizeof(float), cudaMemcpyDeviceToDevice, st));
     SA_TRY(m.gemm(o, C, ident, m.post, o2, C, ident, items * T, kAdd, st));
-    sa_tc_to_ct<<<blocks_for(xe), 256, 0, st>>>(o2, v_dev, items, C, T);
+    tc_to_ct_kernel<<<blocks_for(xe), 256, 0, st>>>(o2, v_dev, items, C, T);
     NN_CUDA_TRY(cudaGetLastError());
     return "";
 }

@@ -124,41 +124,16 @@ struct T5Cuda::Impl {
     T5Config cfg;
     DType dt = DType::F16;
     bool ok = false;
-    std::vector<void*> allocs;
+    DeviceArena arena;  // the weights
     float* embed = nullptr;
     float* final_ln = nullptr;
     std::vector<DevLayer> layers;
 
     ~Impl() { release(); }
     void release() {
-        for (void* p : allocs) cudaFree(p);
-        allocs.clear();
+        arena.release();
         layers.clear();
         ok = false;
-    }
-    std::string up_floats(const std::vector<float>& v, float** out) {
-        void* p = nullptr;
-        NN_CUDA_TRY(cudaMalloc(&p, std::max<std::size_t>(1, v.size()) * sizeof(float)));
-        allocs.push_back(p);
-        if (!v.empty()) NN_CUDA_TRY(cudaMemcpy(p, v.data(), v.size() * sizeof(float), cudaMemcpyHostToDevice));
-        *out = static_cast<float*>(p);
-        return "";
-    }
-    std::string up_typed(const std::vector<float>& v, void** out) {
-        if (dt == DType::F32) return up_floats(v, reinterpret_cast<float**>(out));
-        DevBuf tmp;
-        NN_CUDA_TRY(tmp.alloc(std::max<std::size_t>(1, v.size()) * sizeof(float)));
-        if (!v.empty()) NN_CUDA_TRY(cudaMemcpy(tmp.p, v.data(), v.size() * sizeof(float), cudaMemcpyHostToDevice));
-        void* p = nullptr;
-        NN_CUDA_TRY(cudaMalloc(&p, std::max<std::size_t>(1, v.size()) * 2));
-        allocs.push_back(p);
-        const long long n = (long long)v.size();
-        if (dt == DType::F16) convert_kernel<__half><<<grid_for(n, 256), 256>>>(tmp.as<float>(), static_cast<__half*>(p), n);
-        else convert_kernel<__nv_bfloat16><<<grid_for(n, 256), 256>>>(tmp.as<float>(), static_cast<__nv_bfloat16*>(p), n);
-        NN_CUDA_TRY(cudaGetLastError());
-        NN_CUDA_TRY(cudaDeviceSynchronize());
-        *out = p;
-        return "";
     }
     std::string up_linear(const nn::Linear& l, int in, int out, DevLin* d) {
         std::vector<float> W;
@@ -166,7 +141,7 @@ struct T5Cuda::Impl {
         if (W.size() != (std::size_t)in * out) return "T5Cuda: a linear layer has the wrong size";
         d->in = in;
         d->out = out;
-        return up_typed(W, &d->w);
+        return arena.typed(W, dt, &d->w);
     }
     // wi (value) and wi1 (gate) as one matrix of interleaved rows.
     std::string up_gated(const nn::Linear& a, const nn::Linear& g, int in, int ff, DevLin* d) {
@@ -181,7 +156,7 @@ struct T5Cuda::Impl {
         }
         d->in = in;
         d->out = 2 * ff;
-        return up_typed(W, &d->w);
+        return arena.typed(W, dt, &d->w);
     }
     std::string gemm(const float* x, const DevLin& l, float* y, int ldy, int M, int mode, cudaStream_t st) {
         const RowMap ident;
@@ -206,14 +181,14 @@ bool T5Cuda::upload(const T5Encoder& t5, DType dtype, std::string& err) {
         err = "T5Cuda: the T5 encoder is not loaded";
         return false;
     }
-    std::string e = m.up_floats(t5.embed_, &m.embed);
-    if (e.empty()) e = m.up_floats(t5.final_ln_, &m.final_ln);
+    std::string e = m.arena.floats(t5.embed_, &m.embed);
+    if (e.empty()) e = m.arena.floats(t5.final_ln_, &m.final_ln);
     m.layers.assign(t5.layers_.size(), DevLayer());
     for (std::size_t i = 0; i < t5.layers_.size() && e.empty(); ++i) {
         const auto& L = t5.layers_[i];
         DevLayer& D = m.layers[i];
-        e = m.up_floats(L.ln1, &D.ln1);
-        if (e.empty()) e = m.up_floats(L.ln2, &D.ln2);
+        e = m.arena.floats(L.ln1, &D.ln1);
+        if (e.empty()) e = m.arena.floats(L.ln2, &D.ln2);
         if (e.empty()) e = m.up_linear(L.qkv, d, 3 * inner, &D.qkv);
         if (e.empty()) e = m.up_linear(L.o, inner, d, &D.o);
         if (e.empty()) e = m.cfg.gated_gelu ? m.up_gated(L.wi, L.wi1, d, ff, &D.wi) : m.up_linear(L.wi, d, ff, &D.wi);
