@@ -150,6 +150,22 @@ struct DevBuf {
     T* as() const { return static_cast<T*>(p); }
 };
 
+// A device buffer that grows on demand and keeps its size across calls (per-clip scratch).
+struct GrowBuf {
+    DevBuf b;
+    std::size_t cap = 0;
+    std::string reserve(std::size_t bytes) {
+        if (bytes <= cap && b.p) return "";
+        if (b.p) cudaFree(b.p);
+        b.p = nullptr;
+        cap = 0;
+        NN_CUDA_TRY(b.alloc(bytes));
+        cap = bytes;
+        return "";
+    }
+    float* f() const { return b.as<float>(); }
+};
+
 struct Events {
     cudaEvent_t a = nullptr, b = nullptr;
     ~Events() {

@@ -25,17 +25,9 @@ const RealFFT& fft512() {
     return f;
 }
 
-const std::vector<float>& window() {
-    static const std::vector<float> w = [] {
-        std::vector<float> v(kFft);
-        for (int i = 0; i < kFft; ++i) v[i] = static_cast<float>(0.5 - 0.5 * std::cos(2.0 * kPi * i / kFft));
-        return v;
-    }();
-    return w;
-}
+const std::vector<float>& window() { return hann_window(); }
 
-// Piecewise-linear interpolation between band centres, flat beyond: (lower band, weight of upper).
-struct Interp { int j0; float w1; };
+using Interp = BandInterp;
 std::vector<Interp> interp_table(const double* edges, int bands) {
     std::vector<float> c(bands);
     for (int k = 0; k < bands; ++k) c[k] = static_cast<float>(0.5 * (edges[k] + edges[k + 1]));
@@ -61,6 +53,25 @@ inline float interp(const std::vector<Interp>& tab, int bin, const float* bands,
 
 }  // namespace
 
+const std::vector<float>& hann_window() {
+    static const std::vector<float> w = [] {
+        std::vector<float> v(kFft);
+        for (int i = 0; i < kFft; ++i) v[i] = static_cast<float>(0.5 - 0.5 * std::cos(2.0 * kPi * i / kFft));
+        return v;
+    }();
+    return w;
+}
+
+const std::vector<BandInterp>& ild_interp() {
+    static const std::vector<BandInterp> t = interp_table(kIldEdges, kIldBands);
+    return t;
+}
+
+const std::vector<BandInterp>& itd_interp() {
+    static const std::vector<BandInterp> t = interp_table(kItdEdges, kItdBands);
+    return t;
+}
+
 std::uint64_t Rng::next() {
     std::uint64_t z = (s_ += 0x9E3779B97F4A7C15ull);
     z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
@@ -83,10 +94,6 @@ float Rng::normal() {
     return static_cast<float>(r * std::cos(2.0 * kPi * u2));
 }
 
-namespace {
-
-// 1 / (sum of the squared windows over every frame) at each output sample, or 0 where it is
-// below torch.istft's 1e-11 threshold; depends only on the frame count.
 std::vector<float> inverse_envelope(int frames, int samples) {
     const int nf = frames + 1;
     const auto& w = window();
@@ -100,6 +107,8 @@ std::vector<float> inverse_envelope(int frames, int samples) {
     }
     return out;
 }
+
+namespace {
 
 // Griffin-Lim keeps its spectra frame-major ([frame][bin]): every frame's transform reads and
 // writes one contiguous run, and the phase update runs inside the forward transform's pass.
@@ -276,8 +285,8 @@ void synthesise(const float* feats, int frames, int samples, int iterations, std
         }
     for (std::size_t i = 0; i < n; ++i)  // a zero-magnitude bin has angle 0 in the reference
         if (mag[i] == 0.0f) { cr[i] = 1.0f; ci[i] = 0.0f; }
-    static const std::vector<Interp> ild_tab = interp_table(kIldEdges, kIldBands);
-    static const std::vector<Interp> itd_tab = interp_table(kItdEdges, kItdBands);
+    const std::vector<Interp>& ild_tab = ild_interp();
+    const std::vector<Interp>& itd_tab = itd_interp();
     std::vector<float> ild(static_cast<std::size_t>(kIldBands) * frames), itd(static_cast<std::size_t>(kItdBands) * frames);
     const float* fi = feats + static_cast<std::size_t>(kBins) * frames;
     for (std::size_t i = 0; i < ild.size(); ++i) ild[i] = std::max(-2.0f, std::min(2.0f, fi[i])) * 12.0f;

@@ -32,6 +32,17 @@ private:
 void synthesise(const float* feats, int frames, int samples, int iterations, std::uint64_t seed,
                 const float* start_phase, std::vector<float>& audio, ThreadPool* pool);
 
+// The fixed tables synthesise() uses, exposed so that the GPU version uploads the same numbers.
+const std::vector<float>& hann_window();  // kFft points, periodic
+// Interpolation of a band value at each of the kBins bins between band centres, flat beyond:
+// value = (1 - w1) band[j0] + w1 band[j0 + 1] (band[j0] alone when w1 == 0).
+struct BandInterp { int j0; float w1; };
+const std::vector<BandInterp>& ild_interp();  // kIldBands bands
+const std::vector<BandInterp>& itd_interp();  // kItdBands bands
+// 1 / (sum of the squared windows over every frame) at each output sample, or 0 where that sum
+// is below torch.istft's 1e-11 threshold: `samples` values for a `frames`-frame inverse STFT.
+std::vector<float> inverse_envelope(int frames, int samples);
+
 // STFT pieces, exposed for tests: x (samples) -> re, im (257, samples / 128) as features.stft;
 // and back (features.istft, with the dropped trailing frame restored as zeros).
 void stft(const float* x, int samples, std::vector<float>& re, std::vector<float>& im, ThreadPool* pool);

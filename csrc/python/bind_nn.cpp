@@ -174,6 +174,7 @@ public:
         py::dict tm;
         tm["text_s"] = t.text_s; tm["sample_s"] = t.sample_s; tm["decode_s"] = t.decode_s;
         tm["synth_s"] = t.synth_s; tm["render_s"] = t.render_s; tm["total_s"] = t.total_s; tm["gpu_ms"] = t.gpu_ms;
+        tm["synth_gpu_ms"] = t.synth_gpu_ms;
         return py::make_tuple(out, tm);
     }
     int hop() const { return p_.hop(); }

@@ -75,6 +75,7 @@ std::vector<PySource> to_sources(const py::list& sources) {
 void bind_nn(py::module_& m);
 void bind_stream(py::module_& m);
 void bind_cuda_nn(py::module_& m);
+void bind_cuda_synthesis(py::module_& m);
 void bind_text(py::module_& m);
 void bind_prompt(py::module_& m);
 void bind_room_scene(py::module_& m);
@@ -345,6 +346,7 @@ PYBIND11_MODULE(_core, m) {
     bind_nn(m);
     bind_stream(m);
     bind_cuda_nn(m);
+    bind_cuda_synthesis(m);
     bind_text(m);
     bind_prompt(m);
     bind_room_scene(m);

@@ -198,6 +198,14 @@ bool Pipeline::enable_gpu() {
     dit_cuda_ = std::move(d);
     cuda_nn::DeviceInfo info;
     gpu_status_ = cuda_nn::device_info(&info).empty() ? "cuda: " + info.name : "cuda";
+    auto dec = std::make_unique<cuda_nn::VaeDecoderCuda>();
+    auto syn = std::make_unique<cuda_nn::SynthesisCuda>();
+    if (dec->upload(dec_, e) && syn->init(e)) {
+        dec_cuda_ = std::move(dec);
+        synth_cuda_ = std::move(syn);
+    } else {
+        gpu_status_ += " (decoder and synthesis on the CPU: " + e + ")";
+    }
     return true;
 }
 
@@ -306,12 +314,34 @@ bool Pipeline::sample_latents(const std::vector<std::string>& prompts, const std
 }
 
 void Pipeline::decode_features(const float* latent, int frames, std::vector<float>& feats) {
+    std::string e;
+    if (dec_cuda_ && dec_cuda_->decode(latent, frames, feats, e)) return;
     nn::decode(dec_, latent, frames, feats, pool_.get());
 }
 
 void Pipeline::decode(const float* latent, int frames, int samples, std::uint64_t seed, int iterations,
                       std::vector<float>& audio, const float* start_phase) {
     double t0 = now();
+    timings_.synth_gpu_ms = 0.0;
+    if (dec_cuda_ && synth_cuda_) {
+        const float *mid = nullptr, *spatial = nullptr;
+        std::string e;
+        if (dec_cuda_->decode_device(latent, frames, synth_cuda_->stream(), &mid, &spatial, e)) {
+            timings_.decode_s = now() - t0;  // queued; its device time is inside synth_s
+            t0 = now();
+            if (synth_cuda_->synthesise_device(mid, spatial, frames << cfg_.downsamples, samples, iterations, seed,
+                                               start_phase, audio, e)) {
+                timings_.synth_s = now() - t0;
+                timings_.synth_gpu_ms = synth_cuda_->last_ms();
+                return;
+            }
+        }
+        // A device failure mid-clip: this and later clips are decoded on the CPU.
+        gpu_status_ += " (decoder and synthesis back on the CPU: " + e + ")";
+        dec_cuda_.reset();
+        synth_cuda_.reset();
+        t0 = now();
+    }
     std::vector<float> feats;
     nn::decode(dec_, latent, frames, feats, pool_.get());
     timings_.decode_s = now() - t0;

@@ -10,6 +10,8 @@
 #include <vector>
 
 #include "../cuda/nn_cuda.h"
+#include "../cuda/synthesis_cuda.h"
+#include "../cuda/vae_decoder_cuda.h"
 #include "../dsp/hrtf_set.h"
 #include "../nn/dit.h"
 #include "../nn/safetensors.h"
@@ -42,7 +44,10 @@ struct GenerateOptions {
     const float* noise = nullptr;
 };
 
-struct Timings { double text_s = 0, sample_s = 0, decode_s = 0, synth_s = 0, render_s = 0, total_s = 0, gpu_ms = 0; };
+// gpu_ms: device time of the denoising graph; synth_gpu_ms: of the synthesis (after the decoder).
+struct Timings {
+    double text_s = 0, sample_s = 0, decode_s = 0, synth_s = 0, render_s = 0, total_s = 0, gpu_ms = 0, synth_gpu_ms = 0;
+};
 
 class Pipeline {
 public:
@@ -53,7 +58,8 @@ public:
     bool load_memory(const void* data, std::size_t size, const std::string& text_encoder_dir, int n_threads,
                      bool check_text_encoder, std::string& err);
     // Run the denoising loop on the GPU (the DiT in fp16 with fp32 accumulation, all steps in one
-    // CUDA graph) when one is usable; false (and the reason in gpu_status()) keeps the CPU.
+    // CUDA graph), and the decoder and Griffin-Lim synthesis there too (fp32), when one is usable;
+    // false (and the reason in gpu_status()) keeps the CPU.
     bool enable_gpu();
     bool gpu_enabled() const { return dit_cuda_ != nullptr; }
     const std::string& gpu_status() const { return gpu_status_; }
@@ -73,9 +79,10 @@ public:
     // azimuth states ((rows, state_columns) each): CFG batch of cond + uncond, as the reference.
     bool sample_latents(const std::vector<std::string>& prompts, const std::vector<std::vector<float>>& states,
                         int frames, const GenerateOptions& opt, std::vector<float>& latents, std::string& err);
-    // One latent (C, frames) -> (2, samples) audio.
+    // One latent (C, frames) -> (2, samples) audio (on the GPU when enabled; on the CPU if that fails).
     void decode(const float* latent, int frames, int samples, std::uint64_t seed, int iterations,
                 std::vector<float>& audio, const float* start_phase = nullptr);
+    // One latent (C, frames) -> features (277, frames << downsamples) (on the GPU when enabled).
     void decode_features(const float* latent, int frames, std::vector<float>& feats);
     // Prompt and/or scene -> (2, samples) audio peak-normalised to -1 dBFS. Cascaded mode needs
     // an HRTF set at 16 kHz; it renders an indoor room's scene in that room (room_scene.h, as
@@ -100,6 +107,8 @@ private:
     nn::DitScratch scratch_;
     Timings timings_;
     std::unique_ptr<cuda_nn::DitCuda> dit_cuda_;
+    std::unique_ptr<cuda_nn::VaeDecoderCuda> dec_cuda_;
+    std::unique_ptr<cuda_nn::SynthesisCuda> synth_cuda_;
     std::string gpu_status_ = "not requested";
 };
 

@@ -6,7 +6,7 @@
 #include <cstring>
 #include <exception>
 
-#include "../../cuda/cuda_common.cuh"
+#include "../../cuda/conv_cuda.cuh"
 
 namespace bewo::sa {
 
@@ -15,149 +15,6 @@ using cuda_nn::DType;
 namespace {
 
 using namespace cuda_nn;
-
-// One convolution as an implicit GEMM. Logical row r of phase z (blockIdx.z) produces output
-// frame o = r * out_mul + z + out_off (skipped outside [0, tout)); its K = taps * cin inputs are
-// tap j = kk / cin, channel ci = kk % cin of input frame f = r + j * tap_step + tap_off (zero
-// outside [0, tin)), SnakeBeta-ed when snake_a is set. Weights: phase z's (cout, K) matrix at
-// w + z * w_phase.
-//   conv (k taps, dilation d, padding p):   tap_step d, tap_off -p, out_mul 1, out_off 0, 1 phase.
-//   transposed (stride s, k 2s, padding p): phase z = (o + p) % s reads frames r (tap z) and r - 1
-//   (tap z + s): tap_step -1, tap_off 0, out_mul s, out_off -p, s phases, rows tin + 1.
-struct ConvArgs {
-    const float* x = nullptr;
-    const void* w = nullptr;
-    const float* b = nullptr;
-    float* y = nullptr;
-    const float* snake_a = nullptr;
-    const float* snake_ib = nullptr;
-    int rows = 0, cout = 0, K = 0, cin = 0, tin = 0;
-    int tap_step = 1, tap_off = 0, out_mul = 1, out_off = 0, tout = 0;
-    long long w_phase = 0;
-    int accumulate = 0, final_tanh = 0;
-};
-
-__device__ __forceinline__ float conv_in(const ConvArgs& c, int r, int kk) {
-    if (r >= c.rows || kk >= c.K) return 0.f;
-    const int j = kk / c.cin, ci = kk - j * c.cin;
-    const int f = r + j * c.tap_step + c.tap_off;
-    if (f < 0 || f >= c.tin) return 0.f;
-    float v = c.x[(long long)f * c.cin + ci];
-    if (c.snake_a) {
-        const float s = sinf(c.snake_a[ci] * v);
-        v = v + c.snake_ib[ci] * (s * s);
-    }
-    return v;
-}
-
-__device__ __forceinline__ void conv_store(const ConvArgs& c, int r, int col, float acc) {
-    if (r >= c.rows || col >= c.cout) return;
-    const int o = r * c.out_mul + (int)blockIdx.z + c.out_off;
-    if (o < 0 || o >= c.tout) return;
-    float* yp = c.y + (long long)o * c.cout + col;
-    float v = acc + (c.b ? c.b[col] : 0.f);
-    if (c.accumulate) v += *yp;
-    if (c.final_tanh) v = tanhf(v);
-    *yp = v;
-}
-
-constexpr int kBM = 64, kBN = 64, kBK = 32, kXS = kBK + 8, kThreads = 128;
-
-// Tensor cores: the GEMM tile of gemm_cuda.cuh (4 warps, 64 x 64, m16n8k16 via ldmatrix) with
-// the convolution's input staging.
-template <typename T>
-__global__ void __launch_bounds__(kThreads) conv_tc_kernel(const ConvArgs c) {
-    __shared__ __align__(16) T Xs[kBM * kXS];
-    __shared__ __align__(16) T Ws[kBN * kXS];
-    const int tid = threadIdx.x, warp = tid >> 5, lane = tid & 31;
-    const int gq = lane >> 2, t = lane & 3, lr = lane & 7, li = lane >> 3;
-    const int row0 = blockIdx.y * kBM, col0 = blockIdx.x * kBN;
-    const T* W = static_cast<const T*>(c.w) + (long long)blockIdx.z * c.w_phase;
-    float acc[8][4];
-#pragma unroll
-    for (int j = 0; j < 8; ++j) acc[j][0] = acc[j][1] = acc[j][2] = acc[j][3] = 0.f;
-    constexpr int PER = kBM * kBK / kThreads, RSTEP = kThreads / kBK;
-    const int tc = tid % kBK, tr = tid / kBK;
-    for (int k0 = 0; k0 < c.K; k0 += kBK) {
-        const int gk = k0 + tc;
-        float xv[PER];
-        T wv[PER];
-#pragma unroll
-        for (int it = 0; it < PER; ++it) {
-            const int r = tr + it * RSTEP, co = col0 + r;
-            xv[it] = conv_in(c, row0 + r, gk);
-            wv[it] = (gk < c.K && co < c.cout) ? W[(long long)co * c.K + gk] : from_float<T>(0.f);
-        }
-#pragma unroll
-        for (int it = 0; it < PER; ++it) {
-            const int r = tr + it * RSTEP;
-            Xs[r * kXS + tc] = from_float<T>(xv[it]);
-            Ws[r * kXS + tc] = wv[it];
-        }
-        __syncthreads();
-#pragma unroll
-        for (int kc = 0; kc < kBK / 16; ++kc) {
-            uint32_t a[4];
-            ldsm_x4(a, Xs + (warp * 16 + lr + (li & 1) * 8) * kXS + kc * 16 + (li >> 1) * 8);
-#pragma unroll
-            for (int j = 0; j < 8; j += 2) {
-                uint32_t r[4];
-                ldsm_x4(r, Ws + ((j + (li >> 1)) * 8 + lr) * kXS + kc * 16 + (li & 1) * 8);
-                const uint32_t b0[2] = {r[0], r[1]}, b1[2] = {r[2], r[3]};
-                mma16816<T>(acc[j], a, b0);
-                mma16816<T>(acc[j + 1], a, b1);
-            }
-        }
-        __syncthreads();
-    }
-#pragma unroll
-    for (int half = 0; half < 2; ++half) {
-        const int r = row0 + warp * 16 + gq + half * 8;
-#pragma unroll
-        for (int j = 0; j < 8; ++j)
-#pragma unroll
-            for (int e = 0; e < 2; ++e) conv_store(c, r, col0 + j * 8 + 2 * t + e, acc[j][half * 2 + e]);
-    }
-}
-
-// fp32 FMA: 256 threads, a 64 x 64 tile, 4 x 4 outputs per thread.
-constexpr int kF32BK = 16;
-__global__ void __launch_bounds__(256) conv_f32_kernel(const ConvArgs c) {
-    __shared__ float Xs[kF32BK][kBM + 4];
-    __shared__ float Ws[kF32BK][kBN + 4];
-    const float* W = static_cast<const float*>(c.w) + (long long)blockIdx.z * c.w_phase;
-    const int tid = threadIdx.x, tx = tid % 16, ty = tid / 16;
-    const int row0 = blockIdx.y * kBM, col0 = blockIdx.x * kBN;
-    float acc[4][4] = {};
-    for (int k0 = 0; k0 < c.K; k0 += kF32BK) {
-#pragma unroll
-        for (int it = 0; it < 4; ++it) {
-            const int idx = tid + it * 256, r = idx / kF32BK, kk = idx % kF32BK;
-            const int gk = k0 + kk, co = col0 + r;
-            Xs[kk][r] = conv_in(c, row0 + r, gk);
-            Ws[kk][r] = (gk < c.K && co < c.cout) ? W[(long long)co * c.K + gk] : 0.f;
-        }
-        __syncthreads();
-#pragma unroll
-        for (int kk = 0; kk < kF32BK; ++kk) {
-            float a[4], b[4];
-#pragma unroll
-            for (int i = 0; i < 4; ++i) {
-                a[i] = Xs[kk][ty * 4 + i];
-                b[i] = Ws[kk][tx * 4 + i];
-            }
-#pragma unroll
-            for (int i = 0; i < 4; ++i)
-#pragma unroll
-                for (int j = 0; j < 4; ++j) acc[i][j] = fmaf(a[i], b[j], acc[i][j]);
-        }
-        __syncthreads();
-    }
-#pragma unroll
-    for (int i = 0; i < 4; ++i)
-#pragma unroll
-        for (int j = 0; j < 4; ++j) conv_store(c, row0 + ty * 4 + i, col0 + tx * 4 + j, acc[i][j]);
-}
 
 struct DevConv {
     void* w = nullptr;
@@ -242,59 +99,22 @@ struct OobleckCuda::Impl {
         return e;
     }
 
-    std::string launch(const ConvArgs& a, int phases, cudaStream_t st) {
-        if (a.rows <= 0) return "";
-        const dim3 grid((a.cout + kBN - 1) / kBN, (a.rows + kBM - 1) / kBM, phases);
-        if (grid.y > 65535) return "OobleckCuda: the clip is too long for one launch";
-        if (dt == DType::F32) conv_f32_kernel<<<grid, 256, 0, st>>>(a);
-        else if (dt == DType::F16) conv_tc_kernel<__half><<<grid, kThreads, 0, st>>>(a);
-        else conv_tc_kernel<__nv_bfloat16><<<grid, kThreads, 0, st>>>(a);
-        NN_CUDA_TRY(cudaGetLastError());
-        return "";
-    }
     // y (T, cout) [+]= conv(snake(x (T, cin))).
     std::string conv(const DevConv& c, const DevSnake* s, const float* x, int T, float* y, bool acc, bool tanh_out,
                      cudaStream_t st) {
-        ConvArgs a;
-        a.x = x;
-        a.w = c.w;
-        a.b = c.b;
-        a.y = y;
+        ConvArgs a = conv_same_args(x, c.w, c.b, y, T, c.cin, c.cout, c.k, c.dil, c.pad);
         a.snake_a = s ? s->a : nullptr;
         a.snake_ib = s ? s->ib : nullptr;
-        a.rows = T;
-        a.cout = c.cout;
-        a.K = c.k * c.cin;
-        a.cin = c.cin;
-        a.tin = T;
-        a.tap_step = c.dil;
-        a.tap_off = -c.pad;
-        a.tout = T;
         a.accumulate = acc;
         a.final_tanh = tanh_out;
-        return launch(a, 1, st);
+        return conv_launch(a, 1, dt, st);
     }
     // y (T * stride, cout) = conv_transpose(snake(x (T, cin))).
     std::string convt(const DevConv& c, const DevSnake* s, const float* x, int T, float* y, cudaStream_t st) {
-        ConvArgs a;
-        a.x = x;
-        a.w = c.w;
-        a.b = c.b;
-        a.y = y;
+        ConvArgs a = convt_args(x, c.w, c.b, y, T, c.cin, c.cout, c.stride, c.pad, c.w_phase);
         a.snake_a = s ? s->a : nullptr;
         a.snake_ib = s ? s->ib : nullptr;
-        a.rows = T + 1;
-        a.cout = c.cout;
-        a.K = 2 * c.cin;
-        a.cin = c.cin;
-        a.tin = T;
-        a.tap_step = -1;
-        a.tap_off = 0;
-        a.out_mul = c.stride;
-        a.out_off = -c.pad;
-        a.tout = T * c.stride;
-        a.w_phase = c.w_phase;
-        return launch(a, c.phases, st);
+        return conv_launch(a, c.phases, dt, st);
     }
 };
 
