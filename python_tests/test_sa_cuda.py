@@ -7,7 +7,8 @@ checked against stable-audio-tools in test_sao_parity.py). Tolerances, max|gpu -
   (unit roundoff 4.9e-4 / 3.9e-3) with fp32 accumulation; over a few layers that is a few units
   of roundoff relative to the output (the tiny model's DiT measured 9e-4 / 7e-3 on an H100),
   while a wrong formula (a missed norm, RoPE on the wrong half, a swapped value/gate) is O(1).
-* T5 (relu feed-forward, as t5-base): fp32 1e-4; fp16 / bf16 1e-2 / 5e-2.
+* T5 (relu feed-forward, as t5-base, and the gated-GELU one of T5 v1.1): fp32 1e-4; fp16 / bf16
+  1e-2 / 5e-2.
 * decoder: fp32 1e-4; fp16 / bf16 1e-2 / 5e-2 (the same rounding argument; SnakeBeta is
   applied in fp32 before the input is rounded).
 * fp32, 8 sampler steps with CFG 7: 1e-3, as test_sao_parity.py's sampler tolerance (CFG
@@ -277,4 +278,24 @@ def test_t5_matches_cpu(built, rng, dtype, tol):
     np.testing.assert_array_equal(mask, mask2)
     assert np.isfinite(got).all()
     assert not got[mask == 0].any()  # padded rows zero, as the conditioner leaves them
+    assert _rel(got, ref) <= tol
+
+
+@needs_cuda
+@pytest.mark.parametrize("dtype,tol", [("fp32", 1e-4), ("fp16", 1e-2), ("bf16", 5e-2)])
+def test_t5_gated_gelu_matches_cpu(tmp_path, rng, dtype, tol):
+    """T5 v1.1 / FLAN-T5's GELU-gated feed-forward: the GPU's interleaved (value, gate) GEMM
+    epilogue against the CPU port (test_sao_parity.py checks that against transformers)."""
+    t5 = R.make_t5_folder(tmp_path / "t5", feed_forward_proj="gated-gelu", seed=int(rng.integers(1000)))
+    R.make_sat_model(tmp_path / "m", "small", t5, seed=int(rng.integers(1000)))
+    m = bewo_rt.load_model(tmp_path / "m", t5=t5)
+    words = "dog barks left car passes right slowly rain on a metal roof far behind the listener".split()
+    prompts = [" ".join(rng.choice(words, int(rng.integers(1, 15)))) for _ in range(3)]
+    ref, mask = m.encode_text(prompts)
+    m.use_gpu(dtype)
+    try:
+        got, mask2 = m.encode_text(prompts)
+    finally:
+        m.use_cpu()
+    np.testing.assert_array_equal(mask, mask2)
     assert _rel(got, ref) <= tol

@@ -124,6 +124,23 @@ def test_t5_matches_transformers_fp32(built, t5_dir, rng, kind):
     assert _rel(h, h32) <= 1e-5  # measured 2e-7 .. 9e-7: ~10x
 
 
+def test_t5_gated_gelu_matches_transformers_fp32(tmp_path, rng):
+    """T5 v1.1 / FLAN-T5 encoders (a GELU-gated feed-forward, wi_0 and wi_1) as a user's
+    fine-tune may condition on: the same 1e-5 bound as t5-base."""
+    t5 = R.make_t5_folder(tmp_path / "t5", feed_forward_proj="gated-gelu", seed=int(rng.integers(1000)))
+    from safetensors.numpy import load_file
+
+    assert any("wi_1" in k for k in load_file(t5 / "model.safetensors")), "not a gated feed-forward"
+    ref = R.make_sat_model(tmp_path / "m", "small", t5, seed=int(rng.integers(1000)))
+    m = bewo_rt.load_model(tmp_path / "m", t5=t5)
+    L = R.t5_conditioner(ref).max_length
+    prompts = EDGE_PROMPTS + _prompts(rng, 3)
+    h, mask = m.encode_text(prompts)
+    h32, mask32 = R.ref_t5_fp32(t5, prompts, max_length=L)
+    np.testing.assert_array_equal(np.asarray(mask), mask32)
+    assert _rel(np.asarray(h), h32) <= 1e-5
+
+
 @pytest.mark.parametrize("kind", KINDS)
 def test_t5_matches_fp16_conditioner(built, t5_dir, rng, kind):
     """Against the conditioner as 0.0.19 runs it (T5 in fp16, then * mask in fp32)."""
