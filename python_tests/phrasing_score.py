@@ -7,7 +7,7 @@ honest output for text with no sound or no English direction words, free phrasin
 A prompt passes when the parser finds exactly the expected sources (matched by a word of their
 label (or one of several words), in any order) and each is where the prompt says: its start azimuth within 15 degrees (or
 inside a stated range), its end within 15 degrees of the unwrapped target for a move, still when
-the prompt says so, elevation up or down when stated; a prompt marked "note" must make the
+the prompt says so, once round (either way) for a circle, elevation up or down when stated; a prompt marked "note" must make the
 parser say it found no sound or no direction (a note on the scene, or a ValueError naming it)."""
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ def load(path=PROMPTS):
 def _source_ok(want: dict, s) -> bool:
     label = (s.label or "").lower()
     words = want["label"] if isinstance(want["label"], list) else [want["label"]]  # any of them
-    if not any(w in label for w in words) or ("label_not" in want and want["label_not"] in label):
+    if not any(w.lower() in label for w in words) or ("label_not" in want and want["label_not"] in label):
         return False
     if "az_range" in want:
         lo, hi = want["az_range"]
@@ -41,6 +41,8 @@ def _source_ok(want: dict, s) -> bool:
             return False
     if want.get("moving") is False and s.moving:
         return False
+    if want.get("circle") and not (s.moving and abs(abs(s.azimuth_end - s.azimuth_start_deg) - 360.0) <= TOL):
+        return False  # once round, either way
     if want.get("el") == "up" and not s.elevation_deg > 0:
         return False
     if want.get("el") == "down" and not s.elevation_deg < 0:
