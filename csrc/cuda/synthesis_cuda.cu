@@ -268,6 +268,7 @@ struct SynthesisCuda::Impl {
     // The inverse window envelope for this clip's shape (the CPU's table, uploaded on change).
     std::string envelope(int frames, int samples) {
         if (frames == env_frames && samples == env_samples) return "";
+        env_frames = env_samples = -1;  // a failed upload below leaves no stale shape behind
         const std::vector<float> h = nn::inverse_envelope(frames, samples);
         std::string e = put(env, h.data(), h.size(), st());
         if (!e.empty()) return e;

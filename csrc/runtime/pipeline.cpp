@@ -323,7 +323,10 @@ void Pipeline::decode(const float* latent, int frames, int samples, std::uint64_
                       std::vector<float>& audio, const float* start_phase) {
     double t0 = now();
     timings_.synth_gpu_ms = 0.0;
-    if (dec_cuda_ && synth_cuda_) {
+    // Arguments the GPU path refuses go to the CPU without switching the GPU off.
+    const bool gpu_args = frames >= 1 && iterations >= 0 && iterations <= 1000 &&
+                          (static_cast<long long>(frames) << cfg_.downsamples) <= (1LL << 22);
+    if (dec_cuda_ && synth_cuda_ && gpu_args) {
         const float *mid = nullptr, *spatial = nullptr;
         std::string e;
         if (dec_cuda_->decode_device(latent, frames, synth_cuda_->stream(), &mid, &spatial, e)) {

@@ -402,7 +402,7 @@ struct Patterns {
         dir("(?:straight|directly|dead|(?<!to )(?<!from )(?<!and )right|just|a\\s+little|a\\s+bit|slightly)?\\s*(?:ahead|in\\s+front)(?:\\s+of\\s+" + me + ")?|"
             "(?:the\\s+)?frontal\\s+(?:region|area|zone|field|direction|plane)|"
             "(?:" + poss + "\\s+)?(?:front|forward)(?:\\s+(?:and\\s+)?(?:centre|center))?|"
-            "(?:the\\s+)?(?:dead\\s+)?(?:centre|center|middle)(?:\\s+stage)?|straight\\s+on|cent(?:re|er)d",
+            "(?:the\\s+)?(?:dead\\s+)?(?:centre|center|middle)(?:\\s+stage)?|straight\\s+on|cent(?:er|r)ed",
             DirValue::Front);
         // "behind the counter" places a sound behind something, not behind the listener
         const std::string not_object = "(?!\\s+(?:the|a|an|some|his|her|their|its|this|that)\\s+(?!listener|head|back\\b))";
@@ -513,6 +513,11 @@ struct Patterns {
         words.push_back({Regex(words_rx(near_words()), true), Kind::Dist, "near"});
         words.push_back({Regex(words_rx(far_words()), true), Kind::Dist, "far"});
         words.push_back({Regex(words_rx(cat({V.moderate_phrases, split(kModerateSynonyms)})), true), Kind::Dist, "moderate"});
+        // "starting behind me", "starts hard left": a start named with no preposition (before the
+        // fillers, which hold "starting" too)
+        words.push_back({Regex("(?<![\\w-])(?:starting|starts)(?=\\s+(?:behind|ahead|left|right|straight|directly|dead|hard|"
+                               "far|just|slightly|(?:at\\s+)?(?:my|your|our|their|his|her)\\s+(?:left|right|back))(?![\\w-]))", true),
+                         Kind::From, ""});
         words.push_back({Regex(words_rx(fillers()), true), Kind::Filler, ""});
         words.push_back({Regex("(?<![\\w-])(?:from|starting\\s+(?:at|from|on|in)|starts\\s+(?:at|from|on|in)|start\\s+(?:at|from|on|in)|"
                                "(?:onset|beginning|begins|starting\\s+point|initial\\s+position)\\s*(?:at|from|:)?)(?![\\w-])", true),
@@ -835,6 +840,67 @@ bool is_content(const Tok& tok) {
 
 bool is_move(Kind k) { return k == Kind::Move || k == Kind::SpeedVerb; }
 
+// Verbs a sound or what makes it does, by stem: what lets "... and rumbles off to the left" go on
+// with the sound before it instead of naming a new one. Nouns that are as often verbs ("whistles",
+// "calls", "knocks", "rings") are left out, so "footsteps on the left and knocks on the right"
+// stays two sounds.
+const std::set<u32>& sound_verbs() {
+    static const std::set<u32> v = {
+        U"bark", U"rumble", U"roar", U"honk", U"beep", U"chirp", U"sing", U"hum", U"buzz", U"growl", U"meow",
+        U"mew", U"purr", U"hiss", U"crackle", U"clank", U"clatter", U"rattle", U"tick", U"drip", U"splash", U"whir",
+        U"whirr", U"creak", U"squeak", U"squeal", U"screech", U"shriek", U"scream", U"yell", U"shout", U"laugh",
+        U"giggle", U"talk", U"speak", U"greet", U"play", U"blast", U"blare", U"wail", U"howl", U"hoot", U"caw",
+        U"coo", U"quack", U"neigh", U"moo", U"bleat", U"oink", U"squawk", U"tweet", U"warble", U"trill", U"drone",
+        U"whine", U"sputter", U"rev", U"idle", U"toot", U"clang", U"jingle", U"rustle", U"patter", U"gush", U"trickle",
+        U"bubble", U"gurgle", U"slam", U"thud", U"thump", U"stomp", U"shuffle", U"whisper", U"mutter", U"mumble",
+        U"sneeze", U"cough", U"snore", U"sigh", U"breathe", U"chatter", U"clap", U"sizzle", U"fizz", U"pop",
+        U"bounce", U"spin", U"head", U"speed", U"zoom", U"fade", U"disappear", U"continue", U"turn", U"return",
+        U"drive", U"fly", U"walk", U"run", U"roll", U"rise", U"fall", U"climb", U"descend", U"swoop", U"dive",
+        U"hover", U"wander", U"stroll", U"march", U"gallop", U"trot", U"launch", U"accelerate", U"brake", U"skid",
+        U"screech", U"echo", U"boom", U"crash", U"explode", U"erupt", U"flap", U"flutter", U"land", U"take",
+        U"settle", U"arrive", U"leave", U"depart", U"vanish", U"circle", U"orbit", U"pass", U"move", U"go",
+        U"travel", U"pan", U"shift", U"sweep", U"drift", U"creep", U"crawl", U"glide", U"whizz", U"race", U"zip",
+        U"dart", U"rush", U"jump", U"leap", U"approach", U"recede", U"come", U"keep", U"stop", U"start", U"end",
+        U"finish", U"answer", U"reply", U"respond", U"carry", U"sound", U"ring"};
+    return v;
+}
+
+// 1: a third-person form of one of sound_verbs() ("rumbles", "buzzes", "carries"); 2: its base form.
+int verb_form(const u32& w) {
+    const auto& v = sound_verbs();
+    if (w.size() > 3 && ends_with(w, U"ies") && v.count(w.substr(0, w.size() - 3) + U"y")) return 1;
+    if (w.size() > 2 && ends_with(w, U"es") && v.count(w.substr(0, w.size() - 2))) return 1;
+    if (w.size() > 1 && ends_with(w, U"s") && !ends_with(w, U"ss") && v.count(w.substr(0, w.size() - 1))) return 1;
+    return v.count(w) ? 2 : 0;
+}
+
+// "A train approaches from the right and rumbles off to the left", "... and meows again": a piece
+// that opens with a verb in the form of the sentence's verb before it goes on with that sentence's
+// sound (the verb agrees: -s after -s, base form after base form).
+bool continues_sentence(const Toks& piece, const Toks& before) {
+    std::size_t i = 0;
+    while (i < piece.size() && piece[i]->kind == Kind::Word &&
+           (piece[i]->low() == U"and" || piece[i]->low() == U"then" || piece[i]->low() == U"also"))
+        ++i;
+    if (i >= piece.size() || !is_content(*piece[i])) return false;
+    const int form = verb_form(piece[i]->low());
+    if (form == 0) return false;
+    if (form == 2 && ends_with(piece[i]->low(), U"ing")) return false;
+    // the sentence before: a finite verb after its subject's first word
+    std::size_t subject = 0;
+    while (subject < before.size() && !is_content(*before[subject])) ++subject;
+    for (std::size_t j = subject + 1; j < before.size(); ++j) {
+        const u32 w = before[j]->low();
+        if (ends_with(w, U"ing") || ends_with(w, U"ed")) continue;
+        const int f = verb_form(w);
+        if (f == 0 && !(is_move(before[j]->kind) || before[j]->kind == Kind::Approach || before[j]->kind == Kind::Recede))
+            continue;
+        const int have = f != 0 ? f : (ends_with(w, U"s") ? 1 : 2);
+        if (have == form) return true;
+    }
+    return false;
+}
+
 struct Role { int idx; double az; Kind role; double raw; };  // role: From, To, At or Word (bare)
 
 std::vector<Role> roles(const Toks& toks) {
@@ -923,11 +989,30 @@ bool describes_previous(const Toks& p, bool previous_located) {
         if (lead && (w == U"as" || w == U"while" || w == U"then" || w == U"and")) continue;
         lead = false;
         if (w == U"it" || w == U"they") return true;
-        if (w == U"their" || w == U"its" || w == U"his" || w == U"her") return true;
+        if (w == U"their" || w == U"its" || w == U"his" || w == U"her") {
+            // "then its mother hums": someone of its own, a sound of their own
+            static const std::set<u32> others = {
+                U"mother", U"mom", U"mum", U"father", U"dad", U"owner", U"owners", U"master", U"rider", U"riders",
+                U"driver", U"pilot", U"handler", U"trainer", U"keeper", U"friend", U"friends", U"child", U"children",
+                U"kid", U"kids", U"baby", U"babies", U"puppy", U"puppies", U"pups", U"cubs", U"kittens", U"chicks",
+                U"mate", U"partner", U"parents", U"brother", U"sister", U"wife", U"husband", U"companion", U"neighbour",
+                U"neighbor", U"neighbours", U"neighbors", U"dog", U"cat", U"passengers", U"crew"};
+            const auto at = std::find(p.begin(), p.end(), t);
+            const auto next = std::find_if(at + 1, p.end(), [](const Tok* x) { return x->kind == Kind::Word; });
+            return !(next != p.end() && others.count((*next)->low()));
+        }
         // "..., on cobbles", "..., in a loop": a short place or manner phrase of the sound before
         static const std::set<u32> preps = {U"on", U"in", U"over", U"across", U"along", U"against", U"under", U"inside",
                                             U"among", U"amid", U"upon", U"within", U"like"};
         if (preps.count(w) && locations(p).empty() && content.size() <= 2) return true;
+        // "..., playing its happy music", "wagging its tail": what the sound before it is doing
+        if (ends_with(w, U"ing") && w.size() > 5) {
+            const auto at = std::find(p.begin(), p.end(), t);
+            const auto next = std::find_if(at + 1, p.end(), [](const Tok* x) { return x->kind == Kind::Word; });
+            if (next != p.end() && ((*next)->low() == U"its" || (*next)->low() == U"their" || (*next)->low() == U"his" ||
+                                    (*next)->low() == U"her"))
+                return true;
+        }
         break;
     }
     if (descriptor_only(content)) return true;
@@ -951,7 +1036,8 @@ bool descriptor_only(const Toks& content) {
         U"brighter", U"darker", U"higher", U"lower", U"only", U"alone", U"solo", U"every", U"second", U"seconds",
         U"minute", U"minutes", U"once", U"twice", U"again", U"always", U"panning", U"pan", U"movement", U"ish", U"holding",
         U"position", U"alongside", U"no", U"nothing", U"silence", U"none", U"wouldn't", U"won't", U"stop", U"info",
-        U"needed", U"necessary", U"required", U"automation", U"listen", U"ugh"};
+        U"needed", U"necessary", U"required", U"automation", U"listen", U"ugh", U"left", U"right", U"fancy",
+        U"special", U"else", U"more", U"extra", U"much"};
     return !content.empty() && std::all_of(content.begin(), content.end(), [](const Tok* t) {
         return descriptors.count(strip_chars(t->low(), U"'-")) > 0;
     });
@@ -965,7 +1051,11 @@ bool lone_participle_describes(const Toks& p, bool previous_located) {
     if (content.size() != 1 || !(ends_with(w, U"ing") || ends_with(w, U"ed")) || content[0]->text.size() <= 5) return false;
     // a place named only as where it ends ("and beeped when it stopped in front of you") is the same source's
     const auto places = locations(p);
-    const bool placed = std::any_of(places.begin(), places.end(), [](const Role& r) { return r.role != Kind::To; });
+    // a plain "to the left" after a participle that does not move ("typing to the left") is a place
+    const bool plain_to = std::all_of(p.begin(), p.end(), [](const Tok* t) {
+        return t->kind != Kind::To || t->low() == U"to" || t->low() == U"towards" || t->low() == U"toward";
+    });
+    const bool placed = std::any_of(places.begin(), places.end(), [&](const Role& r) { return r.role != Kind::To || plain_to; });
     if (placed && previous_located) return false;
     const auto at = std::find(p.begin(), p.end(), content[0]);  // "a running dog" is a new sound
     return !std::any_of(p.begin(), at, [](const Tok* t) {
@@ -1029,6 +1119,9 @@ bool is_lead_in(const Tok& tok) {
 // "mountain pass", "drum roll": a base-form motion word that ends its piece after a singular noun.
 bool compound_noun(const Toks& p, std::size_t i) {
     const u32 w = p[i]->low();
+    static const std::set<u32> pan_kinds = {U"frying", U"sauce", U"dust", U"bed", U"cake", U"pie", U"roasting",
+                                            U"baking", U"sheet", U"pots", U"oven", U"brain", U"salt", U"gold"};
+    if ((w == U"pan" || w == U"pans") && i > 0 && pan_kinds.count(p[i - 1]->low())) return true;  // "frying pan sizzling"
     if (i == 0 || i + 1 != p.size() || !is_content(*p[i - 1])) return false;
     if ((ends_with(w, U"s") && !ends_with(w, U"ss")) || ends_with(w, U"ing") || ends_with(w, U"ed")) return false;
     const u32 prev = p[i - 1]->low();
@@ -1208,6 +1301,30 @@ bool imperative(const std::vector<Tok>& tokens, std::size_t i) {
            next == U"his" || next == U"her" || next == U"their" || next == U"its" || next == U"this" || next == U"that";
 }
 
+// A bare "left" / "right" that is not a side: "all right", "right away", "right now"; "left" as the
+// verb after its subject and before its object ("He left the room", "the guy who left the party").
+bool idiom_side(const std::vector<Tok>& tokens, std::size_t i) {
+    const u32 w = tokens[i].low();
+    if (w != U"left" && w != U"right") return false;
+    auto word = [&](std::size_t j) { return j < tokens.size() && tokens[j].kind != Kind::Space ? tokens[j].low() : u32(); };
+    std::size_t prev = i, next = i + 1;
+    while (prev > 0 && tokens[prev - 1].kind == Kind::Space) --prev;
+    while (next < tokens.size() && tokens[next].kind == Kind::Space) ++next;
+    const u32 before = prev > 0 ? word(prev - 1) : u32(), after = word(next);
+    if (w == U"right") {
+        // not "right before" / "right as" / "right then": "pans right before fading" is a side
+        static const std::set<u32> adverb = {U"away", U"now", U"here", U"there", U"afterwards"};
+        return before == U"all" || adverb.count(after) > 0;
+    }
+    static const std::set<u32> subject = {U"i", U"he", U"she", U"they", U"we", U"you", U"who", U"had", U"has",
+                                          U"have", U"already", U"never", U"someone", U"somebody", U"everyone",
+                                          U"everybody"};
+    static const std::set<u32> object = {U"the", U"a", U"an", U"his", U"her", U"their", U"my", U"our", U"your",
+                                         U"its", U"this", U"that", U"for", U"home", U"early", U"without", U"town",
+                                         U"work", U"school"};
+    return subject.count(before) && object.count(after) && tokens[i].text.size() == 4;
+}
+
 // "not on the left but on the right": a negated direction places nothing. "flying over from
 // behind": "over" after a motion verb is overhead.
 void adjust_tokens(std::vector<Tok>& tokens) {
@@ -1228,6 +1345,18 @@ void adjust_tokens(std::vector<Tok>& tokens) {
             tokens[i + 1].kind == Kind::Word && (tokens[i + 1].low() == U"the" || tokens[i + 1].low() == U"a") &&
             tok.low().compare(0, 4, U"pass") != 0)
             tok.kind = Kind::Word;
+        if (tok.kind == Kind::Dir && idiom_side(tokens, i)) {
+            tok.kind = Kind::Filler;
+            continue;
+        }
+        // "let's hear some ocean waves": the request, not part of the sound's name
+        if (tok.kind == Kind::Word && (tok.low() == U"let's" || tok.low() == U"lets") && i + 1 < tokens.size()) {
+            static const std::set<u32> asks = {U"hear", U"have", U"get", U"add", U"put", U"make", U"start", U"listen"};
+            if (asks.count(tokens[i + 1].low())) {
+                tok.kind = tokens[i + 1].kind = Kind::Filler;
+                continue;
+            }
+        }
         if (tok.kind != Kind::Word) continue;
         const u32 w = tok.low();
         const bool negation = w == U"not" || w == U"never" ||
@@ -1314,7 +1443,10 @@ std::vector<Group> group(std::vector<Tok>& tokens, std::vector<bool>& colon_afte
                     return ends_with(w, U"hear") || ends_with(w, U"hears");
                 });
                 if (hear != piece.end()) piece.erase(piece.begin(), hear + 1);
-                else if (pieces.size() > 1) piece.clear();
+                else if (pieces.size() > 1 || std::none_of(piece.begin(), piece.end(), [](const Tok* t) {
+                             return t->kind == Kind::Dir || t->kind == Kind::Elev;
+                         }))
+                    piece.clear();  // "The user stands in a forest; ...": where the audience is
             }
         if (pieces.size() > 1)  // "In a moderately sized, acoustically dry classroom, an owl ...": the room
             for (auto& piece : pieces)
@@ -1349,6 +1481,9 @@ std::vector<Group> group(std::vector<Tok>& tokens, std::vector<bool>& colon_afte
             if (!prev && !sources.empty() && !after_colon) prev = &sources.back().toks;
             if (!prev && after_colon) continue;
             if (describes_previous(pieces[k], prev && !locations(*prev).empty())) has_label[k] = false;
+            else if (prev && (opener[k].find(U"and") != u32::npos || opener[k].find(U"then") != u32::npos) &&
+                     continues_sentence(pieces[k], *prev))
+                has_label[k] = false;
         }
         Toks pending = carry;  // label-less pieces waiting for the source after them
         carry.clear();
@@ -1698,8 +1833,26 @@ bool same_place(const Toks& toks) {
     static const std::set<u32> nouns = {U"spot", U"place", U"position", U"direction", U"side", U"location", U"point",
                                         U"area", U"corner"};
     if (std::any_of(toks.begin(), toks.end(), [](const Tok* t) { return t->kind == Kind::Dir; })) return false;
+    // "hums a lullaby next to it", "a second voice beside him": at the sound before it
+    static const std::set<u32> near = {U"beside", U"near", U"by", U"with", U"next to", U"close to", U"right next to",
+                                       U"right beside"},
+                               pron = {U"it", U"him", U"her", U"them"};
+    for (std::size_t i = 0; i + 1 < toks.size(); ++i) {
+        const u32 w = collapse_space(toks[i]->low()), next = toks[i + 1]->low();
+        if (w == U"same" && nouns.count(next)) return true;
+        if (near.count(w) && pron.count(next)) return true;
+        if ((w == U"next" || w == U"close") && i + 2 < toks.size() && next == U"to" && pron.count(toks[i + 2]->low()))
+            return true;
+    }
+    return false;
+}
+
+// "footsteps walk from there toward the front": the move starts where the sound before it is.
+bool from_there(const Toks& toks) {
     for (std::size_t i = 0; i + 1 < toks.size(); ++i)
-        if (toks[i]->low() == U"same" && nouns.count(toks[i + 1]->low())) return true;
+        if (toks[i]->kind == Kind::From && (toks[i + 1]->low() == U"there" || toks[i + 1]->low() == U"it" ||
+                                            toks[i + 1]->low() == U"that"))
+            return true;
     return false;
 }
 
@@ -1959,6 +2112,54 @@ std::string py_repr(const u32& s) {
 
 }  // namespace
 
+// The same sound named twice with a place at most once ("rain and thunder, thunder kinda behind me",
+// "Thunder. Just thunder."): one source, where it was placed. Two places are two sources.
+void merge_repeated_sounds(std::vector<SceneSource>& sources, std::vector<bool>& placed) {
+    auto key = [](const std::string& label) {
+        u32 l = collapse_space(lower(from_utf8(label)));
+        for (const u32 lead : {U"a ", U"an ", U"the ", U"some ", U"just ", U"more "})
+            if (l.compare(0, lead.size(), lead) == 0) l = l.substr(lead.size());
+        return l;
+    };
+    for (std::size_t j = 1; j < sources.size(); ++j)
+        for (std::size_t i = 0; i < j; ++i) {
+            if (key(sources[i].label) != key(sources[j].label) || (placed[i] && placed[j])) continue;
+            const std::size_t gone = placed[j] ? i : j;  // keep the placed one (else the first)
+            sources.erase(sources.begin() + static_cast<long>(gone));
+            placed.erase(placed.begin() + static_cast<long>(gone));
+            j = 0;  // start again: indices moved
+            break;
+        }
+}
+
+// A sound named with "the" / "that" / "this" whose noun an earlier sound's label has: the same
+// thing again (its last place). out's last source is the one being placed.
+const SceneSource* earlier_mention(const Toks& toks, const std::vector<SceneSource>& sources) {
+    std::size_t first = 0;
+    while (first < toks.size() && !is_content(*toks[first])) ++first;
+    if (first == 0 || first >= toks.size()) return nullptr;
+    const u32 det = toks[first - 1]->low();
+    if (det != U"the" && det != U"that" && det != U"this") return nullptr;
+    // the noun: a word of the run that opens the piece ("the old door creaks", "the dog whimpers"),
+    // tried from the last
+    std::vector<u32> nouns;
+    for (std::size_t k = first; k < toks.size() && k < first + 3 && is_content(*toks[k]); ++k)
+        nouns.insert(nouns.begin(), singular(toks[k]->low()));
+    for (const u32& noun : nouns)
+        for (std::size_t j = sources.size() - 1; j-- > 0;) {
+            const u32 label = lower(from_utf8(sources[j].label));
+            std::size_t at = 0;
+            while ((at = label.find(noun, at)) != u32::npos) {
+                const std::size_t end = at + noun.size();
+                const bool whole = (at == 0 || !is_letter(label[at - 1])) &&
+                                   (end == label.size() || !is_letter(label[end]) || label[end] == U's');
+                if (whole) return &sources[j];
+                at = end;
+            }
+        }
+    return nullptr;
+}
+
 bool parse_prompt(const std::string& text, SceneSpec& out, std::string& err) {
     out = SceneSpec();
     std::vector<char32_t> cps;
@@ -2025,18 +2226,34 @@ bool parse_prompt(const std::string& text, SceneSpec& out, std::string& err) {
         if (label.empty() || is_silent(g.toks)) continue;
         for (const Toks& place : spread_places(g.toks, t, synth)) {
             out.sources.push_back(resolve(place, label));
-            if (same_place(place) && out.sources.size() >= 2) {  // "a man answers it from the same spot"
-                SceneSource& s = out.sources.back();
-                const SceneSource& before = out.sources[out.sources.size() - 2];
-                s.azimuth_start_deg = s.azimuth_end_deg = before.azimuth_end_deg;
-                s.elevation_deg = before.elevation_deg;
+            bool here = std::any_of(place.begin(), place.end(),
+                                    [](const Tok* k) { return k->kind == Kind::Dir || k->kind == Kind::Elev; });
+            SceneSource& s = out.sources.back();
+            const SceneSource* before = out.sources.size() >= 2 ? &out.sources[out.sources.size() - 2] : nullptr;
+            if (before && same_place(place)) {  // "a man answers it from the same spot"
+                s.azimuth_start_deg = s.azimuth_end_deg = before->azimuth_end_deg;
+                s.elevation_deg = before->elevation_deg;
+                here = true;
+            } else if (before && from_there(place)) {  // a move from where the sound before it is
+                s.azimuth_start_deg = before->azimuth_end_deg;
+                if (std::none_of(place.begin(), place.end(), [](const Tok* k) { return k->kind == Kind::Dir; }))
+                    s.azimuth_end_deg = s.azimuth_start_deg;
+                if (s.azimuth_end_deg != s.azimuth_start_deg && s.speed == "still") s.speed = "moderate";
+                here = true;
+            } else if (!here) {  // "Then the door creaks open": the door named before, where it was
+                const SceneSource* named = earlier_mention(place, out.sources);
+                if (named) {
+                    s.azimuth_start_deg = s.azimuth_end_deg = named->azimuth_end_deg;
+                    s.elevation_deg = named->elevation_deg;
+                    here = true;
+                }
             }
             clause_of.push_back(g.clause);
-            placed.push_back(std::any_of(place.begin(), place.end(),
-                                         [](const Tok* k) { return k->kind == Kind::Dir || k->kind == Kind::Elev; }));
+            placed.push_back(here);
         }
     }
     drop_list_headings(out.sources, clause_of, placed, colon_after, colon_only);
+    merge_repeated_sounds(out.sources, placed);
     if (out.sources.empty()) {
         err = "no sound found in " + py_repr(strip_space(original).substr(0, 80)) +
               ": name what is heard (e.g. 'a dog barks on the left')";
