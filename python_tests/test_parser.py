@@ -292,11 +292,11 @@ def test_phrasing_score(name):
     assert rate >= 0.95, rate
 
 
-# Sets written in session 8 by people who never read the parser, scored before its rules changed
-# (first run: 77, 89 and, after a pass on the first two, 90 of 120); below the 95 % goal, so held
-# to where a pass left them (they must not slip back while other phrasing is fixed).
-@pytest.mark.parametrize("name,floor", [("phrasing_prompts_heldout9.jsonl", 97), ("phrasing_prompts_heldout10.jsonl", 110),
-                                        ("phrasing_prompts_heldout11.jsonl", 105)])
+# Sets written in sessions 8 and 9 by people who never read the parser, scored before its rules
+# changed (first run: 77, 89, 90 and 101 of 120); held to where the passes left them (they must
+# not slip back while other phrasing is fixed).
+@pytest.mark.parametrize("name,floor", [("phrasing_prompts_heldout9.jsonl", 102), ("phrasing_prompts_heldout10.jsonl", 113),
+                                        ("phrasing_prompts_heldout11.jsonl", 113), ("phrasing_prompts_heldout12.jsonl", 114)])
 def test_phrasing_score_later_sets_do_not_slip(name, floor):
     import phrasing_score
 
@@ -707,3 +707,32 @@ def test_nouns_participles_and_settings_from_set_12(text, labels, az):
 def test_a_circle_starting_behind_without_from():
     s = _one("A solo violinist walks in a circle around me while playing, starting behind me.")
     assert s.azimuth_start_deg == 180 and abs(s.azimuth_end - s.azimuth_start_deg) == 360
+
+
+@pytest.mark.parametrize("text,a0,turn", [
+    ("The fire truck siren goes around you in one full circle. It starts on your right and goes to the back first.", 90, 360),
+    ("The fire truck siren goes around you in one full circle. It starts on your right and goes to the front first.", 90, -360),
+    ("Velodrome: the riders circle the track around us once, counterclockwise, starting behind us.", 180, -360),
+    ("a propeller plane circling the visitor once counterclockwise, starting in front of them", 0, -360),
+    ("The cheering travels around the whole stadium clockwise, one lap, starting in front of us.", 0, 360),
+    ("A bird flies a full loop around me anticlockwise, starting and ending at my right.", 90, -360),
+])
+def test_full_turns_with_a_start_and_a_way_round(text, a0, turn):
+    s = parse(text).sources[-1]
+    assert (round(s.azimuth_start_deg), round(s.azimuth_end - s.azimuth_start_deg)) == (a0, turn)
+
+
+def test_an_arc_round_the_listener_is_not_a_full_turn():
+    s = _one("A helicopter circles around the listener from the left, across the back, to the right.")
+    assert (s.azimuth_start_deg, s.azimuth_end) == (-90, -270)
+
+
+@pytest.mark.parametrize("text,labels", [
+    ("Mountain pass. An eagle screeches high overhead; wind whistles from the left.", ["eagle", "wind"]),
+    ("Train platform. The announcement speaker is high up on my right.", ["announcement speaker"]),
+    ("Left: nothing. Right: a vacuum cleaner running.", ["vacuum cleaner"]),
+])
+def test_place_headings_and_empty_places(text, labels):
+    src = parse(text).sources
+    assert len(src) == len(labels) and all(w in s.label.lower() for s, w in zip(src, labels))
+    assert all(not s.moving for s in src)

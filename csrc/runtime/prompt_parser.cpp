@@ -452,8 +452,10 @@ struct Patterns {
                            U"ft", U"mtr"});
         // a full circle: "in one full clockwise circle", "circles around me", "flies all the way round you"
         const std::string turn = "(?:clockwise|counter-?clockwise|anti-?clockwise)";
-        const std::string centre = "(?:me|you|us|(?:the\\s+)?(?:listener|player|user|camera|audience)|(?:my|your|our|the\\s+listener's|"
-                                   "the\\s+player's|the)\\s+heads?|the\\s+(?:room|dance\\s*floor|stage|car|house|space|arena|hall|field))";
+        const std::string centre = "(?:me|you|us|them|(?:the\\s+)?(?:listener|player|user|camera|audience|visitors?|guests?|viewers?)|"
+                                   "(?:my|your|our|the\\s+listener's|the\\s+player's|the)\\s+heads?|"
+                                   "the\\s+(?:whole\\s+|entire\\s+)?(?:room|dance\\s*floor|stage|car|house|space|arena|hall|field|"
+                                   "track|stadium|ring|pitch|court|circuit|velodrome))";
         const std::string round_me = "(?:(?:a)?round\\s+and\\s+)?(?:a)?round\\s+" + centre;
         circle = std::make_unique<Regex>(
             "(?<![\\w-])(?:(?:in\\s+)?(?:a|one)\\s+(?:(?:full|complete|whole|wide|slow|fast|big|single)\\s+)*(?:" + turn + "\\s+)?"
@@ -464,7 +466,7 @@ struct Patterns {
             "sweeps|sweeping|pans|panning)\\s+(?:" + turn + "\\s+)?"
             "(?:all\\s+the\\s+way\\s+|right\\s+|once\\s+|slowly\\s+|quickly\\s+)?" + round_me + "(?:\\s+" + turn + ")?|"
             "(?:(?:a|one)\\s+)?(?:full|complete|whole)\\s+(?:" + turn + "\\s+)?(?:circle|revolution|turn)s?|"
-            "(?:circles|circling|circled|orbits|orbiting|orbited)\\s+" + centre + "|(?:a)?round\\s+and\\s+(?:a)?round)(?![\\w-])", true);
+            "(?:circles|circle|circling|circled|orbits|orbit|orbiting|orbited)\\s+" + centre + "|(?:a)?round\\s+and\\s+(?:a)?round)(?![\\w-])", true);
         circle->needs_any({U"circl", U"round", U"revolution", U"orbit", U"turn"});
         const std::vector<std::string> indoor_nouns =
             cat({split(kIndoorNouns), keyed(V.room_nouns, "small"), keyed(V.room_nouns, "moderate"),
@@ -1122,6 +1124,8 @@ bool compound_noun(const Toks& p, std::size_t i) {
     static const std::set<u32> pan_kinds = {U"frying", U"sauce", U"dust", U"bed", U"cake", U"pie", U"roasting",
                                             U"baking", U"sheet", U"pots", U"oven", U"brain", U"salt", U"gold"};
     if ((w == U"pan" || w == U"pans") && i > 0 && pan_kinds.count(p[i - 1]->low())) return true;  // "frying pan sizzling"
+    if ((w == U"pass" || w == U"passes") && i > 0 && (p[i - 1]->low() == U"mountain" || p[i - 1]->low() == U"mountains"))
+        return true;  // "Mountain pass."
     if (i == 0 || i + 1 != p.size() || !is_content(*p[i - 1])) return false;
     if ((ends_with(w, U"s") && !ends_with(w, U"ss")) || ends_with(w, U"ing") || ends_with(w, U"ed")) return false;
     const u32 prev = p[i - 1]->low();
@@ -1154,7 +1158,7 @@ const std::set<u32>& place_words() {
                  "supermarket|bakery|diner|arcade|casino|zoo|aquarium|gallery|workshop|nursery|rooftop|balcony|porch|"
                  "patio|tent|crossroads|intersection|junction|plaza|vineyard|orchard|swamp|marsh|tundra|glacier|"
                  "int|ext|interior|exterior|stealth|racing|sim|simulator|mountain|mountains|hillside|trail|library|"
-                 "golf|bowling|velodrome|curb|kerb|marker|exhibit|installation|zone|display"))
+                 "golf|bowling|velodrome|curb|kerb|marker|exhibit|installation|zone|display|pass|valley|canyon|ridge|summit"))
             w.insert(from_utf8(s));
         // places that are also sounds stay sounds ("a river, and a dog on the left", "an ocean in front")
         for (const char32_t* sound : {U"river", U"lake", U"sea", U"ocean", U"shore", U"coast", U"seaside", U"stream",
@@ -1184,14 +1188,18 @@ bool heading_name(const Toks& p) {
 // "Kitchen at dinnertime.", "A quiet church;", "City street corner.": a place, not a sound.
 bool place_only(const Toks& p) {
     if (heading_name(p)) return true;
-    bool any = false;
-    for (const Tok* t : p) {
+    // places that are also sounds may name the place they are in ("Train platform.", "Beach bar")
+    static const std::set<u32> sound_places = {U"river", U"lake", U"sea", U"ocean", U"shore", U"coast", U"seaside",
+                                               U"stream", U"fountain", U"waterfall", U"train", U"bus", U"beach", U"pond"};
+    Toks content;
+    for (Tok* t : p) {
         if (t->kind == Kind::Dir || t->kind == Kind::Elev || is_move(t->kind) || t->kind == Kind::Circle) return false;
-        if (!is_content(*t)) continue;
-        if (!place_words().count(t->low())) return false;
-        any = true;
+        if (is_content(*t)) content.push_back(t);
     }
-    return any;
+    for (std::size_t i = 0; i < content.size(); ++i)
+        if (!place_words().count(content[i]->low()) && !(i + 1 < content.size() && sound_places.count(content[i]->low())))
+            return false;
+    return !content.empty();
 }
 
 // "In the headset, ...", "When the player enters the cave, ...", "Deep under the sea, ...": where
@@ -1487,6 +1495,13 @@ std::vector<Group> group(std::vector<Tok>& tokens, std::vector<bool>& colon_afte
         }
         Toks pending = carry;  // label-less pieces waiting for the source after them
         carry.clear();
+        // "Left: nothing. Right: a vacuum cleaner": nothing is there, so the place is used up
+        if (!pending.empty() && std::none_of(has_label.begin(), has_label.end(), [](bool b) { return b; }) &&
+            std::any_of(clause.begin(), clause.end(), [](const Tok* t) {
+                const u32& w = t->low();
+                return w == U"nothing" || w == U"silence" || w == U"none" || w == U"empty" || w == U"silent";
+            }))
+            pending.clear();
         int current = -1;      // the source this clause is describing
         for (std::size_t k = 0; k < pieces.size(); ++k) {
             const Toks& p = pieces[k];
@@ -1730,11 +1745,39 @@ SceneSource resolve(const Toks& toks, const u32& label) {
         } else if (passing_by && !approach && !recede) {
             a0 = -90.0, a1 = 90.0, has_a1 = true;
         }
-        if (circle != 0.0 && !has_a1) {  // "circles around me", "in one full circle" (no end named)
-            int from = -1;
-            for (std::size_t k = 0; k < dirs.size() && from < 0; ++k)
-                if (dirs[k].role == Kind::From) from = static_cast<int>(k);
-            a0 = from >= 0 ? dirs[from].az : dirs.empty() ? 0.0 : dirs[0].az;
+        // "in one full circle", "one lap", "once": all the way round even when a place on the way is
+        // named ("it starts on your right and goes to the back first"); a plain "circles around the
+        // listener from the left to the right" is the arc between them
+        const bool full_turn = std::any_of(toks.begin(), toks.end(), [](const Tok* t) {
+            const u32& w = t->low();
+            return w.find(U"full") != u32::npos || w.find(U"complete") != u32::npos || w.find(U"whole") != u32::npos ||
+                   w.find(U"lap") != u32::npos || w.find(U"loop") != u32::npos || w.find(U"revolution") != u32::npos ||
+                   w == U"once" || w == U"twice" || w == U"thrice" || w.find(U"round and") != u32::npos;
+        });
+        if (circle != 0.0 && (!has_a1 || full_turn)) {  // "circles around me": once round from its start
+            int from = -1, to = -1;
+            for (std::size_t k = 0; k < dirs.size(); ++k) {
+                if (dirs[k].role == Kind::From && from < 0) from = static_cast<int>(k);
+                if (dirs[k].role == Kind::To && to < 0 && (from < 0 || dirs[k].idx > dirs[from].idx)) to = static_cast<int>(k);
+            }
+            // "starting and ending at my right": the end named is the start too
+            bool start_is_end = false;
+            for (std::size_t i = 0; i + 1 < toks.size(); ++i) {
+                if (toks[i]->low() != U"starting" && toks[i]->low() != U"starts") continue;
+                const std::size_t j = toks[i + 1]->low() == U"and" ? i + 2 : i + 1;  // "and" may be a break
+                if (j < toks.size() && toks[j]->kind == Kind::To && toks[j]->low().compare(0, 3, U"end") == 0)
+                    start_is_end = true;
+            }
+            if (from >= 0) a0 = dirs[from].az;
+            else if (to >= 0 && start_is_end) a0 = dirs[to].az;
+            else if (!dirs.empty() && dirs[0].role != Kind::To) a0 = dirs[0].az;
+            else a0 = 0.0;
+            // "It starts on your right and goes to the back first": the way round, unless a word says it
+            const bool way_said = std::any_of(toks.begin(), toks.end(), [](const Tok* t) {
+                return t->low().find(U"clockwise") != u32::npos;  // also counter-, anti-
+            });
+            if (!way_said && to >= 0 && from >= 0 && wrap_deg(dirs[to].az - a0) != 0.0)
+                circle = wrap_deg(dirs[to].az - a0) > 0 ? std::fabs(circle) : -std::fabs(circle);
             a1 = a0 + circle, has_a1 = true, unwrapped = true;
         }
         if (approach && d1.empty()) {
