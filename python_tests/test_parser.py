@@ -736,3 +736,19 @@ def test_place_headings_and_empty_places(text, labels):
     src = parse(text).sources
     assert len(src) == len(labels) and all(w in s.label.lower() for s, w in zip(src, labels))
     assert all(not s.moving for s in src)
+
+
+@pytest.mark.parametrize("text,labels,az", [
+    ("I'm lying in bed when I hear a mosquito buzzing right by my left ear.", ["mosquito"], [-90]),
+    ("From the hospital bed I can hear the heart monitor beeping on my right", ["heart monitor"], [90]),
+    ("Walking home, I heard footsteps behind me, then a bus rumbled past from right to left.", ["footsteps", "bus"], [180, 90]),
+    ("We stood on the pier; gulls screamed above us and the waves broke somewhere to the right.", ["gulls", "waves"], [0, 90]),
+    ("Add a generator hum, stationary, at the player's back left when they spawn.", ["generator hum"], [-135]),
+    ("Sniper shot from the far right, echo comes back from the left", ["sniper shot", "echo"], [90, -90]),
+    ("In the library, someone turns pages to my front-right.", ["someone"], [45]),
+])
+def test_listeners_hearing_time_clauses_and_echoes(text, labels, az):
+    src = parse(text).sources
+    assert len(src) == len(labels), [s.label for s in src]
+    for s, label, a in zip(src, labels, az):
+        assert label in s.label.lower() and round(s.azimuth_start_deg) == a and (label != "someone" or not s.moving)

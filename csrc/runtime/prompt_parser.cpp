@@ -1017,7 +1017,12 @@ bool describes_previous(const Toks& p, bool previous_located) {
         }
         break;
     }
-    if (descriptor_only(content)) return true;
+    if (descriptor_only(content)) {
+        // "..., echo comes back from the left": heard from a place of its own, so a sound of its own
+        const auto places = locations(p);
+        return !(previous_located &&
+                 std::any_of(places.begin(), places.end(), [](const Role& r) { return r.role == Kind::From; }));
+    }
     return lone_participle_describes(p, previous_located);
 }
 
@@ -1039,7 +1044,8 @@ bool descriptor_only(const Toks& content) {
         U"minute", U"minutes", U"once", U"twice", U"again", U"always", U"panning", U"pan", U"movement", U"ish", U"holding",
         U"position", U"alongside", U"no", U"nothing", U"silence", U"none", U"wouldn't", U"won't", U"stop", U"info",
         U"needed", U"necessary", U"required", U"automation", U"listen", U"ugh", U"left", U"right", U"fancy",
-        U"special", U"else", U"more", U"extra", U"much"};
+        U"special", U"else", U"more", U"extra", U"much", U"bit", U"touch", U"tad", U"quadrant", U"sector", U"region",
+        U"maybe"};
     return !content.empty() && std::all_of(content.begin(), content.end(), [](const Tok* t) {
         return descriptors.count(strip_chars(t->low(), U"'-")) > 0;
     });
@@ -1434,12 +1440,55 @@ std::vector<Group> group(std::vector<Tok>& tokens, std::vector<bool>& colon_afte
                     continue;
                 }
                 if (i + 1 >= p.size() || !is_content(*p[i + 1])) continue;
+                // "someone turns pages": a verb with its object, not a turn
+                const u32& mv = p[i]->low();
+                if (mv == U"turns" || mv == U"turn" || mv == U"turned" || mv == U"turning" || mv == U"flips" ||
+                    mv == U"flipping") {
+                    p[i]->kind = Kind::Word;
+                    continue;
+                }
                 if (std::any_of(p.begin(), p.begin() + i, [](const Tok* k) { return is_move(k->kind); })) continue;
                 if (i == 0 || !is_content(*p[i - 1]) || ends_with(p[i]->low(), U"ing")) p[i]->kind = Kind::Word;
             }
         }
+        // "I'm lying in bed when I hear a mosquito ...", "From the hospital bed I can hear the monitor
+        // ...", "I heard footsteps behind me": the sound starts after the listener hears it
+        for (auto& piece : pieces) {
+            static const std::set<u32> who = {U"i", U"i'm", U"we", U"we're", U"you", U"you're", U"im"};
+            auto first_word = [](const u32& w) { return w.substr(0, w.find(U' ')); };
+            auto subject = std::find_if(piece.begin(), piece.end(), [&](const Tok* t) { return who.count(first_word(t->low())) > 0; });
+            if (subject == piece.end()) continue;
+            // "hear" alone or ending a phrase read as one token ("I can hear", "we hear")
+            auto hear = std::find_if(subject, piece.end(), [](const Tok* t) {
+                const u32& w = t->low();
+                return ends_with(w, U"hear") || ends_with(w, U"hears") || ends_with(w, U"heard") ||
+                       ends_with(w, U"hearing") || w == U"listen";
+            });
+            if (hear != piece.end() && hear + 1 != piece.end()) piece.erase(piece.begin(), hear + 1);
+        }
+        // "... when they spawn", "once the player enters": when, for the audience, not a sound
+        for (auto& piece : pieces)
+            for (std::size_t i = 0; i + 1 < piece.size(); ++i) {
+                const u32& w = piece[i]->low();
+                if (w != U"when" && w != U"whenever" && w != U"once" && w != U"until" && w != U"after" && w != U"before")
+                    continue;
+                const u32& who = piece[i + 1]->low();
+                const bool audience = who == U"they" || who == U"you" || who == U"we" || who == U"i" ||
+                                      (who == U"the" && i + 2 < piece.size() &&
+                                       (piece[i + 2]->low() == U"player" || piece[i + 2]->low() == U"user" ||
+                                        piece[i + 2]->low() == U"listener" || piece[i + 2]->low() == U"players"));
+                if (audience && i > 0) {
+                    piece.erase(piece.begin() + static_cast<long>(i), piece.end());
+                    break;
+                }
+            }
         // "Looking down the highway, ...", "Sitting in the back row, ...": where the listener is, no sound
-        if (pieces.size() > 1 && (listener_pose(pieces[0]) || scene_setting(pieces[0]))) pieces[0].clear();
+        // (and what is with them there: "Sitting on the porch with the house at my back, ...")
+        if (pieces.size() > 1 && (listener_pose(pieces[0]) || scene_setting(pieces[0]))) {
+            pieces[0].clear();
+            if (listener_pose(pieces[0]))
+                for (std::size_t k = 1; k + 1 < pieces.size() && opener[k] == U"with"; ++k) pieces[k].clear();
+        }
         if (pieces.size() > 1)  // "... as I go up the trail": the listener, not a sound
             for (auto& piece : pieces)
                 if (listener_acts(piece)) piece.clear();
@@ -1462,6 +1511,16 @@ std::vector<Group> group(std::vector<Tok>& tokens, std::vector<bool>& colon_afte
         if (pieces.size() == 1 && (place_only(pieces[0]) || listener_role(pieces[0]) ||
                                    (listener_acts(pieces[0]) && std::any_of(pieces[0].begin(), pieces[0].end(), [](const Tok* t) {
                                         return t->low() == U"facing" || t->low() == U"sitting" || t->low() == U"standing";
+                                    })) ||
+                                   // "We stood on the pier;": with no place of a sound in it
+                                   (listener_acts(pieces[0]) && std::any_of(pieces[0].begin(), pieces[0].end(), [](const Tok* t) {
+                                        static const std::set<u32> poses = {
+                                            U"stood", U"sat", U"lay", U"lying", U"waiting", U"waited", U"resting", U"stand",
+                                            U"sit", U"lie", U"are", U"am", U"was", U"were", U"walked", U"arrive",
+                                            U"arrived", U"entered", U"enter"};
+                                        return poses.count(t->low()) > 0;
+                                    }) && std::none_of(pieces[0].begin(), pieces[0].end(), [](const Tok* t) {
+                                        return t->kind == Kind::Dir || t->kind == Kind::Elev;
                                     }))))
             pieces[0].clear();
         std::vector<bool> has_label(pieces.size());
