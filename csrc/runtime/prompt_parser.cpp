@@ -1528,7 +1528,12 @@ std::vector<Group> group(std::vector<Tok>& tokens, std::vector<bool>& colon_afte
             Toks content;
             for (Tok* t : pieces[k])
                 if (is_content(*t)) content.push_back(t);
-            has_label[k] = !content.empty() && !descriptor_only(content);
+            // a descriptor heard from a place of its own may be a sound (describes_previous decides)
+            const auto own = locations(pieces[k]);
+            has_label[k] = !content.empty() &&
+                           (!descriptor_only(content) || std::any_of(own.begin(), own.end(), [](const Role& r) {
+                                return r.role == Kind::From;
+                            }));
             // "a truck reverses with a warning beep, moving ...": what it sounds with, not another sound
             if (has_label[k] && k > 0 && opener[k] == U"with" && locations(pieces[k]).empty() &&
                 std::none_of(pieces[k].begin(), pieces[k].end(), [](const Tok* t) { return is_move(t->kind); }) &&
@@ -1615,6 +1620,16 @@ std::vector<Group> group(std::vector<Tok>& tokens, std::vector<bool>& colon_afte
     return sources;
 }
 
+// The text of run[a, b) as a label: the original spelling, a leading capital and article dropped.
+u32 run_label(const Toks& run, std::size_t a, std::size_t b, const u32& t) {
+    u32 lab = strip_chars(collapse_space(t.substr(run[a]->start, run[b - 1]->end - run[a]->start)), U" ,'\"-");
+    if (!lab.empty() && is_upper(lab[0]) && (lab.size() == 1 || is_lower(lab[1]) || lab[1] == ' '))
+        lab = lower(lab.substr(0, 1)) + lab.substr(1);
+    Regex::Match m;
+    if (patterns().article->match_at(lab, 0, m)) lab = lab.substr(m.end);
+    return lab;
+}
+
 u32 label_of(const Toks& toks, const u32& t) {
     std::vector<Toks> runs(1);
     for (Tok* tok : toks) {
@@ -1638,12 +1653,14 @@ u32 label_of(const Toks& toks, const u32& t) {
         for (std::size_t i = a; i < b; ++i)
             if (is_content(*run[i])) content.push_back(run[i]);
         if (descriptor_only(content)) continue;  // "with long reverb, an organ plays": the organ
-        u32 lab = strip_chars(collapse_space(t.substr(run[a]->start, run[b - 1]->end - run[a]->start)), U" ,'\"-");
-        if (!lab.empty() && is_upper(lab[0]) && (lab.size() == 1 || is_lower(lab[1]) || lab[1] == ' '))
-            lab = lower(lab.substr(0, 1)) + lab.substr(1);
-        Regex::Match m;
-        if (patterns().article->match_at(lab, 0, m)) lab = lab.substr(m.end);
-        return lab;
+        return run_label(run, a, b, t);
+    }
+    // only descriptor words: a source kept for a place of its own ("echo comes back from the left")
+    for (const auto& run : runs) {
+        std::size_t a = 0, b = run.size();
+        while (a < b && !is_content(*run[a])) ++a;
+        while (b > a && !is_content(*run[b - 1])) --b;
+        if (a < b) return run_label(run, a, b, t);
     }
     return u32();
 }
