@@ -293,10 +293,11 @@ def test_phrasing_score(name):
 
 
 # Sets written in sessions 8 and 9 by people who never read the parser, scored before its rules
-# changed (first run: 77, 89, 90 and 101 of 120); held to where the passes left them (they must
-# not slip back while other phrasing is fixed).
-@pytest.mark.parametrize("name,floor", [("phrasing_prompts_heldout9.jsonl", 102), ("phrasing_prompts_heldout10.jsonl", 113),
-                                        ("phrasing_prompts_heldout11.jsonl", 113), ("phrasing_prompts_heldout12.jsonl", 114)])
+# changed (first run: 77, 89, 90, 101 and 99 of 120); held to where the passes left them (they
+# must not slip back while other phrasing is fixed).
+@pytest.mark.parametrize("name,floor", [("phrasing_prompts_heldout9.jsonl", 110), ("phrasing_prompts_heldout10.jsonl", 113),
+                                        ("phrasing_prompts_heldout11.jsonl", 113), ("phrasing_prompts_heldout12.jsonl", 115),
+                                        ("phrasing_prompts_heldout13.jsonl", 116)])
 def test_phrasing_score_later_sets_do_not_slip(name, floor):
     import phrasing_score
 
@@ -752,3 +753,40 @@ def test_listeners_hearing_time_clauses_and_echoes(text, labels, az):
     assert len(src) == len(labels), [s.label for s in src]
     for s, label, a in zip(src, labels, az):
         assert label in s.label.lower() and round(s.azimuth_start_deg) == a and (label != "someone" or not s.moving)
+
+
+@pytest.mark.parametrize("text,labels,az", [
+    ("need: rain loop L/R, thunder far back", ["rain", "rain", "thunder"], [-90, 90, 180]),
+    ("Applause from both the left and the right.", ["applause", "applause"], [-90, 90]),
+    ("Car alarms blaring on my left and right, and a cat hissing at my feet.", ["car alarms", "car alarms", "cat"], [-90, 90, 0]),
+    ("footsteps (left) door knock (right) clock ticking (center)", ["footsteps", "door knock", "clock"], [-90, 90, 0]),
+    ("guitar strumming to the rigth -- drums up front", ["guitar", "drums"], [90, 0]),
+    ("baby crys behnd me while tv plays on my left side", ["baby", "tv"], [180, -90]),
+    ("At dawn, wolves howl in the distance ahead, answered by a lone coyote back right.", ["wolves", "coyote"], [0, 135]),
+    ("Goal! The stadium horn blasts from high up behind us while the fans chant to the right.", ["horn", "fans"], [180, 90]),
+    ("A singing bowl rings directly above your head as you breathe in.", ["singing bowl"], [0]),
+    ("The conductor announces we're on the right track as the train rumbles ahead of me.", ["conductor", "train"], [0, 0]),
+])
+def test_set_13_classes(text, labels, az):
+    src = parse(text).sources
+    assert len(src) == len(labels), [(s.label, s.azimuth_start_deg) for s in src]
+    for s, label, a in zip(src, labels, az):
+        assert label in s.label.lower() and round(s.azimuth_start_deg) == a
+
+
+def test_heights_with_a_side_and_at_the_feet():
+    gulls = _one("seagulls: upper left")
+    assert gulls.azimuth_start_deg == -90 and gulls.elevation_deg > 0
+    assert _one("the cat purrs down by your feet").elevation_deg < 0
+    assert _one("a drum at the lower right").elevation_deg < 0
+
+
+def test_arrivals_and_dropping_back():
+    assert not _one("Subway train pulling in behind me").moving
+    car = _one("Racing sim: opponent car pulls alongside on the right, then drops back behind us.")
+    assert (car.azimuth_start_deg, car.azimuth_end) == (90, 180)
+
+
+@pytest.mark.parametrize("text", ["a bull bellows on the left", "the choir overheard on the left"])
+def test_real_words_are_not_taken_for_misspellings(text):
+    assert parse(text).sources[0].azimuth_start_deg == -90

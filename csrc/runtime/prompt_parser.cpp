@@ -106,7 +106,8 @@ const char kMoveSynonyms[] =
     "moved|travelled|traveled|traveling|passed|went|shifted|swept|arrives|arriving|arrived|overtakes|overtaking|"
     "overtook|overtake|pass-by|passby|fly-by|flyby|drive-by|flypast|fly-past|reverses|reversing|floats|float|"
     "floating|floated|wafts|wafted|wafting|flutters|fluttered|fluttering|pulls in|pulling in|pulls away|pulling away|"
-    "pulls out|pulling out|pulled in|pulled away|"
+    "pulls out|pulling out|pulled in|pulled away|drops back|dropping back|dropped back|falls back|falling back|"
+    "fell back|pulls alongside|pulling alongside|pulls ahead|pulling ahead|"
     "walks|walk|walking|walked|drives|drive|driving|drove|flies|fly|flying|flew|runs|run|running|ran|rolls|roll|"
     "rolling|rolled|crosses|cross|crossing|crossed|heads|head|heading|headed|circles|circling|swings|swinging|"
     "slides|sliding|rides|riding|swoops|swooping|turns|turning|continues|continuing|proceeds|rotates|rotating|"
@@ -128,7 +129,7 @@ const char kPassingBehind[] =
     "through the back|across the back|passes behind me|passes behind you|passes behind";
 
 // Regex groups for the listener and a possessive, inside the direction patterns.
-const std::string kMe = "(?:me|you|us|myself|yourself|(?:the\\s+)?(?:listener|player|camera|character|avatar|viewer|mic|microphone|"
+const std::string kMe = "(?:me|you|us|myself|yourself|(?:the\\s+)?(?:listeners|players|visitors|guests|viewers|listener|player|camera|character|avatar|viewer|mic|microphone|"
                         "user|audience|stage|visitors?)|(?:my|your|the\\s+listener's)\\s+(?:face|nose|head))";
 const std::string kPoss = "(?:(?:the\\s+)?(?:listener|player|camera|user|viewer|character|avatar|visitor)'s|(?:the\\s+)?visitors'|the|your|my|our|his|her|their)";
 
@@ -294,7 +295,7 @@ struct Patterns {
         const std::string me = kMe, poss = kPoss, side = with_side("side");
         // not a place: "the left lane", "a right turn", "left-handed", "left alone", "left over"
         const std::string not_a_place = "(?!\\s*-?\\s*(?:lanes?|turns?|handed|wing|clicks?)\\b)"
-                                        "(?!(?<=right)\\s+(?:answers?|thing|choice|decision|idea|moment|time)\\b)"
+                                        "(?!(?<=right)\\s+(?:answers?|thing|choice|decision|idea|moment|time|track|path|words?|person|people|one|amount|size|call|way\\s+round)\\b)"
                                         "(?!(?<=left)\\s+(?:alone|unattended|untouched|idle|running|standing|lying)\\b)";
         auto dir = [&](const std::string& p, DirValue v) {
             dirs.emplace_back(Regex("(?<![\\w-])(?:" + p + ")(?![\\w-])" + not_a_place, true), v);
@@ -409,7 +410,7 @@ struct Patterns {
         dir("(?:straight|directly|(?<!to )(?<!from )(?<!and )right|just)?\\s*behind(?:\\s+" + me + "|" + not_object + ")|at\\s+(?:your|my|our|his|her|their)\\s+back|"
             "(?:the\\s+)?(?:rear|back)\\s+of\\s+(?:the\\s+)?(?:room|hall|church|stage|space|house|bus|car|train|" + me + ")|"
             "the\\s+rear|rear(?!\\s+(?:window|door|wheel|seat|end|view|light|lights|bumper|mirror|entrance|garden|of)\\b)|"
-            "back(?=\\s*[:(])|(?<=at )back(?![\\w-])|(?<=to )back(?![\\w-])|(?<=from )back(?![\\w-])|(?:the|my|your|our)\\s+back(?!\\s+(?:of|door|doors|yard|garden|seat|seats|wall|room|porch|"
+            "back(?=\\s*[:(])|(?<=far )back(?![\\w-])(?!\\s+(?:to|from|into|in|up|down|and|then|of))|(?<=at )back(?![\\w-])|(?<=to )back(?![\\w-])|(?<=from )back(?![\\w-])|(?:the|my|your|our)\\s+back(?!\\s+(?:of|door|doors|yard|garden|seat|seats|wall|room|porch|"
             "stairs|kitchen|office|alley|lane|street|pocket|end|burner|foot|legs?|teeth|stage)\\b)",
             DirValue::Behind);
 
@@ -439,10 +440,13 @@ struct Patterns {
         elev("(?:at\\s+)?(?:an?\\s+)?(?:elevation|elev|el|height\\s+angle)\\s*(?:of\\s+|=\\s*|:\\s*)?(?P<num>" + num + ")"
              "(?:\\s*(?:degrees?|degs?|\\u00b0))?", std::nan(""));
         elevs.back().first.needs_any({U"elev", U"el ", U"height"});
-        elev("(?:down\\s+)?(?:below|beneath|underneath)" + under + "|under\\s+(?:the|my|your|our)\\s+(?:floor|floorboards|ground|feet)|"
+        elev("(?:down\\s+)?(?:below|beneath|underneath)" + under + "|under\\s+(?:the|my|your|our|their|his|her)\\s+(?:floor|floorboards|ground|feet)|"
              "under\\s+(?:me|you|us|the\\s+listener)|"
              "from\\s+below|downstairs|underground|(?:on|from)\\s+the\\s+(?:floor|storey|story|level|flat|apartment)\\s+below|"
-             "at\\s+(?:my|your|our)\\s+feet", -kAboveDeg);
+             "(?:down\\s+)?(?:at|by|near|around|beside)\\s+(?:my|your|our|their|his|her)\\s+feet", -kAboveDeg);
+        // "upper left", "the lower right corner": a side and a height
+        elev("upper(?=\\s+(?:left|right|front|back|rear)\\b)", kAboveDeg);
+        elev("lower(?=\\s+(?:left|right|front|back|rear)\\b)", -kAboveDeg);
 
         metres = std::make_unique<Regex>(
             "(?<![\\w-])(?:(?:at\\s+)?(?:a\\s+)?distance\\s*(?:of\\s+|=\\s*|:\\s*)?|(?:about|around|roughly|maybe|some|approximately|"
@@ -531,7 +535,8 @@ struct Patterns {
                                "vanishing|vanished|comes\\s+to\\s+(?:a\\s+)?(?:stop|halt|rest)|ends\\s+up|ending\\s+up|"
                                "pulls\\s+up|pulling\\s+up|settles|settling)(?![\\w-])", true),
                          Kind::To, ""});
-        words.push_back({Regex("(?<![\\w-])(?<!followed )(?<!accompanied )(?:by|past)(?![\\w-])", true), Kind::By, ""});
+        words.push_back({Regex("(?<![\\w-])(?<!followed )(?<!accompanied )(?<!answered )(?<!joined )(?<!echoed )"
+                               "(?<!interrupted )(?:by|past)(?![\\w-])", true), Kind::By, ""});
         hard = std::make_unique<Regex>(
             // sentence ends, line breaks, list bullets and numbers ("1)"), and " / ", " | ", " + ", " - "
             // between two items (emoji became line breaks in normalise_symbols)
@@ -539,7 +544,8 @@ struct Patterns {
             "^\\s*[-*\\u2022\\u00b7\\u25aa\\u2023\\u25e6](?=\\s)|(?<![\\w.])\\(?(?:\\d{1,2}|[a-h])\\)(?=\\s)|(?<![\\w-])(?:while|whilst|meanwhile|whereas|at\\s+the\\s+same\\s+time|in\\s+addition|"
             "simultaneously|additionally|also|as\\s+well\\s+as|plus|at\\s+once)(?![\\w-])", true);
         soft = std::make_unique<Regex>(
-            ",|&|(?<![\\w-])(?:and|n|then|but|followed\\s+by|accompanied\\s+by|after\\s+that|afterwards|as|before|after|with)(?![\\w-])", true);
+            ",|&|(?<![\\w-])(?:and|n|then|but|followed\\s+by|accompanied\\s+by|answered\\s+by|joined\\s+by|echoed\\s+by|"
+            "interrupted\\s+by|after\\s+that|afterwards|as|before|after|with)(?![\\w-])", true);
         word = std::make_unique<Regex>("[\\w'\\-\\u00c0-\\uffff]+|[^\\w\\s]", false);
         article = std::make_unique<Regex>("^(?:a|an|the|another)\\s+", true);
         adj_words = std::make_unique<Regex>("[\\w-]+", false);
@@ -1045,7 +1051,7 @@ bool descriptor_only(const Toks& content) {
         U"position", U"alongside", U"no", U"nothing", U"silence", U"none", U"wouldn't", U"won't", U"stop", U"info",
         U"needed", U"necessary", U"required", U"automation", U"listen", U"ugh", U"left", U"right", U"fancy",
         U"special", U"else", U"more", U"extra", U"much", U"bit", U"touch", U"tad", U"quadrant", U"sector", U"region",
-        U"maybe"};
+        U"maybe", U"begin", U"beginning", U"opening", U"finally", U"first", U"lastly"};
     return !content.empty() && std::all_of(content.begin(), content.end(), [](const Tok* t) {
         return descriptors.count(strip_chars(t->low(), U"'-")) > 0;
     });
@@ -1389,10 +1395,25 @@ void adjust_tokens(std::vector<Tok>& tokens) {
     }
 }
 
+// "car alarms on my left and right, and a cat ...": a side alone that mirrors the side the source
+// before it ends on is that source's second place, not where the next sound is.
+bool mirrors_last_place(const Toks& p, const Toks& source) {
+    const Tok* dir = nullptr;
+    for (const Tok* t : p) {  // the side and glue words only ("and right", "and the right")
+        if (t->kind == Kind::Dir && !dir) dir = t;
+        else if (t->kind != Kind::Word || is_content(*t)) return false;
+    }
+    const Tok* last = nullptr;
+    for (const Tok* t : source)
+        if (t->kind == Kind::Dir) last = t;
+    return dir && last && std::fabs(last->az) > 10.0 && std::fabs(last->az) < 170.0 && std::fabs(dir->az + last->az) < 1e-9;
+}
+
 std::vector<Group> group(std::vector<Tok>& tokens, std::vector<bool>& colon_after, std::vector<bool>& colon_only) {
     mark_wrapped_lines(tokens);
     adjust_tokens(tokens);
     std::vector<Toks> clauses(1);
+    std::vector<bool> bang_after(1, false);  // the clause ended with "!"
     colon_after.assign(1, false);
     colon_only.assign(1, false);
     for (auto& tok : tokens) {
@@ -1406,17 +1427,24 @@ std::vector<Group> group(std::vector<Tok>& tokens, std::vector<bool>& colon_afte
             }
             colon_after.back() = is_lead_in(tok);
             colon_only.back() = tok.text.find(U':') != u32::npos;
+            bang_after.back() = tok.text.find(U'!') != u32::npos;
             clauses.emplace_back();
             colon_after.push_back(false);
             colon_only.push_back(false);
+            bang_after.push_back(false);
         } else {
             clauses.back().push_back(&tok);
         }
     }
     std::vector<Group> sources;
     Toks carry;  // a label-less clause before a colon ("Right side:") places the next clause's sound
+    const std::size_t n_clauses = static_cast<std::size_t>(
+        std::count_if(clauses.begin(), clauses.end(), [](const Toks& c) { return !c.empty(); }));
     for (std::size_t c = 0; c < clauses.size(); ++c) {
         const Toks& clause = clauses[c];
+        // "Goal! The stadium horn blasts ...", "Splash! A frog jumped ...": an exclamation opening a
+        // scene told in sentences, not a sound of its own
+        if (c == 0 && n_clauses > 1 && bang_after[c] && clause.size() == 1 && is_content(*clause[0])) continue;
         std::vector<Toks> pieces(1);
         std::vector<u32> opener(1);  // the soft break before each piece ("with", "and", ",")
         for (Tok* tok : clause) {
@@ -1470,7 +1498,8 @@ std::vector<Group> group(std::vector<Tok>& tokens, std::vector<bool>& colon_afte
         for (auto& piece : pieces)
             for (std::size_t i = 0; i + 1 < piece.size(); ++i) {
                 const u32& w = piece[i]->low();
-                if (w != U"when" && w != U"whenever" && w != U"once" && w != U"until" && w != U"after" && w != U"before")
+                if (w != U"when" && w != U"whenever" && w != U"once" && w != U"until" && w != U"after" && w != U"before" &&
+                    w != U"as" && w != U"while")
                     continue;
                 const u32& who = piece[i + 1]->low();
                 const bool audience = who == U"they" || who == U"you" || who == U"we" || who == U"i" ||
@@ -1482,6 +1511,13 @@ std::vector<Group> group(std::vector<Tok>& tokens, std::vector<bool>& colon_afte
                     break;
                 }
             }
+        // "... as you breathe in", "while we wait": what the listener does meanwhile
+        for (std::size_t k = 1; k < pieces.size(); ++k) {
+            if (opener[k] != U"as" && opener[k] != U"while" && opener[k] != U"when" && opener[k] != U"whenever") continue;
+            const auto w = std::find_if(pieces[k].begin(), pieces[k].end(), [](const Tok* t) { return t->kind == Kind::Word; });
+            if (w != pieces[k].end() && ((*w)->low() == U"you" || (*w)->low() == U"we" || (*w)->low() == U"i"))
+                pieces[k].clear();
+        }
         // "Looking down the highway, ...", "Sitting in the back row, ...": where the listener is, no sound
         // (and what is with them there: "Sitting on the porch with the house at my back, ...")
         if (pieces.size() > 1 && (listener_pose(pieces[0]) || scene_setting(pieces[0]))) {
@@ -1593,7 +1629,7 @@ std::vector<Group> group(std::vector<Tok>& tokens, std::vector<bool>& colon_afte
             std::size_t nxt = k + 1;
             while (nxt < pieces.size() && !has_label[nxt]) ++nxt;
             if (nxt < pieces.size() && !locations(p).empty() && !locations(sources[current].toks).empty() &&
-                locations(pieces[nxt]).empty())
+                locations(pieces[nxt]).empty() && !mirrors_last_place(p, sources[current].toks))
                 pending.insert(pending.end(), p.begin(), p.end());
             else
                 sources[current].toks.insert(sources[current].toks.end(), p.begin(), p.end());
@@ -1805,8 +1841,10 @@ SceneSource resolve(const Toks& toks, const u32& label) {
                 participle_place = ends_with(v, U"ing") && !translational.count(v);
             }
             {  // "the tap runs behind me", "the shower runs": running, not moving
+                // and an arrival at one place: "a train pulling in behind me", "the bus arriving on your right"
                 static const std::set<u32> idle = {U"runs", U"run", U"ran", U"running", U"spins", U"spinning", U"turns",
-                                                   U"turning", U"swings", U"swinging"};
+                                                   U"turning", U"swings", U"swinging", U"pulls in", U"pulling in",
+                                                   U"pulled in", U"arrives", U"arriving", U"arrived"};
                 if (first_move < static_cast<int>(toks.size()) && idle.count(toks[first_move]->low())) participle_place = true;
             }
             if (!fronted && (only.role == Kind::To ||
@@ -2077,13 +2115,15 @@ void drop_list_headings(std::vector<SceneSource>& sources, std::vector<int>& cla
 // behind" is one place between them. synth holds the sides made for "on each side".
 std::vector<Toks> spread_places(const Toks& toks, const u32& text, std::deque<Tok>& synth) {
     std::vector<int> dirs;
+    // "from" with no move ("applause from both the left and the right") is where, not a start
     for (int i = 0; i < static_cast<int>(toks.size()); ++i) {
         const Kind k = toks[i]->kind;
-        if (is_move(k) || k == Kind::From || k == Kind::To || k == Kind::Circle || k == Kind::Passing ||
-            k == Kind::Approach || k == Kind::Recede)
+        if (is_move(k) || k == Kind::To || k == Kind::Circle || k == Kind::Passing || k == Kind::Approach ||
+            k == Kind::Recede)
             return {toks};
         if (k == Kind::Dir) dirs.push_back(i);
     }
+    if (std::count_if(toks.begin(), toks.end(), [](const Tok* t) { return t->kind == Kind::From; }) > 1) return {toks};
     auto each_side = [&]() -> int {  // index of "each|both|either" in "on each side", "on both sides"
         for (int i = 0; i + 1 < static_cast<int>(toks.size()); ++i) {
             const u32& w = toks[i]->low();
@@ -2108,7 +2148,8 @@ std::vector<Toks> spread_places(const Toks& toks, const u32& text, std::deque<To
         return out;
     }
     if (dirs.size() < 2) return {toks};
-    static const std::set<u32> joins = {U"and", U"or", U"&", U"plus", U"the", U"on", U"at", U"to", U"in", U"my", U"your"};
+    static const std::set<u32> joins = {U"and", U"or", U"&", U"plus", U"the", U"on", U"at", U"to", U"in", U"my", U"your",
+                                        U"from", U"both"};
     for (std::size_t k = 0; k + 1 < dirs.size(); ++k)
         for (int j = dirs[k] + 1; j < dirs[k + 1]; ++j)
             if (toks[j]->kind != Kind::Word || !joins.count(toks[j]->low())) return {toks};
@@ -2231,6 +2272,75 @@ std::string py_repr(const u32& s) {
 
 }  // namespace
 
+// Misspelt direction words people type in a hurry ("to the rigth", "behnd me", "infront"), as the
+// words they mean; only whole words, so nothing else is touched.
+u32 with_common_misspellings_fixed(const u32& t) {
+    static const std::map<u32, u32> fixes = {
+        {U"rigth", U"right"}, {U"rihgt", U"right"}, {U"rght", U"right"}, {U"lfet", U"left"},
+        {U"lef", U"left"}, {U"letf", U"left"}, {U"behnd", U"behind"}, {U"behidn", U"behind"}, {U"bhind", U"behind"},
+        {U"bheind", U"behind"}, {U"behinde", U"behind"}, {U"overhed", U"overhead"}, {U"ovrhead", U"overhead"},
+        {U"overheard", U"overhead"}, {U"infront", U"in front"}, {U"infornt", U"in front"}, {U"fornt", U"front"},
+        {U"frnt", U"front"}, {U"ahed", U"ahead"}, {U"ahaed", U"ahead"}, {U"abov", U"above"}, {U"abvoe", U"above"},
+        {U"belwo", U"below"}, {U"bellow", U"below"}, {U"clokwise", U"clockwise"}, {U"anticlokwise", U"anticlockwise"}};
+    u32 out;
+    out.reserve(t.size() + 8);
+    for (std::size_t i = 0; i < t.size();) {
+        if (!is_letter(t[i])) {
+            out.push_back(t[i++]);
+            continue;
+        }
+        std::size_t j = i;
+        while (j < t.size() && (is_letter(t[j]) || t[j] == '\'')) ++j;
+        const u32 word = t.substr(i, j - i);
+        const auto it = fixes.find(lower(word));
+        // "bellow" and "overheard" are words too: only next to the words that place a sound
+        const bool guarded = it != fixes.end() && (it->first == U"bellow" || it->first == U"overheard" || it->first == U"lef");
+        bool ok = it != fixes.end();
+        if (guarded) {
+            std::size_t k = i;
+            while (k > 0 && t[k - 1] == ' ') --k;
+            std::size_t b = k;
+            while (b > 0 && is_letter(t[b - 1])) --b;
+            const u32 before = lower(t.substr(b, k - b));
+            ok = before == U"the" || before == U"my" || before == U"your" || before == U"to" || before == U"from" ||
+                 before == U"on" || before == U"directly" || before == U"right";
+        }
+        out += ok ? it->second : word;
+        i = j;
+    }
+    return out;
+}
+
+// Written forms of "both sides" and of a place in brackets after each sound:
+//   "rain loop L/R", "left/right"            -> the slash as a space (two places of one sound);
+//   "footsteps (left) door knock (right)"    -> a line break after each bracketed place.
+// In place, same length.
+void both_sides_and_bracketed_places(u32& t) {
+    auto word_at = [&](std::size_t a, std::size_t b) { return lower(t.substr(a, b - a)); };
+    static const std::set<u32> sides = {U"l", U"r", U"left", U"right"};
+    for (std::size_t i = 1; i + 1 < t.size(); ++i) {
+        if (t[i] != '/') continue;
+        std::size_t a = i, b = i + 1;
+        while (a > 0 && is_letter(t[a - 1])) --a;
+        while (b < t.size() && is_letter(t[b])) ++b;
+        const u32 x = word_at(a, i), y = word_at(i + 1, b);
+        if (sides.count(x) && sides.count(y) && x != y && (x.size() > 1) == (y.size() > 1)) t[i] = ' ';
+    }
+    static const std::set<u32> places = {U"left", U"right", U"center", U"centre", U"front", U"back", U"behind", U"ahead",
+                                         U"above", U"below", U"overhead", U"rear", U"middle", U"l", U"r", U"c",
+                                         U"far left", U"far right", U"hard left", U"hard right", U"front left",
+                                         U"front right", U"back left", U"back right", U"rear left", U"rear right"};
+    for (std::size_t i = 0; i < t.size(); ++i) {
+        if (t[i] != '(') continue;
+        const std::size_t close = t.find(')', i);
+        if (close == u32::npos || close + 2 >= t.size()) continue;
+        if (!places.count(collapse_space(strip_space(lower(t.substr(i + 1, close - i - 1)))))) continue;
+        std::size_t k = close + 1;
+        while (k < t.size() && t[k] == ' ') ++k;
+        if (k > close + 1 && k < t.size() && is_letter(t[k])) t[close + 1] = '\n';
+    }
+}
+
 // The same sound named twice with a place at most once ("rain and thunder, thunder kinda behind me",
 // "Thunder. Just thunder."): one source, where it was placed. Two places are two sources.
 void merge_repeated_sounds(std::vector<SceneSource>& sources, std::vector<bool>& placed) {
@@ -2322,6 +2432,8 @@ bool parse_prompt(const std::string& text, SceneSpec& out, std::string& err) {
         static const std::set<u32> sides = {U"left", U"right", U"front", U"back"};
         if (sides.count(word_at(a, i)) && sides.count(word_at(i + 4, b))) t[i] = t[i + 3] = ' ';
     }
+    t = with_common_misspellings_fixed(t);
+    both_sides_and_bracketed_places(t);
     std::vector<RoomHit> rooms;
     std::vector<Tok> tokens = tokenize(t, rooms);
     std::vector<bool> colon_after, colon_only;
