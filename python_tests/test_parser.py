@@ -293,11 +293,11 @@ def test_phrasing_score(name):
 
 
 # Sets written in sessions 8 and 9 by people who never read the parser, scored before its rules
-# changed (first run: 77, 89, 90, 101 and 99 of 120); held to where the passes left them (they
-# must not slip back while other phrasing is fixed).
-@pytest.mark.parametrize("name,floor", [("phrasing_prompts_heldout9.jsonl", 110), ("phrasing_prompts_heldout10.jsonl", 113),
-                                        ("phrasing_prompts_heldout11.jsonl", 113), ("phrasing_prompts_heldout12.jsonl", 115),
-                                        ("phrasing_prompts_heldout13.jsonl", 116)])
+# changed (first run: 77, 89, 90, 101, 99 and 85 of 120); held to where the passes left them
+# (they must not slip back while other phrasing is fixed).
+@pytest.mark.parametrize("name,floor", [("phrasing_prompts_heldout9.jsonl", 110), ("phrasing_prompts_heldout10.jsonl", 114),
+                                        ("phrasing_prompts_heldout11.jsonl", 114), ("phrasing_prompts_heldout12.jsonl", 115),
+                                        ("phrasing_prompts_heldout13.jsonl", 116), ("phrasing_prompts_heldout14.jsonl", 110)])
 def test_phrasing_score_later_sets_do_not_slip(name, floor):
     import phrasing_score
 
@@ -790,3 +790,49 @@ def test_arrivals_and_dropping_back():
 @pytest.mark.parametrize("text", ["a bull bellows on the left", "the choir overheard on the left"])
 def test_real_words_are_not_taken_for_misspellings(text):
     assert parse(text).sources[0].azimuth_start_deg == -90
+
+
+@pytest.mark.parametrize("text,labels,az", [
+    ("a dog barks on the left and a cat answers from the opposite side", ["dog", "cat"], [-90, 90]),
+    ("My roommate is snoring on the right; on the other side of me the radiator clanks.", ["roommate", "radiator"], [90, -90]),
+    ("a bell rings straight ahead; from the opposite side a gong answers", ["bell", "gong"], [0, 180]),
+    ("My neighbour's drill is going on the other side of the wall to my right.", ["drill"], [90]),
+    ("the crickets aren't on my right, they're to my left", ["crickets"], [-90]),
+    ("I don't want the rain in front of me, put it behind me instead.", ["rain"], [180]),
+    ("the dog is barking up front, the gate creaks on the left, and the thunder? that's behind me",
+     ["dog", "gate", "thunder"], [0, -90, 180]),
+    ("Cicadas buzzing in the heat and a tractor chugging along, the cicadas to my left and the tractor ahead and to the right.",
+     ["cicadas", "tractor"], [-90, 45]),
+])
+def test_opposites_negations_and_later_places(text, labels, az):
+    src = parse(text).sources
+    assert len(src) == len(labels), [(s.label, s.azimuth_start_deg) for s in src]
+    for s, label, a in zip(src, labels, az):
+        assert label in s.label.lower() and round(s.azimuth_start_deg) == a
+
+
+@pytest.mark.parametrize("text,labels", [
+    ("Welcome to the Hall of Birds. On your left, listen for the call of the common loon.", ["loon"]),
+    ("Stop at marker seven. The blacksmith's hammer rings out to the right of you.", ["hammer"]),
+    ("Close your eyes. Far away in front of you, a train goes choo-choo.", ["train"]),
+    ("June 4, 6:10 am. Song sparrow singing from the hedge to my right.", ["sparrow"]),
+    ("Sat by the pond. Bullfrogs croaking front-left.", ["bullfrogs"]),
+    ("Biking to work, a car honked right behind me.", ["car"]),
+    ("EXT. HIGHWAY - DAY. A truck roars past from left to right.", ["truck"]),
+    ("For the AR demo, spawn a drone buzzing overhead.", ["drone"]),
+    ("You're lying in bed and you hear footsteps walking across the ceiling above you.", ["footsteps"]),
+    ("Close to me a dog barks.", ["dog"]),  # "close" as near is still a place word
+])
+def test_openers_that_are_not_sounds(text, labels):
+    src = parse(text).sources
+    assert len(src) == len(labels) and all(w in s.label.lower() for s, w in zip(src, labels)), [s.label for s in src]
+
+
+def test_motion_goes_on_in_participles_and_turns_round_a_chair():
+    bike = _one("You hear a motorbike approaching from your left, roaring past in front of you and fading off to your right.")
+    assert (bike.azimuth_start_deg, bike.azimuth_end) == (-90, 90)
+    kitten = _one("The kitten chases a jingle ball all the way around my chair, starting on my left.")
+    assert kitten.azimuth_start_deg == -90 and abs(kitten.azimuth_end - kitten.azimuth_start_deg) == 360
+    assert not _one("blender going in the kitchen to my left").moving
+    dogs = parse("I hear two dogs, one on my left and one on my right, barking at each other.").sources
+    assert [round(s.azimuth_start_deg) for s in dogs] == [-90, 90]

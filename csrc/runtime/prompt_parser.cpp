@@ -213,7 +213,7 @@ std::vector<std::string> fillers() {
 }
 // Words that stay inside a label but never name a sound on their own (parser._GLUE).
 const char kGlue[] =
-    "a an the another of on at in to from towards toward into onto is are was were be been being can could will "
+    "a an the another of on at in to from towards toward into onto across along through is are was were be been being can could will "
     "would it its it's this that these those which who whose where when there here then while and or but also "
     "meanwhile too as with by for up down over out off so just very really quite slightly somewhat starts start "
     "started starting stays stay stayed staying remains remain remaining sits sitting stands standing ends end "
@@ -405,6 +405,12 @@ struct Patterns {
             "(?:" + poss + "\\s+)?(?:front|forward)(?:\\s+(?:and\\s+)?(?:centre|center))?|"
             "(?:the\\s+)?(?:dead\\s+)?(?:centre|center|middle)(?:\\s+stage)?|straight\\s+on|cent(?:er|r)ed",
             DirValue::Front);
+        // "from the opposite side", "on the other side of me": where the sound before it is not (the
+        // place is worked out from that sound in parse_prompt; 0 stands in for it here)
+        dir("(?:on|from|to|at)\\s+the\\s+(?:other|opposite)\\s+side(?:\\s+of\\s+(?:me|you|us|the\\s+(?:listener|room)))?"
+            "(?!\\s+of\\b)",
+            DirValue::Front);
+        dirs.back().first.needs_any({U"side"});
         // "behind the counter" places a sound behind something, not behind the listener
         const std::string not_object = "(?!\\s+(?:the|a|an|some|his|her|their|its|this|that)\\s+(?!listener|head|back\\b))";
         dir("(?:straight|directly|(?<!to )(?<!from )(?<!and )right|just)?\\s*behind(?:\\s+" + me + "|" + not_object + ")|at\\s+(?:your|my|our|his|her|their)\\s+back|"
@@ -459,7 +465,7 @@ struct Patterns {
         const std::string centre = "(?:me|you|us|them|(?:the\\s+)?(?:listener|player|user|camera|audience|visitors?|guests?|viewers?)|"
                                    "(?:my|your|our|the\\s+listener's|the\\s+player's|the)\\s+heads?|"
                                    "the\\s+(?:whole\\s+|entire\\s+)?(?:room|dance\\s*floor|stage|car|house|space|arena|hall|field|"
-                                   "track|stadium|ring|pitch|court|circuit|velodrome))";
+                                   "track|stadium|ring|pitch|court|circuit|velodrome)|(?:my|your|our|the)\\s+(?:chair|seat|bed|desk|table|couch|sofa|bench))";
         const std::string round_me = "(?:(?:a)?round\\s+and\\s+)?(?:a)?round\\s+" + centre;
         circle = std::make_unique<Regex>(
             "(?<![\\w-])(?:(?:in\\s+)?(?:a|one)\\s+(?:(?:full|complete|whole|wide|slow|fast|big|single)\\s+)*(?:" + turn + "\\s+)?"
@@ -470,6 +476,7 @@ struct Patterns {
             "sweeps|sweeping|pans|panning)\\s+(?:" + turn + "\\s+)?"
             "(?:all\\s+the\\s+way\\s+|right\\s+|once\\s+|slowly\\s+|quickly\\s+)?" + round_me + "(?:\\s+" + turn + ")?|"
             "(?:(?:a|one)\\s+)?(?:full|complete|whole)\\s+(?:" + turn + "\\s+)?(?:circle|revolution|turn)s?|"
+            "all\\s+the\\s+way\\s+" + round_me + "|"
             "(?:circles|circle|circling|circled|orbits|orbit|orbiting|orbited)\\s+" + centre + "|(?:a)?round\\s+and\\s+(?:a)?round)(?![\\w-])", true);
         circle->needs_any({U"circl", U"round", U"revolution", U"orbit", U"turn"});
         const std::vector<std::string> indoor_nouns =
@@ -996,7 +1003,20 @@ bool describes_previous(const Toks& p, bool previous_located) {
         const u32 w = t->low();
         if (lead && (w == U"as" || w == U"while" || w == U"then" || w == U"and")) continue;
         lead = false;
-        if (w == U"it" || w == U"they") return true;
+        if (w == U"it" || w == U"they" || w == U"it's" || w == U"that's" || w == U"they're" || w == U"that" ||
+            w == U"those" || w == U"these")
+            return true;
+        // "..., opposite the rooster", "across from the fountain": where it is, said by another sound
+        if ((w == U"opposite" || w == U"across") && std::none_of(p.begin(), p.end(), [](const Tok* x) {
+                return x->kind == Kind::Dir;
+            }))
+            return true;
+        // "..., curled up in the armchair", "perched on the fence": how the sound before it is placed
+        static const std::set<u32> poses = {U"curled", U"tucked", U"perched", U"hidden", U"nestled", U"seated", U"tied",
+                                            U"parked", U"stuck", U"mounted", U"hung", U"hanging", U"buried", U"wrapped",
+                                            U"trapped", U"locked", U"chained", U"caged", U"kept", U"sleeping",
+                                            U"snuggled", U"huddled", U"crouched", U"crouching", U"balanced"};
+        if (poses.count(w)) return true;
         if (w == U"their" || w == U"its" || w == U"his" || w == U"her") {
             // "then its mother hums": someone of its own, a sound of their own
             static const std::set<u32> others = {
@@ -1051,19 +1071,31 @@ bool descriptor_only(const Toks& content) {
         U"position", U"alongside", U"no", U"nothing", U"silence", U"none", U"wouldn't", U"won't", U"stop", U"info",
         U"needed", U"necessary", U"required", U"automation", U"listen", U"ugh", U"left", U"right", U"fancy",
         U"special", U"else", U"more", U"extra", U"much", U"bit", U"touch", U"tad", U"quadrant", U"sector", U"region",
-        U"maybe", U"begin", U"beginning", U"opening", U"finally", U"first", U"lastly"};
-    return !content.empty() && std::all_of(content.begin(), content.end(), [](const Tok* t) {
-        return descriptors.count(strip_chars(t->low(), U"'-")) > 0;
-    });
+        U"maybe", U"begin", U"beginning", U"opening", U"finally", U"first", U"lastly", U"each", U"forth",
+        U"instead", U"am", U"pm", U"a.m", U"p.m", U"january", U"february", U"march", U"april", U"june", U"july",
+        U"august", U"september", U"october", U"november", U"december", U"monday", U"tuesday", U"wednesday",
+        U"thursday", U"friday", U"saturday", U"sunday", U"today", U"tonight", U"yesterday", U"welcome"};
+    for (std::size_t i = 0; i < content.size(); ++i) {
+        const u32 w = strip_chars(content[i]->low(), U"'-");
+        // "barking at each other": "other" after "each" ("the other on my right" is an item)
+        if (!descriptors.count(w) && !(w == U"other" && i > 0 && content[i - 1]->low() == U"each")) return false;
+    }
+    return !content.empty();
 }
 
 bool lone_participle_describes(const Toks& p, bool previous_located) {
-    Toks content;
+    Toks content;  // ("barking at each other": the participle alone)
     for (Tok* t : p)
-        if (is_content(*t)) content.push_back(t);
+        if (is_content(*t) && t->low() != U"each" && t->low() != U"other") content.push_back(t);
     const u32& w = content.size() == 1 ? content[0]->low() : u32();
     if (content.size() != 1 || !(ends_with(w, U"ing") || ends_with(w, U"ed")) || content[0]->text.size() <= 5) return false;
     // a place named only as where it ends ("and beeped when it stopped in front of you") is the same source's
+    // "..., roaring past in front of you and fading off to your right": how the move before goes on
+    if (previous_located && std::any_of(p.begin(), p.end(), [](const Tok* t) {
+            return t->kind == Kind::By || t->kind == Kind::Recede || t->kind == Kind::Approach ||
+                   (t->kind == Kind::Word && (t->low() == U"off" || t->low() == U"away"));
+        }))
+        return true;
     const auto places = locations(p);
     // a plain "to the left" after a participle that does not move ("typing to the left") is a place
     const bool plain_to = std::all_of(p.begin(), p.end(), [](const Tok* t) {
@@ -1181,6 +1213,13 @@ const std::set<u32>& place_words() {
     return words;
 }
 
+// "seven", "12", "iv": a number naming a place ("marker seven", "gate 12")
+bool count_or_number(const u32& w) {
+    static const std::set<u32> words = {U"one", U"two", U"three", U"four", U"five", U"six", U"seven", U"eight",
+                                        U"nine", U"ten", U"eleven", U"twelve", U"i", U"ii", U"iii", U"iv", U"v"};
+    return words.count(w) > 0 || (!w.empty() && std::all_of(w.begin(), w.end(), is_digit));
+}
+
 // "The storm room.", "Mining exhibit.", "Whale song installation -": a short name ending in
 // what it names (a room, an exhibit, a zone), with no article "a" and no preposition: a heading.
 bool heading_name(const Toks& p) {
@@ -1209,7 +1248,8 @@ bool place_only(const Toks& p) {
         if (is_content(*t)) content.push_back(t);
     }
     for (std::size_t i = 0; i < content.size(); ++i)
-        if (!place_words().count(content[i]->low()) && !(i + 1 < content.size() && sound_places.count(content[i]->low())))
+        if (!place_words().count(content[i]->low()) && !(i + 1 < content.size() && sound_places.count(content[i]->low())) &&
+            !(i > 0 && count_or_number(content[i]->low())))
             return false;
     return !content.empty();
 }
@@ -1217,7 +1257,7 @@ bool place_only(const Toks& p) {
 // "In the headset, ...", "When the player enters the cave, ...", "Deep under the sea, ...": where
 // or when the scene is, before its sounds; places nothing.
 bool scene_setting(const Toks& p) {
-    static const std::set<u32> lead = {U"in", U"inside", U"at", U"during", U"on", U"under", U"within", U"throughout", U"halfway",
+    static const std::set<u32> lead = {U"in", U"inside", U"at", U"during", U"on", U"under", U"within", U"throughout", U"halfway", U"for",
                                        U"when", U"whenever", U"once", U"if", U"as", U"after", U"before", U"while"};
     static const std::set<u32> adverbs = {U"deep", U"far", U"high", U"somewhere", U"out", U"down", U"up", U"back",
                                           U"right", U"just", U"later", U"then", U"now"};
@@ -1235,10 +1275,16 @@ bool scene_setting(const Toks& p) {
 // A piece whose subject is the listener ("as I go up the trail", "I'm at the front of the
 // classroom facing the students"); "I hear ..." is a filler and never gets here.
 bool listener_acts(const Toks& p) {
+    // "I don't want the rain in front of me", "we need a bell on the left": a request about a sound
+    if (std::any_of(p.begin(), p.end(), [](const Tok* t) {
+            const u32& w = t->low();
+            return w == U"want" || w == U"wants" || w == U"need" || w == U"needs" || w == U"like" || w == U"would";
+        }))
+        return false;
     for (const Tok* t : p) {
         if (t->kind != Kind::Word) continue;
         const u32& w = t->low();
-        return w == U"i" || w == U"we" || w == U"i'm" || w == U"we're";
+        return w == U"i" || w == U"we" || w == U"i'm" || w == U"we're" || w == U"you're";
     }
     return false;
 }
@@ -1277,13 +1323,31 @@ bool listener_role(const Toks& p) {
 // the back row", "Standing on a bridge"): not a sound.
 bool listener_pose(const Toks& p) {
     static const std::set<u32> poses = {U"looking", U"standing", U"sitting", U"facing", U"lying", U"listening", U"waiting", U"walking",
-                                        U"stood", U"sat",
+                                        U"stood", U"sat", U"biking", U"cycling", U"driving", U"riding", U"jogging", U"commuting",
+                                        U"hiking", U"strolling", U"wandering", U"travelling", U"traveling", U"stuck", U"heading",
                                         U"staring", U"watching", U"seated", U"relaxing", U"resting", U"perched"};
-    for (const Tok* t : p) {
-        if (t->kind != Kind::Word) continue;
+    for (const Tok* t : p) {  // the first word ("Walking" may have been read as a move)
+        if (t->kind != Kind::Word && !is_move(t->kind)) continue;
         return poses.count(t->low()) > 0;
     }
     return false;
+}
+
+// "Close your eyes.", "Turn to face the mural.", "Stop at marker seven.", "Welcome to the Hall of
+// Birds.", "Sat by the pond.": the guide talking to the listener (or the listener's pose), no
+// place of a sound in it.
+bool addressed_to_listener(const Toks& p) {
+    static const std::set<u32> verbs = {U"close", U"open", U"relax", U"breathe", U"imagine", U"picture", U"stop",
+                                        U"turn", U"face", U"look", U"sit", U"stand", U"walk", U"come", U"enter",
+                                        U"follow", U"step", U"take", U"welcome", U"get", U"settle", U"lie"};
+    if (std::any_of(p.begin(), p.end(), [](const Tok* t) { return t->kind == Kind::Dir || t->kind == Kind::Elev; }))
+        return false;
+    const auto first = std::find_if(p.begin(), p.end(), [](const Tok* t) { return t->kind != Kind::Space; });
+    if (first == p.end()) return false;
+    // "Close your eyes": "close" reads as near unless a possessive follows
+    if ((*first)->low() == U"close")
+        return first + 1 != p.end() && ((*(first + 1))->low() == U"your" || (*(first + 1))->low() == U"my");
+    return ((*first)->kind == Kind::Word && verbs.count((*first)->low()) > 0) || listener_pose(p);
 }
 
 // A base-form motion word after "a"/"an" and its adjectives is a noun: "a sizzling pan", "a long
@@ -1308,7 +1372,8 @@ bool noun_after_article(const Toks& p, std::size_t i) {
 bool imperative(const std::vector<Tok>& tokens, std::size_t i) {
     static const std::set<u32> verbs = {U"put", U"place", U"mix", U"keep", U"spread", U"position", U"set", U"add",
                                         U"have", U"make", U"let", U"bring", U"leave", U"hold", U"send", U"route",
-                                        U"render", U"pan", U"give", U"start", U"fade", U"drop", U"layer", U"insert"};
+                                        U"render", U"pan", U"give", U"start", U"fade", U"drop", U"layer", U"insert",
+                                        U"spawn", U"play", U"trigger", U"create", U"generate", U"include", U"use"};
     if (tokens[i].kind != Kind::Word && !is_move(tokens[i].kind)) return false;
     if (!verbs.count(tokens[i].low())) return false;
     const bool opens = i == 0 || tokens[i - 1].kind == Kind::Hard || tokens[i - 1].kind == Kind::Soft ||
@@ -1357,8 +1422,14 @@ void adjust_tokens(std::vector<Tok>& tokens) {
         }
         // "the drill is going on the other side of the wall": running, not moving
         if (is_move(tok.kind) && (tok.low() == U"going" || tok.low() == U"goes" || tok.low() == U"go") &&
-            i + 1 < tokens.size() && tokens[i + 1].kind == Kind::Word &&
-            (tokens[i + 1].low() == U"on" || tokens[i + 1].low() == U"in" || tokens[i + 1].low() == U"at"))
+            i + 1 < tokens.size() &&
+            ((tokens[i + 1].kind == Kind::Word &&
+              (tokens[i + 1].low() == U"on" || tokens[i + 1].low() == U"in" || tokens[i + 1].low() == U"at")) ||
+             tokens[i + 1].kind == Kind::Room))
+            tok.kind = Kind::Word;
+        // "pans are sizzling", "drives were humming": a noun before its verb
+        if (is_move(tok.kind) && i + 1 < tokens.size() && tokens[i + 1].kind == Kind::Word &&
+            (tokens[i + 1].low() == U"are" || tokens[i + 1].low() == U"were" || tokens[i + 1].low() == U"have"))
             tok.kind = Kind::Word;
         // "Tick-tock goes the clock behind you": an inverted verb, not a move
         if (is_move(tok.kind) && i > 0 && is_content(tokens[i - 1]) && i + 1 < tokens.size() &&
@@ -1379,9 +1450,19 @@ void adjust_tokens(std::vector<Tok>& tokens) {
         }
         if (tok.kind != Kind::Word) continue;
         const u32 w = tok.low();
-        const bool negation = w == U"not" || w == U"never" ||
+        const bool negation = w == U"not" || w == U"never" || w == U"isn't" || w == U"aren't" || w == U"wasn't" ||
+                              w == U"weren't" || w == U"ain't" ||
                               (w == U"than" && i > 0 && tokens[i - 1].low() == U"rather") ||
                               (w == U"of" && i > 0 && tokens[i - 1].low() == U"instead");
+        if ((w == U"don't" || w == U"dont" || w == U"doesn't") && i + 1 < tokens.size() &&
+            (tokens[i + 1].low() == U"want" || tokens[i + 1].low() == U"need" || tokens[i + 1].low() == U"like")) {
+            for (std::size_t j = i + 2; j < tokens.size() && j < i + 9 && tokens[j].kind != Kind::Hard && tokens[j].kind != Kind::Soft; ++j)
+                if (tokens[j].kind == Kind::Dir || tokens[j].kind == Kind::Elev) {
+                    tokens[j].kind = Kind::Space;
+                    break;
+                }
+            continue;
+        }
         if (negation) {
             std::size_t j = i + 1;
             while (j < tokens.size() && tokens[j].kind == Kind::Word && skip.count(tokens[j].low())) ++j;
@@ -1438,6 +1519,15 @@ std::vector<Group> group(std::vector<Tok>& tokens, std::vector<bool>& colon_afte
     }
     std::vector<Group> sources;
     Toks carry;  // a label-less clause before a colon ("Right side:") places the next clause's sound
+    // a screenplay slug line ("EXT. HIGHWAY - DAY."): its capitals clauses name the scene
+    std::size_t slug_end = 0;
+    if (!clauses.empty() && !clauses[0].empty() && (clauses[0][0]->text == U"EXT" || clauses[0][0]->text == U"INT" ||
+                                                     clauses[0][0]->text == U"INT/EXT"))
+        while (slug_end < clauses.size() && !clauses[slug_end].empty() &&
+               std::all_of(clauses[slug_end].begin(), clauses[slug_end].end(), [](const Tok* t) {
+                   return t->kind != Kind::Dir && std::none_of(t->text.begin(), t->text.end(), is_lower);
+               }))
+            ++slug_end;
     const std::size_t n_clauses = static_cast<std::size_t>(
         std::count_if(clauses.begin(), clauses.end(), [](const Toks& c) { return !c.empty(); }));
     for (std::size_t c = 0; c < clauses.size(); ++c) {
@@ -1445,6 +1535,7 @@ std::vector<Group> group(std::vector<Tok>& tokens, std::vector<bool>& colon_afte
         // "Goal! The stadium horn blasts ...", "Splash! A frog jumped ...": an exclamation opening a
         // scene told in sentences, not a sound of its own
         if (c == 0 && n_clauses > 1 && bang_after[c] && clause.size() == 1 && is_content(*clause[0])) continue;
+        if (c < slug_end) continue;
         std::vector<Toks> pieces(1);
         std::vector<u32> opener(1);  // the soft break before each piece ("with", "and", ",")
         for (Tok* tok : clause) {
@@ -1544,7 +1635,7 @@ std::vector<Group> group(std::vector<Tok>& tokens, std::vector<bool>& colon_afte
         if (pieces.size() > 1)  // "In a moderately sized, acoustically dry classroom, an owl ...": the room
             for (auto& piece : pieces)
                 if (place_only(piece)) piece.clear();
-        if (pieces.size() == 1 && (place_only(pieces[0]) || listener_role(pieces[0]) ||
+        if (pieces.size() == 1 && (place_only(pieces[0]) || listener_role(pieces[0]) || addressed_to_listener(pieces[0]) ||
                                    (listener_acts(pieces[0]) && std::any_of(pieces[0].begin(), pieces[0].end(), [](const Tok* t) {
                                         return t->low() == U"facing" || t->low() == U"sitting" || t->low() == U"standing";
                                     })) ||
@@ -2049,7 +2140,8 @@ u32 singular(const u32& w) {
 // heading, not a sound: it is dropped, and a count in it names the items ("Three birds: one on the
 // left, one ahead" -> "bird", "bird").
 void drop_list_headings(std::vector<SceneSource>& sources, std::vector<int>& clause_of, std::vector<bool>& placed,
-                        const std::vector<bool>& colon_after, const std::vector<bool>& colon_only) {
+                        std::vector<std::vector<u32>>& mentions, const std::vector<bool>& colon_after,
+                        const std::vector<bool>& colon_only) {
     auto starts_with_one = [](const std::string& label) {
         const u32 low = lower(from_utf8(label));
         for (const u32 lead : {U"one", U"another", U"the other", U"other"})
@@ -2104,6 +2196,7 @@ void drop_list_headings(std::vector<SceneSource>& sources, std::vector<int>& cla
         sources.erase(sources.begin() + static_cast<long>(h));
         clause_of.erase(clause_of.begin() + static_cast<long>(h));
         placed.erase(placed.begin() + static_cast<long>(h));
+        mentions.erase(mentions.begin() + static_cast<long>(h));
         --h;
     }
 }
@@ -2361,32 +2454,60 @@ void merge_repeated_sounds(std::vector<SceneSource>& sources, std::vector<bool>&
         }
 }
 
-// A sound named with "the" / "that" / "this" whose noun an earlier sound's label has: the same
-// thing again (its last place). out's last source is the one being placed.
-const SceneSource* earlier_mention(const Toks& toks, const std::vector<SceneSource>& sources) {
+// The nouns a piece names a sound by when it opens with "the" / "that" / "this" ("the old door
+// creaks" -> door, old), last first; none otherwise.
+std::vector<u32> definite_nouns(const Toks& toks) {
     std::size_t first = 0;
     while (first < toks.size() && !is_content(*toks[first])) ++first;
-    if (first == 0 || first >= toks.size()) return nullptr;
+    if (first == 0 || first >= toks.size()) return {};
     const u32 det = toks[first - 1]->low();
-    if (det != U"the" && det != U"that" && det != U"this") return nullptr;
-    // the noun: a word of the run that opens the piece ("the old door creaks", "the dog whimpers"),
-    // tried from the last
+    if (det != U"the" && det != U"that" && det != U"this") return {};
     std::vector<u32> nouns;
     for (std::size_t k = first; k < toks.size() && k < first + 3 && is_content(*toks[k]); ++k)
         nouns.insert(nouns.begin(), singular(toks[k]->low()));
-    for (const u32& noun : nouns)
-        for (std::size_t j = sources.size() - 1; j-- > 0;) {
-            const u32 label = lower(from_utf8(sources[j].label));
-            std::size_t at = 0;
-            while ((at = label.find(noun, at)) != u32::npos) {
-                const std::size_t end = at + noun.size();
-                const bool whole = (at == 0 || !is_letter(label[at - 1])) &&
-                                   (end == label.size() || !is_letter(label[end]) || label[end] == U's');
-                if (whole) return &sources[j];
-                at = end;
-            }
-        }
+    return nouns;
+}
+
+bool label_has_word(const std::string& label_utf8, const u32& noun) {
+    const u32 label = lower(from_utf8(label_utf8));
+    for (std::size_t at = label.find(noun); at != u32::npos; at = label.find(noun, at + 1)) {
+        const std::size_t end = at + noun.size();
+        if ((at == 0 || !is_letter(label[at - 1])) && (end == label.size() || !is_letter(label[end]) || label[end] == U's'))
+            return true;
+    }
+    return false;
+}
+
+// A sound named with "the" / "that" / "this" whose noun an earlier sound's label has: the same
+// thing again (its last place). out's last source is the one being placed.
+const SceneSource* earlier_mention(const Toks& toks, const std::vector<SceneSource>& sources) {
+    for (const u32& noun : definite_nouns(toks))
+        for (std::size_t j = sources.size() - 1; j-- > 0;)
+            if (label_has_word(sources[j].label, noun)) return &sources[j];
     return nullptr;
+}
+
+// "Cicadas buzzing in the heat and a tractor chugging along, the cicadas to my left and the
+// tractor ahead": a sound placed later by "the X" is the unplaced X named before.
+void place_earlier_mentions(std::vector<SceneSource>& sources, std::vector<bool>& placed,
+                            std::vector<std::vector<u32>>& mentions) {
+    for (std::size_t j = 1; j < sources.size(); ++j) {
+        if (!placed[j] || mentions[j].empty()) continue;
+        for (std::size_t i = 0; i < j; ++i) {
+            if (placed[i] || std::none_of(mentions[j].begin(), mentions[j].end(),
+                                          [&](const u32& n) { return label_has_word(sources[i].label, n); }))
+                continue;
+            const std::string label = sources[i].label;
+            sources[i] = sources[j];
+            sources[i].label = label;
+            placed[i] = true;
+            sources.erase(sources.begin() + static_cast<long>(j));
+            placed.erase(placed.begin() + static_cast<long>(j));
+            mentions.erase(mentions.begin() + static_cast<long>(j));
+            --j;
+            break;
+        }
+    }
 }
 
 bool parse_prompt(const std::string& text, SceneSpec& out, std::string& err) {
@@ -2440,6 +2561,7 @@ bool parse_prompt(const std::string& text, SceneSpec& out, std::string& err) {
     std::vector<Group> groups = group(tokens, colon_after, colon_only);
     std::vector<int> clause_of;
     std::vector<bool> placed;  // a direction or elevation was stated for the source
+    std::vector<std::vector<u32>> mentions;  // the nouns a source was named by with "the"
     std::vector<u32> labels;
     for (auto& g : groups) {
         keep_descriptive_participles(g.toks);
@@ -2461,7 +2583,18 @@ bool parse_prompt(const std::string& text, SceneSpec& out, std::string& err) {
                                     [](const Tok* k) { return k->kind == Kind::Dir || k->kind == Kind::Elev; });
             SceneSource& s = out.sources.back();
             const SceneSource* before = out.sources.size() >= 2 ? &out.sources[out.sources.size() - 2] : nullptr;
-            if (before && same_place(place)) {  // "a man answers it from the same spot"
+            const auto relative = std::find_if(place.begin(), place.end(), [](const Tok* k) {
+                return k->kind == Kind::Dir && (k->low().find(U"opposite side") != u32::npos ||
+                                                k->low().find(U"other side") != u32::npos);
+            });
+            if (before && relative != place.end()) {  // the side across from the sound before it
+                const double b = before->azimuth_end_deg;
+                const double az = std::fabs(wrap_deg(b)) > 10.0 && std::fabs(wrap_deg(b)) < 170.0 ? -wrap_deg(b)
+                                                                                                : wrap_deg(b + 180.0);
+                s.azimuth_start_deg = s.azimuth_end_deg = az == -180.0 ? 180.0 : az;  // behind is +180
+                s.speed = "still";
+                here = true;
+            } else if (before && same_place(place)) {  // "a man answers it from the same spot"
                 s.azimuth_start_deg = s.azimuth_end_deg = before->azimuth_end_deg;
                 s.elevation_deg = before->elevation_deg;
                 here = true;
@@ -2481,9 +2614,11 @@ bool parse_prompt(const std::string& text, SceneSpec& out, std::string& err) {
             }
             clause_of.push_back(g.clause);
             placed.push_back(here);
+            mentions.push_back(definite_nouns(place));
         }
     }
-    drop_list_headings(out.sources, clause_of, placed, colon_after, colon_only);
+    drop_list_headings(out.sources, clause_of, placed, mentions, colon_after, colon_only);
+    place_earlier_mentions(out.sources, placed, mentions);
     merge_repeated_sounds(out.sources, placed);
     if (out.sources.empty()) {
         err = "no sound found in " + py_repr(strip_space(original).substr(0, 80)) +
