@@ -452,7 +452,9 @@ struct Patterns {
              "(?:down\\s+)?(?:at|by|near|around|beside)\\s+(?:my|your|our|their|his|her)\\s+feet", -kAboveDeg);
         // "upper left", "the lower right corner": a side and a height
         elev("upper(?=\\s+(?:left|right|front|back|rear)\\b)", kAboveDeg);
+        elevs.back().first.needs_any({U"upper"});
         elev("lower(?=\\s+(?:left|right|front|back|rear)\\b)", -kAboveDeg);
+        elevs.back().first.needs_any({U"lower"});
 
         metres = std::make_unique<Regex>(
             "(?<![\\w-])(?:(?:at\\s+)?(?:a\\s+)?distance\\s*(?:of\\s+|=\\s*|:\\s*)?|(?:about|around|roughly|maybe|some|approximately|"
@@ -531,6 +533,7 @@ struct Patterns {
         words.push_back({Regex("(?<![\\w-])(?:starting|starts)(?=\\s+(?:behind|ahead|left|right|straight|directly|dead|hard|"
                                "far|just|slightly|(?:at\\s+)?(?:my|your|our|their|his|her)\\s+(?:left|right|back))(?![\\w-]))", true),
                          Kind::From, ""});
+        words.back().rx.needs_any({U"start"});
         words.push_back({Regex(words_rx(fillers()), true), Kind::Filler, ""});
         words.push_back({Regex("(?<![\\w-])(?:from|starting\\s+(?:at|from|on|in)|starts\\s+(?:at|from|on|in)|start\\s+(?:at|from|on|in)|"
                                "(?:onset|beginning|begins|starting\\s+point|initial\\s+position)\\s*(?:at|from|:)?)(?![\\w-])", true),
@@ -1656,11 +1659,11 @@ std::vector<Group> group(std::vector<Tok>& tokens, std::vector<bool>& colon_afte
             for (Tok* t : pieces[k])
                 if (is_content(*t)) content.push_back(t);
             // a descriptor heard from a place of its own may be a sound (describes_previous decides)
-            const auto own = locations(pieces[k]);
-            has_label[k] = !content.empty() &&
-                           (!descriptor_only(content) || std::any_of(own.begin(), own.end(), [](const Role& r) {
-                                return r.role == Kind::From;
-                            }));
+            has_label[k] = !content.empty() && !descriptor_only(content);
+            if (!has_label[k] && !content.empty()) {
+                const auto own = locations(pieces[k]);
+                has_label[k] = std::any_of(own.begin(), own.end(), [](const Role& r) { return r.role == Kind::From; });
+            }
             // "a truck reverses with a warning beep, moving ...": what it sounds with, not another sound
             if (has_label[k] && k > 0 && opener[k] == U"with" && locations(pieces[k]).empty() &&
                 std::none_of(pieces[k].begin(), pieces[k].end(), [](const Tok* t) { return is_move(t->kind); }) &&

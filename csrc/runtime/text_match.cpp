@@ -119,6 +119,7 @@ bool is_lower(char32_t c) { return in_toggles(usets().lower, c); }
 bool is_letter(char32_t c) { return is_word(c) && !is_digit(c) && c != '_'; }  // re's [^\W\d_]
 
 char32_t lower_simple(char32_t cp) {
+    if (cp < 0x80) return cp >= 'A' && cp <= 'Z' ? cp + 32 : cp;  // ASCII: most of every prompt
     constexpr std::size_t n = sizeof(kLowerRanges) / sizeof(kLowerRanges[0]);
     std::size_t lo = 0, hi = n;
     while (lo < hi) {
