@@ -13,19 +13,13 @@ import argparse
 import os
 import statistics
 import sys
-import time
 
 import numpy as np
+from _timing import median_time  # benchmarks/_timing.py (this script's folder is on the path)
 
 
 def _median_ms(fn, runs):
-    fn()  # warm-up
-    ts = []
-    for _ in range(runs):
-        t = time.perf_counter()
-        fn()
-        ts.append(time.perf_counter() - t)
-    return 1e3 * statistics.median(ts)
+    return 1e3 * median_time(fn, runs)  # after one warm-up run
 
 
 def main() -> int:

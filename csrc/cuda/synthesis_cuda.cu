@@ -395,139 +395,104 @@ std::string check_shape(int frames, int samples, int iterations) {
     if (iterations < 0 || iterations > 1000) return "iterations must be in [0, 1000]";
     return "";
 }
+
+// dst (cols, rows) = src (rows, cols) transposed: bin-major <-> frame-major spectra and features.
+void transpose(const float* src, int rows, int cols, float* dst) {
+    for (int r = 0; r < rows; ++r)
+        for (int c = 0; c < cols; ++c) dst[(std::size_t)c * rows + r] = src[(std::size_t)r * cols + c];
+}
+
+// Runs body (which returns an error text or "") on an initialised instance; no exception leaves.
+template <typename Body>
+bool guarded(bool ready, const char* what, std::string& err, Body body) {
+    std::string e = ready ? "" : "not initialised";
+    try {
+        if (e.empty()) e = body();
+    } catch (const std::exception& ex) {
+        e = ex.what();
+    }
+    if (!e.empty()) err = std::string(what) + ": " + e;
+    return e.empty();
+}
 }  // namespace
 
 bool SynthesisCuda::synthesise_device(const float* mid, const float* spatial, int frames, int samples, int iterations,
                                       std::uint64_t seed, const float* start_phase, std::vector<float>& audio,
                                       std::string& err) {
-    if (!impl_->ok) {
-        err = "SynthesisCuda: not initialised";
-        return false;
-    }
-    std::string e = check_shape(frames, samples, iterations);
-    try {
-        if (e.empty()) e = impl_->run(mid, spatial, frames, samples, iterations, seed, start_phase, audio);
-    } catch (const std::exception& ex) {
-        e = ex.what();
-    }
-    if (!e.empty()) {
-        err = "SynthesisCuda: " + e;
-        return false;
-    }
-    return true;
+    return guarded(impl_->ok, "SynthesisCuda", err, [&]() -> std::string {
+        const std::string e = check_shape(frames, samples, iterations);
+        return e.empty() ? impl_->run(mid, spatial, frames, samples, iterations, seed, start_phase, audio) : e;
+    });
 }
 
 bool SynthesisCuda::synthesise(const float* feats, int frames, int samples, int iterations, std::uint64_t seed,
                                const float* start_phase, std::vector<float>& audio, std::string& err) {
-    if (!impl_->ok) {
-        err = "SynthesisCuda: not initialised";
-        return false;
-    }
-    std::string e = check_shape(frames, samples, iterations);
-    if (!e.empty()) {
-        err = "SynthesisCuda: " + e;
-        return false;
-    }
     Impl& m = *impl_;
-    try {
-        // (277, frames) bin-major -> time-major mid (frames, 257) and spatial (frames, 20).
+    return guarded(m.ok, "SynthesisCuda", err, [&]() -> std::string {
+        std::string e = check_shape(frames, samples, iterations);
+        if (!e.empty()) return e;
+        // (277, frames) bin-major -> time-major mid (frames, 257) and spatial (frames, 20)
         std::vector<float> mid((std::size_t)frames * kBins), sp((std::size_t)frames * kSpatial);
-        for (int c = 0; c < kBins + kSpatial; ++c)
-            for (int f = 0; f < frames; ++f) {
-                const float v = feats[(std::size_t)c * frames + f];
-                if (c < kBins) mid[(std::size_t)f * kBins + c] = v;
-                else sp[(std::size_t)f * kSpatial + (c - kBins)] = v;
-            }
+        transpose(feats, kBins, frames, mid.data());
+        transpose(feats + (std::size_t)kBins * frames, kSpatial, frames, sp.data());
         e = Impl::put(m.mid, mid.data(), mid.size(), m.st());
         if (e.empty()) e = Impl::put(m.spatial, sp.data(), sp.size(), m.st());
-        if (e.empty()) e = m.run(m.mid.f(), m.spatial.f(), frames, samples, iterations, seed, start_phase, audio);
-    } catch (const std::exception& ex) {
-        e = ex.what();
-    }
-    if (!e.empty()) {
-        err = "SynthesisCuda: " + e;
-        return false;
-    }
-    return true;
+        return e.empty() ? m.run(m.mid.f(), m.spatial.f(), frames, samples, iterations, seed, start_phase, audio) : e;
+    });
 }
 
 bool SynthesisCuda::stft(const float* x, int samples, std::vector<float>& re, std::vector<float>& im, std::string& err) {
     Impl& m = *impl_;
-    const int frames = samples / kHop;
-    std::string e = !m.ok ? "not initialised" : frames < 1 ? "need at least one hop of samples" : "";
-    try {
+    return guarded(m.ok, "SynthesisCuda stft", err, [&]() -> std::string {
+        const int frames = samples / kHop;
+        if (frames < 1) return "need at least one hop of samples";
         const std::size_t n = (std::size_t)frames * kBins;
-        if (e.empty()) e = Impl::put(m.sig, x, (std::size_t)samples, m.st());
+        std::string e = Impl::put(m.sig, x, (std::size_t)samples, m.st());
         if (e.empty()) e = m.spectra(frames);
-        if (e.empty()) {
-            AnalysisArgs a = m.analysis(frames, samples);
-            a.x = m.sig.f();
-            a.out_re = m.xr.f();
-            a.out_im = m.xi.f();
-            analysis_kernel<false, false><<<(frames + 1) / 2, kHalf, 0, m.st()>>>(a);
-            e = [&]() -> std::string {
-                NN_CUDA_TRY(cudaGetLastError());
-                std::vector<float> r(n), i(n);
-                NN_CUDA_TRY(cudaMemcpyAsync(r.data(), m.xr.f(), n * sizeof(float), cudaMemcpyDeviceToHost, m.st()));
-                NN_CUDA_TRY(cudaMemcpyAsync(i.data(), m.xi.f(), n * sizeof(float), cudaMemcpyDeviceToHost, m.st()));
-                NN_CUDA_TRY(cudaStreamSynchronize(m.st()));
-                re.resize(n);
-                im.resize(n);
-                for (int f = 0; f < frames; ++f)
-                    for (int k = 0; k < kBins; ++k) {
-                        re[(std::size_t)k * frames + f] = r[(std::size_t)f * kBins + k];
-                        im[(std::size_t)k * frames + f] = i[(std::size_t)f * kBins + k];
-                    }
-                return "";
-            }();
-        }
-    } catch (const std::exception& ex) {
-        e = ex.what();
-    }
-    if (!e.empty()) {
-        err = "SynthesisCuda stft: " + e;
-        return false;
-    }
-    return true;
+        if (!e.empty()) return e;
+        AnalysisArgs a = m.analysis(frames, samples);
+        a.x = m.sig.f();
+        a.out_re = m.xr.f();
+        a.out_im = m.xi.f();
+        analysis_kernel<false, false><<<(frames + 1) / 2, kHalf, 0, m.st()>>>(a);
+        NN_CUDA_TRY(cudaGetLastError());
+        std::vector<float> r(n), i(n);
+        NN_CUDA_TRY(cudaMemcpyAsync(r.data(), m.xr.f(), n * sizeof(float), cudaMemcpyDeviceToHost, m.st()));
+        NN_CUDA_TRY(cudaMemcpyAsync(i.data(), m.xi.f(), n * sizeof(float), cudaMemcpyDeviceToHost, m.st()));
+        NN_CUDA_TRY(cudaStreamSynchronize(m.st()));
+        re.resize(n);
+        im.resize(n);
+        transpose(r.data(), frames, kBins, re.data());
+        transpose(i.data(), frames, kBins, im.data());
+        return "";
+    });
 }
 
 bool SynthesisCuda::istft(const float* re, const float* im, int frames, int samples, std::vector<float>& y,
                           std::string& err) {
     Impl& m = *impl_;
-    std::string e = !m.ok ? "not initialised" : check_shape(frames, samples, 0);
-    try {
+    return guarded(m.ok, "SynthesisCuda istft", err, [&]() -> std::string {
+        std::string e = check_shape(frames, samples, 0);
+        if (!e.empty()) return e;
         const std::size_t n = (std::size_t)frames * kBins;
-        std::vector<float> r(e.empty() ? n : 0), i(r.size());
-        for (int k = 0; k < kBins && e.empty(); ++k)
-            for (int f = 0; f < frames; ++f) {
-                r[(std::size_t)f * kBins + k] = re[(std::size_t)k * frames + f];
-                i[(std::size_t)f * kBins + k] = im[(std::size_t)k * frames + f];
-            }
-        if (e.empty()) e = m.spectra(frames);
+        std::vector<float> r(n), i(n);
+        transpose(re, kBins, frames, r.data());
+        transpose(im, kBins, frames, i.data());
+        e = m.spectra(frames);
         if (e.empty()) e = m.envelope(frames, samples);
         if (e.empty()) e = m.y.reserve((std::size_t)samples * sizeof(float));
         if (e.empty()) e = Impl::put(m.xr, r.data(), n, m.st());
         if (e.empty()) e = Impl::put(m.xi, i.data(), n, m.st());
         if (e.empty()) e = m.istft_pairs(m.xr.f(), m.xi.f(), frames, false);
-        if (e.empty()) {
-            ola_kernel<<<grid_for(samples, 256), 256, 0, m.st()>>>(m.blocks.f(), frames, samples, 1, m.env.f(), m.y.f());
-            e = [&]() -> std::string {
-                NN_CUDA_TRY(cudaGetLastError());
-                y.resize(samples);
-                NN_CUDA_TRY(cudaMemcpyAsync(y.data(), m.y.f(), (std::size_t)samples * sizeof(float),
-                                            cudaMemcpyDeviceToHost, m.st()));
-                NN_CUDA_TRY(cudaStreamSynchronize(m.st()));
-                return "";
-            }();
-        }
-    } catch (const std::exception& ex) {
-        e = ex.what();
-    }
-    if (!e.empty()) {
-        err = "SynthesisCuda istft: " + e;
-        return false;
-    }
-    return true;
+        if (!e.empty()) return e;
+        ola_kernel<<<grid_for(samples, 256), 256, 0, m.st()>>>(m.blocks.f(), frames, samples, 1, m.env.f(), m.y.f());
+        NN_CUDA_TRY(cudaGetLastError());
+        y.resize(samples);
+        NN_CUDA_TRY(cudaMemcpyAsync(y.data(), m.y.f(), (std::size_t)samples * sizeof(float), cudaMemcpyDeviceToHost,
+                                    m.st()));
+        NN_CUDA_TRY(cudaStreamSynchronize(m.st()));
+        return "";
+    });
 }
 
 }  // namespace bewo::cuda_nn
