@@ -1783,6 +1783,10 @@ u32 label_of(const Toks& toks, const u32& t) {
         for (std::size_t i = a; i < b; ++i)
             if (is_content(*run[i])) content.push_back(run[i]);
         if (descriptor_only(content)) continue;  // "with long reverb, an organ plays": the organ
+        // "first violin front-left, second violin front-right": the ordinal names the part
+        if (a > 0 && (run[a - 1]->low() == U"first" || run[a - 1]->low() == U"second" || run[a - 1]->low() == U"third") &&
+            (a == 1 || run[a - 2]->low() == U"the"))
+            --a;
         return run_label(run, a, b, t);
     }
     // only descriptor words: a source kept for a place of its own ("echo comes back from the left")
