@@ -2517,6 +2517,45 @@ void place_earlier_mentions(std::vector<SceneSource>& sources, std::vector<bool>
     }
 }
 
+// The last of `sources` placed by the sounds before it: across from the one before ("from the
+// opposite side"), at it ("from the same spot", "next to it"), moving from it ("from there"), or
+// where the sound it names again was ("Then the door creaks open"; only when no place is
+// stated). True when one of these placed it.
+bool placed_by_sounds_before(const Toks& place, bool stated, std::vector<SceneSource>& sources) {
+    if (sources.size() < 2) return false;
+    SceneSource& s = sources.back();
+    const SceneSource* before = &sources[sources.size() - 2];
+    const bool relative = std::any_of(place.begin(), place.end(), [](const Tok* k) {
+        return k->kind == Kind::Dir &&
+               (k->low().find(U"opposite side") != u32::npos || k->low().find(U"other side") != u32::npos);
+    });
+    if (relative) {  // a side mirrored, else the front or back turned round
+        const double b = wrap_deg(before->azimuth_end_deg);
+        const double az = std::fabs(b) > 10.0 && std::fabs(b) < 170.0 ? -b : wrap_deg(b + 180.0);
+        s.azimuth_start_deg = s.azimuth_end_deg = az == -180.0 ? 180.0 : az;  // behind is +180
+        s.speed = "still";
+        return true;
+    }
+    if (same_place(place)) {
+        s.azimuth_start_deg = s.azimuth_end_deg = before->azimuth_end_deg;
+        s.elevation_deg = before->elevation_deg;
+        return true;
+    }
+    if (from_there(place)) {
+        s.azimuth_start_deg = before->azimuth_end_deg;
+        if (std::none_of(place.begin(), place.end(), [](const Tok* k) { return k->kind == Kind::Dir; }))
+            s.azimuth_end_deg = s.azimuth_start_deg;
+        if (s.azimuth_end_deg != s.azimuth_start_deg && s.speed == "still") s.speed = "moderate";
+        return true;
+    }
+    if (stated) return false;
+    const SceneSource* named = earlier_mention(place, sources);
+    if (!named) return false;
+    s.azimuth_start_deg = s.azimuth_end_deg = named->azimuth_end_deg;
+    s.elevation_deg = named->elevation_deg;
+    return true;
+}
+
 bool parse_prompt(const std::string& text, SceneSpec& out, std::string& err) {
     out = SceneSpec();
     std::vector<char32_t> cps;
@@ -2586,39 +2625,9 @@ bool parse_prompt(const std::string& text, SceneSpec& out, std::string& err) {
         if (label.empty() || is_silent(g.toks)) continue;
         for (const Toks& place : spread_places(g.toks, t, synth)) {
             out.sources.push_back(resolve(place, label));
-            bool here = std::any_of(place.begin(), place.end(),
-                                    [](const Tok* k) { return k->kind == Kind::Dir || k->kind == Kind::Elev; });
-            SceneSource& s = out.sources.back();
-            const SceneSource* before = out.sources.size() >= 2 ? &out.sources[out.sources.size() - 2] : nullptr;
-            const auto relative = std::find_if(place.begin(), place.end(), [](const Tok* k) {
-                return k->kind == Kind::Dir && (k->low().find(U"opposite side") != u32::npos ||
-                                                k->low().find(U"other side") != u32::npos);
-            });
-            if (before && relative != place.end()) {  // the side across from the sound before it
-                const double b = before->azimuth_end_deg;
-                const double az = std::fabs(wrap_deg(b)) > 10.0 && std::fabs(wrap_deg(b)) < 170.0 ? -wrap_deg(b)
-                                                                                                : wrap_deg(b + 180.0);
-                s.azimuth_start_deg = s.azimuth_end_deg = az == -180.0 ? 180.0 : az;  // behind is +180
-                s.speed = "still";
-                here = true;
-            } else if (before && same_place(place)) {  // "a man answers it from the same spot"
-                s.azimuth_start_deg = s.azimuth_end_deg = before->azimuth_end_deg;
-                s.elevation_deg = before->elevation_deg;
-                here = true;
-            } else if (before && from_there(place)) {  // a move from where the sound before it is
-                s.azimuth_start_deg = before->azimuth_end_deg;
-                if (std::none_of(place.begin(), place.end(), [](const Tok* k) { return k->kind == Kind::Dir; }))
-                    s.azimuth_end_deg = s.azimuth_start_deg;
-                if (s.azimuth_end_deg != s.azimuth_start_deg && s.speed == "still") s.speed = "moderate";
-                here = true;
-            } else if (!here) {  // "Then the door creaks open": the door named before, where it was
-                const SceneSource* named = earlier_mention(place, out.sources);
-                if (named) {
-                    s.azimuth_start_deg = s.azimuth_end_deg = named->azimuth_end_deg;
-                    s.elevation_deg = named->elevation_deg;
-                    here = true;
-                }
-            }
+            const bool stated = std::any_of(place.begin(), place.end(),
+                                            [](const Tok* k) { return k->kind == Kind::Dir || k->kind == Kind::Elev; });
+            const bool here = placed_by_sounds_before(place, stated, out.sources) || stated;
             clause_of.push_back(g.clause);
             placed.push_back(here);
             mentions.push_back(definite_nouns(place));
