@@ -164,7 +164,7 @@ def test_paraphrases():
     ("a bird sings behind you on the left", -135, None, "still", "moderate"),
     ("a bird sings", 0, None, "still", "moderate"),
     ("a bird sings next to me", 0, None, "still", "near"),
-    ("A car passes by on the left", -90, 90, "moderate", "moderate"),
+    ("A car passes by on the left", -135, -45, "moderate", "moderate"),  # along the left, behind to front
     ("A truck passes by", -90, 90, "moderate", "moderate"),
 ])
 def test_first_source_fields(text, az0, az1, speed, dist):
@@ -844,3 +844,42 @@ def test_ordinals_name_the_part():
     assert [s.label for s in src] == ["first violin", "second violin", "viola", "cello"]
     assert [round(s.azimuth_start_deg) for s in src] == [-45, 45, 135, -135]
     assert _one("First a door opens behind me").label == "door opens"  # "First" there is when
+
+
+@pytest.mark.parametrize("text,a0,a1", [
+    ("a truck passes me on the left", -135, -45),          # along the left, from behind to the front
+    ("a car overtakes us on the right", 135, 45),
+    ("an oncoming bus passes on my left", -45, -135),      # coming towards the listener: front to back
+    ("a car coming towards me passes on my right", 45, 135),
+    ("Biking to work, a car honked right behind me and then passed me on the left.", -180, -45),
+    ("a car passes from left to right", -90, 90),          # across, not along a side
+])
+def test_passing_along_a_side(text, a0, a1):
+    s = _one(text)
+    assert s.moving and (round(s.azimuth_start_deg), round(s.azimuth_end)) == (a0, a1)
+
+
+@pytest.mark.parametrize("text,labels,az", [
+    # the story around placed sounds is not a sound of its own
+    ("Dear diary - couldn't sleep again. The neighbour's TV blared through the wall to my right.", ["tv"], [90]),
+    ("Mara stood at the edge of the platform and waited. Somewhere off to her left a dog was barking.", ["dog"], [-90]),
+    ("Safari day two!! Lions roaring somewhere to our left, hippos grunting in the river in front. Unreal.",
+     ["lions", "hippos"], [-90, 0]),
+    # a place given with a silent landmark belongs to the sound beside it
+    ("The bats squeaked on the roof of the cave to our left. Far ahead, where the tunnel opened out, a waterfall roared.",
+     ["bats", "waterfall"], [-90, 0]),
+    # an emoji after a sound's own word decorates it
+    ("ocean 🌊 straight ahead, seagulls 🐦 above me on the right", ["ocean", "seagulls"], [0, 90]),
+])
+def test_story_framing_landmarks_and_decorating_emoji(text, labels, az):
+    src = parse(text).sources
+    assert len(src) == len(labels), [(s.label, s.azimuth_start_deg) for s in src]
+    for s, label, a in zip(src, labels, az):
+        assert label in s.label.lower() and round(s.azimuth_start_deg) == a
+
+
+def test_an_unplaced_sound_is_kept_beside_placed_ones():
+    # a clause that names something heard stays (ahead, with a note), even with no place
+    scene = parse("a dog barks on the left and a cat meows")
+    assert [s.label for s in scene.sources] == ["dog barks", "cat meows"] and "cat meows" in scene.note
+    assert [s.label for s in parse("a dog barks on the left and a theremin").sources][-1] == "theremin"

@@ -20,6 +20,7 @@
 
 #include "../nn/tokenizer.h"
 #include "prompt_symbols.h"
+#include "sound_words.h"
 #include "text_match.h"
 #include "vocabulary.h"
 
@@ -1815,6 +1816,25 @@ double route_through(double a0, double a1, double via) {
     return best;
 }
 
+// Passing along one side ("overtakes us on the right"): from behind to the front on that side
+// (rear diagonal to front diagonal), or the other way for traffic coming towards the listener.
+void along_side(double side, bool coming_towards, double& a0, double& a1) {
+    const double rear = side < 0 ? -135.0 : 135.0, front = side < 0 ? -45.0 : 45.0;
+    a0 = coming_towards ? front : rear;
+    a1 = coming_towards ? rear : front;
+}
+
+bool oncoming(const Toks& toks) {
+    for (std::size_t i = 0; i < toks.size(); ++i) {
+        const u32& w = toks[i]->low();
+        if (w == U"oncoming" || w == U"head-on") return true;
+        if ((w == U"towards" || w == U"toward") && i + 1 < toks.size() &&
+            (toks[i + 1]->low() == U"me" || toks[i + 1]->low() == U"us" || toks[i + 1]->low() == U"you"))
+            return true;
+    }
+    return false;
+}
+
 SceneSource resolve(const Toks& toks, const u32& label) {
     const auto dirs = roles(toks);
     std::vector<int> move_idx;
@@ -1919,6 +1939,13 @@ SceneSource resolve(const Toks& toks, const u32& label) {
                 a0 * a1 < 0 && std::fabs(a0) < 180.0 && std::fabs(a1) < 180.0)
                 a1 = a0 < 0 ? a1 - 360.0 : a1 + 360.0;
             if (!std::isnan(via)) a1 = route_through(a0, a1, via);
+            // "honked right behind me and then passed me on the left": on past the listener, not to the side
+            if (passing_by && !approach && !recede && circle == 0.0 && !unwrapped && dirs[end].role == Kind::At &&
+                side_not_front_back(a1) && dirs[start].role != Kind::From && !side_not_front_back(a0)) {
+                const double stated = a0;
+                along_side(a1, std::fabs(wrap_deg(stated)) < 90.0, a0, a1);
+                if (std::fabs(stated) == 180.0) a0 = a1 < 0 ? -180.0 : 180.0;  // "right behind me", as said
+            }
             for (int k = 0; k < static_cast<int>(dirs.size()) && !loop_via.has_value(); ++k)
                 if (k != start && k != end && dirs[k].idx > dirs[start].idx && dirs[k].idx < dirs[end].idx &&
                     wrap_deg(dirs[k].az) != wrap_deg(a0))
@@ -1949,6 +1976,10 @@ SceneSource resolve(const Toks& toks, const u32& label) {
                              (only.role == Kind::Word && only.idx > first_move && !approach && !recede && !passing_by &&
                               !participle_place))) {
                 a0 = 0.0, a1 = only.az, has_a1 = true;
+            } else if (passing_by && !approach && !recede && circle == 0.0 && only.role == Kind::At &&
+                       side_not_front_back(only.az)) {
+                along_side(only.az, oncoming(toks), a0, a1);  // "a truck passes me on the left"
+                has_a1 = true;
             } else {
                 a0 = only.az;
                 if (!approach && !recede && circle == 0.0 && (passing_by || only.role == Kind::From) && side_not_front_back(a0))
@@ -2556,6 +2587,37 @@ bool placed_by_sounds_before(const Toks& place, bool stated, std::vector<SceneSo
     return true;
 }
 
+// "Far ahead, where the tunnel opened out, a waterfall roared": a place given with a landmark
+// that makes no sound, next to a sound given no place, is that sound's place.
+void give_landmark_places_to_sounds(std::vector<SceneSource>& sources, std::vector<bool>& placed) {
+    for (std::size_t k = 0; k < sources.size(); ++k) {
+        if (!placed[k] || names_a_sound(from_utf8(sources[k].label))) continue;
+        for (const std::size_t j : {k + 1, k - 1}) {  // the sound after it first (k - 1 wraps past the end at 0)
+            if (j >= sources.size() || placed[j] || !names_a_sound(from_utf8(sources[j].label))) continue;
+            const std::string label = sources[j].label;
+            sources[j] = sources[k];
+            sources[j].label = label;
+            placed[j] = true;
+            sources.erase(sources.begin() + static_cast<long>(k));
+            placed.erase(placed.begin() + static_cast<long>(k));
+            --k;  // the next one moved into k
+            break;
+        }
+    }
+}
+
+// In a text that places some sounds, a clause with no place that names nothing heard is the
+// story around them ("Dear diary", "Mara stood at the edge of the platform and waited"), not a
+// sound to put ahead of the listener.
+void drop_unplaced_non_sounds(std::vector<SceneSource>& sources, std::vector<bool>& placed) {
+    if (std::none_of(placed.begin(), placed.end(), [](bool p) { return p; })) return;
+    for (std::size_t k = sources.size(); k-- > 0;) {
+        if (placed[k] || names_a_sound(from_utf8(sources[k].label))) continue;
+        sources.erase(sources.begin() + static_cast<long>(k));
+        placed.erase(placed.begin() + static_cast<long>(k));
+    }
+}
+
 bool parse_prompt(const std::string& text, SceneSpec& out, std::string& err) {
     out = SceneSpec();
     std::vector<char32_t> cps;
@@ -2636,6 +2698,8 @@ bool parse_prompt(const std::string& text, SceneSpec& out, std::string& err) {
     drop_list_headings(out.sources, clause_of, placed, mentions, colon_after, colon_only);
     place_earlier_mentions(out.sources, placed, mentions);
     merge_repeated_sounds(out.sources, placed);
+    give_landmark_places_to_sounds(out.sources, placed);
+    drop_unplaced_non_sounds(out.sources, placed);
     if (out.sources.empty()) {
         err = "no sound found in " + py_repr(strip_space(original).substr(0, 80)) +
               ": name what is heard (e.g. 'a dog barks on the left')";

@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include "sound_words.h"
 #include "text_match.h"
 
 namespace bewo::rt {
@@ -106,7 +107,9 @@ u32 normalise_symbols(const u32& in) {
         // a generic sound symbol (music notes, a speaker, headphones) right after a word decorates it
         const bool generic = c == 0x1F3B5 || c == 0x1F3B6 || c == 0x1F3A7 || c == 0x1F4E2 || c == 0x1F4E3 || c == 0x1F50A ||
                              c == 0x1F509 || c == 0x1F508 || c == 0x1F4A5;
-        const bool after_word = generic && b < e && !places.count(lower(out.substr(b, e - b)));
+        // and so does any right after a word for a sound ("ocean 🌊 straight ahead", "seagulls 🐦 above me")
+        const u32 before = lower(out.substr(b, e - b));
+        const bool after_word = (generic || sound_noun(before)) && b < e && !places.count(before);
         if (clause.find(lower(head)) != u32::npos || after_word) {
             out.push_back(' ');
             continue;

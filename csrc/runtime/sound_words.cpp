@@ -1,0 +1,187 @@
+#include "sound_words.h"
+
+#include <set>
+
+namespace bewo::rt {
+namespace {
+
+using namespace textmatch;
+
+std::set<u32> word_set(const char* words) {
+    std::set<u32> out;
+    u32 w;
+    for (const u32 all = from_utf8(words); char32_t c : all + U" ") {
+        if (c == ' ' || c == '\n') {
+            if (!w.empty()) out.insert(w);
+            w.clear();
+        } else {
+            w.push_back(c);
+        }
+    }
+    return out;
+}
+
+const std::set<u32>& nouns() {
+    static const std::set<u32> s = word_set(
+        // animals
+        "animal pet dog puppy pup hound cat kitten kitty bird songbird crow raven rook owl gull seagull pigeon dove "
+        "sparrow robin blackbird thrush lark nightingale cuckoo woodpecker parrot macaw cockatoo budgie canary finch "
+        "wren starling swallow jay bluejay cardinal magpie kookaburra eagle hawk falcon vulture buzzard kite heron "
+        "loon duck duckling goose geese swan chicken hen rooster cockerel chick turkey peacock grouse pheasant "
+        "cow calf bull ox cattle horse pony foal donkey mule sheep lamb goat kid pig piglet hog boar wolf coyote "
+        "jackal fox lion lioness tiger leopard jaguar panther cougar bear elephant monkey ape gorilla chimp "
+        "chimpanzee baboon orangutan hyena zebra giraffe hippo hippopotamus rhino deer stag elk moose reindeer "
+        "frog toad bullfrog cricket cicada grasshopper katydid bee bumblebee wasp hornet fly mosquito gnat beetle "
+        "insect whale humpback orca dolphin porpoise seal walrus penguin bat mouse mice rat squirrel chipmunk hamster "
+        "rabbit hare snake rattlesnake alligator crocodile dinosaur dragon griffin gryphon unicorn herd flock pack "
+        "swarm troupe colony livestock poultry critter creature beast monster zombie ghost demon spirit giant troll "
+        "orc goblin witch wizard fairy elf banshee alien robot android cyborg "
+        // instruments, music, voices
+        "violin viola cello fiddle bass contrabass guitar banjo mandolin ukulele uke harp lute sitar piano keyboard "
+        "keys organ synth synthesizer accordion harmonica flute piccolo clarinet oboe bassoon saxophone sax trumpet "
+        "trombone tuba horn bugle cornet recorder bagpipe bagpipes drum drums snare kick hihat hi-hat cymbal gong "
+        "tambourine triangle xylophone marimba glockenspiel vibraphone timpani bongo conga djembe tabla castanets "
+        "maracas shaker cowbell bell chime windchime didgeridoo erhu koto shamisen theremin kalimba steelpan "
+        "instrument orchestra band choir chorus quartet trio duet ensemble brass strings woodwinds percussion "
+        "rhythm melody tune song songs music chord chords beat riff solo anthem hymn chant chanting lullaby "
+        "singer soprano tenor alto baritone vocalist vocals voice rapper dj busker musician guitarist drummer "
+        "pianist violinist cellist fiddler bassist trumpeter piper organist harpist flautist saxophonist "
+        "radio stereo jukebox speaker speakers loudspeaker megaphone intercom tannoy headphones earbuds "
+        "record turntable gramophone boombox podcast broadcast announcement announcer commentator narrator "
+        // vehicles
+        "vehicle car truck lorry van bus coach train tram streetcar subway metro locomotive motorcycle motorbike "
+        "scooter moped bike bicycle plane airplane aeroplane airliner jet helicopter chopper drone rocket "
+        "spaceship spacecraft starship shuttle ufo ship boat ferry yacht sailboat canoe kayak submarine tugboat "
+        "tractor bulldozer excavator digger forklift ambulance firetruck taxi cab limo limousine jeep convoy "
+        "traffic racecar racer dragster tank hovercraft glider blimp zeppelin carriage wagon cart sled sleigh "
+        "snowmobile skateboard rollercoaster trolley engine motor siren cyclist rider "
+        // machines, household, objects
+        "machine fridge refrigerator freezer microwave oven stove cooker kettle toaster blender mixer dishwasher "
+        "washer dryer vacuum hoover fan heater radiator boiler furnace aircon conditioner compressor generator "
+        "pump drill saw chainsaw hammer jackhammer grinder sander lawnmower mower blower sprinkler hose printer "
+        "computer laptop phone telephone cellphone smartphone mobile pager tv television monitor console alarm "
+        "clock watch timer buzzer doorbell whistle beeper elevator lift escalator turbine reactor dynamo "
+        "register till scanner photocopier copier shredder typewriter tap faucet shower toilet sink drain pipe "
+        "pipes gutter pot pan wok fryer grill barbecue skillet kettle cutlery dishes plates glasses bottle bottles "
+        "door doors gate shutter shutters floorboard floorboards hinge lock keys zipper paper pages book pen "
+        "pencil scissors clippers hairdryer razor shaver toothbrush laundry chair rocker cradle swing seesaw "
+        "fountain metronome camera projector arcade pinball slot fireworks firework firecracker gun gunfire "
+        "gunshot gunshots shot shots rifle pistol shotgun cannon artillery missile bomb grenade explosion "
+        "explosions laser blaster phaser sword swords blade blades shield arrow arrows bow bowstring catapult "
+        "chain chains anvil forge bellows loom mill windmill waterwheel tools construction crane toy toys rattle "
+        "ball racket whisk spoon knife knives cup cups mug teacup ice cubes kettle sprayer spray vent vents "
+        "ventilation wipers indicator notification notifications ui menu button buttons keyboard mouse trackpad "
+        "controller joystick checkpoint pickup powerup portal teleporter forcefield beacon sonar radar transmitter "
+        "receiver walkie-talkie walkie antenna hourglass pendulum cuckoo-clock windup wind-up coin coins cash "
+        "balloon balloons popcorn bacon kebab wood log logs axe hammering sawing "
+        // weather, water, fire, nature
+        "rain rainfall raindrops drizzle downpour shower storm thunderstorm thunder lightning wind winds breeze "
+        "gale gust gusts hurricane tornado typhoon blizzard hail sleet snow waves wave surf breakers sea ocean "
+        "tide river stream creek brook waterfall falls rapids water lake pond puddle fire campfire bonfire flames "
+        "embers fireplace wildfire leaves branches branch twig twigs trees tree forest grass reeds bamboo ice "
+        "avalanche rockslide landslide volcano geyser earthquake drip drips drops droplets leak bubbles mud gravel "
+        "pebbles rocks stones surf spray foam rainstick "
+        // sounds themselves
+        "sound sounds noise noises hum humming buzz buzzing beep beeps bleep bleeps blip blips ding dings dong "
+        "ring ringing ringtone ping pings click clicks clicking clack clatter crash crashes bang bangs boom booms "
+        "thud thuds thump thumps knock knocks knocking tap tapping creak creaking squeak squeaks hiss whoosh swoosh "
+        "whizz zap crackle crackling rumble rumbling roar roaring echo echoes tone tones alert alerts signal jingle "
+        "jangle rustle rustling splash splashing gurgle sizzle sizzling pop pops crunch snap snaps crack cracks "
+        "scratch scratching scrape screech shriek wail wailing howl howling growl purr chirp chirps chirping "
+        "tweet tweets cheer cheers cheering applause clapping laughter laugh laughs laughing giggle giggles "
+        "scream screams screaming shout shouts shouting yell cry cries crying sob whisper whispers whispering "
+        "murmur murmuring chatter chattering conversation talk talking argument debate lecture speech prayer "
+        "call calls calling greeting cough coughs coughing sneeze snore snoring breath breathing heartbeat "
+        "footsteps footstep steps footfalls heels boots hooves clip-clop static feedback ambience ambiance "
+        "atmosphere soundscape drone stinger sting riser impact hit hits sfx fx foley whistling singing "
+        "tick ticking tock tick-tock toot honk honking horns klaxon chime chimes chiming peal toll clang clanging "
+        "clank clanking rattle rattling hoot hoots caw caws bark barks barking meow meows moo baa oink quack "
+        "neigh whinny bleat croak croaking hissing buzzer bass bassline kick snare groove jingle stomp stomps "
+        "claps clap snapping gasp gasps sigh sighs groan groans moan moans yelp yelps whimper whine whines "
+        "trill warble drumming drumroll roll rolls splat splats dripping trickle trickling gushing pouring "
+        "thunderclap rumbles cracking popping fizz fizzing sputter chug chugging revving idling puff puffs "
+        "whir whirring hiss wind-chime voices");
+    return s;
+}
+
+const std::set<u32>& verbs() {
+    static const std::set<u32> s = word_set(
+        "bark yap yelp howl growl snarl whimper whine meow mew purr hiss roar rumble thunder boom crash bang "
+        "clang clank clatter clink jingle jangle ring chime ding ping beep bleep blip buzz hum drone whir whirr "
+        "whistle whoosh swoosh sing chant call cry scream shout yell shriek screech squeal squeak creak groan "
+        "moan sigh whisper murmur mutter mumble talk speak say chat chatter laugh giggle cackle chuckle cough "
+        "sneeze snore sniff sniffle sob weep wail hoot caw coo quack honk cluck crow tweet chirp chirrup twitter "
+        "warble trill cheep squawk gobble neigh whinny moo low bleat baa oink grunt snort bellow trumpet croak "
+        "ribbit drum play strum pluck toot blare blast rev idle sputter splutter putter chug tick tock drip "
+        "splash splatter gush trickle babble bubble gurgle slosh lap pound patter tap knock rap slam thud thump "
+        "stomp stamp clap snap crack crackle pop fizz sizzle rustle crunch scrape scratch scrabble scuttle "
+        "shuffle clop gallop rattle jingle tinkle peal toll dong gong echo reverberate resound thrum throb "
+        "pulse rage shrill grind hammer saw drill chop type click clack flap flutter sound announce page "
+        "alert alarm vibrate bay bray chitter whoop cheer applaud boo jeer heckle bicker argue squabble "
+        "fuss hiccup burp gulp slurp chew munch pant wheeze gasp yodel beatbox recite read preach pray "
+        "lecture narrate explode detonate erupt fire shoot ricochet zing zap bloop boop hoot howl blow "
+        "ring honk shatter smash tear rip squelch swish swirl ripple lap crash break pour spray spatter "
+        "strike chime bong clunk clonk plink plonk twang thrash whir roll rumble blubber coo cheep drone "
+        "beep rattle creak buzz natter gossip quarrel bawl holler sing hum whistle");
+    return s;
+}
+
+// Irregular forms of the verbs above ("rang", "sang", "blew").
+const std::set<u32>& irregular() {
+    static const std::set<u32> s = word_set(
+        "rang rung sang sung spoke spoken said cried blew blown shook broke broken beat beaten struck "
+        "shot tore torn sprang threw thrown");
+    return s;
+}
+
+u32 strip_suffix(const u32& w, const u32& suffix) { return w.substr(0, w.size() - suffix.size()); }
+
+}  // namespace
+
+using namespace textmatch;
+
+bool sound_noun(const u32& w) {
+    const auto& n = nouns();
+    if (n.count(w)) return true;
+    if (w.size() > 3 && ends_with(w, U"ies") && n.count(strip_suffix(w, U"ies") + U"y")) return true;
+    if (w.size() > 3 && ends_with(w, U"es") && n.count(strip_suffix(w, U"es"))) return true;
+    return w.size() > 2 && ends_with(w, U"s") && n.count(strip_suffix(w, U"s"));
+}
+
+bool sound_verb(const u32& w) {
+    const auto& v = verbs();
+    if (v.count(w) || irregular().count(w)) return true;
+    if (w.size() > 4 && (ends_with(w, U"ies") || ends_with(w, U"ied")) && v.count(w.substr(0, w.size() - 3) + U"y"))
+        return true;  // cries, cried
+    for (const u32 suffix : {U"s", U"es", U"ed", U"d", U"ing"}) {
+        if (w.size() <= suffix.size() + 2 || !ends_with(w, suffix)) continue;
+        const u32 stem = strip_suffix(w, suffix);
+        if (v.count(stem)) return true;
+        if (suffix == U"ing" && v.count(stem + U"e")) return true;  // whining
+        // a doubled last consonant: slammed, thudding
+        if ((suffix == U"ed" || suffix == U"ing") && stem.back() == stem[stem.size() - 2] &&
+            v.count(stem.substr(0, stem.size() - 1)))
+            return true;
+    }
+    return false;
+}
+
+bool names_a_sound(const u32& text) {
+    u32 w;
+    bool heard = false;
+    for (char32_t c : lower(text) + U" ") {
+        if (is_letter(c) || c == '-' || c == '\'') {
+            w.push_back(c);
+            continue;
+        }
+        if (!w.empty()) {
+            u32 word = w;
+            if (ends_with(word, U"'s")) word = strip_suffix(word, U"'s");
+            if (sound_noun(word) || sound_verb(word)) heard = true;
+        }
+        w.clear();
+    }
+    return heard;
+}
+
+}  // namespace bewo::rt

@@ -1,0 +1,22 @@
+// Words that name something heard: what tells a sound ("the owl called", "a fridge") from the
+// rest of a story ("Dear diary", "Mara stood at the edge of the platform") when a clause gives
+// no place. English only, lower case.
+#pragma once
+#include "text_match.h"
+
+namespace bewo::rt {
+
+using textmatch::u32;
+
+// A noun for a thing or creature that makes sound, or for a sound itself ("dog", "violins",
+// "fridge", "beeps", "rain"). Plurals are read.
+bool sound_noun(const u32& word);
+
+// A verb of making sound in any regular or common irregular form ("barks", "barked", "barking",
+// "rang", "sang").
+bool sound_verb(const u32& word);
+
+// True when the words of `text` (a source's label) name a sound: a sound noun, or a sound verb.
+bool names_a_sound(const u32& text);
+
+}  // namespace bewo::rt
