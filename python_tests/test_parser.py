@@ -883,3 +883,39 @@ def test_an_unplaced_sound_is_kept_beside_placed_ones():
     scene = parse("a dog barks on the left and a cat meows")
     assert [s.label for s in scene.sources] == ["dog barks", "cat meows"] and "cat meows" in scene.note
     assert [s.label for s in parse("a dog barks on the left and a theremin").sources][-1] == "theremin"
+
+
+@pytest.mark.parametrize("text,labels,az", [
+    ('{"sound": "church bell", "position": "front-right"}', ["church bell"], [45]),
+    ('[{"sound": "dog", "az": -90}, {"sound": "cat", "az": 90}]', ["dog", "cat"], [-90, 90]),
+    ("source=waterfall; azimuth=behind-left", ["waterfall"], [-135]),
+    ("{wind: 10 o'clock, chimes: 2 o'clock}", ["wind", "chimes"], [-60, 60]),
+    ("left: rooster, right: goat, behind: tractor", ["rooster", "goat", "tractor"], [-90, 90, 180]),
+    ("front = typewriter | back = grandfather clock | right = radiator hiss", ["typewriter", "clock", "radiator"],
+     [0, 180, 90]),
+    ("az=-45: crackling campfire; az=90: owl hoots", ["campfire", "owl"], [-45, 90]),
+    ("position: left, sound: dog barking, volume: 0.8", ["dog"], [-90]),   # a key that is neither what nor where
+    ("Layer A: surf on the right. Layer B: gulls overhead, left.", ["surf", "gulls"], [90, -90]),
+    # sound-library file names: the description says what is heard
+    ("DOOR_Wood_Creak_Slow_01.wav - old wooden door creaking open, hard left", ["door"], [-90]),
+    ("VEH_Car_Pass_LtoR_Fast.wav — car whooshes by left to right, in front", ["car"], [-90]),
+    # mix notation: pan positions (100 is hard over), C for the centre beside L and R
+    ("Vox C, gtr 1 hard L, gtr 2 hard R, keys pan 30L", ["vox", "gtr", "gtr", "keys"], [0, -90, 90, -30]),
+    ("Organ pan 100L, clav 100R, and the bongos sit around 45R.", ["organ", "clav", "bongos"], [-90, 90, 45]),
+    ("pan the tambourine 60R, leave the lead vocal dead C", ["tambourine", "vocal"], [60, 0]),
+])
+def test_fields_file_names_and_mix_notation(text, labels, az):
+    src = parse(text).sources
+    assert len(src) == len(labels), [(s.label, s.azimuth_start_deg) for s in src]
+    for s, label, a in zip(src, labels, az):
+        assert label in s.label.lower() and round(s.azimuth_start_deg) == a, (s.label, s.azimuth_start_deg)
+
+
+@pytest.mark.parametrize("text", ["Layer C: a piano on the left", "a piano in C on the left, strings R"])
+def test_a_capital_c_that_names_is_not_the_centre(text):
+    assert parse(text).sources[0].azimuth_start_deg == -90
+
+
+def test_a_lone_file_name_is_read_as_its_words():
+    s = _one("dog_bark_left.wav")
+    assert s.label.startswith("dog bark") and s.azimuth_start_deg == -90

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "../nn/tokenizer.h"
+#include "prompt_fields.h"
 #include "prompt_symbols.h"
 #include "sound_words.h"
 #include "text_match.h"
@@ -398,7 +399,10 @@ struct Patterns {
         // "slightly R", "pan it L"; and "C:" for the centre ("L: dripping tap. C: toothbrush")
         dirs.emplace_back(Regex("(?<![\\w'&./-])(?:(?P<slight>[Ss]lightly|a\\s+bit|a\\s+little|a\\s+touch|a\\s+lil|[Jj]ust)\\s+"
                                 "(?:to\\s+(?:the\\s+)?)?|(?:[Hh]ard|[Ff]ar|[Ee]xtreme)\\s+|(?:(?:on|to|at|from)\\s+)?(?:the|my|your)\\s+|"
-                                "(?P<num>\\d{1,3})\\s*)?(?P<lr>[LR])(?![\\w'&-]|\\.\\w)|(?<![\\w'&./-])(?P<lrc>C)(?=\\s*:)", false),
+                                "(?P<num>\\d{1,3})\\s*)?(?P<lr>[LR])(?![\\w'&-]|\\.\\w)|(?<![\\w'&./-])(?<!\\w\\s)(?P<lrc>C)(?=\\s*:)|"
+                                // "dead C", "pan C"; and "bass C" where the text pans others with L and R
+                                "(?:(?<=dead\\s)|(?<=pan\\s)|(?<=panned\\s))(?P<lrc2>C)(?![\\w'&#-]|\\.\\w)|"
+                                "(?<=\\w\\s)(?P<lrc3>C)(?![\\w'&#-]|\\.\\w)(?!\\s+(?:major|minor|sharp|flat))", false),
                           DirValue::Shorthand);
         dirs.back().first.needs_any({U"L", U"R", U"C"});
         dir("(?:straight|directly|dead|(?<!to )(?<!from )(?<!and )right|just|a\\s+little|a\\s+bit|slightly)?\\s*(?:ahead|in\\s+front)(?:\\s+of\\s+" + me + ")?|"
@@ -726,10 +730,11 @@ double dir_value(DirValue kind, const Regex& rx, const Regex::Match& m, const u3
         return lower(m.group(low, g)) == U"l" ? -90.0 : 90.0;
     }
     case DirValue::Shorthand: {
-        if (m.has(rx.group("lrc"))) return 0.0;
+        if (m.has(rx.group("lrc")) || m.has(rx.group("lrc2")) || m.has(rx.group("lrc3"))) return 0.0;
         const u32 lr = m.group(low, rx.group("lr"));
         const double sgn = lr == U"l" ? -1.0 : 1.0;
-        if (m.has(rx.group("num"))) return sgn * std::min(180.0, number(m.group(low, rx.group("num"))));
+        // "pan 30L": a pan position, where 100 is hard over
+        if (m.has(rx.group("num"))) return sgn * std::min(90.0, number(m.group(low, rx.group("num"))));
         return sgn * (m.has(rx.group("slight")) ? kSlightDeg : 90.0);
     }
     case DirValue::Front: return 0.0;
@@ -769,6 +774,28 @@ std::vector<std::pair<int, int>> quoted_spans(const u32& t) {
 
 // parser._tokens: every vocabulary phrase, longest first (ties: the family listed first), claims
 // its characters; then sentence/clause separators; what is left are words.
+// A capital C after a word ("Vox C", "Timpani C.") is the centre only in a text that pans other
+// sounds with L and R, and never after a word that names by letter ("Layer C", "in C").
+template <class Cand>
+void drop_unpaired_centre_letters(std::vector<Cand>& cands, const u32& low) {
+    auto centre3 = [](const Cand& c) { return c.m.has(c.rx->group("lrc3")); };
+    auto shorthand = [](const Cand& c) { return c.rx->group("lr") >= 0 && c.m.has(c.rx->group("lr")); };
+    const bool panned = std::any_of(cands.begin(), cands.end(), shorthand);
+    static const std::set<u32> naming = {U"layer", U"plan", U"section", U"part", U"act", U"scene", U"track", U"room",
+                                         U"zone", U"level", U"deck", U"row", U"block", U"building", U"gate", U"platform",
+                                         U"vitamin", U"grade", U"type", U"class", U"option", U"step", U"take", U"version",
+                                         U"rev", U"in", U"of", U"key", U"camera", U"cam", U"mic", U"channel", U"group",
+                                         U"stage", U"hall", U"wing", U"floor", U"sector", U"team", U"bay", U"seat", U"line"};
+    cands.erase(std::remove_if(cands.begin(), cands.end(), [&](const Cand& c) {
+        if (c.rx->group("lrc3") < 0 || !centre3(c)) return false;
+        std::size_t e = static_cast<std::size_t>(c.s);
+        while (e > 0 && is_space(low[e - 1])) --e;
+        std::size_t b = e;
+        while (b > 0 && is_letter(low[b - 1])) --b;
+        return !panned || naming.count(low.substr(b, e - b)) > 0;
+    }), cands.end());
+}
+
 std::vector<Tok> tokenize(const u32& t, std::vector<RoomHit>& rooms) {
     const Patterns& P = patterns();
     const u32 low = lower_same_length(t);
@@ -792,6 +819,7 @@ std::vector<Tok> tokenize(const u32& t, std::vector<RoomHit>& rooms) {
     for (std::size_t k = 0; k < P.dirs.size(); ++k)  // "L to R" is read in capitals, on the text as written
         for (auto& m : P.dirs[k].first.find_all(P.dirs[k].second == DirValue::Letter || P.dirs[k].second == DirValue::Shorthand ? t : low))
             cands.push_back({m.start, m.end, 0, Kind::Dir, &P.dirs[k].first, m, int(k)});
+    drop_unpaired_centre_letters(cands, low);
     for (auto& m : P.room_place->find_all(low)) cands.push_back({m.start, m.end, 1, Kind::Room, P.room_place.get(), m, 0});
     for (auto& m : P.circle->find_all(low)) cands.push_back({m.start, m.end, 1, Kind::Circle, P.circle.get(), m, 0});
     for (auto& m : P.metres->find_all(low)) cands.push_back({m.start, m.end, 1, Kind::DistM, P.metres.get(), m, 0});
@@ -1967,7 +1995,8 @@ SceneSource resolve(const Toks& toks, const u32& label) {
             }
             {  // "the tap runs behind me", "the shower runs": running, not moving
                 // and an arrival at one place: "a train pulling in behind me", "the bus arriving on your right"
-                static const std::set<u32> idle = {U"runs", U"run", U"ran", U"running", U"spins", U"spinning", U"turns",
+                // "keys pan 30L", "panned hard left": a mix position
+                static const std::set<u32> idle = {U"pan", U"panned", U"runs", U"run", U"ran", U"running", U"spins", U"spinning", U"turns",
                                                    U"turning", U"swings", U"swinging", U"pulls in", U"pulling in",
                                                    U"pulled in", U"arrives", U"arriving", U"arrived"};
                 if (first_move < static_cast<int>(toks.size()) && idle.count(toks[first_move]->low())) participle_place = true;
@@ -2648,7 +2677,7 @@ bool parse_prompt(const std::string& text, SceneSpec& out, std::string& err) {
         else if (c == 0x2014) t += U" - ";
         else t.push_back(c);
     }
-    t = normalise_symbols(t);
+    t = normalise_symbols(fields_as_phrases(t));
     // "right-to-left", "left-to-right": the hyphens as spaces (same length), so the move reads as words
     for (std::size_t i = 0; i + 4 <= t.size(); ++i) {
         if (!(t[i] == '-' && (t[i + 1] == 't' || t[i + 1] == 'T') && (t[i + 2] == 'o' || t[i + 2] == 'O') && t[i + 3] == '-'))

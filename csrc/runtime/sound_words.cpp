@@ -42,6 +42,7 @@ const std::set<u32>& nouns() {
         "trombone tuba horn bugle cornet recorder bagpipe bagpipes drum drums snare kick hihat hi-hat cymbal gong "
         "tambourine triangle xylophone marimba glockenspiel vibraphone timpani bongo conga djembe tabla castanets "
         "maracas shaker cowbell bell chime windchime didgeridoo erhu koto shamisen theremin kalimba steelpan "
+        "vox gtr vocal hats hat clav clavinet toms tom pad pads bv bvs overheads "
         "instrument orchestra band choir chorus quartet trio duet ensemble brass strings woodwinds percussion "
         "rhythm melody tune song songs music chord chords beat riff solo anthem hymn chant chanting lullaby "
         "singer soprano tenor alto baritone vocalist vocals voice rapper dj busker musician guitarist drummer "

@@ -1,0 +1,245 @@
+// Key-value prompts as phrases (prompt_fields.h).
+#include "prompt_fields.h"
+
+#include <algorithm>
+#include <set>
+#include <vector>
+
+#include "sound_words.h"
+#include "text_match.h"
+
+namespace bewo::rt {
+
+using namespace textmatch;
+
+namespace {
+
+const std::set<u32>& sound_keys() {
+    static const std::set<u32> k = {U"sound", U"source", U"label", U"name", U"sfx", U"fx", U"what", U"type", U"object",
+                                    U"event", U"audio", U"clip", U"sample", U"description", U"desc", U"caption",
+                                    U"emitter", U"asset", U"id"};
+    return k;
+}
+// keys whose value says where; the value is read as it is, after a word that makes it a place
+const std::set<u32>& place_keys() {
+    static const std::set<u32> k = {U"position", U"pos", U"direction", U"dir", U"location", U"loc", U"where",
+                                    U"place", U"side", U"azimuth", U"az", U"angle", U"pan", U"elevation", U"el",
+                                    U"height", U"distance", U"dist", U"range", U"path", U"route", U"trajectory",
+                                    U"motion", U"movement", U"move", U"from", U"start", U"to", U"end", U"speed"};
+    return k;
+}
+// words a direction key is made of ("left:", "front-right =", "behind left:")
+const std::set<u32>& direction_words() {
+    static const std::set<u32> k = {U"left", U"right", U"front", U"back", U"behind", U"ahead", U"rear", U"centre",
+                                    U"center", U"middle", U"above", U"below", U"overhead", U"up", U"down", U"hard",
+                                    U"far", U"slightly", U"top", U"bottom", U"l", U"r", U"c", U"o'clock", U"oclock",
+                                    U"degrees", U"deg", U"at", U"on", U"the", U"in", U"to", U"of", U"az", U"azimuth"};
+    return k;
+}
+// direction words that say no side on their own
+const std::set<u32>& direction_glue() {
+    static const std::set<u32> k = {U"at", U"on", U"the", U"in", U"to", U"of", U"az", U"azimuth", U"hard", U"far",
+                                    U"slightly", U"degrees", U"deg"};
+    return k;
+}
+
+std::vector<u32> words_of(const u32& s) {
+    std::vector<u32> out;
+    u32 w;
+    for (char32_t c : lower(s) + U" ") {
+        if (is_space(c) || c == '-' || c == '_' || c == '/') {
+            if (!w.empty()) out.push_back(w);
+            w.clear();
+        } else {
+            w.push_back(c);
+        }
+    }
+    return out;
+}
+
+bool signed_number(const u32& s) {
+    std::size_t i = 0;
+    if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+    bool digit = false;
+    for (; i < s.size(); ++i) {
+        if (is_digit(s[i])) digit = true;
+        else if (s[i] != '.') return false;
+    }
+    return digit;
+}
+
+// A key made only of direction words or a clock position / angle ("left", "front-right", "10 o'clock", "-45").
+bool direction_key(const u32& key) {
+    const auto words = words_of(key);
+    if (words.empty()) return false;
+    bool any_side = false;
+    for (const u32& w : words) {
+        const u32 bare = strip_chars(w, U"°+");
+        if (signed_number(w) || signed_number(bare) || (direction_words().count(bare) && !direction_glue().count(bare)))
+            any_side = true;
+        else if (!direction_glue().count(bare))
+            return false;
+    }
+    return any_side;
+}
+
+// The phrase a direction key or a place value is said with: bare "back" and "up" are ambiguous
+// in prose ("comes back"), so they are said as places.
+u32 as_place(const u32& value) {
+    u32 v = collapse_space(strip_space(value));
+    for (const u32 key : {U"azimuth", U"az"})  // "az=-45", "az 30"
+        if (lower(v).compare(0, key.size(), key) == 0 && v.size() > key.size() && !is_letter(v[key.size()])) {
+            v = strip_chars(v.substr(key.size()), U" =:");
+            break;
+        }
+    const u32 low = lower(v);
+    if (low == U"back" || low == U"rear") return U"behind";
+    if (low == U"front") return U"in front";
+    if (low == U"up" || low == U"top") return U"above";
+    if (low == U"down" || low == U"bottom") return U"below";
+    if (low == U"left" || low == U"l") return U"on the left";
+    if (low == U"right" || low == U"r") return U"on the right";
+    if (low == U"c" || low == U"centre" || low == U"center" || low == U"middle") return U"ahead";
+    if (signed_number(strip_chars(low, U"°"))) return U"at " + strip_chars(v, U"°") + U" degrees";
+    return v;
+}
+
+u32 place_value(const u32& key, const u32& value) {
+    const u32 v = collapse_space(strip_space(value));
+    if (key == U"elevation" || key == U"el" || key == U"height") {
+        if (signed_number(strip_chars(v, U"°")))
+            return strip_chars(v, U"°")[0] == '-' ? U"below" : strip_chars(v, U"°") == U"0" ? U"" : U"above";
+        return as_place(v);
+    }
+    if (key == U"distance" || key == U"dist" || key == U"range") return signed_number(v) ? v + U" metres away" : v + U" away";
+    if (key == U"path" || key == U"route" || key == U"trajectory" || key == U"motion" || key == U"movement" || key == U"move")
+        return U"moving " + v;
+    if (key == U"from" || key == U"start") return U"from " + as_place(v);
+    if (key == U"to" || key == U"end") return U"to " + as_place(v);
+    if (key == U"speed") return v;
+    return as_place(v);
+}
+
+// "a.wav", "DOOR_Wood_Creak_01.wav": a sound file's name
+bool file_name(const u32& word) {
+    const u32 low = lower(strip_chars(word, U"()[],;:\"'"));
+    for (const u32 ext : {U".wav", U".mp3", U".ogg", U".flac", U".aif", U".aiff", U".m4a", U".opus"})
+        if (low.size() > ext.size() && ends_with(low, ext)) return true;
+    return false;
+}
+
+// File names out where other words say what is heard; a lone name read as its words.
+u32 without_file_names(const u32& t) {
+    u32 out, word, others;
+    std::vector<u32> names;
+    for (char32_t c : t + U" ") {
+        if (!is_space(c)) {
+            word.push_back(c);
+            continue;
+        }
+        if (file_name(word)) {
+            names.push_back(word);
+            out += U" ; ";
+        } else {
+            out += word;
+            others += word;
+        }
+        out.push_back(c);
+        word.clear();
+    }
+    out.pop_back();
+    if (names.empty()) return t;
+    if (std::any_of(others.begin(), others.end(), is_letter)) return out;
+    u32 spoken;
+    for (const u32& n : names) {
+        u32 stem = n.substr(0, n.rfind('.'));
+        for (char32_t& c : stem)
+            if (c == '_' || c == '-') c = ' ';
+        spoken += (spoken.empty() ? U"" : U"; ") + stem;
+    }
+    return spoken;
+}
+
+struct Item { u32 key, value; bool keyed; };
+
+// The items of a record list: split at ",", ";", "|", line breaks and sentence ends, each read as
+// "key: value" or "key = value" where it has one.
+std::vector<Item> items_of(const u32& t) {
+    std::vector<u32> parts(1);
+    for (std::size_t i = 0; i < t.size(); ++i) {
+        const char32_t c = t[i];
+        const bool sentence_end = c == '.' && (i + 1 == t.size() || is_space(t[i + 1]));
+        if (c == ',' || c == ';' || c == '|' || c == '\n' || sentence_end) parts.emplace_back();
+        else parts.back().push_back(c);
+    }
+    std::vector<Item> out;
+    for (const u32& p : parts) {
+        const u32 s = strip_space(p);
+        if (s.empty()) continue;
+        // "key: value", "key = value"; "az=-45: campfire" is keyed by "az=-45"
+        std::size_t sep = u32::npos, colon = u32::npos;
+        for (std::size_t i = 0; i < s.size(); ++i) {
+            const bool clock = i > 0 && is_digit(s[i - 1]) && i + 1 < s.size() && is_digit(s[i + 1]);  // 00:02:31
+            if (s[i] == ':' && !clock && colon == u32::npos) colon = i;
+            if ((s[i] == '=' || (s[i] == ':' && !clock)) && sep == u32::npos) sep = i;
+        }
+        if (colon != u32::npos) sep = colon;
+        if (sep == u32::npos) out.push_back({u32(), s, false});
+        else out.push_back({lower(strip_space(s.substr(0, sep))), strip_space(s.substr(sep + 1)), true});
+    }
+    return out;
+}
+
+}  // namespace
+
+u32 fields_as_phrases(const u32& text) {
+    u32 t = without_file_names(text);
+    const bool braces = t.find('{') != u32::npos && t.find('}') != u32::npos;
+    if (braces)
+        for (char32_t& c : t)
+            if (c == '{' || c == '}' || c == '[' || c == ']' || c == '"') c = ' ';
+    const std::vector<Item> items = items_of(t);
+    // fields, not prose: braces, or two or more items keyed by a known key or a direction
+    int keyed = 0;
+    for (const Item& it : items)
+        if (it.keyed && !it.value.empty() &&
+            (sound_keys().count(it.key) || place_keys().count(it.key) || direction_key(it.key)))
+            ++keyed;
+    if (!braces && keyed < 2) return t;
+
+    std::vector<u32> records;
+    bool has_sound = false;  // the last record has its sound
+    for (const Item& it : items) {
+        if (it.value.empty()) continue;
+        if (it.keyed && sound_keys().count(it.key)) {
+            if (records.empty() || has_sound) records.push_back(it.value);
+            else records.back() = it.value + U" " + records.back();  // "position: left, sound: dog"
+            has_sound = true;
+        } else if (it.keyed && place_keys().count(it.key)) {
+            if (records.empty()) records.emplace_back(), has_sound = false;
+            records.back() += U" " + place_value(it.key, it.value);
+        } else if (it.keyed && direction_key(it.key)) {
+            records.push_back(as_place(it.key) + U": " + it.value);  // "left: rooster", "front = typewriter"
+            has_sound = true;
+        } else if (it.keyed && direction_key(it.value) &&
+                   (std::any_of(it.value.begin(), it.value.end(), is_letter) || names_a_sound(it.key))) {  // not "volume: 0.8"
+            records.push_back(it.key + U" " + as_place(it.value));  // "{wind: 10 o'clock}"
+            has_sound = true;
+        } else if (it.keyed) {  // "Layer A: surf on the right": the value; "volume: 0.8", "loop = true": nothing heard
+            static const std::set<u32> flags = {U"true", U"false", U"yes", U"no", U"on", U"off", U"none", U"null"};
+            if (std::none_of(it.value.begin(), it.value.end(), is_letter) || flags.count(lower(it.value))) continue;
+            records.push_back(it.value);
+            has_sound = true;
+        } else if (direction_key(it.value) && !records.empty()) {
+            records.back() += U" " + as_place(it.value);  // "church bell, front-right"
+        } else {
+            records.push_back(it.value);
+            has_sound = true;
+        }
+    }
+    u32 out;
+    for (const u32& r : records) out += (out.empty() ? U"" : U"; ") + collapse_space(strip_space(r));
+    return out;
+}
+
+}  // namespace bewo::rt
