@@ -292,12 +292,15 @@ def test_phrasing_score(name):
     assert rate >= 0.95, rate
 
 
-# Sets written in sessions 8 and 9 by people who never read the parser, scored before its rules
-# changed (first run: 77, 89, 90, 101, 99 and 85 of 120); held to where the passes left them
-# (they must not slip back while other phrasing is fixed).
-@pytest.mark.parametrize("name,floor", [("phrasing_prompts_heldout9.jsonl", 110), ("phrasing_prompts_heldout10.jsonl", 114),
+# Sets written in sessions 8 to 10 by people who never read the parser, scored before its rules
+# changed (first run: 77, 89, 90, 101, 99, 85, 69, 46, 86 of 120; set 18 86 of 120 after session
+# 10's first passes); held to where the passes left them (they must not slip back while other
+# phrasing is fixed).
+@pytest.mark.parametrize("name,floor", [("phrasing_prompts_heldout9.jsonl", 112), ("phrasing_prompts_heldout10.jsonl", 117),
                                         ("phrasing_prompts_heldout11.jsonl", 114), ("phrasing_prompts_heldout12.jsonl", 115),
-                                        ("phrasing_prompts_heldout13.jsonl", 116), ("phrasing_prompts_heldout14.jsonl", 111)])
+                                        ("phrasing_prompts_heldout13.jsonl", 116), ("phrasing_prompts_heldout14.jsonl", 111),
+                                        ("phrasing_prompts_heldout15.jsonl", 92), ("phrasing_prompts_heldout16.jsonl", 76),
+                                        ("phrasing_prompts_heldout17.jsonl", 100), ("phrasing_prompts_heldout18.jsonl", 91)])
 def test_phrasing_score_later_sets_do_not_slip(name, floor):
     import phrasing_score
 
@@ -919,3 +922,36 @@ def test_a_capital_c_that_names_is_not_the_centre(text):
 def test_a_lone_file_name_is_read_as_its_words():
     s = _one("dog_bark_left.wav")
     assert s.label.startswith("dog bark") and s.azimuth_start_deg == -90
+
+
+@pytest.mark.parametrize("text,label,az", [
+    ("Put the harp at 3 o'clock — sorry, I meant 9 o'clock.", "harp", -90),
+    ("Rain in front... actually no, make the rain come from behind.", "rain", 180),
+    ("Drone: behind-left. No — behind-right, and up high.", "drone", 135),
+    ("the whistle: not on the right - on the left, about thirty degrees", "whistle", -30),
+])
+def test_a_corrected_place_replaces_the_first(text, label, az):
+    s = _one(text)
+    assert label in s.label.lower() and round(s.azimuth_start_deg) == az
+
+
+def test_a_correction_naming_a_new_sound_is_a_new_source():
+    assert [round(s.azimuth_start_deg) for s in parse("a dog on the left, actually a cat on the right").sources] == [-90, 90]
+
+
+@pytest.mark.parametrize("text,az", [
+    ("can i get someone whistling at like 2 oclock and a bike bell at 10", [60, -60]),
+    ("a dog at 3 o'clock and a cat at 10 metres on the left", [90, -90]),   # "at 10 metres" is a distance
+    ("a fountain off to the left at roughly 45 degrees", [-45]),            # an unsigned angle on a named side
+    ("a bell on the right at 30 degrees", [30]),
+])
+def test_bare_hours_beside_clock_positions_and_angles_on_a_side(text, az):
+    assert [round(s.azimuth_start_deg) for s in parse(text).sources] == az
+
+
+def test_list_bullets_heights_and_repeated_exclamations():
+    s = _one("- source: helicopter\n- position: 45° right\n- elevation: above")
+    assert s.label == "helicopter" and s.azimuth_start_deg == 45 and s.elevation_deg > 0
+    assert _one("sound: owl | direction: behind-left | height: high").elevation_deg > 0
+    train = _one("Choo choo! The toy train goes around you, starting on your left.")
+    assert "train" in train.label and train.azimuth_start_deg == -90

@@ -95,8 +95,8 @@ u32 as_place(const u32& value) {
     const u32 low = lower(v);
     if (low == U"back" || low == U"rear") return U"behind";
     if (low == U"front") return U"in front";
-    if (low == U"up" || low == U"top") return U"above";
-    if (low == U"down" || low == U"bottom") return U"below";
+    if (low == U"up" || low == U"top" || low == U"high") return U"above";
+    if (low == U"down" || low == U"bottom" || low == U"low") return U"below";
     if (low == U"left" || low == U"l") return U"on the left";
     if (low == U"right" || low == U"r") return U"on the right";
     if (low == U"c" || low == U"centre" || low == U"center" || low == U"middle") return U"ahead";
@@ -185,7 +185,7 @@ std::vector<Item> items_of(const u32& t) {
         }
         if (colon != u32::npos) sep = colon;
         if (sep == u32::npos) out.push_back({u32(), s, false});
-        else out.push_back({lower(strip_space(s.substr(0, sep))), strip_space(s.substr(sep + 1)), true});
+        else out.push_back({lower(strip_chars(s.substr(0, sep), U" \t-*\u2022>#")), strip_space(s.substr(sep + 1)), true});
     }
     return out;
 }
@@ -217,7 +217,7 @@ u32 fields_as_phrases(const u32& text) {
             has_sound = true;
         } else if (it.keyed && place_keys().count(it.key)) {
             if (records.empty()) records.emplace_back(), has_sound = false;
-            records.back() += U" " + place_value(it.key, it.value);
+            records.back() += (records.back().empty() ? U"" : U", ") + place_value(it.key, it.value);
         } else if (it.keyed && direction_key(it.key)) {
             records.push_back(as_place(it.key) + U": " + it.value);  // "left: rooster", "front = typewriter"
             has_sound = true;
@@ -228,10 +228,10 @@ u32 fields_as_phrases(const u32& text) {
         } else if (it.keyed) {  // "Layer A: surf on the right": the value; "volume: 0.8", "loop = true": nothing heard
             static const std::set<u32> flags = {U"true", U"false", U"yes", U"no", U"on", U"off", U"none", U"null"};
             if (std::none_of(it.value.begin(), it.value.end(), is_letter) || flags.count(lower(it.value))) continue;
-            records.push_back(it.value);
+            records.push_back(names_a_sound(it.key) ? it.key + U" " + it.value : it.value);  // "car: moving L->R"
             has_sound = true;
         } else if (direction_key(it.value) && !records.empty()) {
-            records.back() += U" " + as_place(it.value);  // "church bell, front-right"
+            records.back() += U", " + as_place(it.value);  // "church bell, front-right"
         } else {
             records.push_back(it.value);
             has_sound = true;

@@ -2080,7 +2080,11 @@ SceneSource resolve(const Toks& toks, const u32& label) {
         const double f = dirs[0].az, g = dirs[1].az;
         auto axis = [](double a) { return a == 0.0 ? 1 : std::fabs(a) == 180.0 ? -1 : 0; };
         const bool exact = !std::isnan(dirs[1].raw) || toks[dirs[1].idx]->low().find(U"deg") != u32::npos;
-        if (exact && (f == 0.0 || g == 0.0 || (f < 0) == (g < 0))) a0 = g;  // "on the left at -60"
+        const u32& said = toks[dirs[1].idx]->low();
+        const bool unsigned_angle = exact && std::fabs(f) == 90.0 && !said.empty() && said[0] != '-' && said[0] != '+' &&
+                                    g > 0.0 && g < 90.0 && said.find(U"right") == u32::npos;
+        if (unsigned_angle) a0 = f < 0 ? -g : g;  // "off to the left at roughly 45 degrees": 45 degrees of the left
+        else if (exact && (f == 0.0 || g == 0.0 || (f < 0) == (g < 0))) a0 = g;  // "on the left at -60"
         else if (f == 0.0 && std::fabs(g) <= 60.0 && g != 0.0) a0 = g;
         else if (axis(f) && std::fabs(g) == 90.0) a0 = axis(f) > 0 ? g / 2 : g * 1.5;
         else if (axis(g) && std::fabs(f) == 90.0) a0 = axis(g) > 0 ? f / 2 : f * 1.5;
@@ -2355,6 +2359,87 @@ std::string placement_note(const std::vector<SceneSource>& sources, const std::v
     for (std::size_t k = 0; k < sources.size(); ++k)
         if (!placed[k]) names += (names.empty() ? "'" : ", '") + sources[k].label + "'";
     return "no direction for " + names + ": placed ahead (0 degrees)";
+}
+
+// "someone whistling at like 2 oclock and a bike bell at 10": beside a clock position, a bare
+// hour after "at" is one too.
+u32 with_bare_clock_hours(const u32& t) {
+    const u32 low = lower(t);
+    if (low.find(U"o'clock") == u32::npos && low.find(U"oclock") == u32::npos) return t;
+    u32 out;
+    std::size_t i = 0;
+    while (i < t.size()) {
+        const bool at = low.compare(i, 3, U"at ") == 0 && (i == 0 || !is_letter(low[i - 1]));
+        std::size_t d = i + 3, e = d;
+        while (at && e < t.size() && e < d + 2 && t[e] >= '0' && t[e] <= '9') ++e;  // ASCII: read with stoi
+        std::size_t after = e;
+        while (after < t.size() && t[after] == ' ') ++after;
+        const bool bare = at && e > d && (after == t.size() || !(is_letter(t[after]) || is_digit(t[after]) ||
+                                                                 t[after] == ':' || t[after] == '%' ||
+                                                                 (t[after] == '.' && after + 1 < t.size() && is_digit(t[after + 1])) ||
+                                                                 t[after] == 0xB0));
+        const int hour = bare ? std::stoi(to_utf8(t.substr(d, e - d))) : 0;
+        if (hour >= 1 && hour <= 12) {
+            out += t.substr(i, e - i) + U" o'clock";
+            i = e;
+        } else {
+            out.push_back(t[i]);
+            ++i;
+        }
+    }
+    return out;
+}
+
+// ---- corrections ("at 3 o'clock - sorry, I meant 9 o'clock") -------------------------------------
+// Where a place is taken back and another given ("Rain in front... actually no, make the rain come
+// from behind", "cricket at +60, wait, scratch that, -60", "Drone: behind-left. No - behind-right"),
+// the text from the first place to the second is cut: "Rain behind". A correction that brings in
+// a sound not named before the first place names a new sound, and is left alone.
+bool signed_angle(const Tok& k, const u32& t) {  // "-60", "+45" said alone
+    const u32& w = k.text;
+    return k.kind == Kind::Word && !w.empty() && w.size() <= 3 && std::all_of(w.begin(), w.end(), is_digit) &&
+           k.start > 0 && (t[k.start - 1] == '-' || t[k.start - 1] == '+');
+}
+
+u32 with_corrections_applied(const u32& t, const std::vector<Tok>& tokens) {
+    auto is_break = [](const Tok& k) { return k.kind == Kind::Hard || k.kind == Kind::Soft; };
+    auto is_place = [](const Tok& k) { return k.kind == Kind::Dir; };
+    for (std::size_t m = 1; m < tokens.size(); ++m) {
+        const u32& w = tokens[m].low();
+        std::size_t after = static_cast<std::size_t>(tokens[m].end);  // "No -", "wait,"
+        while (after < t.size() && t[after] == ' ') ++after;
+        const bool next_breaks = after < t.size() && (t[after] == ',' || t[after] == '-' || t[after] == '.' ||
+                                                      t[after] == '!' || t[after] == ';' || t[after] == ':');
+        const bool marker = tokens[m].kind == Kind::Word &&
+                            (w == U"sorry" || w == U"actually" || w == U"meant" || w == U"oops" || w == U"correction" ||
+                             (w == U"scratch" && m + 1 < tokens.size() && tokens[m + 1].low() == U"that") ||
+                             ((w == U"no" || w == U"wait") && next_breaks));
+        if (!marker) continue;
+        std::size_t p = m, q = m;
+        while (p > 0 && !is_place(tokens[p - 1])) --p;
+        while (q < tokens.size() && !is_place(tokens[q]) && !signed_angle(tokens[q], t)) ++q;
+        if (p == 0 || q == tokens.size()) continue;
+        --p;
+        // the first place ends the sentence or clause it is in: nothing but breaks between it and the marker
+        bool adjacent = true;
+        for (std::size_t k = p + 1; k < m; ++k)
+            adjacent = adjacent && (is_break(tokens[k]) || tokens[k].kind == Kind::Filler || tokens[k].low() == U"no" ||
+                                    tokens[k].low() == U"wait" || tokens[k].low() == U"oh");
+        if (!adjacent) continue;
+        const u32 before = lower(t.substr(0, static_cast<std::size_t>(tokens[p].start)));
+        bool new_sound = false;
+        for (std::size_t k = m + 1; k < q; ++k)
+            if (tokens[k].kind == Kind::Word && tokens[k].low() != U"scratch" && sound_noun(tokens[k].low()) &&
+                before.find(tokens[k].low()) == u32::npos)
+                new_sound = true;
+        if (new_sound) continue;
+        const u32 head = t.substr(0, static_cast<std::size_t>(tokens[p].start));
+        if (signed_angle(tokens[q], t))  // "at +60, wait, scratch that, -60"
+            return head + t.substr(static_cast<std::size_t>(tokens[q].start) - 1, tokens[q].text.size() + 1) + U" degrees" +
+                   t.substr(static_cast<std::size_t>(tokens[q].end));
+        return head + t.substr(static_cast<std::size_t>(tokens[q].start));
+    }
+    return t;
 }
 
 // ---- the room (parser._room) ---------------------------------------------------------------------
@@ -2638,10 +2723,21 @@ void give_landmark_places_to_sounds(std::vector<SceneSource>& sources, std::vect
 // In a text that places some sounds, a clause with no place that names nothing heard is the
 // story around them ("Dear diary", "Mara stood at the edge of the platform and waited"), not a
 // sound to put ahead of the listener.
+// So is a sound word said twice as an exclamation ("Choo choo!", "Thump, thump -").
+bool onomatopoeia(const std::string& label_utf8) {
+    std::vector<u32> words;
+    u32 w;
+    for (char32_t c : lower(from_utf8(label_utf8)) + U" ") {
+        if (is_letter(c)) w.push_back(c);
+        else if (!w.empty()) words.push_back(w), w.clear();
+    }
+    return words.size() >= 2 && std::all_of(words.begin(), words.end(), [&](const u32& x) { return x == words[0]; });
+}
+
 void drop_unplaced_non_sounds(std::vector<SceneSource>& sources, std::vector<bool>& placed) {
     if (std::none_of(placed.begin(), placed.end(), [](bool p) { return p; })) return;
     for (std::size_t k = sources.size(); k-- > 0;) {
-        if (placed[k] || names_a_sound(from_utf8(sources[k].label))) continue;
+        if (placed[k] || (names_a_sound(from_utf8(sources[k].label)) && !onomatopoeia(sources[k].label))) continue;
         sources.erase(sources.begin() + static_cast<long>(k));
         placed.erase(placed.begin() + static_cast<long>(k));
     }
@@ -2691,9 +2787,15 @@ bool parse_prompt(const std::string& text, SceneSpec& out, std::string& err) {
         if (sides.count(word_at(a, i)) && sides.count(word_at(i + 4, b))) t[i] = t[i + 3] = ' ';
     }
     t = with_common_misspellings_fixed(t);
+    t = with_bare_clock_hours(t);
     both_sides_and_bracketed_places(t);
     std::vector<RoomHit> rooms;
     std::vector<Tok> tokens = tokenize(t, rooms);
+    if (const u32 fixed = with_corrections_applied(t, tokens); fixed != t) {
+        t = fixed;
+        rooms.clear();
+        tokens = tokenize(t, rooms);
+    }
     std::vector<bool> colon_after, colon_only;
     std::vector<Group> groups = group(tokens, colon_after, colon_only);
     std::vector<int> clause_of;
