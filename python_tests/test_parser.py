@@ -299,8 +299,8 @@ def test_phrasing_score(name):
 @pytest.mark.parametrize("name,floor", [("phrasing_prompts_heldout9.jsonl", 112), ("phrasing_prompts_heldout10.jsonl", 117),
                                         ("phrasing_prompts_heldout11.jsonl", 114), ("phrasing_prompts_heldout12.jsonl", 115),
                                         ("phrasing_prompts_heldout13.jsonl", 116), ("phrasing_prompts_heldout14.jsonl", 111),
-                                        ("phrasing_prompts_heldout15.jsonl", 92), ("phrasing_prompts_heldout16.jsonl", 76),
-                                        ("phrasing_prompts_heldout17.jsonl", 100), ("phrasing_prompts_heldout18.jsonl", 91)])
+                                        ("phrasing_prompts_heldout15.jsonl", 92), ("phrasing_prompts_heldout16.jsonl", 80),
+                                        ("phrasing_prompts_heldout17.jsonl", 101), ("phrasing_prompts_heldout18.jsonl", 99)])
 def test_phrasing_score_later_sets_do_not_slip(name, floor):
     import phrasing_score
 
@@ -955,3 +955,37 @@ def test_list_bullets_heights_and_repeated_exclamations():
     assert _one("sound: owl | direction: behind-left | height: high").elevation_deg > 0
     train = _one("Choo choo! The toy train goes around you, starting on your left.")
     assert "train" in train.label and train.azimuth_start_deg == -90
+
+
+@pytest.mark.parametrize("text,labels,az", [
+    # "it" / "they" go on with the sound before: its place, or a move on from it
+    ("Can you hear the ducks? They're on the pond in front of us.", ["ducks"], [0]),
+    ("In the dream a crow landed on a branch to my right and cawed three times.", ["crow"], [90]),  # past tense goes on
+    # a short first sentence with no place names the scene
+    ("Starship bridge. A warp core throbs beneath the deck straight ahead; comms beep at 3 o'clock.", ["warp core", "comms"],
+     [0, 90]),
+    # the label is the sound, not the words before it
+    ("For the true crime episode I want a clock ticking behind the listener the whole time.", ["clock"], [180]),
+    ("The watch on my left wrist ticks while a kettle boils on my right.", ["watch", "kettle"], [-90, 90]),
+    ("Someone jogging past me fast, from left to right, breathing hard.", ["someone"], [-90]),
+    # "just outside it": where the landmark before it is; "the back of the plane": behind
+    ("Seat 23A, window on my left. The engine drones just outside it.", ["window", "engine"], [-90, -90]),
+    ("The APU whines from the back of the plane.", ["apu"], [180]),
+])
+def test_pronouns_headings_labels_and_landmarks(text, labels, az):
+    src = parse(text).sources
+    assert len(src) == len(labels), [(s.label, s.azimuth_start_deg) for s in src]
+    for s, label, a in zip(src, labels, az):
+        assert label in s.label.lower() and round(s.azimuth_start_deg) == a, (s.label, s.azimuth_start_deg)
+
+
+def test_it_moves_on_from_where_the_sound_was():
+    crow = _one("A crow lands on my right. Then it flies off behind me.")
+    assert (crow.azimuth_start_deg, crow.azimuth_end) == (90, 180)
+    assert len(parse("A dog barks on the left. It is answered by a cat on the right.").sources) == 2
+
+
+def test_heights_said_with_high_and_hyphens():
+    assert _one("song thrush singing high in the oak on my left").elevation_deg > 0
+    alien = _one("Alien creature skittering in the vents above-left.")
+    assert alien.azimuth_start_deg == -90 and alien.elevation_deg > 0

@@ -419,7 +419,10 @@ struct Patterns {
         // "behind the counter" places a sound behind something, not behind the listener
         const std::string not_object = "(?!\\s+(?:the|a|an|some|his|her|their|its|this|that)\\s+(?!listener|head|back\\b))";
         dir("(?:straight|directly|(?<!to )(?<!from )(?<!and )right|just)?\\s*behind(?:\\s+" + me + "|" + not_object + ")|at\\s+(?:your|my|our|his|her|their)\\s+back|"
-            "(?:the\\s+)?(?:rear|back)\\s+of\\s+(?:the\\s+)?(?:room|hall|church|stage|space|house|bus|car|train|" + me + ")|"
+            "(?:the\\s+)?(?:rear|back)\\s+of\\s+(?:the\\s+)?(?:room|hall|church|stage|space|house|bus|car|train|plane|"
+            "aircraft|cabin|carriage|coach|tram|boat|ship|van|truck|cave|tunnel|classroom|class|theatre|theater|auditorium|"
+            "bar|cafe|café|restaurant|shop|store|queue|line|crowd|building|garden|yard|court|arena|stadium|venue|gym|"
+            "library|ward|tent|barn|shed|lift|elevator|" + me + ")|"
             "the\\s+rear|rear(?!\\s+(?:window|door|wheel|seat|end|view|light|lights|bumper|mirror|entrance|garden|of)\\b)|"
             "back(?=\\s*[:(])|(?<=far )back(?![\\w-])(?!\\s+(?:to|from|into|in|up|down|and|then|of))|(?<=at )back(?![\\w-])|(?<=to )back(?![\\w-])|(?<=from )back(?![\\w-])|(?:the|my|your|our)\\s+back(?!\\s+(?:of|door|doors|yard|garden|seat|seats|wall|room|porch|"
             "stairs|kitchen|office|alley|lane|street|pocket|end|burner|foot|legs?|teeth|stage)\\b)",
@@ -446,7 +449,9 @@ struct Patterns {
         elev("(?:directly|right|straight|just)\\s+(?:below|beneath|underneath|under)" + under, -kOverheadDeg);
         elev("(?:at\\s+)?(?:(?:" + poss + ")\\s+)?(?:ear|head)\\s+(?:level|height)", 0.0);
         elev("(?:high|up)\\s+(?:up\\s+)?(?:in|on|among|above)\\s+the\\s+(?:canopy|trees|treetops|branches|rafters|gallery|balcony|"
-             "loft|attic|clouds|hills)|(?:in|from)\\s+the\\s+(?:canopy|gallery|balcony|rafters|loft)", kAboveDeg);
+             "loft|attic|clouds|hills)|(?:in|from)\\s+the\\s+(?:canopy|gallery|balcony|rafters|loft)|"
+             // "singing high in the oak", "hovering high on the right side"
+             "high(?=\\s+(?:up\\s+)?(?:in|on|among|above|atop)\\s+(?:the|a|an|its|their|his|her)\\b)", kAboveDeg);
         // "elevation +40 degrees", "at an elevation of -30", "el 20": the number itself (NaN: read it)
         elev("(?:at\\s+)?(?:an?\\s+)?(?:elevation|elev|el|height\\s+angle)\\s*(?:of\\s+|=\\s*|:\\s*)?(?P<num>" + num + ")"
              "(?:\\s*(?:degrees?|degs?|\\u00b0))?", std::nan(""));
@@ -908,13 +913,20 @@ const std::set<u32>& sound_verbs() {
         U"settle", U"arrive", U"leave", U"depart", U"vanish", U"circle", U"orbit", U"pass", U"move", U"go",
         U"travel", U"pan", U"shift", U"sweep", U"drift", U"creep", U"crawl", U"glide", U"whizz", U"race", U"zip",
         U"dart", U"rush", U"jump", U"leap", U"approach", U"recede", U"come", U"keep", U"stop", U"start", U"end",
-        U"finish", U"answer", U"reply", U"respond", U"carry", U"sound", U"ring"};
+        U"finish", U"answer", U"reply", U"respond", U"carry", U"sound", U"ring", U"exit", U"enter", U"cross"};
     return v;
 }
 
-// 1: a third-person form of one of sound_verbs() ("rumbles", "buzzes", "carries"); 2: its base form.
+// 1: a third-person form of one of sound_verbs() ("rumbles", "buzzes", "carries"); 2: its base form;
+// 3: its past ("cawed", "faded", "dropped").
 int verb_form(const u32& w) {
     const auto& v = sound_verbs();
+    if (w.size() > 4 && ends_with(w, U"ed")) {
+        const u32 stem = w.substr(0, w.size() - 2);
+        if (v.count(stem) || v.count(stem + U"e") || (stem.back() == stem[stem.size() - 2] && v.count(stem.substr(0, stem.size() - 1))) ||
+            (stem.back() == 'i' && v.count(stem.substr(0, stem.size() - 1) + U"y")))
+            return 3;
+    }
     if (w.size() > 3 && ends_with(w, U"ies") && v.count(w.substr(0, w.size() - 3) + U"y")) return 1;
     if (w.size() > 2 && ends_with(w, U"es") && v.count(w.substr(0, w.size() - 2))) return 1;
     if (w.size() > 1 && ends_with(w, U"s") && !ends_with(w, U"ss") && v.count(w.substr(0, w.size() - 1))) return 1;
@@ -938,10 +950,14 @@ bool continues_sentence(const Toks& piece, const Toks& before) {
     while (subject < before.size() && !is_content(*before[subject])) ++subject;
     for (std::size_t j = subject + 1; j < before.size(); ++j) {
         const u32 w = before[j]->low();
-        if (ends_with(w, U"ing") || ends_with(w, U"ed")) continue;
+        if (ends_with(w, U"ing")) continue;
         const int f = verb_form(w);
-        if (f == 0 && !(is_move(before[j]->kind) || before[j]->kind == Kind::Approach || before[j]->kind == Kind::Recede))
+        const bool verb = is_move(before[j]->kind) || before[j]->kind == Kind::Approach || before[j]->kind == Kind::Recede;
+        if (f == 0 && !verb) continue;
+        if (f == 0 && ends_with(w, U"ed")) {  // a past move ("landed"): a past sound verb goes on with it
+            if (form == 3) return true;
             continue;
+        }
         const int have = f != 0 ? f : (ends_with(w, U"s") ? 1 : 2);
         if (have == form) return true;
     }
@@ -1789,7 +1805,23 @@ u32 run_label(const Toks& run, std::size_t a, std::size_t b, const u32& t) {
     return lab;
 }
 
+u32 first_label(const Toks& toks, const u32& t);
+
+// "For the true crime episode I want a clock ticking behind the listener": where the first run
+// of words names nothing heard and a later one names a sound, the sound is the label.
 u32 label_of(const Toks& toks, const u32& t) {
+    const u32 first = first_label(toks, t);
+    if (first.empty() || names_a_sound(first) || names_a_person(first)) return first;
+    for (std::size_t k = 1; k < toks.size(); ++k) {
+        if (toks[k - 1]->kind == Kind::Word || toks[k]->kind != Kind::Word) continue;  // each later run once
+        const Toks rest(toks.begin() + static_cast<long>(k), toks.end());
+        const u32 later = first_label(rest, t);
+        if (!later.empty() && later != first && has_sound_noun(later)) return later;
+    }
+    return first;
+}
+
+u32 first_label(const Toks& toks, const u32& t) {
     std::vector<Toks> runs(1);
     for (Tok* tok : toks) {
         // a run ends at any other token, and where the source's tokens skip a separator
@@ -2131,9 +2163,37 @@ u32 without_count(const u32& label) {
 }
 
 // "A bird sings to my right. The same bird then flies to my left.": one source that moves.
+// "Can you hear the ducks? They're on the pond in front of us.", "A foghorn called from off our
+// right side; ... it had drifted round behind us.": a clause whose subject is "it" or "they" goes
+// on with the sound before it when it places that sound (which had no place) or moves it on.
+bool pronoun_goes_on(const Toks& toks, const Toks& before) {
+    static const std::set<u32> pronouns = {U"it", U"they", U"it's", U"they're", U"its", U"it'd", U"they'd"};
+    // the subject within the first words ("the next time it called, it had drifted round behind us"),
+    // with no sound named before it
+    std::size_t i = 0;
+    while (i < toks.size() && i < 6 && toks[i]->kind == Kind::Word && !pronouns.count(toks[i]->low()) &&
+           !sound_noun(toks[i]->low()))
+        ++i;
+    if (i >= toks.size() || !pronouns.count(toks[i]->low())) return false;
+    auto has = [](const Toks& ts, auto pred) { return std::any_of(ts.begin(), ts.end(), pred); };
+    auto dir = [](const Tok* k) { return k->kind == Kind::Dir; };
+    auto moves = [](const Tok* k) { return is_move(k->kind) || k->kind == Kind::Approach || k->kind == Kind::Recede; };
+    if (!has(toks, dir)) return false;
+    return !has(before, dir) || has(toks, moves);
+}
+
 void merge_same_sources(std::vector<Group>& groups, std::vector<u32>& labels) {
     for (std::size_t k = 0; k < groups.size(); ++k) {
         const Toks& toks = groups[k].toks;
+        for (std::size_t j = k; j-- > 0;) {  // the nearest sound before
+            if (labels[j].empty()) continue;
+            if (pronoun_goes_on(toks, groups[j].toks)) {
+                groups[j].toks.insert(groups[j].toks.end(), toks.begin(), toks.end());
+                labels[k].clear();
+            }
+            break;
+        }
+        if (labels[k].empty()) continue;
         std::size_t first = 0;
         while (first < toks.size() && !is_content(*toks[first])) ++first;
         if (first == 0 || first >= toks.size() || toks[first - 1]->low() != U"same") continue;
@@ -2153,12 +2213,14 @@ bool same_place(const Toks& toks) {
                                         U"area", U"corner"};
     if (std::any_of(toks.begin(), toks.end(), [](const Tok* t) { return t->kind == Kind::Dir; })) return false;
     // "hums a lullaby next to it", "a second voice beside him": at the sound before it
+    // "the engine drones just outside it", "organ pipes high up above it": there too
     static const std::set<u32> near = {U"beside", U"near", U"by", U"with", U"next to", U"close to", U"right next to",
-                                       U"right beside"},
+                                       U"right beside", U"outside", U"inside", U"above", U"below", U"under", U"over",
+                                       U"beneath", U"underneath", U"around", U"round", U"on top of", U"in"},
                                pron = {U"it", U"him", U"her", U"them"};
     for (std::size_t i = 0; i + 1 < toks.size(); ++i) {
         const u32 w = collapse_space(toks[i]->low()), next = toks[i + 1]->low();
-        if (w == U"same" && nouns.count(next)) return true;
+        if (w == U"same" && (nouns.count(next) || is_content(*toks[i + 1]))) return true;  // "out of the same speaker"
         if (near.count(w) && pron.count(next)) return true;
         if ((w == U"next" || w == U"close") && i + 2 < toks.size() && next == U"to" && pron.count(toks[i + 2]->low()))
             return true;
@@ -2639,6 +2701,16 @@ const SceneSource* earlier_mention(const Toks& toks, const std::vector<SceneSour
     return nullptr;
 }
 
+// sources[to] takes the place of sources[from], keeping its own label; sources[from] goes.
+void take_place(std::vector<SceneSource>& sources, std::vector<bool>& placed, std::size_t from, std::size_t to) {
+    const std::string label = sources[to].label;
+    sources[to] = sources[from];
+    sources[to].label = label;
+    placed[to] = true;
+    sources.erase(sources.begin() + static_cast<long>(from));
+    placed.erase(placed.begin() + static_cast<long>(from));
+}
+
 // "Cicadas buzzing in the heat and a tractor chugging along, the cicadas to my left and the
 // tractor ahead": a sound placed later by "the X" is the unplaced X named before.
 void place_earlier_mentions(std::vector<SceneSource>& sources, std::vector<bool>& placed,
@@ -2649,12 +2721,7 @@ void place_earlier_mentions(std::vector<SceneSource>& sources, std::vector<bool>
             if (placed[i] || std::none_of(mentions[j].begin(), mentions[j].end(),
                                           [&](const u32& n) { return label_has_word(sources[i].label, n); }))
                 continue;
-            const std::string label = sources[i].label;
-            sources[i] = sources[j];
-            sources[i].label = label;
-            placed[i] = true;
-            sources.erase(sources.begin() + static_cast<long>(j));
-            placed.erase(placed.begin() + static_cast<long>(j));
+            take_place(sources, placed, j, i);
             mentions.erase(mentions.begin() + static_cast<long>(j));
             --j;
             break;
@@ -2683,7 +2750,7 @@ bool placed_by_sounds_before(const Toks& place, bool stated, std::vector<SceneSo
     }
     if (same_place(place)) {
         s.azimuth_start_deg = s.azimuth_end_deg = before->azimuth_end_deg;
-        s.elevation_deg = before->elevation_deg;
+        if (s.elevation_deg == 0.0) s.elevation_deg = before->elevation_deg;  // "above it" keeps its own height
         return true;
     }
     if (from_there(place)) {
@@ -2708,12 +2775,7 @@ void give_landmark_places_to_sounds(std::vector<SceneSource>& sources, std::vect
         if (!placed[k] || names_a_sound(from_utf8(sources[k].label))) continue;
         for (const std::size_t j : {k + 1, k - 1}) {  // the sound after it first (k - 1 wraps past the end at 0)
             if (j >= sources.size() || placed[j] || !names_a_sound(from_utf8(sources[j].label))) continue;
-            const std::string label = sources[j].label;
-            sources[j] = sources[k];
-            sources[j].label = label;
-            placed[j] = true;
-            sources.erase(sources.begin() + static_cast<long>(k));
-            placed.erase(placed.begin() + static_cast<long>(k));
+            take_place(sources, placed, k, j);
             --k;  // the next one moved into k
             break;
         }
@@ -2734,10 +2796,33 @@ bool onomatopoeia(const std::string& label_utf8) {
     return words.size() >= 2 && std::all_of(words.begin(), words.end(), [&](const u32& x) { return x == words[0]; });
 }
 
+// "Starship bridge. A warp core throbs ahead; comms beep at 3 o'clock.", "UI pass - ...": a
+// short first sentence with no place, before two or more placed sounds, names the scene.
+void drop_scene_heading(std::vector<SceneSource>& sources, std::vector<bool>& placed, const u32& t) {
+    if (sources.size() < 3 || placed[0] || sources[0].speed != "still" ||
+        std::count(placed.begin() + 1, placed.end(), true) < 2)
+        return;
+    const u32 label = lower(from_utf8(sources[0].label));
+    if (std::count(label.begin(), label.end(), U' ') > 2) return;
+    const u32 low = lower(t);
+    std::size_t at = low.find(label);
+    if (at == u32::npos || std::any_of(low.begin(), low.begin() + static_cast<long>(at), is_letter)) return;
+    std::size_t end = at + label.size();
+    while (end < low.size() && low[end] == ' ') ++end;
+    if (end < low.size() && (low[end] == '.' || low[end] == ':' || low[end] == '!' || low[end] == '-')) {
+        sources.erase(sources.begin());
+        placed.erase(placed.begin());
+    }
+}
+
 void drop_unplaced_non_sounds(std::vector<SceneSource>& sources, std::vector<bool>& placed) {
-    if (std::none_of(placed.begin(), placed.end(), [](bool p) { return p; })) return;
+    bool any = false;  // a place stated, or a move ("circles the player once")
+    for (std::size_t k = 0; k < sources.size(); ++k) any = any || placed[k] || sources[k].speed != "still";
+    if (!any) return;
     for (std::size_t k = sources.size(); k-- > 0;) {
-        if (placed[k] || (names_a_sound(from_utf8(sources[k].label)) && !onomatopoeia(sources[k].label))) continue;
+        if (placed[k] || sources[k].speed != "still" ||
+            (names_a_sound(from_utf8(sources[k].label)) && !onomatopoeia(sources[k].label)))
+            continue;
         sources.erase(sources.begin() + static_cast<long>(k));
         placed.erase(placed.begin() + static_cast<long>(k));
     }
@@ -2786,6 +2871,15 @@ bool parse_prompt(const std::string& text, SceneSpec& out, std::string& err) {
         static const std::set<u32> sides = {U"left", U"right", U"front", U"back"};
         if (sides.count(word_at(a, i)) && sides.count(word_at(i + 4, b))) t[i] = t[i + 3] = ' ';
     }
+    // "in the vents above-left": a height and a side, read apart
+    for (std::size_t i = 1; i + 1 < t.size(); ++i) {
+        if (t[i] != '-' || !is_letter(t[i - 1]) || !is_letter(t[i + 1])) continue;
+        std::size_t a = i, b = i + 1;
+        while (a > 0 && is_letter(t[a - 1])) --a;
+        while (b < t.size() && is_letter(t[b])) ++b;
+        static const std::set<u32> heights = {U"above", U"below", U"overhead"}, sides = {U"left", U"right"};
+        if (heights.count(lower(t.substr(a, i - a))) && sides.count(lower(t.substr(i + 1, b - i - 1)))) t[i] = ' ';
+    }
     t = with_common_misspellings_fixed(t);
     t = with_bare_clock_hours(t);
     both_sides_and_bracketed_places(t);
@@ -2831,6 +2925,7 @@ bool parse_prompt(const std::string& text, SceneSpec& out, std::string& err) {
     merge_repeated_sounds(out.sources, placed);
     give_landmark_places_to_sounds(out.sources, placed);
     drop_unplaced_non_sounds(out.sources, placed);
+    drop_scene_heading(out.sources, placed, t);
     if (out.sources.empty()) {
         err = "no sound found in " + py_repr(strip_space(original).substr(0, 80)) +
               ": name what is heard (e.g. 'a dog barks on the left')";

@@ -42,6 +42,8 @@ const std::set<u32>& nouns() {
         "trombone tuba horn bugle cornet recorder bagpipe bagpipes drum drums snare kick hihat hi-hat cymbal gong "
         "tambourine triangle xylophone marimba glockenspiel vibraphone timpani bongo conga djembe tabla castanets "
         "maracas shaker cowbell bell chime windchime didgeridoo erhu koto shamisen theremin kalimba steelpan "
+        "jazz blues rock pop techno reggae opera disco funk metal punk hip-hop rap gospel soul lofi lo-fi edm "
+        "salsa samba tango waltz polka "
         "vox gtr vocal hats hat clav clavinet toms tom pad pads bv bvs overheads "
         "instrument orchestra band choir chorus quartet trio duet ensemble brass strings woodwinds percussion "
         "rhythm melody tune song songs music chord chords beat riff solo anthem hymn chant chanting lullaby "
@@ -61,27 +63,27 @@ const std::set<u32>& nouns() {
         "washer dryer vacuum hoover fan heater radiator boiler furnace aircon conditioner compressor generator "
         "pump drill saw chainsaw hammer jackhammer grinder sander lawnmower mower blower sprinkler hose printer "
         "computer laptop phone telephone cellphone smartphone mobile pager tv television monitor console alarm "
-        "clock watch timer buzzer doorbell whistle beeper elevator lift escalator turbine reactor dynamo "
+        "clock timer buzzer doorbell whistle beeper elevator lift escalator turbine reactor dynamo "
         "register till scanner photocopier copier shredder typewriter tap faucet shower toilet sink drain pipe "
-        "pipes gutter pot pan wok fryer grill barbecue skillet kettle cutlery dishes plates glasses bottle bottles "
-        "door doors gate shutter shutters floorboard floorboards hinge lock keys zipper paper pages book pen "
-        "pencil scissors clippers hairdryer razor shaver toothbrush laundry chair rocker cradle swing seesaw "
+        "pipes gutter pot pan wok fryer grill barbecue skillet kettle "
+        "door doors gate keys "
+        "clippers hairdryer razor shaver toothbrush cradle "
         "fountain metronome camera projector arcade pinball slot fireworks firework firecracker gun gunfire "
         "gunshot gunshots shot shots rifle pistol shotgun cannon artillery missile bomb grenade explosion "
         "explosions laser blaster phaser sword swords blade blades shield arrow arrows bow bowstring catapult "
-        "chain chains anvil forge bellows loom mill windmill waterwheel tools construction crane toy toys rattle "
-        "ball racket whisk spoon knife knives cup cups mug teacup ice cubes kettle sprayer spray vent vents "
-        "ventilation wipers indicator notification notifications ui menu button buttons keyboard mouse trackpad "
-        "controller joystick checkpoint pickup powerup portal teleporter forcefield beacon sonar radar transmitter "
-        "receiver walkie-talkie walkie antenna hourglass pendulum cuckoo-clock windup wind-up coin coins cash "
-        "balloon balloons popcorn bacon kebab wood log logs axe hammering sawing "
+        "chain chains anvil forge bellows loom mill windmill waterwheel construction crane rattle "
+        "racket kettle sprayer spray vent vents "
+        "ventilation wipers indicator notification notifications ui keyboard mouse trackpad "
+        "portal teleporter forcefield beacon sonar radar transmitter "
+        "receiver walkie-talkie walkie antenna cuckoo-clock "
+        "hammering sawing "
         // weather, water, fire, nature
         "rain rainfall raindrops drizzle downpour shower storm thunderstorm thunder lightning wind winds breeze "
-        "gale gust gusts hurricane tornado typhoon blizzard hail sleet snow waves wave surf breakers sea ocean "
-        "tide river stream creek brook waterfall falls rapids water lake pond puddle fire campfire bonfire flames "
-        "embers fireplace wildfire leaves branches branch twig twigs trees tree forest grass reeds bamboo ice "
-        "avalanche rockslide landslide volcano geyser earthquake drip drips drops droplets leak bubbles mud gravel "
-        "pebbles rocks stones surf spray foam rainstick "
+        "gale gust gusts hurricane tornado typhoon blizzard hail waves wave surf breakers sea ocean "
+        "tide river stream creek brook waterfall falls rapids water fire campfire bonfire flames "
+        "embers fireplace wildfire ice "
+        "avalanche rockslide landslide volcano geyser earthquake drip drips drops droplets leak bubbles "
+        "surf spray foam rainstick "
         // sounds themselves
         "sound sounds noise noises hum humming buzz buzzing beep beeps bleep bleeps blip blips ding dings dong "
         "ring ringing ringtone ping pings click clicks clicking clack clatter crash crashes bang bangs boom booms "
@@ -92,7 +94,7 @@ const std::set<u32>& nouns() {
         "tweet tweets cheer cheers cheering applause clapping laughter laugh laughs laughing giggle giggles "
         "scream screams screaming shout shouts shouting yell cry cries crying sob whisper whispers whispering "
         "murmur murmuring chatter chattering conversation talk talking argument debate lecture speech prayer "
-        "call calls calling greeting cough coughs coughing sneeze snore snoring breath breathing heartbeat "
+        "call calls calling greeting cough coughs coughing sneeze snore snoring breathing heartbeat "
         "footsteps footstep steps footfalls heels boots hooves clip-clop static feedback ambience ambiance "
         "atmosphere soundscape drone stinger sting riser impact hit hits sfx fx foley whistling singing "
         "tick ticking tock tick-tock toot honk honking horns klaxon chime chimes chiming peal toll clang clanging "
@@ -167,22 +169,39 @@ bool sound_verb(const u32& w) {
     return false;
 }
 
-bool names_a_sound(const u32& text) {
+namespace {
+template <class Test>
+bool any_word(const u32& text, Test test) {
     u32 w;
-    bool heard = false;
     for (char32_t c : lower(text) + U" ") {
         if (is_letter(c) || c == '-' || c == '\'') {
             w.push_back(c);
             continue;
         }
-        if (!w.empty()) {
-            u32 word = w;
-            if (ends_with(word, U"'s")) word = strip_suffix(word, U"'s");
-            if (sound_noun(word) || sound_verb(word)) heard = true;
-        }
+        if (ends_with(w, U"'s")) w = strip_suffix(w, U"'s");
+        if (!w.empty() && test(w)) return true;
         w.clear();
     }
-    return heard;
+    return false;
+}
+}  // namespace
+
+bool names_a_sound(const u32& text) {
+    return any_word(text, [](const u32& w) { return sound_noun(w) || sound_verb(w); });
+}
+
+bool has_sound_noun(const u32& text) {
+    return any_word(text, [](const u32& w) { return sound_noun(w) && !sound_verb(w); });
+}
+
+bool names_a_person(const u32& text) {
+    static const std::set<u32> people = word_set(
+        "someone somebody anyone everyone everybody person people man men woman women guy guys lady ladies boy boys "
+        "girl girls child children kid kids baby babies toddler crowd audience neighbour neighbor neighbours neighbors "
+        "friend friends mum mom dad father mother grandpa grandma sister brother teacher chef waiter waitress "
+        "customer vendor driver passenger nurse doctor worker workers player players jogger runner cyclist stranger "
+        "he she they");
+    return any_word(text, [&](const u32& w) { return people.count(w) > 0; });
 }
 
 }  // namespace bewo::rt

@@ -19,4 +19,12 @@ bool sound_verb(const u32& word);
 // True when the words of `text` (a source's label) name a sound: a sound noun, or a sound verb.
 bool names_a_sound(const u32& text);
 
+// True when one of the words of `text` is a sound noun that is not also a sound verb ("clock",
+// not "ticks").
+bool has_sound_noun(const u32& text);
+
+// True when one of the words of `text` names a person or people ("someone", "the crowd"): a
+// source heard by what they do.
+bool names_a_person(const u32& text);
+
 }  // namespace bewo::rt
