@@ -441,7 +441,7 @@ struct Patterns {
              "(?:up\\s+)?(?:on|from|in|across)\\s+(?:the\\s+)?(?:ceiling|roof|rooftops?)(?:\\s+above)?|"
              "(?:on|from)\\s+the\\s+(?:floor|storey|story|level|flat|apartment)\\s+above|upstairs|"
              "up(?=\\s+and\\s+(?:to|on|slightly|a\\s+bit)\\b)|elevated|raised\\s+up|raised|up\\s+top|"
-             "up(?=\\s+(?:in|at|on)\\s+the\\s+(?:front|back|left|right|sky|air|trees|corner)\\b)|(?<=at )up|"
+             "up(?=\\s+(?:in|at|on)\\s+(?:the|a)\\s+(?:front|back|left|right|sky|air|trees?|corner|branch|branches|oak|pine|attic|loft|rafters|ledge|roof|tower)\\b)|(?<=at )up|"
              "(?:mounted\\s+)?high\\s+(?:up\\s+)?on\\s+the\\s+(?:\\w+\\s+)?(?:wall|ceiling|pole|mast)", kAboveDeg);
         elev("(?<=at )down|low(?=\\s*(?:and|in|,|&)\\s*(?:in\\s+)?(?:front|forward|behind|ahead|to|on|left|right|centre|center)\\b)",
              -kAboveDeg);
@@ -1051,6 +1051,15 @@ bool describes_previous(const Toks& p, bool previous_located) {
         const u32 w = t->low();
         if (lead && (w == U"as" || w == U"while" || w == U"then" || w == U"and")) continue;
         lead = false;
+        if (w == U"that's") {  // "that's Daddy snoring on the couch": someone new, presented
+            const auto next = std::find_if(std::find(p.begin(), p.end(), t) + 1, p.end(),
+                                           [](const Tok* x) { return x->kind == Kind::Word; });
+            if (next != p.end()) {
+                const u32 n = strip_chars((*next)->low(), U"'s");
+                const bool named = is_upper((*next)->text[0]) && (*next)->low() != U"it";
+                if (named || names_a_person(n) || sound_noun(n)) return false;
+            }
+        }
         if (w == U"it" || w == U"they" || w == U"it's" || w == U"that's" || w == U"they're" || w == U"that" ||
             w == U"those" || w == U"these")
             return true;
@@ -1580,9 +1589,12 @@ std::vector<Group> group(std::vector<Tok>& tokens, std::vector<bool>& colon_afte
         std::count_if(clauses.begin(), clauses.end(), [](const Toks& c) { return !c.empty(); }));
     for (std::size_t c = 0; c < clauses.size(); ++c) {
         const Toks& clause = clauses[c];
-        // "Goal! The stadium horn blasts ...", "Splash! A frog jumped ...": an exclamation opening a
-        // scene told in sentences, not a sound of its own
-        if (c == 0 && n_clauses > 1 && bang_after[c] && clause.size() == 1 && is_content(*clause[0])) continue;
+        // "Goal! The stadium horn blasts ...", "Splash! A frog jumped ...", "... Hoo! ...", "Toot toot!": an
+        // exclamation in a scene told in sentences, not a sound of its own
+        const bool one_word = !clause.empty() && is_content(*clause[0]) && clause.size() <= 2 &&
+                              std::all_of(clause.begin(), clause.end(), [&](const Tok* t) { return t->low() == clause[0]->low(); });
+        if (n_clauses > 1 && bang_after[c] && one_word && (c == 0 || clause.size() == 2 || !sound_noun(clause[0]->low())))
+            continue;  // "Thunder!" later on is a sound
         if (c < slug_end) continue;
         std::vector<Toks> pieces(1);
         std::vector<u32> opener(1);  // the soft break before each piece ("with", "and", ",")
