@@ -293,14 +293,16 @@ def test_phrasing_score(name):
 
 
 # Sets written in sessions 8 to 10 by people who never read the parser, scored before its rules
-# changed (first run: 77, 89, 90, 101, 99, 85, 69, 46, 86 of 120; set 18 86 of 120 after session
-# 10's first passes); held to where the passes left them (they must not slip back while other
-# phrasing is fixed).
-@pytest.mark.parametrize("name,floor", [("phrasing_prompts_heldout9.jsonl", 112), ("phrasing_prompts_heldout10.jsonl", 117),
+# changed (first run: 77, 89, 90, 101, 99, 85, 69, 46, 86 of 120; sets 18 to 22 86, 95, 97, 100
+# and 73 of 120 on the parser as session 10's passes had left it); held to where the passes left
+# them (they must not slip back while other phrasing is fixed).
+@pytest.mark.parametrize("name,floor", [("phrasing_prompts_heldout9.jsonl", 113), ("phrasing_prompts_heldout10.jsonl", 117),
                                         ("phrasing_prompts_heldout11.jsonl", 114), ("phrasing_prompts_heldout12.jsonl", 115),
                                         ("phrasing_prompts_heldout13.jsonl", 116), ("phrasing_prompts_heldout14.jsonl", 111),
                                         ("phrasing_prompts_heldout15.jsonl", 93), ("phrasing_prompts_heldout16.jsonl", 81),
-                                        ("phrasing_prompts_heldout17.jsonl", 101), ("phrasing_prompts_heldout18.jsonl", 99)])
+                                        ("phrasing_prompts_heldout17.jsonl", 101), ("phrasing_prompts_heldout18.jsonl", 99),
+                                        ("phrasing_prompts_heldout19.jsonl", 101), ("phrasing_prompts_heldout20.jsonl", 101),
+                                        ("phrasing_prompts_heldout21.jsonl", 100), ("phrasing_prompts_heldout22.jsonl", 73)])
 def test_phrasing_score_later_sets_do_not_slip(name, floor):
     import phrasing_score
 
@@ -998,3 +1000,23 @@ def test_exclamations_and_presented_sounds():
     assert "toot" not in " ".join(s.label for s in parse("The train comes from the right. Toot toot!").sources).lower()
     # a sound word exclaimed later is still a sound
     assert [s.label for s in parse("A dog barks on the left. Thunder!").sources] == ["dog barks", "thunder"]
+
+
+@pytest.mark.parametrize("text,circles", [
+    ("Waves breaking straight ahead, seagulls circling overhead.", [False, True]),
+    ("Gulls wheeling overhead to your right, a diesel engine in front.", [False, False]),  # circling there
+    ("Autumn leaves whisper in a slow ring around me.", [True]),
+    ("Sound event annotation: sirens circle the recorder once; a baby cries behind it.", [True, False]),
+    ("source=drone; path=circle; start=0°", [True]),
+])
+def test_circles_said_many_ways(text, circles):
+    src = parse(text).sources
+    assert [s.moving and abs(s.azimuth_end - s.azimuth_start_deg) == 360 for s in src] == circles
+    assert not parse(text).note  # a circle is a place
+
+
+def test_hours_in_a_row_and_sounds_off_to_a_side():
+    src = parse("Drummer at 12, bassist at 1, rhythm guitar at 11, sax at 3.").sources
+    assert [round(s.azimuth_start_deg) for s in src] == [0, 30, -30, 90]
+    assert _one("The waves are off to my left.").azimuth_start_deg == -90  # away there, not switched off
+    assert [s.label for s in parse("the radio is off and a dog barks on the left").sources] == ["dog barks"]

@@ -112,9 +112,16 @@ u32 place_value(const u32& key, const u32& value) {
         return as_place(v);
     }
     if (key == U"distance" || key == U"dist" || key == U"range") return signed_number(v) ? v + U" metres away" : v + U" away";
-    if (key == U"path" || key == U"route" || key == U"trajectory" || key == U"motion" || key == U"movement" || key == U"move")
+    if (key == U"path" || key == U"route" || key == U"trajectory" || key == U"motion" || key == U"movement" || key == U"move") {
+        const u32 low = lower(v);
+        if (low == U"circle" || low == U"orbit" || low == U"loop" || low == U"around")
+            return U"circling around the listener";  // "path=circle"
         return U"moving " + v;
-    if (key == U"from" || key == U"start") return U"from " + as_place(v);
+    }
+    if (key == U"from" || key == U"start") {  // "start=0°": "starting at 0 degrees"
+        const u32 place = as_place(v);
+        return (place.compare(0, 3, U"at ") == 0 ? U"starting " : U"from ") + place;
+    }
     if (key == U"to" || key == U"end") return U"to " + as_place(v);
     if (key == U"speed") return v;
     return as_place(v);

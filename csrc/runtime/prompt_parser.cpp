@@ -477,7 +477,8 @@ struct Patterns {
         const std::string centre = "(?:me|you|us|them|(?:the\\s+)?(?:listener|player|user|camera|audience|visitors?|guests?|viewers?)|"
                                    "(?:my|your|our|the\\s+listener's|the\\s+player's|the)\\s+heads?|"
                                    "the\\s+(?:whole\\s+|entire\\s+)?(?:room|dance\\s*floor|stage|car|house|space|arena|hall|field|"
-                                   "track|stadium|ring|pitch|court|circuit|velodrome)|(?:my|your|our|the)\\s+(?:chair|seat|bed|desk|table|couch|sofa|bench))";
+                                   "track|stadium|ring|pitch|court|circuit|velodrome)|(?:my|your|our|the)\\s+(?:chair|seat|bed|desk|table|couch|sofa|bench|"
+                                   "recorder|mic|microphone|dummy\\s+head|tent|camp|campsite|campfire|fire|team|group|boat|raft))";
         const std::string round_me = "(?:(?:a)?round\\s+and\\s+)?(?:a)?round\\s+" + centre;
         circle = std::make_unique<Regex>(
             "(?<![\\w-])(?:(?:in\\s+)?(?:a|one)\\s+(?:(?:full|complete|whole|wide|slow|fast|big|single)\\s+)*(?:" + turn + "\\s+)?"
@@ -489,8 +490,12 @@ struct Patterns {
             "(?:all\\s+the\\s+way\\s+|right\\s+|once\\s+|slowly\\s+|quickly\\s+)?" + round_me + "(?:\\s+" + turn + ")?|"
             "(?:(?:a|one)\\s+)?(?:full|complete|whole)\\s+(?:" + turn + "\\s+)?(?:circle|revolution|turn)s?|"
             "all\\s+the\\s+way\\s+" + round_me + "|"
-            "(?:circles|circle|circling|circled|orbits|orbit|orbiting|orbited)\\s+" + centre + "|(?:a)?round\\s+and\\s+(?:a)?round)(?![\\w-])", true);
-        circle->needs_any({U"circl", U"round", U"revolution", U"orbit", U"turn"});
+            "(?:circles|circle|circling|circled|orbits|orbit|orbiting|orbited)\\s+" + centre + "|(?:a)?round\\s+and\\s+(?:a)?round|"
+            // "in a slow ring around me"; "gulls circling overhead" (the height stays a word of its own)
+            "(?:in\\s+)?a\\s+(?:\\w+\\s+)?ring\\s+" + round_me + "|"
+            "(?:circles|circle|circling|circled|wheeling|wheel|wheels)(?=\\s+(?:slowly\\s+|lazily\\s+)?(?:overhead|above|up\\s+above|"
+            "high\\s+above|high\\s+overhead|in\\s+the\\s+sky)(?![\\w-])))(?![\\w-])", true);
+        circle->needs_any({U"circl", U"round", U"revolution", U"orbit", U"turn", U"wheel"});
         const std::vector<std::string> indoor_nouns =
             cat({split(kIndoorNouns), keyed(V.room_nouns, "small"), keyed(V.room_nouns, "moderate"),
                  keyed(V.room_nouns, "large"), V.large_nouns, V.church_nouns});
@@ -1925,7 +1930,9 @@ SceneSource resolve(const Toks& toks, const u32& label) {
     for (const Tok* t : toks) {
         if (t->kind == Kind::Passing && std::isnan(via_phrase))
             via_phrase = t->low().find(U"front") != u32::npos ? 0.0 : 180.0;
-        if (t->kind == Kind::Circle && circle == 0.0) circle = t->az;
+        // "gulls circling overhead" go round the listener; "gulls wheeling overhead to your right" circle there
+        const bool in_place = t->low().find(U' ') == u32::npos && !dirs.empty();
+        if (t->kind == Kind::Circle && circle == 0.0 && !in_place) circle = t->az;
     }
     if (circle != 0.0) {  // "..., going counter-clockwise", "twice"
         for (const Tok* t : toks) {
@@ -2256,7 +2263,10 @@ bool is_silent(const Toks& toks) {
     for (std::size_t i = 0; i + 1 < toks.size(); ++i) {
         if (toks[i]->kind != Kind::Word || toks[i + 1]->kind != Kind::Word || !be.count(toks[i]->low())) continue;
         const u32 next = toks[i + 1]->low();
-        if (mute.count(next)) return true;
+        // "the waves are off to my left", "is off in the distance": away there, not switched off
+        const bool away = next == U"off" && i + 2 < toks.size() && toks[i + 2]->kind != Kind::Hard &&
+                          toks[i + 2]->kind != Kind::Soft;
+        if (mute.count(next) && !away) return true;
         if ((next == U"turned" || next == U"switched") && i + 2 < toks.size() && toks[i + 2]->low() == U"off") return true;
     }
     return false;
@@ -2439,8 +2449,9 @@ std::string placement_note(const std::vector<SceneSource>& sources, const std::v
 // hour after "at" is one too.
 u32 with_bare_clock_hours(const u32& t) {
     const u32 low = lower(t);
-    if (low.find(U"o'clock") == u32::npos && low.find(U"oclock") == u32::npos) return t;
+    const bool clock = low.find(U"o'clock") != u32::npos || low.find(U"oclock") != u32::npos;
     u32 out;
+    int hours = 0;  // bare "at N" hours; two or more read as clock positions without "o'clock" too
     std::size_t i = 0;
     while (i < t.size()) {
         const bool at = low.compare(i, 3, U"at ") == 0 && (i == 0 || !is_letter(low[i - 1]));
@@ -2455,13 +2466,15 @@ u32 with_bare_clock_hours(const u32& t) {
         const int hour = bare ? std::stoi(to_utf8(t.substr(d, e - d))) : 0;
         if (hour >= 1 && hour <= 12) {
             out += t.substr(i, e - i) + U" o'clock";
+            ++hours;
             i = e;
         } else {
             out.push_back(t[i]);
             ++i;
         }
     }
-    return out;
+    // "Drummer at 12, bassist at 1, rhythm guitar at 11": hours said in a row, without "o'clock"
+    return clock || hours >= 2 ? out : t;
 }
 
 // ---- corrections ("at 3 o'clock - sorry, I meant 9 o'clock") -------------------------------------
@@ -2925,7 +2938,9 @@ bool parse_prompt(const std::string& text, SceneSpec& out, std::string& err) {
         for (const Toks& place : spread_places(g.toks, t, synth)) {
             out.sources.push_back(resolve(place, label));
             const bool stated = std::any_of(place.begin(), place.end(),
-                                            [](const Tok* k) { return k->kind == Kind::Dir || k->kind == Kind::Elev; });
+                                            [](const Tok* k) {
+                                                return k->kind == Kind::Dir || k->kind == Kind::Elev || k->kind == Kind::Circle;
+                                            });
             const bool here = placed_by_sounds_before(place, stated, out.sources) || stated;
             clause_of.push_back(g.clause);
             placed.push_back(here);
