@@ -299,10 +299,10 @@ def test_phrasing_score(name):
 @pytest.mark.parametrize("name,floor", [("phrasing_prompts_heldout9.jsonl", 113), ("phrasing_prompts_heldout10.jsonl", 117),
                                         ("phrasing_prompts_heldout11.jsonl", 114), ("phrasing_prompts_heldout12.jsonl", 115),
                                         ("phrasing_prompts_heldout13.jsonl", 116), ("phrasing_prompts_heldout14.jsonl", 111),
-                                        ("phrasing_prompts_heldout15.jsonl", 93), ("phrasing_prompts_heldout16.jsonl", 81),
+                                        ("phrasing_prompts_heldout15.jsonl", 94), ("phrasing_prompts_heldout16.jsonl", 81),
                                         ("phrasing_prompts_heldout17.jsonl", 101), ("phrasing_prompts_heldout18.jsonl", 99),
                                         ("phrasing_prompts_heldout19.jsonl", 101), ("phrasing_prompts_heldout20.jsonl", 101),
-                                        ("phrasing_prompts_heldout21.jsonl", 100), ("phrasing_prompts_heldout22.jsonl", 73)])
+                                        ("phrasing_prompts_heldout21.jsonl", 100), ("phrasing_prompts_heldout22.jsonl", 78)])
 def test_phrasing_score_later_sets_do_not_slip(name, floor):
     import phrasing_score
 
@@ -1020,3 +1020,17 @@ def test_hours_in_a_row_and_sounds_off_to_a_side():
     assert [round(s.azimuth_start_deg) for s in src] == [0, 30, -30, 90]
     assert _one("The waves are off to my left.").azimuth_start_deg == -90  # away there, not switched off
     assert [s.label for s in parse("the radio is off and a dog barks on the left").sources] == ["dog barks"]
+
+
+@pytest.mark.parametrize("text,az", [
+    ("Cryo-pod hiss at -45, droid beeping +120, reactor alarm at 180.", [-45, 120, 180]),   # a signed angle alone
+    ("a fan humming on the left, gain -6", [-90]),                                            # a gain is not an angle
+    ("cricket at +60, wait, scratch that, -60", [-60]),
+    ("Guitarist at 11, bassist at 1, drummer at 12 behind them.", [-30, 30, 0]),
+    ("Truck horn at 9 o'clock, motorcycle overtaking from 8 to 1.", [-90, -120]),
+    ("Airlock cycles on the port side; starboard thrusters fire a moment later.", [-90, 90]),
+    ("The ship is quiet. Everyone's asleep. Only the hull creaks, somewhere to the right and behind.", [135]),
+    ("we meet at 3rd street, a dog barks on the left", [-90]),
+])
+def test_angles_hours_ship_sides_and_quiet_scenes(text, az):
+    assert [round(s.azimuth_start_deg) for s in parse(text).sources] == az

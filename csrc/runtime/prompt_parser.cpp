@@ -356,6 +356,11 @@ struct Patterns {
         dir("(?:about|around|roughly|approximately|approx\\.?|maybe|~)\\s*(?P<num>[+\\-\\u2212]\\d{1,3})(?!\\d|\\.\\d|\\s*(?:m\\b|"
             "metres?|meters?|feet|ft|%|percent|db|hz|khz|seconds?|s\\b|ms\\b|minutes?))", DirValue::Degrees);
         dirs.back().first.needs_any({U"-", U"+", U"\u2212"});
+        // "droid beeping +120", "wait, -60": a signed angle said alone after a word (not a gain or a pitch)
+        dir("(?<=[A-Za-z,] )(?<!gain )(?<!pitch )(?<!volume )(?<!level )(?<!by )(?<!vol )(?<!db )(?P<num>[+\\-\\u2212]\\d{1,3})"
+            "(?!\\d|\\.\\d|\\s*(?:m\\b|metres?|meters?|feet|ft|%|percent|db|hz|khz|seconds?|s\\b|ms\\b|minutes?|st\\b|"
+            "semitones?|cents?|bpm|lufs|x\\b|:|to\\b|and\\b))", DirValue::Degrees);
+        dirs.back().first.needs_any({U"-", U"+", U"\u2212"});
         // film and game language: "camera left", "screen right", "frame left" are the listener's sides
         dir("(?:(?:" + poss + ")\\s+)?(?:camera|screen|frame)[- ](?P<side>left|right)", DirValue::Side);
         dirs.back().first.needs_any({U"camera", U"screen", U"frame"});
@@ -440,7 +445,7 @@ struct Patterns {
              "(?:up\\s+|high\\s+)?in\\s+the\\s+(?:sky|air|rafters|treetops)|(?:across|through|over)\\s+the\\s+sky|"
              "(?:up\\s+)?(?:on|from|in|across)\\s+(?:the\\s+)?(?:ceiling|roof|rooftops?)(?:\\s+above)?|"
              "(?:on|from)\\s+the\\s+(?:floor|storey|story|level|flat|apartment)\\s+above|upstairs|"
-             "up(?=\\s+and\\s+(?:to|on|slightly|a\\s+bit)\\b)|elevated|raised\\s+up|raised|up\\s+top|"
+             "up(?=\\s+and\\s+(?:to|on|slightly|a\\s+bit|ahead|in\\s+front|behind|left|right|forward)\\b)|elevated|raised\\s+up|raised|up\\s+top|"
              "up(?=\\s+(?:in|at|on)\\s+(?:the|a)\\s+(?:front|back|left|right|sky|air|trees?|corner|branch|branches|oak|pine|attic|loft|rafters|ledge|roof|tower)\\b)|(?<=at )up|"
              "(?:mounted\\s+)?high\\s+(?:up\\s+)?on\\s+the\\s+(?:\\w+\\s+)?(?:wall|ceiling|pole|mast)", kAboveDeg);
         elev("(?<=at )down|low(?=\\s*(?:and|in|,|&)\\s*(?:in\\s+)?(?:front|forward|behind|ahead|to|on|left|right|centre|center)\\b)",
@@ -2267,6 +2272,11 @@ bool is_silent(const Toks& toks) {
         const bool away = next == U"off" && i + 2 < toks.size() && toks[i + 2]->kind != Kind::Hard &&
                           toks[i + 2]->kind != Kind::Soft;
         if (mute.count(next) && !away) return true;
+        // "The ship is quiet.", "Everyone's asleep": nothing heard, unless a place says where it is quiet
+        static const std::set<u32> hush = {U"quiet", U"asleep", U"empty", U"deserted", U"still", U"calm", U"dead"};
+        if (hush.count(next) && (i + 2 == toks.size() || toks[i + 2]->kind == Kind::Hard || toks[i + 2]->kind == Kind::Soft) &&
+            std::none_of(toks.begin(), toks.end(), [](const Tok* k) { return k->kind == Kind::Dir; }))
+            return true;
         if ((next == U"turned" || next == U"switched") && i + 2 < toks.size() && toks[i + 2]->low() == U"off") return true;
     }
     return false;
@@ -2454,13 +2464,24 @@ u32 with_bare_clock_hours(const u32& t) {
     int hours = 0;  // bare "at N" hours; two or more read as clock positions without "o'clock" too
     std::size_t i = 0;
     while (i < t.size()) {
-        const bool at = low.compare(i, 3, U"at ") == 0 && (i == 0 || !is_letter(low[i - 1]));
-        std::size_t d = i + 3, e = d;
+        std::size_t lead = 0;  // "at 3", and in a clock context "from 8 to 1"
+        for (const u32 w : {U"at ", U"from ", U"to "})
+            if (low.compare(i, w.size(), w) == 0 && (i == 0 || !is_letter(low[i - 1])) && (w == U"at " || clock)) lead = w.size();
+        const bool at = lead > 0;
+        std::size_t d = i + lead, e = d;
         while (at && e < t.size() && e < d + 2 && t[e] >= '0' && t[e] <= '9') ++e;  // ASCII: read with stoi
         std::size_t after = e;
         while (after < t.size() && t[after] == ' ') ++after;
-        const bool bare = at && e > d && (after == t.size() || !(is_letter(t[after]) || is_digit(t[after]) ||
-                                                                 t[after] == ':' || t[after] == '%' ||
+        std::size_t unit_end = after;
+        while (unit_end < t.size() && is_letter(t[unit_end])) ++unit_end;
+        static const std::set<u32> units = {U"am", U"pm", U"m", U"metres", U"meters", U"metre", U"meter", U"feet", U"ft", U"foot",
+                                            U"degrees", U"degree", U"deg", U"percent", U"db", U"hz", U"km", U"miles", U"mile",
+                                            U"yards", U"seconds", U"second", U"s", U"sec", U"secs", U"minutes", U"minute", U"min",
+                                            U"mins", U"o", U"oclock", U"bars", U"bar", U"beats", U"times", U"people", U"of",
+                                            U"hours", U"hour", U"h", U"ms", U"x", U"st", U"nd", U"rd", U"th", U"kph", U"mph"};
+        const bool unit = unit_end > after && units.count(low.substr(after, unit_end - after));
+        const bool bare = at && e > d && !unit && (after == t.size() || !(is_digit(t[after]) ||
+                                                                 t[after] == ':' || t[after] == '%' || t[after] == '\'' ||
                                                                  (t[after] == '.' && after + 1 < t.size() && is_digit(t[after + 1])) ||
                                                                  t[after] == 0xB0));
         const int hour = bare ? std::stoi(to_utf8(t.substr(d, e - d))) : 0;
@@ -2475,6 +2496,33 @@ u32 with_bare_clock_hours(const u32& t) {
     }
     // "Drummer at 12, bassist at 1, rhythm guitar at 11": hours said in a row, without "o'clock"
     return clock || hours >= 2 ? out : t;
+}
+
+// "Airlock cycles on the port side; starboard thrusters fire": a ship's sides, facing the bow, as
+// the listener's.
+u32 with_nautical_sides(const u32& t) {
+    static const std::pair<const char32_t*, const char32_t*> said[] = {
+        {U"on the port side", U"on the left side"}, {U"on port side", U"on the left side"}, {U"port side", U"left side"},
+        {U"portside", U"left side"}, {U"to port", U"to the left"}, {U"off the port bow", U"front-left"},
+        {U"off the starboard bow", U"front-right"}, {U"on the starboard side", U"on the right side"},
+        {U"starboard side", U"right side"}, {U"to starboard", U"to the right"}, {U"starboard", U"on the right"},
+        {U"astern", U"behind"}};
+    u32 out = t, low = lower(t);
+    if (low.find(U"port") == u32::npos && low.find(U"astern") == u32::npos) return t;
+    for (const auto& [from, to] : said) {
+        const u32 f = from, r = to;
+        for (std::size_t at = low.find(f); at != u32::npos;) {
+            const std::size_t end = at + f.size();
+            if ((at > 0 && is_letter(low[at - 1])) || (end < low.size() && is_letter(low[end]))) {  // "support side"
+                at = low.find(f, at + 1);
+                continue;
+            }
+            out = out.substr(0, at) + r + out.substr(end);
+            low = low.substr(0, at) + r + low.substr(end);
+            at = low.find(f, at + r.size());
+        }
+    }
+    return out;
 }
 
 // ---- corrections ("at 3 o'clock - sorry, I meant 9 o'clock") -------------------------------------
@@ -2907,6 +2955,7 @@ bool parse_prompt(const std::string& text, SceneSpec& out, std::string& err) {
     }
     t = with_common_misspellings_fixed(t);
     t = with_bare_clock_hours(t);
+    t = with_nautical_sides(t);
     both_sides_and_bracketed_places(t);
     std::vector<RoomHit> rooms;
     std::vector<Tok> tokens = tokenize(t, rooms);
