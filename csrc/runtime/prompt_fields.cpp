@@ -15,7 +15,7 @@ using namespace textmatch;
 namespace {
 
 const std::set<u32>& sound_keys() {
-    static const std::set<u32> k = {U"sound", U"source", U"label", U"name", U"sfx", U"fx", U"what", U"type", U"object",
+    static const std::set<u32> k = {U"sound", U"source", U"label", U"name", U"sfx", U"fx", U"what", U"object",
                                     U"event", U"audio", U"clip", U"sample", U"description", U"desc", U"caption",
                                     U"emitter", U"asset", U"id"};
     return k;
@@ -25,7 +25,8 @@ const std::set<u32>& place_keys() {
     static const std::set<u32> k = {U"position", U"pos", U"direction", U"dir", U"location", U"loc", U"where",
                                     U"place", U"side", U"azimuth", U"az", U"angle", U"pan", U"elevation", U"el",
                                     U"height", U"distance", U"dist", U"range", U"path", U"route", U"trajectory",
-                                    U"motion", U"movement", U"move", U"from", U"start", U"to", U"end", U"speed"};
+                                    U"motion", U"movement", U"move", U"from", U"start", U"to", U"end", U"speed", U"at",
+                                    U"via", U"through"};
     return k;
 }
 // words a direction key is made of ("left:", "front-right =", "behind left:")
@@ -116,14 +117,18 @@ u32 place_value(const u32& key, const u32& value) {
         const u32 low = lower(v);
         if (low == U"circle" || low == U"orbit" || low == U"loop" || low == U"around")
             return U"circling around the listener";  // "path=circle"
+        if (direction_key(v)) return U"passing " + as_place(v);  // "path: front"
         return U"moving " + v;
     }
-    if (key == U"from" || key == U"start") {  // "start=0°": "starting at 0 degrees"
-        const u32 place = as_place(v);
-        return (place.compare(0, 3, U"at ") == 0 ? U"starting " : U"from ") + place;
+    if (key == U"from" || key == U"start" || key == U"to" || key == U"end") {
+        // an end point said as a place: "from the left", "to the front", "from 0 degrees"
+        u32 place = as_place(v);
+        if (place.compare(0, 3, U"on ") == 0 || place.compare(0, 3, U"at ") == 0) place = place.substr(3);
+        if (place == U"in front" || place == U"ahead") place = U"the front";
+        return (key == U"from" || key == U"start" ? U"from " : U"to ") + place;
     }
-    if (key == U"to" || key == U"end") return U"to " + as_place(v);
     if (key == U"speed") return v;
+    if (key == U"via" || key == U"through") return U"passing " + as_place(v);
     return as_place(v);
 }
 
@@ -203,8 +208,12 @@ u32 fields_as_phrases(const u32& text) {
     u32 t = without_file_names(text);
     const bool braces = t.find('{') != u32::npos && t.find('}') != u32::npos;
     if (braces)
-        for (char32_t& c : t)
-            if (c == '{' || c == '}' || c == '[' || c == ']' || c == '"') c = ' ';
+        for (std::size_t i = 0; i < t.size(); ++i) {
+            const char32_t c = t[i];
+            // quotes around a value, not the one in "o'clock"
+            const bool quote = c == '\'' && !(i > 0 && is_letter(t[i - 1]) && i + 1 < t.size() && is_letter(t[i + 1]));
+            if (c == '{' || c == '}' || c == '[' || c == ']' || c == '"' || quote) t[i] = ' ';
+        }
     const std::vector<Item> items = items_of(t);
     // fields, not prose: braces, or two or more items keyed by a known key or a direction
     int keyed = 0;
@@ -228,6 +237,9 @@ u32 fields_as_phrases(const u32& text) {
         } else if (it.keyed && direction_key(it.key)) {
             records.push_back(as_place(it.key) + U": " + it.value);  // "left: rooster", "front = typewriter"
             has_sound = true;
+        } else if (it.keyed && (it.key == U"type" || it.key == U"category" || it.key == U"kind" || it.key == U"layer" ||
+                                it.key == U"bus" || it.key == U"group" || it.key == U"tag" || it.key == U"tags")) {
+            continue;  // "type: ambience": what sort of sound, said again by its source
         } else if (it.keyed && direction_key(it.value) &&
                    (std::any_of(it.value.begin(), it.value.end(), is_letter) || names_a_sound(it.key))) {  // not "volume: 0.8"
             records.push_back(it.key + U" " + as_place(it.value));  // "{wind: 10 o'clock}"

@@ -496,11 +496,13 @@ struct Patterns {
             "(?:(?:a|one)\\s+)?(?:full|complete|whole)\\s+(?:" + turn + "\\s+)?(?:circle|revolution|turn)s?|"
             "all\\s+the\\s+way\\s+" + round_me + "|"
             "(?:circles|circle|circling|circled|orbits|orbit|orbiting|orbited)\\s+" + centre + "|(?:a)?round\\s+and\\s+(?:a)?round|"
+            // "spinning 360 degrees around the listener", "a full 360"
+            "(?:(?:a\\s+)?(?:full\\s+)?360(?:\\s*(?:degrees?|degs?|\\u00b0))?(?:\\s+" + round_me + ")?)|"
             // "in a slow ring around me"; "gulls circling overhead" (the height stays a word of its own)
             "(?:in\\s+)?a\\s+(?:\\w+\\s+)?ring\\s+" + round_me + "|"
             "(?:circles|circle|circling|circled|wheeling|wheel|wheels)(?=\\s+(?:slowly\\s+|lazily\\s+)?(?:overhead|above|up\\s+above|"
             "high\\s+above|high\\s+overhead|in\\s+the\\s+sky)(?![\\w-])))(?![\\w-])", true);
-        circle->needs_any({U"circl", U"round", U"revolution", U"orbit", U"turn", U"wheel"});
+        circle->needs_any({U"circl", U"round", U"revolution", U"orbit", U"turn", U"wheel", U"360"});
         const std::vector<std::string> indoor_nouns =
             cat({split(kIndoorNouns), keyed(V.room_nouns, "small"), keyed(V.room_nouns, "moderate"),
                  keyed(V.room_nouns, "large"), V.large_nouns, V.church_nouns});
@@ -2461,12 +2463,14 @@ u32 with_bare_clock_hours(const u32& t) {
     const u32 low = lower(t);
     const bool clock = low.find(U"o'clock") != u32::npos || low.find(U"oclock") != u32::npos;
     u32 out;
-    int hours = 0;  // bare "at N" hours; two or more read as clock positions without "o'clock" too
+    int hours = 0, owned_hours = 0;  // bare "at N" hours; two or more read as clock positions without "o'clock" too
     std::size_t i = 0;
     while (i < t.size()) {
         std::size_t lead = 0;  // "at 3", and in a clock context "from 8 to 1"
-        for (const u32 w : {U"at ", U"from ", U"to "})
-            if (low.compare(i, w.size(), w) == 0 && (i == 0 || !is_letter(low[i - 1])) && (w == U"at " || clock)) lead = w.size();
+        for (const u32 w : {U"at ", U"from ", U"to ", U"at your ", U"at my ", U"at their ", U"at his ", U"at her "})
+            if (low.compare(i, w.size(), w) == 0 && (i == 0 || !is_letter(low[i - 1])) && (w[0] == 'a' || clock))
+                lead = w.size();
+        const bool owned = lead > 3 && low.compare(i, 3, U"at ") == 0;  // "at your 7": a clock position on its own
         const bool at = lead > 0;
         std::size_t d = i + lead, e = d;
         while (at && e < t.size() && e < d + 2 && t[e] >= '0' && t[e] <= '9') ++e;  // ASCII: read with stoi
@@ -2488,6 +2492,7 @@ u32 with_bare_clock_hours(const u32& t) {
         if (hour >= 1 && hour <= 12) {
             out += t.substr(i, e - i) + U" o'clock";
             ++hours;
+            owned_hours += owned ? 1 : 0;
             i = e;
         } else {
             out.push_back(t[i]);
@@ -2495,7 +2500,7 @@ u32 with_bare_clock_hours(const u32& t) {
         }
     }
     // "Drummer at 12, bassist at 1, rhythm guitar at 11": hours said in a row, without "o'clock"
-    return clock || hours >= 2 ? out : t;
+    return clock || hours >= 2 || owned_hours > 0 ? out : t;
 }
 
 // "Airlock cycles on the port side; starboard thrusters fire": a ship's sides, facing the bow, as
@@ -2882,7 +2887,13 @@ void drop_scene_heading(std::vector<SceneSource>& sources, std::vector<bool>& pl
     if (at == u32::npos || std::any_of(low.begin(), low.begin() + static_cast<long>(at), is_letter)) return;
     std::size_t end = at + label.size();
     while (end < low.size() && low[end] == ' ') ++end;
-    if (end < low.size() && (low[end] == '.' || low[end] == ':' || low[end] == '!' || low[end] == '-')) {
+    static const std::set<u32> ensembles = {U"band", U"orchestra", U"trio", U"quartet", U"quintet", U"ensemble", U"group",
+                                            U"section", U"layout", U"setup", U"scene", U"mix", U"soundscape", U"ambience",
+                                            U"ambiance", U"cue", U"sfx", U"fx", U"choir", U"lineup", U"line-up"};
+    const std::size_t last = label.rfind(U' ');
+    const bool ensemble = ensembles.count(last == u32::npos ? label : label.substr(last + 1)) > 0;
+    if (end < low.size() && (low[end] == '.' || low[end] == ':' || low[end] == '!' || low[end] == '-' ||
+                             (ensemble && low[end] == ','))) {
         sources.erase(sources.begin());
         placed.erase(placed.begin());
     }
