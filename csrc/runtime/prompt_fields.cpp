@@ -205,7 +205,17 @@ std::vector<Item> items_of(const u32& t) {
 }  // namespace
 
 u32 fields_as_phrases(const u32& text) {
-    u32 t = without_file_names(text);
+    // most prompts are prose: no field separator and no file name, nothing to do
+    const bool fields = std::any_of(text.begin(), text.end(), [](char32_t c) { return c == ':' || c == '=' || c == '{'; });
+    const bool files = std::any_of(text.begin(), text.end(), [](char32_t c) { return c == '.'; }) &&
+                       [&] {
+                           const u32 low = lower(text);
+                           for (const u32 ext : {U".wav", U".mp3", U".ogg", U".flac", U".aif", U".m4a", U".opus"})
+                               if (low.find(ext) != u32::npos) return true;
+                           return false;
+                       }();
+    if (!fields && !files) return text;
+    u32 t = files ? without_file_names(text) : text;
     const bool braces = t.find('{') != u32::npos && t.find('}') != u32::npos;
     if (braces)
         for (std::size_t i = 0; i < t.size(); ++i) {

@@ -357,7 +357,7 @@ struct Patterns {
             "metres?|meters?|feet|ft|%|percent|db|hz|khz|seconds?|s\\b|ms\\b|minutes?))", DirValue::Degrees);
         dirs.back().first.needs_any({U"-", U"+", U"\u2212"});
         // "droid beeping +120", "wait, -60": a signed angle said alone after a word (not a gain or a pitch)
-        dir("(?<=[A-Za-z,] )(?<!gain )(?<!pitch )(?<!volume )(?<!level )(?<!by )(?<!vol )(?<!db )(?P<num>[+\\-\\u2212]\\d{1,3})"
+        dir("(?P<num>[+\\-\\u2212](?<=[A-Za-z,] .)(?<!gain .)(?<!pitch .)(?<!volume .)(?<!level .)(?<!by .)(?<!vol .)(?<!db .)\\d{1,3})"
             "(?!\\d|\\.\\d|\\s*(?:m\\b|metres?|meters?|feet|ft|%|percent|db|hz|khz|seconds?|s\\b|ms\\b|minutes?|st\\b|"
             "semitones?|cents?|bpm|lufs|x\\b|:|to\\b|and\\b))", DirValue::Degrees);
         dirs.back().first.needs_any({U"-", U"+", U"\u2212"});
@@ -2460,6 +2460,7 @@ std::string placement_note(const std::vector<SceneSource>& sources, const std::v
 // "someone whistling at like 2 oclock and a bike bell at 10": beside a clock position, a bare
 // hour after "at" is one too.
 u32 with_bare_clock_hours(const u32& t) {
+    if (std::none_of(t.begin(), t.end(), [](char32_t c) { return c >= '0' && c <= '9'; })) return t;
     const u32 low = lower(t);
     const bool clock = low.find(U"o'clock") != u32::npos || low.find(U"oclock") != u32::npos;
     u32 out;
@@ -2506,6 +2507,13 @@ u32 with_bare_clock_hours(const u32& t) {
 // "Airlock cycles on the port side; starboard thrusters fire": a ship's sides, facing the bow, as
 // the listener's.
 u32 with_nautical_sides(const u32& t) {
+    auto has = [&](const char32_t* w) {  // case-blind, without lowering the whole text
+        const u32 word = w;
+        return std::search(t.begin(), t.end(), word.begin(), word.end(), [](char32_t a, char32_t b) {
+                   return (a >= 'A' && a <= 'Z' ? a + 32 : a) == b;
+               }) != t.end();
+    };
+    if (!has(U"port") && !has(U"astern")) return t;
     static const std::pair<const char32_t*, const char32_t*> said[] = {
         {U"on the port side", U"on the left side"}, {U"on port side", U"on the left side"}, {U"port side", U"left side"},
         {U"portside", U"left side"}, {U"to port", U"to the left"}, {U"off the port bow", U"front-left"},
@@ -2513,7 +2521,6 @@ u32 with_nautical_sides(const u32& t) {
         {U"starboard side", U"right side"}, {U"to starboard", U"to the right"}, {U"starboard", U"on the right"},
         {U"astern", U"behind"}};
     u32 out = t, low = lower(t);
-    if (low.find(U"port") == u32::npos && low.find(U"astern") == u32::npos) return t;
     for (const auto& [from, to] : said) {
         const u32 f = from, r = to;
         for (std::size_t at = low.find(f); at != u32::npos;) {

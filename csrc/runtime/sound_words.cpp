@@ -10,7 +10,8 @@ using namespace textmatch;
 std::set<u32> word_set(const char* words) {
     std::set<u32> out;
     u32 w;
-    for (const u32 all = from_utf8(words); char32_t c : all + U" ") {
+    const u32 all = from_utf8(words) + U" ";
+    for (char32_t c : all) {
         if (c == ' ' || c == '\n') {
             if (!w.empty()) out.insert(w);
             w.clear();
