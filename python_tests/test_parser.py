@@ -318,6 +318,14 @@ def _one(text):
     return s
 
 
+def _assert_sources(text, labels, az):
+    """The parse of `text` has one source per label, in order, each naming its label and at its azimuth."""
+    src = parse(text).sources
+    assert len(src) == len(labels), [(s.label, s.azimuth_start_deg) for s in src]
+    for s, label, a in zip(src, labels, az):
+        assert label in s.label.lower() and round(s.azimuth_start_deg) == a, (s.label, s.azimuth_start_deg)
+
+
 @pytest.mark.parametrize("text,az", [
     ("wind L, crickets R", [-90, 90]), ("pls put the guitar hard L and drums hard R", [-90, 90]),
     ("fan humming on the R", [90]), ("traffic bed at 90R", [90]), ("typing slightly R", [20]),
@@ -775,10 +783,7 @@ def test_listeners_hearing_time_clauses_and_echoes(text, labels, az):
     ("The conductor announces we're on the right track as the train rumbles ahead of me.", ["conductor", "train"], [0, 0]),
 ])
 def test_set_13_classes(text, labels, az):
-    src = parse(text).sources
-    assert len(src) == len(labels), [(s.label, s.azimuth_start_deg) for s in src]
-    for s, label, a in zip(src, labels, az):
-        assert label in s.label.lower() and round(s.azimuth_start_deg) == a
+    _assert_sources(text, labels, az)
 
 
 def test_heights_with_a_side_and_at_the_feet():
@@ -812,10 +817,7 @@ def test_real_words_are_not_taken_for_misspellings(text):
      ["cicadas", "tractor"], [-90, 45]),
 ])
 def test_opposites_negations_and_later_places(text, labels, az):
-    src = parse(text).sources
-    assert len(src) == len(labels), [(s.label, s.azimuth_start_deg) for s in src]
-    for s, label, a in zip(src, labels, az):
-        assert label in s.label.lower() and round(s.azimuth_start_deg) == a
+    _assert_sources(text, labels, az)
 
 
 @pytest.mark.parametrize("text,labels", [
@@ -879,10 +881,7 @@ def test_passing_along_a_side(text, a0, a1):
     ("ocean 🌊 straight ahead, seagulls 🐦 above me on the right", ["ocean", "seagulls"], [0, 90]),
 ])
 def test_story_framing_landmarks_and_decorating_emoji(text, labels, az):
-    src = parse(text).sources
-    assert len(src) == len(labels), [(s.label, s.azimuth_start_deg) for s in src]
-    for s, label, a in zip(src, labels, az):
-        assert label in s.label.lower() and round(s.azimuth_start_deg) == a
+    _assert_sources(text, labels, az)
 
 
 def test_an_unplaced_sound_is_kept_beside_placed_ones():
@@ -912,10 +911,7 @@ def test_an_unplaced_sound_is_kept_beside_placed_ones():
     ("pan the tambourine 60R, leave the lead vocal dead C", ["tambourine", "vocal"], [60, 0]),
 ])
 def test_fields_file_names_and_mix_notation(text, labels, az):
-    src = parse(text).sources
-    assert len(src) == len(labels), [(s.label, s.azimuth_start_deg) for s in src]
-    for s, label, a in zip(src, labels, az):
-        assert label in s.label.lower() and round(s.azimuth_start_deg) == a, (s.label, s.azimuth_start_deg)
+    _assert_sources(text, labels, az)
 
 
 @pytest.mark.parametrize("text", ["Layer C: a piano on the left", "a piano in C on the left, strings R"])
@@ -977,10 +973,7 @@ def test_list_bullets_heights_and_repeated_exclamations():
     ("The APU whines from the back of the plane.", ["apu"], [180]),
 ])
 def test_pronouns_headings_labels_and_landmarks(text, labels, az):
-    src = parse(text).sources
-    assert len(src) == len(labels), [(s.label, s.azimuth_start_deg) for s in src]
-    for s, label, a in zip(src, labels, az):
-        assert label in s.label.lower() and round(s.azimuth_start_deg) == a, (s.label, s.azimuth_start_deg)
+    _assert_sources(text, labels, az)
 
 
 def test_it_moves_on_from_where_the_sound_was():
