@@ -116,11 +116,13 @@ const char kMoveSynonyms[] =
     "glides|transitions";
 const char kApproachSynonyms[] =
     "approached|draws near|draw near|drawing near|draws nearer|drawing nearer|gets closer|getting closer|"
-    "moves closer|moving closer|move closer|comes near|coming near|nears";
+    "moves closer|moving closer|move closer|comes near|coming near|nears|coming closer|comes closer|come closer|"
+    "came closer|closer and closer|gets louder|getting louder|growing louder|grows louder";
 const char kRecedeSynonyms[] =
     "receded|moved away|goes away|going away|fades away|fading away|drives away|driving away|walks away|"
     "walking away|flies away|flying away|drives off|driving off|heads away|gets further away|getting further away|"
-    "moves off|moving off";
+    "moves off|moving off|fades into the distance|fading into the distance|faded into the distance|"
+    "further and further away|gets quieter|getting quieter|dies away|dying away|died away";
 const char kPassingFront[] =  // the way round a move goes, beyond the shared phrases
     "passes in front of me|passes in front of you|passes in front|crosses in front of me|crosses in front|"
     "through the front|via the front|across the front|round the front|around the front|passing in front|"
@@ -410,7 +412,7 @@ struct Patterns {
                                 "(?<=\\w\\s)(?P<lrc3>C)(?![\\w'&#-]|\\.\\w)(?!\\s+(?:major|minor|sharp|flat))", false),
                           DirValue::Shorthand);
         dirs.back().first.needs_any({U"L", U"R", U"C"});
-        dir("(?:straight|directly|dead|(?<!to )(?<!from )(?<!and )right|just|a\\s+little|a\\s+bit|slightly)?\\s*(?:ahead|in\\s+front)(?:\\s+of\\s+" + me + ")?|"
+        dir("(?:straight|directly|dead|(?<!to )(?<!from )(?<!and )(?<!the )(?<!my )(?<!your )right|just|a\\s+little|a\\s+bit|slightly)?\\s*(?:ahead|in\\s+front)(?:\\s+of\\s+" + me + ")?|"
             "(?:the\\s+)?frontal\\s+(?:region|area|zone|field|direction|plane)|"
             "(?:" + poss + "\\s+)?(?:front|forward)(?:\\s+(?:and\\s+)?(?:centre|center))?|"
             "(?:the\\s+)?(?:dead\\s+)?(?:centre|center|middle)(?:\\s+stage)?|straight\\s+on|cent(?:er|r)ed",
@@ -423,7 +425,7 @@ struct Patterns {
         dirs.back().first.needs_any({U"side"});
         // "behind the counter" places a sound behind something, not behind the listener
         const std::string not_object = "(?!\\s+(?:the|a|an|some|his|her|their|its|this|that)\\s+(?!listener|head|back\\b))";
-        dir("(?:straight|directly|(?<!to )(?<!from )(?<!and )right|just)?\\s*behind(?:\\s+" + me + "|" + not_object + ")|at\\s+(?:your|my|our|his|her|their)\\s+back|"
+        dir("(?:straight|directly|(?<!to )(?<!from )(?<!and )(?<!the )(?<!my )(?<!your )right|just)?\\s*behind(?:\\s+" + me + "|" + not_object + ")|at\\s+(?:your|my|our|his|her|their)\\s+back|"
             "(?:the\\s+)?(?:rear|back)\\s+of\\s+(?:the\\s+)?(?:room|hall|church|stage|space|house|bus|car|train|plane|"
             "aircraft|cabin|carriage|coach|tram|boat|ship|van|truck|cave|tunnel|classroom|class|theatre|theater|auditorium|"
             "bar|cafe|café|restaurant|shop|store|queue|line|crowd|building|garden|yard|court|arena|stadium|venue|gym|"
@@ -461,7 +463,7 @@ struct Patterns {
         elev("(?:at\\s+)?(?:an?\\s+)?(?:elevation|elev|el|height\\s+angle)\\s*(?:of\\s+|=\\s*|:\\s*)?(?P<num>" + num + ")"
              "(?:\\s*(?:degrees?|degs?|\\u00b0))?", std::nan(""));
         elevs.back().first.needs_any({U"elev", U"el ", U"height"});
-        elev("(?:down\\s+)?(?:below|beneath|underneath)" + under + "|under\\s+(?:the|my|your|our|their|his|her)\\s+(?:floor|floorboards|ground|feet)|"
+        elev("(?:down\\s+)?(?:below|beneath|underneath)" + under + "|under\\s+(?:the|my|your|our|their|his|her)\\s+(?:floor|floorboards|ground|feet|seat|seats|chair|bed|desk|table|bench|couch|sofa)|"
              "under\\s+(?:me|you|us|the\\s+listener)|"
              "from\\s+below|downstairs|underground|(?:on|from)\\s+the\\s+(?:floor|storey|story|level|flat|apartment)\\s+below|"
              "(?:down\\s+)?(?:at|by|near|around|beside)\\s+(?:my|your|our|their|his|her)\\s+feet", -kAboveDeg);
@@ -489,6 +491,7 @@ struct Patterns {
             "(?<![\\w-])(?:(?:in\\s+)?(?:a|one)\\s+(?:(?:full|complete|whole|wide|slow|fast|big|single)\\s+)*(?:" + turn + "\\s+)?"
             "(?:circle|revolution|orbit|lap|loop)(?:\\s+" + round_me + ")?|"
             "(?:circles?|circling|circled|goes|going|went|flies|flying|flew|moves|moving|travels|travelling|spins|spinning|"
+            "orbit|spin|revolve|fly|move|travel|whirl|swirl|loop|rotate|sweep|"
             "spirals|spiralling|spiraling|spiraled|spiralled|revolves|revolving|"
             "orbits|orbiting|buzzes|buzzing|whirls|whirling|swirls|swirling|loops|looping|rotates|rotating|rotated|"
             "sweeps|sweeping|pans|panning)\\s+(?:" + turn + "\\s+)?"
@@ -1014,7 +1017,8 @@ std::vector<Role> roles(const Toks& toks) {
     }
     // "left to right", "passing right to left": a direction just before "to <direction>" is the start
     static const std::set<u32> bare = {U"left", U"right", U"front", U"back", U"behind", U"the left", U"the right",
-                                       U"the front", U"the back", U"rear", U"the rear", U"centre", U"center", U"l", U"r"};
+                                       U"the front", U"the back", U"rear", U"the rear", U"centre", U"center", U"l", U"r",
+                                       U"right side", U"left side", U"the right side", U"the left side"};
     for (std::size_t k = 0; k + 1 < out.size(); ++k) {
         if (out[k].role == Kind::From || out[k].role == Kind::To || out[k + 1].role != Kind::To) continue;
         const Tok& first = *toks[out[k].idx];
@@ -1835,12 +1839,20 @@ u32 first_label(const Toks& toks, const u32& t);
 // of words names nothing heard and a later one names a sound, the sound is the label.
 u32 label_of(const Toks& toks, const u32& t) {
     const u32 first = first_label(toks, t);
-    if (first.empty() || names_a_sound(first) || names_a_person(first)) return first;
+    // "make sound of the river": "sound of" says nothing of what is heard ("pink noise" does)
+    u32 specific = lower(first);
+    for (const u32 generic : {U"sounds of", U"sound of", U"noises of", U"noise of"})
+        for (std::size_t at = specific.find(generic); at != u32::npos; at = specific.find(generic, at + 1))
+            std::fill(specific.begin() + static_cast<long>(at), specific.begin() + static_cast<long>(at + generic.size()), U' ');
+    if (ends_with(specific, U" sound") || specific == U"sound") specific.resize(specific.size() - 5);  // "make sound
+    if (first.empty() || names_a_sound(specific) || names_a_person(first)) return first;
     for (std::size_t k = 1; k < toks.size(); ++k) {
         if (toks[k - 1]->kind == Kind::Word || toks[k]->kind != Kind::Word) continue;  // each later run once
         const Toks rest(toks.begin() + static_cast<long>(k), toks.end());
         const u32 later = first_label(rest, t);
-        if (!later.empty() && later != first && has_sound_noun(later)) return later;
+        // "a crewmate floats past ..., humming a tune": a participle describes the one named first
+        const u32 opener = later.substr(0, later.find(U' '));
+        if (!later.empty() && later != first && has_sound_noun(later) && !ends_with(opener, U"ing")) return later;
     }
     return first;
 }
@@ -2457,10 +2469,25 @@ std::string placement_note(const std::vector<SceneSource>& sources, const std::v
     return "no direction for " + names + ": placed ahead (0 degrees)";
 }
 
+// "door knck @ 8", "rain@-90": an at sign before a number is "at".
+u32 with_at_signs_as_at(const u32& t) {
+    if (t.find('@') == u32::npos) return t;
+    u32 out;
+    for (std::size_t i = 0; i < t.size(); ++i) {
+        std::size_t j = i + 1;
+        while (j < t.size() && t[j] == ' ') ++j;
+        const bool number = t[i] == '@' && j < t.size() && ((t[j] >= '0' && t[j] <= '9') || t[j] == '-' || t[j] == '+');
+        out += number ? u32(U" at ") : u32(1, t[i]);
+        if (number) i = j - 1;
+    }
+    return out;
+}
+
 // "someone whistling at like 2 oclock and a bike bell at 10": beside a clock position, a bare
 // hour after "at" is one too.
 u32 with_bare_clock_hours(const u32& t) {
-    if (std::none_of(t.begin(), t.end(), [](char32_t c) { return c >= '0' && c <= '9'; })) return t;
+    if (std::none_of(t.begin(), t.end(), [](char32_t c) { return c >= '0' && c <= '9'; }) && t.find(U"at ") == u32::npos)
+        return t;
     const u32 low = lower(t);
     const bool clock = low.find(U"o'clock") != u32::npos || low.find(U"oclock") != u32::npos;
     u32 out;
@@ -2489,11 +2516,30 @@ u32 with_bare_clock_hours(const u32& t) {
                                                                  t[after] == ':' || t[after] == '%' || t[after] == '\'' ||
                                                                  (t[after] == '.' && after + 1 < t.size() && is_digit(t[after + 1])) ||
                                                                  t[after] == 0xB0));
-        const int hour = bare ? std::stoi(to_utf8(t.substr(d, e - d))) : 0;
+        int hour = bare ? std::stoi(to_utf8(t.substr(d, e - d))) : 0;
+        if (at && e == d) {  // "the harp at three and the wind chimes at nine": hours in words
+            static const std::map<u32, int> words = {{U"one", 1}, {U"two", 2}, {U"three", 3}, {U"four", 4}, {U"five", 5},
+                                                     {U"six", 6}, {U"seven", 7}, {U"eight", 8}, {U"nine", 9}, {U"ten", 10},
+                                                     {U"eleven", 11}, {U"twelve", 12}};
+            while (e < t.size() && is_letter(t[e])) ++e;
+            const auto it = words.find(low.substr(d, e - d));
+            std::size_t next = e;
+            while (next < t.size() && t[next] == ' ') ++next;
+            std::size_t next_end = next;
+            while (next_end < t.size() && is_letter(t[next_end])) ++next_end;
+            static const std::set<u32> not_hours = {U"point", U"time", U"times", U"end", U"side", U"moment", U"stage",
+                                                    U"another", U"of", U"o", U"oclock", U"degrees", U"degree", U"metres",
+                                                    U"meters", U"feet", U"once", U"am", U"pm", U"in", U"at", U"last"};
+            const bool said = it != words.end() && !not_hours.count(low.substr(next, next_end - next)) &&
+                              !(next < t.size() && (t[next] == '\'' || t[next] == '-'));
+            hour = said ? it->second : 0;
+            if (!said) e = d;
+        }
         if (hour >= 1 && hour <= 12) {
             out += t.substr(i, e - i) + U" o'clock";
             ++hours;
-            owned_hours += owned ? 1 : 0;
+            // "a generator droning at 9": a single digit after "at" is no angle; an hour
+            owned_hours += owned || (e - d == 1 && t[d] >= '1' && t[d] <= '9') ? 1 : 0;
             i = e;
         } else {
             out.push_back(t[i]);
@@ -2673,7 +2719,8 @@ u32 with_common_misspellings_fixed(const u32& t) {
         {U"bheind", U"behind"}, {U"behinde", U"behind"}, {U"overhed", U"overhead"}, {U"ovrhead", U"overhead"},
         {U"overheard", U"overhead"}, {U"infront", U"in front"}, {U"infornt", U"in front"}, {U"fornt", U"front"},
         {U"frnt", U"front"}, {U"ahed", U"ahead"}, {U"ahaed", U"ahead"}, {U"abov", U"above"}, {U"abvoe", U"above"},
-        {U"belwo", U"below"}, {U"bellow", U"below"}, {U"clokwise", U"clockwise"}, {U"anticlokwise", U"anticlockwise"}};
+        {U"belwo", U"below"}, {U"bellow", U"below"}, {U"clokwise", U"clockwise"}, {U"anticlokwise", U"anticlockwise"},
+        {U"comming", U"coming"}, {U"awy", U"away"}, {U"rt", U"right"}, {U"lft", U"left"}};
     u32 out;
     out.reserve(t.size() + 8);
     for (std::size_t i = 0; i < t.size();) {
@@ -2686,7 +2733,8 @@ u32 with_common_misspellings_fixed(const u32& t) {
         const u32 word = t.substr(i, j - i);
         const auto it = fixes.find(lower(word));
         // "bellow" and "overheard" are words too: only next to the words that place a sound
-        const bool guarded = it != fixes.end() && (it->first == U"bellow" || it->first == U"overheard" || it->first == U"lef");
+        const bool guarded = it != fixes.end() && (it->first == U"bellow" || it->first == U"overheard" || it->first == U"lef" ||
+                                                   it->first == U"rt" || it->first == U"lft");
         bool ok = it != fixes.end();
         if (guarded) {
             std::size_t k = i;
@@ -2899,8 +2947,9 @@ void drop_scene_heading(std::vector<SceneSource>& sources, std::vector<bool>& pl
                                             U"ambiance", U"cue", U"sfx", U"fx", U"choir", U"lineup", U"line-up"};
     const std::size_t last = label.rfind(U' ');
     const bool ensemble = ensembles.count(last == u32::npos ? label : label.substr(last + 1)) > 0;
+    const bool markdown = !low.empty() && low[0] == '#';  // "# Spaceship bridge\n1. ..."
     if (end < low.size() && (low[end] == '.' || low[end] == ':' || low[end] == '!' || low[end] == '-' ||
-                             (ensemble && low[end] == ','))) {
+                             (ensemble && low[end] == ',') || (markdown && low[end] == '\n'))) {
         sources.erase(sources.begin());
         placed.erase(placed.begin());
     }
@@ -2972,6 +3021,7 @@ bool parse_prompt(const std::string& text, SceneSpec& out, std::string& err) {
         if (heights.count(lower(t.substr(a, i - a))) && sides.count(lower(t.substr(i + 1, b - i - 1)))) t[i] = ' ';
     }
     t = with_common_misspellings_fixed(t);
+    t = with_at_signs_as_at(t);
     t = with_bare_clock_hours(t);
     t = with_nautical_sides(t);
     both_sides_and_bracketed_places(t);
