@@ -936,12 +936,8 @@ const std::set<u32>& sound_verbs() {
 // 3: its past ("cawed", "faded", "dropped").
 int verb_form(const u32& w) {
     const auto& v = sound_verbs();
-    if (w.size() > 4 && ends_with(w, U"ed")) {
-        const u32 stem = w.substr(0, w.size() - 2);
-        if (v.count(stem) || v.count(stem + U"e") || (stem.back() == stem[stem.size() - 2] && v.count(stem.substr(0, stem.size() - 1))) ||
-            (stem.back() == 'i' && v.count(stem.substr(0, stem.size() - 1) + U"y")))
-            return 3;
-    }
+    for (const u32& stem : past_stems(w))
+        if (v.count(stem)) return 3;
     if (w.size() > 3 && ends_with(w, U"ies") && v.count(w.substr(0, w.size() - 3) + U"y")) return 1;
     if (w.size() > 2 && ends_with(w, U"es") && v.count(w.substr(0, w.size() - 2))) return 1;
     if (w.size() > 1 && ends_with(w, U"s") && !ends_with(w, U"ss") && v.count(w.substr(0, w.size() - 1))) return 1;

@@ -152,18 +152,28 @@ bool sound_noun(const u32& w) {
     return w.size() > 2 && ends_with(w, U"s") && n.count(strip_suffix(w, U"s"));
 }
 
+std::vector<u32> past_stems(const u32& w) {
+    if (w.size() <= 4 || !ends_with(w, U"ed")) return {};
+    const u32 stem = strip_suffix(w, U"ed");
+    std::vector<u32> out = {stem, stem + U"e"};
+    if (stem.back() == stem[stem.size() - 2]) out.push_back(stem.substr(0, stem.size() - 1));  // slammed
+    if (stem.back() == 'i') out.push_back(stem.substr(0, stem.size() - 1) + U"y");            // cried
+    return out;
+}
+
 bool sound_verb(const u32& w) {
     const auto& v = verbs();
     if (v.count(w) || irregular().count(w)) return true;
-    if (w.size() > 4 && (ends_with(w, U"ies") || ends_with(w, U"ied")) && v.count(w.substr(0, w.size() - 3) + U"y"))
-        return true;  // cries, cried
-    for (const u32 suffix : {U"s", U"es", U"ed", U"d", U"ing"}) {
+    if (w.size() > 4 && ends_with(w, U"ies") && v.count(w.substr(0, w.size() - 3) + U"y")) return true;  // cries
+    for (const u32& stem : past_stems(w))
+        if (v.count(stem)) return true;
+    for (const u32 suffix : {U"s", U"es", U"d", U"ing"}) {
         if (w.size() <= suffix.size() + 2 || !ends_with(w, suffix)) continue;
         const u32 stem = strip_suffix(w, suffix);
         if (v.count(stem)) return true;
         if (suffix == U"ing" && v.count(stem + U"e")) return true;  // whining
-        // a doubled last consonant: slammed, thudding
-        if ((suffix == U"ed" || suffix == U"ing") && stem.back() == stem[stem.size() - 2] &&
+        // a doubled last consonant: thudding
+        if (suffix == U"ing" && stem.back() == stem[stem.size() - 2] &&
             v.count(stem.substr(0, stem.size() - 1)))
             return true;
     }

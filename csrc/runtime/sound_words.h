@@ -2,6 +2,8 @@
 // rest of a story ("Dear diary", "Mara stood at the edge of the platform") when a clause gives
 // no place. English only, lower case.
 #pragma once
+#include <vector>
+
 #include "text_match.h"
 
 namespace bewo::rt {
@@ -15,6 +17,10 @@ bool sound_noun(const u32& word);
 // A verb of making sound in any regular or common irregular form ("barks", "barked", "barking",
 // "rang", "sang").
 bool sound_verb(const u32& word);
+
+// The base forms a regular past tense can come from: "slammed" -> slam, "faded" -> fade,
+// "cried" -> cry (empty when `word` is no "-ed" form).
+std::vector<u32> past_stems(const u32& word);
 
 // True when the words of `text` (a source's label) name a sound: a sound noun, or a sound verb.
 bool names_a_sound(const u32& text);
