@@ -7,6 +7,7 @@
 
 #include "../runtime/prompt_parser.h"
 #include "../runtime/scene_json.h"
+#include "../runtime/text_match.h"
 #include "../runtime/vocabulary.h"
 
 namespace py = pybind11;
@@ -146,4 +147,22 @@ void bind_prompt(py::module_& m) {
             return scene_dict(scene);
         },
         py::arg("text"), "The scene the C API builds from a prompt when no scene JSON is given.");
+    m.def(
+        "regex_find_all_native",
+        [](const std::string& pattern, py::handle text, bool icase) {
+            namespace tm = bewo::rt::textmatch;
+            const tm::Regex re(pattern, icase);
+            if (!re.ok()) throw py::value_error("pattern: outside the parser's regex subset: " + pattern);
+            const tm::u32 s = tm::from_utf8(utf8_of(text));
+            py::list out;
+            for (const auto& m : re.find_all(s)) {
+                py::list caps;
+                for (int c : m.caps) caps.append(c);
+                out.append(py::make_tuple(m.start, m.end, caps));
+            }
+            return out;
+        },
+        py::arg("pattern"), py::arg("text"), py::arg("icase"),
+        "The prompt parser's regex matcher (csrc/runtime/text_match.h), for tests against Python's re: "
+        "[(start, end, [group starts and ends, -1 where a group took no part])] as re.finditer, in code points.");
 }

@@ -111,7 +111,7 @@ const UnicodeSets& usets() {
 }
 
 }  // namespace
-bool is_word(char32_t c) { return c < 128 ? (std::isalnum(static_cast<int>(c)) || c == '_') : in_toggles(usets().word, c); }
+bool is_word_beyond_ascii(char32_t c) { return in_toggles(usets().word, c); }
 bool is_digit(char32_t c) { return c < 128 ? (c >= '0' && c <= '9') : in_toggles(usets().digit, c); }
 bool is_space(char32_t c) { return nn::unicode_is_space(c); }
 bool is_upper(char32_t c) { return in_toggles(usets().upper, c); }

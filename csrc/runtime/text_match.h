@@ -15,7 +15,11 @@ namespace bewo::rt::textmatch {
 
 using u32 = std::u32string;
 
-bool is_word(char32_t c);    // re's \\w
+bool is_word_beyond_ascii(char32_t c);
+inline bool is_word(char32_t c) {  // re's \\w; inline: the matcher asks at every \\b
+    if (c < 128) return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+    return is_word_beyond_ascii(c);
+}
 bool is_digit(char32_t c);   // re's \\d
 bool is_space(char32_t c);   // re's \\s
 bool is_upper(char32_t c);   // str.isupper()
@@ -56,8 +60,9 @@ public:
         emit(root);
         prog_.push_back({kMatch});
         start_ = first_of(root);
-        // a pattern that opens with (?<![\w-]) starts only where a word does
-        word_start_ = pattern.compare(0, 10, "(?<![\\w-])") == 0;
+        // a pattern that opens with (?<![\w-]) starts only where a word does (not one whose
+        // first alternative alone opens with it)
+        word_start_ = pattern.compare(0, 10, "(?<![\\w-])") == 0 && root.t == Node::Cat;
     }
     bool ok() const { return !bad_; }
     int group(const char* name) const {
@@ -103,14 +108,15 @@ public:
     }
 
 private:
-    enum Op { kChar, kClass, kAny, kSplit, kJmp, kSave, kMatch, kBol, kEol, kWordB, kNotWordB, kLook, kStar };
+    enum Op { kChar, kClass, kAny, kSplit, kJmp, kSave, kMatch, kBol, kEol, kWordB, kNotWordB, kLook, kStar, kDispatch };
     struct Cls {
         bool neg = false, w = false, nw = false, s = false, d = false;
         std::vector<std::pair<char32_t, char32_t>> ranges;
-        bool has(char32_t c) const {
-            bool in = (w && is_word(c)) || (nw && !is_word(c)) || (s && is_space(c)) || (d && is_digit(c));
-            for (const auto& r : ranges) in = in || (r.first <= c && c <= r.second);
-            return in != neg;
+        bool contains(char32_t c) const {  // before negation
+            if ((w && is_word(c)) || (nw && !is_word(c)) || (s && is_space(c)) || (d && is_digit(c))) return true;
+            for (const auto& r : ranges)
+                if (r.first <= c && c <= r.second) return true;
+            return false;
         }
     };
     struct Inst {
@@ -119,6 +125,7 @@ private:
         char32_t c = 0;
         int min = 0, max = 0;
         bool greedy = true, ahead = true, neg = false;
+        int first = -1;  // kSplit: index into firsts_ of what branch a can begin with (-1: anything)
     };
     struct Node {
         enum T { Lit, Class, Any, Cat, Alt, Rep, Group, Look, Bol, Eol, WordB, NotWordB } t = Cat;
@@ -126,6 +133,13 @@ private:
         int cls = -1, cap = -1, min = 1, max = 1;
         bool greedy = true, ahead = true, neg = false;
         std::vector<Node> kids;
+    };
+    // A long alternation (a word list) tried only through the alternatives that can begin with the
+    // text's next character, in their written order, so ordered alternation is kept.
+    struct Dispatch {
+        std::vector<int> by_char[128];          // entry pcs, for an ASCII next character
+        std::vector<int> at_end;                // entry pcs of the alternatives that can match empty text
+        std::vector<std::pair<int, int>> all;   // (entry pc, index into firsts_ or -1), for other characters
     };
     struct Exec {
         const char32_t* s;
@@ -187,18 +201,33 @@ private:
     }
     bool may_start(const u32& s, int p) const {
         if (word_start_ && p > 0 && (s[p - 1] == '-' || is_word(s[p - 1]))) return false;
-        if (start_.nullable) return true;
-        if (p >= static_cast<int>(s.size())) return false;
+        return can_begin(start_, s.data(), static_cast<int>(s.size()), p);
+    }
+    bool can_begin(const First& f, const char32_t* s, int n, int p) const {
+        if (f.nullable) return true;
+        if (p >= n) return false;
         const char32_t c = s[p];
-        if (c < 128) return start_.ascii.test(c);
-        if (start_.other) return true;
-        const char32_t f = icase_ ? fold(c) : c;
-        return f < 128 && start_.ascii.test(f);
+        if (c < 128) return f.ascii.test(c);
+        if (f.other) return true;
+        const char32_t k = icase_ ? fold(c) : c;
+        return k < 128 && f.ascii.test(k);
     }
 
-    bool eq(char32_t in, char32_t pat) const { return in == pat || (icase_ && fold(in) == pat); }
+    // fold without a call for ASCII, most of every prompt
+    static char32_t fold_fast(char32_t c) { return c < 128 ? (c >= 'A' && c <= 'Z' ? c + 32 : c) : fold(c); }
+    bool eq(char32_t in, char32_t pat) const { return in == pat || (icase_ && fold_fast(in) == pat); }
+    // As sre: under IGNORECASE a character is in a class when it, its lower case or that one's
+    // upper case is (upper case of ASCII only: the built-in classes spell no other cased
+    // letters), and a negated class negates that.
     bool cls_has(int k, char32_t c) const {
-        return classes_[k].has(c) || (icase_ && fold(c) != c && classes_[k].has(fold(c)));
+        const Cls& cl = classes_[k];
+        bool in = cl.contains(c);
+        if (!in && icase_) {
+            const char32_t f = fold_fast(c);
+            const char32_t u = f >= 'a' && f <= 'z' ? f - 32 : f;
+            in = (f != c && cl.contains(f)) || (u != f && u != c && cl.contains(u));
+        }
+        return in != cl.neg;
     }
     bool one(const Inst& in, char32_t c) const {
         if (in.op == kChar) return eq(c, in.c);
@@ -217,10 +246,23 @@ private:
                 ++pos, ++pc;
                 break;
             case kSplit:
-                if (run(x, in.a, pos)) return true;
+                // most alternatives of a word list fail on their first character: skip those
+                // without a frame
+                if ((in.first < 0 || can_begin(firsts_[in.first], x.s, x.n, pos)) && run(x, in.a, pos)) return true;
                 pc = in.b;
                 break;
             case kJmp: pc = in.a; break;
+            case kDispatch: {
+                const Dispatch& d = dispatches_[in.a];
+                if (pos < x.n && x.s[pos] >= 128) {
+                    for (const auto& [entry, f] : d.all)
+                        if ((f < 0 || can_begin(firsts_[f], x.s, x.n, pos)) && run(x, entry, pos)) return true;
+                    return false;
+                }
+                for (int entry : pos < x.n ? d.by_char[x.s[pos]] : d.at_end)
+                    if (run(x, entry, pos)) return true;
+                return false;
+            }
             case kSave: {
                 const int old = x.caps[in.a];
                 x.caps[in.a] = pos;
@@ -451,12 +493,17 @@ private:
             if (n.cap >= 0) prog_.push_back({kSave, 2 * n.cap + 1});
             break;
         case Node::Alt: {
+            if (n.kids.size() >= 6) {
+                emit_dispatch(n);
+                break;
+            }
             std::vector<int> jumps;
             for (std::size_t i = 0; i < n.kids.size(); ++i) {
                 int split = -1;
                 if (i + 1 < n.kids.size()) {
                     split = pc();
                     prog_.push_back({kSplit, split + 1});
+                    prog_[split].first = first_index(n.kids[i]);
                 }
                 emit(n.kids[i]);
                 if (split >= 0) {
@@ -498,6 +545,7 @@ private:
                 emit(body);
                 prog_.push_back({kJmp, loop});
                 set_split(loop, loop + 1, pc(), n.greedy);
+                if (n.greedy) prog_[loop].first = first_index(body);
                 break;
             }
             std::vector<int> splits;
@@ -506,10 +554,40 @@ private:
                 prog_.push_back({kSplit});
                 emit(body);
             }
-            for (int s : splits) set_split(s, s + 1, pc(), n.greedy);
+            for (int s : splits) {
+                set_split(s, s + 1, pc(), n.greedy);
+                if (n.greedy) prog_[s].first = first_index(body);
+            }
             break;
         }
         }
+    }
+    void emit_dispatch(const Node& alt) {
+        const int index = static_cast<int>(dispatches_.size());
+        prog_.push_back({kDispatch, index});
+        dispatches_.emplace_back();  // taken now: the alternatives may hold dispatches of their own
+        Dispatch d;
+        std::vector<int> jumps;
+        for (const Node& kid : alt.kids) {
+            const int entry = pc();
+            const First f = first_of(kid);
+            const int fi = first_index(kid);
+            d.all.emplace_back(entry, fi);
+            for (int c = 0; c < 128; ++c)
+                if (f.nullable || f.ascii.test(c)) d.by_char[c].push_back(entry);
+            if (f.nullable) d.at_end.push_back(entry);
+            emit(kid);
+            jumps.push_back(pc());
+            prog_.push_back({kJmp});
+        }
+        for (int j : jumps) prog_[j].a = pc();
+        dispatches_[index] = std::move(d);
+    }
+    int first_index(const Node& n) {
+        const First f = first_of(n);
+        if (f.nullable) return -1;
+        firsts_.push_back(f);
+        return static_cast<int>(firsts_.size()) - 1;
     }
     void set_split(int at, int body, int out, bool greedy) {
         prog_[at].a = greedy ? body : out;
@@ -525,6 +603,8 @@ private:
     std::map<std::string, int> names_;
     std::vector<Cls> classes_;
     std::vector<Inst> prog_;
+    std::vector<First> firsts_;
+    std::vector<Dispatch> dispatches_;
 };
 
 }  // namespace bewo::rt::textmatch
