@@ -2491,13 +2491,18 @@ u32 with_bare_clock_hours(const u32& t) {
     std::size_t i = 0;
     while (i < t.size()) {
         std::size_t lead = 0;  // "at 3", and in a clock context "from 8 to 1"
-        for (const u32 w : {U"at ", U"from ", U"to ", U"at your ", U"at my ", U"at their ", U"at his ", U"at her "})
-            if (low.compare(i, w.size(), w) == 0 && (i == 0 || !is_letter(low[i - 1])) && (w[0] == 'a' || clock))
-                lead = w.size();
+        static const u32 leads[] = {U"at ", U"from ", U"to ", U"at your ", U"at my ", U"at their ", U"at his ", U"at her "};
+        if (i == 0 || !is_letter(low[i - 1]))
+            for (const u32& w : leads)
+                if (low.compare(i, w.size(), w) == 0 && (w[0] == 'a' || clock)) lead = w.size();
+        if (lead == 0) {
+            out.push_back(t[i]);
+            ++i;
+            continue;
+        }
         const bool owned = lead > 3 && low.compare(i, 3, U"at ") == 0;  // "at your 7": a clock position on its own
-        const bool at = lead > 0;
         std::size_t d = i + lead, e = d;
-        while (at && e < t.size() && e < d + 2 && t[e] >= '0' && t[e] <= '9') ++e;  // ASCII: read with stoi
+        while (e < t.size() && e < d + 2 && t[e] >= '0' && t[e] <= '9') ++e;  // ASCII: read with stoi
         std::size_t after = e;
         while (after < t.size() && t[after] == ' ') ++after;
         std::size_t unit_end = after;
@@ -2508,12 +2513,12 @@ u32 with_bare_clock_hours(const u32& t) {
                                             U"mins", U"o", U"oclock", U"bars", U"bar", U"beats", U"times", U"people", U"of",
                                             U"hours", U"hour", U"h", U"ms", U"x", U"st", U"nd", U"rd", U"th", U"kph", U"mph"};
         const bool unit = unit_end > after && units.count(low.substr(after, unit_end - after));
-        const bool bare = at && e > d && !unit && (after == t.size() || !(is_digit(t[after]) ||
+        const bool bare = e > d && !unit && (after == t.size() || !(is_digit(t[after]) ||
                                                                  t[after] == ':' || t[after] == '%' || t[after] == '\'' ||
                                                                  (t[after] == '.' && after + 1 < t.size() && is_digit(t[after + 1])) ||
                                                                  t[after] == 0xB0));
         int hour = bare ? std::stoi(to_utf8(t.substr(d, e - d))) : 0;
-        if (at && e == d) {  // "the harp at three and the wind chimes at nine": hours in words
+        if (e == d) {  // "the harp at three and the wind chimes at nine": hours in words
             static const std::map<u32, int> words = {{U"one", 1}, {U"two", 2}, {U"three", 3}, {U"four", 4}, {U"five", 5},
                                                      {U"six", 6}, {U"seven", 7}, {U"eight", 8}, {U"nine", 9}, {U"ten", 10},
                                                      {U"eleven", 11}, {U"twelve", 12}};
