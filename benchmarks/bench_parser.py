@@ -29,7 +29,8 @@ DATA = ROOT / "python_tests" / "data"
 # What the parser needs to link (as python_tests/test_robustness.py's scene targets).
 PARSER_SOURCES = ["runtime/prompt_parser.cpp", "runtime/scene_json.cpp", "nn/tokenizer.cpp", "nn/json.cpp",
                   "dsp/trajectory.cpp", "runtime/vocabulary.cpp", "runtime/text_match.cpp",
-                  "runtime/prompt_symbols.cpp", "runtime/sound_words.cpp", "runtime/prompt_fields.cpp"]
+                  "runtime/prompt_symbols.cpp", "runtime/sound_words.cpp", "runtime/prompt_fields.cpp",
+                  "runtime/prompt_shorthand.cpp"]
 DRIVER = r"""
 #include <algorithm>
 #include <chrono>

@@ -1077,3 +1077,38 @@ def test_approach_and_recede_in_place_circles_and_sides_after_the():
     siren = _one("an ambulance siren driving from the left to the right in front of the listener")
     assert (siren.azimuth_start_deg, siren.azimuth_end) == (-90, 90)
     assert _one("a monster growling under my bed on the left side").elevation_deg < 0
+
+
+@pytest.mark.parametrize("text,labels,az", [
+    ("dog l, cat r", ["dog", "cat"], [-90, 90]),
+    ("bass on l side, piano on r side, vocals center", ["bass", "piano", "vocals"], [-90, 90, 0]),
+    ("fan humming back l + fridge back r", ["fan", "fridge"], [-135, 135]),
+    ("kids playing bhnd me, ice cream truck frm the right", ["kids", "ice cream truck"], [180, 90]),
+    ("thunder frm behind w/ rain on the left", ["thunder", "rain"], [180, -90]),
+    ("frogs - r / owl - l / crickets - front r", ["frogs", "owl", "crickets"], [90, -90, 45]),
+])
+def test_lower_case_side_letters_and_chat_shorthand(text, labels, az):
+    _assert_sources(text, labels, az)
+
+
+def test_r_for_are_and_letters_in_words_place_nothing():
+    assert [round(s.azimuth_start_deg) for s in parse("birds r singing on the left").sources] == [-90]
+    assert all(s.azimuth_start_deg == 0 for s in parse("a dog barks, r u sure").sources)
+    car = _one("car going l to r pls")
+    assert (car.azimuth_start_deg, car.azimuth_end) == (-90, 90)
+
+
+@pytest.mark.parametrize("text,az,end", [
+    ("put the cat on left no wait right", 90, None),
+    ("owl at 3 oclock, i mean 9 oclock", -90, None),
+    ("siren left to right - sorry, I mean right to left, in front", 90, -90),
+    ("a fly from the left to the right, oops, from the right to the left", 90, -90),
+])
+def test_corrections_said_in_a_hurry(text, az, end):
+    s = _one(text)
+    assert round(s.azimuth_start_deg) == az and (end is None or round(s.azimuth_end) == end), (s.azimuth_start_deg, s.azimuth_end)
+
+
+def test_a_height_can_be_the_correction():
+    s = _one("put birds behind me, oops i meant above me in front")
+    assert s.azimuth_start_deg == 0 and s.elevation_deg > 0

@@ -20,6 +20,7 @@
 
 #include "../nn/tokenizer.h"
 #include "prompt_fields.h"
+#include "prompt_shorthand.h"
 #include "prompt_symbols.h"
 #include "sound_words.h"
 #include "text_match.h"
@@ -425,7 +426,7 @@ struct Patterns {
         dirs.back().first.needs_any({U"side"});
         // "behind the counter" places a sound behind something, not behind the listener
         const std::string not_object = "(?!\\s+(?:the|a|an|some|his|her|their|its|this|that)\\s+(?!listener|head|back\\b))";
-        dir("(?:straight|directly|(?<!to )(?<!from )(?<!and )(?<!the )(?<!my )(?<!your )right|just)?\\s*behind(?:\\s+" + me + "|" + not_object + ")|at\\s+(?:your|my|our|his|her|their)\\s+back|"
+        dir("(?:straight|directly|(?<!to )(?<!and )(?<!the )(?<!my )(?<!your )right|just)?\\s*behind(?:\\s+" + me + "|" + not_object + ")|at\\s+(?:your|my|our|his|her|their)\\s+back|"
             "(?:the\\s+)?(?:rear|back)\\s+of\\s+(?:the\\s+)?(?:room|hall|church|stage|space|house|bus|car|train|plane|"
             "aircraft|cabin|carriage|coach|tram|boat|ship|van|truck|cave|tunnel|classroom|class|theatre|theater|auditorium|"
             "bar|cafe|café|restaurant|shop|store|queue|line|crowd|building|garden|yard|court|arena|stadium|venue|gym|"
@@ -2604,22 +2605,37 @@ u32 with_corrections_applied(const u32& t, const std::vector<Tok>& tokens) {
         while (after < t.size() && t[after] == ' ') ++after;
         const bool next_breaks = after < t.size() && (t[after] == ',' || t[after] == '-' || t[after] == '.' ||
                                                       t[after] == '!' || t[after] == ';' || t[after] == ':');
+        auto word_at = [&](std::size_t k) { return k < tokens.size() && tokens[k].kind == Kind::Word ? tokens[k].low() : u32(); };
         const bool marker = tokens[m].kind == Kind::Word &&
                             (w == U"sorry" || w == U"actually" || w == U"meant" || w == U"oops" || w == U"correction" ||
-                             (w == U"scratch" && m + 1 < tokens.size() && tokens[m + 1].low() == U"that") ||
+                             (w == U"scratch" && word_at(m + 1) == U"that") || (w == U"mean" && word_at(m - 1) == U"i") ||
+                             (w == U"no" && word_at(m + 1) == U"wait") ||  // "on left no wait right"
                              ((w == U"no" || w == U"wait") && next_breaks));
         if (!marker) continue;
         std::size_t p = m, q = m;
         while (p > 0 && !is_place(tokens[p - 1])) --p;
-        while (q < tokens.size() && !is_place(tokens[q]) && !signed_angle(tokens[q], t)) ++q;
+        // the new place may be a height ("oops i meant above me")
+        while (q < tokens.size() && !is_place(tokens[q]) && tokens[q].kind != Kind::Elev && !signed_angle(tokens[q], t)) ++q;
         if (p == 0 || q == tokens.size()) continue;
         --p;
         // the first place ends the sentence or clause it is in: nothing but breaks between it and the marker
         bool adjacent = true;
         for (std::size_t k = p + 1; k < m; ++k)
-            adjacent = adjacent && (is_break(tokens[k]) || tokens[k].kind == Kind::Filler || tokens[k].low() == U"no" ||
-                                    tokens[k].low() == U"wait" || tokens[k].low() == U"oh");
+            adjacent = adjacent && (is_break(tokens[k]) || tokens[k].kind == Kind::Filler || tokens[k].kind == Kind::Space ||
+                                    tokens[k].low() == U"no" || tokens[k].low() == U"wait" || tokens[k].low() == U"oh" ||
+                                    tokens[k].low() == U"i" || tokens[k].low() == U"um" || tokens[k].low() == U"uh");
         if (!adjacent) continue;
+        // "left to right - sorry, I mean right to left": the whole move is taken back
+        for (std::size_t k = p; k > 0;) {
+            std::size_t j = k - 1;
+            while (j > 0 && (tokens[j].kind == Kind::Space || word_at(j) == U"the")) --j;
+            if (tokens[j].kind != Kind::To) break;
+            while (j > 0 && (tokens[j - 1].kind == Kind::Space || word_at(j - 1) == U"the")) --j;
+            if (j == 0 || !is_place(tokens[j - 1])) break;
+            k = p = j - 1;
+            if (p > 0 && tokens[p - 1].kind == Kind::From) p = k = p - 1;
+            else if (p > 1 && tokens[p - 1].kind == Kind::Space && tokens[p - 2].kind == Kind::From) p = k = p - 2;
+        }
         const u32 before = lower(t.substr(0, static_cast<std::size_t>(tokens[p].start)));
         bool new_sound = false;
         for (std::size_t k = m + 1; k < q; ++k)
@@ -2710,47 +2726,6 @@ std::string py_repr(const u32& s) {
 }
 
 }  // namespace
-
-// Misspelt direction words people type in a hurry ("to the rigth", "behnd me", "infront"), as the
-// words they mean; only whole words, so nothing else is touched.
-u32 with_common_misspellings_fixed(const u32& t) {
-    static const std::map<u32, u32> fixes = {
-        {U"rigth", U"right"}, {U"rihgt", U"right"}, {U"rght", U"right"}, {U"lfet", U"left"},
-        {U"lef", U"left"}, {U"letf", U"left"}, {U"behnd", U"behind"}, {U"behidn", U"behind"}, {U"bhind", U"behind"},
-        {U"bheind", U"behind"}, {U"behinde", U"behind"}, {U"overhed", U"overhead"}, {U"ovrhead", U"overhead"},
-        {U"overheard", U"overhead"}, {U"infront", U"in front"}, {U"infornt", U"in front"}, {U"fornt", U"front"},
-        {U"frnt", U"front"}, {U"ahed", U"ahead"}, {U"ahaed", U"ahead"}, {U"abov", U"above"}, {U"abvoe", U"above"},
-        {U"belwo", U"below"}, {U"bellow", U"below"}, {U"clokwise", U"clockwise"}, {U"anticlokwise", U"anticlockwise"},
-        {U"comming", U"coming"}, {U"awy", U"away"}, {U"rt", U"right"}, {U"lft", U"left"}};
-    u32 out;
-    out.reserve(t.size() + 8);
-    for (std::size_t i = 0; i < t.size();) {
-        if (!is_letter(t[i])) {
-            out.push_back(t[i++]);
-            continue;
-        }
-        std::size_t j = i;
-        while (j < t.size() && (is_letter(t[j]) || t[j] == '\'')) ++j;
-        const u32 word = t.substr(i, j - i);
-        const auto it = fixes.find(lower(word));
-        // "bellow" and "overheard" are words too: only next to the words that place a sound
-        const bool guarded = it != fixes.end() && (it->first == U"bellow" || it->first == U"overheard" || it->first == U"lef" ||
-                                                   it->first == U"rt" || it->first == U"lft");
-        bool ok = it != fixes.end();
-        if (guarded) {
-            std::size_t k = i;
-            while (k > 0 && t[k - 1] == ' ') --k;
-            std::size_t b = k;
-            while (b > 0 && is_letter(t[b - 1])) --b;
-            const u32 before = lower(t.substr(b, k - b));
-            ok = before == U"the" || before == U"my" || before == U"your" || before == U"to" || before == U"from" ||
-                 before == U"on" || before == U"directly" || before == U"right";
-        }
-        out += ok ? it->second : word;
-        i = j;
-    }
-    return out;
-}
 
 // Written forms of "both sides" and of a place in brackets after each sound:
 //   "rain loop L/R", "left/right"            -> the slash as a space (two places of one sound);
@@ -3022,6 +2997,7 @@ bool parse_prompt(const std::string& text, SceneSpec& out, std::string& err) {
         if (heights.count(lower(t.substr(a, i - a))) && sides.count(lower(t.substr(i + 1, b - i - 1)))) t[i] = ' ';
     }
     t = with_common_misspellings_fixed(t);
+    t = with_chat_shorthand(t);
     t = with_at_signs_as_at(t);
     t = with_bare_clock_hours(t);
     t = with_nautical_sides(t);
