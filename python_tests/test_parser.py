@@ -1112,3 +1112,26 @@ def test_corrections_said_in_a_hurry(text, az, end):
 def test_a_height_can_be_the_correction():
     s = _one("put birds behind me, oops i meant above me in front")
     assert s.azimuth_start_deg == 0 and s.elevation_deg > 0
+
+
+@pytest.mark.parametrize("text,start,end", [
+    ("a horse gallops, starting on my left and ending up on my right.", -90, 90),
+    ("Footsteps crunch on gravel, starting behind and walking past on the right until they fade out ahead.", 180, 0),
+    ("a lone bagpiper started far off in front and marched past on our left, ending up behind the audience.", 0, -180),
+])
+def test_moves_told_with_a_start_and_an_end(text, start, end):
+    s = _one(text)
+    assert s.moving and (round(s.azimuth_start_deg), round(s.azimuth_end)) == (start, end), (s.azimuth_start_deg, s.azimuth_end)
+
+
+@pytest.mark.parametrize("text,labels,az", [
+    ("Voice memo, 2am: a mouse scratching inside the wall to my left. Fridge humming behind me as usual.",
+     ["mouse", "fridge"], [-90, 180]),
+    ("Lullaby time. Mummy's voice sings from the left, and the cat purrs on the right.", ["voice", "cat"], [-90, 90]),
+    ("Atmos: ship's cabin. Waves slap the hull on the left. A voice booms from behind.", ["waves", "voice"], [-90, 180]),
+    ("Thunder rumbles. Rain on the left, wind behind.", ["thunder", "rain", "wind"], [0, -90, 180]),
+    ("Kick and snare centered; hi-hat slightly right; ride cymbal at about 40 degrees left.",
+     ["kick", "snare", "hi-hat", "ride cymbal"], [0, 0, 20, -40]),
+])
+def test_a_first_sentence_that_frames_the_scene_is_no_sound(text, labels, az):
+    _assert_sources(text, labels, az)

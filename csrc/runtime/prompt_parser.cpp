@@ -556,19 +556,19 @@ struct Patterns {
         words.push_back({Regex(words_rx(cat({V.moderate_phrases, split(kModerateSynonyms)})), true), Kind::Dist, "moderate"});
         // "starting behind me", "starts hard left": a start named with no preposition (before the
         // fillers, which hold "starting" too)
-        words.push_back({Regex("(?<![\\w-])(?:starting|starts)(?=\\s+(?:behind|ahead|left|right|straight|directly|dead|hard|"
+        words.push_back({Regex("(?<![\\w-])(?:starting|starts|started|start)(?=\\s+(?:behind|ahead|left|right|straight|directly|dead|hard|"
                                "far|just|slightly|(?:at\\s+)?(?:my|your|our|their|his|her)\\s+(?:left|right|back))(?![\\w-]))", true),
                          Kind::From, ""});
         words.back().rx.needs_any({U"start"});
         words.push_back({Regex(words_rx(fillers()), true), Kind::Filler, ""});
-        words.push_back({Regex("(?<![\\w-])(?:from|starting\\s+(?:at|from|on|in)|starts\\s+(?:at|from|on|in)|start\\s+(?:at|from|on|in)|"
+        words.push_back({Regex("(?<![\\w-])(?:from|starting\\s+(?:at|from|on|in)|starts\\s+(?:at|from|on|in)|started\\s+(?:at|from|on|in)|start\\s+(?:at|from|on|in)|"
                                "(?:onset|beginning|begins|starting\\s+point|initial\\s+position)\\s*(?:at|from|:)?)(?![\\w-])", true),
                          Kind::From, ""});
         // a target: "to", and verbs that end a move somewhere ("stops in front", "ends up on the left")
         words.push_back({Regex("(?<![\\w-])(?:over\\s+to|across\\s+to|all\\s+the\\s+way\\s+to|round\\s+to|around\\s+to|to|towards|toward|"
                                "into|onto|until|till|up\\s+to|(?:offset|ending|ends|end\\s+point|final\\s+position)\\s*(?:at|:)|"
-                               "ending|ends|stop|stops|stopping|stopped|halts|halting|disappears|disappearing|disappeared|vanishes|"
-                               "vanishing|vanished|comes\\s+to\\s+(?:a\\s+)?(?:stop|halt|rest)|ends\\s+up|ending\\s+up|"
+                               "ends\\s+up|ending\\s+up|ended\\s+up|end\\s+up|ending|ends|stop|stops|stopping|stopped|halts|halting|disappears|disappearing|disappeared|vanishes|"
+                               "vanishing|vanished|comes\\s+to\\s+(?:a\\s+)?(?:stop|halt|rest)|"
                                "pulls\\s+up|pulling\\s+up|settles|settling)(?![\\w-])", true),
                          Kind::To, ""});
         words.push_back({Regex("(?<![\\w-])(?<!followed )(?<!accompanied )(?<!answered )(?<!joined )(?<!echoed )"
@@ -953,6 +953,12 @@ bool continues_sentence(const Toks& piece, const Toks& before) {
     while (i < piece.size() && piece[i]->kind == Kind::Word &&
            (piece[i]->low() == U"and" || piece[i]->low() == U"then" || piece[i]->low() == U"also"))
         ++i;
+    // "starting behind and walking past on the right": one move told in participles
+    if (i < piece.size() && is_move(piece[i]->kind) && ends_with(piece[i]->low(), U"ing") &&
+        std::any_of(before.begin(), before.end(), [](const Tok* t) {
+            return t->kind == Kind::From && t->low().compare(0, 5, U"start") == 0;
+        }))
+        return true;
     if (i >= piece.size() || !is_content(*piece[i])) return false;
     const int form = verb_form(piece[i]->low());
     if (form == 0) return false;
@@ -984,9 +990,10 @@ std::vector<Role> roles(const Toks& toks) {
         if (toks[i]->kind != Kind::Dir) continue;
         Kind role = Kind::Word;
         int j = i - 1;
-        while (j >= 0 && toks[j]->kind == Kind::Word) {
+        // "starting far off in front": a distance between a start and its direction
+        while (j >= 0 && (toks[j]->kind == Kind::Word || (toks[j]->kind == Kind::Dist && j > 0 && toks[j - 1]->kind == Kind::From))) {
             const u32 w = toks[j]->low();
-            if (w != U"the" && w != U"my" && w != U"your" && w != U"over") break;
+            if (toks[j]->kind == Kind::Word && w != U"the" && w != U"my" && w != U"your" && w != U"over") break;
             --j;
         }
         // "stops at their right shoulder", "ends up on the left": a target after its preposition
@@ -994,6 +1001,11 @@ std::vector<Role> roles(const Toks& toks) {
             (toks[j]->low() == U"at" || toks[j]->low() == U"on" || toks[j]->low() == U"in" || toks[j]->low() == U"by"))
             --j;
         if (j >= 0 && (toks[j]->kind == Kind::From || toks[j]->kind == Kind::To)) role = toks[j]->kind;
+        // "until they fade out ahead", "till it stops on the right": the end of the move
+        if (role == Kind::Word && std::none_of(out.begin(), out.end(), [](const Role& r) { return r.role == Kind::To; }))
+            for (int k = j; k >= 0 && k >= j - 4 && toks[k]->kind == Kind::Word; --k)
+                if (k > 0 && toks[k - 1]->kind == Kind::To && (toks[k - 1]->low() == U"until" || toks[k - 1]->low() == U"till"))
+                    role = Kind::To;
         // "thunder rolls far to the left", "somewhere off to my right": a place, not a target (after
         // a start, "from straight ahead off to the left", still the target)
         const bool after_start = std::any_of(out.begin(), out.end(), [](const Role& r) { return r.role == Kind::From; });
@@ -1670,7 +1682,10 @@ std::vector<Group> group(std::vector<Tok>& tokens, std::vector<bool>& colon_afte
                                       (who == U"the" && i + 2 < piece.size() &&
                                        (piece[i + 2]->low() == U"player" || piece[i + 2]->low() == U"user" ||
                                         piece[i + 2]->low() == U"listener" || piece[i + 2]->low() == U"players"));
-                if (audience && i > 0) {
+                // "... until they fade out ahead": "they" with a place of their own are the sounds
+                const bool placed_after = who == U"they" && std::any_of(piece.begin() + static_cast<long>(i), piece.end(),
+                                                                         [](const Tok* t) { return t->kind == Kind::Dir; });
+                if (audience && i > 0 && !placed_after) {
                     piece.erase(piece.begin() + static_cast<long>(i), piece.end());
                     break;
                 }
@@ -1746,15 +1761,20 @@ std::vector<Group> group(std::vector<Tok>& tokens, std::vector<bool>& colon_afte
             if (!has_label[k] || (sources.empty() && !label_before)) continue;
             // the source a describing piece would join: the labelled piece before it, else the last source
             const Toks* prev = nullptr;
+            Toks told;  // the labelled piece before and the label-less ones after it ("..., starting behind and")
             for (std::size_t j = k; j-- > 0;)
-                if (has_label[j]) { prev = &pieces[j]; break; }
+                if (has_label[j]) {
+                    prev = &pieces[j];
+                    for (std::size_t i = j; i < k; ++i) told.insert(told.end(), pieces[i].begin(), pieces[i].end());
+                    break;
+                }
             // a list after a colon starts afresh: "Pool: splashing in front, ..." is an item, not the pool's
             const bool after_colon = c > 0 && colon_only[c - 1];
             if (!prev && !sources.empty() && !after_colon) prev = &sources.back().toks;
             if (!prev && after_colon) continue;
             if (describes_previous(pieces[k], prev && !locations(*prev).empty())) has_label[k] = false;
             else if (prev && (opener[k].find(U"and") != u32::npos || opener[k].find(U"then") != u32::npos) &&
-                     continues_sentence(pieces[k], *prev))
+                     continues_sentence(pieces[k], told.empty() ? *prev : told))
                 has_label[k] = false;
         }
         Toks pending = carry;  // label-less pieces waiting for the source after them
@@ -2922,13 +2942,74 @@ void drop_scene_heading(std::vector<SceneSource>& sources, std::vector<bool>& pl
                                             U"section", U"layout", U"setup", U"scene", U"mix", U"soundscape", U"ambience",
                                             U"ambiance", U"cue", U"sfx", U"fx", U"choir", U"lineup", U"line-up"};
     const std::size_t last = label.rfind(U' ');
-    const bool ensemble = ensembles.count(last == u32::npos ? label : label.substr(last + 1)) > 0;
+    const u32 head = last == u32::npos ? label : label.substr(last + 1);
+    const bool ensemble = ensembles.count(head) > 0;
+    // "Thunder rumbles.", "A bell rang.": a sound heard, not a heading
+    if (last != u32::npos && sound_verb(head) && (verb_form(head) == 1 || verb_form(head) == 3)) return;
     const bool markdown = !low.empty() && low[0] == '#';  // "# Spaceship bridge\n1. ..."
     if (end < low.size() && (low[end] == '.' || low[end] == ':' || low[end] == '!' || low[end] == '-' ||
                              (ensemble && low[end] == ',') || (markdown && low[end] == '\n'))) {
         sources.erase(sources.begin());
         placed.erase(placed.begin());
     }
+}
+
+// "Voice memo, 2am: a mouse scratching ...", "Lullaby time. Mummy's voice sings from the left ...",
+// "Atmos: ship's cabin. Waves slap the hull on the left ...": an unplaced first sentence of a few
+// words, with no sound verb and no sound at its head, before placed sounds, frames the scene.
+// "Thunder. Rain on the left ..." keeps its thunder (a sound at the head).
+void drop_framing_sentence(std::vector<SceneSource>& sources, std::vector<bool>& placed, const u32& t) {
+    if (sources.size() < 2 || placed[0] || sources[0].speed != "still") return;
+    const auto placed_after = std::count(placed.begin() + 1, placed.end(), true);
+    if (placed_after == 0) return;
+    const u32 low = lower(t);
+    auto sentence_end = [&](std::size_t from) {
+        std::size_t e = from;
+        while (e < low.size() && !(low[e] == '.' || low[e] == ':' || low[e] == '!' || low[e] == '?' || low[e] == ';' ||
+                                   low[e] == '\n' || (low[e] == '-' && e > 0 && low[e - 1] == ' ')))
+            ++e;
+        return e;
+    };
+    auto words_of = [](const u32& s) {
+        std::vector<u32> out;
+        u32 w;
+        for (char32_t c : s + U" ") {
+            if (is_letter(c) || c == '\'' || is_digit(c)) w.push_back(c);
+            else if (!w.empty()) out.push_back(w), w.clear();
+        }
+        return out;
+    };
+    std::size_t begin = 0, end = sentence_end(0);
+    // "Atmos: ship's cabin." - a one- or two-word tag before a colon opens the sentence that frames
+    if (end < low.size() && low[end] == ':' && words_of(low.substr(0, end)).size() <= 2) {
+        begin = end + 1;
+        end = sentence_end(begin);
+    }
+    if (end >= low.size()) return;
+    const bool colon = low[end] == ':' || low[end] == '-';
+    if (placed_after < 2 && !colon) return;
+    const u32 sentence = low.substr(begin, end - begin);
+    const u32 label = lower(from_utf8(sources[0].label));
+    if (sentence.find(label) == u32::npos) return;
+    // the sentence names this sound alone ("Kick and snare centered;" places the snare beside it)
+    if (sentence.find(lower(from_utf8(sources[1].label))) != u32::npos) return;
+    const std::vector<u32> words = words_of(sentence);
+    if (words.empty() || words.size() > 8) return;
+    static const std::set<u32> listening = {U"hear", U"heard", U"hearing", U"hears", U"listen", U"listening"};
+    for (const u32& w : words)
+        if (sound_verb(w) && !listening.count(w)) return;
+    static const std::set<u32> adverbs = {U"again", U"now", U"today", U"tonight", U"please", U"pls", U"here", U"there",
+                                          U"then", U"too", U"also", U"only", U"once", U"more"};
+    static const std::set<u32> scene_words = {U"band", U"orchestra", U"trio", U"quartet", U"quintet", U"ensemble", U"group",
+                                              U"section", U"layout", U"setup", U"scene", U"mix", U"soundscape", U"ambience",
+                                              U"ambiance", U"cue", U"sfx", U"fx", U"atmos", U"lineup", U"take"};
+    std::size_t h = words.size();
+    while (h > 0 && (adverbs.count(words[h - 1]) || std::any_of(words[h - 1].begin(), words[h - 1].end(), is_digit))) --h;
+    if (h == 0) return;
+    const u32& head = words[h - 1];
+    if (sound_noun(head) && !scene_words.count(head)) return;
+    sources.erase(sources.begin());
+    placed.erase(placed.begin());
 }
 
 void drop_unplaced_non_sounds(std::vector<SceneSource>& sources, std::vector<bool>& placed) {
@@ -3047,6 +3128,7 @@ bool parse_prompt(const std::string& text, SceneSpec& out, std::string& err) {
     give_landmark_places_to_sounds(out.sources, placed);
     drop_unplaced_non_sounds(out.sources, placed);
     drop_scene_heading(out.sources, placed, t);
+    drop_framing_sentence(out.sources, placed, t);
     if (out.sources.empty()) {
         err = "no sound found in " + py_repr(strip_space(original).substr(0, 80)) +
               ": name what is heard (e.g. 'a dog barks on the left')";
