@@ -1135,3 +1135,22 @@ def test_moves_told_with_a_start_and_an_end(text, start, end):
 ])
 def test_a_first_sentence_that_frames_the_scene_is_no_sound(text, labels, az):
     _assert_sources(text, labels, az)
+
+
+@pytest.mark.parametrize("text,start,end", [
+    ("slime gurgling at 120°, bat squeaking at -120°. The bat then flutters over to +60, going through the front.", -120, 60),
+    ("A wet breathing starts at 9 o'clock. The lights die. The breathing slides round to 6 o'clock.", -90, -180),
+    ("The steam locomotive on your right lets out a whistle. Then it chugs slowly toward the back of the hall.", 90, 180),
+])
+def test_a_sound_named_again_moves_on_from_where_it_was(text, start, end):
+    src = parse(text).sources
+    s = src[-1] if len(src) == 2 else _one(text)
+    assert s.moving and (round(s.azimuth_start_deg), round(s.azimuth_end)) == (start, end), [(x.label, x.azimuth_start_deg, x.azimuth_end) for x in src]
+
+
+@pytest.mark.parametrize("text,az", [
+    ("Annotator comment: the dog barking is clearly coming from behind the recorder.", 180),
+    ("Cattle lowing behind the rig.", 180), ("Engine rumble sits behind the seat.", 180),
+])
+def test_behind_the_recording_position_is_behind_the_listener(text, az):
+    assert round(_one(text).azimuth_start_deg) == az

@@ -135,7 +135,8 @@ const char kPassingBehind[] =
 
 // Regex groups for the listener and a possessive, inside the direction patterns.
 const std::string kMe = "(?:me|you|us|myself|yourself|(?:the\\s+)?(?:listeners|players|visitors|guests|viewers|listener|player|camera|character|avatar|viewer|mic|microphone|"
-                        "user|audience|stage|visitors?)|(?:my|your|the\\s+listener's)\\s+(?:face|nose|head))";
+                        "user|audience|stage|visitors?|recorder|recordist|rig|dummy[\\s-]head|seat)|"
+                        "(?:my|your|the\\s+listener's)\\s+(?:face|nose|head|seat))";
 const std::string kPoss = "(?:(?:the\\s+)?(?:listener|player|camera|user|viewer|character|avatar|visitor)'s|(?:the\\s+)?visitors'|the|your|my|our|his|her|their)";
 
 // "next to me", "beside you", "in my ear": each listener word spelled out.
@@ -2237,9 +2238,32 @@ bool pronoun_goes_on(const Toks& toks, const Toks& before) {
     return !has(before, dir) || has(toks, moves);
 }
 
+}  // namespace
+std::vector<u32> definite_nouns(const Toks& toks);
+bool label_has_word(const std::string& label_utf8, const u32& noun);
+namespace {
+
+// A piece that only says where a sound goes ("toward the back of the hall", "round to 6 o'clock").
+bool only_a_target(const Toks& toks) {
+    const auto rs = roles(toks);
+    return !rs.empty() && std::all_of(rs.begin(), rs.end(), [](const Role& r) { return r.role == Kind::To; });
+}
+
+// "... on your right lets out a whistle. Then it chugs slowly toward the back of the hall": a sound
+// that goes on (it, they) only towards somewhere moves there, whatever the verb
+void verb_moves(Toks& toks) {
+    if (std::any_of(toks.begin(), toks.end(), [](const Tok* t) { return is_move(t->kind); })) return;
+    static const std::set<u32> pronouns = {U"it", U"they", U"he", U"she"};
+    for (std::size_t i = 0; i + 1 < toks.size(); ++i)
+        if (toks[i]->kind == Kind::Word && pronouns.count(toks[i]->low()) && toks[i + 1]->kind == Kind::Word) {
+            if (only_a_target(Toks(toks.begin() + static_cast<long>(i), toks.end()))) toks[i + 1]->kind = Kind::Move;
+            return;
+        }
+}
+
 void merge_same_sources(std::vector<Group>& groups, std::vector<u32>& labels) {
     for (std::size_t k = 0; k < groups.size(); ++k) {
-        const Toks& toks = groups[k].toks;
+        Toks& toks = groups[k].toks;
         for (std::size_t j = k; j-- > 0;) {  // the nearest sound before
             if (labels[j].empty()) continue;
             if (pronoun_goes_on(toks, groups[j].toks)) {
@@ -2249,6 +2273,28 @@ void merge_same_sources(std::vector<Group>& groups, std::vector<u32>& labels) {
             break;
         }
         if (labels[k].empty()) continue;
+        // "bat squeaking at -120. The bat then flutters over to +60": the same sound moving on from
+        // where it was
+        const bool moves = std::any_of(toks.begin(), toks.end(), [](const Tok* t) { return is_move(t->kind); });
+        if (moves && only_a_target(toks)) {
+            const std::vector<u32> nouns = definite_nouns(toks);
+            bool merged = false;
+            for (std::size_t j = k; j-- > 0 && !merged;) {
+                if (labels[j].empty() || !std::any_of(nouns.begin(), nouns.end(), [&](const u32& n) {
+                        return label_has_word(to_utf8(labels[j]), n);
+                    }))
+                    continue;
+                const Toks& there = groups[j].toks;
+                const bool placed = std::any_of(there.begin(), there.end(), [](const Tok* t) { return t->kind == Kind::Dir; });
+                const bool moving = std::any_of(there.begin(), there.end(), [](const Tok* t) { return is_move(t->kind); });
+                if (placed && !moving) {
+                    groups[j].toks.insert(groups[j].toks.end(), toks.begin(), toks.end());
+                    labels[k].clear();
+                }
+                merged = true;  // the nearest sound of that name decides
+            }
+            if (labels[k].empty()) continue;
+        }
         std::size_t first = 0;
         while (first < toks.size() && !is_content(*toks[first])) ++first;
         if (first == 0 || first >= toks.size() || toks[first - 1]->low() != U"same") continue;
@@ -3105,6 +3151,7 @@ bool parse_prompt(const std::string& text, SceneSpec& out, std::string& err) {
     for (std::size_t k = 0; k < groups.size(); ++k)
         if (groups[k].drop) labels[k].clear();
     merge_same_sources(groups, labels);
+    for (auto& g : groups) verb_moves(g.toks);
     std::deque<Tok> synth;  // tokens made for "on each side" (stable addresses)
     for (std::size_t k = 0; k < groups.size(); ++k) {
         Group& g = groups[k];
