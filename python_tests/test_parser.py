@@ -1154,3 +1154,28 @@ def test_a_sound_named_again_moves_on_from_where_it_was(text, start, end):
 ])
 def test_behind_the_recording_position_is_behind_the_listener(text, az):
     assert round(_one(text).azimuth_start_deg) == az
+
+
+@pytest.mark.parametrize("text,start", [
+    ("Please the fly must turn around my head one time, starting from left.", -90),
+    ("helicopter do one full round around me, start from front", 0),
+    ("A little toy train chugs all the way around his bed, once, starting in front of him.", 0),
+    ("a whisper travels slowly once around the head, clockwise, starting at the front.", 0),
+])
+def test_circles_told_with_other_verbs(text, start):
+    s = _one(text)
+    assert s.azimuth_start_deg == start and abs(s.azimuth_end - s.azimuth_start_deg) == 360, (s.label, s.azimuth_end)
+    assert s.label.split()[-1] in ("fly", "helicopter", "train", "whisper")
+
+
+def test_hi_hat_is_an_instrument_and_hi_a_greeting():
+    _assert_sources("put the snare at 10 o clock and the hi hat at 2", ["snare", "hi hat"], [-60, 60])
+    _assert_sources("hi, can you put a dog on the left", ["dog"], [-90])
+    _assert_sources("Hi-hats slightly right, rhythm guitar hard left.", ["hi-hats", "rhythm guitar"], [20, -90])
+
+
+def test_up_in_trees_and_until_as_the_end_of_a_move():
+    birds = parse("Church bell is ringing far on right side, and birds singing up in trees on left.").sources[1]
+    assert birds.azimuth_start_deg == -90 and birds.elevation_deg > 0
+    car = _one("The car is going from left until right in my front.")
+    assert (car.azimuth_start_deg, car.azimuth_end) == (-90, 90)

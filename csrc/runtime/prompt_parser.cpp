@@ -229,7 +229,7 @@ const char kGlue[] =
     "shoulder position point way loudly softly quietly clearly faintly continuously repeatedly constantly "
     "occasionally briefly first later finally eventually both all each time same comes come came round "
     "panned like only not through centred centered kinda maybe roughly approximately exactly precisely really "
-    "please should must shall ok okay so basically um uh hmm well actually honestly hey hi hello yeah yes thanks "
+    "please should must shall do does did may might ok okay so basically um uh hmm well actually honestly hey hello yeah yes thanks "
     "thx cheers lol i'm i'd we're along sources sounds layers want need clockwise counterclockwise counter-clockwise "
     "anticlockwise anti-clockwise twice thrice once getting directly exactly second third fourth fifth lastly "
     "keeps keep kept hard heavily deeply";
@@ -392,7 +392,7 @@ struct Patterns {
             "(?:" + poss + "\\s+)?" + with_side("s6") + "(?:[- ]hand)?\\s+side,?\\s+behind(?:\\s+" + me + ")?",
             DirValue::BehindSide);
         // not a place: "the left lane", "left alone", a bare "right" as in "right next to", "right above"
-        const std::string not_intensifier = "(?!(?<=right)(?<!to right)(?<!from right)(?<!and right)(?<!or right)(?<!hard right)(?<!far right)(?<!extreme right)(?<!full right)\\s+(?:next|beside|by|behind|above|below|under|here|there|now|away|at|"
+        const std::string not_intensifier = "(?!(?<=right)(?<!to right)(?<!from right)(?<!until right)(?<!till right)(?<!and right)(?<!or right)(?<!hard right)(?<!far right)(?<!extreme right)(?<!full right)\\s+(?:next|beside|by|behind|above|below|under|here|there|now|away|at|"
                                             "on|over|near|up|down|into|through|across|in|where|after|before|outside|inside|"
                                             "against|along|around|round|beneath|underneath|overhead|close|nearby)\\b)";
         dir("(?:(?:" + poss + "\\s+)(?:far\\s+|hard\\s+|extreme\\s+|full\\s+|very\\s+)?" + side +
@@ -450,7 +450,7 @@ struct Patterns {
              "(?:up\\s+)?(?:on|from|in|across)\\s+(?:the\\s+)?(?:ceiling|roof|rooftops?)(?:\\s+above)?|"
              "(?:on|from)\\s+the\\s+(?:floor|storey|story|level|flat|apartment)\\s+above|upstairs|"
              "up(?=\\s+and\\s+(?:to|on|slightly|a\\s+bit|ahead|in\\s+front|behind|left|right|forward)\\b)|elevated|raised\\s+up|raised|up\\s+top|"
-             "up(?=\\s+(?:in|at|on)\\s+(?:the|a)\\s+(?:front|back|left|right|sky|air|trees?|corner|branch|branches|oak|pine|attic|loft|rafters|ledge|roof|tower)\\b)|(?<=at )up|"
+             "up(?=\\s+(?:in|at|on)\\s+(?:(?:the|a)\\s+(?:front|back|left|right|sky|air|trees?|corner|branch|branches|oak|pine|attic|loft|rafters|ledge|roof|tower)|trees|branches|the\\s+treetops)\\b)|(?<=at )up|"
              "(?:mounted\\s+)?high\\s+(?:up\\s+)?on\\s+the\\s+(?:\\w+\\s+)?(?:wall|ceiling|pole|mast)", kAboveDeg);
         elev("(?<=at )down|low(?=\\s*(?:and|in|,|&)\\s*(?:in\\s+)?(?:front|forward|behind|ahead|to|on|left|right|centre|center)\\b)",
              -kAboveDeg);
@@ -486,7 +486,7 @@ struct Patterns {
         const std::string centre = "(?:me|you|us|them|(?:the\\s+)?(?:listener|player|user|camera|audience|visitors?|guests?|viewers?)|"
                                    "(?:my|your|our|the\\s+listener's|the\\s+player's|the)\\s+heads?|"
                                    "the\\s+(?:whole\\s+|entire\\s+)?(?:room|dance\\s*floor|stage|car|house|space|arena|hall|field|"
-                                   "track|stadium|ring|pitch|court|circuit|velodrome)|(?:my|your|our|the)\\s+(?:chair|seat|bed|desk|table|couch|sofa|bench|"
+                                   "track|stadium|ring|pitch|court|circuit|velodrome)|(?:my|your|our|the|his|her|their)\\s+(?:chair|seat|bed|desk|table|couch|sofa|bench|"
                                    "recorder|mic|microphone|dummy\\s+head|tent|camp|campsite|campfire|fire|team|group|boat|raft))";
         const std::string round_me = "(?:(?:a)?round\\s+and\\s+)?(?:a)?round\\s+" + centre;
         circle = std::make_unique<Regex>(
@@ -496,9 +496,10 @@ struct Patterns {
             "orbit|spin|revolve|fly|move|travel|whirl|swirl|loop|rotate|sweep|"
             "spirals|spiralling|spiraling|spiraled|spiralled|revolves|revolving|"
             "orbits|orbiting|buzzes|buzzing|whirls|whirling|swirls|swirling|loops|looping|rotates|rotating|rotated|"
-            "sweeps|sweeping|pans|panning)\\s+(?:" + turn + "\\s+)?"
-            "(?:all\\s+the\\s+way\\s+|right\\s+|once\\s+|slowly\\s+|quickly\\s+)?" + round_me + "(?:\\s+" + turn + ")?|"
-            "(?:(?:a|one)\\s+)?(?:full|complete|whole)\\s+(?:" + turn + "\\s+)?(?:circle|revolution|turn)s?|"
+            "sweeps|sweeping|pans|panning|turn|turns|turning|runs|running|walks|walking|chugs|chugging|drives|driving|"
+            "rides|riding|marches|marching|races|racing)\\s+(?:" + turn + "\\s+)?"
+            "(?:(?:all\\s+the\\s+way|right|once|slowly|quickly|gently|lazily)\\s+)*" + round_me + "(?:\\s+" + turn + ")?|"
+            "(?:(?:a|one)\\s+)?(?:full|complete|whole)\\s+(?:" + turn + "\\s+)?(?:circle|revolution|turn|round|loop|lap|orbit)s?|"
             "all\\s+the\\s+way\\s+" + round_me + "|"
             "(?:circles|circle|circling|circled|orbits|orbit|orbiting|orbited)\\s+" + centre + "|(?:a)?round\\s+and\\s+(?:a)?round|"
             // "spinning 360 degrees around the listener", "a full 360"

@@ -80,6 +80,13 @@ u32 with_chat_shorthand(const u32& t) {
     for (std::size_t i = 0; i < t.size(); ++i) {
         const char32_t c = t[i];
         const bool starts = i == 0 || !(is_word(t[i - 1]) || t[i - 1] == '\'' || t[i - 1] == '.');
+        // "hi, can you put ...": a greeting opening the text is no sound ("hi" stays a word: "hi hat")
+        if (i == 0 && t.size() >= 2 && lower(t.substr(0, 2)) == U"hi" && (t.size() == 2 || (!is_word(t[2]) && t[2] != '-')) &&
+            lower(t.substr(0, 6)) != U"hi hat") {
+            out += U"  ";
+            ++i;
+            continue;
+        }
         // "w/ rain": with
         const bool without = i + 2 < t.size() && (t[i + 2] == 'o' || t[i + 2] == 'O') && (i + 3 >= t.size() || !is_word(t[i + 3]));
         if ((c == 'w' || c == 'W') && starts && i + 1 < t.size() && t[i + 1] == '/' && !without) {
