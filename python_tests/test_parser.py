@@ -1179,3 +1179,20 @@ def test_up_in_trees_and_until_as_the_end_of_a_move():
     assert birds.azimuth_start_deg == -90 and birds.elevation_deg > 0
     car = _one("The car is going from left until right in my front.")
     assert (car.azimuth_start_deg, car.azimuth_end) == (-90, 90)
+
+
+@pytest.mark.parametrize("text,labels,az", [
+    ("lmao the horse whinnied at -30 degrees", ["horse"], [-30]),
+    ("bro the footsteps came from RIGHT behind me", ["footsteps"], [180]),
+    ("For the ad break the doorbell ding sits behind the listener.", ["doorbell"], [180]),
+    ("For the intro of my true crime podcast I want rain against a window on the left, a ticking clock on the right.",
+     ["rain", "ticking clock"], [-90, 90]),
+    ("For my meditation track please put gentle rain on the left.", ["gentle rain"], [-90]),
+    ("For the cold open: footsteps from behind, then a door creaks on the left.", ["footsteps", "door"], [180, -90]),
+    ("Why is there ALWAYS a pigeon cooing right in front of me?", ["pigeon"], [0]),
+    ("hey quick q - if a torch crackles on the left and a waterfall is ahead, does that sound right to you?",
+     ["torch", "waterfall"], [-90, 0]),
+])
+def test_openers_that_are_not_the_sound(text, labels, az):
+    _assert_sources(text, labels, az)
+    assert not any(w in parse(text).sources[0].label.lower().split() for w in ("for", "lmao", "bro", "if", "why"))

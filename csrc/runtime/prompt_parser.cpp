@@ -1483,7 +1483,12 @@ bool idiom_side(const std::vector<Tok>& tokens, std::size_t i) {
     if (w == U"right") {
         // not "right before" / "right as" / "right then": "pans right before fading" is a side
         static const std::set<u32> adverb = {U"away", U"now", U"here", U"there", U"afterwards"};
-        return before == U"all" || adverb.count(after) > 0;
+        // "does that sound right to you?", "it looks right": correct, not a side
+        static const std::set<u32> seems = {U"sound", U"sounds", U"look", U"looks", U"feel", U"feels", U"seem", U"seems",
+                                            U"get", U"got"};
+        const bool correct = seems.count(before) > 0 && (after.empty() || after == U"to" || after == U"?" || after == U"now" ||
+                                                         after == U"for");
+        return before == U"all" || adverb.count(after) > 0 || correct;
     }
     static const std::set<u32> subject = {U"i", U"he", U"she", U"they", U"we", U"you", U"who", U"had", U"has",
                                           U"have", U"already", U"never", U"someone", U"somebody", U"everyone",
@@ -3126,6 +3131,7 @@ bool parse_prompt(const std::string& text, SceneSpec& out, std::string& err) {
     }
     t = with_common_misspellings_fixed(t);
     t = with_chat_shorthand(t);
+    t = with_openers_dropped(t);
     t = with_at_signs_as_at(t);
     t = with_bare_clock_hours(t);
     t = with_nautical_sides(t);

@@ -2,6 +2,7 @@
 
 #include <map>
 #include <set>
+#include <vector>
 
 #include "text_match.h"
 
@@ -114,6 +115,97 @@ u32 with_chat_shorthand(const u32& t) {
         else out.push_back(c);
     }
     return out;
+}
+
+u32 with_openers_dropped(const u32& t) {
+    struct Word { std::size_t start, end; u32 low; };
+    std::vector<Word> words;  // letters and apostrophes; other characters split words
+    for (std::size_t i = 0; i < t.size();) {
+        if (!(is_letter(t[i]) || t[i] == '\'')) { ++i; continue; }
+        std::size_t j = i;
+        while (j < t.size() && (is_letter(t[j]) || t[j] == '\'')) ++j;
+        words.push_back({i, j, lower(t.substr(i, j - i))});
+        i = j;
+    }
+    auto sentence_start = [&](std::size_t at) {
+        std::size_t k = at;
+        while (k > 0 && (t[k - 1] == ' ' || t[k - 1] == '\t')) --k;
+        return k == 0 || t[k - 1] == '.' || t[k - 1] == '!' || t[k - 1] == '?' || t[k - 1] == '\n' || t[k - 1] == ';' ||
+               ((t[k - 1] == '-' || t[k - 1] == ':') && k < at);  // "hey quick q - if ...", "Note: ..."
+    };
+    auto only_punct_between = [&](std::size_t a, std::size_t b) {
+        for (std::size_t k = a; k < b; ++k)
+            if (is_letter(t[k]) || is_digit(t[k])) return false;
+        return true;
+    };
+    static const std::set<u32> chatter = {U"lmao", U"lmfao", U"lol", U"rofl", U"bro", U"dude", U"yo", U"omg", U"ugh",
+                                          U"welp", U"bruh", U"ngl", U"tbh", U"imo", U"btw", U"hey"};
+    static const std::set<u32> dets = {U"the", U"a", U"an", U"my", U"our", U"this", U"that", U"your", U"some"};
+    std::vector<std::pair<std::size_t, std::size_t>> cuts;
+    for (std::size_t w = 0; w < words.size(); ++w) {
+        if (!sentence_start(words[w].start)) continue;
+        std::size_t v = w;
+        while (v < words.size() && (v == w || only_punct_between(words[v - 1].end, words[v].start))) {
+            if (chatter.count(words[v].low)) ++v;
+            else if (words[v].low == U"quick" && v + 1 < words.size() && (words[v + 1].low == U"q" || words[v + 1].low == U"question"))
+                v += 2;
+            else break;
+        }
+        if (v > w && v < words.size()) {
+            cuts.emplace_back(words[w].start, words[v].start);
+            w = v - 1;
+            continue;
+        }
+        auto is = [&](std::size_t k, const char32_t* s) { return k < words.size() && words[k].low == s; };
+        // "why is there always a busker ..."
+        if (is(w, U"why") && (is(w + 1, U"is") || is(w + 1, U"are")) && is(w + 2, U"there")) {
+            std::size_t e = w + 3;
+            if (is(e, U"always") || is(e, U"never") || is(e, U"still")) ++e;
+            if (e < words.size() && dets.count(words[e].low)) cuts.emplace_back(words[w].start, words[e].start);
+            continue;
+        }
+        // "if a torch crackles ...": the condition is the scene
+        if (is(w, U"if") && w + 1 < words.size() && dets.count(words[w + 1].low) && words[w + 1].low != U"that" &&
+            words[w + 1].low != U"this") {
+            cuts.emplace_back(words[w].start, words[w + 1].start);
+            continue;
+        }
+        // "For the ad break the doorbell ding ...", "For the intro of my podcast I want rain ..."
+        if (is(w, U"for") && w + 1 < words.size() && dets.count(words[w + 1].low)) {
+            for (std::size_t k = w + 2; k < words.size() && k <= w + 9; ++k) {
+                const u32 gap = t.substr(words[k - 1].end, words[k].start - words[k - 1].end);
+                if (gap.find_first_of(U",:;-") != u32::npos) {  // "For the finale, ...", "For the cold open: ..."
+                    cuts.emplace_back(words[w].start, words[k].start);
+                    break;
+                }
+                static const std::set<u32> requests = {U"please", U"pls", U"put", U"give", U"make", U"add", U"can",
+                                                       U"could", U"let's", U"lets", U"i'd", U"we'd", U"i'm", U"we're"};
+                if (requests.count(words[k].low)) {  // "For my meditation track please put ..."
+                    cuts.emplace_back(words[w].start, words[k].start);
+                    break;
+                }
+                if ((words[k].low == U"i" || words[k].low == U"we") && k + 1 < words.size() &&
+                    (words[k + 1].low == U"want" || words[k + 1].low == U"need" || words[k + 1].low == U"would" ||
+                     words[k + 1].low == U"i'd" || words[k + 1].low == U"we'd")) {
+                    cuts.emplace_back(words[w].start, words[k].start);
+                    break;
+                }
+                if (k >= w + 3 && (words[k].low == U"the" || words[k].low == U"a" || words[k].low == U"an")) {
+                    cuts.emplace_back(words[w].start, words[k].start);
+                    break;
+                }
+                if (!only_punct_between(words[k - 1].end, words[k].start)) break;  // a number or symbol: not a purpose
+            }
+        }
+    }
+    if (cuts.empty()) return t;
+    u32 out;
+    std::size_t at = 0;
+    for (const auto& [a, b] : cuts) {
+        out += t.substr(at, a - at);
+        at = b;
+    }
+    return out + t.substr(at);
 }
 
 }  // namespace bewo::rt

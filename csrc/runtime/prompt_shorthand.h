@@ -12,4 +12,9 @@ std::u32string with_common_misspellings_fixed(const std::u32string& text);
 // patterns read ("on the r", "l to r", "traffic noise l,"); not "r" for "are" ("birds r singing").
 std::u32string with_chat_shorthand(const std::u32string& text);
 
+// Words that open a sentence without belonging to its sound: "lmao the horse whinnied", "bro the
+// footsteps", "why is there always a busker ...", "if a torch crackles ...", and a purpose before
+// the request ("For the ad break the doorbell ding ...", "For the intro of my podcast I want rain ...").
+std::u32string with_openers_dropped(const std::u32string& text);
+
 }  // namespace bewo::rt
