@@ -1196,3 +1196,17 @@ def test_up_in_trees_and_until_as_the_end_of_a_move():
 def test_openers_that_are_not_the_sound(text, labels, az):
     _assert_sources(text, labels, az)
     assert not any(w in parse(text).sources[0].label.lower().split() for w in ("for", "lmao", "bro", "if", "why"))
+
+
+def test_two_places_joined_by_and_to_are_one_place():
+    radio = _one("Music was being played through a radio located behind and to the left of the microphone.")
+    assert round(radio.azimuth_start_deg) == -135 and not radio.moving and radio.label.lower() == "music"
+    drill = _one("the neighbours' drill going below and to the left")
+    assert drill.azimuth_start_deg == -90 and drill.elevation_deg < 0 and not drill.moving
+
+
+def test_labels_end_before_is_ing_and_hours_after_about():
+    assert _one("Church bell is ringing far on right side").label.lower() == "church bell"
+    assert "keyboard" in _one("Behind me, somebody is typing on a keyboard.").label.lower()
+    _assert_sources("The teacher's voice comes from 12 o'clock while a student coughs at about 2 and a girl whispers at 10.",
+                    ["teacher", "student", "girl"], [0, 60, -60])

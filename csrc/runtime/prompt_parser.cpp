@@ -1003,6 +1003,12 @@ std::vector<Role> roles(const Toks& toks) {
             (toks[j]->low() == U"at" || toks[j]->low() == U"on" || toks[j]->low() == U"in" || toks[j]->low() == U"by"))
             --j;
         if (j >= 0 && (toks[j]->kind == Kind::From || toks[j]->kind == Kind::To)) role = toks[j]->kind;
+        // "behind and to the left of the microphone", "below and to the left": one place, not a target
+        // (the groups drop the "and" between them: it is the token between the two in the text's tokens)
+        if (role == Kind::To && j >= 1 && toks[j]->low() == U"to" &&
+            (toks[j - 1]->kind == Kind::Dir || toks[j - 1]->kind == Kind::Elev) && toks[j] - 2 == toks[j - 1] &&
+            (toks[j] - 1)->kind == Kind::Soft && (toks[j] - 1)->low() == U"and")
+            role = Kind::At;
         // "until they fade out ahead", "till it stops on the right": the end of the move
         if (role == Kind::Word && std::none_of(out.begin(), out.end(), [](const Role& r) { return r.role == Kind::To; }))
             for (int k = j; k >= 0 && k >= j - 4 && toks[k]->kind == Kind::Word; --k)
@@ -1819,8 +1825,12 @@ std::vector<Group> group(std::vector<Tok>& tokens, std::vector<bool>& colon_afte
             // location of the next: "fire crackles on the right and, far away to the left, a keyboard".
             std::size_t nxt = k + 1;
             while (nxt < pieces.size() && !has_label[nxt]) ++nxt;
+            // ("..., passes me on the left and rides off ahead, bell dinging": a verb goes on with the sound before)
+            const bool told = std::any_of(p.begin(), p.end(), [](const Tok* t) {
+                return is_move(t->kind) || (t->kind == Kind::Word && verb_form(t->low()) == 1);
+            });
             if (nxt < pieces.size() && !locations(p).empty() && !locations(sources[current].toks).empty() &&
-                locations(pieces[nxt]).empty() && !mirrors_last_place(p, sources[current].toks))
+                locations(pieces[nxt]).empty() && !mirrors_last_place(p, sources[current].toks) && !told)
                 pending.insert(pending.end(), p.begin(), p.end());
             else
                 sources[current].toks.insert(sources[current].toks.end(), p.begin(), p.end());
@@ -1896,6 +1906,19 @@ u32 first_label(const Toks& toks, const u32& t) {
         while (a < b && !is_content(*run[a])) ++a;
         while (b > a && !is_content(*run[b - 1])) --b;
         if (a == b) continue;
+        // "church bell is ringing", "music was being played through a radio": the subject names it
+        // (a sound before a verb in -ing: "someone is typing on a keyboard" keeps its keyboard)
+        for (std::size_t i = a + 1; i + 1 < b; ++i) {
+            const u32& w = run[i]->low();
+            if (w != U"is" && w != U"are" && w != U"was" && w != U"were") continue;
+            u32 subject;
+            for (std::size_t k = a; k < i; ++k) subject += run[k]->low() + U" ";
+            if (ends_with(run[i + 1]->low(), U"ing") && has_sound_noun(subject) && !names_a_person(subject)) {
+                b = i;
+                while (b > a && !is_content(*run[b - 1])) --b;
+            }
+            break;
+        }
         if (b < run.size()) {  // "pink noise", "engine sound": the noun after an adjective stays
             const u32& w = run[b]->low();
             if (w == U"noise" || w == U"noises" || w == U"sound" || w == U"sounds") ++b;
@@ -2564,7 +2587,8 @@ u32 with_bare_clock_hours(const u32& t) {
     std::size_t i = 0;
     while (i < t.size()) {
         std::size_t lead = 0;  // "at 3", and in a clock context "from 8 to 1"
-        static const u32 leads[] = {U"at ", U"from ", U"to ", U"at your ", U"at my ", U"at their ", U"at his ", U"at her "};
+        static const u32 leads[] = {U"at ", U"from ", U"to ", U"at your ", U"at my ", U"at their ", U"at his ", U"at her ",
+                                    U"at about ", U"at around ", U"at roughly ", U"at like ", U"at approximately "};
         if (i == 0 || !is_letter(low[i - 1]))
             for (const u32& w : leads)
                 if (low.compare(i, w.size(), w) == 0 && (w[0] == 'a' || clock)) lead = w.size();
@@ -2573,7 +2597,10 @@ u32 with_bare_clock_hours(const u32& t) {
             ++i;
             continue;
         }
-        const bool owned = lead > 3 && low.compare(i, 3, U"at ") == 0;  // "at your 7": a clock position on its own
+        // "at your 7": a clock position on its own ("at about 7" is one only beside others)
+        bool owned = false;
+        for (const u32 w : {U"at your ", U"at my ", U"at their ", U"at his ", U"at her "})
+            owned = owned || (lead == w.size() && low.compare(i, w.size(), w) == 0);
         std::size_t d = i + lead, e = d;
         while (e < t.size() && e < d + 2 && t[e] >= '0' && t[e] <= '9') ++e;  // ASCII: read with stoi
         std::size_t after = e;
