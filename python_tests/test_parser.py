@@ -1210,3 +1210,13 @@ def test_labels_end_before_is_ing_and_hours_after_about():
     assert "keyboard" in _one("Behind me, somebody is typing on a keyboard.").label.lower()
     _assert_sources("The teacher's voice comes from 12 o'clock while a student coughs at about 2 and a girl whispers at 10.",
                     ["teacher", "student", "girl"], [0, 60, -60])
+
+
+@pytest.mark.parametrize("text,start,end", [
+    ("The little train chugged in from the right side, puffed past your nose, and disappeared off to the left.", 90, -90),
+    ("A gurney rolls down the corridor, approaching from straight ahead and passing by on my right until it's gone behind me.",
+     0, 180),
+])
+def test_one_move_told_in_several_verbs(text, start, end):
+    s = _one(text)
+    assert s.moving and (round(s.azimuth_start_deg), round(s.azimuth_end)) == (start, end), (s.azimuth_start_deg, s.azimuth_end)

@@ -955,14 +955,22 @@ bool continues_sentence(const Toks& piece, const Toks& before) {
     while (i < piece.size() && piece[i]->kind == Kind::Word &&
            (piece[i]->low() == U"and" || piece[i]->low() == U"then" || piece[i]->low() == U"also"))
         ++i;
-    // "starting behind and walking past on the right": one move told in participles
+    // "starting behind and walking past on the right", "approaching from straight ahead and passing by
+    // on my right": one move told in participles
     if (i < piece.size() && is_move(piece[i]->kind) && ends_with(piece[i]->low(), U"ing") &&
-        std::any_of(before.begin(), before.end(), [](const Tok* t) {
-            return t->kind == Kind::From && t->low().compare(0, 5, U"start") == 0;
-        }))
+        std::any_of(before.begin(), before.end(), [](const Tok* t) { return t->kind == Kind::From; }))
         return true;
     if (i >= piece.size() || !is_content(*piece[i])) return false;
     const int form = verb_form(piece[i]->low());
+    // "chugged in from the right side, puffed past your nose": any verb in the past goes on
+    const u32& opener = piece[i]->low();
+    if (form == 0 && opener.size() > 4 && ends_with(opener, U"ed") && !sound_noun(opener)) {
+        std::size_t subject = 0;
+        while (subject < before.size() && !is_content(*before[subject])) ++subject;
+        for (std::size_t j = subject + 1; j < before.size(); ++j)
+            if (before[j]->low().size() > 3 && ends_with(before[j]->low(), U"ed")) return true;
+        return false;
+    }
     if (form == 0) return false;
     if (form == 2 && ends_with(piece[i]->low(), U"ing")) return false;
     // the sentence before: a finite verb after its subject's first word
@@ -1082,7 +1090,8 @@ bool describes_previous(const Toks& p, bool previous_located) {
     for (const Tok* t : p) {
         if (t->kind != Kind::Word) continue;
         const u32 w = t->low();
-        if (lead && (w == U"as" || w == U"while" || w == U"then" || w == U"and")) continue;
+        if (lead && (w == U"as" || w == U"while" || w == U"then" || w == U"and" || w == U"until" || w == U"till" ||
+                     w == U"before" || w == U"so")) continue;
         lead = false;
         if (w == U"that's") {  // "that's Daddy snoring on the couch": someone new, presented
             const auto next = std::find_if(std::find(p.begin(), p.end(), t) + 1, p.end(),
@@ -1696,7 +1705,7 @@ std::vector<Group> group(std::vector<Tok>& tokens, std::vector<bool>& colon_afte
                                        (piece[i + 2]->low() == U"player" || piece[i + 2]->low() == U"user" ||
                                         piece[i + 2]->low() == U"listener" || piece[i + 2]->low() == U"players"));
                 // "... until they fade out ahead": "they" with a place of their own are the sounds
-                const bool placed_after = who == U"they" && std::any_of(piece.begin() + static_cast<long>(i), piece.end(),
+                const bool placed_after = (who == U"they" || who == U"they're") && std::any_of(piece.begin() + static_cast<long>(i), piece.end(),
                                                                          [](const Tok* t) { return t->kind == Kind::Dir; });
                 if (audience && i > 0 && !placed_after) {
                     piece.erase(piece.begin() + static_cast<long>(i), piece.end());
@@ -1786,7 +1795,8 @@ std::vector<Group> group(std::vector<Tok>& tokens, std::vector<bool>& colon_afte
             if (!prev && !sources.empty() && !after_colon) prev = &sources.back().toks;
             if (!prev && after_colon) continue;
             if (describes_previous(pieces[k], prev && !locations(*prev).empty())) has_label[k] = false;
-            else if (prev && (opener[k].find(U"and") != u32::npos || opener[k].find(U"then") != u32::npos) &&
+            else if (prev && (opener[k].find(U"and") != u32::npos || opener[k].find(U"then") != u32::npos ||
+                              (opener[k] == U"," && !pieces[k].empty() && ends_with(pieces[k][0]->low(), U"ed"))) &&
                      continues_sentence(pieces[k], told.empty() ? *prev : told))
                 has_label[k] = false;
         }
