@@ -1220,3 +1220,12 @@ def test_labels_end_before_is_ing_and_hours_after_about():
 def test_one_move_told_in_several_verbs(text, start, end):
     s = _one(text)
     assert s.moving and (round(s.azimuth_start_deg), round(s.azimuth_end)) == (start, end), (s.azimuth_start_deg, s.azimuth_end)
+
+
+def test_calls_to_attention_and_the_listeners_seat_are_no_sound():
+    train = _one("Look, the choo-choo! It's coming from way over on the right and it's going to go all the way across to the left.")
+    assert train.label.lower() == "choo-choo" and (train.azimuth_start_deg, train.azimuth_end) == (90, -90)
+    _assert_sources("From my seat in row F the violins were ahead and to my left, the cellos ahead and to my right.",
+                    ["violins", "cellos"], [-45, 45])
+    _assert_sources("Listen to the rain on the left", ["rain"], [-90])
+    assert _one("the cavalry thundered along our left flank").azimuth_start_deg == -90

@@ -398,7 +398,7 @@ struct Patterns {
         dir("(?:(?:" + poss + "\\s+)(?:far\\s+|hard\\s+|extreme\\s+|full\\s+|very\\s+)?" + side +
             "|(?:far\\s+|hard\\s+|extreme\\s+|full\\s+|very\\s+)?" + with_side("side2") + not_intensifier + ")"
             "(?:[- ]hand)?(?:\\s+side)?(?:\\s+of\\s+(?:" + me + "|the\\s+stage|the\\s+scene))?"
-            "(?:\\s+(?:ear|shoulder|cheek|temple|side\\s+of\\s+(?:my|your|the)\\s+head))?",
+            "(?:\\s+(?:ear|shoulder|cheek|temple|flank|side\\s+of\\s+(?:my|your|the)\\s+head))?",
             DirValue::Side);
         // game-audio shorthand: "L to R", "R->L" (capitals only, next to "to")
         dirs.emplace_back(Regex("(?<![\\w-])(?P<lr>[LR])(?=\\s+to\\s+[LR](?![\\w-]))|(?<=\\bto\\s)(?P<lr2>[LR])(?![\\w-])", false),

@@ -146,7 +146,12 @@ u32 with_openers_dropped(const u32& t) {
         if (!sentence_start(words[w].start)) continue;
         std::size_t v = w;
         while (v < words.size() && (v == w || only_punct_between(words[v - 1].end, words[v].start))) {
-            if (chatter.count(words[v].low)) ++v;
+            // "Look, the choo-choo!", "Listen. A dog ...": a call to attention before a break
+            static const std::set<u32> attention = {U"look", U"listen", U"hark", U"shh", U"psst", U"wow", U"oh", U"ooh"};
+            std::size_t next = words[v].end;
+            while (next < t.size() && t[next] == ' ') ++next;
+            const bool broken = next < t.size() && (t[next] == ',' || t[next] == '!' || t[next] == '.' || t[next] == ':');
+            if (chatter.count(words[v].low) || (attention.count(words[v].low) && broken)) ++v;
             else if (words[v].low == U"quick" && v + 1 < words.size() && (words[v + 1].low == U"q" || words[v + 1].low == U"question"))
                 v += 2;
             else break;
@@ -170,8 +175,13 @@ u32 with_openers_dropped(const u32& t) {
             cuts.emplace_back(words[w].start, words[w + 1].start);
             continue;
         }
-        // "For the ad break the doorbell ding ...", "For the intro of my podcast I want rain ..."
-        if (is(w, U"for") && w + 1 < words.size() && dets.count(words[w + 1].low)) {
+        // "For the ad break the doorbell ding ...", "For the intro of my podcast I want rain ...", and where
+        // the listener is: "From my seat in row F the violins ...", "From our spot, ..."
+        static const std::set<u32> vantage = {U"seat", U"seats", U"position", U"spot", U"place", U"row", U"perch", U"bunk",
+                                              U"bed", U"desk", U"chair", U"vantage"};
+        const bool listener_at = is(w, U"from") && (is(w + 1, U"my") || is(w + 1, U"our")) && w + 2 < words.size() &&
+                                 vantage.count(words[w + 2].low);
+        if ((is(w, U"for") && w + 1 < words.size() && dets.count(words[w + 1].low)) || listener_at) {
             for (std::size_t k = w + 2; k < words.size() && k <= w + 9; ++k) {
                 const u32 gap = t.substr(words[k - 1].end, words[k].start - words[k - 1].end);
                 if (gap.find_first_of(U",:;-") != u32::npos) {  // "For the finale, ...", "For the cold open: ..."
@@ -185,7 +195,7 @@ u32 with_openers_dropped(const u32& t) {
                     break;
                 }
                 if ((words[k].low == U"i" || words[k].low == U"we") && k + 1 < words.size() &&
-                    (words[k + 1].low == U"want" || words[k + 1].low == U"need" || words[k + 1].low == U"would" ||
+                    (listener_at || words[k + 1].low == U"want" || words[k + 1].low == U"need" || words[k + 1].low == U"would" ||
                      words[k + 1].low == U"i'd" || words[k + 1].low == U"we'd")) {
                     cuts.emplace_back(words[w].start, words[k].start);
                     break;
