@@ -1229,3 +1229,13 @@ def test_calls_to_attention_and_the_listeners_seat_are_no_sound():
                     ["violins", "cellos"], [-45, 45])
     _assert_sources("Listen to the rain on the left", ["rain"], [-90])
     assert _one("the cavalry thundered along our left flank").azimuth_start_deg == -90
+
+
+def test_dictated_run_ons_and_a_pilots_clock():
+    _assert_sources("waves crashing straight ahead seagulls crying off to the left", ["waves", "seagulls"], [0, -90])
+    _assert_sources("fan humming on the floor to my left radio playing in front of me", ["fan", "radio"], [-90, 0])
+    jet = _one("jet engine roar at eight o'clock high")
+    assert jet.azimuth_start_deg == -120 and jet.elevation_deg > 0
+    assert _one("a drone at two o'clock low").elevation_deg < 0
+    hat = parse("Pan the shaker to -45 deg; kick dead center.").sources[0]
+    assert hat.azimuth_start_deg == -45 and not hat.moving

@@ -470,6 +470,11 @@ struct Patterns {
              "from\\s+below|downstairs|underground|(?:on|from)\\s+the\\s+(?:floor|storey|story|level|flat|apartment)\\s+below|"
              "(?:down\\s+)?(?:at|by|near|around|beside)\\s+(?:my|your|our|their|his|her)\\s+feet", -kAboveDeg);
         // "upper left", "the lower right corner": a side and a height
+        // "at eight o'clock high", "bandit, two o'clock low": a pilot's clock, a height after the hour
+        elev("(?<=o'clock )high(?![\\w-])|(?<=oclock )high(?![\\w-])", kAboveDeg);
+        elevs.back().first.needs_any({U"clock high"});
+        elev("(?<=o'clock )low(?![\\w-])|(?<=oclock )low(?![\\w-])", -kAboveDeg);
+        elevs.back().first.needs_any({U"clock low"});
         elev("upper(?=\\s+(?:left|right|front|back|rear)\\b)", kAboveDeg);
         elevs.back().first.needs_any({U"upper"});
         elev("lower(?=\\s+(?:left|right|front|back|rear)\\b)", -kAboveDeg);
@@ -2128,7 +2133,11 @@ SceneSource resolve(const Toks& toks, const u32& label) {
                                                    U"pulled in", U"arrives", U"arriving", U"arrived"};
                 if (first_move < static_cast<int>(toks.size()) && idle.count(toks[first_move]->low())) participle_place = true;
             }
-            if (!fronted && (only.role == Kind::To ||
+            // "Pan the hi-hat to +45", "panned to the left": a mix position, not a move
+            const bool pan_to = only.role == Kind::To && std::any_of(toks.begin(), toks.begin() + only.idx, [](const Tok* t) {
+                return t->low() == U"pan" || t->low() == U"panned";
+            });
+            if (!fronted && !pan_to && (only.role == Kind::To ||
                              (only.role == Kind::Word && only.idx > first_move && !approach && !recede && !passing_by &&
                               !participle_place))) {
                 a0 = 0.0, a1 = only.az, has_a1 = true;
@@ -2545,6 +2554,30 @@ std::vector<Toks> spread_places(const Toks& toks, const u32& text, std::deque<To
         for (int i = 0; i < static_cast<int>(toks.size()); ++i)
             if (toks[i]->kind != Kind::Dir || i == dirs[k]) v.push_back(toks[i]);
         out.push_back(v);
+    }
+    return out;
+}
+
+// "waves crashing straight ahead seagulls crying off to the left" (dictated, no punctuation): after a
+// place, a sound's noun and its verb start the next item.
+std::vector<Tok> with_run_on_breaks(const std::vector<Tok>& tokens) {
+    std::vector<Tok> out;
+    out.reserve(tokens.size() + 4);
+    for (std::size_t i = 0; i < tokens.size(); ++i) {
+        if (i > 0 && i + 1 < tokens.size() && tokens[i - 1].kind == Kind::Dir && tokens[i].kind == Kind::Word &&
+            sound_noun(tokens[i].low()) && !sound_verb(tokens[i].low())) {
+            const Tok& next = tokens[i + 1];
+            const bool verb = is_move(next.kind) || (next.kind == Kind::Word && sound_verb(next.low()) &&
+                                                     (ends_with(next.low(), U"ing") || ends_with(next.low(), U"s")));
+            if (verb) {
+                Tok brk;
+                brk.start = brk.end = tokens[i].start;
+                brk.kind = Kind::Soft;
+                brk.text = U",";
+                out.push_back(brk);
+            }
+        }
+        out.push_back(tokens[i]);
     }
     return out;
 }
@@ -3180,6 +3213,7 @@ bool parse_prompt(const std::string& text, SceneSpec& out, std::string& err) {
         rooms.clear();
         tokens = tokenize(t, rooms);
     }
+    tokens = with_run_on_breaks(tokens);
     std::vector<bool> colon_after, colon_only;
     std::vector<Group> groups = group(tokens, colon_after, colon_only);
     std::vector<int> clause_of;
