@@ -1239,3 +1239,10 @@ def test_dictated_run_ons_and_a_pilots_clock():
     assert _one("a drone at two o'clock low").elevation_deg < 0
     hat = parse("Pan the shaker to -45 deg; kick dead center.").sources[0]
     assert hat.azimuth_start_deg == -45 and not hat.moving
+
+
+def test_degrees_to_someones_side_and_instructions_after_a_dash():
+    _assert_sources("Notification ping plays at 45° to the user's left; confirm chime at 45° right.",
+                    ["notification ping", "confirm chime"], [-45, 45])
+    _assert_sources("Inventory open whoosh — spawn low on the player's left, around hip height.", ["whoosh"], [-90])
+    _assert_sources("Reel 3 — pan the door slam hard right, keep dialogue center.", ["door slam", "dialogue"], [90, 0])

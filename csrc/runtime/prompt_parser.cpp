@@ -321,7 +321,7 @@ struct Patterns {
         dir("(?:" + alt(table) + ")", DirValue::Table);
         dir("(?:(?:an?\\s+)?(?:azimuth|angle|bearing|direction)(?:\\s+angle)?\\s+(?:of\\s+)?)?"
             "(?P<num>" + num + ")\\s*(?:degrees?|degs?|\\u00b0)"
-            "(?:\\s+(?:(?:off\\s+)?(?:to|towards|toward|on|off)\\s+(?:the\\s+|your\\s+|my\\s+)?)?"
+            "(?:\\s+(?:(?:off\\s+)?(?:to|towards|toward|on|off)\\s+(?:the\\s+|your\\s+|my\\s+|" + poss + "\\s+)?)?"
             "(?P<side>left|right)(?:(?:[- ]hand)?\\s+side)?"
             "(?:\\s+of\\s+(?:centre|center|straight\\s+ahead|the\\s+front|front|me|you))?)?",
             DirValue::Degrees);
@@ -1109,6 +1109,12 @@ bool describes_previous(const Toks& p, bool previous_located) {
         }
         if (w == U"it" || w == U"they" || w == U"it's" || w == U"that's" || w == U"they're" || w == U"that" ||
             w == U"those" || w == U"these")
+            return true;
+        // "whoosh - spawn low on the player's left": an instruction for the sound before, naming no other
+        static const std::set<u32> instructions = {U"spawn", U"spawns", U"play", U"plays", U"trigger", U"loop", U"fade"};
+        if (instructions.count(w) && std::none_of(content.begin(), content.end(), [](const Tok* x) {
+                return sound_noun(x->low()) && !sound_verb(x->low());
+            }))
             return true;
         // "..., opposite the rooster", "across from the fountain": where it is, said by another sound
         if ((w == U"opposite" || w == U"across") && std::none_of(p.begin(), p.end(), [](const Tok* x) {
