@@ -503,7 +503,7 @@ private:
                 if (i + 1 < n.kids.size()) {
                     split = pc();
                     prog_.push_back({kSplit, split + 1});
-                    prog_[split].first = first_index(n.kids[i]);
+                    prog_[split].first = first_index(first_of(n.kids[i]));
                 }
                 emit(n.kids[i]);
                 if (split >= 0) {
@@ -545,7 +545,7 @@ private:
                 emit(body);
                 prog_.push_back({kJmp, loop});
                 set_split(loop, loop + 1, pc(), n.greedy);
-                if (n.greedy) prog_[loop].first = first_index(body);
+                if (n.greedy) prog_[loop].first = first_index(first_of(body));
                 break;
             }
             std::vector<int> splits;
@@ -554,9 +554,10 @@ private:
                 prog_.push_back({kSplit});
                 emit(body);
             }
+            const int body_first = n.greedy && !splits.empty() ? first_index(first_of(body)) : -1;
             for (int s : splits) {
                 set_split(s, s + 1, pc(), n.greedy);
-                if (n.greedy) prog_[s].first = first_index(body);
+                prog_[s].first = body_first;
             }
             break;
         }
@@ -571,7 +572,7 @@ private:
         for (const Node& kid : alt.kids) {
             const int entry = pc();
             const First f = first_of(kid);
-            const int fi = first_index(kid);
+            const int fi = first_index(f);
             d.all.emplace_back(entry, fi);
             for (int c = 0; c < 128; ++c)
                 if (f.nullable || f.ascii.test(c)) d.by_char[c].push_back(entry);
@@ -583,8 +584,7 @@ private:
         for (int j : jumps) prog_[j].a = pc();
         dispatches_[index] = std::move(d);
     }
-    int first_index(const Node& n) {
-        const First f = first_of(n);
+    int first_index(const First& f) {  // -1: anything may begin there
         if (f.nullable) return -1;
         firsts_.push_back(f);
         return static_cast<int>(firsts_.size()) - 1;
