@@ -1243,3 +1243,61 @@ def test_degrees_to_someones_side_and_instructions_after_a_dash():
                     ["notification ping", "confirm chime"], [-45, 45])
     _assert_sources("Inventory open whoosh — spawn low on the player's left, around hip height.", ["whoosh"], [-90])
     _assert_sources("Reel 3 — pan the door slam hard right, keep dialogue center.", ["door slam", "dialogue"], [90, 0])
+
+
+@pytest.mark.parametrize("text,labels,az", [
+    # a person named once, as the point a place is measured from, stands where the listener is
+    ("The kettle whistles right behind the nurse.", ["kettle"], [180]),
+    ("A trumpet plays on the bride's left; an organ drones behind the worshippers.",
+     ["trumpet", "organ"], [-90, 180]),
+    ("Rain hammers down to the hiker's right while a stag bellows behind her.", ["rain", "stag"], [90, 180]),
+    ("A sparrow chirps to the left of the gardener.", ["sparrow"], [-90]),
+    ("Wolves howl behind them, far off.", ["wolves"], [180]),
+])
+def test_a_person_places_are_measured_from_is_the_listener(text, labels, az):
+    _assert_sources(text, labels, az)
+
+
+def test_a_person_who_is_also_a_sound_or_a_compound_is_not_the_listener():
+    # the drummer is in the scene: the cymbal is placed by its own words, not behind the listener
+    src = parse("The drummer plays on the left and a cymbal crashes behind the drummer.").sources
+    assert [round(s.azimuth_start_deg) for s in src][0] == -90
+    assert not any(round(s.azimuth_start_deg) == 180 for s in src), [(s.label, s.azimuth_start_deg) for s in src]
+    # "guard tower" is a thing, not the guard
+    assert round(_one("A bell rings behind the guard tower on the right.").azimuth_start_deg) == 90
+
+
+@pytest.mark.parametrize("text,label,az,up", [
+    ("a squirrel chatters way up in an old oak to my left", "squirrel", -90, True),
+    ("pigeons coo up on the gutter behind me", "pigeons", 180, True),
+    ("a fan whirs up to my right", "fan", 90, True),
+    ("a dog yaps down in the yard ahead", "dog", 0, False),
+    ("a cricket chirps down by my left ankle", "cricket", -90, False),
+    ("the choir sings high behind me", "choir", 180, True),
+    ("a blackbird sings from a high branch on the right", "blackbird", 90, True),
+    ("a balloon pops over the spectators' heads, straight ahead", "balloon", 0, True),
+])
+def test_heights_said_with_up_down_and_high(text, label, az, up):
+    s = _one(text)
+    assert label in s.label.lower() and round(s.azimuth_start_deg) == az, (s.label, s.azimuth_start_deg)
+    assert (s.elevation_deg > 0) if up else (s.elevation_deg < 0), s.elevation_deg
+
+
+@pytest.mark.parametrize("text,label,az", [
+    # "up"/"down" that finish a verb say nothing about height
+    ("a bus pulls up on my left", "bus", -90),
+    ("the footsteps end up on my right", "footsteps", 90),
+    ("a motorbike revs up on the left", "motorbike", -90),
+    ("the music slows down on the right", "music", 90),
+])
+def test_up_and_down_after_a_verb_are_no_height(text, label, az):
+    s = parse(text).sources[-1]
+    assert label in s.label.lower() and round(s.azimuth_end) == az and s.elevation_deg == 0, (s.label, s.azimuth_end, s.elevation_deg)
+
+
+def test_an_hour_after_from_that_ends_a_sentence_and_ears_beside_a_listener():
+    _assert_sources("Artillery booms from 4. A whistle blows behind.", ["artillery", "whistle"], [120, 180])
+    assert round(_one("A rifle cracks from 10 metres away on the right.").azimuth_start_deg) == 90
+    assert round(_one("A mosquito whines right next to the listener's right ear.").azimuth_start_deg) == 90
+    twig = _one("a twig snaps behind me")  # "snaps" is a sound here, not a jump to a place
+    assert not twig.moving and twig.azimuth_start_deg == 180

@@ -21,6 +21,8 @@
 #include "../nn/tokenizer.h"
 #include "prompt_fields.h"
 #include "prompt_patterns.h"
+#include "prompt_heights.h"
+#include "prompt_listener.h"
 #include "prompt_shorthand.h"
 #include "prompt_symbols.h"
 #include "sound_words.h"
@@ -2063,9 +2065,22 @@ u32 with_bare_clock_hours(const u32& t) {
         std::size_t lead = 0;  // "at 3", and in a clock context "from 8 to 1"
         static const u32 leads[] = {U"at ", U"from ", U"to ", U"at your ", U"at my ", U"at their ", U"at his ", U"at her ",
                                     U"at about ", U"at around ", U"at roughly ", U"at like ", U"at approximately "};
+        // "Machine gun rattles from 10.": an hour that ends its sentence after "from" is a clock position
+        auto hour_ends_sentence = [&](std::size_t d) {
+            std::size_t e = d;
+            while (e < t.size() && e < d + 2 && is_digit(t[e])) ++e;
+            const bool end = e == t.size() || t[e] == ';' || t[e] == '!' || t[e] == '\n' ||
+                             (t[e] == '.' && (e + 1 == t.size() || !is_digit(t[e + 1])));
+            return e > d && end;
+        };
+        bool ends_sentence = false;
         if (i == 0 || !is_letter(low[i - 1]))
             for (const u32& w : leads)
-                if (low.compare(i, w.size(), w) == 0 && (w[0] == 'a' || clock)) lead = w.size();
+                if (low.compare(i, w.size(), w) == 0 &&
+                    (w[0] == 'a' || clock || (w == U"from " && hour_ends_sentence(i + w.size())))) {
+                    lead = w.size();
+                    ends_sentence = w == U"from " && hour_ends_sentence(i + w.size());
+                }
         if (lead == 0) {
             out.push_back(t[i]);
             ++i;
@@ -2114,7 +2129,7 @@ u32 with_bare_clock_hours(const u32& t) {
             out += t.substr(i, e - i) + U" o'clock";
             ++hours;
             // "a generator droning at 9": a single digit after "at" is no angle; an hour
-            owned_hours += owned || (e - d == 1 && t[d] >= '1' && t[d] <= '9') ? 1 : 0;
+            owned_hours += owned || ends_sentence || (e - d == 1 && t[d] >= '1' && t[d] <= '9') ? 1 : 0;
             i = e;
         } else {
             out.push_back(t[i]);
@@ -2633,6 +2648,8 @@ bool parse_prompt(const std::string& text, SceneSpec& out, std::string& err) {
     t = with_common_misspellings_fixed(t);
     t = with_chat_shorthand(t);
     t = with_openers_dropped(t);
+    t = with_people_as_the_listener(t);
+    t = with_heights_as_words(t);
     t = with_at_signs_as_at(t);
     t = with_bare_clock_hours(t);
     t = with_nautical_sides(t);

@@ -66,7 +66,7 @@ const char* const kSpeedVerbSynonyms[][2] = {  // speed class -> verbs beyond th
     {"slow", "drifted|crept|crawled|glided|meanders|meandering|ambles|ambling|strolls|strolling|wanders|wandering"},
     {"fast", "zooms|zoom|zooming|zoomed|speeds|speed|speeding|whooshes|whoosh|whooshing|raced|rushed|darted|zipped|"
              "whizzed|shoots|shooting|hurtles|hurtling|flashes|flashing"},
-    {"instant", "jumped|leapt|leaped|teleports|teleporting|teleported|snaps|snapping|hops|hopping|hopped|switches|"
+    {"instant", "jumped|leapt|leaped|teleports|teleporting|teleported|hops|hopping|hopped|switches|"
                 "switching"},
 };
 const char kMoveSynonyms[] =
@@ -387,7 +387,7 @@ Patterns::Patterns() {
         elevs.emplace_back(Regex("(?<![\\w-])(?:" + p + ")(?![\\w-])", true), el);
     };
     elev("(?:directly|right|straight|just)\\s+(?:overhead|above)" + head + "|overhead" + head +
-         "|over\\s+(?:my|your|our|the\\s+(?:listener|player|user|character|viewer)'s)\\s+heads?", kOverheadDeg);
+         "|over\\s+(?:my|your|our|their|everyone's|everybody's|people's|(?:the\\s+)?[\\w-]+(?:'s|s'))\\s+heads?", kOverheadDeg);
     elev("(?:high\\s+|way\\s+|up\\s+)?above" + head + "|from\\s+above|high\\s+up(?:\\s+in\\s+the\\s+(?:air|sky))?|up\\s+high|"
          "(?:up\\s+|high\\s+)?in\\s+the\\s+(?:sky|air|rafters|treetops)|(?:across|through|over)\\s+the\\s+sky|"
          "(?:up\\s+)?(?:on|from|in|across)\\s+(?:the\\s+)?(?:ceiling|roof|rooftops?)(?:\\s+above)?|"
@@ -501,7 +501,8 @@ Patterns::Patterns() {
     words.push_back({Regex("(?<![\\w-])(?:(?:the|a)\\s+)?(?P<adj>distant|faraway|far-off|nearby)\\s+sounds?\\s+of(?![\\w-])", true),
                      Kind::DistOf, ""});
     words.push_back({Regex(words_rx(change), true), Kind::DistChange, ""});
-    words.push_back({Regex(words_rx(near_words()), true), Kind::Dist, "near"});
+    // "next to the listener's left ear" names a side: not "next to the listener" and a stray "'s"
+    words.push_back({Regex(words_rx(near_words()) + "(?!')", true), Kind::Dist, "near"});
     words.push_back({Regex(words_rx(far_words()), true), Kind::Dist, "far"});
     words.push_back({Regex(words_rx(cat({V.moderate_phrases, split(kModerateSynonyms)})), true), Kind::Dist, "moderate"});
     // "starting behind me", "starts hard left": a start named with no preposition (before the

@@ -1,0 +1,92 @@
+#include "prompt_listener.h"
+
+#include <set>
+#include <vector>
+
+#include "person_words.h"
+#include "text_words.h"
+
+namespace bewo::rt {
+
+using namespace textmatch;
+
+namespace {
+
+// Prepositions that measure a place from someone.
+const std::vector<std::vector<u32>>& relations() {
+    static const std::vector<std::vector<u32>> r = {
+        {U"behind"}, {U"in", U"front", U"of"}, {U"ahead", U"of"}, {U"to", U"the", U"left", U"of"},
+        {U"to", U"the", U"right", U"of"}, {U"left", U"of"}, {U"right", U"of"}, {U"beside"}, {U"next", U"to"},
+        {U"around"}, {U"round"}, {U"circling"}, {U"circles"}, {U"circle"}, {U"circled"}, {U"above"},
+        {U"below"}, {U"beneath"}, {U"under"}, {U"overhead", U"of"}};
+    return r;
+}
+
+bool determiner(const u32& w) {
+    static const std::set<u32> s = {U"the", U"his", U"her", U"their", U"our", U"your", U"these", U"those"};
+    return s.count(w) > 0;
+}
+
+// Parts and sides of a person a place is named by ("the climber's right", "the reader's left ear").
+bool side_or_body(const u32& w) {
+    static const std::set<u32> s = {U"left", U"right", U"head", U"ear", U"ears", U"shoulder", U"shoulders", U"back",
+                                    U"side", U"front", U"nose", U"face", U"feet", U"foot", U"knee", U"knees", U"seat"};
+    return s.count(w) > 0;
+}
+
+}  // namespace
+
+u32 with_people_as_the_listener(const u32& t) {
+    const std::vector<TextWord> ws = words_of(t);
+    auto count = [&](const u32& w) {
+        std::size_t n = 0;
+        for (const TextWord& x : ws) n += x.low == w || x.low == w + U"'s";
+        return n;
+    };
+    std::vector<TextEdit> edits;
+    for (std::size_t i = 0; i < ws.size(); ++i) {
+        // "to the customer's left": a person's side or body part
+        const u32& w = ws[i].low;
+        if (w.size() > 2 && w.compare(w.size() - 2, 2, U"'s") == 0 && i > 0 && ws[i - 1].low == U"the" &&
+            joined(t, ws[i - 1], ws[i]) && i + 1 < ws.size() && joined(t, ws[i], ws[i + 1]) && side_or_body(ws[i + 1].low)) {
+            const u32 person = w.substr(0, w.size() - 2);
+            if (is_person_noun(person) && count(person) == 1) edits.push_back({ws[i - 1].begin, ws[i].end, U"the listener's"});
+            continue;
+        }
+        // "behind the pilot", "high above the children", "behind him", "behind her the bell tolled"
+        for (const auto& rel : relations()) {
+            if (i + rel.size() >= ws.size()) continue;
+            bool match = true;
+            for (std::size_t k = 0; k < rel.size() && match; ++k)
+                match = ws[i + k].low == rel[k] && (k == 0 || joined(t, ws[i + k - 1], ws[i + k]));
+            if (!match) continue;
+            const std::size_t p = i + rel.size();  // the word after the preposition
+            if (!joined(t, ws[p - 1], ws[p])) break;
+            auto free_after = [&](std::size_t k) {  // nothing joins the word at k into a compound
+                return k + 1 >= ws.size() || !joined(t, ws[k], ws[k + 1]) || ends_a_noun_phrase(ws[k + 1].low);
+            };
+            if ((ws[p].low == U"him" || ws[p].low == U"them") && free_after(p)) {
+                edits.push_back({ws[p].begin, ws[p].end, U"me"});
+                break;
+            }
+            if (ws[p].low == U"her" && free_after(p) &&
+                (p + 1 >= ws.size() || !side_or_body(ws[p + 1].low))) {  // not "above her left shoulder"
+                edits.push_back({ws[p].begin, ws[p].end, U"me"});
+                break;
+            }
+            if (!determiner(ws[p].low)) break;
+            for (std::size_t q = p + 1; q <= p + 2 && q < ws.size(); ++q) {  // one describing word may come first
+                if (!joined(t, ws[q - 1], ws[q])) break;
+                if (is_person_noun(ws[q].low) && count(ws[q].low) == 1 && free_after(q)) {
+                    edits.push_back({ws[p].begin, ws[q].end, U"the listener"});
+                    break;
+                }
+                if (ends_a_noun_phrase(ws[q].low)) break;
+            }
+            break;
+        }
+    }
+    return with_edits(t, edits);
+}
+
+}  // namespace bewo::rt
