@@ -1301,3 +1301,11 @@ def test_an_hour_after_from_that_ends_a_sentence_and_ears_beside_a_listener():
     assert round(_one("A mosquito whines right next to the listener's right ear.").azimuth_start_deg) == 90
     twig = _one("a twig snaps behind me")  # "snaps" is a sound here, not a jump to a place
     assert not twig.moving and twig.azimuth_start_deg == 180
+
+
+def test_a_material_is_the_sound_when_nothing_else_is():
+    marble = _one("a marble rolls slowly from my right to my left")
+    assert marble.label.lower() == "marble" and (marble.azimuth_start_deg, marble.azimuth_end) == (90, -90)
+    assert round(_one("gravel crunching behind me").azimuth_start_deg) == 180
+    with pytest.raises(ValueError, match="no sound found"):
+        parse("with heavy reverb")  # manner words alone are still no sound

@@ -150,7 +150,9 @@ u32 with_heights_as_words(const u32& t) {
                 ++k, ++nouns;
             if (nouns > 0) end = k - 1;
         }
-        edits.push_back({ws[i].begin, ws[end].end, up ? U"above" : U"below"});
+        // "up high" and "down low", not "above"/"below": "left to right down in the street" must not
+        // read as "right below"
+        edits.push_back({ws[i].begin, ws[end].end, up ? U"up high" : U"down low"});
     }
     return with_edits(t, edits);
 }

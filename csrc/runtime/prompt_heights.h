@@ -6,7 +6,8 @@
 
 namespace bewo::rt {
 
-// "up"/"down" before a place become "above"/"below", except where they finish a verb ("pulls up
+// "up"/"down" before a place become "up high"/"down low" (the place goes: it is where the sound
+// is, not a sound), except where they finish a verb ("pulls up
 // in front", "ends up on my left", "slows down by the gate", "sits down on the right").
 std::u32string with_heights_as_words(const std::u32string& text);
 

@@ -590,7 +590,17 @@ bool describes_previous(const Toks& p, bool previous_located) {
 }
 
 // "..., looped, static", "..., constant velocity", "with long reverb": how it sounds, not a sound.
+// Set while a text that gave no sound is read again: a material alone ("a marble rolls behind me",
+// "stone grinding on the left") is then the thing heard, there being no other.
+thread_local bool descriptors_are_sounds = false;
+
 bool descriptor_only(const Toks& content) {
+    static const std::set<u32> materials = {U"marble", U"marbles", U"stone", U"stones", U"metal", U"wood",
+                                            U"concrete", U"gravel", U"grass", U"tile", U"tiles", U"carpet", U"snow",
+                                            U"sand", U"dirt", U"mud", U"cobbles"};
+    if (descriptors_are_sounds &&
+        std::any_of(content.begin(), content.end(), [](const Tok* t) { return materials.count(t->low()) > 0; }))
+        return false;
     static const std::set<u32> descriptors = {
         U"looped", U"looping", U"loop", U"static", U"stationary", U"constant", U"continuous", U"steady", U"intermittent",
         U"intermittently", U"repeating", U"repeated", U"periodic", U"rhythmic", U"occasional", U"sporadic", U"loud",
@@ -2702,6 +2712,19 @@ bool parse_prompt(const std::string& text, SceneSpec& out, std::string& err) {
     drop_unplaced_non_sounds(out.sources, placed);
     drop_scene_heading(out.sources, placed, t);
     drop_framing_sentence(out.sources, placed, t);
+    if (out.sources.empty() && !descriptors_are_sounds) {
+        struct Again {
+            Again() { descriptors_are_sounds = true; }
+            ~Again() { descriptors_are_sounds = false; }
+        } again;
+        SceneSpec scene;
+        std::string why;
+        // only a placed one: "with heavy reverb" alone names no sound
+        if (parse_prompt(text, scene, why) && scene.note.empty()) {
+            out = std::move(scene);
+            return true;
+        }
+    }
     if (out.sources.empty()) {
         err = "no sound found in " + py_repr(strip_space(original).substr(0, 80)) +
               ": name what is heard (e.g. 'a dog barks on the left')";
