@@ -1309,3 +1309,30 @@ def test_a_material_is_the_sound_when_nothing_else_is():
     assert round(_one("gravel crunching behind me").azimuth_start_deg) == 180
     with pytest.raises(ValueError, match="no sound found"):
         parse("with heavy reverb")  # manner words alone are still no sound
+
+
+@pytest.mark.parametrize("text,labels,az", [
+    # a thing placed first, then a sound given no place "at" it: the sound is there, the thing goes
+    ("The piano is on my right. Later, a metronome ticks on the piano.", ["metronome"], [90]),
+    ("the garage is behind me and a drill whines inside the garage", ["drill"], [180]),
+    ("my desk lamp is front left; a moth taps against that lamp", ["moth"], [-45]),
+])
+def test_a_sound_at_a_thing_placed_before_it_is_there(text, labels, az):
+    _assert_sources(text, labels, az)
+
+
+@pytest.mark.parametrize("text,labels,az", [
+    ("waiting for the bus, bored. a busker strums behind me", ["busker"], [180]),
+    ("lazy saturday morning - a lawnmower drones on my left", ["lawnmower"], [-90]),
+    ("Podcast episode 7 cue sheet. Door knock hard right.", ["door knock"], [90]),
+    ("reading on the porch, a screen door bangs to my right", ["screen door"], [90]),
+])
+def test_a_clause_that_frames_the_scene_is_no_sound(text, labels, az):
+    _assert_sources(text, labels, az)
+
+
+def test_a_sound_with_no_place_is_still_kept_beside_placed_ones():
+    # the cat names a sound: it stays (ahead, with a note), only framing clauses go
+    src = parse("a dog barks on the left and a cat meows").sources
+    assert [s.label.split()[0] for s in src] == ["dog", "cat"]
+    assert "marching band" in parse("the marching band is straight across the field, the fans on our left").sources[0].label.lower()

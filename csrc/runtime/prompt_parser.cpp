@@ -2475,6 +2475,72 @@ bool placed_by_sounds_before(const Toks& place, bool stated, std::vector<SceneSo
     return true;
 }
 
+// The things a piece says its sound is at, with "the", "that" or a possessive: "rain on the
+// window" -> window, "crackling from the fireplace" -> fireplace, "frogs croaking out that window".
+std::vector<u32> landmark_nouns(const Toks& toks) {
+    static const std::set<u32> preps = {U"on", U"from", U"in", U"at", U"by", U"near", U"out", U"through", U"outside",
+                                        U"inside", U"under", U"over", U"beside", U"against", U"of"};
+    static const std::set<u32> dets = {U"the", U"that", U"this", U"my", U"our", U"your", U"his", U"her", U"their"};
+    std::vector<u32> out;
+    auto last_word = [](const u32& text) {
+        const std::size_t sp = text.find_last_of(U' ');
+        return sp == u32::npos ? text : text.substr(sp + 1);
+    };
+    for (std::size_t k = 0; k + 1 < toks.size(); ++k) {
+        if (toks[k]->kind == Kind::Room) {  // "in the kitchen", read as a room
+            out.push_back(singular(last_word(toks[k]->low())));
+            continue;
+        }
+        if (!preps.count(toks[k]->low()) || !dets.count(toks[k + 1]->low())) continue;
+        std::size_t e = k + 2;
+        while (e < toks.size() && e < k + 5 && is_content(*toks[e])) ++e;
+        if (e > k + 2) out.push_back(singular(toks[e - 1]->low()));
+    }
+    return out;
+}
+
+// "the fireplace is to my right ... I want crackling from the fireplace", "stove in front of me.
+// Add a pot bubbling on the stove": a sound given no place, at a thing placed before it, is there;
+// the thing itself, named with no sound of its own, was only that place.
+void place_sounds_at_named_landmarks(std::vector<SceneSource>& sources, std::vector<bool>& placed,
+                                     std::vector<int>& clause_of, std::vector<std::vector<u32>>& mentions,
+                                     const std::vector<std::vector<u32>>& landmarks) {
+    auto words_of_label = [](const std::string& label) {
+        std::vector<u32> ws;
+        u32 w;
+        for (char32_t c : lower(from_utf8(label)) + U" ") {
+            if (is_letter(c) || c == '\'' || c == '-') w.push_back(c);
+            else if (!w.empty()) ws.push_back(w), w.clear();
+        }
+        return ws;
+    };
+    std::vector<std::vector<u32>> marks = landmarks;
+    for (std::size_t k = 1; k < sources.size(); ++k) {
+        if (placed[k] || sources[k].speed != "still" || marks[k].empty()) continue;
+        for (std::size_t j = k; j-- > 0;) {
+            const std::vector<u32> words = words_of_label(sources[j].label);
+            if (!placed[j] || sources[j].speed != "still" || words.empty() ||
+                std::none_of(marks[k].begin(), marks[k].end(),
+                             [&](const u32& n) { return label_has_word(sources[j].label, n); }))
+                continue;
+            sources[k].azimuth_start_deg = sources[k].azimuth_end_deg = sources[j].azimuth_end_deg;
+            if (sources[k].elevation_deg == 0.0) sources[k].elevation_deg = sources[j].elevation_deg;
+            placed[k] = true;
+            // the landmark said alone ("the fireplace", "a big window") is no sound beside this one
+            const bool said_alone = std::none_of(words.begin(), words.end(), [](const u32& w) { return sound_verb(w); });
+            if (said_alone) {
+                placed.erase(placed.begin() + static_cast<long>(j));
+                sources.erase(sources.begin() + static_cast<long>(j));
+                clause_of.erase(clause_of.begin() + static_cast<long>(j));
+                mentions.erase(mentions.begin() + static_cast<long>(j));
+                marks.erase(marks.begin() + static_cast<long>(j));
+                --k;
+            }
+            break;
+        }
+    }
+}
+
 // "Far ahead, where the tunnel opened out, a waterfall roared": a place given with a landmark
 // that makes no sound, next to a sound given no place, is that sound's place.
 void give_landmark_places_to_sounds(std::vector<SceneSource>& sources, std::vector<bool>& placed) {
@@ -2603,6 +2669,54 @@ void drop_unplaced_non_sounds(std::vector<SceneSource>& sources, std::vector<boo
     }
 }
 
+// "testing my earbuds - can a voice say hello from behind me?", "rainy sunday, reading in bed.
+// rain taps ...", "Narrator note for page 212: ...": in a text that places its sounds, a clause
+// with no place and no sound verb that tells what the speaker is doing, when, or what the text is
+// for frames the scene; it is no sound.
+bool frames_the_scene(const std::string& label_utf8) {
+    std::vector<u32> words;
+    u32 w;
+    for (char32_t c : lower(from_utf8(label_utf8)) + U" ") {
+        if (is_letter(c) || c == '\'') w.push_back(c);
+        else if (!w.empty()) words.push_back(w), w.clear();
+    }
+    if (words.empty()) return false;
+    static const std::set<u32> activities = {U"reading", U"making", U"doing"};  // "reading in bed", not "reading aloud"
+    const bool activity = activities.count(words[0]) && words.size() > 1 && !sound_noun(words[1]);
+    for (std::size_t i = 0; i < words.size(); ++i)
+        if (sound_verb(words[i]) && !(i == 0 && activity)) return false;
+    static const std::set<u32> speaker = {U"i", U"i'm", U"i've", U"me", U"my", U"we", U"we're", U"our", U"us"};
+    static const std::set<u32> when = {U"night", U"morning", U"afternoon", U"evening", U"dawn", U"dusk", U"midnight",
+                                       U"monday", U"tuesday", U"wednesday", U"thursday", U"friday", U"saturday",
+                                       U"sunday", U"weekend", U"today", U"tonight", U"yesterday", U"summer", U"winter",
+                                       U"autumn", U"spring", U"memory", U"memories", U"holiday", U"vacation", U"trip",
+                                       U"honeymoon", U"childhood", U"am", U"pm"};
+    static const std::set<u32> purpose = {U"note", U"notes", U"page", U"chapter", U"script", U"scene", U"episode",
+                                          U"version", U"draft", U"test", U"level", U"mission", U"demo", U"lesson",
+                                          U"assignment", U"project", U"reel", U"cue", U"design", U"capture",
+                                          U"reconstruction", U"session", U"exercise", U"homework", U"class", U"game",
+                                          U"games", U"prototype", U"mockup", U"ticket", U"bug"};
+    // "testing my earbuds", "sitting on the couch"; not "marching band" (a gerund before its noun)
+    static const std::set<u32> opens_object = {U"my", U"our", U"your", U"the", U"a", U"an", U"in", U"on", U"at",
+                                               U"with", U"to", U"for", U"by", U"this", U"that", U"his", U"her",
+                                               U"their", U"some", U"out", U"up"};
+    const bool gerund = words[0].size() > 4 && ends_with(words[0], U"ing") && !sound_noun(words[0]) &&
+                        words.size() > 1 && opens_object.count(words[1]);
+    if (std::find(words.begin(), words.end(), U"facing") != words.end()) return false;  // "facing the TV": ahead
+    return activity || gerund || std::any_of(words.begin(), words.end(), [](const u32& x) {
+               return speaker.count(x) || when.count(x) || purpose.count(x);
+           });
+}
+
+void drop_unplaced_framing(std::vector<SceneSource>& sources, std::vector<bool>& placed) {
+    if (std::count(placed.begin(), placed.end(), true) == 0) return;
+    for (std::size_t k = sources.size(); k-- > 0;) {
+        if (placed[k] || sources[k].speed != "still" || !frames_the_scene(sources[k].label)) continue;
+        sources.erase(sources.begin() + static_cast<long>(k));
+        placed.erase(placed.begin() + static_cast<long>(k));
+    }
+}
+
 bool parse_prompt(const std::string& text, SceneSpec& out, std::string& err) {
     out = SceneSpec();
     std::vector<char32_t> cps;
@@ -2677,6 +2791,7 @@ bool parse_prompt(const std::string& text, SceneSpec& out, std::string& err) {
     std::vector<int> clause_of;
     std::vector<bool> placed;  // a direction or elevation was stated for the source
     std::vector<std::vector<u32>> mentions;  // the nouns a source was named by with "the"
+    std::vector<std::vector<u32>> landmarks;  // the things a source is said to be at
     std::vector<u32> labels;
     for (auto& g : groups) {
         keep_descriptive_participles(g.toks);
@@ -2703,13 +2818,16 @@ bool parse_prompt(const std::string& text, SceneSpec& out, std::string& err) {
             clause_of.push_back(g.clause);
             placed.push_back(here);
             mentions.push_back(definite_nouns(place));
+            landmarks.push_back(landmark_nouns(place));
         }
     }
+    place_sounds_at_named_landmarks(out.sources, placed, clause_of, mentions, landmarks);
     drop_list_headings(out.sources, clause_of, placed, mentions, colon_after, colon_only);
     place_earlier_mentions(out.sources, placed, mentions);
     merge_repeated_sounds(out.sources, placed);
     give_landmark_places_to_sounds(out.sources, placed);
     drop_unplaced_non_sounds(out.sources, placed);
+    drop_unplaced_framing(out.sources, placed);
     drop_scene_heading(out.sources, placed, t);
     drop_framing_sentence(out.sources, placed, t);
     if (out.sources.empty() && !descriptors_are_sounds) {
