@@ -1336,3 +1336,27 @@ def test_a_sound_with_no_place_is_still_kept_beside_placed_ones():
     src = parse("a dog barks on the left and a cat meows").sources
     assert [s.label.split()[0] for s in src] == ["dog", "cat"]
     assert "marching band" in parse("the marching band is straight across the field, the fans on our left").sources[0].label.lower()
+
+
+@pytest.mark.parametrize("text,labels,az", [
+    ("a goat and a donkey far on the right", ["goat", "donkey"], [90, 90]),
+    ("the printer and the shredder are both behind me", ["printer", "shredder"], [180, 180]),
+    ("owls & bats at 10 o'clock, crickets ahead", ["owls", "bats", "crickets"], [-60, -60, 0]),
+])
+def test_sounds_joined_by_and_share_the_place_said_after_them(text, labels, az):
+    _assert_sources(text, labels, az)
+
+
+def test_what_is_not_joined_keeps_its_own_place_or_none():
+    # each with its own verb: the place is the cat's only
+    dog, cat = parse("a dog barks and a cat meows on the left").sources
+    assert (dog.azimuth_start_deg, cat.azimuth_start_deg) == (0, -90)
+    # a sound said again: its second mention's place is not the pair's
+    rain = parse("i want rain and wind, wind mostly behind me").sources[0]
+    assert rain.label == "rain" and rain.azimuth_start_deg == 0
+
+
+def test_the_speaker_telling_of_a_sound_is_not_the_sound():
+    bell = _one("I dreamt a gong was booming far ahead of me, and then it began to circle me, once.")
+    assert bell.label.lower() == "gong" and bell.moving and abs(bell.azimuth_end - bell.azimuth_start_deg) == 360
+    assert _one("I remember a cuckoo calling on my left").label.lower().startswith("cuckoo")

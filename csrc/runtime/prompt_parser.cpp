@@ -1371,7 +1371,7 @@ u32 first_label(const Toks& toks, const u32& t) {
             if (w != U"is" && w != U"are" && w != U"was" && w != U"were") continue;
             u32 subject;
             for (std::size_t k = a; k < i; ++k) subject += run[k]->low() + U" ";
-            if (ends_with(run[i + 1]->low(), U"ing") && has_sound_noun(subject) && !names_a_person(subject)) {
+            if (ends_with(run[i + 1]->low(), U"ing") && names_a_sound(subject) && !names_a_person(subject)) {
                 b = i;
                 while (b > a && !is_content(*run[b - 1])) --b;
             }
@@ -2669,6 +2669,56 @@ void drop_unplaced_non_sounds(std::vector<SceneSource>& sources, std::vector<boo
     }
 }
 
+bool frames_the_scene(const std::string& label_utf8);
+
+// "a dog and a cat on the left", "the kettle and the radio are both behind me": sounds joined by
+// "and", the first with no place (nor a verb of its own), share the place said after the last.
+void share_places_of_joined_sounds(std::vector<SceneSource>& sources, std::vector<bool>& placed, const u32& t) {
+    if (sources.size() < 2) return;
+    const u32 low = lower(t);
+    std::vector<std::size_t> at(sources.size(), u32::npos);  // where each label is, in order
+    std::size_t from = 0;
+    for (std::size_t k = 0; k < sources.size(); ++k) {
+        const u32 label = lower(from_utf8(sources[k].label));
+        const std::size_t a = label.empty() ? u32::npos : low.find(label, from);
+        if (a == u32::npos) return;  // a label not found as written: leave the scene alone
+        at[k] = a;
+        from = a + label.size();
+    }
+    for (std::size_t k = sources.size() - 1; k-- > 0;) {
+        if (placed[k] || !placed[k + 1] || sources[k].speed != "still") continue;
+        const u32 label = lower(from_utf8(sources[k].label));
+        const std::size_t sp = label.rfind(U' ');
+        const u32 last = sp == u32::npos ? label : label.substr(sp + 1);
+        if (sound_verb(last) && !ends_with(last, U"ing")) continue;  // "a dog barks and a cat meows on the left"
+        if (frames_the_scene(sources[k].label)) continue;  // "dreamed i was underwater and whales were singing ..."
+        // "I'm in the bleachers and the band ...": a place the speaker is in, not a sound
+        std::size_t b = at[k];
+        for (const u32 article : {U"the ", U"a ", U"an ", U"my ", U"our "})
+            if (b >= article.size() && low.compare(b - article.size(), article.size(), article) == 0) b -= article.size();
+        while (b > 0 && low[b - 1] == ' ') --b;
+        std::size_t w = b;
+        while (w > 0 && is_letter(low[w - 1])) --w;
+        // "rain and thunder, thunder kinda behind me": the place is the thunder's said again, not the pair's
+        const u32 next_label = lower(from_utf8(sources[k + 1].label));
+        if (low.find(next_label, at[k + 1] + next_label.size()) != u32::npos) continue;
+        static const std::set<u32> preps = {U"in", U"on", U"at", U"by", U"near", U"from", U"under", U"inside", U"into",
+                                            U"outside", U"behind", U"beside", U"over", U"across", U"through"};
+        if (preps.count(low.substr(w, b - w))) continue;
+        u32 between = collapse_space(low.substr(at[k] + label.size(), at[k + 1] - at[k] - label.size()));
+        static const std::set<u32> joins = {U"and", U"&", U"and a", U"and an", U"and the", U"and some", U"& a",
+                                            U"& the", U"and two", U"and three", U"and my", U"and your"};
+        if (!joins.count(strip_space(between))) continue;
+        sources[k].azimuth_start_deg = sources[k + 1].azimuth_start_deg;
+        sources[k].azimuth_end_deg = sources[k + 1].azimuth_end_deg;
+        sources[k].elevation_deg = sources[k + 1].elevation_deg;
+        sources[k].distance_m = sources[k + 1].distance_m;
+        sources[k].distance_end_m = sources[k + 1].distance_end_m;
+        sources[k].speed = sources[k + 1].speed;
+        placed[k] = true;
+    }
+}
+
 // "testing my earbuds - can a voice say hello from behind me?", "rainy sunday, reading in bed.
 // rain taps ...", "Narrator note for page 212: ...": in a text that places its sounds, a clause
 // with no place and no sound verb that tells what the speaker is doing, when, or what the text is
@@ -2826,6 +2876,7 @@ bool parse_prompt(const std::string& text, SceneSpec& out, std::string& err) {
     place_earlier_mentions(out.sources, placed, mentions);
     merge_repeated_sounds(out.sources, placed);
     give_landmark_places_to_sounds(out.sources, placed);
+    share_places_of_joined_sounds(out.sources, placed, t);
     drop_unplaced_non_sounds(out.sources, placed);
     drop_unplaced_framing(out.sources, placed);
     drop_scene_heading(out.sources, placed, t);

@@ -170,7 +170,10 @@ const char kFillerSynonyms[] =
     "through the wall|through a wall|through the door|through the windows|the player hears|the player should hear|"
     "the player will hear|the listener should hear|the user hears|the user should hear|they hear|they should hear|"
     "should hear|will hear|you should hear|you will hear|two sources|three sources|four sources|two sounds|three sounds|"
-    "four sounds|two layers|three layers|two things|three things|two elements|three elements";
+    "four sounds|two layers|three layers|two things|three things|two elements|three elements|"
+    // the speaker telling of a sound, not the sound: "I dreamt a bell was ringing", "I remember a woodpecker"
+    "i dreamt that|i dreamed that|i dreamt|i dreamed|i dream of|i remember that|i remember|i recall|i still remember|"
+    "i could hear|i heard|we heard|we could hear|imagine that|imagine";
 // The shared room sentences without their place ("the scene takes place {r}") and list intros.
 std::vector<std::string> fillers() {
     const SharedVocabulary& v = shared_vocabulary();
@@ -196,7 +199,7 @@ const char kGlue[] =
     "please should must shall do does did may might ok okay so basically um uh hmm well actually honestly hey hello yeah yes thanks "
     "thx cheers lol i'm i'd we're along sources sounds layers want need clockwise counterclockwise counter-clockwise "
     "anticlockwise anti-clockwise twice thrice once getting directly exactly second third fourth fifth lastly "
-    "keeps keep kept hard heavily deeply";
+    "keeps keep kept hard heavily deeply began begins begin";
 
 // ---- patterns (the texts of parser.py's regexes) -------------------------------------------------
 std::string re_escape(const std::string& p) {  // re.escape
