@@ -1360,3 +1360,20 @@ def test_the_speaker_telling_of_a_sound_is_not_the_sound():
     bell = _one("I dreamt a gong was booming far ahead of me, and then it began to circle me, once.")
     assert bell.label.lower() == "gong" and bell.moving and abs(bell.azimuth_end - bell.azimuth_start_deg) == 360
     assert _one("I remember a cuckoo calling on my left").label.lower().startswith("cuckoo")
+
+
+@pytest.mark.parametrize("text,labels,starts,ends", [
+    ("A breeze drifts in from the right and curls off behind me.", ["breeze"], [90], [180]),
+    ("Have a leaf blower start on my left and slowly work its way round to the front.", ["leaf blower"], [-90], [0]),
+])
+def test_a_move_goes_on_in_a_verb_the_lists_lack(text, labels, starts, ends):
+    s = _one(text)
+    assert s.label.lower() == labels[0] and (round(s.azimuth_start_deg), round(s.azimuth_end)) == (starts[0], ends[0])
+
+
+def test_where_the_speaker_was_before_when_is_no_sound():
+    _assert_sources("Waiting by the lift when a trolley rattles past behind me.", ["trolley"], [180])
+    _assert_sources("We were on the pier when a gull screeched on our right.", ["gull"], [90])
+    # the sound before "when" stays
+    src = parse("I heard a dog bark on the left when the bus arrived ahead").sources
+    assert src[0].label.lower().startswith("dog") and src[0].azimuth_start_deg == -90

@@ -392,6 +392,21 @@ bool continues_sentence(const Toks& piece, const Toks& before) {
     if (i < piece.size() && is_move(piece[i]->kind) && ends_with(piece[i]->low(), U"ing") &&
         std::any_of(before.begin(), before.end(), [](const Tok* t) { return t->kind == Kind::From; }))
         return true;
+    // "and slowly work its way round", "and swirls off behind me": a verb the word lists lack, told by
+    // the particle after it (not "and cats on the right": a noun before its own place)
+    while (i < piece.size() && (piece[i]->kind == Kind::Speed ||
+                                (piece[i]->kind == Kind::Word && piece[i]->low().size() > 4 && ends_with(piece[i]->low(), U"ly"))))
+        ++i;
+    if (i + 1 < piece.size() && is_content(*piece[i]) && piece[i + 1]->kind == Kind::Word && !sound_noun(piece[i]->low())) {
+        static const std::set<u32> particles = {U"off", U"away", U"out", U"back", U"round", U"around", U"past", U"along"};
+        static const std::set<u32> owners = {U"its", U"their", U"his", U"her"};
+        const u32& verb = piece[i]->low();
+        const u32& next = piece[i + 1]->low();
+        const bool finite = verb.size() > 3 && (ends_with(verb, U"s") || ends_with(verb, U"ed")) && !ends_with(verb, U"ss");
+        if ((finite && particles.count(next)) ||
+            (owners.count(next) && i + 2 < piece.size() && piece[i + 2]->low() == U"way"))
+            return true;
+    }
     if (i >= piece.size() || !is_content(*piece[i])) return false;
     const int form = verb_form(piece[i]->low());
     // "chugged in from the right side, puffed past your nose": any verb in the past goes on

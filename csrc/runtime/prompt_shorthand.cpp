@@ -4,6 +4,7 @@
 #include <set>
 #include <vector>
 
+#include "sound_words.h"
 #include "text_match.h"
 
 namespace bewo::rt {
@@ -168,6 +169,24 @@ u32 with_openers_dropped(const u32& t) {
             if (is(e, U"always") || is(e, U"never") || is(e, U"still")) ++e;
             if (e < words.size() && dets.count(words[e].low)) cuts.emplace_back(words[w].start, words[e].start);
             continue;
+        }
+        // "Standing at the bus stop when a motorbike roars past ...", "I was on the platform when an
+        // express thundered through ...": where the speaker was, then the sound
+        static const std::set<u32> speakers = {U"i", U"i'm", U"we", U"we're", U"you", U"you're", U"she", U"he",
+                                               U"they", U"i'd", U"we'd"};
+        const bool gerund_opener = words[w].low.size() > 5 && words[w].low.compare(words[w].low.size() - 3, 3, U"ing") == 0 &&
+                                   !sound_verb(words[w].low);
+        if (speakers.count(words[w].low) || gerund_opener) {
+            for (std::size_t k = w + 1; k < words.size() && k <= w + 14; ++k) {
+                if (!only_punct_between(words[k - 1].end, words[k].start) &&
+                    t.substr(words[k - 1].end, words[k].start - words[k - 1].end).find_first_of(U".!?;:\n") != u32::npos)
+                    break;  // the sentence ended first
+                if (sound_verb(words[k].low)) break;  // "I heard a dog bark when ...": the sound is here
+                if (words[k].low == U"when" && k + 1 < words.size() && dets.count(words[k + 1].low)) {
+                    cuts.emplace_back(words[w].start, words[k + 1].start);
+                    break;
+                }
+            }
         }
         // "if a torch crackles ...": the condition is the scene
         if (is(w, U"if") && w + 1 < words.size() && dets.count(words[w + 1].low) && words[w + 1].low != U"that" &&
