@@ -1377,3 +1377,9 @@ def test_where_the_speaker_was_before_when_is_no_sound():
     # the sound before "when" stays
     src = parse("I heard a dog bark on the left when the bus arrived ahead").sources
     assert src[0].label.lower().startswith("dog") and src[0].azimuth_start_deg == -90
+
+
+def test_an_overtaking_move_said_again_with_its_start_is_one_move():
+    s = _one("A van overtakes us on the right, coming up from behind and pulling ahead in front.")
+    # from behind to ahead along the right side
+    assert s.moving and round(s.azimuth_start_deg) % 360 == 180 and s.azimuth_end - s.azimuth_start_deg == -180

@@ -389,8 +389,22 @@ bool continues_sentence(const Toks& piece, const Toks& before) {
         ++i;
     // "starting behind and walking past on the right", "approaching from straight ahead and passing by
     // on my right": one move told in participles
-    if (i < piece.size() && is_move(piece[i]->kind) && ends_with(piece[i]->low(), U"ing") &&
-        std::any_of(before.begin(), before.end(), [](const Tok* t) { return t->kind == Kind::From; }))
+    auto has = [](const Toks& ts, auto pred) { return std::any_of(ts.begin(), ts.end(), pred); };
+    const bool moving_before = has(before, [](const Tok* t) {
+        static const std::set<u32> passing = {U"overtook", U"overtakes", U"overtake", U"overtaking", U"passes",
+                                              U"passed", U"passing"};  // read as words beside a side
+        return is_move(t->kind) || t->kind == Kind::Passing || t->kind == Kind::Approach || t->kind == Kind::Recede ||
+               passing.count(t->low()) > 0;
+    });
+    // "A rival car overtakes on the left, coming up from behind and pulling ahead": the move said
+    // again in participles, with its start
+    static const std::set<u32> going = {U"coming", U"going", U"heading", U"moving", U"travelling", U"traveling",
+                                        U"racing", U"speeding", U"roaring", U"rumbling", U"creeping", U"gliding"};
+    if (i < piece.size() &&
+        (is_move(piece[i]->kind) || piece[i]->kind == Kind::Approach || going.count(piece[i]->low())) &&
+        ends_with(piece[i]->low(), U"ing") &&
+        (has(before, [](const Tok* t) { return t->kind == Kind::From; }) ||
+         (moving_before && has(piece, [](const Tok* t) { return t->kind == Kind::From; }))))
         return true;
     // "and slowly work its way round", "and swirls off behind me": a verb the word lists lack, told by
     // the particle after it (not "and cats on the right": a noun before its own place)
@@ -1259,7 +1273,11 @@ std::vector<Group> group(std::vector<Tok>& tokens, std::vector<bool>& colon_afte
             if (!prev && after_colon) continue;
             if (describes_previous(pieces[k], prev && !locations(*prev).empty())) has_label[k] = false;
             else if (prev && (opener[k].find(U"and") != u32::npos || opener[k].find(U"then") != u32::npos ||
-                              (opener[k] == U"," && !pieces[k].empty() && ends_with(pieces[k][0]->low(), U"ed"))) &&
+                              (opener[k] == U"," && !pieces[k].empty() && ends_with(pieces[k][0]->low(), U"ed")) ||
+                              // ", coming up from behind and pulling ahead": a participle with a start
+                              (opener[k] == U"," && !pieces[k].empty() && ends_with(pieces[k][0]->low(), U"ing") &&
+                               std::any_of(pieces[k].begin(), pieces[k].end(),
+                                           [](const Tok* t) { return t->kind == Kind::From; }))) &&
                      continues_sentence(pieces[k], told.empty() ? *prev : told))
                 has_label[k] = false;
         }
