@@ -1383,3 +1383,14 @@ def test_an_overtaking_move_said_again_with_its_start_is_one_move():
     s = _one("A van overtakes us on the right, coming up from behind and pulling ahead in front.")
     # from behind to ahead along the right side
     assert s.moving and round(s.azimuth_start_deg) % 360 == 180 and s.azimuth_end - s.azimuth_start_deg == -180
+
+
+@pytest.mark.parametrize("text,az", [
+    ("a kazoo buzzes 40 degrees to the right of the listener", 40),
+    ("a clock ticks behind me, 4 o'clock", 120),
+    ("a flute plays behind the guests' right shoulder", 135),
+    ("a cello drones behind the congregation", 180),
+    ("a harp plays behind the listener's left shoulder", -135),
+])
+def test_exact_places_beside_coarse_ones_and_people_as_the_listener(text, az):
+    assert round(_one(text).azimuth_start_deg) == az

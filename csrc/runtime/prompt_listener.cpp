@@ -22,6 +22,14 @@ const std::vector<std::vector<u32>>& relations() {
     return r;
 }
 
+// A group the listener is one of ("behind the congregation", "in front of the class"): WordNet files
+// these under groups, with words that are no listener ("band", "grove").
+bool person_or_listeners(const u32& w) {
+    static const std::set<u32> groups = {U"congregation", U"class", U"team", U"family", U"group", U"crew", U"squad",
+                                         U"troop", U"platoon", U"party", U"audience", U"household", U"tour"};
+    return is_person_noun(w) || groups.count(w) > 0;
+}
+
 bool determiner(const u32& w) {
     static const std::set<u32> s = {U"the", U"his", U"her", U"their", U"our", U"your", U"these", U"those"};
     return s.count(w) > 0;
@@ -77,7 +85,7 @@ u32 with_people_as_the_listener(const u32& t) {
             if (!determiner(ws[p].low)) break;
             for (std::size_t q = p + 1; q <= p + 2 && q < ws.size(); ++q) {  // one describing word may come first
                 if (!joined(t, ws[q - 1], ws[q])) break;
-                if (is_person_noun(ws[q].low) && count(ws[q].low) == 1 && free_after(q)) {
+                if (person_or_listeners(ws[q].low) && count(ws[q].low) == 1 && free_after(q)) {
                     edits.push_back({ws[p].begin, ws[q].end, U"the listener"});
                     break;
                 }

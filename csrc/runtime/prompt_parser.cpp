@@ -1691,7 +1691,10 @@ SceneSource resolve(const Toks& toks, const u32& label) {
     if (!moving && dirs.size() >= 2 && dirs[1].idx <= dirs[0].idx + 4 && a0 == dirs[0].az) {
         const double f = dirs[0].az, g = dirs[1].az;
         auto axis = [](double a) { return a == 0.0 ? 1 : std::fabs(a) == 180.0 ? -1 : 0; };
-        const bool exact = !std::isnan(dirs[1].raw) || toks[dirs[1].idx]->low().find(U"deg") != u32::npos;
+        // an angle, or a clock hour ("behind me, 5 o'clock": the hour says which part of behind)
+        const bool exact = !std::isnan(dirs[1].raw) || toks[dirs[1].idx]->low().find(U"deg") != u32::npos ||
+                           toks[dirs[1].idx]->low().find(U"o'clock") != u32::npos ||
+                           toks[dirs[1].idx]->low().find(U"o clock") != u32::npos;
         const u32& said = toks[dirs[1].idx]->low();
         const bool unsigned_angle = exact && std::fabs(f) == 90.0 && !said.empty() && said[0] != '-' && said[0] != '+' &&
                                     g > 0.0 && g < 90.0 && said.find(U"right") == u32::npos;

@@ -269,7 +269,7 @@ Patterns::Patterns() {
         "(?P<num>" + num + ")\\s*(?:degrees?|degs?|\\u00b0)"
         "(?:\\s+(?:(?:off\\s+)?(?:to|towards|toward|on|off)\\s+(?:the\\s+|your\\s+|my\\s+|" + poss + "\\s+)?)?"
         "(?P<side>left|right)(?:(?:[- ]hand)?\\s+side)?"
-        "(?:\\s+of\\s+(?:centre|center|straight\\s+ahead|the\\s+front|front|me|you))?)?",
+        "(?:\\s+of\\s+(?:centre|center|straight\\s+ahead|the\\s+front|front|" + me + "))?)?",
         DirValue::Degrees);
     dirs.back().first.needs_any({U"deg", U"\u00b0"});
     dir("(?:(?:an?\\s+)?(?:azimuth|azi|az|angle|bearing|pan)\\s*(?:of\\s+|at\\s+|=\\s*|:\\s*)?)(?P<num>" + num + ")(?:\\s*(?:degrees?|degs?|\\u00b0))?(?![\\w-])",
@@ -372,8 +372,9 @@ Patterns::Patterns() {
         DirValue::Front);
     dirs.back().first.needs_any({U"side"});
     // "behind the counter" places a sound behind something, not behind the listener
-    const std::string not_object = "(?!\\s+(?:the|a|an|some|his|her|their|its|this|that)\\s+(?!listener|head|back\\b))";
-    dir("(?:straight|directly|(?<!to )(?<!and )(?<!the )(?<!my )(?<!your )right|just)?\\s*behind(?:\\s+" + me + "|" + not_object + ")|at\\s+(?:your|my|our|his|her|their)\\s+back|"
+    // (a person's part says whose behind it is: "behind the audience's left shoulder", "the player's head")
+    const std::string not_object = "(?!\\s+(?:the|a|an|some|his|her|their|its|this|that)\\s+(?!listener|head|back\\b|[\\w-]+'s\\b))";
+    dir("(?:straight|directly|(?<!to )(?<!and )(?<!the )(?<!my )(?<!your )right|just)?\\s*behind(?:\\s+" + me + "(?!')|" + not_object + ")|at\\s+(?:your|my|our|his|her|their)\\s+back|"
         "(?:the\\s+)?(?:rear|back)\\s+of\\s+(?:the\\s+)?(?:room|hall|church|stage|space|house|bus|car|train|plane|"
         "aircraft|cabin|carriage|coach|tram|boat|ship|van|truck|cave|tunnel|classroom|class|theatre|theater|auditorium|"
         "bar|cafe|café|restaurant|shop|store|queue|line|crowd|building|garden|yard|court|arena|stadium|venue|gym|"
