@@ -1394,3 +1394,10 @@ def test_an_overtaking_move_said_again_with_its_start_is_one_move():
 ])
 def test_exact_places_beside_coarse_ones_and_people_as_the_listener(text, az):
     assert round(_one(text).azimuth_start_deg) == az
+
+
+def test_a_sound_told_again_with_the_is_one_sound():
+    _assert_sources("A goat is on your left. The goat bleats. Then a tractor starts ahead.", ["goat", "tractor"], [-90, 0])
+    # a different thing named in the first label's place is still its own sound
+    src = parse("FX: a knock on the gate, back left. Then the gate creaks open.").sources
+    assert len(src) == 2, [s.label for s in src]

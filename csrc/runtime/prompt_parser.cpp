@@ -2472,6 +2472,40 @@ void place_earlier_mentions(std::vector<SceneSource>& sources, std::vector<bool>
     }
 }
 
+// A label up to its first preposition: what it names, not where ("knock on the door" -> "knock").
+std::string subject_of(const std::string& label_utf8) {
+    const u32 low = lower(from_utf8(label_utf8));
+    std::size_t cut = low.size();
+    for (const u32 prep : {U" on ", U" in ", U" at ", U" of ", U" from ", U" by ", U" with ", U" to ", U" near "}) {
+        const std::size_t at = low.find(prep);
+        if (at != u32::npos) cut = std::min(cut, at);
+    }
+    return to_utf8(low.substr(0, cut));
+}
+
+// "A dog is behind you. The dog barks.": a sound named again with "the", where it was and not
+// moving, is the same sound told again, not a second dog.
+void merge_definite_repeats(std::vector<SceneSource>& sources, std::vector<bool>& placed, std::vector<int>& clause_of,
+                            std::vector<std::vector<u32>>& mentions) {
+    for (std::size_t j = 1; j < sources.size(); ++j) {
+        if (mentions[j].empty() || sources[j].speed != "still") continue;
+        for (std::size_t i = 0; i < j; ++i) {
+            const SceneSource& a = sources[i];
+            const SceneSource& b = sources[j];
+            if (a.speed != "still" || a.azimuth_start_deg != b.azimuth_start_deg || a.elevation_deg != b.elevation_deg ||
+                std::none_of(mentions[j].begin(), mentions[j].end(), [&](const u32& n) { return label_has_word(subject_of(a.label), n); }))
+                continue;
+            placed[i] = placed[i] || placed[j];
+            sources.erase(sources.begin() + static_cast<long>(j));
+            placed.erase(placed.begin() + static_cast<long>(j));
+            clause_of.erase(clause_of.begin() + static_cast<long>(j));
+            mentions.erase(mentions.begin() + static_cast<long>(j));
+            --j;
+            break;
+        }
+    }
+}
+
 // The last of `sources` placed by the sounds before it: across from the one before ("from the
 // opposite side"), at it ("from the same spot", "next to it"), moving from it ("from there"), or
 // where the sound it names again was ("Then the door creaks open"; only when no place is
@@ -2910,6 +2944,7 @@ bool parse_prompt(const std::string& text, SceneSpec& out, std::string& err) {
     place_sounds_at_named_landmarks(out.sources, placed, clause_of, mentions, landmarks);
     drop_list_headings(out.sources, clause_of, placed, mentions, colon_after, colon_only);
     place_earlier_mentions(out.sources, placed, mentions);
+    merge_definite_repeats(out.sources, placed, clause_of, mentions);
     merge_repeated_sounds(out.sources, placed);
     give_landmark_places_to_sounds(out.sources, placed);
     share_places_of_joined_sounds(out.sources, placed, t);
