@@ -1401,3 +1401,13 @@ def test_a_sound_told_again_with_the_is_one_sound():
     # a different thing named in the first label's place is still its own sound
     src = parse("FX: a knock on the gate, back left. Then the gate creaks open.").sources
     assert len(src) == 2, [s.label for s in src]
+
+
+@pytest.mark.parametrize("text,label,start,end", [
+    ("A tram rumbles past from left to right in front of me, bell clanging.", "tram", -90, 90),
+    ("an ambulance drives by from right to left, siren on", "ambulance", 90, -90),
+    ("A lorry crosses behind me from left to right, engine roaring the whole way.", "lorry", -90, -270),
+])
+def test_a_part_of_a_moving_thing_said_after_it_is_no_second_sound(text, label, start, end):
+    s = _one(text)
+    assert label in s.label.lower() and (round(s.azimuth_start_deg), round(s.azimuth_end)) == (start, end)

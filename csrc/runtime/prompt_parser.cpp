@@ -542,6 +542,29 @@ bool describes_previous(const Toks& p, bool previous_located) {
     Toks content;
     for (Tok* t : p)
         if (is_content(*t)) content.push_back(t);
+    // "..., siren on", "..., horn blaring the whole way", "..., bell dinging": a part of the moving
+    // thing before, or what it does all along, with no place of its own
+    if (previous_located && locations(p).empty() && !content.empty() && content.size() <= 4) {
+        static const std::set<u32> parts = {U"horn", U"horns", U"siren", U"sirens", U"bell", U"bells", U"engine", U"engines",
+                                            U"brakes", U"wheels", U"tyres", U"tires", U"wings", U"hooves", U"chain",
+                                            U"exhaust", U"motor", U"alarm", U"indicator", U"blinker", U"wipers", U"lights"};
+        const u32& first = content[0]->low();
+        const Tok* last_word = nullptr;
+        for (const Tok* t : p)
+            if (t->kind == Kind::Word) last_word = t;
+        // bare ("bell dinging"): "an engine idling" with its article is a sound of its own
+        const auto at = std::find(p.begin(), p.end(), content[0]);
+        const bool bare = at == p.begin() || !((*(at - 1))->low() == U"a" || (*(at - 1))->low() == U"an" ||
+                                               (*(at - 1))->low() == U"the" || (*(at - 1))->low() == U"some");
+        const bool part = bare && parts.count(first) > 0 &&
+                          ((content.size() == 1 && last_word && last_word->low() == U"on") ||  // "siren on"
+                           (content.size() >= 2 && ends_with(content[1]->low(), U"ing") && sound_verb(content[1]->low())));
+        bool all_along = false;
+        for (std::size_t i = 0; i + 1 < p.size(); ++i)
+            if (p[i]->low() == U"whole" && (p[i + 1]->low() == U"way" || p[i + 1]->low() == U"time")) all_along = true;
+        const bool doing = ends_with(first, U"ing") && sound_verb(first);
+        if (part || (all_along && bare && (doing || parts.count(first)))) return true;
+    }
     // "..., whistling to himself", "as it flies across": the same source, still talking about itself
     for (const Tok* t : p)
         if (t->kind == Kind::Word && (t->low() == U"himself" || t->low() == U"herself" || t->low() == U"itself" ||
