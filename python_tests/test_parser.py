@@ -1411,3 +1411,9 @@ def test_a_sound_told_again_with_the_is_one_sound():
 def test_a_part_of_a_moving_thing_said_after_it_is_no_second_sound(text, label, start, end):
     s = _one(text)
     assert label in s.label.lower() and (round(s.azimuth_start_deg), round(s.azimuth_end)) == (start, end)
+
+
+def test_a_setting_said_first_without_a_comma_is_not_the_sound():
+    _assert_sources("In a crowded pub glasses clink on my left and a darts board thuds ahead",
+                    ["glasses", "darts board"], [-90, 0])
+    _assert_sources("in the old barn i want an owl hooting behind me", ["owl"], [180])

@@ -2915,6 +2915,7 @@ bool parse_prompt(const std::string& text, SceneSpec& out, std::string& err) {
     t = with_common_misspellings_fixed(t);
     t = with_chat_shorthand(t);
     t = with_openers_dropped(t);
+    t = with_leading_setting_set_off(t);
     t = with_people_as_the_listener(t);
     t = with_heights_as_words(t);
     t = with_at_signs_as_at(t);

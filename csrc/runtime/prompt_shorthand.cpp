@@ -237,4 +237,58 @@ u32 with_openers_dropped(const u32& t) {
     return out + t.substr(at);
 }
 
+// "In a busy kitchen pans clatter on the left", "in the spaceship cockpit i want an alarm ...": a
+// setting said first without a comma; the comma goes in, so the setting is not read as the sound.
+u32 with_leading_setting_set_off(const u32& t) {
+    struct Word { std::size_t start, end; u32 low; };
+    std::vector<Word> words;
+    for (std::size_t i = 0; i < t.size();) {
+        if (!(is_letter(t[i]) || t[i] == '\'')) { ++i; continue; }
+        std::size_t j = i;
+        while (j < t.size() && (is_letter(t[j]) || t[j] == '\'')) ++j;
+        words.push_back({i, j, lower(t.substr(i, j - i))});
+        i = j;
+    }
+    auto spaces_only = [&](std::size_t a, std::size_t b) {
+        for (std::size_t k = a; k < b; ++k)
+            if (t[k] != ' ') return false;
+        return true;
+    };
+    static const std::set<u32> leads = {U"in", U"inside", U"at", U"aboard"};
+    static const std::set<u32> dets = {U"a", U"an", U"the", U"my", U"our", U"this", U"his", U"her", U"their"};
+    static const std::set<u32> opens = {U"a", U"an", U"the", U"my", U"some", U"i", U"we", U"you", U"there", U"two",
+                                        U"three", U"someone", U"somebody"};
+    std::vector<std::size_t> commas;
+    for (std::size_t w = 0; w + 3 < words.size(); ++w) {
+        std::size_t k = words[w].start;  // a sentence's first word
+        while (k > 0 && t[k - 1] == ' ') --k;
+        if (!(k == 0 || t[k - 1] == '.' || t[k - 1] == '!' || t[k - 1] == '?' || t[k - 1] == '\n' || t[k - 1] == ';'))
+            continue;
+        if (!leads.count(words[w].low) || !dets.count(words[w + 1].low) || !spaces_only(words[w].end, words[w + 1].start))
+            continue;
+        for (std::size_t e = w + 3; e < words.size() && e <= w + 5; ++e) {
+            if (!spaces_only(words[e - 1].end, words[e].start)) break;  // a comma or stop is there already
+            const bool sound_next = e + 1 < words.size() && sound_noun(words[e].low) && sound_verb(words[e + 1].low) &&
+                                    !sound_verb(words[e].low);
+            // "In my scene the narrator ...", "In this passage I voice ...": the text's own frame, read elsewhere
+            static const std::set<u32> frames = {U"scene", U"passage", U"chapter", U"story", U"episode", U"video",
+                                                 U"clip", U"mix", U"game", U"level", U"track", U"film", U"book",
+                                                 U"dream", U"head", U"mind", U"version", U"draft", U"script", U"cue"};
+            if (frames.count(words[e - 1].low)) break;
+            if (opens.count(words[e].low) || sound_next) {
+                commas.push_back(words[e - 1].end);
+                break;
+            }
+        }
+    }
+    if (commas.empty()) return t;
+    u32 out;
+    std::size_t at = 0;
+    for (std::size_t c : commas) {
+        out += t.substr(at, c - at) + U",";
+        at = c;
+    }
+    return out + t.substr(at);
+}
+
 }  // namespace bewo::rt

@@ -17,4 +17,7 @@ std::u32string with_chat_shorthand(const std::u32string& text);
 // the request ("For the ad break the doorbell ding ...", "For the intro of my podcast I want rain ...").
 std::u32string with_openers_dropped(const std::u32string& text);
 
+// "In a busy kitchen pans clatter on the left": a setting said first, set off with a comma.
+std::u32string with_leading_setting_set_off(const std::u32string& text);
+
 }  // namespace bewo::rt
