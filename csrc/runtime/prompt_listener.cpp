@@ -45,6 +45,22 @@ bool side_or_body(const u32& w) {
 }  // namespace
 
 u32 with_people_as_the_listener(const u32& t) {
+    // a possessive, or a preposition before "the"/"his"/"him"/...: else nothing to rewrite, and no word list
+    const u32 low = lower_same_length(t);
+    bool maybe = low.find(U"'s ") != u32::npos;
+    for (const u32 word : {U"behind ", U"of ", U"beside ", U"next to ", U"round ", U"circl", U"above ", U"below ",
+                           U"beneath ", U"under "}) {
+        for (std::size_t at = low.find(word); at != u32::npos && !maybe; at = low.find(word, at + 1)) {
+            std::size_t k = at + word.size();
+            if (word.back() != ' ')
+                while (k < low.size() && is_letter(low[k])) ++k;  // "circles", "circling"
+            while (k < low.size() && low[k] == ' ') ++k;
+            for (const u32 det : {U"the ", U"his ", U"her", U"their ", U"our ", U"your ", U"these ", U"those ", U"him", U"them"})
+                maybe = maybe || low.compare(k, det.size(), det) == 0;
+        }
+        if (maybe) break;
+    }
+    if (!maybe) return t;
     const std::vector<TextWord> ws = words_of(t);
     auto count = [&](const u32& w) {
         std::size_t n = 0;

@@ -646,12 +646,30 @@ bool describes_previous(const Toks& p, bool previous_located) {
 // "stone grinding on the left") is then the thing heard, there being no other.
 thread_local bool descriptors_are_sounds = false;
 
-bool descriptor_only(const Toks& content) {
+bool is_material(const u32& w) {
     static const std::set<u32> materials = {U"marble", U"marbles", U"stone", U"stones", U"metal", U"wood",
                                             U"concrete", U"gravel", U"grass", U"tile", U"tiles", U"carpet", U"snow",
                                             U"sand", U"dirt", U"mud", U"cobbles"};
+    return materials.count(w) > 0;
+}
+
+// Whether reading the text again with materials as sounds could find one (most texts with no
+// sound have no material word: they are not read twice).
+bool names_a_material(const u32& text) {
+    u32 w;
+    for (char32_t c : lower(text) + U" ") {
+        if (is_letter(c)) w.push_back(c);
+        else if (!w.empty()) {
+            if (is_material(w)) return true;
+            w.clear();
+        }
+    }
+    return false;
+}
+
+bool descriptor_only(const Toks& content) {
     if (descriptors_are_sounds &&
-        std::any_of(content.begin(), content.end(), [](const Tok* t) { return materials.count(t->low()) > 0; }))
+        std::any_of(content.begin(), content.end(), [](const Tok* t) { return is_material(t->low()); }))
         return false;
     static const std::set<u32> descriptors = {
         U"looped", U"looping", U"loop", U"static", U"stationary", U"constant", U"continuous", U"steady", U"intermittent",
@@ -2976,7 +2994,7 @@ bool parse_prompt(const std::string& text, SceneSpec& out, std::string& err) {
     drop_unplaced_framing(out.sources, placed);
     drop_scene_heading(out.sources, placed, t);
     drop_framing_sentence(out.sources, placed, t);
-    if (out.sources.empty() && !descriptors_are_sounds) {
+    if (out.sources.empty() && !descriptors_are_sounds && names_a_material(t)) {
         struct Again {
             Again() { descriptors_are_sounds = true; }
             ~Again() { descriptors_are_sounds = false; }

@@ -174,19 +174,19 @@ u32 with_openers_dropped(const u32& t) {
         // express thundered through ...": where the speaker was, then the sound
         static const std::set<u32> speakers = {U"i", U"i'm", U"we", U"we're", U"you", U"you're", U"she", U"he",
                                                U"they", U"i'd", U"we'd"};
-        const bool gerund_opener = words[w].low.size() > 5 && words[w].low.compare(words[w].low.size() - 3, 3, U"ing") == 0 &&
-                                   !sound_verb(words[w].low);
+        const bool gerund_opener = words[w].low.size() > 5 && words[w].low.compare(words[w].low.size() - 3, 3, U"ing") == 0;
         if (speakers.count(words[w].low) || gerund_opener) {
-            for (std::size_t k = w + 1; k < words.size() && k <= w + 14; ++k) {
+            std::size_t when = 0;  // "when" before the sentence ends, then a determiner
+            for (std::size_t k = w + 1; k < words.size() && k <= w + 14 && when == 0; ++k) {
                 if (!only_punct_between(words[k - 1].end, words[k].start) &&
                     t.substr(words[k - 1].end, words[k].start - words[k - 1].end).find_first_of(U".!?;:\n") != u32::npos)
                     break;  // the sentence ended first
-                if (sound_verb(words[k].low)) break;  // "I heard a dog bark when ...": the sound is here
-                if (words[k].low == U"when" && k + 1 < words.size() && dets.count(words[k + 1].low)) {
-                    cuts.emplace_back(words[w].start, words[k + 1].start);
-                    break;
-                }
+                if (words[k].low == U"when" && k + 1 < words.size() && dets.count(words[k + 1].low)) when = k;
             }
+            // "I heard a dog bark when ...": a sound before "when" is the sound
+            bool sound_before = when > 0 && gerund_opener && sound_verb(words[w].low);
+            for (std::size_t k = w + 1; k < when && !sound_before; ++k) sound_before = sound_verb(words[k].low);
+            if (when > 0 && !sound_before) cuts.emplace_back(words[w].start, words[when + 1].start);
         }
         // "if a torch crackles ...": the condition is the scene
         if (is(w, U"if") && w + 1 < words.size() && dets.count(words[w + 1].low) && words[w + 1].low != U"that" &&
@@ -240,6 +240,18 @@ u32 with_openers_dropped(const u32& t) {
 // "In a busy kitchen pans clatter on the left", "in the spaceship cockpit i want an alarm ...": a
 // setting said first without a comma; the comma goes in, so the setting is not read as the sound.
 u32 with_leading_setting_set_off(const u32& t) {
+    // a sentence that opens with "in", "inside", "at" or "aboard"; else no word list
+    bool maybe = false;
+    for (std::size_t i = 0; i + 2 < t.size() && !maybe; ++i) {
+        std::size_t k = i;
+        while (k > 0 && t[k - 1] == ' ') --k;
+        const bool start = (i == 0 || !is_letter(t[i - 1])) &&
+                           (k == 0 || t[k - 1] == '.' || t[k - 1] == '!' || t[k - 1] == '?' || t[k - 1] == '\n' || t[k - 1] == ';');
+        maybe = start && (t[i] == 'i' || t[i] == 'I' || t[i] == 'a' || t[i] == 'A') && (t[i + 1] == 'n' || t[i + 1] == 'N' ||
+                                                                                       t[i + 1] == 't' || t[i + 1] == 'T' ||
+                                                                                       t[i + 1] == 'b' || t[i + 1] == 'B');
+    }
+    if (!maybe) return t;
     struct Word { std::size_t start, end; u32 low; };
     std::vector<Word> words;
     for (std::size_t i = 0; i < t.size();) {
