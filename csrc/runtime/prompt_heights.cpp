@@ -96,8 +96,9 @@ bool high_place(const u32& w) {
 
 u32 with_heights_as_words(const u32& t) {
     // most texts say none of the three words: no word list for them
-    const u32 low = lower_same_length(t);
-    if (low.find(U"up") == u32::npos && low.find(U"down") == u32::npos && low.find(U"high") == u32::npos) return t;
+    if (find_ascii_ci(t, U"up") == u32::npos && find_ascii_ci(t, U"down") == u32::npos &&
+        find_ascii_ci(t, U"high") == u32::npos)
+        return t;
     const std::vector<TextWord> ws = words_of(t);
     std::vector<TextEdit> edits;
     for (std::size_t i = 0; i + 1 < ws.size(); ++i) {

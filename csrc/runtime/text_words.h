@@ -3,6 +3,7 @@
 #pragma once
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "text_match.h"
@@ -51,6 +52,24 @@ inline bool ends_a_noun_phrase(const std::u32string& w) {
         U"during", U"until", U"till", U"whenever", U"every", U"each", U"before", U"after", U"left", U"right",
         U"ahead", U"behind", U"above", U"below", U"up", U"down", U"slowly", U"quietly", U"softly", U"loudly"};
     return s.count(w) > 0;
+}
+
+// Where `needle` (lower-case ASCII) is in t from `from`, ignoring ASCII case; npos if nowhere. For
+// the cheap checks before a rewrite builds its word list.
+inline std::size_t find_ascii_ci(const std::u32string& t, const char32_t* needle, std::size_t from = 0) {
+    const std::u32string_view n(needle);
+    if (n.empty() || t.size() < n.size()) return std::u32string::npos;
+    for (std::size_t i = from; i + n.size() <= t.size(); ++i) {
+        std::size_t k = 0;
+        while (k < n.size()) {
+            char32_t c = t[i + k];
+            if (c >= 'A' && c <= 'Z') c += 32;
+            if (c != n[k]) break;
+            ++k;
+        }
+        if (k == n.size()) return i;
+    }
+    return std::u32string::npos;
 }
 
 struct TextEdit {
