@@ -30,7 +30,8 @@ DATA = ROOT / "python_tests" / "data"
 PARSER_SOURCES = ["runtime/prompt_parser.cpp", "runtime/scene_json.cpp", "nn/tokenizer.cpp", "nn/json.cpp",
                   "dsp/trajectory.cpp", "runtime/vocabulary.cpp", "runtime/text_match.cpp",
                   "runtime/prompt_symbols.cpp", "runtime/sound_words.cpp", "runtime/prompt_fields.cpp",
-                  "runtime/prompt_shorthand.cpp", "runtime/prompt_patterns.cpp", "runtime/prompt_listener.cpp", "runtime/prompt_heights.cpp",
+                  "runtime/prompt_shorthand.cpp", "runtime/prompt_patterns.cpp", "runtime/prompt_listener.cpp",
+                  "runtime/prompt_heights.cpp", "runtime/scene_passes.cpp",
                   "runtime/person_words.cpp"]
 DRIVER = r"""
 #include <algorithm>

@@ -38,7 +38,8 @@ SAN = ["-std=c++17", "-O0", "-g", "-fsanitize=address,undefined", "-fno-sanitize
 # scene_json.cpp falls back on the prompt parser, which shares the tokenizer's Unicode tables.
 SCENE_SOURCES = ["nn/json.cpp", "runtime/scene_json.cpp", "runtime/prompt_parser.cpp", "runtime/vocabulary.cpp",
                  "runtime/text_match.cpp", "runtime/prompt_symbols.cpp", "runtime/sound_words.cpp", "runtime/prompt_fields.cpp",
-                 "runtime/prompt_shorthand.cpp", "runtime/prompt_patterns.cpp", "runtime/prompt_listener.cpp", "runtime/prompt_heights.cpp",
+                 "runtime/prompt_shorthand.cpp", "runtime/prompt_patterns.cpp", "runtime/prompt_listener.cpp",
+                 "runtime/prompt_heights.cpp", "runtime/scene_passes.cpp",
                  "runtime/person_words.cpp",
                  "nn/tokenizer.cpp",
                  "dsp/trajectory.cpp"]

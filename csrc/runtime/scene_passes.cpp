@@ -1,0 +1,333 @@
+#include "scene_passes.h"
+
+#include <algorithm>
+#include <set>
+
+#include "sound_words.h"
+#include "text_match.h"
+
+namespace bewo::rt {
+
+using namespace textmatch;
+
+namespace {
+
+// Source k goes, with what is kept in step with the sources.
+void erase_source(std::vector<SceneSource>& sources, std::vector<bool>& placed, std::vector<int>& clause_of,
+                  std::vector<std::vector<u32>>& mentions, std::size_t k) {
+    const auto at = static_cast<long>(k);
+    sources.erase(sources.begin() + at);
+    placed.erase(placed.begin() + at);
+    clause_of.erase(clause_of.begin() + at);
+    mentions.erase(mentions.begin() + at);
+}
+
+}  // namespace
+
+// The same sound named twice with a place at most once ("rain and thunder, thunder kinda behind me",
+// "Thunder. Just thunder."): one source, where it was placed. Two places are two sources.
+void merge_repeated_sounds(std::vector<SceneSource>& sources, std::vector<bool>& placed) {
+    auto key = [](const std::string& label) {
+        u32 l = collapse_space(lower(from_utf8(label)));
+        for (const u32 lead : {U"a ", U"an ", U"the ", U"some ", U"just ", U"more "})
+            if (l.compare(0, lead.size(), lead) == 0) l = l.substr(lead.size());
+        return l;
+    };
+    for (std::size_t j = 1; j < sources.size(); ++j)
+        for (std::size_t i = 0; i < j; ++i) {
+            if (key(sources[i].label) != key(sources[j].label) || (placed[i] && placed[j])) continue;
+            const std::size_t gone = placed[j] ? i : j;  // keep the placed one (else the first)
+            sources.erase(sources.begin() + static_cast<long>(gone));
+            placed.erase(placed.begin() + static_cast<long>(gone));
+            j = 0;  // start again: indices moved
+            break;
+        }
+}
+
+bool label_has_word(const std::string& label_utf8, const u32& noun) {
+    const u32 label = lower(from_utf8(label_utf8));
+    for (std::size_t at = label.find(noun); at != u32::npos; at = label.find(noun, at + 1)) {
+        const std::size_t end = at + noun.size();
+        if ((at == 0 || !is_letter(label[at - 1])) && (end == label.size() || !is_letter(label[end]) || label[end] == U's'))
+            return true;
+    }
+    return false;
+}
+
+// sources[to] takes the place of sources[from], keeping its own label; sources[from] goes.
+void take_place(std::vector<SceneSource>& sources, std::vector<bool>& placed, std::size_t from, std::size_t to) {
+    const std::string label = sources[to].label;
+    sources[to] = sources[from];
+    sources[to].label = label;
+    placed[to] = true;
+    sources.erase(sources.begin() + static_cast<long>(from));
+    placed.erase(placed.begin() + static_cast<long>(from));
+}
+
+// A label up to its first preposition: what it names, not where ("knock on the door" -> "knock").
+std::string subject_of(const std::string& label_utf8) {
+    const u32 low = lower(from_utf8(label_utf8));
+    std::size_t cut = low.size();
+    for (const u32 prep : {U" on ", U" in ", U" at ", U" of ", U" from ", U" by ", U" with ", U" to ", U" near "}) {
+        const std::size_t at = low.find(prep);
+        if (at != u32::npos) cut = std::min(cut, at);
+    }
+    return to_utf8(low.substr(0, cut));
+}
+
+// "A dog is behind you. The dog barks.": a sound named again with "the", where it was and not
+// moving, is the same sound told again, not a second dog.
+void merge_definite_repeats(std::vector<SceneSource>& sources, std::vector<bool>& placed, std::vector<int>& clause_of,
+                            std::vector<std::vector<u32>>& mentions) {
+    for (std::size_t j = 1; j < sources.size(); ++j) {
+        if (mentions[j].empty() || sources[j].speed != "still") continue;
+        for (std::size_t i = 0; i < j; ++i) {
+            const SceneSource& a = sources[i];
+            const SceneSource& b = sources[j];
+            if (a.speed != "still" || a.azimuth_start_deg != b.azimuth_start_deg || a.elevation_deg != b.elevation_deg ||
+                std::none_of(mentions[j].begin(), mentions[j].end(),
+                             [&](const u32& n) { return label_has_word(subject_of(a.label), n); }))
+                continue;
+            placed[i] = placed[i] || placed[j];
+            erase_source(sources, placed, clause_of, mentions, j);
+            --j;
+            break;
+        }
+    }
+}
+
+// "the fireplace is to my right ... I want crackling from the fireplace", "stove in front of me.
+// Add a pot bubbling on the stove": a sound given no place, at a thing placed before it, is there;
+// the thing itself, named with no sound of its own, was only that place.
+void place_sounds_at_named_landmarks(std::vector<SceneSource>& sources, std::vector<bool>& placed,
+                                     std::vector<int>& clause_of, std::vector<std::vector<u32>>& mentions,
+                                     const std::vector<std::vector<u32>>& landmarks) {
+    auto words_of_label = [](const std::string& label) {
+        std::vector<u32> ws;
+        u32 w;
+        for (char32_t c : lower(from_utf8(label)) + U" ") {
+            if (is_letter(c) || c == '\'' || c == '-') w.push_back(c);
+            else if (!w.empty()) ws.push_back(w), w.clear();
+        }
+        return ws;
+    };
+    std::vector<std::vector<u32>> marks = landmarks;
+    for (std::size_t k = 1; k < sources.size(); ++k) {
+        if (placed[k] || sources[k].speed != "still" || marks[k].empty()) continue;
+        for (std::size_t j = k; j-- > 0;) {
+            const std::vector<u32> words = words_of_label(sources[j].label);
+            if (!placed[j] || sources[j].speed != "still" || words.empty() ||
+                std::none_of(marks[k].begin(), marks[k].end(),
+                             [&](const u32& n) { return label_has_word(sources[j].label, n); }))
+                continue;
+            sources[k].azimuth_start_deg = sources[k].azimuth_end_deg = sources[j].azimuth_end_deg;
+            if (sources[k].elevation_deg == 0.0) sources[k].elevation_deg = sources[j].elevation_deg;
+            placed[k] = true;
+            // the landmark said alone ("the fireplace", "a big window") is no sound beside this one
+            const bool said_alone = std::none_of(words.begin(), words.end(), [](const u32& w) { return sound_verb(w); });
+            if (said_alone) {
+                erase_source(sources, placed, clause_of, mentions, j);
+                marks.erase(marks.begin() + static_cast<long>(j));
+                --k;
+            }
+            break;
+        }
+    }
+}
+
+// "Far ahead, where the tunnel opened out, a waterfall roared": a place given with a landmark
+// that makes no sound, next to a sound given no place, is that sound's place.
+void give_landmark_places_to_sounds(std::vector<SceneSource>& sources, std::vector<bool>& placed) {
+    for (std::size_t k = 0; k < sources.size(); ++k) {
+        if (!placed[k] || names_a_sound(from_utf8(sources[k].label))) continue;
+        for (const std::size_t j : {k + 1, k - 1}) {  // the sound after it first (k - 1 wraps past the end at 0)
+            if (j >= sources.size() || placed[j] || !names_a_sound(from_utf8(sources[j].label))) continue;
+            take_place(sources, placed, k, j);
+            --k;  // the next one moved into k
+            break;
+        }
+    }
+}
+
+// In a text that places some sounds, a clause with no place that names nothing heard is the
+// story around them ("Dear diary", "Mara stood at the edge of the platform and waited"), not a
+// sound to put ahead of the listener.
+// So is a sound word said twice as an exclamation ("Choo choo!", "Thump, thump -").
+bool onomatopoeia(const std::string& label_utf8) {
+    std::vector<u32> words;
+    u32 w;
+    for (char32_t c : lower(from_utf8(label_utf8)) + U" ") {
+        if (is_letter(c)) w.push_back(c);
+        else if (!w.empty()) words.push_back(w), w.clear();
+    }
+    return words.size() >= 2 && std::all_of(words.begin(), words.end(), [&](const u32& x) { return x == words[0]; });
+}
+
+// "Voice memo, 2am: a mouse scratching ...", "Lullaby time. Mummy's voice sings from the left ...",
+// "Atmos: ship's cabin. Waves slap the hull on the left ...": an unplaced first sentence of a few
+// words, with no sound verb and no sound at its head, before placed sounds, frames the scene.
+// "Thunder. Rain on the left ..." keeps its thunder (a sound at the head).
+void drop_framing_sentence(std::vector<SceneSource>& sources, std::vector<bool>& placed, const u32& t) {
+    if (sources.size() < 2 || placed[0] || sources[0].speed != "still") return;
+    const auto placed_after = std::count(placed.begin() + 1, placed.end(), true);
+    if (placed_after == 0) return;
+    const u32 low = lower(t);
+    auto sentence_end = [&](std::size_t from) {
+        std::size_t e = from;
+        while (e < low.size() && !(low[e] == '.' || low[e] == ':' || low[e] == '!' || low[e] == '?' || low[e] == ';' ||
+                                   low[e] == '\n' || (low[e] == '-' && e > 0 && low[e - 1] == ' ')))
+            ++e;
+        return e;
+    };
+    auto words_of = [](const u32& s) {
+        std::vector<u32> out;
+        u32 w;
+        for (char32_t c : s + U" ") {
+            if (is_letter(c) || c == '\'' || is_digit(c)) w.push_back(c);
+            else if (!w.empty()) out.push_back(w), w.clear();
+        }
+        return out;
+    };
+    std::size_t begin = 0, end = sentence_end(0);
+    // "Atmos: ship's cabin." - a one- or two-word tag before a colon opens the sentence that frames
+    if (end < low.size() && low[end] == ':' && words_of(low.substr(0, end)).size() <= 2) {
+        begin = end + 1;
+        end = sentence_end(begin);
+    }
+    if (end >= low.size()) return;
+    const bool colon = low[end] == ':' || low[end] == '-';
+    if (placed_after < 2 && !colon) return;
+    const u32 sentence = low.substr(begin, end - begin);
+    const u32 label = lower(from_utf8(sources[0].label));
+    if (sentence.find(label) == u32::npos) return;
+    // the sentence names this sound alone ("Kick and snare centered;" places the snare beside it)
+    if (sentence.find(lower(from_utf8(sources[1].label))) != u32::npos) return;
+    const std::vector<u32> words = words_of(sentence);
+    if (words.empty() || words.size() > 8) return;
+    static const std::set<u32> listening = {U"hear", U"heard", U"hearing", U"hears", U"listen", U"listening"};
+    for (const u32& w : words)
+        if (sound_verb(w) && !listening.count(w)) return;
+    static const std::set<u32> adverbs = {U"again", U"now", U"today", U"tonight", U"please", U"pls", U"here", U"there",
+                                          U"then", U"too", U"also", U"only", U"once", U"more"};
+    static const std::set<u32> scene_words = {U"band", U"orchestra", U"trio", U"quartet", U"quintet", U"ensemble", U"group",
+                                              U"section", U"layout", U"setup", U"scene", U"mix", U"soundscape", U"ambience",
+                                              U"ambiance", U"cue", U"sfx", U"fx", U"atmos", U"lineup", U"take"};
+    std::size_t h = words.size();
+    while (h > 0 && (adverbs.count(words[h - 1]) || std::any_of(words[h - 1].begin(), words[h - 1].end(), is_digit))) --h;
+    if (h == 0) return;
+    const u32& head = words[h - 1];
+    if (sound_noun(head) && !scene_words.count(head)) return;
+    sources.erase(sources.begin());
+    placed.erase(placed.begin());
+}
+
+void drop_unplaced_non_sounds(std::vector<SceneSource>& sources, std::vector<bool>& placed) {
+    bool any = false;  // a place stated, or a move ("circles the player once")
+    for (std::size_t k = 0; k < sources.size(); ++k) any = any || placed[k] || sources[k].speed != "still";
+    if (!any) return;
+    for (std::size_t k = sources.size(); k-- > 0;) {
+        if (placed[k] || sources[k].speed != "still" ||
+            (names_a_sound(from_utf8(sources[k].label)) && !onomatopoeia(sources[k].label)))
+            continue;
+        sources.erase(sources.begin() + static_cast<long>(k));
+        placed.erase(placed.begin() + static_cast<long>(k));
+    }
+}
+
+// "a dog and a cat on the left", "the kettle and the radio are both behind me": sounds joined by
+// "and", the first with no place (nor a verb of its own), share the place said after the last.
+void share_places_of_joined_sounds(std::vector<SceneSource>& sources, std::vector<bool>& placed, const u32& t) {
+    if (sources.size() < 2) return;
+    const u32 low = lower(t);
+    std::vector<std::size_t> at(sources.size(), u32::npos);  // where each label is, in order
+    std::size_t from = 0;
+    for (std::size_t k = 0; k < sources.size(); ++k) {
+        const u32 label = lower(from_utf8(sources[k].label));
+        const std::size_t a = label.empty() ? u32::npos : low.find(label, from);
+        if (a == u32::npos) return;  // a label not found as written: leave the scene alone
+        at[k] = a;
+        from = a + label.size();
+    }
+    for (std::size_t k = sources.size() - 1; k-- > 0;) {
+        if (placed[k] || !placed[k + 1] || sources[k].speed != "still") continue;
+        const u32 label = lower(from_utf8(sources[k].label));
+        const std::size_t sp = label.rfind(U' ');
+        const u32 last = sp == u32::npos ? label : label.substr(sp + 1);
+        if (sound_verb(last) && !ends_with(last, U"ing")) continue;  // "a dog barks and a cat meows on the left"
+        if (frames_the_scene(sources[k].label)) continue;  // "dreamed i was underwater and whales were singing ..."
+        // "I'm in the bleachers and the band ...": a place the speaker is in, not a sound
+        std::size_t b = at[k];
+        for (const u32 article : {U"the ", U"a ", U"an ", U"my ", U"our "})
+            if (b >= article.size() && low.compare(b - article.size(), article.size(), article) == 0) b -= article.size();
+        while (b > 0 && low[b - 1] == ' ') --b;
+        std::size_t w = b;
+        while (w > 0 && is_letter(low[w - 1])) --w;
+        // "rain and thunder, thunder kinda behind me": the place is the thunder's said again, not the pair's
+        const u32 next_label = lower(from_utf8(sources[k + 1].label));
+        if (low.find(next_label, at[k + 1] + next_label.size()) != u32::npos) continue;
+        static const std::set<u32> preps = {U"in", U"on", U"at", U"by", U"near", U"from", U"under", U"inside", U"into",
+                                            U"outside", U"behind", U"beside", U"over", U"across", U"through"};
+        if (preps.count(low.substr(w, b - w))) continue;
+        u32 between = collapse_space(low.substr(at[k] + label.size(), at[k + 1] - at[k] - label.size()));
+        static const std::set<u32> joins = {U"and", U"&", U"and a", U"and an", U"and the", U"and some", U"& a",
+                                            U"& the", U"and two", U"and three", U"and my", U"and your"};
+        if (!joins.count(strip_space(between))) continue;
+        sources[k].azimuth_start_deg = sources[k + 1].azimuth_start_deg;
+        sources[k].azimuth_end_deg = sources[k + 1].azimuth_end_deg;
+        sources[k].elevation_deg = sources[k + 1].elevation_deg;
+        sources[k].distance_m = sources[k + 1].distance_m;
+        sources[k].distance_end_m = sources[k + 1].distance_end_m;
+        sources[k].speed = sources[k + 1].speed;
+        placed[k] = true;
+    }
+}
+
+// "testing my earbuds - can a voice say hello from behind me?", "rainy sunday, reading in bed.
+// rain taps ...", "Narrator note for page 212: ...": in a text that places its sounds, a clause
+// with no place and no sound verb that tells what the speaker is doing, when, or what the text is
+// for frames the scene; it is no sound.
+bool frames_the_scene(const std::string& label_utf8) {
+    std::vector<u32> words;
+    u32 w;
+    for (char32_t c : lower(from_utf8(label_utf8)) + U" ") {
+        if (is_letter(c) || c == '\'') w.push_back(c);
+        else if (!w.empty()) words.push_back(w), w.clear();
+    }
+    if (words.empty()) return false;
+    static const std::set<u32> activities = {U"reading", U"making", U"doing"};  // "reading in bed", not "reading aloud"
+    const bool activity = activities.count(words[0]) && words.size() > 1 && !sound_noun(words[1]);
+    for (std::size_t i = 0; i < words.size(); ++i)
+        if (sound_verb(words[i]) && !(i == 0 && activity)) return false;
+    static const std::set<u32> speaker = {U"i", U"i'm", U"i've", U"me", U"my", U"we", U"we're", U"our", U"us"};
+    static const std::set<u32> when = {U"night", U"morning", U"afternoon", U"evening", U"dawn", U"dusk", U"midnight",
+                                       U"monday", U"tuesday", U"wednesday", U"thursday", U"friday", U"saturday",
+                                       U"sunday", U"weekend", U"today", U"tonight", U"yesterday", U"summer", U"winter",
+                                       U"autumn", U"spring", U"memory", U"memories", U"holiday", U"vacation", U"trip",
+                                       U"honeymoon", U"childhood", U"am", U"pm"};
+    static const std::set<u32> purpose = {U"note", U"notes", U"page", U"chapter", U"script", U"scene", U"episode",
+                                          U"version", U"draft", U"test", U"level", U"mission", U"demo", U"lesson",
+                                          U"assignment", U"project", U"reel", U"cue", U"design", U"capture",
+                                          U"reconstruction", U"session", U"exercise", U"homework", U"class", U"game",
+                                          U"games", U"prototype", U"mockup", U"ticket", U"bug"};
+    // "testing my earbuds", "sitting on the couch"; not "marching band" (a gerund before its noun)
+    static const std::set<u32> opens_object = {U"my", U"our", U"your", U"the", U"a", U"an", U"in", U"on", U"at",
+                                               U"with", U"to", U"for", U"by", U"this", U"that", U"his", U"her",
+                                               U"their", U"some", U"out", U"up"};
+    const bool gerund = words[0].size() > 4 && ends_with(words[0], U"ing") && !sound_noun(words[0]) &&
+                        words.size() > 1 && opens_object.count(words[1]);
+    if (std::find(words.begin(), words.end(), U"facing") != words.end()) return false;  // "facing the TV": ahead
+    return activity || gerund || std::any_of(words.begin(), words.end(), [](const u32& x) {
+               return speaker.count(x) || when.count(x) || purpose.count(x);
+           });
+}
+
+void drop_unplaced_framing(std::vector<SceneSource>& sources, std::vector<bool>& placed) {
+    if (std::count(placed.begin(), placed.end(), true) == 0) return;
+    for (std::size_t k = sources.size(); k-- > 0;) {
+        if (placed[k] || sources[k].speed != "still" || !frames_the_scene(sources[k].label)) continue;
+        sources.erase(sources.begin() + static_cast<long>(k));
+        placed.erase(placed.begin() + static_cast<long>(k));
+    }
+}
+
+}  // namespace bewo::rt

@@ -1,0 +1,40 @@
+// What the parser does with the sources it has read, before it returns the scene: sounds named
+// twice become one, places pass between sounds and the things they are at, and what only frames
+// the scene (a heading, the speaker's activity, a setting) goes. Each pass works on the sources
+// and whether each was given a place (`placed`), kept in step.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "scene_json.h"
+
+namespace bewo::rt {
+
+// Whether the label has `noun` (lower case) as a word, or its plural.
+bool label_has_word(const std::string& label_utf8, const std::u32string& noun);
+// A label up to its first preposition: what it names, not where ("knock on the door" -> "knock").
+std::string subject_of(const std::string& label_utf8);
+// sources[to] takes the place of sources[from], keeping its own label; sources[from] goes.
+void take_place(std::vector<SceneSource>& sources, std::vector<bool>& placed, std::size_t from, std::size_t to);
+// A sound word said twice as an exclamation ("Choo choo!", "Thump, thump -").
+bool onomatopoeia(const std::string& label_utf8);
+// An unplaced clause that tells the speaker's activity, the time or the text's purpose.
+bool frames_the_scene(const std::string& label_utf8);
+
+void merge_repeated_sounds(std::vector<SceneSource>& sources, std::vector<bool>& placed);
+// `clause_of` and `mentions` (the nouns each source was named by with "the") are kept in step.
+void merge_definite_repeats(std::vector<SceneSource>& sources, std::vector<bool>& placed, std::vector<int>& clause_of,
+                            std::vector<std::vector<std::u32string>>& mentions);
+// `landmarks`: the things each source is said to be at ("rain on the window" -> window).
+void place_sounds_at_named_landmarks(std::vector<SceneSource>& sources, std::vector<bool>& placed,
+                                     std::vector<int>& clause_of, std::vector<std::vector<std::u32string>>& mentions,
+                                     const std::vector<std::vector<std::u32string>>& landmarks);
+void give_landmark_places_to_sounds(std::vector<SceneSource>& sources, std::vector<bool>& placed);
+// `text`: the prompt as the parser read it (the labels are found in it).
+void share_places_of_joined_sounds(std::vector<SceneSource>& sources, std::vector<bool>& placed,
+                                   const std::u32string& text);
+void drop_framing_sentence(std::vector<SceneSource>& sources, std::vector<bool>& placed, const std::u32string& text);
+void drop_unplaced_non_sounds(std::vector<SceneSource>& sources, std::vector<bool>& placed);
+void drop_unplaced_framing(std::vector<SceneSource>& sources, std::vector<bool>& placed);
+
+}  // namespace bewo::rt
