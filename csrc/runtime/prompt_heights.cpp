@@ -3,6 +3,7 @@
 #include <set>
 #include <vector>
 
+#include "sound_words.h"
 #include "text_words.h"
 
 namespace bewo::rt {
@@ -12,27 +13,14 @@ using namespace textmatch;
 namespace {
 
 std::set<u32> forms_of(const char* stems_text, const char* irregular) {
-    std::set<u32> out;
-    auto each = [](const char* text, auto&& f) {
-        u32 w;
-        for (const char* c = text;; ++c) {
-            if (*c == ' ' || *c == '\0') {
-                if (!w.empty()) f(w);
-                w.clear();
-                if (*c == '\0') break;
-            } else {
-                w.push_back(static_cast<char32_t>(*c));
-            }
-        }
-    };
-    each(stems_text, [&](const u32& s) {
+    std::set<u32> out = word_set(irregular);
+    for (const u32& s : word_set(stems_text)) {
         const bool e = s.back() == 'e';
         const u32 base = e ? s.substr(0, s.size() - 1) : s;
         for (const u32& f : {s, s + U"s", s + U"es", base + U"ed", base + U"ing", s + s.back() + U"ed", s + s.back() + U"ing"})
             out.insert(f);
         if (s.back() == 'y') out.insert(s.substr(0, s.size() - 1) + U"ies");
-    });
-    each(irregular, [&](const u32& w) { out.insert(w); });
+    }
     return out;
 }
 

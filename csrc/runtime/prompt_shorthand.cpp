@@ -6,6 +6,7 @@
 
 #include "sound_words.h"
 #include "text_match.h"
+#include "text_words.h"
 
 namespace bewo::rt {
 
@@ -252,34 +253,21 @@ u32 with_leading_setting_set_off(const u32& t) {
                                                                                        t[i + 1] == 'b' || t[i + 1] == 'B');
     }
     if (!maybe) return t;
-    struct Word { std::size_t start, end; u32 low; };
-    std::vector<Word> words;
-    for (std::size_t i = 0; i < t.size();) {
-        if (!(is_letter(t[i]) || t[i] == '\'')) { ++i; continue; }
-        std::size_t j = i;
-        while (j < t.size() && (is_letter(t[j]) || t[j] == '\'')) ++j;
-        words.push_back({i, j, lower(t.substr(i, j - i))});
-        i = j;
-    }
-    auto spaces_only = [&](std::size_t a, std::size_t b) {
-        for (std::size_t k = a; k < b; ++k)
-            if (t[k] != ' ') return false;
-        return true;
-    };
+    const std::vector<TextWord> words = words_of(t);
     static const std::set<u32> leads = {U"in", U"inside", U"at", U"aboard"};
     static const std::set<u32> dets = {U"a", U"an", U"the", U"my", U"our", U"this", U"his", U"her", U"their"};
     static const std::set<u32> opens = {U"a", U"an", U"the", U"my", U"some", U"i", U"we", U"you", U"there", U"two",
                                         U"three", U"someone", U"somebody"};
     std::vector<std::size_t> commas;
     for (std::size_t w = 0; w + 3 < words.size(); ++w) {
-        std::size_t k = words[w].start;  // a sentence's first word
+        std::size_t k = words[w].begin;  // a sentence's first word
         while (k > 0 && t[k - 1] == ' ') --k;
         if (!(k == 0 || t[k - 1] == '.' || t[k - 1] == '!' || t[k - 1] == '?' || t[k - 1] == '\n' || t[k - 1] == ';'))
             continue;
-        if (!leads.count(words[w].low) || !dets.count(words[w + 1].low) || !spaces_only(words[w].end, words[w + 1].start))
+        if (!leads.count(words[w].low) || !dets.count(words[w + 1].low) || !joined(t, words[w], words[w + 1]))
             continue;
         for (std::size_t e = w + 3; e < words.size() && e <= w + 5; ++e) {
-            if (!spaces_only(words[e - 1].end, words[e].start)) break;  // a comma or stop is there already
+            if (!joined(t, words[e - 1], words[e])) break;  // a comma or stop is there already
             const bool sound_next = e + 1 < words.size() && sound_noun(words[e].low) && sound_verb(words[e + 1].low) &&
                                     !sound_verb(words[e].low);
             // "In my scene the narrator ...", "In this passage I voice ...": the text's own frame, read elsewhere

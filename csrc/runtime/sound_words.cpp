@@ -7,20 +7,6 @@ namespace {
 
 using namespace textmatch;
 
-std::set<u32> word_set(const char* words) {
-    std::set<u32> out;
-    u32 w;
-    const u32 all = from_utf8(words) + U" ";
-    for (char32_t c : all) {
-        if (c == ' ' || c == '\n') {
-            if (!w.empty()) out.insert(w);
-            w.clear();
-        } else {
-            w.push_back(c);
-        }
-    }
-    return out;
-}
 
 const std::set<u32>& nouns() {
     static const std::set<u32> s = word_set(
@@ -141,6 +127,21 @@ const std::set<u32>& irregular() {
 u32 strip_suffix(const u32& w, const u32& suffix) { return w.substr(0, w.size() - suffix.size()); }
 
 }  // namespace
+
+std::set<u32> word_set(const char* words) {
+    std::set<u32> out;
+    u32 w;
+    const u32 all = from_utf8(words) + U" ";
+    for (char32_t c : all) {
+        if (c == ' ' || c == '\n') {
+            if (!w.empty()) out.insert(w);
+            w.clear();
+        } else {
+            w.push_back(c);
+        }
+    }
+    return out;
+}
 
 using namespace textmatch;
 

@@ -2,6 +2,7 @@
 // rest of a story ("Dear diary", "Mara stood at the edge of the platform") when a clause gives
 // no place. English only, lower case.
 #pragma once
+#include <set>
 #include <vector>
 
 #include "text_match.h"
@@ -9,6 +10,9 @@
 namespace bewo::rt {
 
 using textmatch::u32;
+
+// The words of a space-separated list (ASCII or UTF-8), as a set.
+std::set<u32> word_set(const char* words);
 
 // A noun for a thing or creature that makes sound, or for a sound itself ("dog", "violins",
 // "fridge", "beeps", "rain"). Plurals are read.
