@@ -32,7 +32,8 @@ PARSER_SOURCES = ["runtime/prompt_parser.cpp", "runtime/scene_json.cpp", "nn/tok
                   "runtime/prompt_symbols.cpp", "runtime/sound_words.cpp", "runtime/prompt_fields.cpp",
                   "runtime/prompt_shorthand.cpp", "runtime/prompt_patterns.cpp", "runtime/prompt_listener.cpp",
                   "runtime/prompt_heights.cpp", "runtime/scene_passes.cpp",
-                  "runtime/person_words.cpp"]
+                  "runtime/person_words.cpp",
+                  "runtime/verb_words.cpp", "runtime/word_table.cpp"]
 DRIVER = r"""
 #include <algorithm>
 #include <chrono>

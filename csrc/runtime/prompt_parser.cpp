@@ -27,6 +27,7 @@
 #include "scene_passes.h"
 #include "prompt_symbols.h"
 #include "sound_words.h"
+#include "verb_words.h"
 #include "text_match.h"
 #include "vocabulary.h"
 
@@ -377,7 +378,10 @@ int verb_form(const u32& w) {
     if (w.size() > 3 && ends_with(w, U"ies") && v.count(w.substr(0, w.size() - 3) + U"y")) return 1;
     if (w.size() > 2 && ends_with(w, U"es") && v.count(w.substr(0, w.size() - 2))) return 1;
     if (w.size() > 1 && ends_with(w, U"s") && !ends_with(w, U"ss") && v.count(w.substr(0, w.size() - 1))) return 1;
-    return v.count(w) ? 2 : 0;
+    if (v.count(w)) return 2;
+    // beyond the verbs of sound and motion: any word English uses far more as a verb ("whips",
+    // "climbs", "vanished"), unless it names a sound ("whistles", "knocks")
+    return sound_noun(w) ? 0 : verb_word_form(w);
 }
 
 // "A train approaches from the right and rumbles off to the left", "... and meows again": a piece
@@ -426,15 +430,17 @@ bool continues_sentence(const Toks& piece, const Toks& before) {
     const int form = verb_form(piece[i]->low());
     // "chugged in from the right side, puffed past your nose": any verb in the past goes on
     const u32& opener = piece[i]->low();
-    if (form == 0 && opener.size() > 4 && ends_with(opener, U"ed") && !sound_noun(opener)) {
+    if ((form == 0 || form == 3) && opener.size() > 4 && ends_with(opener, U"ed") && !sound_noun(opener)) {
         std::size_t subject = 0;
         while (subject < before.size() && !is_content(*before[subject])) ++subject;
         for (std::size_t j = subject + 1; j < before.size(); ++j)
             if (before[j]->low().size() > 3 && ends_with(before[j]->low(), U"ed")) return true;
-        return false;
+        if (form == 0) return false;
     }
     if (form == 0) return false;
     if (form == 2 && ends_with(piece[i]->low(), U"ing")) return false;
+    // "and waves crash on the left": a verb after it makes the opener a subject
+    if (i + 1 < piece.size() && piece[i + 1]->kind == Kind::Word && verb_form(piece[i + 1]->low()) % 2 == 1) return false;
     // the sentence before: a finite verb after its subject's first word
     std::size_t subject = 0;
     while (subject < before.size() && !is_content(*before[subject])) ++subject;
@@ -1315,7 +1321,8 @@ std::vector<Group> group(std::vector<Tok>& tokens, std::vector<bool>& colon_afte
             if (!prev && after_colon) continue;
             if (describes_previous(pieces[k], prev && !locations(*prev).empty())) has_label[k] = false;
             else if (prev && (opener[k].find(U"and") != u32::npos || opener[k].find(U"then") != u32::npos ||
-                              (opener[k] == U"," && !pieces[k].empty() && ends_with(pieces[k][0]->low(), U"ed")) ||
+                              (opener[k] == U"," && !pieces[k].empty() &&
+                               (ends_with(pieces[k][0]->low(), U"ed") || verb_form(pieces[k][0]->low()) % 2 == 1)) ||
                               // ", coming up from behind and pulling ahead": a participle with a start
                               (opener[k] == U"," && !pieces[k].empty() && ends_with(pieces[k][0]->low(), U"ing") &&
                                std::any_of(pieces[k].begin(), pieces[k].end(),
@@ -2681,6 +2688,7 @@ bool parse_prompt(const std::string& text, SceneSpec& out, std::string& err) {
     drop_unplaced_framing(out.sources, placed);
     drop_scene_heading(out.sources, placed, t);
     drop_framing_sentence(out.sources, placed, t);
+    const std::vector<std::string> left_out = drop_unplaced_beside_placed(out.sources, placed, t);
     if (out.sources.empty() && !descriptors_are_sounds && names_a_material(t)) {
         struct Again {
             Again() { descriptors_are_sounds = true; }
@@ -2701,6 +2709,12 @@ bool parse_prompt(const std::string& text, SceneSpec& out, std::string& err) {
     }
     resolve_room(rooms, out);
     out.note = placement_note(out.sources, placed, tokens);
+    if (!left_out.empty()) {
+        std::string names;
+        for (const std::string& label : left_out) names += (names.empty() ? "'" : ", '") + label + "'";
+        out.note += (out.note.empty() ? "" : "; ") + std::string("left out ") + names +
+                    ": given no place while other sounds have one (say where to keep it)";
+    }
     return true;
 }
 

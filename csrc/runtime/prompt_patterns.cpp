@@ -356,14 +356,16 @@ Patterns::Patterns() {
                             "(?:to\\s+(?:the\\s+)?)?|(?:[Hh]ard|[Ff]ar|[Ee]xtreme)\\s+|(?:(?:on|to|at|from)\\s+)?(?:the|my|your)\\s+|"
                             "(?P<num>\\d{1,3})\\s*)?(?P<lr>[LR])(?![\\w'&-]|\\.\\w)|(?<![\\w'&./-])(?<!\\w\\s)(?P<lrc>C)(?=\\s*:)|"
                             // "dead C", "pan C"; and "bass C" where the text pans others with L and R
-                            "(?:(?<=dead\\s)|(?<=pan\\s)|(?<=panned\\s))(?P<lrc2>C)(?![\\w'&#-]|\\.\\w)|"
+                            "(?:(?<=dead\\s)|(?<=pan\\s)|(?<=panned\\s)|(?<=\\())(?P<lrc2>C)(?![\\w'&#-]|\\.\\w)|"
                             "(?<=\\w\\s)(?P<lrc3>C)(?![\\w'&#-]|\\.\\w)(?!\\s+(?:major|minor|sharp|flat))", false),
                       DirValue::Shorthand);
     dirs.back().first.needs_any({U"L", U"R", U"C"});
     dir("(?:straight|directly|dead|(?<!to )(?<!from )(?<!and )(?<!the )(?<!my )(?<!your )right|just|a\\s+little|a\\s+bit|slightly)?\\s*(?:ahead|in\\s+front)(?:\\s+of\\s+" + me + ")?|"
         "(?:the\\s+)?frontal\\s+(?:region|area|zone|field|direction|plane)|"
         "(?:" + poss + "\\s+)?(?:front|forward)(?:\\s+(?:and\\s+)?(?:centre|center))?|"
-        "(?:the\\s+)?(?:dead\\s+)?(?:centre|center|middle)(?:\\s+stage)?|straight\\s+on|cent(?:er|r)ed",
+        "(?:the\\s+)?(?:dead\\s+)?(?:centre|center|middle)(?:\\s+stage)?|straight\\s+on|cent(?:er|r)ed|"
+        // "directly across the table", "across from me": facing the listener
+        "(?:straight|directly|dead)\\s+across(?:\\s+from\\s+" + me + ")?|across\\s+from\\s+" + me,
         DirValue::Front);
     // "from the opposite side", "on the other side of me": where the sound before it is not (the
     // place is worked out from that sound in parse_prompt; 0 stands in for it here)

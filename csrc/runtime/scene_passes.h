@@ -35,6 +35,9 @@ void share_places_of_joined_sounds(std::vector<SceneSource>& sources, std::vecto
                                    const std::u32string& text);
 void drop_framing_sentence(std::vector<SceneSource>& sources, std::vector<bool>& placed, const std::u32string& text);
 void drop_unplaced_non_sounds(std::vector<SceneSource>& sources, std::vector<bool>& placed);
+// Returns the labels it left out, for the scene's note.
+std::vector<std::string> drop_unplaced_beside_placed(std::vector<SceneSource>& sources, std::vector<bool>& placed,
+                                                     const std::u32string& text);
 void drop_unplaced_framing(std::vector<SceneSource>& sources, std::vector<bool>& placed);
 
 }  // namespace bewo::rt
