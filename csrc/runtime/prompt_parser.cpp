@@ -479,6 +479,12 @@ std::vector<Role> roles(const Toks& toks) {
             (toks[j]->low() == U"at" || toks[j]->low() == U"on" || toks[j]->low() == U"in" || toks[j]->low() == U"by"))
             --j;
         if (j >= 0 && (toks[j]->kind == Kind::From || toks[j]->kind == Kind::To)) role = toks[j]->kind;
+        // "comes from my right and disappears off to my left": where a sound comes from, with a
+        // place after it, is where a move starts (alone, "it comes from the left" is just its place)
+        if (j >= 0 && toks[j]->kind == Kind::Filler && ends_with(toks[j]->low(), U"from") &&
+            std::any_of(toks.begin() + i + 1, toks.end(), [](const Tok* t) { return t->kind == Kind::To; }) &&
+            std::any_of(toks.begin() + i + 1, toks.end(), [](const Tok* t) { return t->kind == Kind::Dir; }))
+            role = Kind::From;
         // "behind and to the left of the microphone", "below and to the left": one place, not a target
         // (the groups drop the "and" between them: it is the token between the two in the text's tokens)
         if (role == Kind::To && j >= 1 && toks[j]->low() == U"to" &&

@@ -404,6 +404,13 @@ Patterns::Patterns() {
     elev("(?<=at )down|low(?=\\s*(?:and|in|,|&)\\s*(?:in\\s+)?(?:front|forward|behind|ahead|to|on|left|right|centre|center)\\b)",
          -kAboveDeg);
     elev("down\\s+low|low\\s+down|(?:near|on|at|from)\\s+(?:the\\s+)?(?:floor|ground)(?:\\s+level)?|(?:floor|ground)\\s+level", -kAboveDeg);
+    // a floor down or a place under the listener: "downstairs", "in the cellar", "at my feet", "under the bed"
+    elev("downstairs|(?:in|from|down\\s+in)\\s+the\\s+(?:basement|cellar|crawl\\s*space)|"
+         "(?:at|by|near|around|round)\\s+(?:my|your|our|his|her|their|the\\s+listener's|the\\s+player's)\\s+feet|"
+         "(?:under|underneath|beneath)\\s+(?:the|my|your|our)\\s+(?:floor|floorboards|boards|bed|ground|deck|table|desk|chair|seat)",
+         -kAboveDeg);
+    // "arrows whistle down out of the sky", "thunder from the sky", "mice in the attic"
+    elev("(?:out\\s+of|from|down\\s+from)\\s+the\\s+(?:sky|clouds|heavens)|(?:in|from)\\s+the\\s+(?:attic|loft)", kAboveDeg);
     elev("(?:directly|right|straight|just)\\s+(?:below|beneath|underneath|under)" + under, -kOverheadDeg);
     elev("(?:at\\s+)?(?:(?:" + poss + ")\\s+)?(?:ear|head)\\s+(?:level|height)", 0.0);
     elev("(?:high|up)\\s+(?:up\\s+)?(?:in|on|among|above)\\s+the\\s+(?:canopy|trees|treetops|branches|rafters|gallery|balcony|"
@@ -522,7 +529,7 @@ Patterns::Patterns() {
                            "(?:onset|beginning|begins|starting\\s+point|initial\\s+position)\\s*(?:at|from|:)?)(?![\\w-])", true),
                      Kind::From, ""});
     // a target: "to", and verbs that end a move somewhere ("stops in front", "ends up on the left")
-    words.push_back({Regex("(?<![\\w-])(?:over\\s+to|across\\s+to|all\\s+the\\s+way\\s+to|round\\s+to|around\\s+to|to|towards|toward|"
+    words.push_back({Regex("(?<![\\w-])(?:(?:all\\s+the\\s+way\\s+)?(?:over|across|round|around)\\s+to|all\\s+the\\s+way\\s+to|round\\s+to|around\\s+to|to|towards|toward|"
                            "into|onto|until|till|up\\s+to|(?:offset|ending|ends|end\\s+point|final\\s+position)\\s*(?:at|:)|"
                            "ends\\s+up|ending\\s+up|ended\\s+up|end\\s+up|ending|ends|stop|stops|stopping|stopped|halts|halting|disappears|disappearing|disappeared|vanishes|"
                            "vanishing|vanished|comes\\s+to\\s+(?:a\\s+)?(?:stop|halt|rest)|"
