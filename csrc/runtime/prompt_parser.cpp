@@ -200,6 +200,21 @@ double dir_value(DirValue kind, const Regex& rx, const Regex::Match& m, const u3
     return 0.0;
 }
 
+// "(ahead, far)", "(up, az 180)", "(behind right, close)": a place told in brackets, not an aside
+bool opens_with_a_place(const u32& inside) {
+    std::size_t at = 0;
+    while (at < inside.size() && is_space(inside[at])) ++at;
+    const Patterns& P = patterns();
+    Regex::Match m;
+    for (const auto& d : P.dirs)
+        if (d.first.match_at(inside, static_cast<int>(at), m) && m.end > m.start) return true;
+    for (const auto& e : P.elevs)
+        if (e.first.match_at(inside, static_cast<int>(at), m) && m.end > m.start) return true;
+    for (const u32 lead : {U"az ", U"az:", U"az=", U"azimuth", U"el ", U"el:", U"elevation"})
+        if (inside.compare(at, lead.size(), lead) == 0) return true;
+    return false;
+}
+
 std::vector<std::pair<int, int>> quoted_spans(const u32& t) {
     std::vector<std::pair<int, int>> spans;
     const int n = static_cast<int>(t.size());
@@ -218,8 +233,9 @@ std::vector<std::pair<int, int>> quoted_spans(const u32& t) {
             while (j < n && t[j] != ')' && t[j] != '(') ++j;
             if (j < n && t[j] == ')') {
                 const u32 inside = t.substr(i + 1, j - i - 1);
-                const bool aside = inside.find(U',') != u32::npos || inside.find(U"not ") != u32::npos ||
-                             inside.find(U"i.e.") != u32::npos || inside.find(U"e.g.") != u32::npos;
+                const bool aside = (inside.find(U',') != u32::npos || inside.find(U"not ") != u32::npos ||
+                                    inside.find(U"i.e.") != u32::npos || inside.find(U"e.g.") != u32::npos) &&
+                                   !opens_with_a_place(inside);
 
                 if (aside) spans.emplace_back(i, j + 1);
                 i = j;
