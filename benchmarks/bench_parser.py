@@ -27,13 +27,15 @@ from bewo_rt.text.parser import parse
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "python_tests" / "data"
 # What the parser needs to link (as python_tests/test_robustness.py's scene targets).
-PARSER_SOURCES = ["runtime/prompt_parser.cpp", "runtime/scene_json.cpp", "nn/tokenizer.cpp", "nn/json.cpp",
-                  "dsp/trajectory.cpp", "runtime/vocabulary.cpp", "runtime/text_match.cpp",
-                  "runtime/prompt_symbols.cpp", "runtime/sound_words.cpp", "runtime/prompt_fields.cpp",
-                  "runtime/prompt_shorthand.cpp", "runtime/prompt_patterns.cpp", "runtime/prompt_listener.cpp",
-                  "runtime/prompt_heights.cpp", "runtime/scene_passes.cpp",
-                  "runtime/person_words.cpp",
-                  "runtime/verb_words.cpp", "runtime/word_table.cpp"]
+PARSER_SOURCES = ["runtime/prompt_parser.cpp", "runtime/prompt_tokens.cpp", "runtime/prompt_roles.cpp",
+                  "runtime/prompt_pieces.cpp", "runtime/prompt_grouping.cpp", "runtime/prompt_motion.cpp",
+                  "runtime/prompt_source_lists.cpp", "runtime/prompt_rewrites.cpp", "runtime/prompt_room.cpp",
+                  "runtime/scene_json.cpp", "nn/tokenizer.cpp", "nn/json.cpp", "dsp/trajectory.cpp",
+                  "runtime/vocabulary.cpp", "runtime/text_match.cpp", "runtime/prompt_symbols.cpp",
+                  "runtime/sound_words.cpp", "runtime/prompt_fields.cpp", "runtime/prompt_shorthand.cpp",
+                  "runtime/prompt_patterns.cpp", "runtime/prompt_listener.cpp", "runtime/prompt_heights.cpp",
+                  "runtime/scene_passes.cpp", "runtime/person_words.cpp", "runtime/verb_words.cpp",
+                  "runtime/word_table.cpp"]
 DRIVER = r"""
 #include <algorithm>
 #include <chrono>

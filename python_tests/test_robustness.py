@@ -36,13 +36,14 @@ BUNDLE = Path(bewo_rt.__file__).resolve().parent / "data" / "bewo_tiny.safetenso
 SAN = ["-std=c++17", "-O0", "-g", "-fsanitize=address,undefined", "-fno-sanitize-recover=all",
        "-fno-omit-frame-pointer"]
 # scene_json.cpp falls back on the prompt parser, which shares the tokenizer's Unicode tables.
-SCENE_SOURCES = ["nn/json.cpp", "runtime/scene_json.cpp", "runtime/prompt_parser.cpp", "runtime/vocabulary.cpp",
-                 "runtime/text_match.cpp", "runtime/prompt_symbols.cpp", "runtime/sound_words.cpp", "runtime/prompt_fields.cpp",
+SCENE_SOURCES = ["nn/json.cpp", "runtime/scene_json.cpp", "runtime/prompt_parser.cpp", "runtime/prompt_tokens.cpp",
+                 "runtime/prompt_roles.cpp", "runtime/prompt_pieces.cpp", "runtime/prompt_grouping.cpp",
+                 "runtime/prompt_motion.cpp", "runtime/prompt_source_lists.cpp", "runtime/prompt_rewrites.cpp",
+                 "runtime/prompt_room.cpp", "runtime/vocabulary.cpp", "runtime/text_match.cpp",
+                 "runtime/prompt_symbols.cpp", "runtime/sound_words.cpp", "runtime/prompt_fields.cpp",
                  "runtime/prompt_shorthand.cpp", "runtime/prompt_patterns.cpp", "runtime/prompt_listener.cpp",
-                 "runtime/prompt_heights.cpp", "runtime/scene_passes.cpp",
-                 "runtime/person_words.cpp", "runtime/verb_words.cpp", "runtime/word_table.cpp",
-                 "nn/tokenizer.cpp",
-                 "dsp/trajectory.cpp"]
+                 "runtime/prompt_heights.cpp", "runtime/scene_passes.cpp", "runtime/person_words.cpp",
+                 "runtime/verb_words.cpp", "runtime/word_table.cpp", "nn/tokenizer.cpp", "dsp/trajectory.cpp"]
 # The library sources each short target needs (the bundle target needs all of them: fuzz/build.sh).
 TARGETS = {
     "safetensors": ["nn/json.cpp", "nn/safetensors.cpp", "nn/ops.cpp", "nn/threadpool.cpp"],

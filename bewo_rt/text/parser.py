@@ -1,8 +1,8 @@
 """Local text-to-scene parser: English prompt -> Scene, with no network and no language model.
 
-One implementation: the rules run in C++ (csrc/runtime/prompt_parser.cpp), the same code the C
-API reads a prompt with; this module calls it through the binding and adds the derived fields of
-the JSON form. The rules below are what that code does.
+One implementation: the rules run in C++ (csrc/runtime/prompt_parser.cpp and the prompt_*.cpp
+beside it), the same code the C API reads a prompt with; this module calls it through the binding
+and adds the derived fields of the JSON form. The rules below are what that code does.
 
     parse("a dog barks on the left while a car passes from right to left") -> Scene
     parse_dict(text) -> the JSON form (Scene.to_dict() plus derived class fields, below)

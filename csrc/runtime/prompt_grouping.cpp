@@ -1,0 +1,376 @@
+// Clauses and pieces grouped into sources, and each source's label.
+#include "prompt_internal.h"
+
+#include <algorithm>
+#include <set>
+#include <vector>
+
+#include "sound_words.h"
+
+namespace bewo::rt::prompt_detail {
+
+using namespace textmatch;
+
+std::vector<Group> group(std::vector<Tok>& tokens, std::vector<bool>& colon_after, std::vector<bool>& colon_only) {
+    mark_wrapped_lines(tokens);
+    adjust_tokens(tokens);
+    std::vector<Toks> clauses(1);
+    std::vector<bool> bang_after(1, false);  // the clause ended with "!"
+    colon_after.assign(1, false);
+    colon_only.assign(1, false);
+    for (auto& tok : tokens) {
+        if (tok.kind == Kind::Space) continue;
+        if (tok.kind == Kind::Hard) {
+            // breaks in a row ("Layers:\n1) traffic") make one break; a colon among them counts
+            if (clauses.back().empty() && clauses.size() > 1) {
+                colon_after[clauses.size() - 2] = colon_after[clauses.size() - 2] || tok.text.find(U':') != u32::npos;
+                colon_only[clauses.size() - 2] = colon_only[clauses.size() - 2] || tok.text.find(U':') != u32::npos;
+                continue;
+            }
+            colon_after.back() = is_lead_in(tok);
+            colon_only.back() = tok.text.find(U':') != u32::npos;
+            bang_after.back() = tok.text.find(U'!') != u32::npos;
+            clauses.emplace_back();
+            colon_after.push_back(false);
+            colon_only.push_back(false);
+            bang_after.push_back(false);
+        } else {
+            clauses.back().push_back(&tok);
+        }
+    }
+    std::vector<Group> sources;
+    Toks carry;  // a label-less clause before a colon ("Right side:") places the next clause's sound
+    // a screenplay slug line ("EXT. HIGHWAY - DAY."): its capitals clauses name the scene
+    std::size_t slug_end = 0;
+    if (!clauses.empty() && !clauses[0].empty() && (clauses[0][0]->text == U"EXT" || clauses[0][0]->text == U"INT" ||
+                                                     clauses[0][0]->text == U"INT/EXT"))
+        while (slug_end < clauses.size() && !clauses[slug_end].empty() &&
+               std::all_of(clauses[slug_end].begin(), clauses[slug_end].end(), [](const Tok* t) {
+                   return t->kind != Kind::Dir && std::none_of(t->text.begin(), t->text.end(), is_lower);
+               }))
+            ++slug_end;
+    const std::size_t n_clauses = static_cast<std::size_t>(
+        std::count_if(clauses.begin(), clauses.end(), [](const Toks& c) { return !c.empty(); }));
+    for (std::size_t c = 0; c < clauses.size(); ++c) {
+        const Toks& clause = clauses[c];
+        // "Goal! The stadium horn blasts ...", "Splash! A frog jumped ...", "... Hoo! ...", "Toot toot!": an
+        // exclamation in a scene told in sentences, not a sound of its own
+        const bool one_word = !clause.empty() && is_content(*clause[0]) && clause.size() <= 2 &&
+                              std::all_of(clause.begin(), clause.end(), [&](const Tok* t) { return t->low() == clause[0]->low(); });
+        if (n_clauses > 1 && bang_after[c] && one_word && (c == 0 || clause.size() == 2 || !sound_noun(clause[0]->low())))
+            continue;  // "Thunder!" later on is a sound
+        if (c < slug_end) continue;
+        std::vector<Toks> pieces(1);
+        std::vector<u32> opener(1);  // the soft break before each piece ("with", "and", ",")
+        for (Tok* tok : clause) {
+            if (tok->kind == Kind::Soft) {
+                pieces.emplace_back();
+                opener.push_back(tok->low());
+            } else {
+                pieces.back().push_back(tok);
+            }
+        }
+        for (auto& p : pieces) {
+            // a motion-verb word right before a content word is an adjective ("running water"), and so
+            // is one right after an article ("a fly circles")
+            for (std::size_t i = 0; i < p.size(); ++i) {
+                if (!is_move(p[i]->kind)) continue;
+                const bool after_article = i > 0 && p[i - 1]->kind == Kind::Word &&
+                                           (p[i - 1]->low() == U"a" || p[i - 1]->low() == U"an" || p[i - 1]->low() == U"the");
+                if ((after_article && (i + 1 >= p.size() || !is_content(*p[i + 1]))) || noun_after_article(p, i) ||
+                    compound_noun(p, i)) {
+                    p[i]->kind = Kind::Word;
+                    continue;
+                }
+                if (i + 1 >= p.size() || !is_content(*p[i + 1])) continue;
+                // "someone turns pages": a verb with its object, not a turn
+                const u32& mv = p[i]->low();
+                if (mv == U"turns" || mv == U"turn" || mv == U"turned" || mv == U"turning" || mv == U"flips" ||
+                    mv == U"flipping") {
+                    p[i]->kind = Kind::Word;
+                    continue;
+                }
+                if (std::any_of(p.begin(), p.begin() + i, [](const Tok* k) { return is_move(k->kind); })) continue;
+                if (i == 0 || !is_content(*p[i - 1]) || ends_with(p[i]->low(), U"ing")) p[i]->kind = Kind::Word;
+            }
+        }
+        // "I'm lying in bed when I hear a mosquito ...", "From the hospital bed I can hear the monitor
+        // ...", "I heard footsteps behind me": the sound starts after the listener hears it
+        for (auto& piece : pieces) {
+            static const std::set<u32> who = {U"i", U"i'm", U"we", U"we're", U"you", U"you're", U"im"};
+            auto first_word = [](const u32& w) { return w.substr(0, w.find(U' ')); };
+            auto subject = std::find_if(piece.begin(), piece.end(), [&](const Tok* t) { return who.count(first_word(t->low())) > 0; });
+            if (subject == piece.end()) continue;
+            // "hear" alone or ending a phrase read as one token ("I can hear", "we hear")
+            auto hear = std::find_if(subject, piece.end(), [](const Tok* t) {
+                const u32& w = t->low();
+                return ends_with(w, U"hear") || ends_with(w, U"hears") || ends_with(w, U"heard") ||
+                       ends_with(w, U"hearing") || w == U"listen";
+            });
+            if (hear != piece.end() && hear + 1 != piece.end()) piece.erase(piece.begin(), hear + 1);
+        }
+        // "... when they spawn", "once the player enters": when, for the audience, not a sound
+        for (auto& piece : pieces)
+            for (std::size_t i = 0; i + 1 < piece.size(); ++i) {
+                const u32& w = piece[i]->low();
+                if (w != U"when" && w != U"whenever" && w != U"once" && w != U"until" && w != U"after" && w != U"before" &&
+                    w != U"as" && w != U"while")
+                    continue;
+                const u32& who = piece[i + 1]->low();
+                const bool audience = who == U"they" || who == U"you" || who == U"we" || who == U"i" ||
+                                      (who == U"the" && i + 2 < piece.size() &&
+                                       (piece[i + 2]->low() == U"player" || piece[i + 2]->low() == U"user" ||
+                                        piece[i + 2]->low() == U"listener" || piece[i + 2]->low() == U"players"));
+                // "... until they fade out ahead": "they" with a place of their own are the sounds
+                const bool placed_after = (who == U"they" || who == U"they're") && std::any_of(piece.begin() + static_cast<long>(i), piece.end(),
+                                                                         [](const Tok* t) { return t->kind == Kind::Dir; });
+                if (audience && i > 0 && !placed_after) {
+                    piece.erase(piece.begin() + static_cast<long>(i), piece.end());
+                    break;
+                }
+            }
+        // "... as you breathe in", "while we wait": what the listener does meanwhile
+        for (std::size_t k = 1; k < pieces.size(); ++k) {
+            if (opener[k] != U"as" && opener[k] != U"while" && opener[k] != U"when" && opener[k] != U"whenever") continue;
+            const auto w = std::find_if(pieces[k].begin(), pieces[k].end(), [](const Tok* t) { return t->kind == Kind::Word; });
+            if (w != pieces[k].end() && ((*w)->low() == U"you" || (*w)->low() == U"we" || (*w)->low() == U"i"))
+                pieces[k].clear();
+        }
+        // "Looking down the highway, ...", "Sitting in the back row, ...": where the listener is, no sound
+        // (and what is with them there: "Sitting on the porch with the house at my back, ...")
+        if (pieces.size() > 1 && (listener_pose(pieces[0]) || scene_setting(pieces[0]))) {
+            pieces[0].clear();
+            if (listener_pose(pieces[0]))
+                for (std::size_t k = 1; k + 1 < pieces.size() && opener[k] == U"with"; ++k) pieces[k].clear();
+        }
+        if (pieces.size() > 1)  // "... as I go up the trail": the listener, not a sound
+            for (auto& piece : pieces)
+                if (listener_acts(piece)) piece.clear();
+        // "Visitors standing at the marker should hear the engine ...": the sound starts after "hear"
+        for (auto& piece : pieces)
+            if (audience_acts(piece)) {
+                auto hear = std::find_if(piece.begin(), piece.end(), [](const Tok* t) {
+                    const u32& w = t->low();
+                    return ends_with(w, U"hear") || ends_with(w, U"hears");
+                });
+                if (hear != piece.end()) piece.erase(piece.begin(), hear + 1);
+                else if (pieces.size() > 1 || std::none_of(piece.begin(), piece.end(), [](const Tok* t) {
+                             return t->kind == Kind::Dir || t->kind == Kind::Elev;
+                         }))
+                    piece.clear();  // "The user stands in a forest; ...": where the audience is
+            }
+        if (pieces.size() > 1)  // "In a moderately sized, acoustically dry classroom, an owl ...": the room
+            for (auto& piece : pieces)
+                if (place_only(piece)) piece.clear();
+        if (pieces.size() == 1 && (place_only(pieces[0]) || listener_role(pieces[0]) || addressed_to_listener(pieces[0]) ||
+                                   (listener_acts(pieces[0]) && std::any_of(pieces[0].begin(), pieces[0].end(), [](const Tok* t) {
+                                        return t->low() == U"facing" || t->low() == U"sitting" || t->low() == U"standing";
+                                    })) ||
+                                   // "We stood on the pier;": with no place of a sound in it
+                                   (listener_acts(pieces[0]) && std::any_of(pieces[0].begin(), pieces[0].end(), [](const Tok* t) {
+                                        static const std::set<u32> poses = {
+                                            U"stood", U"sat", U"lay", U"lying", U"waiting", U"waited", U"resting", U"stand",
+                                            U"sit", U"lie", U"are", U"am", U"was", U"were", U"walked", U"arrive",
+                                            U"arrived", U"entered", U"enter"};
+                                        return poses.count(t->low()) > 0;
+                                    }) && std::none_of(pieces[0].begin(), pieces[0].end(), [](const Tok* t) {
+                                        return t->kind == Kind::Dir || t->kind == Kind::Elev;
+                                    }))))
+            pieces[0].clear();
+        std::vector<bool> has_label(pieces.size());
+        for (std::size_t k = 0; k < pieces.size(); ++k) {
+            Toks content;
+            for (Tok* t : pieces[k])
+                if (is_content(*t)) content.push_back(t);
+            // a descriptor heard from a place of its own may be a sound (describes_previous decides)
+            has_label[k] = !content.empty() && !descriptor_only(content);
+            if (!has_label[k] && !content.empty()) {
+                const auto own = locations(pieces[k]);
+                has_label[k] = std::any_of(own.begin(), own.end(), [](const Role& r) { return r.role == Kind::From; });
+            }
+            // "a truck reverses with a warning beep, moving ...": what it sounds with, not another sound
+            if (has_label[k] && k > 0 && opener[k] == U"with" && locations(pieces[k]).empty() &&
+                std::none_of(pieces[k].begin(), pieces[k].end(), [](const Tok* t) { return is_move(t->kind); }) &&
+                std::find(has_label.begin(), has_label.begin() + k, true) != has_label.begin() + k)
+                has_label[k] = false;
+        }
+        const std::size_t first_in_clause = sources.size();
+        for (std::size_t k = 0; k < pieces.size(); ++k) {
+            const bool label_before = std::find(has_label.begin(), has_label.begin() + k, true) != has_label.begin() + k;
+            if (!has_label[k] || (sources.empty() && !label_before)) continue;
+            // the source a describing piece would join: the labelled piece before it, else the last source
+            const Toks* prev = nullptr;
+            Toks told;  // the labelled piece before and the label-less ones after it ("..., starting behind and")
+            for (std::size_t j = k; j-- > 0;)
+                if (has_label[j]) {
+                    prev = &pieces[j];
+                    for (std::size_t i = j; i < k; ++i) told.insert(told.end(), pieces[i].begin(), pieces[i].end());
+                    break;
+                }
+            // a list after a colon starts afresh: "Pool: splashing in front, ..." is an item, not the pool's
+            const bool after_colon = c > 0 && colon_only[c - 1];
+            if (!prev && !sources.empty() && !after_colon) prev = &sources.back().toks;
+            if (!prev && after_colon) continue;
+            if (describes_previous(pieces[k], prev && !locations(*prev).empty())) has_label[k] = false;
+            else if (prev && (opener[k].find(U"and") != u32::npos || opener[k].find(U"then") != u32::npos ||
+                              (opener[k] == U"," && !pieces[k].empty() &&
+                               (ends_with(pieces[k][0]->low(), U"ed") || verb_form(pieces[k][0]->low()) % 2 == 1)) ||
+                              // ", coming up from behind and pulling ahead": a participle with a start
+                              (opener[k] == U"," && !pieces[k].empty() && ends_with(pieces[k][0]->low(), U"ing") &&
+                               std::any_of(pieces[k].begin(), pieces[k].end(),
+                                           [](const Tok* t) { return t->kind == Kind::From; }))) &&
+                     continues_sentence(pieces[k], told.empty() ? *prev : told))
+                has_label[k] = false;
+        }
+        Toks pending = carry;  // label-less pieces waiting for the source after them
+        carry.clear();
+        // "Left: nothing. Right: a vacuum cleaner": nothing is there, so the place is used up
+        if (!pending.empty() && std::none_of(has_label.begin(), has_label.end(), [](bool b) { return b; }) &&
+            std::any_of(clause.begin(), clause.end(), [](const Tok* t) {
+                const u32& w = t->low();
+                return w == U"nothing" || w == U"silence" || w == U"none" || w == U"empty" || w == U"silent";
+            }))
+            pending.clear();
+        int current = -1;      // the source this clause is describing
+        for (std::size_t k = 0; k < pieces.size(); ++k) {
+            const Toks& p = pieces[k];
+            if (has_label[k]) {
+                Toks src = pending;
+                src.insert(src.end(), p.begin(), p.end());
+                pending.clear();
+                sources.push_back({src, static_cast<int>(c)});
+                current = static_cast<int>(sources.size()) - 1;
+                continue;
+            }
+            // "rain - behind, thunder - left": after a dash, a place alone belongs to the sound before it
+            const bool after_dash = c > 0 && colon_after[c - 1] && !colon_only[c - 1];
+            if (k == 0 && after_dash && current < 0 && !sources.empty() && !locations(p).empty() &&
+                locations(sources.back().toks).empty() && pieces.size() > 1) {
+                sources.back().toks.insert(sources.back().toks.end(), p.begin(), p.end());
+                continue;
+            }
+            if (current < 0 || !pending.empty()) {
+                pending.insert(pending.end(), p.begin(), p.end());
+                continue;
+            }
+            // A located label-less piece between a located source and an unlocated one is a fronted
+            // location of the next: "fire crackles on the right and, far away to the left, a keyboard".
+            std::size_t nxt = k + 1;
+            while (nxt < pieces.size() && !has_label[nxt]) ++nxt;
+            // ("..., passes me on the left and rides off ahead, bell dinging": a verb goes on with the sound before)
+            const bool told = std::any_of(p.begin(), p.end(), [](const Tok* t) {
+                return is_move(t->kind) || (t->kind == Kind::Word && verb_form(t->low()) == 1);
+            });
+            if (nxt < pieces.size() && !locations(p).empty() && !locations(sources[current].toks).empty() &&
+                locations(pieces[nxt]).empty() && !mirrors_last_place(p, sources[current].toks) && !told)
+                pending.insert(pending.end(), p.begin(), p.end());
+            else
+                sources[current].toks.insert(sources[current].toks.end(), p.begin(), p.end());
+        }
+        if (pending.empty()) continue;
+        // "Three cars honking: left, right, and behind": places alone after a counted heading are its items
+        const auto n_places = std::count_if(pieces.begin(), pieces.end(), [](const Toks& p) { return !p.empty(); });
+        const bool all_places = n_places >= 2 && std::all_of(pieces.begin(), pieces.end(), [](const Toks& p) {
+            return p.empty() || (!locations(p).empty() &&
+                                 std::none_of(p.begin(), p.end(), [](const Tok* t) { return is_content(*t); }));
+        });
+        if (all_places && c > 0 && colon_only[c - 1] && !sources.empty() && first_in_clause == sources.size() &&
+            sources.back().clause == static_cast<int>(c) - 1) {
+            sources.back().drop = true;
+            const int heading = static_cast<int>(sources.size()) - 1;
+            for (auto& p : pieces)
+                if (!p.empty()) sources.push_back({p, static_cast<int>(c), heading, false});
+            continue;
+        }
+        // "Behind me: footsteps", "Front right - a saxophone", and a place stated before any sound
+        if ((colon_after[c] && sources.size() == first_in_clause) || sources.empty()) carry = pending;
+        else if (!sources.empty()) sources.back().toks.insert(sources.back().toks.end(), pending.begin(), pending.end());
+    }
+    return sources;
+}
+
+// The text of run[a, b) as a label: the original spelling, a leading capital and article dropped.
+u32 run_label(const Toks& run, std::size_t a, std::size_t b, const u32& t) {
+    u32 lab = strip_chars(collapse_space(t.substr(run[a]->start, run[b - 1]->end - run[a]->start)), U" ,'\"-");
+    if (!lab.empty() && is_upper(lab[0]) && (lab.size() == 1 || is_lower(lab[1]) || lab[1] == ' '))
+        lab = lower(lab.substr(0, 1)) + lab.substr(1);
+    Regex::Match m;
+    if (patterns().article->match_at(lab, 0, m)) lab = lab.substr(m.end);
+    return lab;
+}
+
+// "For the true crime episode I want a clock ticking behind the listener": where the first run
+// of words names nothing heard and a later one names a sound, the sound is the label.
+u32 label_of(const Toks& toks, const u32& t) {
+    const u32 first = first_label(toks, t);
+    // "make sound of the river": "sound of" says nothing of what is heard ("pink noise" does)
+    u32 specific = lower(first);
+    for (const u32 generic : {U"sounds of", U"sound of", U"noises of", U"noise of"})
+        for (std::size_t at = specific.find(generic); at != u32::npos; at = specific.find(generic, at + 1))
+            std::fill(specific.begin() + static_cast<long>(at), specific.begin() + static_cast<long>(at + generic.size()), U' ');
+    if (ends_with(specific, U" sound") || specific == U"sound") specific.resize(specific.size() - 5);  // "make sound
+    if (first.empty() || names_a_sound(specific) || names_a_person(first)) return first;
+    for (std::size_t k = 1; k < toks.size(); ++k) {
+        if (toks[k - 1]->kind == Kind::Word || toks[k]->kind != Kind::Word) continue;  // each later run once
+        const Toks rest(toks.begin() + static_cast<long>(k), toks.end());
+        const u32 later = first_label(rest, t);
+        // "a crewmate floats past ..., humming a tune": a participle describes the one named first
+        const u32 opener = later.substr(0, later.find(U' '));
+        if (!later.empty() && later != first && has_sound_noun(later) && !ends_with(opener, U"ing")) return later;
+    }
+    return first;
+}
+
+u32 first_label(const Toks& toks, const u32& t) {
+    std::vector<Toks> runs(1);
+    for (Tok* tok : toks) {
+        // a run ends at any other token, and where the source's tokens skip a separator
+        bool adjacent = !runs.back().empty();
+        for (const Tok* k = adjacent ? runs.back().back() + 1 : tok; k < tok; ++k) adjacent = adjacent && k->kind == Kind::Space;
+        if (tok->kind == Kind::Word && adjacent) runs.back().push_back(tok);
+        else if (tok->kind == Kind::Word) runs.push_back({tok});
+        else runs.emplace_back();
+    }
+    for (const auto& run : runs) {
+        std::size_t a = 0, b = run.size();
+        while (a < b && !is_content(*run[a])) ++a;
+        while (b > a && !is_content(*run[b - 1])) --b;
+        if (a == b) continue;
+        // "church bell is ringing", "music was being played through a radio": the subject names it
+        // (a sound before a verb in -ing: "someone is typing on a keyboard" keeps its keyboard)
+        for (std::size_t i = a + 1; i + 1 < b; ++i) {
+            const u32& w = run[i]->low();
+            if (w != U"is" && w != U"are" && w != U"was" && w != U"were") continue;
+            u32 subject;
+            for (std::size_t k = a; k < i; ++k) subject += run[k]->low() + U" ";
+            if (ends_with(run[i + 1]->low(), U"ing") && names_a_sound(subject) && !names_a_person(subject)) {
+                b = i;
+                while (b > a && !is_content(*run[b - 1])) --b;
+            }
+            break;
+        }
+        if (b < run.size()) {  // "pink noise", "engine sound": the noun after an adjective stays
+            const u32& w = run[b]->low();
+            if (w == U"noise" || w == U"noises" || w == U"sound" || w == U"sounds") ++b;
+        }
+        Toks content;
+        for (std::size_t i = a; i < b; ++i)
+            if (is_content(*run[i])) content.push_back(run[i]);
+        if (descriptor_only(content)) continue;  // "with long reverb, an organ plays": the organ
+        // "first violin front-left, second violin front-right": the ordinal names the part
+        if (a > 0 && (run[a - 1]->low() == U"first" || run[a - 1]->low() == U"second" || run[a - 1]->low() == U"third") &&
+            (a == 1 || run[a - 2]->low() == U"the"))
+            --a;
+        return run_label(run, a, b, t);
+    }
+    // only descriptor words: a source kept for a place of its own ("echo comes back from the left")
+    for (const auto& run : runs) {
+        std::size_t a = 0, b = run.size();
+        while (a < b && !is_content(*run[a])) ++a;
+        while (b > a && !is_content(*run[b - 1])) --b;
+        if (a < b) return run_label(run, a, b, t);
+    }
+    return u32();
+}
+
+}  // namespace bewo::rt::prompt_detail

@@ -1,0 +1,220 @@
+// Rewrites of the text before it is read: "@" as "at", bare clock hours, nautical sides, and
+// corrections ("at 3 o'clock - sorry, I meant 9 o'clock").
+#include "prompt_internal.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <utility>
+#include <vector>
+
+#include "sound_words.h"
+
+namespace bewo::rt::prompt_detail {
+
+using namespace textmatch;
+
+// "door knck @ 8", "rain@-90": an at sign before a number is "at".
+u32 with_at_signs_as_at(const u32& t) {
+    if (t.find('@') == u32::npos) return t;
+    u32 out;
+    for (std::size_t i = 0; i < t.size(); ++i) {
+        std::size_t j = i + 1;
+        while (j < t.size() && t[j] == ' ') ++j;
+        const bool number = t[i] == '@' && j < t.size() && ((t[j] >= '0' && t[j] <= '9') || t[j] == '-' || t[j] == '+');
+        out += number ? u32(U" at ") : u32(1, t[i]);
+        if (number) i = j - 1;
+    }
+    return out;
+}
+
+// "someone whistling at like 2 oclock and a bike bell at 10": beside a clock position, a bare
+// hour after "at" is one too.
+u32 with_bare_clock_hours(const u32& t) {
+    if (std::none_of(t.begin(), t.end(), [](char32_t c) { return c >= '0' && c <= '9'; }) && t.find(U"at ") == u32::npos)
+        return t;
+    const u32 low = lower(t);
+    const bool clock = low.find(U"o'clock") != u32::npos || low.find(U"oclock") != u32::npos;
+    u32 out;
+    int hours = 0, owned_hours = 0;  // bare "at N" hours; two or more read as clock positions without "o'clock" too
+    std::size_t i = 0;
+    while (i < t.size()) {
+        std::size_t lead = 0;  // "at 3", and in a clock context "from 8 to 1"
+        static const u32 leads[] = {U"at ", U"from ", U"to ", U"at your ", U"at my ", U"at their ", U"at his ", U"at her ",
+                                    U"at about ", U"at around ", U"at roughly ", U"at like ", U"at approximately "};
+        // "Machine gun rattles from 10.": an hour that ends its sentence after "from" is a clock position
+        auto hour_ends_sentence = [&](std::size_t d) {
+            std::size_t e = d;
+            while (e < t.size() && e < d + 2 && is_digit(t[e])) ++e;
+            const bool end = e == t.size() || t[e] == ';' || t[e] == '!' || t[e] == '\n' ||
+                             (t[e] == '.' && (e + 1 == t.size() || !is_digit(t[e + 1])));
+            return e > d && end;
+        };
+        bool ends_sentence = false;
+        if (i == 0 || !is_letter(low[i - 1]))
+            for (const u32& w : leads)
+                if (low.compare(i, w.size(), w) == 0 &&
+                    (w[0] == 'a' || clock || (w == U"from " && hour_ends_sentence(i + w.size())))) {
+                    lead = w.size();
+                    ends_sentence = w == U"from " && hour_ends_sentence(i + w.size());
+                }
+        if (lead == 0) {
+            out.push_back(t[i]);
+            ++i;
+            continue;
+        }
+        // "at your 7": a clock position on its own ("at about 7" is one only beside others)
+        bool owned = false;
+        for (const u32 w : {U"at your ", U"at my ", U"at their ", U"at his ", U"at her "})
+            owned = owned || (lead == w.size() && low.compare(i, w.size(), w) == 0);
+        std::size_t d = i + lead, e = d;
+        while (e < t.size() && e < d + 2 && t[e] >= '0' && t[e] <= '9') ++e;  // ASCII: read with stoi
+        std::size_t after = e;
+        while (after < t.size() && t[after] == ' ') ++after;
+        std::size_t unit_end = after;
+        while (unit_end < t.size() && is_letter(t[unit_end])) ++unit_end;
+        static const std::set<u32> units = {U"am", U"pm", U"m", U"metres", U"meters", U"metre", U"meter", U"feet", U"ft", U"foot",
+                                            U"degrees", U"degree", U"deg", U"percent", U"db", U"hz", U"km", U"miles", U"mile",
+                                            U"yards", U"seconds", U"second", U"s", U"sec", U"secs", U"minutes", U"minute", U"min",
+                                            U"mins", U"o", U"oclock", U"bars", U"bar", U"beats", U"times", U"people", U"of",
+                                            U"hours", U"hour", U"h", U"ms", U"x", U"st", U"nd", U"rd", U"th", U"kph", U"mph"};
+        const bool unit = unit_end > after && units.count(low.substr(after, unit_end - after));
+        const bool bare = e > d && !unit && (after == t.size() || !(is_digit(t[after]) ||
+                                                                 t[after] == ':' || t[after] == '%' || t[after] == '\'' ||
+                                                                 (t[after] == '.' && after + 1 < t.size() && is_digit(t[after + 1])) ||
+                                                                 t[after] == 0xB0));
+        int hour = bare ? std::stoi(to_utf8(t.substr(d, e - d))) : 0;
+        if (e == d) {  // "the harp at three and the wind chimes at nine": hours in words
+            static const std::map<u32, int> words = {{U"one", 1}, {U"two", 2}, {U"three", 3}, {U"four", 4}, {U"five", 5},
+                                                     {U"six", 6}, {U"seven", 7}, {U"eight", 8}, {U"nine", 9}, {U"ten", 10},
+                                                     {U"eleven", 11}, {U"twelve", 12}};
+            while (e < t.size() && is_letter(t[e])) ++e;
+            const auto it = words.find(low.substr(d, e - d));
+            std::size_t next = e;
+            while (next < t.size() && t[next] == ' ') ++next;
+            std::size_t next_end = next;
+            while (next_end < t.size() && is_letter(t[next_end])) ++next_end;
+            static const std::set<u32> not_hours = {U"point", U"time", U"times", U"end", U"side", U"moment", U"stage",
+                                                    U"another", U"of", U"o", U"oclock", U"degrees", U"degree", U"metres",
+                                                    U"meters", U"feet", U"once", U"am", U"pm", U"in", U"at", U"last"};
+            const bool said = it != words.end() && !not_hours.count(low.substr(next, next_end - next)) &&
+                              !(next < t.size() && (t[next] == '\'' || t[next] == '-'));
+            hour = said ? it->second : 0;
+            if (!said) e = d;
+        }
+        if (hour >= 1 && hour <= 12) {
+            out += t.substr(i, e - i) + U" o'clock";
+            ++hours;
+            // "a generator droning at 9": a single digit after "at" is no angle; an hour
+            owned_hours += owned || ends_sentence || (e - d == 1 && t[d] >= '1' && t[d] <= '9') ? 1 : 0;
+            i = e;
+        } else {
+            out.push_back(t[i]);
+            ++i;
+        }
+    }
+    // "Drummer at 12, bassist at 1, rhythm guitar at 11": hours said in a row, without "o'clock"
+    return clock || hours >= 2 || owned_hours > 0 ? out : t;
+}
+
+// "Airlock cycles on the port side; starboard thrusters fire": a ship's sides, facing the bow, as
+// the listener's.
+u32 with_nautical_sides(const u32& t) {
+    auto has = [&](const char32_t* w) {  // case-blind, without lowering the whole text
+        const u32 word = w;
+        return std::search(t.begin(), t.end(), word.begin(), word.end(), [](char32_t a, char32_t b) {
+                   return (a >= 'A' && a <= 'Z' ? a + 32 : a) == b;
+               }) != t.end();
+    };
+    if (!has(U"port") && !has(U"astern")) return t;
+    static const std::pair<const char32_t*, const char32_t*> said[] = {
+        {U"on the port side", U"on the left side"}, {U"on port side", U"on the left side"}, {U"port side", U"left side"},
+        {U"portside", U"left side"}, {U"to port", U"to the left"}, {U"off the port bow", U"front-left"},
+        {U"off the starboard bow", U"front-right"}, {U"on the starboard side", U"on the right side"},
+        {U"starboard side", U"right side"}, {U"to starboard", U"to the right"}, {U"starboard", U"on the right"},
+        {U"astern", U"behind"}};
+    u32 out = t, low = lower(t);
+    for (const auto& [from, to] : said) {
+        const u32 f = from, r = to;
+        for (std::size_t at = low.find(f); at != u32::npos;) {
+            const std::size_t end = at + f.size();
+            if ((at > 0 && is_letter(low[at - 1])) || (end < low.size() && is_letter(low[end]))) {  // "support side"
+                at = low.find(f, at + 1);
+                continue;
+            }
+            out = out.substr(0, at) + r + out.substr(end);
+            low = low.substr(0, at) + r + low.substr(end);
+            at = low.find(f, at + r.size());
+        }
+    }
+    return out;
+}
+
+// ---- corrections ("at 3 o'clock - sorry, I meant 9 o'clock") -------------------------------------
+// Where a place is taken back and another given ("Rain in front... actually no, make the rain come
+// from behind", "cricket at +60, wait, scratch that, -60", "Drone: behind-left. No - behind-right"),
+// the text from the first place to the second is cut: "Rain behind". A correction that brings in
+// a sound not named before the first place names a new sound, and is left alone.
+bool signed_angle(const Tok& k, const u32& t) {  // "-60", "+45" said alone
+    const u32& w = k.text;
+    return k.kind == Kind::Word && !w.empty() && w.size() <= 3 && std::all_of(w.begin(), w.end(), is_digit) &&
+           k.start > 0 && (t[k.start - 1] == '-' || t[k.start - 1] == '+');
+}
+
+u32 with_corrections_applied(const u32& t, const std::vector<Tok>& tokens) {
+    auto is_break = [](const Tok& k) { return k.kind == Kind::Hard || k.kind == Kind::Soft; };
+    auto is_place = [](const Tok& k) { return k.kind == Kind::Dir; };
+    for (std::size_t m = 1; m < tokens.size(); ++m) {
+        const u32& w = tokens[m].low();
+        std::size_t after = static_cast<std::size_t>(tokens[m].end);  // "No -", "wait,"
+        while (after < t.size() && t[after] == ' ') ++after;
+        const bool next_breaks = after < t.size() && (t[after] == ',' || t[after] == '-' || t[after] == '.' ||
+                                                      t[after] == '!' || t[after] == ';' || t[after] == ':');
+        auto word_at = [&](std::size_t k) { return k < tokens.size() && tokens[k].kind == Kind::Word ? tokens[k].low() : u32(); };
+        const bool marker = tokens[m].kind == Kind::Word &&
+                            (w == U"sorry" || w == U"actually" || w == U"meant" || w == U"oops" || w == U"correction" ||
+                             (w == U"scratch" && word_at(m + 1) == U"that") || (w == U"mean" && word_at(m - 1) == U"i") ||
+                             (w == U"no" && word_at(m + 1) == U"wait") ||  // "on left no wait right"
+                             ((w == U"no" || w == U"wait") && next_breaks));
+        if (!marker) continue;
+        std::size_t p = m, q = m;
+        while (p > 0 && !is_place(tokens[p - 1])) --p;
+        // the new place may be a height ("oops i meant above me")
+        while (q < tokens.size() && !is_place(tokens[q]) && tokens[q].kind != Kind::Elev && !signed_angle(tokens[q], t)) ++q;
+        if (p == 0 || q == tokens.size()) continue;
+        --p;
+        // the first place ends the sentence or clause it is in: nothing but breaks between it and the marker
+        bool adjacent = true;
+        for (std::size_t k = p + 1; k < m; ++k)
+            adjacent = adjacent && (is_break(tokens[k]) || tokens[k].kind == Kind::Filler || tokens[k].kind == Kind::Space ||
+                                    tokens[k].low() == U"no" || tokens[k].low() == U"wait" || tokens[k].low() == U"oh" ||
+                                    tokens[k].low() == U"i" || tokens[k].low() == U"um" || tokens[k].low() == U"uh");
+        if (!adjacent) continue;
+        // "left to right - sorry, I mean right to left": the whole move is taken back
+        for (std::size_t k = p; k > 0;) {
+            std::size_t j = k - 1;
+            while (j > 0 && (tokens[j].kind == Kind::Space || word_at(j) == U"the")) --j;
+            if (tokens[j].kind != Kind::To) break;
+            while (j > 0 && (tokens[j - 1].kind == Kind::Space || word_at(j - 1) == U"the")) --j;
+            if (j == 0 || !is_place(tokens[j - 1])) break;
+            k = p = j - 1;
+            if (p > 0 && tokens[p - 1].kind == Kind::From) p = k = p - 1;
+            else if (p > 1 && tokens[p - 1].kind == Kind::Space && tokens[p - 2].kind == Kind::From) p = k = p - 2;
+        }
+        const u32 before = lower(t.substr(0, static_cast<std::size_t>(tokens[p].start)));
+        bool new_sound = false;
+        for (std::size_t k = m + 1; k < q; ++k)
+            if (tokens[k].kind == Kind::Word && tokens[k].low() != U"scratch" && sound_noun(tokens[k].low()) &&
+                before.find(tokens[k].low()) == u32::npos)
+                new_sound = true;
+        if (new_sound) continue;
+        const u32 head = t.substr(0, static_cast<std::size_t>(tokens[p].start));
+        if (signed_angle(tokens[q], t))  // "at +60, wait, scratch that, -60"
+            return head + t.substr(static_cast<std::size_t>(tokens[q].start) - 1, tokens[q].text.size() + 1) + U" degrees" +
+                   t.substr(static_cast<std::size_t>(tokens[q].end));
+        return head + t.substr(static_cast<std::size_t>(tokens[q].start));
+    }
+    return t;
+}
+
+}  // namespace bewo::rt::prompt_detail

@@ -1,0 +1,225 @@
+// What a piece's words do: content words, verb forms, a sentence going on, and each direction's role
+// (where a move starts, where it goes, where a sound is).
+#include "prompt_internal.h"
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+#include <vector>
+
+#include "sound_words.h"
+#include "verb_words.h"
+
+namespace bewo::rt::prompt_detail {
+
+using namespace textmatch;
+
+// ---- sources: grouping, directions, labels -------------------------------------------------------
+
+bool is_content(const Tok& tok) {
+    if (tok.kind != Kind::Word) return false;
+    const u32 w = strip_chars(tok.low(), U"'-");
+    return !w.empty() && !patterns().glue.count(w) && std::any_of(w.begin(), w.end(), is_letter);
+}
+
+bool is_move(Kind k) { return k == Kind::Move || k == Kind::SpeedVerb; }
+
+// Verbs a sound or what makes it does, by stem: what lets "... and rumbles off to the left" go on
+// with the sound before it instead of naming a new one. Nouns that are as often verbs ("whistles",
+// "calls", "knocks", "rings") are left out, so "footsteps on the left and knocks on the right"
+// stays two sounds.
+const std::set<u32>& sound_verbs() {
+    static const std::set<u32> v = {
+        U"bark", U"rumble", U"roar", U"honk", U"beep", U"chirp", U"sing", U"hum", U"buzz", U"growl", U"meow",
+        U"mew", U"purr", U"hiss", U"crackle", U"clank", U"clatter", U"rattle", U"tick", U"drip", U"splash", U"whir",
+        U"whirr", U"creak", U"squeak", U"squeal", U"screech", U"shriek", U"scream", U"yell", U"shout", U"laugh",
+        U"giggle", U"talk", U"speak", U"greet", U"play", U"blast", U"blare", U"wail", U"howl", U"hoot", U"caw",
+        U"coo", U"quack", U"neigh", U"moo", U"bleat", U"oink", U"squawk", U"tweet", U"warble", U"trill", U"drone",
+        U"whine", U"sputter", U"rev", U"idle", U"toot", U"clang", U"jingle", U"rustle", U"patter", U"gush", U"trickle",
+        U"bubble", U"gurgle", U"slam", U"thud", U"thump", U"stomp", U"shuffle", U"whisper", U"mutter", U"mumble",
+        U"sneeze", U"cough", U"snore", U"sigh", U"breathe", U"chatter", U"clap", U"sizzle", U"fizz", U"pop",
+        U"bounce", U"spin", U"head", U"speed", U"zoom", U"fade", U"disappear", U"continue", U"turn", U"return",
+        U"drive", U"fly", U"walk", U"run", U"roll", U"rise", U"fall", U"climb", U"descend", U"swoop", U"dive",
+        U"hover", U"wander", U"stroll", U"march", U"gallop", U"trot", U"launch", U"accelerate", U"brake", U"skid",
+        U"screech", U"echo", U"boom", U"crash", U"explode", U"erupt", U"flap", U"flutter", U"land", U"take",
+        U"settle", U"arrive", U"leave", U"depart", U"vanish", U"circle", U"orbit", U"pass", U"move", U"go",
+        U"travel", U"pan", U"shift", U"sweep", U"drift", U"creep", U"crawl", U"glide", U"whizz", U"race", U"zip",
+        U"dart", U"rush", U"jump", U"leap", U"approach", U"recede", U"come", U"keep", U"stop", U"start", U"end",
+        U"finish", U"answer", U"reply", U"respond", U"carry", U"sound", U"ring", U"exit", U"enter", U"cross"};
+    return v;
+}
+
+// 1: a third-person form of one of sound_verbs() ("rumbles", "buzzes", "carries"); 2: its base form;
+// 3: its past ("cawed", "faded", "dropped").
+int verb_form(const u32& w) {
+    const auto& v = sound_verbs();
+    for (const u32& stem : past_stems(w))
+        if (v.count(stem)) return 3;
+    if (w.size() > 3 && ends_with(w, U"ies") && v.count(w.substr(0, w.size() - 3) + U"y")) return 1;
+    if (w.size() > 2 && ends_with(w, U"es") && v.count(w.substr(0, w.size() - 2))) return 1;
+    if (w.size() > 1 && ends_with(w, U"s") && !ends_with(w, U"ss") && v.count(w.substr(0, w.size() - 1))) return 1;
+    if (v.count(w)) return 2;
+    // beyond the verbs of sound and motion: any word English uses far more as a verb ("whips",
+    // "climbs", "vanished"), unless it names a sound ("whistles", "knocks")
+    return sound_noun(w) ? 0 : verb_word_form(w);
+}
+
+// "A train approaches from the right and rumbles off to the left", "... and meows again": a piece
+// that opens with a verb in the form of the sentence's verb before it goes on with that sentence's
+// sound (the verb agrees: -s after -s, base form after base form).
+bool continues_sentence(const Toks& piece, const Toks& before) {
+    std::size_t i = 0;
+    while (i < piece.size() && piece[i]->kind == Kind::Word &&
+           (piece[i]->low() == U"and" || piece[i]->low() == U"then" || piece[i]->low() == U"also"))
+        ++i;
+    // "starting behind and walking past on the right", "approaching from straight ahead and passing by
+    // on my right": one move told in participles
+    auto has = [](const Toks& ts, auto pred) { return std::any_of(ts.begin(), ts.end(), pred); };
+    const bool moving_before = has(before, [](const Tok* t) {
+        static const std::set<u32> passing = {U"overtook", U"overtakes", U"overtake", U"overtaking", U"passes",
+                                              U"passed", U"passing"};  // read as words beside a side
+        return is_move(t->kind) || t->kind == Kind::Passing || t->kind == Kind::Approach || t->kind == Kind::Recede ||
+               passing.count(t->low()) > 0;
+    });
+    // "A rival car overtakes on the left, coming up from behind and pulling ahead": the move said
+    // again in participles, with its start
+    static const std::set<u32> going = {U"coming", U"going", U"heading", U"moving", U"travelling", U"traveling",
+                                        U"racing", U"speeding", U"roaring", U"rumbling", U"creeping", U"gliding"};
+    if (i < piece.size() &&
+        (is_move(piece[i]->kind) || piece[i]->kind == Kind::Approach || going.count(piece[i]->low())) &&
+        ends_with(piece[i]->low(), U"ing") &&
+        (has(before, [](const Tok* t) { return t->kind == Kind::From; }) ||
+         (moving_before && has(piece, [](const Tok* t) { return t->kind == Kind::From; }))))
+        return true;
+    // "and slowly work its way round", "and swirls off behind me": a verb the word lists lack, told by
+    // the particle after it (not "and cats on the right": a noun before its own place)
+    while (i < piece.size() && (piece[i]->kind == Kind::Speed ||
+                                (piece[i]->kind == Kind::Word && piece[i]->low().size() > 4 && ends_with(piece[i]->low(), U"ly"))))
+        ++i;
+    if (i + 1 < piece.size() && is_content(*piece[i]) && piece[i + 1]->kind == Kind::Word && !sound_noun(piece[i]->low())) {
+        static const std::set<u32> particles = {U"off", U"away", U"out", U"back", U"round", U"around", U"past", U"along"};
+        static const std::set<u32> owners = {U"its", U"their", U"his", U"her"};
+        const u32& verb = piece[i]->low();
+        const u32& next = piece[i + 1]->low();
+        const bool finite = verb.size() > 3 && (ends_with(verb, U"s") || ends_with(verb, U"ed")) && !ends_with(verb, U"ss");
+        if ((finite && particles.count(next)) ||
+            (owners.count(next) && i + 2 < piece.size() && piece[i + 2]->low() == U"way"))
+            return true;
+    }
+    if (i >= piece.size() || !is_content(*piece[i])) return false;
+    const int form = verb_form(piece[i]->low());
+    // "chugged in from the right side, puffed past your nose": any verb in the past goes on
+    const u32& opener = piece[i]->low();
+    if ((form == 0 || form == 3) && opener.size() > 4 && ends_with(opener, U"ed") && !sound_noun(opener)) {
+        std::size_t subject = 0;
+        while (subject < before.size() && !is_content(*before[subject])) ++subject;
+        for (std::size_t j = subject + 1; j < before.size(); ++j)
+            if (before[j]->low().size() > 3 && ends_with(before[j]->low(), U"ed")) return true;
+        if (form == 0) return false;
+    }
+    if (form == 0) return false;
+    if (form == 2 && ends_with(piece[i]->low(), U"ing")) return false;
+    // "and waves crash on the left": a verb after it makes the opener a subject
+    if (i + 1 < piece.size() && piece[i + 1]->kind == Kind::Word && verb_form(piece[i + 1]->low()) % 2 == 1) return false;
+    // the sentence before: a finite verb after its subject's first word
+    std::size_t subject = 0;
+    while (subject < before.size() && !is_content(*before[subject])) ++subject;
+    for (std::size_t j = subject + 1; j < before.size(); ++j) {
+        const u32 w = before[j]->low();
+        if (ends_with(w, U"ing")) continue;
+        const int f = verb_form(w);
+        const bool verb = is_move(before[j]->kind) || before[j]->kind == Kind::Approach || before[j]->kind == Kind::Recede;
+        if (f == 0 && !verb) continue;
+        if (f == 0 && ends_with(w, U"ed")) {  // a past move ("landed"): a past sound verb goes on with it
+            if (form == 3) return true;
+            continue;
+        }
+        const int have = f != 0 ? f : (ends_with(w, U"s") ? 1 : 2);
+        if (have == form) return true;
+    }
+    return false;
+}
+
+std::vector<Role> roles(const Toks& toks) {
+    std::vector<Role> out;
+    for (int i = 0; i < static_cast<int>(toks.size()); ++i) {
+        if (toks[i]->kind != Kind::Dir) continue;
+        Kind role = Kind::Word;
+        int j = i - 1;
+        // "starting far off in front": a distance between a start and its direction
+        while (j >= 0 && (toks[j]->kind == Kind::Word || (toks[j]->kind == Kind::Dist && j > 0 && toks[j - 1]->kind == Kind::From))) {
+            const u32 w = toks[j]->low();
+            if (toks[j]->kind == Kind::Word && w != U"the" && w != U"my" && w != U"your" && w != U"over") break;
+            --j;
+        }
+        // "stops at their right shoulder", "ends up on the left": a target after its preposition
+        if (j > 0 && toks[j]->kind == Kind::Word && toks[j - 1]->kind == Kind::To &&
+            (toks[j]->low() == U"at" || toks[j]->low() == U"on" || toks[j]->low() == U"in" || toks[j]->low() == U"by"))
+            --j;
+        if (j >= 0 && (toks[j]->kind == Kind::From || toks[j]->kind == Kind::To)) role = toks[j]->kind;
+        // "comes from my right and disappears off to my left": where a sound comes from, with a
+        // place after it, is where a move starts (alone, "it comes from the left" is just its place)
+        if (j >= 0 && toks[j]->kind == Kind::Filler && ends_with(toks[j]->low(), U"from") &&
+            std::any_of(toks.begin() + i + 1, toks.end(), [](const Tok* t) { return t->kind == Kind::To; }) &&
+            std::any_of(toks.begin() + i + 1, toks.end(), [](const Tok* t) { return t->kind == Kind::Dir; }))
+            role = Kind::From;
+        // "behind and to the left of the microphone", "below and to the left": one place, not a target
+        // (the groups drop the "and" between them: it is the token between the two in the text's tokens)
+        if (role == Kind::To && j >= 1 && toks[j]->low() == U"to" &&
+            (toks[j - 1]->kind == Kind::Dir || toks[j - 1]->kind == Kind::Elev) && toks[j] - 2 == toks[j - 1] &&
+            (toks[j] - 1)->kind == Kind::Soft && (toks[j] - 1)->low() == U"and")
+            role = Kind::At;
+        // "until they fade out ahead", "till it stops on the right": the end of the move
+        if (role == Kind::Word && std::none_of(out.begin(), out.end(), [](const Role& r) { return r.role == Kind::To; }))
+            for (int k = j; k >= 0 && k >= j - 4 && toks[k]->kind == Kind::Word; --k)
+                if (k > 0 && toks[k - 1]->kind == Kind::To && (toks[k - 1]->low() == U"until" || toks[k - 1]->low() == U"till"))
+                    role = Kind::To;
+        // "thunder rolls far to the left", "somewhere off to my right": a place, not a target (after
+        // a start, "from straight ahead off to the left", still the target)
+        const bool after_start = std::any_of(out.begin(), out.end(), [](const Role& r) { return r.role == Kind::From; });
+        if (role == Kind::To && j > 0 && !after_start) {
+            const Tok& before = *toks[j - 1];
+            const u32 w = before.low();
+            if ((before.kind == Kind::Dist && before.value == "far") || w == U"off" || w == U"way" || w == U"well" ||
+                w == U"far")
+                role = Kind::At;
+        }
+        if (role == Kind::At) {
+        } else if (j >= 0 && toks[j]->kind == Kind::Word) {
+            const u32 w = toks[j]->low();
+            if (w == U"on" || w == U"at" || w == U"in" || w == U"off" || w == U"upon" || w == U"around" || w == U"round")
+                role = Kind::At;
+        }
+        out.push_back({i, toks[i]->az, role, toks[i]->raw});
+    }
+    // "left to right", "passing right to left": a direction just before "to <direction>" is the start
+    static const std::set<u32> bare = {U"left", U"right", U"front", U"back", U"behind", U"the left", U"the right",
+                                       U"the front", U"the back", U"rear", U"the rear", U"centre", U"center", U"l", U"r",
+                                       U"right side", U"left side", U"the right side", U"the left side"};
+    for (std::size_t k = 0; k + 1 < out.size(); ++k) {
+        if (out[k].role == Kind::From || out[k].role == Kind::To || out[k + 1].role != Kind::To) continue;
+        const Tok& first = *toks[out[k].idx];
+        if (!bare.count(collapse_space(first.low())) && std::isnan(first.raw)) continue;  // "in front of me to the left": a place
+        int j = out[k].idx + 1;
+        while (j < out[k + 1].idx && toks[j]->kind == Kind::Word && toks[j]->low() == U"the") ++j;
+        if (j < out[k + 1].idx && toks[j]->kind == Kind::To) {
+            ++j;
+            while (j < out[k + 1].idx && toks[j]->kind == Kind::Word && toks[j]->low() == U"the") ++j;
+            if (j == out[k + 1].idx) out[k].role = Kind::From;
+        }
+    }
+    return out;
+}
+
+// Directions that place a source (with a motion verb, "to X" is a target, not a place).
+std::vector<Role> locations(const Toks& toks) {
+    const bool moves = std::any_of(toks.begin(), toks.end(), [](const Tok* k) {
+        return is_move(k->kind) || k->kind == Kind::Approach || k->kind == Kind::Recede;
+    });
+    std::vector<Role> out;
+    for (const auto& r : roles(toks))
+        if (!moves || r.role != Kind::To) out.push_back(r);
+    return out;
+}
+
+}  // namespace bewo::rt::prompt_detail

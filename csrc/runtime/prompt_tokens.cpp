@@ -1,0 +1,334 @@
+// The prompt's tokens: vocabulary phrases found by the patterns (longest first), numbers in words,
+// quoted speech and asides set aside; what is left are words.
+#include "prompt_internal.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+#include <sstream>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "sound_words.h"
+
+namespace bewo::rt::prompt_detail {
+
+using namespace textmatch;
+
+// Python's float % (the result takes the divisor's sign) and captions.wrap_deg.
+double py_mod(double x, double m) {
+    double r = std::fmod(x, m);
+    if (r != 0.0) {
+        if ((m < 0) != (r < 0)) r += m;
+    } else {
+        r = std::copysign(0.0, m);
+    }
+    return r;
+}
+double wrap_deg(double a) { return py_mod(a + 180.0, 360.0) - 180.0; }
+// ---- tokens --------------------------------------------------------------------------------------
+
+// "forty-five", "minus thirty", "a hundred and twenty": the value of a number in words.
+double word_number(const u32& s) {
+    static const std::map<u32, int> kValues = {
+        {U"zero", 0}, {U"one", 1}, {U"a", 1}, {U"two", 2}, {U"three", 3}, {U"four", 4}, {U"five", 5}, {U"six", 6},
+        {U"seven", 7}, {U"eight", 8}, {U"nine", 9}, {U"ten", 10}, {U"eleven", 11}, {U"twelve", 12},
+        {U"thirteen", 13}, {U"fourteen", 14}, {U"fifteen", 15}, {U"sixteen", 16}, {U"seventeen", 17},
+        {U"eighteen", 18}, {U"nineteen", 19}, {U"twenty", 20}, {U"thirty", 30}, {U"forty", 40}, {U"fourty", 40},
+        {U"fifty", 50}, {U"sixty", 60}, {U"seventy", 70}, {U"eighty", 80}, {U"ninety", 90}};
+    double v = 0.0, sign = 1.0;
+    u32 w;
+    auto flush = [&]() {
+        if (w.empty()) return;
+        if (w == U"minus" || w == U"negative") sign = -1.0;
+        else if (w == U"hundred") v = (v == 0.0 ? 1.0 : v) * 100.0;
+        else if (kValues.count(w)) v += kValues.at(w);
+        w.clear();
+    };
+    for (char32_t c : lower(s)) {
+        if (is_space(c) || c == '-') flush();
+        else w.push_back(c);
+    }
+    flush();
+    return sign * v;
+}
+
+double number(const u32& s) {  // float() of [+-\u2212]?\d+(\.\d+)? (any Unicode decimal digits), or words
+    if (std::any_of(s.begin(), s.end(), is_letter)) return word_number(s);
+    std::string a;
+    for (char32_t c : s) {
+        if (c == 0x2212) a.push_back('-');
+        else if (c == '+' || c == '-' || c == '.') a.push_back(static_cast<char>(c));
+        else if (c >= '0' && c <= '9') a.push_back(static_cast<char>(c));
+        else {  // Unicode keeps each decimal digit set contiguous, 0 to 9: count from the run's start
+            char32_t z = c;
+            while (z > 0 && is_digit(z - 1) && c - z < 100) --z;
+            a.push_back(static_cast<char>('0' + (c - z) % 10));
+        }
+    }
+    std::istringstream in(a);
+    in.imbue(std::locale::classic());
+    double v = 0.0;
+    in >> v;
+    if (in.fail()) {  // out of range: Python gives +-inf for such a literal
+        const bool neg = !a.empty() && a[0] == '-';
+        return neg ? -HUGE_VAL : HUGE_VAL;
+    }
+    return v;
+}
+
+// raw: set to the number as written for a signed angle without a side ("270 degrees"), else NaN.
+double dir_value(DirValue kind, const Regex& rx, const Regex::Match& m, const u32& low, double* raw) {
+    *raw = std::nan("");
+    auto side_of = [&](const char* g) -> int {  // -1 left, 1 right, 0 absent
+        const int i = rx.group(g);
+        if (!m.has(i)) return 0;
+        return lower(m.group(low, i)) == U"left" ? -1 : 1;
+    };
+    switch (kind) {
+    case DirValue::Table: {
+        const auto& lk = patterns().dir_lookup;
+        u32 key = collapse_space(lower(low.substr(m.start, m.end - m.start)));
+        auto it = lk.find(key);
+        if (it == lk.end()) {  // "İn front, ..." (matched case-insensitively): Python raises KeyError here
+            for (auto& c : key) c = fold(c);
+            key.erase(std::remove(key.begin(), key.end(), U'\u0307'), key.end());
+            it = lk.find(key);
+        }
+        if (it == lk.end()) return 0.0;
+        // the table's "slightly to the left" is a small offset, as the Slight phrases
+        if (key.find(U"slightly") != u32::npos) return it->second < 0 ? -kSlightDeg : kSlightDeg;
+        return it->second;
+    }
+    case DirValue::Degrees: case DirValue::Range: {
+        const double n = number(m.group(low, rx.group("num")));
+        const int side = kind == DirValue::Degrees ? side_of("side") : 0;
+        if (side) return side < 0 ? -std::fabs(n) : std::fabs(n);
+        *raw = n;  // a signed number alone: kept as written, so a move can go the way it says
+        return std::fabs(n) > 180 ? wrap_deg(n) : n;
+    }
+    case DirValue::Clock: case DirValue::HalfClock: {
+        static const char* const names[] = {"zero", "one", "two", "three", "four", "five", "six",
+                                            "seven", "eight", "nine", "ten", "eleven", "twelve"};
+        const u32 h = lower(m.group(low, rx.group("h")));
+        int hour = 0;
+        if (h.size() <= 2 && h[0] >= '0' && h[0] <= '9') {
+            for (char32_t c : h) hour = hour * 10 + static_cast<int>(c - '0');
+        } else {
+            for (int i = 0; i < 13; ++i)
+                if (h == from_utf8(names[i])) hour = i;
+        }
+        const double a = wrap_deg(30.0 * (hour % 12) + (kind == DirValue::HalfClock ? 15.0 : 0.0));
+        return a == -180.0 ? 180.0 : a;
+    }
+    case DirValue::Slight: return kSlightDeg * (side_of("side") ? side_of("side") : side_of("side2"));
+    case DirValue::FrontSide: case DirValue::BehindSide: {
+        int s = 0;
+        const u32 text = low.substr(m.start, m.end - m.start);
+        const bool slight = text.find(U"slightly") != u32::npos || text.find(U"a little") != u32::npos ||
+                            text.find(U"a bit") != u32::npos;
+        for (const char* g : {"side", "s3", "s4", "s5", "s6", "s7", "s8"})  // (FrontSide's s6: "in front of me on the right")
+            if (!s && rx.group(g) >= 0) s = side_of(g);
+        // "behind and slightly to the left": 20 degrees off the back
+        const double off = kind == DirValue::FrontSide ? (slight ? kSlightDeg : 45.0) : (slight ? 180.0 - kSlightDeg : 135.0);
+        return off * (s ? s : 1);
+    }
+    case DirValue::Side: {
+        for (const char* g : {"side", "side2"})
+            if (rx.group(g) >= 0 && m.has(rx.group(g))) return 90.0 * side_of(g);
+        return 0.0;
+    }
+    case DirValue::Letter: {
+        const int g = m.has(rx.group("lr")) ? rx.group("lr") : rx.group("lr2");
+        return lower(m.group(low, g)) == U"l" ? -90.0 : 90.0;
+    }
+    case DirValue::Shorthand: {
+        if (m.has(rx.group("lrc")) || m.has(rx.group("lrc2")) || m.has(rx.group("lrc3"))) return 0.0;
+        const u32 lr = m.group(low, rx.group("lr"));
+        const double sgn = lr == U"l" ? -1.0 : 1.0;
+        // "pan 30L": a pan position, where 100 is hard over
+        if (m.has(rx.group("num"))) return sgn * std::min(90.0, number(m.group(low, rx.group("num"))));
+        return sgn * (m.has(rx.group("slight")) ? kSlightDeg : 90.0);
+    }
+    case DirValue::Front: return 0.0;
+    case DirValue::Behind: return 180.0;
+    }
+    return 0.0;
+}
+
+// "(ahead, far)", "(up, az 180)", "(behind right, close)": a place told in brackets, not an aside
+bool opens_with_a_place(const u32& inside) {
+    std::size_t at = 0;
+    while (at < inside.size() && is_space(inside[at])) ++at;
+    const Patterns& P = patterns();
+    Regex::Match m;
+    for (const auto& d : P.dirs)
+        if (d.first.match_at(inside, static_cast<int>(at), m) && m.end > m.start) return true;
+    for (const auto& e : P.elevs)
+        if (e.first.match_at(inside, static_cast<int>(at), m) && m.end > m.start) return true;
+    for (const u32 lead : {U"az ", U"az:", U"az=", U"azimuth", U"el ", U"el:", U"elevation"})
+        if (inside.compare(at, lead.size(), lead) == 0) return true;
+    return false;
+}
+
+std::vector<std::pair<int, int>> quoted_spans(const u32& t) {
+    std::vector<std::pair<int, int>> spans;
+    const int n = static_cast<int>(t.size());
+    for (int i = 0; i < n; ++i) {
+        const char32_t c = t[i];
+        if (c == '"' || (c == '\'' && (i == 0 || is_space(t[i - 1]) || t[i - 1] == '(' || t[i - 1] == ':'))) {
+            int j = i + 1;
+            while (j < n && t[j] != c && t[j] != '\n') ++j;
+            const bool closes = j < n && t[j] == c && (c == '"' || j + 1 >= n || !is_word(t[j + 1]));
+            if (closes && j - i > 2) {
+                spans.emplace_back(i, j + 1);
+                i = j;
+            }
+        } else if (c == '(') {
+            int j = i + 1;
+            while (j < n && t[j] != ')' && t[j] != '(') ++j;
+            if (j < n && t[j] == ')') {
+                const u32 inside = t.substr(i + 1, j - i - 1);
+                const bool aside = (inside.find(U',') != u32::npos || inside.find(U"not ") != u32::npos ||
+                                    inside.find(U"i.e.") != u32::npos || inside.find(U"e.g.") != u32::npos) &&
+                                   !opens_with_a_place(inside);
+
+                if (aside) spans.emplace_back(i, j + 1);
+                i = j;
+            }
+        }
+    }
+    return spans;
+}
+
+// parser._tokens: every vocabulary phrase, longest first (ties: the family listed first), claims
+// its characters; then sentence/clause separators; what is left are words.
+// A capital C after a word ("Vox C", "Timpani C.") is the centre only in a text that pans other
+// sounds with L and R, and never after a word that names by letter ("Layer C", "in C").
+template <class Cand>
+void drop_unpaired_centre_letters(std::vector<Cand>& cands, const u32& low) {
+    auto centre3 = [](const Cand& c) { return c.m.has(c.rx->group("lrc3")); };
+    auto shorthand = [](const Cand& c) { return c.rx->group("lr") >= 0 && c.m.has(c.rx->group("lr")); };
+    const bool panned = std::any_of(cands.begin(), cands.end(), shorthand);
+    static const std::set<u32> naming = {U"layer", U"plan", U"section", U"part", U"act", U"scene", U"track", U"room",
+                                         U"zone", U"level", U"deck", U"row", U"block", U"building", U"gate", U"platform",
+                                         U"vitamin", U"grade", U"type", U"class", U"option", U"step", U"take", U"version",
+                                         U"rev", U"in", U"of", U"key", U"camera", U"cam", U"mic", U"channel", U"group",
+                                         U"stage", U"hall", U"wing", U"floor", U"sector", U"team", U"bay", U"seat", U"line"};
+    cands.erase(std::remove_if(cands.begin(), cands.end(), [&](const Cand& c) {
+        if (c.rx->group("lrc3") < 0 || !centre3(c)) return false;
+        std::size_t e = static_cast<std::size_t>(c.s);
+        while (e > 0 && is_space(low[e - 1])) --e;
+        std::size_t b = e;
+        while (b > 0 && is_letter(low[b - 1])) --b;
+        return !panned || naming.count(low.substr(b, e - b)) > 0;
+    }), cands.end());
+}
+
+std::vector<Tok> tokenize(const u32& t, std::vector<RoomHit>& rooms) {
+    const Patterns& P = patterns();
+    const u32 low = lower_same_length(t);
+    std::vector<char> taken(low.size(), 0);
+    auto claim = [&](int s, int e) {
+        if (s == e) return false;
+        for (int i = s; i < e; ++i)
+            if (taken[i]) return false;
+        std::fill(taken.begin() + s, taken.begin() + e, 1);
+        return true;
+    };
+    // Quoted speech ("a voice says 'turn left'") and asides with a comma or "not" ("(the brass
+    // instrument, not a car horn)") say nothing about where sounds are: set aside, unread.
+    std::vector<Tok> found;
+    for (const auto& [s, e] : quoted_spans(low)) {
+        std::fill(taken.begin() + s, taken.begin() + e, 1);
+        found.push_back({s, e, Kind::Filler, 0.0, "", t.substr(s, e - s)});
+    }
+    struct Cand { int s, e, family; Kind kind; const Regex* rx; Regex::Match m; int which; };
+    std::vector<Cand> cands;
+    for (std::size_t k = 0; k < P.dirs.size(); ++k)  // "L to R" is read in capitals, on the text as written
+        for (auto& m : P.dirs[k].first.find_all(P.dirs[k].second == DirValue::Letter || P.dirs[k].second == DirValue::Shorthand ? t : low))
+            cands.push_back({m.start, m.end, 0, Kind::Dir, &P.dirs[k].first, m, int(k)});
+    drop_unpaired_centre_letters(cands, low);
+    for (auto& m : P.room_place->find_all(low)) cands.push_back({m.start, m.end, 1, Kind::Room, P.room_place.get(), m, 0});
+    for (auto& m : P.circle->find_all(low)) cands.push_back({m.start, m.end, 1, Kind::Circle, P.circle.get(), m, 0});
+    for (auto& m : P.metres->find_all(low)) cands.push_back({m.start, m.end, 1, Kind::DistM, P.metres.get(), m, 0});
+    for (std::size_t k = 0; k < P.elevs.size(); ++k)
+        for (auto& m : P.elevs[k].first.find_all(low)) cands.push_back({m.start, m.end, 1, Kind::Elev, &P.elevs[k].first, m, int(k)});
+    for (auto& m : P.room_plain->find_all(low)) cands.push_back({m.start, m.end, 1, Kind::Room, P.room_plain.get(), m, 1});
+    for (std::size_t k = 0; k < P.words.size(); ++k)
+        for (auto& m : P.words[k].rx.find_all(low))
+            cands.push_back({m.start, m.end, 2 + int(k), P.words[k].kind, &P.words[k].rx, m, int(k)});
+    std::stable_sort(cands.begin(), cands.end(), [](const Cand& a, const Cand& b) {
+        if (a.e - a.s != b.e - b.s) return a.e - a.s > b.e - b.s;
+        if (a.family != b.family) return a.family < b.family;
+        return a.s < b.s;
+    });
+    for (const auto& c : cands) {
+        if (strip_space(low.substr(c.s, c.e - c.s)).empty() || !claim(c.s, c.e)) continue;
+        Tok tok{c.s, c.e, c.kind, 0.0, "", {}};
+        tok.text = t.substr(c.s, c.e - c.s);
+        if (c.kind == Kind::Dir) {
+            tok.az = dir_value(P.dirs[c.which].second, *c.rx, c.m, low, &tok.raw);
+        } else if (c.kind == Kind::Room) {
+            RoomHit r{c.which == 0, low.substr(c.s, c.e - c.s), {}, {}};
+            if (r.place) {
+                r.adjs = c.m.group(low, c.rx->group("adjs"));
+                r.noun = c.m.group(low, c.rx->group("noun"));
+            }
+            rooms.push_back(r);
+        } else if (c.kind == Kind::Circle) {
+            const u32 w = low.substr(c.s, c.e - c.s);
+            tok.az = w.find(U"counter") != u32::npos || w.find(U"anti") != u32::npos ? -360.0 : 360.0;
+        } else if (c.kind == Kind::DistM) {
+            const double n = number(c.m.group(low, c.rx->group("num")));
+            tok.az = c.m.has(c.rx->group("ft")) ? n * 0.3048 : n;
+            if (!(tok.az > 0.0)) continue;  // "0 m": not a distance the renderer can use
+            tok.az = std::min(tok.az, 1000.0);
+        } else if (c.kind == Kind::Elev) {
+            tok.az = P.elevs[c.which].second;
+            if (std::isnan(tok.az)) tok.az = std::max(-90.0, std::min(90.0, number(c.m.group(low, c.rx->group("num")))));
+        } else if (c.kind == Kind::DistOf) {
+            tok.value = c.m.group(low, c.rx->group("adj")) == U"nearby" ? "near" : "far";
+        } else {
+            tok.value = P.words[c.which].value;
+        }
+        found.push_back(std::move(tok));
+    }
+    for (const auto& [rx, kind] : {std::pair<const Regex*, Kind>{P.hard.get(), Kind::Hard}, {P.soft.get(), Kind::Soft}})
+        for (const auto& m : rx->find_all(low))
+            if (claim(m.start, m.end)) found.push_back({m.start, m.end, kind, 0.0, "", t.substr(m.start, m.end - m.start)});
+    for (const auto& m : P.word->find_all(low)) {
+        if (std::any_of(taken.begin() + m.start, taken.begin() + m.end, [](char c) { return c != 0; })) continue;
+        found.push_back({m.start, m.end, Kind::Word, 0.0, "", t.substr(m.start, m.end - m.start)});
+    }
+    std::stable_sort(found.begin(), found.end(), [](const Tok& a, const Tok& b) { return a.start < b.start; });
+    return found;
+}
+
+// "waves crashing straight ahead seagulls crying off to the left" (dictated, no punctuation): after a
+// place, a sound's noun and its verb start the next item.
+std::vector<Tok> with_run_on_breaks(const std::vector<Tok>& tokens) {
+    std::vector<Tok> out;
+    out.reserve(tokens.size() + 4);
+    for (std::size_t i = 0; i < tokens.size(); ++i) {
+        if (i > 0 && i + 1 < tokens.size() && tokens[i - 1].kind == Kind::Dir && tokens[i].kind == Kind::Word &&
+            sound_noun(tokens[i].low()) && !sound_verb(tokens[i].low())) {
+            const Tok& next = tokens[i + 1];
+            const bool verb = is_move(next.kind) || (next.kind == Kind::Word && sound_verb(next.low()) &&
+                                                     (ends_with(next.low(), U"ing") || ends_with(next.low(), U"s")));
+            if (verb) {
+                Tok brk;
+                brk.start = brk.end = tokens[i].start;
+                brk.kind = Kind::Soft;
+                brk.text = U",";
+                out.push_back(brk);
+            }
+        }
+        out.push_back(tokens[i]);
+    }
+    return out;
+}
+
+}  // namespace bewo::rt::prompt_detail
