@@ -227,6 +227,21 @@ void drop_unpaired_centre_letters(std::vector<Cand>& cands, const u32& low) {
     }), cands.end());
 }
 
+// "behind you, to the left" is one place, back-left; but after a start ("from my right ear, behind
+// my head, to my left ear") the words after the comma are where the move ends, not half a diagonal.
+bool target_inside_a_move(const u32& low, int s, int e) {
+    const u32 place = low.substr(s, e - s);
+    if (place.find(U", to ") == u32::npos && place.find(U", and to ") == u32::npos) return false;
+    int b = s;
+    while (b > 0 && low[b - 1] != '.' && low[b - 1] != ';' && low[b - 1] != ':' && low[b - 1] != '!' &&
+           low[b - 1] != '?' && low[b - 1] != '\n')
+        --b;
+    const u32 before = U" " + low.substr(b, s - b);
+    for (const u32 start : {U" from ", U" starting ", U" starts "})
+        if (before.find(start) != u32::npos) return true;
+    return false;
+}
+
 std::vector<Tok> tokenize(const u32& t, std::vector<RoomHit>& rooms) {
     const Patterns& P = patterns();
     const u32 low = lower_same_length(t);
@@ -266,6 +281,7 @@ std::vector<Tok> tokenize(const u32& t, std::vector<RoomHit>& rooms) {
         return a.s < b.s;
     });
     for (const auto& c : cands) {
+        if (c.kind == Kind::Dir && target_inside_a_move(low, c.s, c.e)) continue;
         if (strip_space(low.substr(c.s, c.e - c.s)).empty() || !claim(c.s, c.e)) continue;
         Tok tok{c.s, c.e, c.kind, 0.0, "", {}};
         tok.text = t.substr(c.s, c.e - c.s);
