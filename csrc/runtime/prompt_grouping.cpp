@@ -6,10 +6,48 @@
 #include <vector>
 
 #include "sound_words.h"
+#include "verb_words.h"
 
 namespace bewo::rt::prompt_detail {
 
 using namespace textmatch;
+
+// "enters at 7 o'clock, exits at 5", "climbs, and fades out ahead": words that are all verbs (and
+// their adverbs) name no sound; they say what the sound before them does. A gerund ("clapping on
+// the left") and a sound's own name ("a whistle") are sounds.
+// "a match is struck", "the punches land": an article or owner before the first word makes it a noun
+bool names_a_noun_phrase(const Toks& piece) {
+    static const std::set<u32> determiners = {U"a", U"an", U"the", U"some", U"my", U"your", U"his", U"her", U"its",
+                                              U"our", U"their", U"this", U"that", U"these", U"those"};
+    const auto first = std::find_if(piece.begin(), piece.end(), [](const Tok* t) { return t->kind == Kind::Word; });
+    return first != piece.end() && determiners.count((*first)->low()) > 0;
+}
+
+bool only_verbs(const Toks& piece, const Toks& content) {
+    if (std::any_of(piece.begin(), piece.end(), [](const Tok* t) { return t->kind == Kind::Word && sound_noun(t->low()); }))
+        return false;  // "babble noise at 180°"
+    return std::all_of(content.begin(), content.end(), [](const Tok* t) {
+        const u32& w = t->low();
+        if (ends_with(w, U"ing") || sound_noun(w)) return false;
+        return verb_word_form(w) != 0 || (w.size() > 4 && ends_with(w, U"ly"));
+    }) && std::any_of(content.begin(), content.end(), [](const Tok* t) { return verb_word_form(t->low()) != 0; });
+}
+
+// A labelled piece before piece k in its clause, and for a verb in -s ("whizzes by on the right") a
+// verb in it to go on from: after "a bell at 3 o'clock", "punches" are a sound, not what the bell does.
+bool verb_goes_on(const std::vector<Toks>& pieces, const std::vector<bool>& has_label, std::size_t k) {
+    std::size_t j = k;
+    while (j-- > 0 && !has_label[j]) {}
+    if (j >= k) return false;  // no labelled piece before
+    const bool third_person = std::any_of(pieces[k].begin(), pieces[k].end(), [](const Tok* t) {
+        return t->kind == Kind::Word && verb_word_form(t->low()) == 1;
+    });
+    if (!third_person) return true;
+    return std::any_of(pieces[j].begin(), pieces[j].end(), [](const Tok* t) {
+        return is_move(t->kind) || t->kind == Kind::Approach || t->kind == Kind::Recede ||
+               (t->kind == Kind::Word && verb_form(t->low()) != 0 && !ends_with(t->low(), U"ing"));
+    });
+}
 
 std::vector<Group> group(std::vector<Tok>& tokens, std::vector<bool>& colon_after, std::vector<bool>& colon_only) {
     mark_wrapped_lines(tokens);
@@ -183,7 +221,10 @@ std::vector<Group> group(std::vector<Tok>& tokens, std::vector<bool>& colon_afte
             for (Tok* t : pieces[k])
                 if (is_content(*t)) content.push_back(t);
             // a descriptor heard from a place of its own may be a sound (describes_previous decides)
-            has_label[k] = !content.empty() && !descriptor_only(content);
+            has_label[k] = !content.empty() && !descriptor_only(content) &&
+                           // a heading before a colon ("Put these in:", "FADE IN:") stays a heading
+                           !(only_verbs(pieces[k], content) && !colon_after[c] && !names_a_noun_phrase(pieces[k]) &&
+                             verb_goes_on(pieces, has_label, k));
             if (!has_label[k] && !content.empty()) {
                 const auto own = locations(pieces[k]);
                 has_label[k] = std::any_of(own.begin(), own.end(), [](const Role& r) { return r.role == Kind::From; });
