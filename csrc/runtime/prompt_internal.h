@@ -59,6 +59,7 @@ double number(const u32& s);
 double dir_value(DirValue kind, const Regex& rx, const Regex::Match& m, const u32& low, double* raw);
 bool opens_with_a_place(const u32& inside);
 std::vector<std::pair<int, int>> quoted_spans(const u32& t);
+bool behind_a_thing(const u32& low, int s, int e);
 bool target_inside_a_move(const u32& low, int s, int e);
 std::vector<Tok> tokenize(const u32& t, std::vector<RoomHit>& rooms);
 bool is_content(const Tok& tok);

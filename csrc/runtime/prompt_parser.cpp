@@ -160,7 +160,7 @@ bool placed_by_sounds_before(const Toks& place, bool stated, std::vector<SceneSo
 // The things a piece says its sound is at, with "the", "that" or a possessive: "rain on the
 // window" -> window, "crackling from the fireplace" -> fireplace, "frogs croaking out that window".
 std::vector<u32> landmark_nouns(const Toks& toks) {
-    static const std::set<u32> preps = {U"on", U"from", U"in", U"at", U"by", U"near", U"out", U"through", U"outside",
+    static const std::set<u32> preps = {U"on", U"from", U"in", U"at", U"by", U"near", U"out", U"through", U"outside", U"behind",
                                         U"inside", U"under", U"over", U"beside", U"against", U"of"};
     static const std::set<u32> dets = {U"the", U"that", U"this", U"my", U"our", U"your", U"his", U"her", U"their"};
     std::vector<u32> out;
@@ -292,6 +292,7 @@ bool parse_prompt(const std::string& text, SceneSpec& out, std::string& err) {
     std::vector<std::vector<u32>> mentions;  // the nouns a source was named by with "the"
     std::vector<std::vector<u32>> landmarks;  // the things a source is said to be at
     std::vector<u32> labels;
+    std::vector<std::string> behind_things;  // the labels of sources placed only "behind the <thing>"
     for (auto& g : groups) {
         keep_descriptive_participles(g.toks);
         labels.push_back(label_of(g.toks, t));
@@ -314,13 +315,25 @@ bool parse_prompt(const std::string& text, SceneSpec& out, std::string& err) {
                                                 return k->kind == Kind::Dir || k->kind == Kind::Elev || k->kind == Kind::Circle;
                                             });
             const bool here = placed_by_sounds_before(place, stated, out.sources) || stated;
+            // only "behind the sofa": placed there unless a landmark of that name says where it is
+            if (here && stated && std::all_of(place.begin(), place.end(), [](const Tok* k) {
+                    return (k->kind != Kind::Dir || k->value == "weak") && k->kind != Kind::Elev && k->kind != Kind::Circle;
+                }))
+                behind_things.push_back(out.sources.back().label);
             clause_of.push_back(g.clause);
             placed.push_back(here);
             mentions.push_back(definite_nouns(place));
             landmarks.push_back(landmark_nouns(place));
         }
     }
+    auto behind_a_thing_only = [&](const SceneSource& s) {
+        return std::find(behind_things.begin(), behind_things.end(), s.label) != behind_things.end();
+    };
+    for (std::size_t k = 0; k < out.sources.size(); ++k)
+        if (behind_a_thing_only(out.sources[k])) placed[k] = false;
     place_sounds_at_named_landmarks(out.sources, placed, clause_of, mentions, landmarks);
+    for (std::size_t k = 0; k < out.sources.size(); ++k)
+        if (!placed[k] && behind_a_thing_only(out.sources[k])) placed[k] = true;
     drop_list_headings(out.sources, clause_of, placed, mentions, colon_after, colon_only);
     place_earlier_mentions(out.sources, placed, mentions);
     merge_definite_repeats(out.sources, placed, clause_of, mentions);

@@ -387,6 +387,12 @@ Patterns::Patterns() {
         "stairs|kitchen|office|alley|lane|street|pocket|end|burner|foot|legs?|teeth|stage)\\b)",
         DirValue::Behind);
 
+    // "behind the sofa", "behind the vehicle": behind something near the listener, so behind the
+    // listener, unless the text places the sound otherwise ("behind the counter in front of me");
+    // the tokenizer marks it weak (Tok::value "weak") and roles() drops it beside another place
+    dir("behind(?=\\s+(?:the|a|an|some|his|her|their|its|this|that)\\s+(?!listener|head|back\\b|[\\w-]+'s\\b))",
+        DirValue::Behind);
+
     // elevation: "overhead", "above me", "from the ceiling", "high up"; "below", "beneath the floor"
     const std::string head = "(?:\\s+(?:me|you|us|the\\s+listener|(?:my|your|our|the\\s+listener's)\\s+heads?))?";
     const std::string under = "(?:\\s+(?:me|you|us|the\\s+listener|(?:the|my|your|our)\\s+(?:floor|floorboards|ground|feet|boards|deck|street|stage)))?";

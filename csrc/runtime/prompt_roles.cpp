@@ -208,6 +208,10 @@ std::vector<Role> roles(const Toks& toks) {
             if (j == out[k + 1].idx) out[k].role = Kind::From;
         }
     }
+    // "behind the counter in front of me": behind a thing is no place beside a place said
+    auto weak = [&](const Role& r) { return toks[r.idx]->value == "weak"; };
+    if (std::any_of(out.begin(), out.end(), weak) && !std::all_of(out.begin(), out.end(), weak))
+        out.erase(std::remove_if(out.begin(), out.end(), weak), out.end());
     return out;
 }
 

@@ -227,6 +227,23 @@ void drop_unpaired_centre_letters(std::vector<Cand>& cands, const u32& low) {
     }), cands.end());
 }
 
+// "behind the sofa", "behind a tree" (not "behind the listener", "behind the player's head").
+bool behind_a_thing(const u32& low, int s, int e) {
+    if (e - s != 6 || low.compare(s, 6, U"behind") != 0) return false;
+    std::size_t w = e;
+    while (w < low.size() && low[w] == ' ') ++w;
+    std::size_t x = w;
+    while (x < low.size() && is_letter(low[x])) ++x;
+    static const std::set<u32> determiners = {U"the", U"a", U"an", U"some", U"his", U"her", U"their", U"its", U"this", U"that"};
+    if (x == w || !determiners.count(low.substr(w, x - w))) return false;
+    while (x < low.size() && low[x] == ' ') ++x;
+    std::size_t y = x;
+    while (y < low.size() && (is_letter(low[y]) || low[y] == '-')) ++y;
+    const u32 next = low.substr(x, y - x);
+    return !next.empty() && next != U"listener" && next != U"head" && next != U"back" &&
+           !(y < low.size() && low[y] == '\'');
+}
+
 // "behind you, to the left" is one place, back-left; but after a start ("from my right ear, behind
 // my head, to my left ear") the words after the comma are where the move ends, not half a diagonal.
 bool target_inside_a_move(const u32& low, int s, int e) {
@@ -287,6 +304,7 @@ std::vector<Tok> tokenize(const u32& t, std::vector<RoomHit>& rooms) {
         tok.text = t.substr(c.s, c.e - c.s);
         if (c.kind == Kind::Dir) {
             tok.az = dir_value(P.dirs[c.which].second, *c.rx, c.m, low, &tok.raw);
+            if (behind_a_thing(low, c.s, c.e)) tok.value = "weak";  // "behind the sofa": see prompt_patterns.cpp
         } else if (c.kind == Kind::Room) {
             RoomHit r{c.which == 0, low.substr(c.s, c.e - c.s), {}, {}};
             if (r.place) {
