@@ -274,6 +274,7 @@ bool parse_prompt(const std::string& text, SceneSpec& out, std::string& err) {
     t = with_people_as_the_listener(t);
     t = with_heights_as_words(t);
     t = with_at_signs_as_at(t);
+    t = with_terse_angles(t);
     t = with_bare_clock_hours(t);
     t = with_nautical_sides(t);
     both_sides_and_bracketed_places(t);

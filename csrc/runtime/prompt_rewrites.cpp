@@ -28,6 +28,52 @@ u32 with_at_signs_as_at(const u32& t) {
     return out;
 }
 
+// Terse lists of sounds and numbers ("rain 90, thunder -45", "crowd 12, whistle 3", "dog barking
+// 270") and a bare angle after from/at ("my teammate yelled from 150"): a number after a sound's
+// name that ends its item is where it is. Hours (1 to 12, two or more items) are clock positions;
+// a sign, 0 or 13 to 360 are degrees.
+u32 with_terse_angles(const u32& t) {
+    if (std::none_of(t.begin(), t.end(), [](char32_t c) { return c >= '0' && c <= '9'; })) return t;
+    static const Regex item("(?:^|(?<=[,;:\\n]))(?P<name>\\s*[a-z][a-z'-]*(?:\\s+[a-z][a-z'-]*){0,3})\\s+"
+                            "(?P<num>[+\\-\\u2212]?\\d{1,3})(?=\\s*(?:[,;\\n]|\\.(?!\\d)|$))", true);
+    static const Regex after("(?<![\\w-])(?P<lead>from|at|towards|toward)\\s+(?P<num>[+\\-\\u2212]?\\d{2,3})"
+                             "(?=\\s*(?:[,;!\\n]|\\.(?!\\d)|and\\b|then\\b|$))", true);
+    const u32 low = lower(t);
+    struct Hit { int start, end; int value; bool signed_; };
+    std::vector<Hit> hits;
+    for (const auto& m : item.find_all(low)) {
+        if (!names_a_sound(m.group(low, item.group("name")))) continue;  // "Cue 31.", "Scene 14."
+        const int g = item.group("num");
+        const u32 num = m.group(low, g);
+        const bool sign = num[0] == '+' || num[0] == '-' || num[0] == 0x2212;
+        hits.push_back({m.caps[2 * g], m.caps[2 * g + 1], std::stoi(to_utf8(sign ? num.substr(1) : num)), sign});
+    }
+    const std::size_t hours = static_cast<std::size_t>(std::count_if(hits.begin(), hits.end(), [](const Hit& h) {
+        return !h.signed_ && h.value >= 1 && h.value <= 12;
+    }));
+    const bool clock = hours >= 2 && hours == hits.size();
+    std::vector<std::pair<int, u32>> edits;  // (position, text to insert) from the end
+    for (const Hit& h : hits) {
+        if (h.value > 360 || (!clock && !h.signed_ && h.value >= 1 && h.value <= 12)) continue;
+        edits.push_back({h.start, U"at "});
+        edits.push_back({h.end, clock ? U" o'clock" : U" degrees"});
+    }
+    for (const auto& m : after.find_all(low)) {
+        const int g = after.group("num");
+        const u32 num = m.group(low, g);
+        const bool sign = num[0] == '+' || num[0] == '-' || num[0] == 0x2212;
+        const int value = std::stoi(to_utf8(sign ? num.substr(1) : num));
+        if (value <= 12 || value > 360) continue;
+        if (std::any_of(hits.begin(), hits.end(), [&](const Hit& h) { return h.start == m.caps[2 * g]; })) continue;
+        edits.push_back({m.caps[2 * g + 1], U" degrees"});
+    }
+    if (edits.empty()) return t;
+    std::stable_sort(edits.begin(), edits.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+    u32 out = t;
+    for (const auto& [at, text] : edits) out.insert(static_cast<std::size_t>(at), text);
+    return out;
+}
+
 // "someone whistling at like 2 oclock and a bike bell at 10": beside a clock position, a bare
 // hour after "at" is one too.
 u32 with_bare_clock_hours(const u32& t) {
