@@ -1565,3 +1565,8 @@ def test_behind_a_thing_is_behind_the_listener_unless_placed_otherwise(text, lab
 ])
 def test_a_number_after_a_sound_in_a_terse_list_is_where_it_is(text, labels, az):
     _assert_sources(text, labels, az)
+
+
+def test_a_correction_takes_back_every_place_of_a_list():
+    s = _one("crickets chirp left and right. No, correction: only on the right.")
+    assert round(s.azimuth_start_deg) == 90, s

@@ -247,6 +247,16 @@ u32 with_corrections_applied(const u32& t, const std::vector<Tok>& tokens) {
             if (p > 0 && tokens[p - 1].kind == Kind::From) p = k = p - 1;
             else if (p > 1 && tokens[p - 1].kind == Kind::Space && tokens[p - 2].kind == Kind::From) p = k = p - 2;
         }
+        // "left and right. No, correction: just on the right": every place of the list is taken back
+        for (std::size_t j = p; j >= 2;) {
+            std::size_t k = j - 1;
+            while (k > 0 && tokens[k].kind == Kind::Space) --k;
+            if (!(tokens[k].kind == Kind::Soft && (tokens[k].low() == U"and" || tokens[k].low() == U",")) || k == 0) break;
+            --k;
+            while (k > 0 && tokens[k].kind == Kind::Space) --k;
+            if (!is_place(tokens[k])) break;
+            j = p = k;
+        }
         const u32 before = lower(t.substr(0, static_cast<std::size_t>(tokens[p].start)));
         bool new_sound = false;
         for (std::size_t k = m + 1; k < q; ++k)
