@@ -527,7 +527,7 @@ Patterns::Patterns() {
     words.push_back({Regex(words_rx(cat({V.moderate_phrases, split(kModerateSynonyms)})), true), Kind::Dist, "moderate"});
     // "starting behind me", "starts hard left": a start named with no preposition (before the
     // fillers, which hold "starting" too)
-    words.push_back({Regex("(?<![\\w-])(?:starting|starts|started|start)(?=\\s+(?:behind|ahead|left|right|straight|directly|dead|hard|"
+    words.push_back({Regex("(?<![\\w-])(?:starting|starts|started|start)(?=\\s+(?:(?:behind|back|rear|front)-(?:left|right)|behind|ahead|left|right|straight|directly|dead|hard|"
                            "far|just|slightly|(?:at\\s+)?(?:my|your|our|their|his|her)\\s+(?:left|right|back))(?![\\w-]))", true),
                      Kind::From, ""});
     words.back().rx.needs_any({U"start"});
