@@ -133,6 +133,7 @@ const SceneSource* earlier_mention(const Toks& toks, const std::vector<SceneSour
 void place_earlier_mentions(std::vector<SceneSource>& sources, std::vector<bool>& placed, std::vector<std::vector<u32>>& mentions);
 bool placed_by_sounds_before(const Toks& place, bool stated, std::vector<SceneSource>& sources);
 std::vector<u32> landmark_nouns(const Toks& toks);
+u32 with_pronoun_subject(const u32& label, const u32& t);
 void drop_scene_heading(std::vector<SceneSource>& sources, std::vector<bool>& placed, const u32& t);
 
 }  // namespace bewo::rt::prompt_detail

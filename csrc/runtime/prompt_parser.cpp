@@ -19,6 +19,7 @@
 #include "prompt_symbols.h"
 #include "scene_passes.h"
 #include "sound_words.h"
+#include "text_words.h"
 
 namespace bewo::rt {
 namespace prompt_detail {
@@ -210,6 +211,23 @@ void drop_scene_heading(std::vector<SceneSource>& sources, std::vector<bool>& pl
     }
 }
 
+// "She whispered my name behind me", "they laugh on the left": a label that opens with a verb
+// after a person's pronoun keeps the pronoun ("she whispered my name"), so it names who is heard.
+u32 with_pronoun_subject(const u32& label, const u32& t) {
+    const auto words = words_of(lower(label));
+    if (words.empty() || (verb_form(words[0].low) == 0 && !sound_verb(words[0].low))) return label;
+    const u32 low = lower(t);
+    const std::size_t at = low.find(lower(label));
+    if (at == u32::npos || at == 0) return label;
+    std::size_t e = at;
+    while (e > 0 && low[e - 1] == ' ') --e;
+    std::size_t b = e;
+    while (b > 0 && is_letter(low[b - 1])) --b;
+    static const std::set<u32> pronouns = {U"he", U"she", U"they", U"we"};
+    if (e == at || !pronouns.count(low.substr(b, e - b))) return label;
+    return t.substr(b, at - b) + label;
+}
+
 }  // namespace prompt_detail
 
 using namespace prompt_detail;
@@ -296,7 +314,7 @@ bool parse_prompt(const std::string& text, SceneSpec& out, std::string& err) {
     std::vector<std::string> behind_things;  // the labels of sources placed only "behind the <thing>"
     for (auto& g : groups) {
         keep_descriptive_participles(g.toks);
-        labels.push_back(label_of(g.toks, t));
+        labels.push_back(with_pronoun_subject(label_of(g.toks, t), t));
     }
     for (std::size_t k = 0; k < groups.size(); ++k)
         if (groups[k].heading >= 0) labels[k] = without_count(labels[groups[k].heading]);
