@@ -193,7 +193,9 @@ std::vector<std::pair<int, int>> quoted_spans(const u32& t) {
                 const u32 inside = t.substr(i + 1, j - i - 1);
                 const bool aside = (inside.find(U',') != u32::npos || inside.find(U"not ") != u32::npos ||
                                     inside.find(U"i.e.") != u32::npos || inside.find(U"e.g.") != u32::npos) &&
-                                   !opens_with_a_place(inside);
+                                   !opens_with_a_place(inside) &&
+                                   // "(A clock chimes behind JACK. Knocking, front right.)": the whole text
+                                   !(strip_space(t.substr(0, i)).empty() && strip_space(t.substr(j + 1)).empty());
 
                 if (aside) spans.emplace_back(i, j + 1);
                 i = j;
