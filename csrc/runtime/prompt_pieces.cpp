@@ -365,6 +365,12 @@ bool listener_acts(const Toks& p) {
             return w == U"want" || w == U"wants" || w == U"need" || w == U"needs" || w == U"like" || w == U"would";
         }))
         return false;
+    // "i wnat a baby laughing on the left": a sound brought in with "a" and given a place
+    for (std::size_t i = 0; i + 1 < p.size(); ++i)
+        if ((p[i]->low() == U"a" || p[i]->low() == U"an") && p[i + 1]->kind == Kind::Word &&
+            (sound_noun(p[i + 1]->low()) || names_a_person(p[i + 1]->low())) &&
+            std::any_of(p.begin() + static_cast<long>(i), p.end(), [](const Tok* t) { return t->kind == Kind::Dir; }))
+            return false;
     for (const Tok* t : p) {
         if (t->kind != Kind::Word) continue;
         const u32& w = t->low();
