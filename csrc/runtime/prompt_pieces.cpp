@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "person_words.h"
 #include "sound_words.h"
 #include "vocabulary.h"
 
@@ -94,7 +95,13 @@ bool describes_previous(const Toks& p, bool previous_located) {
                 U"neighbor", U"neighbours", U"neighbors", U"dog", U"cat", U"passengers", U"crew"};
             const auto at = std::find(p.begin(), p.end(), t);
             const auto next = std::find_if(at + 1, p.end(), [](const Tok* x) { return x->kind == Kind::Word; });
-            return !(next != p.end() && others.count((*next)->low()));
+            // "her opponent shouting on my right", "her phone buzzes on the table ahead": someone or
+            // something of theirs heard from a place of its own
+            static const std::set<u32> body = {U"head", U"ear", U"ears", U"shoulder", U"shoulders", U"face", U"nose",
+                                               U"back", U"feet", U"foot", U"hand", U"hands", U"side", U"knee", U"neck",
+                                               U"chest", U"arm", U"arms", U"leg", U"legs", U"eyes", U"body"};
+            if (previous_located && !locations(p).empty() && next != p.end() && !body.count((*next)->low())) return false;
+            return !(next != p.end() && (others.count((*next)->low()) || is_person_noun((*next)->low())));
         }
         // "..., on cobbles", "..., in a loop": a short place or manner phrase of the sound before
         static const std::set<u32> preps = {U"on", U"in", U"over", U"across", U"along", U"against", U"under", U"inside",
