@@ -242,7 +242,9 @@ bool behind_a_thing(const u32& low, int s, int e) {
     std::size_t y = x;
     while (y < low.size() && (is_letter(low[y]) || low[y] == '-')) ++y;
     const u32 next = low.substr(x, y - x);
-    return !next.empty() && next != U"listener" && next != U"head" && next != U"back" &&
+    static const std::set<u32> not_a_noun = {U"listener", U"head", U"back", U"and", U"or", U"but", U"as", U"while", U"then",
+                                             U"with", U"to", U"on", U"in", U"at", U"from", U"is", U"was"};
+    return !next.empty() && !not_a_noun.count(next) &&
            !(y < low.size() && low[y] == '\'');
 }
 
