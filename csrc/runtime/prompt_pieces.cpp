@@ -186,9 +186,13 @@ bool descriptor_only(const Toks& content) {
 }
 
 bool lone_participle_describes(const Toks& p, bool previous_located) {
-    Toks content;  // ("barking at each other": the participle alone)
+    // ("barking at each other", "barking like crazy", "beeping the whole time": the participle alone)
+    static const std::set<u32> manner = {U"each", U"other", U"like", U"crazy", U"mad", U"whole", U"time", U"way",
+                                         U"nonstop", U"non-stop", U"constantly", U"continuously", U"loudly", U"softly",
+                                         U"quietly", U"happily", U"excitedly", U"furiously", U"frantically", U"again"};
+    Toks content;
     for (Tok* t : p)
-        if (is_content(*t) && t->low() != U"each" && t->low() != U"other") content.push_back(t);
+        if (is_content(*t) && !manner.count(t->low())) content.push_back(t);
     const u32& w = content.size() == 1 ? content[0]->low() : u32();
     if (content.size() != 1 || !(ends_with(w, U"ing") || ends_with(w, U"ed")) || content[0]->text.size() <= 5) return false;
     // a place named only as where it ends ("and beeped when it stopped in front of you") is the same source's
