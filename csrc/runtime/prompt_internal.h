@@ -120,6 +120,7 @@ std::vector<Toks> spread_places(const Toks& toks, const u32& text, std::deque<To
 std::vector<Tok> with_run_on_breaks(const std::vector<Tok>& tokens);
 std::string placement_note(const std::vector<SceneSource>& sources, const std::vector<bool>& placed, const std::vector<Tok>& tokens);
 u32 with_at_signs_as_at(const u32& t);
+u32 with_time_phrases_dropped(const u32& t);
 u32 with_terse_angles(const u32& t);
 u32 with_bare_clock_hours(const u32& t);
 u32 with_nautical_sides(const u32& t);

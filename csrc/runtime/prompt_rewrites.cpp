@@ -28,6 +28,24 @@ u32 with_at_signs_as_at(const u32& t) {
     return out;
 }
 
+// "After ten seconds a car pulls up", "over five seconds", "for a few moments": when, not what;
+// the time phrase is taken out so it names no sound.
+u32 with_time_phrases_dropped(const u32& t) {
+    static const Regex time("(?<![\\w-])(?:after|over|for|within|in)\\s+(?:about\\s+|around\\s+|roughly\\s+)?"
+                            "(?:\\d+(?:\\.\\d+)?|a|an|a\\s+few|several|one|two|three|four|five|six|seven|eight|nine|ten|"
+                            "twenty|thirty|sixty)\\s+(?:seconds?|secs?|minutes?|mins?|moments?|beats?|bars?)(?![\\w-])", true);
+    const u32 low = lower(t);
+    const auto found = time.find_all(low);
+    if (found.empty()) return t;
+    u32 out;
+    std::size_t at = 0;
+    for (const auto& m : found) {
+        out += t.substr(at, static_cast<std::size_t>(m.start) - at);
+        at = static_cast<std::size_t>(m.end);
+    }
+    return out + t.substr(at);
+}
+
 // Terse lists of sounds and numbers ("rain 90, thunder -45", "crowd 12, whistle 3", "dog barking
 // 270") and a bare angle after from/at ("my teammate yelled from 150"): a number after a sound's
 // name that ends its item is where it is. Hours (1 to 12, two or more items) are clock positions;
