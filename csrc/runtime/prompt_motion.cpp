@@ -69,7 +69,11 @@ SceneSource resolve(const Toks& toks, const u32& label) {
         if (t->kind == Kind::Passing && std::isnan(via_phrase))
             via_phrase = t->low().find(U"front") != u32::npos ? 0.0 : 180.0;
         // "gulls circling overhead" go round the listener; "gulls wheeling overhead to your right" circle there
-        const bool in_place = t->low().find(U' ') == u32::npos && !dirs.empty();
+        // ("seagulls circling above me once, beginning in front": once round the listener)
+        const bool once = std::any_of(toks.begin(), toks.end(), [](const Tok* k) {
+            return k->low() == U"once" || k->low() == U"twice" || k->low().find(U"full") != u32::npos;
+        });
+        const bool in_place = t->low().find(U' ') == u32::npos && !dirs.empty() && !once;
         if (t->kind == Kind::Circle && circle == 0.0 && !in_place) circle = t->az;
     }
     if (circle != 0.0) {  // "..., going counter-clockwise", "twice"
