@@ -34,7 +34,7 @@ const std::set<u32>& up_verbs() {
         "sweep drift glide float head swing zoom shoot race rush jump spring leap bounce ride cycle pedal jog hop "
         "limp march stride stroll trot",
         "came went gone got stood sat spoke sang brought made took kept broke blew tore rose flew swept shot rode "
-        "sprang leapt leaped lit built gave spun hung woke caught drove ran crept snuck");
+        "sprang leapt leaped lit built gave spun hung woke woken grew grown caught drove ran crept snuck");
     return s;
 }
 
@@ -114,7 +114,13 @@ u32 with_heights_as_words(const u32& t) {
                                                 U"booted", U"booting", U"crank", U"cranks", U"cranked", U"cranking",
                                                 U"speak", U"speaks", U"spoke", U"speaking", U"pipe", U"pipes", U"piped",
                                                 U"piping", U"ramp", U"ramps", U"ramped", U"ramping", U"fade", U"fades",
-                                                U"faded", U"fading", U"swell", U"swells", U"swelled", U"swelling"};
+                                                U"faded", U"fading", U"swell", U"swells", U"swelled", U"swelling",
+                                                // "grew up on a farm", "woke up on the left side of the bed"
+                                                U"grow", U"grows", U"grew", U"grown", U"growing", U"wake", U"wakes",
+                                                U"woke", U"woken", U"waking", U"pick", U"picks", U"picked", U"picking",
+                                                U"set", U"sets", U"setting", U"show", U"shows", U"showed", U"showing",
+                                                U"sign", U"signs", U"signed", U"signing", U"fill", U"fills", U"filled",
+                                                U"filling", U"line", U"lines", U"lined", U"lining"};
             if (w == U"up" && still.count(ws[i - 1].low) && (next == U"on" || next == U"in" || next == U"at"))
                 edits.push_back({ws[i - 1].end, ws[i].end, U""});
             continue;
