@@ -216,8 +216,8 @@ void drop_scene_heading(std::vector<SceneSource>& sources, std::vector<bool>& pl
 u32 with_pronoun_subject(const u32& label, const u32& t) {
     const auto words = words_of(lower(label));
     if (words.empty() || (verb_form(words[0].low) == 0 && !sound_verb(words[0].low))) return label;
-    const u32 low = lower(t);
-    const std::size_t at = low.find(lower(label));
+    const u32 low = lower_same_length(t);
+    const std::size_t at = low.find(lower_same_length(label));
     if (at == u32::npos || at == 0) return label;
     std::size_t e = at;
     while (e > 0 && low[e - 1] == ' ') --e;

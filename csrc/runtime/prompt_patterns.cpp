@@ -392,6 +392,7 @@ Patterns::Patterns() {
     // the tokenizer marks it weak (Tok::value "weak") and roles() drops it beside another place
     dir("behind(?=\\s+(?:the|a|an|some|his|her|their|its|this|that)\\s+(?!listener|head|back\\b|[\\w-]+'s\\b))",
         DirValue::Behind);
+    dirs.back().first.needs_any({U"behind"});
 
     // elevation: "overhead", "above me", "from the ceiling", "high up"; "below", "beneath the floor"
     const std::string head = "(?:\\s+(?:me|you|us|the\\s+listener|(?:my|your|our|the\\s+listener's)\\s+heads?))?";
@@ -416,8 +417,10 @@ Patterns::Patterns() {
          "(?:at|by|near|around|round)\\s+(?:my|your|our|his|her|their|the\\s+listener's|the\\s+player's)\\s+feet|"
          "(?:under|underneath|beneath)\\s+(?:the|my|your|our)\\s+(?:floor|floorboards|boards|bed|ground|deck|table|desk|chair|seat)",
          -kAboveDeg);
+    elevs.back().first.needs_any({U"downstairs", U"basement", U"cellar", U"crawl", U"feet", U"under", U"beneath"});
     // "arrows whistle down out of the sky", "thunder from the sky", "mice in the attic"
     elev("(?:out\\s+of|from|down\\s+from)\\s+the\\s+(?:sky|clouds|heavens)|(?:in|from)\\s+the\\s+(?:attic|loft)", kAboveDeg);
+    elevs.back().first.needs_any({U"sky", U"clouds", U"heavens", U"attic", U"loft"});
     elev("(?:directly|right|straight|just)\\s+(?:below|beneath|underneath|under)" + under, -kOverheadDeg);
     elev("(?:at\\s+)?(?:(?:" + poss + ")\\s+)?(?:ear|head)\\s+(?:level|height)", 0.0);
     elev("(?:high|up)\\s+(?:up\\s+)?(?:in|on|among|above)\\s+the\\s+(?:canopy|trees|treetops|branches|rafters|gallery|balcony|"

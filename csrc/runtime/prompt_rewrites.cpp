@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "sound_words.h"
+#include "text_words.h"
 
 namespace bewo::rt::prompt_detail {
 
@@ -31,10 +32,15 @@ u32 with_at_signs_as_at(const u32& t) {
 // "After ten seconds a car pulls up", "over five seconds", "for a few moments": when, not what;
 // the time phrase is taken out so it names no sound.
 u32 with_time_phrases_dropped(const u32& t) {
+    if (std::none_of(t.begin(), t.end(), [](char32_t c) { return c == 's' || c == 'S'; })) return t;
+    if (find_ascii_ci(t, U"second") == u32::npos && find_ascii_ci(t, U"sec") == u32::npos &&
+        find_ascii_ci(t, U"min") == u32::npos && find_ascii_ci(t, U"moment") == u32::npos &&
+        find_ascii_ci(t, U"beat") == u32::npos && find_ascii_ci(t, U"bar") == u32::npos)
+        return t;
     static const Regex time("(?<![\\w-])(?:after|over|for|within|in)\\s+(?:about\\s+|around\\s+|roughly\\s+)?"
                             "(?:\\d+(?:\\.\\d+)?|a|an|a\\s+few|several|one|two|three|four|five|six|seven|eight|nine|ten|"
                             "twenty|thirty|sixty)\\s+(?:seconds?|secs?|minutes?|mins?|moments?|beats?|bars?)(?![\\w-])", true);
-    const u32 low = lower(t);
+    const u32 low = lower_same_length(t);  // positions in low are positions in t
     const auto found = time.find_all(low);
     if (found.empty()) return t;
     u32 out;
@@ -53,10 +59,10 @@ u32 with_time_phrases_dropped(const u32& t) {
 u32 with_terse_angles(const u32& t) {
     if (std::none_of(t.begin(), t.end(), [](char32_t c) { return c >= '0' && c <= '9'; })) return t;
     static const Regex item("(?:^|(?<=[,;:\\n]))(?P<name>\\s*[a-z][a-z'-]*(?:\\s+[a-z][a-z'-]*){0,3})\\s+"
-                            "(?P<num>[+\\-\\u2212]?\\d{1,3})(?=\\s*(?:[,;\\n]|\\.(?!\\d)|$))", true);
-    static const Regex after("(?<![\\w-])(?P<lead>from|at|towards|toward)\\s+(?P<num>[+\\-\\u2212]?\\d{2,3})"
+                            "(?P<num>[+\\-\\u2212]?[0-9]{1,3})(?=\\s*(?:[,;\\n]|\\.(?!\\d)|$))", true);
+    static const Regex after("(?<![\\w-])(?P<lead>from|at|towards|toward)\\s+(?P<num>[+\\-\\u2212]?[0-9]{2,3})"
                              "(?=\\s*(?:[,;!\\n]|\\.(?!\\d)|and\\b|then\\b|$))", true);
-    const u32 low = lower(t);
+    const u32 low = lower_same_length(t);  // positions in low are positions in t
     struct Hit { int start, end; int value; bool signed_; };
     std::vector<Hit> hits;
     for (const auto& m : item.find_all(low)) {

@@ -251,6 +251,7 @@ bool behind_a_thing(const u32& low, int s, int e) {
 // "behind you, to the left" is one place, back-left; but after a start ("from my right ear, behind
 // my head, to my left ear") the words after the comma are where the move ends, not half a diagonal.
 bool target_inside_a_move(const u32& low, int s, int e) {
+    if (std::find(low.begin() + s, low.begin() + e, U',') == low.begin() + e) return false;  // most places
     const u32 place = low.substr(s, e - s);
     if (place.find(U", to ") == u32::npos && place.find(U", and to ") == u32::npos) return false;
     int b = s;
