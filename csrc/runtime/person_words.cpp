@@ -1,19 +1,18 @@
 #include "person_words.h"
 
+#include "text_match.h"
 #include "word_table.h"
 
 namespace bewo::rt {
 namespace {
+
+using textmatch::ends_with;
 
 const WordTable& person_words() {
     static const WordTable words = read_word_table(
 #include "person_words.inc"
     );
     return words;
-}
-
-bool ends_with(const std::u32string& w, const std::u32string& tail) {
-    return w.size() > tail.size() && w.compare(w.size() - tail.size(), tail.size(), tail) == 0;
 }
 
 }  // namespace

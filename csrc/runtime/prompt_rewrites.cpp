@@ -33,7 +33,7 @@ u32 with_at_signs_as_at(const u32& t) {
 // the time phrase is taken out so it names no sound.
 u32 with_time_phrases_dropped(const u32& t) {
     if (std::none_of(t.begin(), t.end(), [](char32_t c) { return c == 's' || c == 'S'; })) return t;
-    if (find_ascii_ci(t, U"second") == u32::npos && find_ascii_ci(t, U"sec") == u32::npos &&
+    if (find_ascii_ci(t, U"sec") == u32::npos &&
         find_ascii_ci(t, U"min") == u32::npos && find_ascii_ci(t, U"moment") == u32::npos &&
         find_ascii_ci(t, U"beat") == u32::npos && find_ascii_ci(t, U"bar") == u32::npos)
         return t;
@@ -63,14 +63,18 @@ u32 with_terse_angles(const u32& t) {
     static const Regex after("(?<![\\w-])(?P<lead>from|at|towards|toward)\\s+(?P<num>[+\\-\\u2212]?[0-9]{2,3})"
                              "(?=\\s*(?:[,;!\\n]|\\.(?!\\d)|and\\b|then\\b|$))", true);
     const u32 low = lower_same_length(t);  // positions in low are positions in t
+    // "+45", "-45", "150": the size (ASCII digits, as the patterns allow) and whether a sign was written
+    auto signed_number = [](const u32& num) {
+        const bool sign = num[0] == '+' || num[0] == '-' || num[0] == 0x2212;
+        return std::pair<int, bool>{std::stoi(to_utf8(sign ? num.substr(1) : num)), sign};
+    };
     struct Hit { int start, end; int value; bool signed_; };
     std::vector<Hit> hits;
     for (const auto& m : item.find_all(low)) {
         if (!names_a_sound(m.group(low, item.group("name")))) continue;  // "Cue 31.", "Scene 14."
         const int g = item.group("num");
-        const u32 num = m.group(low, g);
-        const bool sign = num[0] == '+' || num[0] == '-' || num[0] == 0x2212;
-        hits.push_back({m.caps[2 * g], m.caps[2 * g + 1], std::stoi(to_utf8(sign ? num.substr(1) : num)), sign});
+        const auto [value, sign] = signed_number(m.group(low, g));
+        hits.push_back({m.caps[2 * g], m.caps[2 * g + 1], value, sign});
     }
     const std::size_t hours = static_cast<std::size_t>(std::count_if(hits.begin(), hits.end(), [](const Hit& h) {
         return !h.signed_ && h.value >= 1 && h.value <= 12;
@@ -84,9 +88,7 @@ u32 with_terse_angles(const u32& t) {
     }
     for (const auto& m : after.find_all(low)) {
         const int g = after.group("num");
-        const u32 num = m.group(low, g);
-        const bool sign = num[0] == '+' || num[0] == '-' || num[0] == 0x2212;
-        const int value = std::stoi(to_utf8(sign ? num.substr(1) : num));
+        const int value = signed_number(m.group(low, g)).first;
         if (value <= 12 || value > 360) continue;
         if (std::any_of(hits.begin(), hits.end(), [&](const Hit& h) { return h.start == m.caps[2 * g]; })) continue;
         edits.push_back({m.caps[2 * g + 1], U" degrees"});

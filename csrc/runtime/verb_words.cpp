@@ -1,20 +1,19 @@
 #include "verb_words.h"
 
 #include "sound_words.h"
+#include "text_match.h"
 #include "word_table.h"
 
 namespace bewo::rt {
 namespace {
+
+using textmatch::ends_with;
 
 const WordTable& verb_words() {
     static const WordTable words = read_word_table(
 #include "verb_words.inc"
     );
     return words;
-}
-
-bool ends_with(const std::u32string& w, const std::u32string& tail) {
-    return w.size() > tail.size() && w.compare(w.size() - tail.size(), tail.size(), tail) == 0;
 }
 
 }  // namespace
