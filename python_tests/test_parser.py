@@ -1615,9 +1615,11 @@ def test_a_participle_with_only_manner_words_describes_the_sound_before(text, la
 @pytest.mark.parametrize("text,labels,az", [
     ("After ten seconds a car pulls up in front.", ["car"], [0]),
     ("a tone pans from the far left to the far right over five seconds", ["tone"], [-90]),
+    ("After a moment a bell rang on the left", ["bell"], [-90]),  # no "s" in the whole text
 ])
 def test_a_time_phrase_names_no_sound(text, labels, az):
     _assert_sources(text, labels, az)
+    assert not any(w in s.label.lower() for s in parse(text).sources for w in ("moment", "seconds", "bars"))
 
 
 def test_circling_once_with_a_start_goes_round_the_listener():

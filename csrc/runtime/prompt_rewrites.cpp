@@ -32,7 +32,6 @@ u32 with_at_signs_as_at(const u32& t) {
 // "After ten seconds a car pulls up", "over five seconds", "for a few moments": when, not what;
 // the time phrase is taken out so it names no sound.
 u32 with_time_phrases_dropped(const u32& t) {
-    if (std::none_of(t.begin(), t.end(), [](char32_t c) { return c == 's' || c == 'S'; })) return t;
     if (find_ascii_ci(t, U"sec") == u32::npos &&
         find_ascii_ci(t, U"min") == u32::npos && find_ascii_ci(t, U"moment") == u32::npos &&
         find_ascii_ci(t, U"beat") == u32::npos && find_ascii_ci(t, U"bar") == u32::npos)
