@@ -1644,3 +1644,30 @@ def test_up_that_finishes_a_verb_is_no_height(text, label):
 def test_rewrites_keep_positions_when_lower_case_changes_length(text):
     scene = parse(text)  # a scene, never an IndexError from a rewrite reading the wrong positions
     assert scene.sources
+
+
+@pytest.mark.parametrize("text,label,start", [
+    ("the hawk circles the old mill once, screeching, starting on my right", "hawk", 90),
+    ("a pony trots around me one time, beginning behind me", "pony", 180),
+    ("the breeze blows round the whole courtyard once, starting at the front", "breeze", 0),
+    ("a kite circles over us", "kite", None),
+])
+def test_going_round_something_a_counted_number_of_times_is_a_circle(text, label, start):
+    s = _one(text)
+    assert label in s.label.lower() and s.moving and abs(abs(s.azimuth_end - s.azimuth_start_deg) - 360) < 1e-6, s
+    assert start is None or round(s.azimuth_start_deg) == start, s
+
+
+def test_circling_a_thing_beside_a_place_stays_there():
+    s = _one("a buzzard circling the hill far to my left")
+    assert round(s.azimuth_start_deg) == -90 and not s.moving, s
+
+
+@pytest.mark.parametrize("text,everywhere", [
+    ("frogs everywhere, an owl hooting behind me and a truck on the left", "frogs"),
+    ("light drizzle all around, a kettle whistling on my right", "drizzle"),
+])
+def test_a_sound_said_to_be_everywhere_is_kept_beside_placed_ones(text, everywhere):
+    src = parse(text).sources
+    assert any(everywhere in s.label.lower() for s in src), src
+    assert not (parse(text).note or "").count("left out"), parse(text).note

@@ -50,6 +50,15 @@ bool oncoming(const Toks& toks) {
     return false;
 }
 
+// "one time", "one full time": once, in words
+bool one_time(const Toks& toks) {
+    for (std::size_t i = 0; i + 1 < toks.size(); ++i)
+        if (toks[i]->low() == U"one" && (toks[i + 1]->low() == U"time" ||
+                                         (toks[i + 1]->low() == U"full" && i + 2 < toks.size() && toks[i + 2]->low() == U"time")))
+            return true;
+    return false;
+}
+
 SceneSource resolve(const Toks& toks, const u32& label) {
     const auto dirs = roles(toks);
     std::vector<int> move_idx;
@@ -70,7 +79,7 @@ SceneSource resolve(const Toks& toks, const u32& label) {
             via_phrase = t->low().find(U"front") != u32::npos ? 0.0 : 180.0;
         // "gulls circling overhead" go round the listener; "gulls wheeling overhead to your right" circle there
         // ("seagulls circling above me once, beginning in front": once round the listener)
-        const bool once = std::any_of(toks.begin(), toks.end(), [](const Tok* k) {
+        const bool once = one_time(toks) || std::any_of(toks.begin(), toks.end(), [](const Tok* k) {
             return k->low() == U"once" || k->low() == U"twice" || k->low().find(U"full") != u32::npos;
         });
         const bool in_place = t->low().find(U' ') == u32::npos && !dirs.empty() && !once;
@@ -229,7 +238,7 @@ SceneSource resolve(const Toks& toks, const u32& label) {
             return w.find(U"full") != u32::npos || w.find(U"complete") != u32::npos || w.find(U"whole") != u32::npos ||
                    w.find(U"lap") != u32::npos || w.find(U"loop") != u32::npos || w.find(U"revolution") != u32::npos ||
                    w == U"once" || w == U"twice" || w == U"thrice" || w.find(U"round and") != u32::npos;
-        });
+        }) || one_time(toks);
         if (circle != 0.0 && (!has_a1 || full_turn)) {  // "circles around me": once round from its start
             int from = -1, to = -1;
             for (std::size_t k = 0; k < dirs.size(); ++k) {

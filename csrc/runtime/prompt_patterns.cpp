@@ -478,7 +478,22 @@ Patterns::Patterns() {
         // "in a slow ring around me"; "gulls circling overhead" (the height stays a word of its own)
         "(?:in\\s+)?a\\s+(?:\\w+\\s+)?ring\\s+" + round_me + "|"
         "(?:circles|circle|circling|circled|wheeling|wheel|wheels)(?=\\s+(?:slowly\\s+|lazily\\s+)?(?:overhead|above|up\\s+above|"
-        "high\\s+above|high\\s+overhead|in\\s+the\\s+sky)(?![\\w-])))(?![\\w-])", true);
+        "high\\s+above|high\\s+overhead|in\\s+the\\s+sky)(?![\\w-]))|"
+        // "the dragon circles the tower", "circles over me", "orbit a beacon": a circling verb with what
+        // it goes round (a circle named beside a place stays there: see resolve's in_place)
+        "(?:circles|circling|circled|orbits|orbiting|orbited|orbit)(?=\\s+(?:(?:over|above)\\s+)?(?:the|a|an|his|her|their|our|"
+        "my|your|me|us|you)(?![\\w'-]))|"
+        // "a horse runs around me one time", "the wind goes round the whole hall once": any way of going
+        // round, when the text says how many times
+        "(?:go|goes|going|went|run|runs|running|ran|fly|flies|flying|flew|blow|blows|blowing|blew|move|moves|moving|"
+        "moved|travels|travel|travelled|traveled|travelling|traveling|walk|walks|walking|walked|drive|drives|driving|"
+        "drove|gallops|gallop|galloping|galloped|race|races|racing|raced|swoops|swooping|swooped|buzz|buzzes|buzzing|"
+        "buzzed|spin|spins|spinning|dance|dances|dancing|danced|wanders|wander|wandering|wandered|scrapes|scraping|"
+        "drifts|drift|drifting|drifted|marches|marching|rolls|rolling|stomps|stomping|circles|circling|circled|"
+        "[a-z]+(?:s|ing|ed))"
+        "\\s+(?:(?:its|his|her|their)\\s+way\\s+)?(?:all\\s+the\\s+way\\s+)?(?:a)?round"
+        "(?=(?:\\s+[\\w'-]+){0,5}?\\s*,?\\s+(?:once|one\\s+(?:full\\s+)?time|in\\s+(?:a\\s+)?(?:full\\s+)?circle)(?![\\w-])))"
+        "(?![\\w-])", true);
     circle->needs_any({U"circl", U"round", U"revolution", U"orbit", U"turn", U"wheel", U"360"});
     const std::vector<std::string> indoor_nouns =
         cat({split(kIndoorNouns), keyed(V.room_nouns, "small"), keyed(V.room_nouns, "moderate"),

@@ -259,9 +259,21 @@ std::vector<std::string> drop_unplaced_beside_placed(std::vector<SceneSource>& s
             if (low.find(a + join + b) != u32::npos) return true;
         return false;
     };
+    // "rain everywhere", "soft rain all around": a sound said to be all about the listener is placed
+    auto everywhere = [&](std::size_t k) {
+        const u32 a = lower(from_utf8(sources[k].label));
+        const std::size_t at = a.empty() ? u32::npos : low.find(a);
+        if (at == u32::npos) return false;
+        const u32 after = U" " + low.substr(at, a.size() + 24);
+        for (const u32 w : {U" everywhere", U" all around", U" all over", U" all about", U" around us", U" around me",
+                            U" surrounding", U" on all sides", U" from all sides", U" in every direction",
+                            U" from every direction", U" all directions", U" no direction"})
+            if (after.find(w) != u32::npos) return true;
+        return false;
+    };
     std::vector<bool> keep(sources.size());
     for (std::size_t k = 0; k < sources.size(); ++k)
-        keep[k] = placed[k] || sources[k].speed != "still" || heard(sources[k].label) || joined_to_next(k);
+        keep[k] = placed[k] || sources[k].speed != "still" || heard(sources[k].label) || joined_to_next(k) || everywhere(k);
     for (std::size_t k = sources.size(); k-- > 0;) {
         if (keep[k]) continue;
         dropped.insert(dropped.begin(), sources[k].label);
