@@ -1671,3 +1671,19 @@ def test_a_sound_said_to_be_everywhere_is_kept_beside_placed_ones(text, everywhe
     src = parse(text).sources
     assert any(everywhere in s.label.lower() for s in src), src
     assert not (parse(text).note or "").count("left out"), parse(text).note
+
+
+@pytest.mark.parametrize("text,labels,az", [
+    ("a lamb bleating on the left, answered by another one far right", ["lamb", "lamb"], [-90, 90]),
+    ("a fan whirring 40 degrees to the left, another at 40 degrees right", ["fan", "fan"], [-40, 40]),
+    ("the kettles on both sides: one whistling left, one hissing right", ["kettle", "kettle"], [-90, 90]),
+    ("Wolves - one on the left, one behind me", ["wolf", "wolf"], [-90, 180]),
+    ("4 crows: one at 9 o'clock, one at 11, one at 1, one at 3", ["crow"] * 4, [-90, -30, 30, 90]),
+])
+def test_one_and_another_are_more_of_the_sound_named_before(text, labels, az):
+    _assert_sources(text, labels, az)
+
+
+def test_another_with_no_place_is_the_same_sound_again():
+    src = parse("A door slams on my right. Then another, louder.").sources
+    assert len(src) == 1 and "door" in src[0].label.lower(), src

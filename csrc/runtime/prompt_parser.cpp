@@ -295,6 +295,7 @@ bool parse_prompt(const std::string& text, SceneSpec& out, std::string& err) {
     t = with_time_phrases_dropped(t);
     t = with_terse_angles(t);
     t = with_bare_clock_hours(t);
+    t = with_another_as_another_one(t);
     t = with_nautical_sides(t);
     both_sides_and_bracketed_places(t);
     std::vector<RoomHit> rooms;
@@ -355,6 +356,7 @@ bool parse_prompt(const std::string& text, SceneSpec& out, std::string& err) {
     for (std::size_t k = 0; k < out.sources.size(); ++k)
         if (!placed[k] && behind_a_thing_only(out.sources[k])) placed[k] = true;
     drop_list_headings(out.sources, clause_of, placed, mentions, colon_after, colon_only);
+    name_ones_after_the_sound_before(out.sources, clause_of, placed, mentions);
     place_earlier_mentions(out.sources, placed, mentions);
     merge_definite_repeats(out.sources, placed, clause_of, mentions);
     merge_repeated_sounds(out.sources, placed);

@@ -99,6 +99,33 @@ u32 with_terse_angles(const u32& t) {
     return out;
 }
 
+// "a drone at 30 degrees left, another at 30 right": "another" with a place and no noun is one more
+// of the sound before ("another one"), where "another" alone would be a word of the label.
+u32 with_another_as_another_one(const u32& t) {
+    const u32 low = lower_same_length(t);
+    if (low.find(U"another") == u32::npos) return t;
+    static const std::set<u32> place_openers = {U"at", U"on", U"in", U"to", U"off", U"far", U"slightly", U"a", U"just",
+                                                U"behind", U"ahead", U"directly", U"straight", U"left", U"right", U"up",
+                                                U"over", U"above", U"below", U"from", U"somewhere", U"further", U"farther",
+                                                U"way", U"dead", U"hard", U"out", U"down", U"near", U"close", U"by"};
+    const std::vector<TextWord> words = words_of(low);
+    u32 out;
+    std::size_t copied = 0;
+    for (std::size_t i = 1; i < words.size(); ++i) {
+        if (words[i].low != U"another") continue;
+        std::size_t e = words[i].end;
+        while (e < low.size() && is_space(low[e])) ++e;
+        const bool at_end = e >= low.size() || low[e] == ',' || low[e] == '.' || low[e] == ';' || low[e] == '!';
+        const bool placed = i + 1 < words.size() && words[i + 1].begin == e && place_openers.count(words[i + 1].low) &&
+                            !(words[i + 1].end < low.size() && low[words[i + 1].end] == '-');  // "another far-off baby"
+        const bool number = e < low.size() && (is_digit(low[e]) || low[e] == '+' || low[e] == '-');
+        if (!at_end && !placed && !number) continue;
+        out += t.substr(copied, words[i].end - copied) + U" one";
+        copied = words[i].end;
+    }
+    return copied ? out + t.substr(copied) : t;
+}
+
 // "someone whistling at like 2 oclock and a bike bell at 10": beside a clock position, a bare
 // hour after "at" is one too.
 u32 with_bare_clock_hours(const u32& t) {

@@ -11,6 +11,8 @@
 #include <vector>
 
 #include "scene_passes.h"
+#include "sound_words.h"
+#include "text_words.h"
 
 namespace bewo::rt::prompt_detail {
 
@@ -189,9 +191,16 @@ void drop_list_headings(std::vector<SceneSource>& sources, std::vector<int>& cla
             for (std::size_t n = 1; n <= 3 && i + n < words.size(); ++n) {
                 u32 phrase;
                 for (std::size_t k = i; k < i + n; ++k) phrase += (k > i ? U" " : U"") + words[k];
-                if (count_words().count(phrase)) { noun = singular(words[i + n]); break; }
+                const bool digits = n == 1 && phrase.size() <= 2 && std::all_of(phrase.begin(), phrase.end(), [](char32_t c) {
+                    return c >= '0' && c <= '9';
+                });  // "3 slimes: one at ..."
+                if (count_words().count(phrase) || digits) { noun = singular(words[i + n]); break; }
             }
         }
+        // "Goblins - one on your left, one on your right": a plural alone names the items
+        if (noun.empty() && starts_with_one(sources[h + 1].label) && !words.empty() && words.size() <= 3 &&
+            singular(words.back()) != words.back() && (!sound_verb(words.back()) || sound_noun(singular(words.back()))))
+            noun = singular(words.back());
         if (counted_list && !colon_list && noun.empty()) continue;
         for (std::size_t k = h + 1; k < sources.size() && clause_of[k] == items && !noun.empty(); ++k) {
             u32 lab = from_utf8(sources[k].label);
@@ -213,6 +222,88 @@ void drop_list_headings(std::vector<SceneSource>& sources, std::vector<int>& cla
         placed.erase(placed.begin() + static_cast<long>(h));
         mentions.erase(mentions.begin() + static_cast<long>(h));
         --h;
+    }
+}
+
+// "elk bugling on the left, answered by another one on the right", "a drone at 30 degrees left,
+// another at 30 right", "hens: one clucking left, a third by the coop": an item named only by "one",
+// "another", "a third" is one more of the sound before it. A plural named just before two or more
+// such items ("the birds on the right: one at 45, one at 90") is their heading, not a sound.
+void name_ones_after_the_sound_before(std::vector<SceneSource>& sources, std::vector<int>& clause_of,
+                                      std::vector<bool>& placed, std::vector<std::vector<u32>>& mentions) {
+    static const u32 leads[] = {U"the other one", U"the other", U"another one", U"another", U"other one", U"a second one",
+                                U"a third one", U"a fourth one", U"a second", U"a third", U"a fourth", U"the second",
+                                U"the third", U"the fourth", U"one"};
+    auto lead_of = [](const u32& low) -> std::size_t {
+        for (const u32& lead : leads)
+            if (low == lead || (low.size() > lead.size() && low.compare(0, lead.size(), lead) == 0 && low[lead.size()] == ' '))
+                return lead.size();
+        return 0;
+    };
+    // the rest of the label says how it sounds, never what it is: "one clucking", "another"
+    auto only_verbs_after = [](const u32& low, std::size_t lead) {
+        for (const TextWord& w : words_of(low.substr(lead)))
+            if (!(ends_with(w.low, U"ing") || verb_form(w.low) != 0 || sound_verb(w.low))) return false;
+        return true;
+    };
+    // "security drone hovering" -> "security drone", "heart monitors" -> "heart monitor"
+    auto head_noun = [](const u32& low) {
+        std::vector<u32> words;
+        for (const TextWord& w : words_of(low)) {
+            if (!words.empty() && (ends_with(w.low, U"ing") || ends_with(w.low, U"ed") || (sound_verb(w.low) && !sound_noun(w.low))))
+                break;
+            if (words.empty() && (w.low == U"a" || w.low == U"an" || w.low == U"the" || count_words().count(w.low))) continue;
+            words.push_back(w.low);
+        }
+        u32 out;
+        for (std::size_t i = 0; i < words.size(); ++i)
+            out += (i ? U" " : U"") + (i + 1 == words.size() ? singular(words[i]) : words[i]);
+        return out;
+    };
+    std::vector<int> named_by(sources.size(), -1);
+    for (std::size_t k = 1; k < sources.size(); ++k) {
+        const u32 low = lower(from_utf8(sources[k].label));
+        const std::size_t lead = lead_of(low);
+        if (!lead || !only_verbs_after(low, lead)) continue;
+        int j = static_cast<int>(k) - 1;
+        while (j >= 0 && named_by[j] >= 0) j = named_by[j];
+        if (j < 0) continue;
+        const u32 prev = lower(from_utf8(sources[j].label));
+        if (lead_of(prev)) continue;
+        const u32 noun = head_noun(prev);
+        if (noun.empty()) continue;
+        if (!placed[k] && lead == low.size()) {  // "A floorboard creaks behind you. Then another.": the same sound again
+            sources.erase(sources.begin() + static_cast<long>(k));
+            clause_of.erase(clause_of.begin() + static_cast<long>(k));
+            placed.erase(placed.begin() + static_cast<long>(k));
+            mentions.erase(mentions.begin() + static_cast<long>(k));
+            named_by.erase(named_by.begin() + static_cast<long>(k));
+            --k;
+            continue;
+        }
+        sources[k].label = to_utf8(noun + from_utf8(sources[k].label).substr(lead));
+        named_by[k] = j;
+    }
+    for (std::size_t j = 0; j < sources.size(); ++j) {
+        std::size_t n = 0;
+        while (j + 1 + n < sources.size() && named_by[j + 1 + n] == static_cast<int>(j) && placed[j + 1 + n]) ++n;
+        if (n < 2) continue;
+        const u32 prev = lower(from_utf8(sources[j].label));
+        const std::vector<TextWord> words = words_of(prev);
+        std::size_t h = 0;  // the head noun's last word
+        while (h + 1 < words.size() && !(ends_with(words[h + 1].low, U"ing") || ends_with(words[h + 1].low, U"ed") ||
+                                         (sound_verb(words[h + 1].low) && !sound_noun(words[h + 1].low))))
+            ++h;
+        if (words.empty() || singular(words[h].low) == words[h].low) continue;  // "a dog barks left, one right": three
+        std::size_t first = j;  // with the copies "on both sides" made of it
+        while (first > 0 && sources[first - 1].label == sources[j].label && clause_of[first - 1] == clause_of[j]) --first;
+        sources.erase(sources.begin() + static_cast<long>(first), sources.begin() + static_cast<long>(j + 1));
+        clause_of.erase(clause_of.begin() + static_cast<long>(first), clause_of.begin() + static_cast<long>(j + 1));
+        placed.erase(placed.begin() + static_cast<long>(first), placed.begin() + static_cast<long>(j + 1));
+        mentions.erase(mentions.begin() + static_cast<long>(first), mentions.begin() + static_cast<long>(j + 1));
+        named_by.erase(named_by.begin() + static_cast<long>(first), named_by.begin() + static_cast<long>(j + 1));
+        for (int& b : named_by) b = b >= static_cast<int>(j + 1) ? b - static_cast<int>(j + 1 - first) : (b >= static_cast<int>(first) ? -1 : b);
+        j = first;
     }
 }
 
