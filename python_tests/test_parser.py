@@ -1687,3 +1687,24 @@ def test_one_and_another_are_more_of_the_sound_named_before(text, labels, az):
 def test_another_with_no_place_is_the_same_sound_again():
     src = parse("A door slams on my right. Then another, louder.").sources
     assert len(src) == 1 and "door" in src[0].label.lower(), src
+
+
+@pytest.mark.parametrize("text,label,start,end", [
+    ("a waiter hurries from the kitchen behind me, past my right shoulder, over to the window in front", "waiter", 180, 0),
+    ("A girl skips from the slide on the left, up to the fence ahead.", "girl", -90, 0),
+])
+def test_a_thing_on_the_way_of_a_move_is_where_it_goes_not_a_sound(text, label, start, end):
+    s = _one(text)
+    assert label in s.label.lower() and s.moving, s
+    assert round(s.azimuth_start_deg) % 360 == start % 360 and round(s.azimuth_end) % 360 == end % 360, s
+
+
+def test_a_circle_starting_at_a_thing_starts_where_that_thing_is():
+    s = _one("a moth flutters around the whole room once, starting at the lamp on my left")
+    assert "moth" in s.label.lower() and s.moving and round(s.azimuth_start_deg) == -90, s
+    assert abs(abs(s.azimuth_end - s.azimuth_start_deg) - 360) < 1e-6, s
+
+
+def test_from_a_thing_with_a_place_still_places_the_sound_after_it():
+    _assert_sources("The kettle clicked on the counter to her left. Then, from the hallway on her right, a cough.",
+                    ["kettle", "cough"], [-90, 90])

@@ -253,6 +253,7 @@ std::vector<Group> group(std::vector<Tok>& tokens, std::vector<bool>& colon_afte
             if (!prev && !sources.empty() && !after_colon) prev = &sources.back().toks;
             if (!prev && after_colon) continue;
             if (describes_previous(pieces[k], prev && !locations(*prev).empty())) has_label[k] = false;
+            else if (prev && route_landmark(pieces[k], told.empty() ? *prev : told)) has_label[k] = false;
             else if (prev && (opener[k].find(U"and") != u32::npos || opener[k].find(U"then") != u32::npos ||
                               (opener[k] == U"," && !pieces[k].empty() &&
                                (ends_with(pieces[k][0]->low(), U"ed") || verb_form(pieces[k][0]->low()) % 2 == 1)) ||

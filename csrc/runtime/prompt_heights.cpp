@@ -128,7 +128,9 @@ u32 with_heights_as_words(const u32& t) {
         const bool up = w == U"up";
         // "a radio up to my left", "down to my right"
         const bool to_a_side = next == U"to" && i + 2 < ws.size() && possessive_or_article(ws[i + 2].low) &&
-                               ws[i + 2].low != U"a" && ws[i + 2].low != U"an" && ws[i + 2].low != U"some";
+                               ws[i + 2].low != U"a" && ws[i + 2].low != U"an" && ws[i + 2].low != U"some" &&
+                               // not "walks up to the bar": a side follows
+                               i + 3 < ws.size() && direction_word(ws[i + 3].low);
         // "up in front of me" is nearer more often than higher ("right up in front", "up at the front")
         const bool front = i + 2 < ws.size() && (ws[i + 2].low == U"front" ||
                                                  (i + 3 < ws.size() && ws[i + 2].low == U"the" && ws[i + 3].low == U"front"));

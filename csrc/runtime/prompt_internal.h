@@ -70,6 +70,7 @@ bool continues_sentence(const Toks& piece, const Toks& before);
 std::vector<Role> roles(const Toks& toks);
 std::vector<Role> locations(const Toks& toks);
 bool describes_previous(const Toks& p, bool previous_located);
+bool route_landmark(const Toks& p, const Toks& before);
 extern thread_local bool descriptors_are_sounds;
 bool is_material(const u32& w);
 bool names_a_material(const u32& text);

@@ -17,6 +17,35 @@ namespace bewo::rt::prompt_detail {
 
 using namespace textmatch;
 
+// "..., up to the bar ahead", "..., starting at the door on their right" after a sound that moves:
+// where its way goes, past a thing named only to say where that is.
+bool route_landmark(const Toks& p, const Toks& before) {
+    const bool moving = std::any_of(before.begin(), before.end(), [](const Tok* t) {
+        return is_move(t->kind) || t->kind == Kind::Circle || t->kind == Kind::From || t->kind == Kind::To ||
+               t->kind == Kind::By || t->kind == Kind::Passing || t->kind == Kind::Approach || t->kind == Kind::Recede;
+    });
+    if (!moving) return false;
+    std::size_t i = 0;
+    while (i < p.size() && (p[i]->low() == U"and" || p[i]->low() == U"then" || p[i]->kind == Kind::Speed)) ++i;
+    if (i >= p.size()) return false;
+    static const std::set<u32> route_words = {U"to", U"into", U"onto", U"toward", U"towards", U"at", U"until"};
+    // a plain "from the closet on his left, a knock" places what comes next; "starting at" goes on
+    const bool start = p[i]->kind == Kind::From && (p[i]->low().compare(0, 5, U"start") == 0 || p[i]->low().compare(0, 5, U"begin") == 0);
+    if (!(p[i]->kind == Kind::To || start || (p[i]->kind == Kind::Word && route_words.count(p[i]->low())))) return false;
+    std::size_t words = 0;
+    bool place = false;
+    for (++i; i < p.size(); ++i) {
+        if (p[i]->kind == Kind::Dir || p[i]->kind == Kind::Elev) { place = true; continue; }
+        if (p[i]->kind != Kind::Word) return false;
+        const u32& w = p[i]->low();
+        if (w == U"the" || w == U"a" || w == U"an" || w == U"my" || w == U"your" || w == U"our" || w == U"their" ||
+            w == U"his" || w == U"her" || w == U"its" || w == U"on" || w == U"of" || w == U"in" || w == U"at")
+            continue;
+        if (place || ends_with(w, U"ing") || verb_form(w) % 2 == 1 || ++words > 3) return false;
+    }
+    return place && words > 0;
+}
+
 bool describes_previous(const Toks& p, bool previous_located) {
     Toks content;
     for (Tok* t : p)

@@ -140,6 +140,31 @@ bool continues_sentence(const Toks& piece, const Toks& before) {
     return false;
 }
 
+// "from the kitchen behind me", "over to the window in front", "up to the fence ahead": a start or
+// an end said by a thing at that place. j: the word before the place; returns the From/To token's
+// index, or -1.
+int past_a_landmark(const Toks& toks, int j) {
+    if (j >= 0 && toks[j]->kind == Kind::Word &&
+        (toks[j]->low() == U"on" || toks[j]->low() == U"in" || toks[j]->low() == U"at" || toks[j]->low() == U"by"))
+        --j;
+    int nouns = 0;
+    auto article = [&](int k) {
+        return k >= 0 && (toks[k]->low() == U"the" || toks[k]->low() == U"a" || toks[k]->low() == U"my");
+    };
+    // "from the slide on the left": a noun that could be a move, after its article
+    while (j >= 0 && (toks[j]->kind == Kind::Word || (is_move(toks[j]->kind) && article(j - 1))) && nouns < 3) {
+        const u32& w = toks[j]->low();
+        if (w == U"the" || w == U"my" || w == U"your" || w == U"our" || w == U"his" || w == U"her" || w == U"their") {
+            --j;
+            break;
+        }
+        if (toks[j]->kind == Kind::Word && (ends_with(w, U"ing") || verb_form(w) % 2 == 1 || !is_letter(w[0]))) return -1;
+        ++nouns, --j;
+    }
+    if (nouns == 0 || j < 0 || (toks[j]->kind != Kind::From && toks[j]->kind != Kind::To)) return -1;
+    return j;
+}
+
 std::vector<Role> roles(const Toks& toks) {
     std::vector<Role> out;
     for (int i = 0; i < static_cast<int>(toks.size()); ++i) {
@@ -157,6 +182,7 @@ std::vector<Role> roles(const Toks& toks) {
             (toks[j]->low() == U"at" || toks[j]->low() == U"on" || toks[j]->low() == U"in" || toks[j]->low() == U"by"))
             --j;
         if (j >= 0 && (toks[j]->kind == Kind::From || toks[j]->kind == Kind::To)) role = toks[j]->kind;
+        else if (const int f = past_a_landmark(toks, j); f >= 0) role = toks[f]->kind, j = f;
         // "comes from my right and disappears off to my left": where a sound comes from, with a
         // place after it, is where a move starts (alone, "it comes from the left" is just its place)
         if (j >= 0 && toks[j]->kind == Kind::Filler && ends_with(toks[j]->low(), U"from") &&
