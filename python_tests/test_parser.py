@@ -1708,3 +1708,37 @@ def test_a_circle_starting_at_a_thing_starts_where_that_thing_is():
 def test_from_a_thing_with_a_place_still_places_the_sound_after_it():
     _assert_sources("The kettle clicked on the counter to her left. Then, from the hallway on her right, a cough.",
                     ["kettle", "cough"], [-90, 90])
+
+
+@pytest.mark.parametrize("text,az", [
+    ("A chair scraped behind him, just to the right.", 160),
+    ("the owl is behind you and a bit to your left", -160),
+    ("a cough behind me, slightly left", -160),
+])
+def test_behind_with_a_small_side_is_a_little_off_behind(text, az):
+    assert round(_one(text).azimuth_start_deg) == az
+
+
+@pytest.mark.parametrize("text,label,az,el", [
+    ("a fan hums in the ceiling, a little behind me", "fan", 180, True),
+    ("a tap drips a bit in front of me", "tap", 0, False),
+])
+def test_a_small_amount_before_front_or_back_is_no_sound(text, label, az, el):
+    s = _one(text)
+    assert label in s.label.lower() and round(s.azimuth_start_deg) == az and (s.elevation_deg > 0) == el, s
+
+
+@pytest.mark.parametrize("text,labels,lo,hi", [
+    ("a kettle hissing off to the left a bit, and a cat purring far behind", ["kettle", "cat"], [-40, 180], [-5, 180]),
+    ("a printer on my right slightly", ["printer"], [5], [40]),
+])
+def test_a_small_amount_after_the_side_is_a_small_offset(text, labels, lo, hi):
+    src = parse(text).sources
+    assert len(src) == len(labels), src
+    for s, label, a, b in zip(src, labels, lo, hi):
+        assert label in s.label.lower() and a <= s.azimuth_start_deg <= b, s
+
+
+def test_a_small_thing_after_a_side_stays_a_sound():
+    s = _one("on the right a little bird sings")
+    assert "bird" in s.label.lower() and round(s.azimuth_start_deg) == 90, s

@@ -302,6 +302,8 @@ SceneSource resolve(const Toks& toks, const u32& label) {
         if (unsigned_angle) a0 = f < 0 ? -g : g;  // "off to the left at roughly 45 degrees": 45 degrees of the left
         else if (exact && (f == 0.0 || g == 0.0 || (f < 0) == (g < 0))) a0 = g;  // "on the left at -60"
         else if (f == 0.0 && std::fabs(g) <= 60.0 && g != 0.0) a0 = g;
+        // "behind her, just to the left", "behind you and a bit to your left": a little way off behind
+        else if (axis(f) < 0 && !exact && std::fabs(g) <= 30.0 && g != 0.0) a0 = g < 0 ? -180.0 - g : 180.0 - g;
         else if (axis(f) && std::fabs(g) == 90.0) a0 = axis(f) > 0 ? g / 2 : g * 1.5;
         else if (axis(g) && std::fabs(f) == 90.0) a0 = axis(g) > 0 ? f / 2 : f * 1.5;
     }

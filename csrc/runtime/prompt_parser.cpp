@@ -296,6 +296,8 @@ bool parse_prompt(const std::string& text, SceneSpec& out, std::string& err) {
     t = with_terse_angles(t);
     t = with_bare_clock_hours(t);
     t = with_another_as_another_one(t);
+    t = with_small_amounts_before_front_back_dropped(t);
+    t = with_small_amounts_after_sides_moved(t);
     t = with_nautical_sides(t);
     both_sides_and_bracketed_places(t);
     std::vector<RoomHit> rooms;

@@ -99,6 +99,72 @@ u32 with_terse_angles(const u32& t) {
     return out;
 }
 
+// "a little behind her", "a bit in front": a small amount before front or back says no side; left
+// in, "little" would read as a sound of its own.
+u32 with_small_amounts_before_front_back_dropped(const u32& t) {
+    const u32 low = lower_same_length(t);
+    if (low.find(U"a little") == u32::npos && low.find(U"a bit") == u32::npos && low.find(U"a tad") == u32::npos)
+        return t;
+    static const std::set<u32> front_back = {U"behind", U"ahead", U"above", U"below", U"overhead", U"in", U"further",
+                                             U"farther", U"more", U"closer", U"nearer", U"higher", U"lower", U"up", U"down"};
+    const std::vector<TextWord> words = words_of(low);
+    u32 out;
+    std::size_t copied = 0;
+    for (std::size_t i = 0; i + 2 < words.size(); ++i) {
+        if (words[i].low != U"a" || (words[i + 1].low != U"little" && words[i + 1].low != U"bit" && words[i + 1].low != U"tad"))
+            continue;
+        const u32& next = words[i + 2].low;
+        if (!front_back.count(next)) continue;
+        // "in front" / "in the back", not "a little in the garden"
+        if (next == U"in" && !(i + 3 < words.size() && (words[i + 3].low == U"front" || words[i + 3].low == U"back")))
+            continue;
+        if (next == U"more" || next == U"further" || next == U"farther" || next == U"closer" || next == U"nearer" ||
+            next == U"higher" || next == U"lower" || next == U"up" || next == U"down")
+            continue;  // "a bit more to the left", "a little further back": left as they are
+        out += t.substr(copied, words[i].begin - copied);
+        copied = words[i + 2].begin;
+        i += 1;
+    }
+    return copied ? out + t.substr(copied) : t;
+}
+
+// "a blender off to the right a bit", "on my left slightly": the amount after the side is the same
+// small offset as before it ("slightly to the right").
+u32 with_small_amounts_after_sides_moved(const u32& t) {
+    const u32 low = lower_same_length(t);
+    if (low.find(U"a little") == u32::npos && low.find(U"a bit") == u32::npos && low.find(U"slightly") == u32::npos &&
+        low.find(U"a tad") == u32::npos)
+        return t;
+    static const std::set<u32> owners = {U"the", U"my", U"your", U"his", U"her", U"their", U"our"};
+    static const std::set<u32> go_on = {U"and", U"then", U"while", U"with", U"but", U"so", U"as"};
+    const std::vector<TextWord> words = words_of(low);
+    u32 out;
+    std::size_t copied = 0;
+    for (std::size_t i = 2; i + 1 < words.size(); ++i) {
+        const u32& side = words[i].low;
+        if ((side != U"left" && side != U"right") || !owners.count(words[i - 1].low) ||
+            (words[i - 2].low != U"to" && words[i - 2].low != U"on"))
+            continue;
+        std::size_t last;  // the amount's last word
+        if (words[i + 1].low == U"slightly") last = i + 1;
+        else if (i + 2 < words.size() && words[i + 1].low == U"a" &&
+                 (words[i + 2].low == U"bit" || words[i + 2].low == U"little" || words[i + 2].low == U"tad"))
+            last = i + 2;
+        else continue;
+        // the amount ends the phrase ("a little bird" after the side is a sound)
+        std::size_t e = words[last].end;
+        while (e < low.size() && is_space(low[e])) ++e;
+        const bool ends = e >= low.size() || !is_letter(low[e]) || (last + 1 < words.size() && go_on.count(words[last + 1].low));
+        if (!ends || words[i].end > words[i + 1].begin) continue;
+        std::size_t b = words[i - 2].begin;
+        if (i >= 3 && (words[i - 3].low == U"off" || words[i - 3].low == U"over")) b = words[i - 3].begin;
+        out += t.substr(copied, b - copied) + U"slightly to the " + side;
+        copied = words[last].end;
+        i = last;
+    }
+    return copied ? out + t.substr(copied) : t;
+}
+
 // "a drone at 30 degrees left, another at 30 right": "another" with a place and no noun is one more
 // of the sound before ("another one"), where "another" alone would be a word of the label.
 u32 with_another_as_another_one(const u32& t) {
