@@ -1742,3 +1742,17 @@ def test_a_small_amount_after_the_side_is_a_small_offset(text, labels, lo, hi):
 def test_a_small_thing_after_a_side_stays_a_sound():
     s = _one("on the right a little bird sings")
     assert "bird" in s.label.lower() and round(s.azimuth_start_deg) == 90, s
+
+
+@pytest.mark.parametrize("text,label,az", [
+    ("could u please synthesize a cat meowing on the right", "cat meowing", 90),
+    ("Hiya! can ya render a fountain behind me", "fountain", 180),
+    ("I need you to create some crickets on the left", "crickets", -90),
+    ("pls generate a kettle whistling at 2 o'clock", "kettle whistling", 60),
+    ("Make me a tram bell ahead", "tram bell", 0),
+])
+def test_a_request_however_put_is_not_part_of_the_sound(text, label, az):
+    s = _one(text)
+    words = s.label.lower().split()
+    assert s.label.lower().endswith(label) and round(s.azimuth_start_deg) == az, s
+    assert not set(words) & {"u", "ya", "you", "please", "pls", "need", "synthesize", "render", "create", "generate", "make", "me"}, s

@@ -549,6 +549,18 @@ Patterns::Patterns() {
                            "far|just|slightly|(?:at\\s+)?(?:my|your|our|their|his|her)\\s+(?:left|right|back))(?![\\w-]))", true),
                      Kind::From, ""});
     words.back().rx.needs_any({U"start"});
+    // a request, however it is put: "can u make", "could you please render", "I need you to create",
+    // "pls generate", "make me": what follows is the sound
+    words.push_back({Regex("(?<![\\w-])(?:(?:(?:please|pls|plz)\\s+)?(?:can|could|would|will|cn|cud|cld|wud|can't|could't)\\s+"
+                           "(?:you|u|ya|ye)\\s+(?:(?:please|pls|plz|maybe|just|quickly)\\s+)?|"
+                           "(?:i\\s+(?:need|want|would\\s+like)|i'd\\s+like|i\\s+wanna|i\\s+wan)\\s+(?:you|u|ya)\\s+to\\s+(?:please\\s+)?|"
+                           "(?:please|pls|plz)\\s+(?=(?:make|do|generate|create|render|produce|play|synthesi[sz]e|simulate|build|"
+                           "mix|design|gen|generat|mak)\\b))"
+                           "(?:make|do|generate|create|render|produce|play|synthesi[sz]e|simulate|build|mix|design|give|put|add|get|"
+                           "gen|generat|mak)(?:\\s+(?:me|us))?(?![\\w-])|"
+                           "(?<![\\w-])(?:make|create|render|produce|generate|synthesi[sz]e|simulate)\\s+(?:me|us)(?![\\w-])", true),
+                     Kind::Filler, ""});
+    words.back().rx.needs_any({U"you", U"u ", U"ya", U"ye", U"please", U"pls", U"plz", U" me", U" us"});
     words.push_back({Regex(words_rx(fillers()), true), Kind::Filler, ""});
     words.push_back({Regex("(?<![\\w-])(?:from|starting\\s+(?:at|from|on|in)|starts\\s+(?:at|from|on|in)|started\\s+(?:at|from|on|in)|start\\s+(?:at|from|on|in)|"
                            "(?:onset|beginning|begins|starting\\s+point|initial\\s+position)\\s*(?:at|from|:)?)(?![\\w-])", true),
