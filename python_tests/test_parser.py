@@ -1756,3 +1756,14 @@ def test_a_request_however_put_is_not_part_of_the_sound(text, label, az):
     words = s.label.lower().split()
     assert s.label.lower().endswith(label) and round(s.azimuth_start_deg) == az, s
     assert not set(words) & {"u", "ya", "you", "please", "pls", "need", "synthesize", "render", "create", "generate", "make", "me"}, s
+
+
+@pytest.mark.parametrize("text,labels,az,el", [
+    ("a van pulls away ahead, and my bike bell is ringing below me", ["van", "bell"], [0, 0], [0, -1]),
+    ("a siren wailing on my right, brakes screeching on the floor below", ["siren", "brakes"], [90, 0], [0, -1]),
+])
+def test_a_part_with_a_height_of_its_own_is_a_sound_of_its_own(text, labels, az, el):
+    src = parse(text).sources
+    assert len(src) == len(labels), src
+    for s, label, a, e in zip(src, labels, az, el):
+        assert label in s.label.lower() and round(s.azimuth_start_deg) == a and (s.elevation_deg > 0) - (s.elevation_deg < 0) == e, s

@@ -52,7 +52,8 @@ bool describes_previous(const Toks& p, bool previous_located) {
         if (is_content(*t)) content.push_back(t);
     // "..., siren on", "..., horn blaring the whole way", "..., bell dinging": a part of the moving
     // thing before, or what it does all along, with no place of its own
-    if (previous_located && locations(p).empty() && !content.empty() && content.size() <= 4) {
+    const bool own_height = std::any_of(p.begin(), p.end(), [](const Tok* t) { return t->kind == Kind::Elev; });
+    if (previous_located && locations(p).empty() && !own_height && !content.empty() && content.size() <= 4) {
         static const std::set<u32> parts = {U"horn", U"horns", U"siren", U"sirens", U"bell", U"bells", U"engine", U"engines",
                                             U"brakes", U"wheels", U"tyres", U"tires", U"wings", U"hooves", U"chain",
                                             U"exhaust", U"motor", U"alarm", U"indicator", U"blinker", U"wipers", U"lights"};
