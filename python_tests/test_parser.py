@@ -1767,3 +1767,22 @@ def test_a_part_with_a_height_of_its_own_is_a_sound_of_its_own(text, labels, az,
     assert len(src) == len(labels), src
     for s, label, a, e in zip(src, labels, az, el):
         assert label in s.label.lower() and round(s.azimuth_start_deg) == a and (s.elevation_deg > 0) - (s.elevation_deg < 0) == e, s
+
+
+@pytest.mark.parametrize("text,labels,start,end", [
+    ("trigger('owl_hoot', az=135)", ["owl hoot"], [135], [None]),
+    ("Sfx.Pan(truck, from=90, to=-90)", ["truck"], [90], [-90]),
+    ("circle(\"mosquito\", start_az=-90, laps=1)", ["mosquito"], [-90], [270]),
+    ("emit('rain_loop', pos='behind'); emit('kettle', az=-30)", ["rain loop", "kettle"], [180, -30], [None, None]),
+])
+def test_an_engine_call_is_read_as_its_fields(text, labels, start, end):
+    src = parse(text).sources
+    assert len(src) == len(labels), src
+    for s, label, a0, a1 in zip(src, labels, start, end):
+        assert s.label.lower() == label and round(s.azimuth_start_deg) % 360 == a0 % 360, s
+        assert (a1 is None and not s.moving) or (s.moving and round(s.azimuth_end - s.azimuth_start_deg) == a1 - a0), s
+
+
+def test_brackets_in_prose_are_no_call():
+    s = _one("a goat (a noisy one) bleats on my right")
+    assert "goat" in s.label.lower() and round(s.azimuth_start_deg) == 90, s

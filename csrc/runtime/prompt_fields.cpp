@@ -202,6 +202,65 @@ std::vector<Item> items_of(const u32& t) {
     return out;
 }
 
+// Key names engines use for a move's ends and turns ("start_az=0", "revolutions=1"), as the keys above.
+u32 engine_key(const u32& key) {
+    static const std::set<u32> starts = {U"start_az", U"az_start", U"start_azimuth", U"azimuth_start", U"from_az",
+                                         U"start_angle", U"start_deg", U"az0", U"start_pos", U"start_position"};
+    static const std::set<u32> ends = {U"end_az", U"az_end", U"end_azimuth", U"azimuth_end", U"to_az", U"end_angle",
+                                       U"end_deg", U"az1", U"end_pos", U"end_position", U"target"};
+    static const std::set<u32> turns = {U"revolutions", U"revs", U"laps", U"loops", U"orbits", U"turns", U"circles"};
+    if (starts.count(key)) return U"from";
+    if (ends.count(key)) return U"to";
+    if (turns.count(key)) return U"path";
+    return key;
+}
+
+// 'play_sound("heli_loop", az=180, el=+30)', "sfx.move(car, from=-90, to=90)", "orbit('bee',
+// start_az=0, revolutions=1)": calls an engine developer writes, as fields ("sound=heli loop, az=180,
+// el=+30"); their positional argument is the sound, a call named for circling circles. Text that is
+// not calls alone is returned as it is.
+u32 calls_as_fields(const u32& t) {
+    u32 out;
+    std::size_t i = 0, calls = 0;
+    while (i < t.size()) {
+        while (i < t.size() && (is_space(t[i]) || t[i] == ';')) ++i;
+        if (i >= t.size()) break;
+        std::size_t n = i;
+        while (n < t.size() && (is_letter(t[n]) || is_digit(t[n]) || t[n] == '_' || t[n] == '.')) ++n;
+        if (n == i || n >= t.size() || t[n] != '(') return t;
+        const std::size_t close = t.find(')', n);
+        if (close == u32::npos) return t;
+        const u32 name = lower(t.substr(i, n - i));
+        u32 record;
+        for (u32 arg : [&] {
+                 std::vector<u32> args(1);
+                 for (std::size_t k = n + 1; k < close; ++k) {
+                     if (t[k] == ',') args.emplace_back();
+                     else args.back().push_back(t[k]);
+                 }
+                 return args;
+             }()) {
+            arg = strip_chars(strip_space(arg), U"\"'");
+            if (arg.empty()) continue;
+            const std::size_t eq = arg.find('=');
+            u32 key = eq == u32::npos ? u32(U"sound") : engine_key(lower(strip_space(arg.substr(0, eq))));
+            u32 value = eq == u32::npos ? arg : strip_chars(strip_space(arg.substr(eq + 1)), U"\"'");
+            if (key == U"path" && eq != u32::npos && signed_number(value)) {
+                if (value == U"0") continue;
+                value = U"circle";
+            }
+            for (char32_t& c : value)
+                if (c == '_') c = ' ';
+            record += (record.empty() ? U"" : U", ") + key + U"=" + value;
+        }
+        if (name.find(U"orbit") != u32::npos || name.find(U"circle") != u32::npos) record += U", path=circle";
+        out += (out.empty() ? U"" : U"; ") + record;
+        ++calls;
+        i = close + 1;
+    }
+    return calls ? out : t;
+}
+
 }  // namespace
 
 u32 fields_as_phrases(const u32& text) {
@@ -214,6 +273,8 @@ u32 fields_as_phrases(const u32& text) {
                                if (low.find(ext) != u32::npos) return true;
                            return false;
                        }();
+    const u32 called = text.find('(') != u32::npos ? calls_as_fields(text) : text;
+    if (called != text) return fields_as_phrases(called);
     if (!fields && !files) return text;
     u32 t = files ? without_file_names(text) : text;
     const bool braces = t.find('{') != u32::npos && t.find('}') != u32::npos;
