@@ -1786,3 +1786,19 @@ def test_an_engine_call_is_read_as_its_fields(text, labels, start, end):
 def test_brackets_in_prose_are_no_call():
     s = _one("a goat (a noisy one) bleats on my right")
     assert "goat" in s.label.lower() and round(s.azimuth_start_deg) == 90, s
+
+
+@pytest.mark.parametrize("text,az", [
+    ("Maya forty-five right", 45), ("a goose thirty-five left", -35), ("a hen 30 left", -30),
+])
+def test_an_angle_in_words_before_a_side_is_that_angle(text, az):
+    assert round(_one(text).azimuth_start_deg) == az
+
+
+@pytest.mark.parametrize("text,start,end", [
+    ("a whoosh sweeps from 6 o'clock through 9 to 12", 180, 360),
+    ("a whoosh sweeps from 6 o'clock through 3 to 12", 180, 0),
+])
+def test_a_bare_hour_a_move_goes_through_says_the_way_round(text, start, end):
+    s = _one(text)
+    assert s.moving and round(s.azimuth_start_deg) == start and round(s.azimuth_end) == end, s

@@ -285,8 +285,10 @@ Patterns::Patterns() {
     dirs.back().first.needs_any({U"thirty", U"30"});
     // "a seagull at three o'clock and a ship's horn at nine", "violas at 11" after an o'clock: before
     // the unitless angle below, which would read "11" as degrees
-    dir("(?<=at )(?P<h>1[0-2]|[1-9]|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
-        "(?!\\s*(?:degrees?|degs?|\\u00b0|m|metres?|meters?|feet|ft|o'clock|o\\s+clock|am|pm|times|percent|%|:))(?=\\s*(?:[,.;!?)]|$|\\s+and\\b))",
+    dir("(?:(?<=at )|(?<=through )|(?<=via )|(?<=past ))(?P<h>1[0-2]|[1-9]|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+        "(?!\\s*(?:degrees?|degs?|\\u00b0|m|metres?|meters?|feet|ft|o'clock|o\\s+clock|am|pm|times|percent|%|:))"
+        "(?=\\s*(?:[,.;!?)]|$|\\s+and\\b|\\s+(?:to|then|before)\\s+(?:1[0-2]|[1-9]|one|two|three|four|five|six|seven|eight|nine|"
+        "ten|eleven|twelve|its|my|your|the)\\b))",
         DirValue::Clock);
     dirs.back().first.needs_any({U"o'clock", U"o\u2019clock"});
     // "horn at +90", "the narrator at 0", "hi-hats panned 30 right": an angle without its unit
@@ -294,7 +296,9 @@ Patterns::Patterns() {
         "percent|am\\b|pm\\b|hz|khz|db|bpm|times|x\\b|:|seconds?|s\\b|ms\\b|minutes?|mph|km|miles?|years?|people|"
         "degrees?|degs?|\\u00b0))",
         DirValue::Degrees);
-    dir("(?P<num>\\d{2,3})\\s+(?P<side>left|right)(?![\\w-])", DirValue::Degrees);
+    // "forty-five right" as "45 right"
+    dir("(?<![\\w-])(?P<num>\\d{2,3}|(?:" + tens + ")(?:[\\s-]+(?:" + units + "))?)\\s+(?P<side>left|right)(?![\\w-])",
+        DirValue::Degrees);
     // "a violin at zero degrees, a cello at ninety": an angle in words after "at", when the prompt
     // gives angles in degrees elsewhere
     dir("(?<=at )(?P<num>(?:(?:minus|negative)\\s+)?(?:(?:a|one|two|three)[\\s-]+hundred(?:[\\s-]+(?:and[\\s-]+)?" + below100 +
