@@ -1802,3 +1802,8 @@ def test_an_angle_in_words_before_a_side_is_that_angle(text, az):
 def test_a_bare_hour_a_move_goes_through_says_the_way_round(text, start, end):
     s = _one(text)
     assert s.moving and round(s.azimuth_start_deg) == start and round(s.azimuth_end) == end, s
+
+
+def test_behind_a_shoulder_starts_a_move_at_that_diagonal():
+    s = _one("a buzz starts behind your right shoulder, then slides round the back of your head to your left ear")
+    assert s.moving and round(s.azimuth_start_deg) == 135 and round(s.azimuth_end) == 270, s

@@ -346,6 +346,37 @@ std::vector<Tok> tokenize(const u32& t, std::vector<RoomHit>& rooms) {
     return found;
 }
 
+// "behind your left shoulder", "in front, to my right" said as two places side by side: one place,
+// the diagonal between them (a move's start, end and the places it passes stay apart).
+std::vector<Tok> with_diagonals_joined(const std::vector<Tok>& tokens, const u32& t) {
+    auto plain = [](const Tok& k) {
+        return std::none_of(k.low().begin(), k.low().end(), is_digit) && k.low().find(U"clock") == u32::npos &&
+               k.low().find(U"deg") == u32::npos;
+    };
+    std::vector<Tok> out;
+    out.reserve(tokens.size());
+    for (std::size_t i = 0; i < tokens.size(); ++i) {
+        const Tok& a = tokens[i];
+        if (i + 1 < tokens.size() && a.kind == Kind::Dir && tokens[i + 1].kind == Kind::Dir && a.value.empty() &&
+            (a.az == 0.0 || std::fabs(a.az) == 180.0) && plain(a)) {
+            const Tok& b = tokens[i + 1];
+            const bool adjacent = std::all_of(t.begin() + a.end, t.begin() + b.start, [](char32_t c) { return c == ' '; });
+            if (adjacent && std::fabs(b.az) == 90.0 && plain(b) && b.low().compare(0, 3, U"to ") != 0) {
+                Tok joined = a;
+                joined.end = b.end;
+                joined.text = t.substr(a.start, b.end - a.start);
+                joined.has_low = false;
+                joined.az = a.az == 0.0 ? b.az / 2 : b.az * 1.5;
+                out.push_back(joined);
+                ++i;
+                continue;
+            }
+        }
+        out.push_back(a);
+    }
+    return out;
+}
+
 // "waves crashing straight ahead seagulls crying off to the left" (dictated, no punctuation): after a
 // place, a sound's noun and its verb start the next item.
 std::vector<Tok> with_run_on_breaks(const std::vector<Tok>& tokens) {
