@@ -1807,3 +1807,20 @@ def test_a_bare_hour_a_move_goes_through_says_the_way_round(text, start, end):
 def test_behind_a_shoulder_starts_a_move_at_that_diagonal():
     s = _one("a buzz starts behind your right shoulder, then slides round the back of your head to your left ear")
     assert s.moving and round(s.azimuth_start_deg) == 135 and round(s.azimuth_end) == 270, s
+
+
+@pytest.mark.parametrize("text,label,below", [
+    ("dry leaves crackling underfoot, an owl hooting on the left", "leaves", True),
+    ("snow squeaking under my boots, a sled bell ahead", "snow", True),
+    ("under the listener the ice is creaking, a gull on the right", "ice", True),
+    ("crows flying over us from left to right", "crows", False),
+    ("a breeze blowing from up, and a stream on the left", "breeze", False),
+])
+def test_underfoot_is_below_and_over_us_is_above(text, label, below):
+    s = next(s for s in parse(text).sources if label in s.label.lower())
+    assert (s.elevation_deg < 0) if below else (s.elevation_deg > 0), s
+
+
+def test_over_a_thing_is_no_height():
+    s = _one("a dog barking over the fence on my left")
+    assert s.elevation_deg == 0 and round(s.azimuth_start_deg) == -90, s

@@ -422,6 +422,15 @@ Patterns::Patterns() {
          "(?:under|underneath|beneath)\\s+(?:the|my|your|our)\\s+(?:floor|floorboards|boards|bed|ground|deck|table|desk|chair|seat)",
          -kAboveDeg);
     elevs.back().first.needs_any({U"downstairs", U"basement", U"cellar", U"crawl", U"feet", U"under", U"beneath"});
+    // "sand trickling underfoot", "gravel crunching under my tyres", "under the player the bridge cracks"
+    elev("underfoot|under\\s+foot|(?:under|beneath|underneath)\\s+(?:my|your|our|their|his|her|the)\\s+"
+         "(?:tyres|tires|wheels|boots|shoes|skates|skis|paws|hooves)|(?:under|beneath|underneath)\\s+the\\s+"
+         "(?:player|listener|user|camera|audience)(?!'s)", -kAboveDeg);
+    elevs.back().first.needs_any({U"under", U"beneath"});
+    // "geese flying over me", "the dragon swoops over the party", "wind blowing from up"
+    elev("(?<=over )(?:me|us|you|(?:the\\s+)?(?:listener|player|party|audience|crowd|camera|group|heads))(?![\\w'-])|"
+         "from\\s+up(?=\\s*(?:[,.;!?]|$|and\\b))", kAboveDeg);
+    elevs.back().first.needs_any({U"over ", U"from up"});
     // "arrows whistle down out of the sky", "thunder from the sky", "mice in the attic"
     elev("(?:out\\s+of|from|down\\s+from)\\s+the\\s+(?:sky|clouds|heavens)|(?:in|from)\\s+the\\s+(?:attic|loft)", kAboveDeg);
     elevs.back().first.needs_any({U"sky", U"clouds", U"heavens", U"attic", U"loft"});
