@@ -1824,3 +1824,21 @@ def test_underfoot_is_below_and_over_us_is_above(text, label, below):
 def test_over_a_thing_is_no_height():
     s = _one("a dog barking over the fence on my left")
     assert s.elevation_deg == 0 and round(s.azimuth_start_deg) == -90, s
+
+
+@pytest.mark.parametrize("text,labels", [
+    ("Front row at the recital: a cellist at 11, a harpist at 1.", ["cellist", "harpist"]),
+    ("me in the front row: a tuba on the left, a harp on the right", ["tuba", "harp"]),
+])
+def test_the_front_row_is_where_the_listener_sits(text, labels):
+    src = parse(text).sources
+    assert [l for l in labels] == [next(l for l in labels if l in s.label.lower()) for s in src], src
+
+
+def test_a_sound_from_the_back_row_is_behind():
+    assert abs(_one("a sneeze from the back row").azimuth_start_deg) == 180
+
+
+def test_a_lone_verb_beside_placed_sounds_is_left_out():
+    scene = parse("Listen closely. Recorded late. A fox yelps on the left.")
+    assert [s.label.lower() for s in scene.sources] == ["fox yelps"], scene

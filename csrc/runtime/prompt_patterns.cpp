@@ -248,7 +248,9 @@ Patterns::Patterns() {
     // not a place: "the left lane", "a right turn", "left-handed", "left alone", "left over"
     const std::string not_a_place = "(?!\\s*-?\\s*(?:lanes?|turns?|handed|wing|clicks?)\\b)"
                                     "(?!(?<=right)\\s+(?:answers?|thing|choice|decision|idea|moment|time|track|path|words?|person|people|one|amount|size|call|way\\s+round)\\b)"
-                                    "(?!(?<=left)\\s+(?:alone|unattended|untouched|idle|running|standing|lying)\\b)";
+                                    "(?!(?<=left)\\s+(?:alone|unattended|untouched|idle|running|standing|lying)\\b)"
+                                    // "front row, centre", "me in the front row": where the listener sits (a sound "from the back row" is behind)
+                                    "(?!(?<=front)\\s+rows?\\b)";
     auto dir = [&](const std::string& p, DirValue v) {
         dirs.emplace_back(Regex("(?<![\\w-])(?:" + p + ")(?![\\w-])" + not_a_place, true), v);
     };

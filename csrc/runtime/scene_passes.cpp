@@ -6,6 +6,7 @@
 #include "sound_words.h"
 #include "text_words.h"
 #include "text_match.h"
+#include "verb_words.h"
 
 namespace bewo::rt {
 
@@ -271,9 +272,17 @@ std::vector<std::string> drop_unplaced_beside_placed(std::vector<SceneSource>& s
             if (after.find(w) != u32::npos) return true;
         return false;
     };
+    // "Read it slowly.", "Recorded from row 10": a lone verb, what someone is told or did, names no sound
+    auto lone_verb = [](const std::string& label) {
+        const std::vector<TextWord> words = words_of(lower(from_utf8(label)));
+        if (words.size() != 1 || sound_noun(words[0].low)) return false;
+        const u32& w = words[0].low;
+        return verb_word_form(w) != 0 || ends_with(w, U"ing") || ends_with(w, U"ed");
+    };
     std::vector<bool> keep(sources.size());
     for (std::size_t k = 0; k < sources.size(); ++k)
-        keep[k] = placed[k] || sources[k].speed != "still" || heard(sources[k].label) || joined_to_next(k) || everywhere(k);
+        keep[k] = placed[k] || sources[k].speed != "still" ||
+                  ((heard(sources[k].label) || joined_to_next(k) || everywhere(k)) && !lone_verb(sources[k].label));
     for (std::size_t k = sources.size(); k-- > 0;) {
         if (keep[k]) continue;
         dropped.insert(dropped.begin(), sources[k].label);
