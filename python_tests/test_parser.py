@@ -1842,3 +1842,16 @@ def test_a_sound_from_the_back_row_is_behind():
 def test_a_lone_verb_beside_placed_sounds_is_left_out():
     scene = parse("Listen closely. Recorded late. A fox yelps on the left.")
     assert [s.label.lower() for s in scene.sources] == ["fox yelps"], scene
+
+
+@pytest.mark.parametrize("text,label,az", [
+    ("the pot hisses and whistles on my left", "pot", -90),
+    ("a goat bleats and snorts behind me", "goat", 180),
+])
+def test_two_verbs_of_one_sound_joined_by_and_are_one_sound(text, label, az):
+    s = _one(text)
+    assert label in s.label.lower() and round(abs(s.azimuth_start_deg)) == abs(az), s
+
+
+def test_a_second_sound_after_and_stays_a_sound():
+    _assert_sources("a dog barks and cats meow on the left", ["dog", "cats"], [0, -90])

@@ -33,6 +33,25 @@ bool only_verbs(const Toks& piece, const Toks& content) {
     }) && std::any_of(content.begin(), content.end(), [](const Tok* t) { return verb_word_form(t->low()) != 0; });
 }
 
+// "the wolf huffs and puffs behind you", "the kettle hisses and whistles": after "and", a second -s
+// word with only places after it is a second verb of the same sound (not "and cats meow").
+bool parallel_verb(const Toks& piece, const Toks& before) {
+    const Tok* last = nullptr;
+    for (const Tok* t : before)
+        if (t->kind == Kind::Word) last = t;
+    if (!last || before.empty() || before.back() != last) return false;
+    const u32& w0 = last->low();
+    if (!ends_with(w0, U"s") || !(sound_verb(w0) || verb_form(w0) == 1)) return false;
+    std::size_t i = 0;
+    while (i < piece.size() && (piece[i]->low() == U"and" || piece[i]->low() == U"then")) ++i;
+    if (i >= piece.size() || piece[i]->kind != Kind::Word || !ends_with(piece[i]->low(), U"s")) return false;
+    const u32& w1 = piece[i]->low();  // a verb, or no sound's name ("and birds" names one)
+    if (!(sound_verb(w1) || verb_form(w1) == 1 || verb_word_form(w1) == 1 || !sound_noun(singular(w1)))) return false;
+    for (++i; i < piece.size(); ++i)
+        if (piece[i]->kind == Kind::Word && !patterns().glue.count(piece[i]->low())) return false;
+    return true;
+}
+
 // A labelled piece before piece k in its clause, and for a verb in -s ("whizzes by on the right") a
 // verb in it to go on from: after "a bell at 3 o'clock", "punches" are a sound, not what the bell does.
 bool verb_goes_on(const std::vector<Toks>& pieces, const std::vector<bool>& has_label, std::size_t k) {
@@ -254,6 +273,8 @@ std::vector<Group> group(std::vector<Tok>& tokens, std::vector<bool>& colon_afte
             if (!prev && after_colon) continue;
             if (describes_previous(pieces[k], prev && !locations(*prev).empty())) has_label[k] = false;
             else if (prev && route_landmark(pieces[k], told.empty() ? *prev : told)) has_label[k] = false;
+            else if (prev && opener[k].find(U"and") != u32::npos && parallel_verb(pieces[k], told.empty() ? *prev : told))
+                has_label[k] = false;
             else if (prev && (opener[k].find(U"and") != u32::npos || opener[k].find(U"then") != u32::npos ||
                               (opener[k] == U"," && !pieces[k].empty() &&
                                (ends_with(pieces[k][0]->low(), U"ed") || verb_form(pieces[k][0]->low()) % 2 == 1)) ||
