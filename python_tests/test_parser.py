@@ -1855,3 +1855,18 @@ def test_two_verbs_of_one_sound_joined_by_and_are_one_sound(text, label, az):
 
 def test_a_second_sound_after_and_stays_a_sound():
     _assert_sources("a dog barks and cats meow on the left", ["dog", "cats"], [0, -90])
+
+
+@pytest.mark.parametrize("text,label,start,end", [
+    ("Swoosh, right to left across the front.", "swoosh", 90, -90),
+    ("title sting: whoosh on the left", "whoosh", -90, None),
+])
+def test_a_sound_that_is_also_a_verb_opening_its_clause_is_the_sound(text, label, start, end):
+    s = _one(text)
+    assert s.label.lower() == label and round(s.azimuth_start_deg) == start, s
+    assert (end is None and not s.moving) or (s.moving and round(s.azimuth_end) == end), s
+
+
+def test_a_verb_after_a_comma_is_what_the_sound_before_does():
+    s = _one("Drone hum, pan hard left to hard right, slow")
+    assert "drone" in s.label.lower() and s.moving, s

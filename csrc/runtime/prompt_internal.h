@@ -121,6 +121,7 @@ void drop_list_headings(std::vector<SceneSource>& sources, std::vector<int>& cla
 std::vector<Toks> spread_places(const Toks& toks, const u32& text, std::deque<Tok>& synth);
 std::vector<Tok> with_run_on_breaks(const std::vector<Tok>& tokens);
 std::vector<Tok> with_diagonals_joined(const std::vector<Tok>& tokens, const u32& t);
+std::vector<Tok> with_opening_sound_nouns(std::vector<Tok> tokens);
 std::string placement_note(const std::vector<SceneSource>& sources, const std::vector<bool>& placed, const std::vector<Tok>& tokens);
 u32 with_at_signs_as_at(const u32& t);
 u32 with_time_phrases_dropped(const u32& t);

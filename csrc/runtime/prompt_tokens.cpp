@@ -346,6 +346,23 @@ std::vector<Tok> tokenize(const u32& t, std::vector<RoomHit>& rooms) {
     return found;
 }
 
+// "Whoosh, left to right", "whoosh on the left": a sound's name that is also a verb of speed or
+// motion, opening its clause with no noun before it, names the sound.
+std::vector<Tok> with_opening_sound_nouns(std::vector<Tok> tokens) {
+    for (std::size_t i = 0; i < tokens.size(); ++i) {
+        Tok& k = tokens[i];
+        if (!(k.kind == Kind::SpeedVerb || is_move(k.kind)) || k.low().find(U' ') != u32::npos || !sound_noun(k.low())) continue;
+        const bool opens = i == 0 || tokens[i - 1].kind == Kind::Hard;  // not ", pan hard left": what the sound before does
+        if (!opens) continue;
+        const bool then_place = i + 1 == tokens.size() || tokens[i + 1].kind == Kind::Dir || tokens[i + 1].kind == Kind::From ||
+                                tokens[i + 1].kind == Kind::Soft || tokens[i + 1].kind == Kind::Hard ||
+                                (tokens[i + 1].kind == Kind::Word && (tokens[i + 1].low() == U"on" || tokens[i + 1].low() == U"at" ||
+                                                                      tokens[i + 1].low() == U"in"));
+        if (then_place) k.kind = Kind::Word, k.value.clear();
+    }
+    return tokens;
+}
+
 // "behind your left shoulder", "in front, to my right" said as two places side by side: one place,
 // the diagonal between them (a move's start, end and the places it passes stay apart).
 std::vector<Tok> with_diagonals_joined(const std::vector<Tok>& tokens, const u32& t) {
