@@ -1870,3 +1870,13 @@ def test_a_sound_that_is_also_a_verb_opening_its_clause_is_the_sound(text, label
 def test_a_verb_after_a_comma_is_what_the_sound_before_does():
     s = _one("Drone hum, pan hard left to hard right, slow")
     assert "drone" in s.label.lower() and s.moving, s
+
+
+def test_a_thing_that_acts_names_the_sound_not_the_place_it_acts_in():
+    s = _one("A jet ski raced us out on the lake, going from right to left.")
+    assert "jet ski" in s.label.lower() and s.moving and round(s.azimuth_start_deg) == 90, s
+
+
+def test_a_part_of_a_place_after_a_colon_says_where_the_sound_before_is():
+    s = _one("Smoke alarm chirps: front left corner of the hall.")
+    assert "alarm" in s.label.lower() and round(s.azimuth_start_deg) == -45, s

@@ -240,7 +240,13 @@ std::vector<Group> group(std::vector<Tok>& tokens, std::vector<bool>& colon_afte
             for (Tok* t : pieces[k])
                 if (is_content(*t)) content.push_back(t);
             // a descriptor heard from a place of its own may be a sound (describes_previous decides)
-            has_label[k] = !content.empty() && !descriptor_only(content) &&
+            // "...: back right corner of the cabin", "far end": parts of a place say where, name nothing
+            static const std::set<u32> place_parts = {U"corner", U"corners", U"end", U"edge", U"side", U"part", U"area",
+                                                      U"section", U"half", U"spot", U"region", U"quadrant", U"zone"};
+            const bool parts_only = std::all_of(content.begin(), content.end(), [](const Tok* x) {
+                return place_parts.count(x->low()) > 0;
+            }) && std::any_of(pieces[k].begin(), pieces[k].end(), [](const Tok* x) { return x->kind == Kind::Dir; });
+            has_label[k] = !content.empty() && !descriptor_only(content) && !parts_only &&
                            // a heading before a colon ("Put these in:", "FADE IN:") stays a heading
                            !(only_verbs(pieces[k], content) && !colon_after[c] && !names_a_noun_phrase(pieces[k]) &&
                              verb_goes_on(pieces, has_label, k));
@@ -364,6 +370,36 @@ u32 run_label(const Toks& run, std::size_t a, std::size_t b, const u32& t) {
 
 // "For the true crime episode I want a clock ticking behind the listener": where the first run
 // of words names nothing heard and a later one names a sound, the sound is the label.
+// "a motorboat passed us": the first words name a thing that does something (a verb follows them).
+bool subject_acts(const Toks& toks, const u32& first) {
+    if (first.empty()) return false;
+    const u32 last = lower(first.substr(first.rfind(U' ') == u32::npos ? 0 : first.rfind(U' ') + 1));
+    for (std::size_t i = 0; i + 1 < toks.size(); ++i) {
+        if (toks[i]->kind != Kind::Word || toks[i]->low() != last) continue;
+        const Tok& next = *toks[i + 1];
+        return is_move(next.kind) || next.kind == Kind::SpeedVerb || next.kind == Kind::Approach ||
+               next.kind == Kind::Recede ||
+               (next.kind == Kind::Word && (verb_form(next.low()) % 2 == 1 || verb_word_form(next.low()) % 2 == 1));
+    }
+    return false;
+}
+
+// "... out on the water", "in the street": the first noun of these tokens is where, after a preposition.
+bool after_a_preposition(const Toks& rest) {
+    static const std::set<u32> prepositions = {U"on", U"in", U"at", U"over", U"across", U"through", U"by", U"near",
+                                               U"under", U"into", U"onto", U"along", U"behind", U"past", U"beside",
+                                               U"inside", U"outside", U"around", U"round", U"beyond", U"toward",
+                                               U"towards", U"off", U"above", U"below", U"beneath"};
+    static const std::set<u32> determiners = {U"the", U"a", U"an", U"my", U"your", U"our", U"his", U"her", U"their", U"its"};
+    for (std::size_t i = 0; i < rest.size(); ++i) {
+        if (!is_content(*rest[i])) continue;
+        std::size_t j = i;
+        while (j > 0 && determiners.count(rest[j - 1]->low())) --j;
+        return j > 0 && prepositions.count(rest[j - 1]->low()) > 0;
+    }
+    return false;
+}
+
 u32 label_of(const Toks& toks, const u32& t) {
     const u32 first = first_label(toks, t);
     // "make sound of the river": "sound of" says nothing of what is heard ("pink noise" does)
@@ -379,7 +415,9 @@ u32 label_of(const Toks& toks, const u32& t) {
         const u32 later = first_label(rest, t);
         // "a crewmate floats past ..., humming a tune": a participle describes the one named first
         const u32 opener = later.substr(0, later.find(U' '));
-        if (!later.empty() && later != first && has_sound_noun(later) && !ends_with(opener, U"ing")) return later;
+        if (!later.empty() && later != first && has_sound_noun(later) && !ends_with(opener, U"ing") &&
+            !(subject_acts(toks, first) && after_a_preposition(rest)))
+            return later;
     }
     return first;
 }
