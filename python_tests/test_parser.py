@@ -1880,3 +1880,16 @@ def test_a_thing_that_acts_names_the_sound_not_the_place_it_acts_in():
 def test_a_part_of_a_place_after_a_colon_says_where_the_sound_before_is():
     s = _one("Smoke alarm chirps: front left corner of the hall.")
     assert "alarm" in s.label.lower() and round(s.azimuth_start_deg) == -45, s
+
+
+@pytest.mark.parametrize("text,label,az", [
+    ("A bus hisses in the road below, out the window on my left.", "bus", -90),
+    ("a drill whines, through the wall to my right", "drill", 90),
+])
+def test_a_thing_after_a_preposition_with_a_place_says_where_the_sound_is(text, label, az):
+    s = _one(text)
+    assert label in s.label.lower() and round(s.azimuth_start_deg) == az, s
+
+
+def test_a_place_before_a_sound_with_none_is_that_sounds():
+    _assert_sources("a cat purrs on the sofa ahead, in the kitchen on my left, a kettle", ["cat", "kettle"], [0, -90])

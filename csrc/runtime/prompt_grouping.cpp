@@ -33,6 +33,27 @@ bool only_verbs(const Toks& piece, const Toks& content) {
     }) && std::any_of(content.begin(), content.end(), [](const Tok* t) { return verb_word_form(t->low()) != 0; });
 }
 
+// ", out the window on my right", ", through the wall to my left": a thing named after a preposition,
+// with a place and nothing heard, says where a sound is.
+bool where_it_is(const Toks& piece) {
+    static const std::set<u32> prepositions = {U"out", U"through", U"outside", U"beyond", U"past", U"by", U"near",
+                                               U"in", U"inside", U"at", U"on", U"behind", U"under", U"over", U"across"};
+    static const std::set<u32> determiners = {U"the", U"a", U"an", U"my", U"your", U"our", U"his", U"her", U"their", U"its", U"of"};
+    if (piece.empty() || piece[0]->kind != Kind::Word || !prepositions.count(piece[0]->low())) return false;
+    bool place = false, noun = false;
+    for (std::size_t i = 1; i < piece.size(); ++i) {
+        const Tok& k = *piece[i];
+        if (k.kind == Kind::Dir) { place = true; continue; }
+        if (k.kind == Kind::Elev || k.kind == Kind::Room || k.kind == Kind::Dist) continue;
+        if (k.kind != Kind::Word) return false;
+        const u32& w = k.low();
+        if (determiners.count(w) || w == U"on" || w == U"to" || w == U"at" || w == U"in") continue;
+        if (sound_noun(w) || sound_verb(w) || ends_with(w, U"ing") || verb_form(w) % 2 == 1) return false;
+        noun = true;
+    }
+    return place && noun;
+}
+
 // "the wolf huffs and puffs behind you", "the kettle hisses and whistles": after "and", a second -s
 // word with only places after it is a second verb of the same sound (not "and cats meow").
 bool parallel_verb(const Toks& piece, const Toks& before) {
@@ -281,6 +302,7 @@ std::vector<Group> group(std::vector<Tok>& tokens, std::vector<bool>& colon_afte
             else if (prev && route_landmark(pieces[k], told.empty() ? *prev : told)) has_label[k] = false;
             else if (prev && opener[k].find(U"and") != u32::npos && parallel_verb(pieces[k], told.empty() ? *prev : told))
                 has_label[k] = false;
+            else if (prev && opener[k] == U"," && where_it_is(pieces[k])) has_label[k] = false;
             else if (prev && (opener[k].find(U"and") != u32::npos || opener[k].find(U"then") != u32::npos ||
                               (opener[k] == U"," && !pieces[k].empty() &&
                                (ends_with(pieces[k][0]->low(), U"ed") || verb_form(pieces[k][0]->low()) % 2 == 1)) ||
