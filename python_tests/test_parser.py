@@ -1893,3 +1893,14 @@ def test_a_thing_after_a_preposition_with_a_place_says_where_the_sound_is(text, 
 
 def test_a_place_before_a_sound_with_none_is_that_sounds():
     _assert_sources("a cat purrs on the sofa ahead, in the kitchen on my left, a kettle", ["cat", "kettle"], [0, -90])
+
+
+@pytest.mark.parametrize("text,label,start,end", [
+    ("a spark coming from about 8 o'clock and vanishing at 10.", "spark", -120, -60),
+    ("a tram enters from the left and exits right", "tram", -90, 90),
+    ("A van: enters at 4 o'clock, exits at 8 o'clock, passing behind me.", "van", 120, 240),
+])
+def test_where_a_sound_enters_and_exits_is_its_move(text, label, start, end):
+    s = _one(text)
+    assert label in s.label.lower() and s.moving, s
+    assert round(s.azimuth_start_deg) % 360 == start % 360 and round(s.azimuth_end - s.azimuth_start_deg) == end - start, s

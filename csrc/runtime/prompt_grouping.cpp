@@ -365,7 +365,14 @@ std::vector<Group> group(std::vector<Tok>& tokens, std::vector<bool>& colon_afte
             return p.empty() || (!locations(p).empty() &&
                                  std::none_of(p.begin(), p.end(), [](const Tok* t) { return is_content(*t); }));
         });
-        if (all_places && c > 0 && colon_only[c - 1] && !sources.empty() && first_in_clause == sources.size() &&
+        // "A jet flyby: enters at 7 o'clock, exits at 5 o'clock": where one sound goes, not items
+        const bool one_move = std::any_of(pieces.begin(), pieces.end(), [](const Toks& p) {
+            return std::any_of(p.begin(), p.end(), [](const Tok* t) {
+                return t->kind == Kind::From || t->kind == Kind::To || t->kind == Kind::Passing || t->kind == Kind::By ||
+                       is_move(t->kind);
+            });
+        });
+        if (all_places && !one_move && c > 0 && colon_only[c - 1] && !sources.empty() && first_in_clause == sources.size() &&
             sources.back().clause == static_cast<int>(c) - 1) {
             sources.back().drop = true;
             const int heading = static_cast<int>(sources.size()) - 1;

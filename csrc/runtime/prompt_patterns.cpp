@@ -578,14 +578,16 @@ Patterns::Patterns() {
     words.back().rx.needs_any({U"you", U"u ", U"ya", U"ye", U"please", U"pls", U"plz", U" me", U" us"});
     words.push_back({Regex(words_rx(fillers()), true), Kind::Filler, ""});
     words.push_back({Regex("(?<![\\w-])(?:from|starting\\s+(?:at|from|on|in)|starts\\s+(?:at|from|on|in)|started\\s+(?:at|from|on|in)|start\\s+(?:at|from|on|in)|"
-                           "(?:onset|beginning|begins|starting\\s+point|initial\\s+position)\\s*(?:at|from|:)?)(?![\\w-])", true),
+                           "(?:onset|beginning|begins|starting\\s+point|initial\\s+position)\\s*(?:at|from|:)?|"
+                           // "enters at 3 o'clock, exits at 9": where it comes in starts the move
+                           "(?:enters|enter|entering|entered)\\s+(?:at|on|from))(?![\\w-])", true),
                      Kind::From, ""});
     // a target: "to", and verbs that end a move somewhere ("stops in front", "ends up on the left")
     words.push_back({Regex("(?<![\\w-])(?:(?:all\\s+the\\s+way\\s+)?(?:over|across|round|around)\\s+to|all\\s+the\\s+way\\s+to|round\\s+to|around\\s+to|to|towards|toward|"
                            "into|onto|until|till|up\\s+to|(?:offset|ending|ends|end\\s+point|final\\s+position)\\s*(?:at|:)|"
                            "ends\\s+up|ending\\s+up|ended\\s+up|end\\s+up|ending|ends|stop|stops|stopping|stopped|halts|halting|disappears|disappearing|disappeared|vanishes|"
                            "vanishing|vanished|comes\\s+to\\s+(?:a\\s+)?(?:stop|halt|rest)|"
-                           "pulls\\s+up|pulling\\s+up|settles|settling)(?![\\w-])", true),
+                           "pulls\\s+up|pulling\\s+up|settles|settling|exits|exit|exiting|exited)(?![\\w-])", true),
                      Kind::To, ""});
     words.push_back({Regex("(?<![\\w-])(?<!followed )(?<!accompanied )(?<!answered )(?<!joined )(?<!echoed )"
                            "(?<!interrupted )(?:by|past)(?![\\w-])", true), Kind::By, ""});

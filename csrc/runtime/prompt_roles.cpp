@@ -174,7 +174,11 @@ std::vector<Role> roles(const Toks& toks) {
         // "starting far off in front": a distance between a start and its direction
         while (j >= 0 && (toks[j]->kind == Kind::Word || (toks[j]->kind == Kind::Dist && j > 0 && toks[j - 1]->kind == Kind::From))) {
             const u32 w = toks[j]->low();
-            if (toks[j]->kind == Kind::Word && w != U"the" && w != U"my" && w != U"your" && w != U"over") break;
+            // "from about 7 o'clock", "to roughly the front": a hedge between the preposition and its place
+            static const std::set<u32> skip = {U"the", U"my", U"your", U"over", U"about", U"around", U"roughly",
+                                               U"approximately", U"approx", U"maybe", U"like", U"exactly", U"precisely",
+                                               U"almost", U"nearly", U"somewhere", U"directly"};
+            if (toks[j]->kind == Kind::Word && !skip.count(w)) break;
             --j;
         }
         // "stops at their right shoulder", "ends up on the left": a target after its preposition
