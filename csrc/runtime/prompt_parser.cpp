@@ -307,7 +307,9 @@ bool parse_prompt(const std::string& text, SceneSpec& out, std::string& err) {
         rooms.clear();
         tokens = tokenize(t, rooms);
     }
-    tokens = with_run_on_breaks(with_opening_sound_nouns(with_diagonals_joined(tokens, t)));
+    with_diagonals_joined(tokens, t);
+    with_opening_sound_nouns(tokens);
+    with_run_on_breaks(tokens);
     std::vector<bool> colon_after, colon_only;
     std::vector<Group> groups = group(tokens, colon_after, colon_only);
     std::vector<int> clause_of;

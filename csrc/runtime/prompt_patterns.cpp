@@ -566,14 +566,14 @@ Patterns::Patterns() {
     words.back().rx.needs_any({U"start"});
     // a request, however it is put: "can u make", "could you please render", "I need you to create",
     // "pls generate", "make me": what follows is the sound
-    words.push_back({Regex("(?<![\\w-])(?:(?:(?:please|pls|plz)\\s+)?(?:can|could|would|will|cn|cud|cld|wud|can't|could't)\\s+"
+    words.push_back({Regex("(?<![\\w-])(?:(?:(?:(?:please|pls|plz)\\s+)?(?:can|could|would|will|cn|cud|cld|wud|can't|could't)\\s+"
                            "(?:you|u|ya|ye)\\s+(?:(?:please|pls|plz|maybe|just|quickly)\\s+)?|"
                            "(?:i\\s+(?:need|want|would\\s+like)|i'd\\s+like|i\\s+wanna|i\\s+wan)\\s+(?:you|u|ya)\\s+to\\s+(?:please\\s+)?|"
                            "(?:please|pls|plz)\\s+(?=(?:make|do|generate|create|render|produce|play|synthesi[sz]e|simulate|build|"
                            "mix|design|gen|generat|mak)\\b))"
                            "(?:make|do|generate|create|render|produce|play|synthesi[sz]e|simulate|build|mix|design|give|put|add|get|"
-                           "gen|generat|mak)(?:\\s+(?:me|us))?(?![\\w-])|"
-                           "(?<![\\w-])(?:make|create|render|produce|generate|synthesi[sz]e|simulate)\\s+(?:me|us)(?![\\w-])", true),
+                           "gen|generat|mak)(?:\\s+(?:me|us))?|"
+                           "(?:make|create|render|produce|generate|synthesi[sz]e|simulate)\\s+(?:me|us))(?![\\w-])", true),
                      Kind::Filler, ""});
     words.back().rx.needs_any({U"you", U"u ", U"ya", U"ye", U"please", U"pls", U"plz", U" me", U" us"});
     words.push_back({Regex(words_rx(fillers()), true), Kind::Filler, ""});

@@ -348,7 +348,7 @@ std::vector<Tok> tokenize(const u32& t, std::vector<RoomHit>& rooms) {
 
 // "Whoosh, left to right", "whoosh on the left": a sound's name that is also a verb of speed or
 // motion, opening its clause with no noun before it, names the sound.
-std::vector<Tok> with_opening_sound_nouns(std::vector<Tok> tokens) {
+void with_opening_sound_nouns(std::vector<Tok>& tokens) {
     for (std::size_t i = 0; i < tokens.size(); ++i) {
         Tok& k = tokens[i];
         if (!(k.kind == Kind::SpeedVerb || is_move(k.kind)) || k.low().find(U' ') != u32::npos || !sound_noun(k.low())) continue;
@@ -360,62 +360,50 @@ std::vector<Tok> with_opening_sound_nouns(std::vector<Tok> tokens) {
                                                                       tokens[i + 1].low() == U"in"));
         if (then_place) k.kind = Kind::Word, k.value.clear();
     }
-    return tokens;
 }
 
 // "behind your left shoulder", "in front, to my right" said as two places side by side: one place,
 // the diagonal between them (a move's start, end and the places it passes stay apart).
-std::vector<Tok> with_diagonals_joined(const std::vector<Tok>& tokens, const u32& t) {
+void with_diagonals_joined(std::vector<Tok>& tokens, const u32& t) {
     auto plain = [](const Tok& k) {
         return std::none_of(k.low().begin(), k.low().end(), is_digit) && k.low().find(U"clock") == u32::npos &&
                k.low().find(U"deg") == u32::npos;
     };
-    std::vector<Tok> out;
-    out.reserve(tokens.size());
-    for (std::size_t i = 0; i < tokens.size(); ++i) {
-        const Tok& a = tokens[i];
-        if (i + 1 < tokens.size() && a.kind == Kind::Dir && tokens[i + 1].kind == Kind::Dir && a.value.empty() &&
-            (a.az == 0.0 || std::fabs(a.az) == 180.0) && plain(a)) {
-            const Tok& b = tokens[i + 1];
-            const bool adjacent = std::all_of(t.begin() + a.end, t.begin() + b.start, [](char32_t c) { return c == ' '; });
-            if (adjacent && std::fabs(b.az) == 90.0 && plain(b) && b.low().compare(0, 3, U"to ") != 0) {
-                Tok joined = a;
-                joined.end = b.end;
-                joined.text = t.substr(a.start, b.end - a.start);
-                joined.has_low = false;
-                joined.az = a.az == 0.0 ? b.az / 2 : b.az * 1.5;
-                out.push_back(joined);
-                ++i;
-                continue;
-            }
-        }
-        out.push_back(a);
+    for (std::size_t i = 0; i + 1 < tokens.size(); ++i) {
+        Tok& a = tokens[i];
+        const Tok& b = tokens[i + 1];
+        if (a.kind != Kind::Dir || b.kind != Kind::Dir || !a.value.empty() || !(a.az == 0.0 || std::fabs(a.az) == 180.0) ||
+            std::fabs(b.az) != 90.0 || !plain(a) || !plain(b) || b.low().compare(0, 3, U"to ") == 0)
+            continue;
+        if (!std::all_of(t.begin() + a.end, t.begin() + b.start, [](char32_t c) { return c == ' '; })) continue;
+        a.az = a.az == 0.0 ? b.az / 2 : b.az * 1.5;
+        a.end = b.end;
+        a.text = t.substr(a.start, b.end - a.start);
+        a.has_low = false;
+        tokens.erase(tokens.begin() + static_cast<long>(i + 1));
     }
-    return out;
 }
 
 // "waves crashing straight ahead seagulls crying off to the left" (dictated, no punctuation): after a
 // place, a sound's noun and its verb start the next item.
-std::vector<Tok> with_run_on_breaks(const std::vector<Tok>& tokens) {
-    std::vector<Tok> out;
-    out.reserve(tokens.size() + 4);
+void with_run_on_breaks(std::vector<Tok>& tokens) {
+    std::vector<std::size_t> breaks;  // a break goes before each of these tokens
     for (std::size_t i = 0; i < tokens.size(); ++i) {
         if (i > 0 && i + 1 < tokens.size() && tokens[i - 1].kind == Kind::Dir && tokens[i].kind == Kind::Word &&
             sound_noun(tokens[i].low()) && !sound_verb(tokens[i].low())) {
             const Tok& next = tokens[i + 1];
             const bool verb = is_move(next.kind) || (next.kind == Kind::Word && sound_verb(next.low()) &&
                                                      (ends_with(next.low(), U"ing") || ends_with(next.low(), U"s")));
-            if (verb) {
-                Tok brk;
-                brk.start = brk.end = tokens[i].start;
-                brk.kind = Kind::Soft;
-                brk.text = U",";
-                out.push_back(brk);
-            }
+            if (verb) breaks.push_back(i);
         }
-        out.push_back(tokens[i]);
     }
-    return out;
+    for (std::size_t k = breaks.size(); k-- > 0;) {
+        Tok brk;
+        brk.start = brk.end = tokens[breaks[k]].start;
+        brk.kind = Kind::Soft;
+        brk.text = U",";
+        tokens.insert(tokens.begin() + static_cast<long>(breaks[k]), brk);
+    }
 }
 
 }  // namespace bewo::rt::prompt_detail
