@@ -1904,3 +1904,15 @@ def test_where_a_sound_enters_and_exits_is_its_move(text, label, start, end):
     s = _one(text)
     assert label in s.label.lower() and s.moving, s
     assert round(s.azimuth_start_deg) % 360 == start % 360 and round(s.azimuth_end - s.azimuth_start_deg) == end - start, s
+
+
+@pytest.mark.parametrize("text,labels,az", [
+    ("The troll stamps behind the goats, THUD, THUD, while a bird sings on the left.", ["troll", "bird"], [180, -90]),
+    ("a truck reversing, beep beep beep, on my right", ["truck"], [90]),
+])
+def test_a_word_said_again_and_again_is_how_the_sound_goes(text, labels, az):
+    _assert_sources(text, labels, az)
+
+
+def test_the_same_sound_named_twice_with_places_is_two_sounds():
+    _assert_sources("a bell on the left, a bell on the right", ["bell", "bell"], [-90, 90])

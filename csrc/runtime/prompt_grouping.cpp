@@ -33,6 +33,30 @@ bool only_verbs(const Toks& piece, const Toks& content) {
     }) && std::any_of(content.begin(), content.end(), [](const Tok* t) { return verb_word_form(t->low()) != 0; });
 }
 
+// "BOOM, BOOM", "thump, thump", "beep beep beep": a word said again and again is how the sound
+// around it goes, not one more sound.
+bool sound_said_twice(const std::vector<Toks>& pieces, std::size_t k) {
+    auto only_word = [](const Toks& p) -> u32 {  // the one word a placeless piece is made of
+        u32 word;
+        for (const Tok* t : p) {
+            if (t->kind == Kind::Dir || t->kind == Kind::Elev || t->kind == Kind::Circle) return u32();
+            if (!is_content(*t)) continue;
+            if (t->kind != Kind::Word || (!word.empty() && t->low() != word)) return u32();
+            word = t->low();
+        }
+        return count_or_number(word) || word == U"one" ? u32() : word;
+    };
+    const u32 w = only_word(pieces[k]);
+    if (w.empty()) return false;
+    // only beside a sound named otherwise ("car jumps car" has no other)
+    const bool other = std::any_of(pieces.begin(), pieces.end(), [&](const Toks& p) {
+        return std::any_of(p.begin(), p.end(), [&](const Tok* t) { return is_content(*t) && t->low() != w; });
+    });
+    const auto same = std::count_if(pieces[k].begin(), pieces[k].end(), [&](const Tok* t) { return t->low() == w; });
+    return other && (same >= 2 || (k > 0 && only_word(pieces[k - 1]) == w) ||
+                     (k + 1 < pieces.size() && only_word(pieces[k + 1]) == w));
+}
+
 // ", out the window on my right", ", through the wall to my left": a thing named after a preposition,
 // with a place and nothing heard, says where a sound is.
 bool where_it_is(const Toks& piece) {
@@ -267,7 +291,7 @@ std::vector<Group> group(std::vector<Tok>& tokens, std::vector<bool>& colon_afte
             const bool parts_only = std::all_of(content.begin(), content.end(), [](const Tok* x) {
                 return place_parts.count(x->low()) > 0;
             }) && std::any_of(pieces[k].begin(), pieces[k].end(), [](const Tok* x) { return x->kind == Kind::Dir; });
-            has_label[k] = !content.empty() && !descriptor_only(content) && !parts_only &&
+            has_label[k] = !content.empty() && !descriptor_only(content) && !parts_only && !sound_said_twice(pieces, k) &&
                            // a heading before a colon ("Put these in:", "FADE IN:") stays a heading
                            !(only_verbs(pieces[k], content) && !colon_after[c] && !names_a_noun_phrase(pieces[k]) &&
                              verb_goes_on(pieces, has_label, k));
