@@ -1916,3 +1916,18 @@ def test_a_word_said_again_and_again_is_how_the_sound_goes(text, labels, az):
 
 def test_the_same_sound_named_twice_with_places_is_two_sounds():
     _assert_sources("a bell on the left, a bell on the right", ["bell", "bell"], [-90, 90])
+
+
+@pytest.mark.parametrize("text,labels,start,end", [
+    ("a bike whizzes past camera right to left, then a scooter buzzes after it the same way", ["bike", "scooter"], [90, 90], [-90, -90]),
+    ("a train rolls from left to right and a tram follows in the same direction", ["train", "tram"], [-90, -90], [90, 90]),
+])
+def test_a_sound_going_the_same_way_takes_the_way_before(text, labels, start, end):
+    src = parse(text).sources
+    assert len(src) == len(labels), src
+    for s, label, a, b in zip(src, labels, start, end):
+        assert label in s.label.lower() and s.moving and round(s.azimuth_start_deg) == a and round(s.azimuth_end) == b, s
+
+
+def test_a_flute_from_zero_is_ahead_beside_angles_in_degrees():
+    _assert_sources("A gong from 90 degrees, a flute from zero.", ["gong", "flute"], [90, 0])

@@ -301,9 +301,9 @@ Patterns::Patterns() {
     // "forty-five right" as "45 right"
     dir("(?<![\\w-])(?P<num>\\d{2,3}|(?:" + tens + ")(?:[\\s-]+(?:" + units + "))?)\\s+(?P<side>left|right)(?![\\w-])",
         DirValue::Degrees);
-    // "a violin at zero degrees, a cello at ninety": an angle in words after "at", when the prompt
+    // "a violin at zero degrees, a cello at ninety", "a flute from zero": an angle in words after "at" or "from", when the prompt
     // gives angles in degrees elsewhere
-    dir("(?<=at )(?P<num>(?:(?:minus|negative)\\s+)?(?:(?:a|one|two|three)[\\s-]+hundred(?:[\\s-]+(?:and[\\s-]+)?" + below100 +
+    dir("(?:(?<=at )|(?<=from ))(?P<num>(?:(?:minus|negative)\\s+)?(?:(?:a|one|two|three)[\\s-]+hundred(?:[\\s-]+(?:and[\\s-]+)?" + below100 +
         ")?|" + below100 + "|zero))(?![\\w-])(?!\\s*(?:m\\b|metres?|meters?|feet|ft|o'clock|o\\s+clock|percent|%|times|people|"
         "seconds?|minutes?|hours?|years?|bpm|points?|of\\b|another|time|end|side|moment|stage|degrees?|degs?|\\u00b0))",
         DirValue::Degrees);

@@ -225,7 +225,10 @@ std::vector<Role> roles(const Toks& toks) {
     // "left to right", "passing right to left": a direction just before "to <direction>" is the start
     static const std::set<u32> bare = {U"left", U"right", U"front", U"back", U"behind", U"the left", U"the right",
                                        U"the front", U"the back", U"rear", U"the rear", U"centre", U"center", U"l", U"r",
-                                       U"right side", U"left side", U"the right side", U"the left side"};
+                                       U"right side", U"left side", U"the right side", U"the left side", U"camera left",
+                                       U"camera right", U"screen left", U"screen right", U"stage left", U"stage right",
+                                       U"hard left", U"hard right", U"far left", U"far right", U"the far left",
+                                       U"the far right"};
     for (std::size_t k = 0; k + 1 < out.size(); ++k) {
         if (out[k].role == Kind::From || out[k].role == Kind::To || out[k + 1].role != Kind::To) continue;
         const Tok& first = *toks[out[k].idx];

@@ -292,6 +292,42 @@ std::vector<std::string> drop_unplaced_beside_placed(std::vector<SceneSource>& s
     return dropped;
 }
 
+// "a horse gallops past left to right, then a cart rattles after it the same way": a sound with no
+// place of its own that goes "the same way" takes the way of the sound before it.
+void follow_the_same_way(std::vector<SceneSource>& sources, std::vector<bool>& placed, const u32& t) {
+    if (sources.size() < 2) return;
+    const u32 low = lower(t);
+    if (low.find(U"same way") == u32::npos && low.find(U"same direction") == u32::npos && low.find(U"same path") == u32::npos)
+        return;
+    std::size_t from = 0;
+    std::vector<std::size_t> at(sources.size(), u32::npos);
+    for (std::size_t k = 0; k < sources.size(); ++k) {
+        const u32 label = lower(from_utf8(sources[k].label));
+        at[k] = label.empty() ? u32::npos : low.find(label, from);
+        if (at[k] == u32::npos) return;  // a label not as written: leave the scene alone
+        from = at[k] + label.size();
+    }
+    for (std::size_t k = 1; k < sources.size(); ++k) {
+        // the way: of the last sound before that moves, else of the sound just before
+        std::size_t j = k - 1;
+        while (j > 0 && sources[j].speed == "still") --j;
+        if (sources[j].speed == "still") j = k - 1;
+        // no place of its own, or still where the sound before moves ("after it": where it was)
+        if (sources[k].speed != "still" || (placed[k] && sources[j].speed == "still")) continue;
+        const std::size_t end = k + 1 < sources.size() ? at[k + 1] : low.size();
+        const u32 said = low.substr(at[k], end - at[k]);
+        if (said.find(U"same way") == u32::npos && said.find(U"same direction") == u32::npos &&
+            said.find(U"same path") == u32::npos)
+            continue;
+        const SceneSource& before = sources[j];
+        sources[k].azimuth_start_deg = before.azimuth_start_deg;
+        sources[k].azimuth_end_deg = before.azimuth_end_deg;
+        sources[k].elevation_deg = before.elevation_deg;
+        sources[k].speed = before.speed;
+        placed[k] = true;
+    }
+}
+
 // "a dog and a cat on the left", "the kettle and the radio are both behind me": sounds joined by
 // "and", the first with no place (nor a verb of its own), share the place said after the last.
 void share_places_of_joined_sounds(std::vector<SceneSource>& sources, std::vector<bool>& placed, const u32& t) {

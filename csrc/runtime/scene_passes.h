@@ -30,6 +30,8 @@ void place_sounds_at_named_landmarks(std::vector<SceneSource>& sources, std::vec
                                      std::vector<int>& clause_of, std::vector<std::vector<std::u32string>>& mentions,
                                      const std::vector<std::vector<std::u32string>>& landmarks);
 void give_landmark_places_to_sounds(std::vector<SceneSource>& sources, std::vector<bool>& placed);
+// "... then a cart rattles after it the same way": the way of the sound before, for one with no place.
+void follow_the_same_way(std::vector<SceneSource>& sources, std::vector<bool>& placed, const std::u32string& text);
 // `text`: the prompt as the parser read it (the labels are found in it).
 void share_places_of_joined_sounds(std::vector<SceneSource>& sources, std::vector<bool>& placed,
                                    const std::u32string& text);
