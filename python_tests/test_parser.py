@@ -1931,3 +1931,16 @@ def test_a_sound_going_the_same_way_takes_the_way_before(text, labels, start, en
 
 def test_a_flute_from_zero_is_ahead_beside_angles_in_degrees():
     _assert_sources("A gong from 90 degrees, a flute from zero.", ["gong", "flute"], [90, 0])
+
+
+@pytest.mark.parametrize("text,labels,az,el", [
+    ("I am wanting the goat in left side, the horse in right side.", ["goat", "horse"], [-90, 90], [0, 0]),
+    ("i want hear owl in up and the frog in down", ["owl", "frog"], [0, 0], [1, -1]),
+    ("piano in front side, drum in back side", ["piano", "drum"], [0, 180], [0, 0]),
+])
+def test_a_learners_phrasing_of_places(text, labels, az, el):
+    src = parse(text).sources
+    assert len(src) == len(labels), src
+    for s, label, a, e in zip(src, labels, az, el):
+        assert s.label.lower() == label and round(abs(s.azimuth_start_deg)) == abs(a), s
+        assert (s.elevation_deg > 0) - (s.elevation_deg < 0) == e, s

@@ -161,6 +161,7 @@ const char kFillerSynonyms[] =
     "the scene is|is located|are located|is positioned|is placed|is coming from|are coming from|comes from|"
     "come from|coming from|going off|goes off|go off|went off|once upon a time|one day|suddenly you hear|"
     "i'd like to hear|i would like to hear|i'd like|i would like|i want to hear|i want|i need|i'd love|i'd love to hear|"
+    "i am wanting|i'm wanting|i am want|i wish to hear|i wish|i am needing|i'm needing|"
     "give me|can you put|could you put|can you add|could you add|can you make|could you make|can i have|can i get|"
     "is it possible to have|would it be possible to have|would it be possible to|is it possible to|how about|"
     "what about|let's have|let me hear|i wanna hear|there should be|does that work|does this work|nothing else|"
@@ -393,6 +394,9 @@ Patterns::Patterns() {
         "stairs|kitchen|office|alley|lane|street|pocket|end|burner|foot|legs?|teeth|stage)\\b)",
         DirValue::Behind);
 
+    // "rain in back side", "from the backside": behind, as a learner may say it
+    dir("(?:(?<=in )|(?<=at )|(?<=on )|(?<=from ))(?:the\\s+|my\\s+)?back\\s*side", DirValue::Behind);
+    dirs.back().first.needs_any({U"back side", U"backside"});
     // "behind the sofa", "behind the vehicle": behind something near the listener, so behind the
     // listener, unless the text places the sound otherwise ("behind the counter in front of me");
     // the tokenizer marks it weak (Tok::value "weak") and roles() drops it beside another place
@@ -414,8 +418,9 @@ Patterns::Patterns() {
          "(?:on|from)\\s+the\\s+(?:floor|storey|story|level|flat|apartment)\\s+above|upstairs|"
          "up(?=\\s+and\\s+(?:to|on|slightly|a\\s+bit|ahead|in\\s+front|behind|left|right|forward)\\b)|elevated|raised\\s+up|raised|up\\s+top|"
          "up(?=\\s+(?:in|at|on)\\s+(?:(?:the|a)\\s+(?:front|back|left|right|sky|air|trees?|corner|branch|branches|oak|pine|attic|loft|rafters|ledge|roof|tower)|trees|branches|the\\s+treetops)\\b)|(?<=at )up|"
+         "(?<=in )up(?=\\s*(?:[,.;!?]|$|and\\b))|"
          "(?:mounted\\s+)?high\\s+(?:up\\s+)?on\\s+the\\s+(?:\\w+\\s+)?(?:wall|ceiling|pole|mast)", kAboveDeg);
-    elev("(?<=at )down|low(?=\\s*(?:and|in|,|&)\\s*(?:in\\s+)?(?:front|forward|behind|ahead|to|on|left|right|centre|center)\\b)",
+    elev("(?<=at )down|(?<=in )down(?=\\s*(?:[,.;!?]|$|and\\b))|low(?=\\s*(?:and|in|,|&)\\s*(?:in\\s+)?(?:front|forward|behind|ahead|to|on|left|right|centre|center)\\b)",
          -kAboveDeg);
     elev("down\\s+low|low\\s+down|(?:near|on|at|from)\\s+(?:the\\s+)?(?:floor|ground)(?:\\s+level)?|(?:floor|ground)\\s+level", -kAboveDeg);
     // a floor down or a place under the listener: "downstairs", "in the cellar", "at my feet", "under the bed"

@@ -403,12 +403,14 @@ bool listener_acts(const Toks& p) {
     // "I don't want the rain in front of me", "we need a bell on the left": a request about a sound
     if (std::any_of(p.begin(), p.end(), [](const Tok* t) {
             const u32& w = t->low();
-            return w == U"want" || w == U"wants" || w == U"need" || w == U"needs" || w == U"like" || w == U"would";
+            return w == U"want" || w == U"wants" || w == U"wanting" || w == U"wanted" || w == U"need" || w == U"needs" ||
+                   w == U"needing" || w == U"like" || w == U"would" || w == U"wish" || w == U"wanna" || w == U"prefer" ||
+                   w == U"hope";  // "I am wanting the rooster in right side"
         }))
         return false;
     // "i wnat a baby laughing on the left": a sound brought in with "a" and given a place
     for (std::size_t i = 0; i + 1 < p.size(); ++i)
-        if ((p[i]->low() == U"a" || p[i]->low() == U"an") && p[i + 1]->kind == Kind::Word &&
+        if ((p[i]->low() == U"a" || p[i]->low() == U"an" || p[i]->low() == U"the") && p[i + 1]->kind == Kind::Word &&
             (sound_noun(p[i + 1]->low()) || names_a_person(p[i + 1]->low())) &&
             std::any_of(p.begin() + static_cast<long>(i), p.end(), [](const Tok* t) { return t->kind == Kind::Dir; }))
             return false;
