@@ -1944,3 +1944,21 @@ def test_a_learners_phrasing_of_places(text, labels, az, el):
     for s, label, a, e in zip(src, labels, az, el):
         assert s.label.lower() == label and round(abs(s.azimuth_start_deg)) == abs(a), s
         assert (s.elevation_deg > 0) - (s.elevation_deg < 0) == e, s
+
+
+@pytest.mark.parametrize("text,labels,az", [
+    ("crickets in front owls left traffic right", ["crickets", "owls", "traffic"], [0, -90, 90]),
+    ("a knock at the front door straight ahead", ["knock"], [0]),
+])
+def test_dictated_sounds_with_their_own_places_are_items(text, labels, az):
+    _assert_sources(text, labels, az)
+
+
+@pytest.mark.parametrize("text,label,az", [
+    ("make gulls cry above me", "gulls cry", 0),
+    ("Put the radio on my left", "radio", -90),
+    ("Spawn a zombie behind me. Add a creak on the right.", "zombie", 180),
+])
+def test_a_request_opening_a_sentence_is_not_the_sound(text, label, az):
+    s = parse(text).sources[0]
+    assert s.label.lower() == label and round(s.azimuth_start_deg) == az, s

@@ -581,6 +581,11 @@ Patterns::Patterns() {
                            "(?:make|create|render|produce|generate|synthesi[sz]e|simulate)\\s+(?:me|us))(?![\\w-])", true),
                      Kind::Filler, ""});
     words.back().rx.needs_any({U"you", U"u ", U"ya", U"ye", U"please", U"pls", U"plz", U" me", U" us"});
+    // "make birds sing above me", "Put the TV in front of me", "add a door creaking": a request that
+    // opens the text or a sentence
+    words.push_back({Regex("(?:^|(?<=\\. )|(?<=\\n)|(?<=! ))\\s*(?:(?:please|pls|plz)\\s+)?(?:make|create|generate|render|produce|"
+                           "add|put|play|place|spawn|simulate|synthesi[sz]e)(?![\\w-])(?!\\s+(?:it|them|sure|this|that)\\b)", true),
+                     Kind::Filler, ""});
     words.push_back({Regex(words_rx(fillers()), true), Kind::Filler, ""});
     words.push_back({Regex("(?<![\\w-])(?:from|starting\\s+(?:at|from|on|in)|starts\\s+(?:at|from|on|in)|started\\s+(?:at|from|on|in)|start\\s+(?:at|from|on|in)|"
                            "(?:onset|beginning|begins|starting\\s+point|initial\\s+position)\\s*(?:at|from|:)?|"

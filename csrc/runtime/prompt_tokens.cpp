@@ -385,7 +385,7 @@ void with_diagonals_joined(std::vector<Tok>& tokens, const u32& t) {
 }
 
 // "waves crashing straight ahead seagulls crying off to the left" (dictated, no punctuation): after a
-// place, a sound's noun and its verb start the next item.
+// place, a sound's noun and its verb, or its own place, start the next item.
 void with_run_on_breaks(std::vector<Tok>& tokens) {
     std::vector<std::size_t> breaks;  // a break goes before each of these tokens
     for (std::size_t i = 0; i < tokens.size(); ++i) {
@@ -394,7 +394,16 @@ void with_run_on_breaks(std::vector<Tok>& tokens) {
             const Tok& next = tokens[i + 1];
             const bool verb = is_move(next.kind) || (next.kind == Kind::Word && sound_verb(next.low()) &&
                                                      (ends_with(next.low(), U"ing") || ends_with(next.low(), U"s")));
-            if (verb) breaks.push_back(i);
+            // "waves in front seagulls left wind right": a sound's noun and its own place
+            // (not "the front door directly ahead": a thing named with front or back)
+            static const std::set<u32> compounds = {U"door", U"doors", U"gate", U"porch", U"yard", U"garden", U"seat",
+                                                    U"seats", U"window", U"windows", U"wheel", U"wheels", U"room", U"desk",
+                                                    U"steps", U"entrance", U"bumper", U"row", U"office", U"lawn", U"deck"};
+            const u32& d = tokens[i - 1].low();
+            const bool compound = compounds.count(tokens[i].low()) &&
+                                  (ends_with(d, U"front") || ends_with(d, U"back") || ends_with(d, U"rear"));
+            const bool placed = (next.kind == Kind::Dir || next.kind == Kind::Elev) && !compound;
+            if (verb || placed) breaks.push_back(i);
         }
     }
     for (std::size_t k = breaks.size(); k-- > 0;) {
