@@ -1962,3 +1962,14 @@ def test_dictated_sounds_with_their_own_places_are_items(text, labels, az):
 def test_a_request_opening_a_sentence_is_not_the_sound(text, label, az):
     s = parse(text).sources[0]
     assert s.label.lower() == label and round(s.azimuth_start_deg) == az, s
+
+
+@pytest.mark.parametrize("text,bed", [
+    ("Ambience: drizzle. A fox on the left.", "drizzle"),
+    ("background: crowd chatter; foreground: a gull on the right", "crowd chatter"),
+    ("market ambience, a juggler's bells at 2 o'clock", "market ambience"),
+])
+def test_a_bed_of_sound_is_kept_beside_placed_sounds(text, bed):
+    scene = parse(text)
+    assert any(bed in s.label.lower() for s in scene.sources), scene
+    assert "left out" not in (scene.note or ""), scene.note

@@ -272,6 +272,18 @@ std::vector<std::string> drop_unplaced_beside_placed(std::vector<SceneSource>& s
             if (after.find(w) != u32::npos) return true;
         return false;
     };
+    // "forest ambience", "Ambience: rain", "background: city traffic": a bed of sound is everywhere too
+    auto ambience = [&](std::size_t k) {
+        const u32 a = lower(from_utf8(sources[k].label));
+        const std::size_t at = a.empty() ? u32::npos : low.find(a);
+        if (at == u32::npos) return false;
+        const std::size_t from = at > 32 ? at - 32 : 0;
+        const u32 around = low.substr(from, at - from + a.size());
+        for (const u32 w : {U"ambience", U"ambiance", U"ambient", U"atmos", U"atmosphere", U"background", U"room tone",
+                            U"soundscape", U"soundbed", U"sound bed", U"bed:", U"bed of", U"wash of"})
+            if (around.find(w) != u32::npos) return true;
+        return false;
+    };
     // "Read it slowly.", "Recorded from row 10": a lone verb, what someone is told or did, names no sound
     auto lone_verb = [](const std::string& label) {
         const std::vector<TextWord> words = words_of(lower(from_utf8(label)));
@@ -282,7 +294,7 @@ std::vector<std::string> drop_unplaced_beside_placed(std::vector<SceneSource>& s
     std::vector<bool> keep(sources.size());
     for (std::size_t k = 0; k < sources.size(); ++k)
         keep[k] = placed[k] || sources[k].speed != "still" ||
-                  ((heard(sources[k].label) || joined_to_next(k) || everywhere(k)) && !lone_verb(sources[k].label));
+                  ((heard(sources[k].label) || joined_to_next(k) || everywhere(k) || ambience(k)) && !lone_verb(sources[k].label));
     for (std::size_t k = sources.size(); k-- > 0;) {
         if (keep[k]) continue;
         dropped.insert(dropped.begin(), sources[k].label);
