@@ -1973,3 +1973,24 @@ def test_a_bed_of_sound_is_kept_beside_placed_sounds(text, bed):
     scene = parse(text)
     assert any(bed in s.label.lower() for s in scene.sources), scene
     assert "left out" not in (scene.note or ""), scene.note
+
+
+@pytest.mark.parametrize("text,start,end", [
+    ("a tram passing behind me", -90, -270),
+    ("a scooter passing in front of me", -90, 90),
+])
+def test_passing_behind_or_in_front_with_no_other_place_crosses_that_side(text, start, end):
+    scene = parse(text)
+    s = scene.sources[0]
+    assert s.moving and round(s.azimuth_start_deg) == start and round(s.azimuth_end) == end, s
+    assert not scene.note, scene.note  # the place was said
+
+
+@pytest.mark.parametrize("text,az", [
+    ("a goat trotting towards me from the right", 90),
+    ("a cart rolls toward us from behind", 180),
+])
+def test_coming_towards_the_listener_from_a_place_comes_nearer_there(text, az):
+    s = _one(text)
+    assert s.moving and round(s.azimuth_start_deg) == az and round(s.azimuth_end) == az, s
+    assert s.distance_end_m < s.distance_m, s

@@ -73,6 +73,13 @@ SceneSource resolve(const Toks& toks, const u32& label) {
                                 ends_with(toks[i]->low(), U"-by") || ends_with(toks[i]->low(), U"flyby")))
             passing_by = true;
     }
+    // "a dog running towards me from the left": it comes nearer where it is (not when it passes by or
+    // goes on to a place: "toward me from the left and then away off to the right")
+    if (!approach && !passing_by && oncoming(toks) &&
+        std::none_of(toks.begin(), toks.end(), [](const Tok* t) {
+            return (t->kind == Kind::To && t->low() != U"towards" && t->low() != U"toward") || t->kind == Kind::Recede;
+        }))
+        approach = true;
     double via_phrase = std::nan(""), circle = 0.0;  // Passing: the azimuth passed; Circle: +-360
     for (const Tok* t : toks) {
         if (t->kind == Kind::Passing && std::isnan(via_phrase))
@@ -97,7 +104,10 @@ SceneSource resolve(const Toks& toks, const u32& label) {
     }
     const bool has_from = std::any_of(dirs.begin(), dirs.end(), [](const Role& d) { return d.role == Kind::From; });
     const bool has_to = std::any_of(dirs.begin(), dirs.end(), [](const Role& d) { return d.role == Kind::To; });
-    const bool has_motion = !move_idx.empty() || (has_from && has_to) || approach || recede || circle != 0.0;
+    // "a train passing behind me": a sound that passes there with no other place (not "constant
+    // elevation, passing in front", which names none)
+    const bool passes_alone = !std::isnan(via_phrase) && dirs.empty() && (names_a_sound(label) || names_a_person(label));
+    const bool has_motion = !move_idx.empty() || (has_from && has_to) || approach || recede || circle != 0.0 || passes_alone;
 
     std::string d0, d1;  // distance classes; "" is Python's None
     for (int i = 0; i < static_cast<int>(toks.size()); ++i) {
@@ -227,6 +237,9 @@ SceneSource resolve(const Toks& toks, const u32& label) {
                 if (!approach && !recede && circle == 0.0 && (passing_by || only.role == Kind::From) && side_not_front_back(a0))
                     a1 = -a0, has_a1 = true;
             }
+        } else if (!std::isnan(via_phrase) && dirs.empty() && !approach && !recede && circle == 0.0 && passes_alone) {
+            // "a train passing behind me", "a car passing in front of me": across that side, left to right
+            a0 = -90.0, a1 = route_through(-90.0, 90.0, via_phrase), has_a1 = true;
         } else if (passing_by && !approach && !recede) {
             a0 = -90.0, a1 = 90.0, has_a1 = true;
         }

@@ -335,9 +335,11 @@ bool parse_prompt(const std::string& text, SceneSpec& out, std::string& err) {
         if (label.empty() || is_silent(g.toks)) continue;
         for (const Toks& place : spread_places(g.toks, t, synth)) {
             out.sources.push_back(resolve(place, label));
+            const bool moving = out.sources.back().speed != "still";  // "a train passing behind me" is placed
             const bool stated = std::any_of(place.begin(), place.end(),
-                                            [](const Tok* k) {
-                                                return k->kind == Kind::Dir || k->kind == Kind::Elev || k->kind == Kind::Circle;
+                                            [moving](const Tok* k) {
+                                                return k->kind == Kind::Dir || k->kind == Kind::Elev || k->kind == Kind::Circle ||
+                                                       (k->kind == Kind::Passing && moving);
                                             });
             const bool here = placed_by_sounds_before(place, stated, out.sources) || stated;
             // only "behind the sofa": placed there unless a landmark of that name says where it is
