@@ -1994,3 +1994,19 @@ def test_coming_towards_the_listener_from_a_place_comes_nearer_there(text, az):
     s = _one(text)
     assert s.moving and round(s.azimuth_start_deg) == az and round(s.azimuth_end) == az, s
     assert s.distance_end_m < s.distance_m, s
+
+
+@pytest.mark.parametrize("text,az,assumed", [
+    ("Facing south. An owl hoots to the north-west.", 135, False),   # NW seen facing S: behind, to the right
+    ("Recorder facing east-ish. A wren sings due N.", -90, False),
+    ("Far off to the west, coyotes yip.", -90, True),
+])
+def test_compass_directions_turn_with_the_way_the_listener_faces(text, az, assumed):
+    scene = parse(text)
+    assert len(scene.sources) == 1 and round(scene.sources[0].azimuth_start_deg) == az, scene
+    assert ("north straight ahead" in (scene.note or "")) == assumed, scene.note
+
+
+def test_a_compass_word_naming_a_thing_is_no_direction():
+    s = _one("a bell rings in the east tower on my left")
+    assert round(s.azimuth_start_deg) == -90, s

@@ -131,6 +131,7 @@ u32 with_another_as_another_one(const u32& t);
 u32 with_small_amounts_after_sides_moved(const u32& t);
 u32 with_small_amounts_before_front_back_dropped(const u32& t);
 u32 with_nautical_sides(const u32& t);
+u32 with_compass_bearings(const u32& t, bool& north_assumed);
 bool signed_angle(const Tok& k, const u32& t);
 u32 with_corrections_applied(const u32& t, const std::vector<Tok>& tokens);
 void resolve_room(const std::vector<RoomHit>& rooms, SceneSpec& out);

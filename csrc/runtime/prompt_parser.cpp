@@ -299,6 +299,8 @@ bool parse_prompt(const std::string& text, SceneSpec& out, std::string& err) {
     t = with_small_amounts_before_front_back_dropped(t);
     t = with_small_amounts_after_sides_moved(t);
     t = with_nautical_sides(t);
+    bool north_assumed = false;
+    t = with_compass_bearings(t, north_assumed);
     both_sides_and_bracketed_places(t);
     std::vector<RoomHit> rooms;
     std::vector<Tok> tokens = tokenize(t, rooms);
@@ -394,6 +396,9 @@ bool parse_prompt(const std::string& text, SceneSpec& out, std::string& err) {
     }
     resolve_room(rooms, out);
     out.note = placement_note(out.sources, placed, tokens);
+    if (north_assumed)
+        out.note += (out.note.empty() ? "" : "; ") +
+                    std::string("compass directions are read with north straight ahead (say 'facing east' to turn them)");
     if (!left_out.empty()) {
         std::string names;
         for (const std::string& label : left_out) names += (names.empty() ? "'" : ", '") + label + "'";
