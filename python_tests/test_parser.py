@@ -2010,3 +2010,16 @@ def test_compass_directions_turn_with_the_way_the_listener_faces(text, az, assum
 def test_a_compass_word_naming_a_thing_is_no_direction():
     s = _one("a bell rings in the east tower on my left")
     assert round(s.azimuth_start_deg) == -90, s
+
+
+def test_a_bare_hour_after_a_colon_in_a_list_of_clock_positions_is_an_hour():
+    src = parse("foley list —\nkettle boiling: 2 o'clock\ndoorbell: 6").sources
+    assert [round(s.azimuth_start_deg) for s in src] == [60, 180], src
+
+
+@pytest.mark.parametrize("text,english", [
+    ("people clapping", True), ("crows cawing", True), ("perro ladrando izquierda", False),
+])
+def test_english_sound_words_alone_are_english(text, english):
+    note = parse(text).note or ""
+    assert ("no English words" in note) != english, note

@@ -32,9 +32,11 @@ std::string placement_note(const std::vector<SceneSource>& sources, const std::v
     const std::size_t unplaced = static_cast<std::size_t>(std::count(placed.begin(), placed.end(), false));
     if (unplaced == 0) return "";
     // English at all? Vocabulary phrases or the small words every English sentence has.
+    // ("people clapping" has no small word, but its words are English sound words)
     const bool english = std::any_of(tokens.begin(), tokens.end(), [](const Tok& k) {
         return (k.kind != Kind::Word && k.kind != Kind::Hard && k.kind != Kind::Soft) ||
-               (k.kind == Kind::Word && patterns().glue.count(strip_chars(k.low(), U"'-")) > 0);
+               (k.kind == Kind::Word && (patterns().glue.count(strip_chars(k.low(), U"'-")) > 0 || sound_noun(k.low()) ||
+                                         sound_verb(k.low()) || names_a_person(k.low())));
     });
     if (!english)
         return "no English words found: the parser reads English only, so the text is one sound placed ahead "

@@ -205,7 +205,7 @@ u32 with_bare_clock_hours(const u32& t) {
     while (i < t.size()) {
         std::size_t lead = 0;  // "at 3", and in a clock context "from 8 to 1"
         static const u32 leads[] = {U"at ", U"from ", U"to ", U"at your ", U"at my ", U"at their ", U"at his ", U"at her ",
-                                    U"at about ", U"at around ", U"at roughly ", U"at like ", U"at approximately "};
+                                    U"at about ", U"at around ", U"at roughly ", U"at like ", U"at approximately ", U": "};
         // "Machine gun rattles from 10.": an hour that ends its sentence after "from" is a clock position
         auto hour_ends_sentence = [&](std::size_t d) {
             std::size_t e = d;
@@ -215,10 +215,12 @@ u32 with_bare_clock_hours(const u32& t) {
             return e > d && end;
         };
         bool ends_sentence = false;
-        if (i == 0 || !is_letter(low[i - 1]))
+        if (i == 0 || !is_letter(low[i - 1]) || low[i] == ':')
             for (const u32& w : leads)
+                // "knocking at the door: 6" in a list of o'clock positions
                 if (low.compare(i, w.size(), w) == 0 &&
-                    (w[0] == 'a' || clock || (w == U"from " && hour_ends_sentence(i + w.size())))) {
+                    (w == U": " ? clock && hour_ends_sentence(i + w.size())
+                                : (w[0] == 'a' || clock || (w == U"from " && hour_ends_sentence(i + w.size()))))) {
                     lead = w.size();
                     ends_sentence = w == U"from " && hour_ends_sentence(i + w.size());
                 }
