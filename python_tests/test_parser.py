@@ -2023,3 +2023,12 @@ def test_a_bare_hour_after_a_colon_in_a_list_of_clock_positions_is_an_hour():
 def test_english_sound_words_alone_are_english(text, english):
     note = parse(text).note or ""
     assert ("no English words" in note) != english, note
+
+
+@pytest.mark.parametrize("text,label,az", [
+    ("A gong strikes. The sound comes from the left.", "gong", -90),
+    ("a horn honks — this noise should sit behind me", "horn", 180),
+])
+def test_the_sound_named_again_is_the_sound_before(text, label, az):
+    s = _one(text)
+    assert label in s.label.lower() and round(s.azimuth_start_deg) == az, s

@@ -98,6 +98,13 @@ bool describes_previous(const Toks& p, bool previous_located) {
         if (w == U"it" || w == U"they" || w == U"it's" || w == U"that's" || w == U"they're" || w == U"that" ||
             w == U"those" || w == U"these")
             return true;
+        // "— the sound should swing across the front", "this noise comes from the left": the one before
+        if (w == U"the" || w == U"this") {
+            const auto at = std::find(p.begin(), p.end(), t);
+            if (at + 1 != p.end() && ((*(at + 1))->low() == U"sound" || (*(at + 1))->low() == U"noise") &&
+                !(at + 2 != p.end() && (*(at + 2))->low() == U"of"))
+                return true;
+        }
         // "whoosh - spawn low on the player's left": an instruction for the sound before, naming no other
         static const std::set<u32> instructions = {U"spawn", U"spawns", U"play", U"plays", U"trigger", U"loop", U"fade"};
         if (instructions.count(w) && std::none_of(content.begin(), content.end(), [](const Tok* x) {
