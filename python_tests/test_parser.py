@@ -2032,3 +2032,15 @@ def test_english_sound_words_alone_are_english(text, english):
 def test_the_sound_named_again_is_the_sound_before(text, label, az):
     s = _one(text)
     assert label in s.label.lower() and round(s.azimuth_start_deg) == az, s
+
+
+@pytest.mark.parametrize("text,az", [
+    ("rhodes panned 40% left", -36), ("shaker panned right 100%", 90),
+    ("a chime at the 4:00 position", 120), ("a horn at the 1:30 position", 45),
+])
+def test_a_mixers_pan_share_and_a_clock_written_as_a_time(text, az):
+    assert round(_one(text).azimuth_start_deg) == az
+
+
+def test_a_time_of_day_is_no_clock_position():
+    assert round(_one("at 10:30 a dog barked on the left").azimuth_start_deg) == -90

@@ -299,6 +299,18 @@ Patterns::Patterns() {
         "percent|am\\b|pm\\b|hz|khz|db|bpm|times|x\\b|:|seconds?|s\\b|ms\\b|minutes?|mph|km|miles?|years?|people|"
         "degrees?|degs?|\\u00b0))",
         DirValue::Degrees);
+    // "guitar panned 70% left", "pan: right 30%": a mixer's pan, as that share of the way to the side
+    dir("(?P<num>\\d{1,3})\\s*(?:%|percent)\\s+(?:to\\s+the\\s+)?(?P<side>left|right)", DirValue::Percent);
+    dirs.back().first.needs_any({U"%", U"percent"});
+    dir("(?:(?<=panned )|(?<=pan )|(?<=pan: ))(?P<side>left|right)\\s+(?P<num>\\d{1,3})\\s*(?:%|percent)", DirValue::Percent);
+    dirs.back().first.needs_any({U"%", U"percent"});
+    // "a bell at the 2:00 position", "at 10:30 position": clock positions written as times
+    dir("(?:(?:the|my|your)\\s+)?(?P<h>1[0-2]|[1-9]):00(?=\\s+(?:position|direction|o'clock)\\b)(?:\\s+(?:position|direction))?",
+        DirValue::Clock);
+    dirs.back().first.needs_any({U":00"});
+    dir("(?:(?:the|my|your)\\s+)?(?P<h>1[0-2]|[1-9]):30(?=\\s+(?:position|direction)\\b)\\s+(?:position|direction)",
+        DirValue::HalfClock);
+    dirs.back().first.needs_any({U":30"});
     // "forty-five right" as "45 right"
     dir("(?<![\\w-])(?P<num>\\d{2,3}|(?:" + tens + ")(?:[\\s-]+(?:" + units + "))?)\\s+(?P<side>left|right)(?![\\w-])",
         DirValue::Degrees);

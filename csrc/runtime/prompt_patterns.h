@@ -21,7 +21,7 @@ enum class Kind { Dir, Room, Speed, SpeedVerb, Approach, Recede, Passing, Move, 
                   At,      // a role only ("on the left", "at 3 o'clock"), never a token
                   Space }; // a line break inside a sentence ("a dog\nbarks"): no break at all
 enum class DirValue { Table, Degrees, Clock, Slight, FrontSide, BehindSide, Side, Front, Behind, Range, Letter, HalfClock,
-                      Shorthand };
+                      Shorthand, Percent };
 constexpr double kSlightDeg = 20.0;
 constexpr double kOverheadDeg = 60.0, kAboveDeg = 40.0;  // "overhead" / "above" (negated: below)  // "slightly / a little / a bit / just" left or right: 10-30 degrees
 

@@ -109,6 +109,10 @@ double dir_value(DirValue kind, const Regex& rx, const Regex::Match& m, const u3
         *raw = n;  // a signed number alone: kept as written, so a move can go the way it says
         return std::fabs(n) > 180 ? wrap_deg(n) : n;
     }
+    case DirValue::Percent: {  // "panned 70% left": that share of the way to the side
+        const double n = std::min(100.0, std::fabs(number(m.group(low, rx.group("num")))));
+        return side_of("side") < 0 ? -0.9 * n : 0.9 * n;
+    }
     case DirValue::Clock: case DirValue::HalfClock: {
         static const char* const names[] = {"zero", "one", "two", "three", "four", "five", "six",
                                             "seven", "eight", "nine", "ten", "eleven", "twelve"};
