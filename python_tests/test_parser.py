@@ -2044,3 +2044,18 @@ def test_a_mixers_pan_share_and_a_clock_written_as_a_time(text, az):
 
 def test_a_time_of_day_is_no_clock_position():
     assert round(_one("at 10:30 a dog barked on the left").azimuth_start_deg) == -90
+
+
+@pytest.mark.parametrize("text,az,el", [
+    ("a siren on the leftt", -90, 0), ("a bell to my rigt", 90, 0), ("thunder behnid me", 180, 0),
+    ("a kite abvoe me", 0, 1), ("a horn straight aheaad", 0, 0),
+])
+def test_a_place_word_with_a_slip_of_the_keys_is_read(text, az, el):
+    s = _one(text)
+    assert round(abs(s.azimuth_start_deg)) == abs(az) and (s.elevation_deg > 0) - (s.elevation_deg < 0) == el, s
+
+
+@pytest.mark.parametrize("text", ["a lamp on the light", "the drum overheads hiss"])
+def test_a_real_word_one_letter_from_a_place_word_is_left_alone(text):
+    scene = parse(text)
+    assert all(s.azimuth_start_deg == 0 and s.elevation_deg == 0 for s in scene.sources), scene

@@ -14,6 +14,51 @@ using namespace textmatch;
 
 // Misspelt direction words people type in a hurry ("to the rigth", "behnd me", "infront"), as the
 // words they mean; only whole words, so nothing else is touched.
+namespace {
+
+// One slip of the keys away from `word`: a letter missed, added, doubled or two swapped (not a
+// letter changed: "light", "night" are words).
+bool one_slip_from(const u32& typed, const u32& word) {
+    if (typed == word) return false;
+    if (typed.size() + 1 == word.size() || typed.size() == word.size() + 1) {
+        const u32& longer = typed.size() > word.size() ? typed : word;
+        const u32& shorter = typed.size() > word.size() ? word : typed;
+        for (std::size_t i = 0; i < longer.size(); ++i)
+            if (longer.substr(0, i) + longer.substr(i + 1) == shorter) return true;
+        return false;
+    }
+    if (typed.size() != word.size()) return false;
+    for (std::size_t i = 0; i + 1 < typed.size(); ++i) {
+        if (typed[i] == word[i]) continue;
+        u32 swapped = typed;
+        std::swap(swapped[i], swapped[i + 1]);
+        return swapped == word;
+    }
+    return false;
+}
+
+// "siren on the leftt", "a bell to my rigt", "thunder behnid me": a place word with a slip, after
+// the words that come before a place.
+u32 slipped_place_word(const u32& low_word, const u32& before) {
+    static const std::set<u32> leads = {U"the", U"my", U"your", U"our", U"his", U"her", U"their", U"on", U"to", U"from",
+                                        U"at", U"in", U"far", U"hard", U"directly", U"slightly", U"straight", U"dead"};
+    static const std::set<u32> words = {U"left", U"right", U"behind", U"front", U"ahead", U"above", U"below", U"overhead"};
+    // real words one slip away from a place word
+    static const std::set<u32> real = {U"let", U"lent", U"font", U"head", U"blow", U"bellow", U"rights", U"lefts",
+                                       U"fronts", U"abode", U"lift", U"loft", U"elbow", U"bright", U"fright", U"righto",
+                                       U"overheads", U"wright", U"aheads", U"behinds"};
+    if (real.count(low_word) || low_word.size() < 3) return u32();
+    // the long ones have no word one slip away, wherever they are ("thunder behnid me")
+    for (const u32 w : {U"behind", U"ahead", U"above", U"below", U"overhead"})
+        if (low_word.size() >= 5 && one_slip_from(low_word, w)) return w;
+    if (!leads.count(before)) return u32();
+    for (const u32& w : words)
+        if (one_slip_from(low_word, w)) return w;
+    return u32();
+}
+
+}  // namespace
+
 u32 with_common_misspellings_fixed(const u32& t) {
     static const std::map<u32, u32> fixes = {
         {U"rigth", U"right"}, {U"rihgt", U"right"}, {U"rght", U"right"}, {U"lfet", U"left"},
@@ -49,7 +94,15 @@ u32 with_common_misspellings_fixed(const u32& t) {
             ok = before == U"the" || before == U"my" || before == U"your" || before == U"to" || before == U"from" ||
                  before == U"on" || before == U"directly" || before == U"right";
         }
-        out += ok ? it->second : word;
+        u32 slipped;
+        if (!ok && it == fixes.end()) {
+            std::size_t k = i;
+            while (k > 0 && t[k - 1] == ' ') --k;
+            std::size_t b = k;
+            while (b > 0 && is_letter(t[b - 1])) --b;
+            slipped = slipped_place_word(lower(word), lower(t.substr(b, k - b)));
+        }
+        out += ok ? it->second : !slipped.empty() ? slipped : word;
         i = j;
     }
     return out;
