@@ -12,29 +12,23 @@ namespace bewo::rt {
 
 using namespace textmatch;
 
-// Misspelt direction words people type in a hurry ("to the rigth", "behnd me", "infront"), as the
-// words they mean; only whole words, so nothing else is touched.
 namespace {
 
 // One slip of the keys away from `word`: a letter missed, added, doubled or two swapped (not a
 // letter changed: "light", "night" are words).
 bool one_slip_from(const u32& typed, const u32& word) {
-    if (typed == word) return false;
-    if (typed.size() + 1 == word.size() || typed.size() == word.size() + 1) {
-        const u32& longer = typed.size() > word.size() ? typed : word;
-        const u32& shorter = typed.size() > word.size() ? word : typed;
-        for (std::size_t i = 0; i < longer.size(); ++i)
-            if (longer.substr(0, i) + longer.substr(i + 1) == shorter) return true;
-        return false;
+    const std::size_t a = typed.size(), b = word.size();
+    if (typed == word || a + 1 < b || b + 1 < a) return false;
+    std::size_t i = 0;
+    while (i < a && i < b && typed[i] == word[i]) ++i;  // the first place they differ
+    if (a != b) {  // one letter more or less: the rest matches once it is skipped
+        const u32& longer = a > b ? typed : word;
+        const u32& shorter = a > b ? word : typed;
+        return longer.compare(i + 1, u32::npos, shorter, i, u32::npos) == 0;
     }
-    if (typed.size() != word.size()) return false;
-    for (std::size_t i = 0; i + 1 < typed.size(); ++i) {
-        if (typed[i] == word[i]) continue;
-        u32 swapped = typed;
-        std::swap(swapped[i], swapped[i + 1]);
-        return swapped == word;
-    }
-    return false;
+    // two letters swapped
+    return i + 1 < a && typed[i] == word[i + 1] && typed[i + 1] == word[i] &&
+           typed.compare(i + 2, u32::npos, word, i + 2, u32::npos) == 0;
 }
 
 // "siren on the leftt", "a bell to my rigt", "thunder behnid me": a place word with a slip, after
@@ -59,6 +53,8 @@ u32 slipped_place_word(const u32& low_word, const u32& before) {
 
 }  // namespace
 
+// Misspelt direction words people type in a hurry ("to the rigth", "behnd me", "infront"), as the
+// words they mean; only whole words, so nothing else is touched.
 u32 with_common_misspellings_fixed(const u32& t) {
     static const std::map<u32, u32> fixes = {
         {U"rigth", U"right"}, {U"rihgt", U"right"}, {U"rght", U"right"}, {U"lfet", U"left"},
