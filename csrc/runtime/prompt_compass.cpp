@@ -49,10 +49,10 @@ std::size_t bearing_at(const std::vector<TextWord>& words, std::size_t i, bool s
 
 u32 with_compass_bearings(const u32& t, bool& north_assumed) {
     north_assumed = false;
-    const u32 low = lower_same_length(t);
-    if (low.find(U"north") == u32::npos && low.find(U"south") == u32::npos && low.find(U"east") == u32::npos &&
-        low.find(U"west") == u32::npos && low.find(U"due ") == u32::npos)
+    if (!contains_ascii_ci(t, U"north") && !contains_ascii_ci(t, U"south") && !contains_ascii_ci(t, U"east") &&
+        !contains_ascii_ci(t, U"west") && !contains_ascii_ci(t, U"due "))
         return t;
+    const u32 low = lower_same_length(t);
     const std::vector<TextWord> words = words_of(low);
     // the way the listener faces: "facing north", "mic facing north-ish", "we stood facing east"
     double facing = 0.0;

@@ -81,14 +81,14 @@ SceneSource resolve(const Toks& toks, const u32& label) {
         }))
         approach = true;
     double via_phrase = std::nan(""), circle = 0.0;  // Passing: the azimuth passed; Circle: +-360
+    // "gulls circling overhead" go round the listener; "gulls wheeling overhead to your right" circle there
+    // ("seagulls circling above me once, beginning in front": once round the listener)
+    const bool once = one_time(toks) || std::any_of(toks.begin(), toks.end(), [](const Tok* k) {
+        return k->low() == U"once" || k->low() == U"twice" || k->low().find(U"full") != u32::npos;
+    });
     for (const Tok* t : toks) {
         if (t->kind == Kind::Passing && std::isnan(via_phrase))
             via_phrase = t->low().find(U"front") != u32::npos ? 0.0 : 180.0;
-        // "gulls circling overhead" go round the listener; "gulls wheeling overhead to your right" circle there
-        // ("seagulls circling above me once, beginning in front": once round the listener)
-        const bool once = one_time(toks) || std::any_of(toks.begin(), toks.end(), [](const Tok* k) {
-            return k->low() == U"once" || k->low() == U"twice" || k->low().find(U"full") != u32::npos;
-        });
         const bool in_place = t->low().find(U' ') == u32::npos && !dirs.empty() && !once;
         if (t->kind == Kind::Circle && circle == 0.0 && !in_place) circle = t->az;
     }

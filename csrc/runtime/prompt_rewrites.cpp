@@ -102,9 +102,8 @@ u32 with_terse_angles(const u32& t) {
 // "a little behind her", "a bit in front": a small amount before front or back says no side; left
 // in, "little" would read as a sound of its own.
 u32 with_small_amounts_before_front_back_dropped(const u32& t) {
+    if (!contains_ascii_ci(t, U"a little") && !contains_ascii_ci(t, U"a bit") && !contains_ascii_ci(t, U"a tad")) return t;
     const u32 low = lower_same_length(t);
-    if (low.find(U"a little") == u32::npos && low.find(U"a bit") == u32::npos && low.find(U"a tad") == u32::npos)
-        return t;
     static const std::set<u32> front_back = {U"behind", U"ahead", U"above", U"below", U"overhead", U"in", U"further",
                                              U"farther", U"more", U"closer", U"nearer", U"higher", U"lower", U"up", U"down"};
     const std::vector<TextWord> words = words_of(low);
@@ -131,10 +130,10 @@ u32 with_small_amounts_before_front_back_dropped(const u32& t) {
 // "a blender off to the right a bit", "on my left slightly": the amount after the side is the same
 // small offset as before it ("slightly to the right").
 u32 with_small_amounts_after_sides_moved(const u32& t) {
-    const u32 low = lower_same_length(t);
-    if (low.find(U"a little") == u32::npos && low.find(U"a bit") == u32::npos && low.find(U"slightly") == u32::npos &&
-        low.find(U"a tad") == u32::npos)
+    if (!contains_ascii_ci(t, U"a little") && !contains_ascii_ci(t, U"a bit") && !contains_ascii_ci(t, U"slightly") &&
+        !contains_ascii_ci(t, U"a tad"))
         return t;
+    const u32 low = lower_same_length(t);
     static const std::set<u32> owners = {U"the", U"my", U"your", U"his", U"her", U"their", U"our"};
     static const std::set<u32> go_on = {U"and", U"then", U"while", U"with", U"but", U"so", U"as"};
     const std::vector<TextWord> words = words_of(low);
@@ -168,8 +167,8 @@ u32 with_small_amounts_after_sides_moved(const u32& t) {
 // "a drone at 30 degrees left, another at 30 right": "another" with a place and no noun is one more
 // of the sound before ("another one"), where "another" alone would be a word of the label.
 u32 with_another_as_another_one(const u32& t) {
+    if (!contains_ascii_ci(t, U"another")) return t;
     const u32 low = lower_same_length(t);
-    if (low.find(U"another") == u32::npos) return t;
     static const std::set<u32> place_openers = {U"at", U"on", U"in", U"to", U"off", U"far", U"slightly", U"a", U"just",
                                                 U"behind", U"ahead", U"directly", U"straight", U"left", U"right", U"up",
                                                 U"over", U"above", U"below", U"from", U"somewhere", U"further", U"farther",

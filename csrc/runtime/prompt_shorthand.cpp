@@ -33,7 +33,7 @@ bool one_slip_from(const u32& typed, const u32& word) {
 
 // "siren on the leftt", "a bell to my rigt", "thunder behnid me": a place word with a slip, after
 // the words that come before a place.
-u32 slipped_place_word(const u32& low_word, const u32& before) {
+u32 slipped_place_word(const u32& low_word, const u32& t, std::size_t before_begin, std::size_t before_end) {
     static const std::set<u32> leads = {U"the", U"my", U"your", U"our", U"his", U"her", U"their", U"on", U"to", U"from",
                                         U"at", U"in", U"far", U"hard", U"directly", U"slightly", U"straight", U"dead"};
     static const std::set<u32> words = {U"left", U"right", U"behind", U"front", U"ahead", U"above", U"below", U"overhead"};
@@ -41,14 +41,15 @@ u32 slipped_place_word(const u32& low_word, const u32& before) {
     static const std::set<u32> real = {U"let", U"lent", U"font", U"head", U"blow", U"bellow", U"rights", U"lefts",
                                        U"fronts", U"abode", U"lift", U"loft", U"elbow", U"bright", U"fright", U"righto",
                                        U"overheads", U"wright", U"aheads", U"behinds"};
-    if (real.count(low_word) || low_word.size() < 3) return u32();
-    // the long ones have no word one slip away, wherever they are ("thunder behnid me")
-    for (const u32 w : {U"behind", U"ahead", U"above", U"below", U"overhead"})
-        if (low_word.size() >= 5 && one_slip_from(low_word, w)) return w;
-    if (!leads.count(before)) return u32();
+    u32 found;
     for (const u32& w : words)
-        if (one_slip_from(low_word, w)) return w;
-    return u32();
+        if (one_slip_from(low_word, w)) found = w;
+    if (found.empty() || real.count(low_word) || low_word.size() < 3) return u32();
+    // the long ones have no word one slip away, wherever they are ("thunder behnid me")
+    if (low_word.size() >= 5 && (found == U"behind" || found == U"ahead" || found == U"above" || found == U"below" ||
+                                 found == U"overhead"))
+        return found;
+    return leads.count(lower(t.substr(before_begin, before_end - before_begin))) ? found : u32();
 }
 
 }  // namespace
@@ -76,7 +77,8 @@ u32 with_common_misspellings_fixed(const u32& t) {
         std::size_t j = i;
         while (j < t.size() && (is_letter(t[j]) || t[j] == '\'')) ++j;
         const u32 word = t.substr(i, j - i);
-        const auto it = fixes.find(lower(word));
+        const u32 low_word = lower(word);
+        const auto it = fixes.find(low_word);
         // "bellow" and "overheard" are words too: only next to the words that place a sound
         const bool guarded = it != fixes.end() && (it->first == U"bellow" || it->first == U"overheard" || it->first == U"lef" ||
                                                    it->first == U"rt" || it->first == U"lft");
@@ -91,12 +93,12 @@ u32 with_common_misspellings_fixed(const u32& t) {
                  before == U"on" || before == U"directly" || before == U"right";
         }
         u32 slipped;
-        if (!ok && it == fixes.end()) {
+        if (!ok && it == fixes.end() && low_word.size() >= 3 && low_word.size() <= 9) {
             std::size_t k = i;
             while (k > 0 && t[k - 1] == ' ') --k;
             std::size_t b = k;
             while (b > 0 && is_letter(t[b - 1])) --b;
-            slipped = slipped_place_word(lower(word), lower(t.substr(b, k - b)));
+            slipped = slipped_place_word(low_word, t, b, k);
         }
         out += ok ? it->second : !slipped.empty() ? slipped : word;
         i = j;

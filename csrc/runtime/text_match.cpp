@@ -199,6 +199,13 @@ u32 collapse_space(const u32& s) {  // re.sub(r"\s+", " ", s)
     return o;
 }
 
+bool contains_ascii_ci(const u32& s, const char32_t* piece) {
+    const u32 p = piece;
+    return std::search(s.begin(), s.end(), p.begin(), p.end(), [](char32_t a, char32_t b) {
+               return (a >= 'A' && a <= 'Z' ? a + 32 : a) == b;
+           }) != s.end();
+}
+
 bool ends_with(const u32& s, const u32& suffix) {
     return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }

@@ -36,6 +36,9 @@ u32 strip_chars(const u32& s, const u32& chars);  // str.strip(chars)
 u32 strip_space(const u32& s);                    // str.strip()
 u32 collapse_space(const u32& s);                 // re.sub(r"\\s+", " ", s)
 bool ends_with(const u32& s, const u32& suffix);
+// Whether s holds `piece` (lower-case ASCII) in any case of ASCII letters: a cheap first look before
+// a rewrite lowers the whole text.
+bool contains_ascii_ci(const u32& s, const char32_t* piece);
 
 // ---- a backtracking matcher for the subset of Python's re syntax the parser uses -----------------
 // Groups (?: ) (?P<n> ) (?= ) (?! ) (?<! ) (fixed width), classes with \w \s \d and ranges,
