@@ -2060,3 +2060,31 @@ def test_a_place_word_with_a_slip_of_the_keys_is_read(text, az, el):
 def test_a_real_word_one_letter_from_a_place_word_is_left_alone(text):
     scene = parse(text)
     assert all(s.azimuth_start_deg == 0 and s.elevation_deg == 0 for s in scene.sources), scene
+
+
+@pytest.mark.parametrize("text,labels,az", [
+    ("The tide comes in. North of the pier, a gull cries on the left.", ["gull"], [-90]),
+    ("The kettle clicks off after a bit. Behind me, the fridge hums.", ["kettle", "fridge"], [0, 180]),
+    ("Cars pass one after another on the left", ["cars"], [-135]),  # along the left side
+    ("A small red bird chirps on the left, another on the right.", ["small red bird", "small red bird"], [-90, 90]),
+])
+def test_rewrites_stay_inside_their_phrase(text, labels, az):
+    src = parse(text).sources
+    assert len(src) == len(labels), src
+    for s, label, a in zip(src, labels, az):
+        assert s.label.lower().startswith(label) and round(s.azimuth_start_deg) == a, s
+    assert "degrees" not in " ".join(s.label for s in src) and "one" not in " ".join(s.label for s in src).split()
+
+
+@pytest.mark.parametrize("text,labels,az", [
+    ("play_sound('dog_bark', 90)", ["dog bark"], [90]),
+    ("Thunder(far left)", ["thunder"], [-90]),
+    ("spawn('footsteps')", ["footsteps"], [0]),
+])
+def test_an_engine_calls_positional_arguments(text, labels, az):
+    _assert_sources(text, labels, az)
+
+
+def test_front_or_back_before_a_side_that_starts_a_move_stays_apart():
+    s = _one("a car passes behind me left to right")
+    assert s.moving and round(s.azimuth_start_deg) == -90, s

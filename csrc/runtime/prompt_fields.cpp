@@ -232,6 +232,7 @@ u32 calls_as_fields(const u32& t) {
         if (close == u32::npos) return t;
         const u32 name = lower(t.substr(i, n - i));
         u32 record;
+        bool sound_given = false;
         for (u32 arg : [&] {
                  std::vector<u32> args(1);
                  for (std::size_t k = n + 1; k < close; ++k) {
@@ -243,7 +244,14 @@ u32 calls_as_fields(const u32& t) {
             arg = strip_chars(strip_space(arg), U"\"'");
             if (arg.empty()) continue;
             const std::size_t eq = arg.find('=');
-            u32 key = eq == u32::npos ? u32(U"sound") : engine_key(lower(strip_space(arg.substr(0, eq))));
+            // a positional argument: the sound, once; an angle or a place after it ("play('dog', 90)")
+            u32 key = eq != u32::npos          ? engine_key(lower(strip_space(arg.substr(0, eq))))
+                      : signed_number(arg)     ? u32(U"az")
+                      : direction_key(arg)     ? u32(U"pos")
+                      : sound_given            ? u32()
+                                               : u32(U"sound");
+            if (key.empty()) continue;
+            sound_given = sound_given || key == U"sound" || sound_keys().count(key) > 0;
             u32 value = eq == u32::npos ? arg : strip_chars(strip_space(arg.substr(eq + 1)), U"\"'");
             if (key == U"path" && eq != u32::npos && signed_number(value)) {
                 if (value == U"0") continue;
@@ -254,6 +262,17 @@ u32 calls_as_fields(const u32& t) {
             record += (record.empty() ? U"" : U", ") + key + U"=" + value;
         }
         if (name.find(U"orbit") != u32::npos || name.find(U"circle") != u32::npos) record += U", path=circle";
+        if (!sound_given) {  // "Thunder(far left)": a call named for its sound
+            static const std::set<u32> generic = {U"play", U"sound", U"sfx", U"fx", U"audio", U"spawn", U"emit", U"trigger",
+                                                  U"move", U"pan", U"orbit", U"circle", U"post", U"event", U"start", U"fire",
+                                                  U"cue", U"oneshot", U"one", U"shot", U"source", U"snd", U"at", U"add", U"set"};
+            u32 spoken, dotted = name;
+            for (char32_t& c : dotted)
+                if (c == '.') c = ' ';  // "audio.play"
+            for (const u32& w : words_of(dotted))
+                if (!generic.count(w)) spoken += (spoken.empty() ? U"" : U" ") + w;
+            if (!spoken.empty()) record = U"sound=" + spoken + (record.empty() ? U"" : U", ") + record;
+        }
         out += (out.empty() ? U"" : U"; ") + record;
         ++calls;
         i = close + 1;
@@ -263,7 +282,10 @@ u32 calls_as_fields(const u32& t) {
 
 }  // namespace
 
-u32 fields_as_phrases(const u32& text) {
+namespace {
+
+// calls: the text is engine calls read as fields, so even one field is a record.
+u32 fields_text_as_phrases(const u32& text, bool calls) {
     // most prompts are prose: no field separator and no file name, nothing to do
     const bool fields = std::any_of(text.begin(), text.end(), [](char32_t c) { return c == ':' || c == '=' || c == '{'; });
     const bool files = std::any_of(text.begin(), text.end(), [](char32_t c) { return c == '.'; }) &&
@@ -273,8 +295,6 @@ u32 fields_as_phrases(const u32& text) {
                                if (low.find(ext) != u32::npos) return true;
                            return false;
                        }();
-    const u32 called = text.find('(') != u32::npos ? calls_as_fields(text) : text;
-    if (called != text) return fields_as_phrases(called);
     if (!fields && !files) return text;
     u32 t = files ? without_file_names(text) : text;
     const bool braces = t.find('{') != u32::npos && t.find('}') != u32::npos;
@@ -292,7 +312,7 @@ u32 fields_as_phrases(const u32& text) {
         if (it.keyed && !it.value.empty() &&
             (sound_keys().count(it.key) || place_keys().count(it.key) || direction_key(it.key)))
             ++keyed;
-    if (!braces && keyed < 2) return t;
+    if (!braces && keyed < 2 && !calls) return t;
 
     std::vector<u32> records;
     bool has_sound = false;  // the last record has its sound
@@ -330,6 +350,13 @@ u32 fields_as_phrases(const u32& text) {
     u32 out;
     for (const u32& r : records) out += (out.empty() ? U"" : U"; ") + collapse_space(strip_space(r));
     return out;
+}
+
+}  // namespace
+
+u32 fields_as_phrases(const u32& text) {
+    const u32 called = text.find('(') != u32::npos ? calls_as_fields(text) : text;
+    return called != text ? fields_text_as_phrases(called, true) : fields_text_as_phrases(text, false);
 }
 
 }  // namespace bewo::rt

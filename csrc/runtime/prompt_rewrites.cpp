@@ -109,9 +109,15 @@ u32 with_small_amounts_before_front_back_dropped(const u32& t) {
     const std::vector<TextWord> words = words_of(low);
     u32 out;
     std::size_t copied = 0;
+    auto spaces_between = [&](std::size_t a, std::size_t b) {  // words a and b, only spaces between
+        for (std::size_t c = words[a].end; c < words[b].begin; ++c)
+            if (low[c] != ' ') return false;
+        return true;
+    };
     for (std::size_t i = 0; i + 2 < words.size(); ++i) {
         if (words[i].low != U"a" || (words[i + 1].low != U"little" && words[i + 1].low != U"bit" && words[i + 1].low != U"tad"))
             continue;
+        if (!spaces_between(i, i + 1) || !spaces_between(i + 1, i + 2)) continue;  // not "after a bit. Behind me"
         const u32& next = words[i + 2].low;
         if (!front_back.count(next)) continue;
         // "in front" / "in the back", not "a little in the garden"
@@ -154,7 +160,10 @@ u32 with_small_amounts_after_sides_moved(const u32& t) {
         std::size_t e = words[last].end;
         while (e < low.size() && is_space(low[e])) ++e;
         const bool ends = e >= low.size() || !is_letter(low[e]) || (last + 1 < words.size() && go_on.count(words[last + 1].low));
-        if (!ends || words[i].end > words[i + 1].begin) continue;
+        bool one_phrase = true;  // "to the right a bit", not "to the right. A bit later"
+        for (std::size_t k = i - 2; k < last && one_phrase; ++k)
+            for (std::size_t c = words[k].end; c < words[k + 1].begin; ++c) one_phrase = one_phrase && low[c] == ' ';
+        if (!ends || !one_phrase) continue;
         std::size_t b = words[i - 2].begin;
         if (i >= 3 && (words[i - 3].low == U"off" || words[i - 3].low == U"over")) b = words[i - 3].begin;
         out += t.substr(copied, b - copied) + U"slightly to the " + side;
@@ -177,7 +186,8 @@ u32 with_another_as_another_one(const u32& t) {
     u32 out;
     std::size_t copied = 0;
     for (std::size_t i = 1; i < words.size(); ++i) {
-        if (words[i].low != U"another") continue;
+        // not "one after another", "call to one another"
+        if (words[i].low != U"another" || words[i - 1].low == U"after" || words[i - 1].low == U"one") continue;
         std::size_t e = words[i].end;
         while (e < low.size() && is_space(low[e])) ++e;
         const bool at_end = e >= low.size() || low[e] == ',' || low[e] == '.' || low[e] == ';' || low[e] == '!';

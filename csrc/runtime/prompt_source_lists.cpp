@@ -250,8 +250,8 @@ void name_ones_after_the_sound_before(std::vector<SceneSource>& sources, std::ve
     auto head_noun = [](const u32& low) {
         std::vector<u32> words;
         for (const TextWord& w : words_of(low)) {
-            if (!words.empty() && (ends_with(w.low, U"ing") || ends_with(w.low, U"ed") || (sound_verb(w.low) && !sound_noun(w.low))))
-                break;
+            // (not at "-ed": "a small red bird")
+            if (!words.empty() && (ends_with(w.low, U"ing") || (sound_verb(w.low) && !sound_noun(w.low)))) break;
             if (words.empty() && (w.low == U"a" || w.low == U"an" || w.low == U"the" || count_words().count(w.low))) continue;
             words.push_back(w.low);
         }
@@ -291,8 +291,8 @@ void name_ones_after_the_sound_before(std::vector<SceneSource>& sources, std::ve
         const u32 prev = lower(from_utf8(sources[j].label));
         const std::vector<TextWord> words = words_of(prev);
         std::size_t h = 0;  // the head noun's last word
-        while (h + 1 < words.size() && !(ends_with(words[h + 1].low, U"ing") || ends_with(words[h + 1].low, U"ed") ||
-                                         (sound_verb(words[h + 1].low) && !sound_noun(words[h + 1].low))))
+        while (h + 1 < words.size() &&
+               !(ends_with(words[h + 1].low, U"ing") || (sound_verb(words[h + 1].low) && !sound_noun(words[h + 1].low))))
             ++h;
         if (words.empty() || singular(words[h].low) == words[h].low) continue;  // "a dog barks left, one right": three
         std::size_t first = j;  // with the copies "on both sides" made of it

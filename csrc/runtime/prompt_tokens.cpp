@@ -380,6 +380,7 @@ void with_diagonals_joined(std::vector<Tok>& tokens, const u32& t) {
             std::fabs(b.az) != 90.0 || !plain(a) || !plain(b) || b.low().compare(0, 3, U"to ") == 0)
             continue;
         if (!std::all_of(t.begin() + a.end, t.begin() + b.start, [](char32_t c) { return c == ' '; })) continue;
+        if (i + 2 < tokens.size() && tokens[i + 2].kind == Kind::To) continue;  // "behind me left to right": a start
         a.az = a.az == 0.0 ? b.az / 2 : b.az * 1.5;
         a.end = b.end;
         a.text = t.substr(a.start, b.end - a.start);
