@@ -84,10 +84,9 @@ u32 with_compass_bearings(const u32& t, bool& north_assumed) {
         const std::size_t n = bearing_at(words, j, due, b);
         if (n == 0 || j + n - 1 >= words.size()) continue;
         // one phrase: only spaces between its words ("The tide comes in. North of the pier" is two)
-        bool joined = true;
-        for (std::size_t k = i; k < j && joined; ++k)
-            for (std::size_t c = words[k].end; c < words[k + 1].begin; ++c) joined = joined && low[c] == ' ';
-        if (!joined) continue;
+        bool one_phrase = true;
+        for (std::size_t k = i; k < j && one_phrase; ++k) one_phrase = joined(low, words[k], words[k + 1]);
+        if (!one_phrase) continue;
         bool in_cut = false;
         for (const auto& [cb, ce] : cuts) in_cut = in_cut || (words[j].begin >= cb && words[j].begin < ce);
         if (in_cut) continue;

@@ -109,15 +109,11 @@ u32 with_small_amounts_before_front_back_dropped(const u32& t) {
     const std::vector<TextWord> words = words_of(low);
     u32 out;
     std::size_t copied = 0;
-    auto spaces_between = [&](std::size_t a, std::size_t b) {  // words a and b, only spaces between
-        for (std::size_t c = words[a].end; c < words[b].begin; ++c)
-            if (low[c] != ' ') return false;
-        return true;
-    };
     for (std::size_t i = 0; i + 2 < words.size(); ++i) {
         if (words[i].low != U"a" || (words[i + 1].low != U"little" && words[i + 1].low != U"bit" && words[i + 1].low != U"tad"))
             continue;
-        if (!spaces_between(i, i + 1) || !spaces_between(i + 1, i + 2)) continue;  // not "after a bit. Behind me"
+        if (!joined(low, words[i], words[i + 1]) || !joined(low, words[i + 1], words[i + 2]))
+            continue;  // not "after a bit. Behind me"
         const u32& next = words[i + 2].low;
         if (!front_back.count(next)) continue;
         // "in front" / "in the back", not "a little in the garden"
@@ -161,8 +157,7 @@ u32 with_small_amounts_after_sides_moved(const u32& t) {
         while (e < low.size() && is_space(low[e])) ++e;
         const bool ends = e >= low.size() || !is_letter(low[e]) || (last + 1 < words.size() && go_on.count(words[last + 1].low));
         bool one_phrase = true;  // "to the right a bit", not "to the right. A bit later"
-        for (std::size_t k = i - 2; k < last && one_phrase; ++k)
-            for (std::size_t c = words[k].end; c < words[k + 1].begin; ++c) one_phrase = one_phrase && low[c] == ' ';
+        for (std::size_t k = i - 2; k < last && one_phrase; ++k) one_phrase = joined(low, words[k], words[k + 1]);
         if (!ends || !one_phrase) continue;
         std::size_t b = words[i - 2].begin;
         if (i >= 3 && (words[i - 3].low == U"off" || words[i - 3].low == U"over")) b = words[i - 3].begin;

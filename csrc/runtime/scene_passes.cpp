@@ -304,6 +304,19 @@ std::vector<std::string> drop_unplaced_beside_placed(std::vector<SceneSource>& s
     return dropped;
 }
 
+// Where each source's label is in the lower-cased text, in order; empty if one is not there as written.
+static std::vector<std::size_t> labels_in_order(const std::vector<SceneSource>& sources, const u32& low) {
+    std::vector<std::size_t> at(sources.size());
+    std::size_t from = 0;
+    for (std::size_t k = 0; k < sources.size(); ++k) {
+        const u32 label = lower(from_utf8(sources[k].label));
+        at[k] = label.empty() ? u32::npos : low.find(label, from);
+        if (at[k] == u32::npos) return {};
+        from = at[k] + label.size();
+    }
+    return at;
+}
+
 // "a horse gallops past left to right, then a cart rattles after it the same way": a sound with no
 // place of its own that goes "the same way" takes the way of the sound before it.
 void follow_the_same_way(std::vector<SceneSource>& sources, std::vector<bool>& placed, const u32& t) {
@@ -311,14 +324,8 @@ void follow_the_same_way(std::vector<SceneSource>& sources, std::vector<bool>& p
     const u32 low = lower(t);
     if (low.find(U"same way") == u32::npos && low.find(U"same direction") == u32::npos && low.find(U"same path") == u32::npos)
         return;
-    std::size_t from = 0;
-    std::vector<std::size_t> at(sources.size(), u32::npos);
-    for (std::size_t k = 0; k < sources.size(); ++k) {
-        const u32 label = lower(from_utf8(sources[k].label));
-        at[k] = label.empty() ? u32::npos : low.find(label, from);
-        if (at[k] == u32::npos) return;  // a label not as written: leave the scene alone
-        from = at[k] + label.size();
-    }
+    const std::vector<std::size_t> at = labels_in_order(sources, low);
+    if (at.empty()) return;  // a label not as written: leave the scene alone
     for (std::size_t k = 1; k < sources.size(); ++k) {
         // the way: of the last sound before that moves, else of the sound just before
         std::size_t j = k - 1;
@@ -345,15 +352,8 @@ void follow_the_same_way(std::vector<SceneSource>& sources, std::vector<bool>& p
 void share_places_of_joined_sounds(std::vector<SceneSource>& sources, std::vector<bool>& placed, const u32& t) {
     if (sources.size() < 2) return;
     const u32 low = lower(t);
-    std::vector<std::size_t> at(sources.size(), u32::npos);  // where each label is, in order
-    std::size_t from = 0;
-    for (std::size_t k = 0; k < sources.size(); ++k) {
-        const u32 label = lower(from_utf8(sources[k].label));
-        const std::size_t a = label.empty() ? u32::npos : low.find(label, from);
-        if (a == u32::npos) return;  // a label not found as written: leave the scene alone
-        at[k] = a;
-        from = a + label.size();
-    }
+    const std::vector<std::size_t> at = labels_in_order(sources, low);
+    if (at.empty()) return;  // a label not found as written: leave the scene alone
     for (std::size_t k = sources.size() - 1; k-- > 0;) {
         if (placed[k] || !placed[k + 1] || sources[k].speed != "still") continue;
         const u32 label = lower(from_utf8(sources[k].label));
