@@ -2088,3 +2088,24 @@ def test_an_engine_calls_positional_arguments(text, labels, az):
 def test_front_or_back_before_a_side_that_starts_a_move_stays_apart():
     s = _one("a car passes behind me left to right")
     assert s.moving and round(s.azimuth_start_deg) == -90, s
+
+
+@pytest.mark.parametrize("text,labels,az", [
+    ("Learning frog calls by ear 🐸\nspring peeper at 4 o'clock\nwood frog at 10 o'clock", ["peeper", "wood frog"], [120, -60]),
+    ("Harbour sounds\ntrawler at 2 o'clock\nbuoy bell at 9 o'clock", ["trawler", "buoy bell"], [60, -90]),
+])
+def test_a_line_of_sounds_heads_a_list_of_placed_lines(text, labels, az):
+    _assert_sources(text, labels, az)
+
+
+def test_a_wrapped_line_that_opens_with_a_verb_goes_on_with_its_sound():
+    _assert_sources("a fox\nscreams on the right", ["fox"], [90])
+
+
+@pytest.mark.parametrize("text,labels,az", [
+    ("the crowd roars on my left 🔥", ["crowd"], [-90]),
+    ("cat on the right 🐱 kettle on the left", ["cat", "kettle"], [90, -90]),
+    ("to my left 🐱", ["cat"], [-90]),
+])
+def test_an_emoji_closing_a_placed_line_is_its_mood_and_one_after_a_place_ends_the_item(text, labels, az):
+    _assert_sources(text, labels, az)

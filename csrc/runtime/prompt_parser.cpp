@@ -204,10 +204,19 @@ void drop_scene_heading(std::vector<SceneSource>& sources, std::vector<bool>& pl
     const u32 head = last == u32::npos ? label : label.substr(last + 1);
     const bool ensemble = ensembles.count(head) > 0;
     // "Thunder rumbles.", "A bell rang.": a sound heard, not a heading
-    if (last != u32::npos && sound_verb(head) && (verb_form(head) == 1 || verb_form(head) == 3)) return;
     const bool markdown = !low.empty() && low[0] == '#';  // "# Spaceship bridge\n1. ..."
+    // "Apiary visit sounds\nhive at 10 o'clock\n...", "bird calls by direction\nchickadee @ 2": a
+    // line of sounds or calls heading a list of placed lines
+    static const std::set<u32> kinds = {U"sounds", U"noises", U"calls", U"sfx", U"soundscape", U"ambience"};
+    if (kinds.count(head) && last != u32::npos) {
+        std::size_t nl = end;
+        while (nl < low.size() && low[nl] != '\n' && !is_digit(low[nl]) && low[nl] != '.') ++nl;
+        if (nl < low.size() && low[nl] == '\n') end = nl;
+    }
+    const bool line_heading = kinds.count(head) && last != u32::npos && end < low.size() && low[end] == '\n';
+    if (last != u32::npos && sound_verb(head) && (verb_form(head) == 1 || verb_form(head) == 3) && !line_heading) return;
     if (end < low.size() && (low[end] == '.' || low[end] == ':' || low[end] == '!' || low[end] == '-' ||
-                             (ensemble && low[end] == ',') || (markdown && low[end] == '\n'))) {
+                             (ensemble && low[end] == ',') || ((markdown || line_heading) && low[end] == '\n'))) {
         sources.erase(sources.begin());
         placed.erase(placed.begin());
     }
@@ -370,7 +379,7 @@ bool parse_prompt(const std::string& text, SceneSpec& out, std::string& err) {
     place_earlier_mentions(out.sources, placed, mentions);
     merge_definite_repeats(out.sources, placed, clause_of, mentions);
     merge_repeated_sounds(out.sources, placed);
-    give_landmark_places_to_sounds(out.sources, placed);
+    give_landmark_places_to_sounds(out.sources, placed, t);
     share_places_of_joined_sounds(out.sources, placed, t);
     follow_the_same_way(out.sources, placed, t);
     drop_unplaced_non_sounds(out.sources, placed);

@@ -267,6 +267,17 @@ const std::map<u32, int>& count_words() {
 // A line break separates items ("a dog barks on the left\na car passes ...") when the line before it
 // placed something or the next line opens a new item (an article, a number, a capital, a
 // vocabulary phrase); otherwise it is a line wrapped inside a sentence ("a dog\nbarks on the left").
+// "bird calls by direction\nchickadee at 2 o'clock": a line that opens with a noun and places it
+// is a list item under a heading, not the rest of a wrapped sentence ("a dog\nbarks on the left").
+static bool placed_line_opens(const std::vector<Tok>& tokens, std::size_t i) {
+    if (verb_form(tokens[i].low()) != 0 || sound_verbs().count(tokens[i].low())) return false;
+    for (std::size_t k = i; k < tokens.size(); ++k) {
+        if (tokens[k].kind == Kind::Dir || tokens[k].kind == Kind::Elev) return true;
+        if (tokens[k].kind == Kind::Hard) return false;
+    }
+    return false;
+}
+
 void mark_wrapped_lines(std::vector<Tok>& tokens) {
     bool placed = false;
     for (std::size_t i = 0; i < tokens.size(); ++i) {
@@ -279,7 +290,7 @@ void mark_wrapped_lines(std::vector<Tok>& tokens) {
             const u32 w = next.low();
             const bool opens = is_upper(next.text[0]) || is_digit(next.text[0]) || !is_word(next.text[0]) || w == U"a" ||
                                w == U"an" || w == U"the" || w == U"some" || w == U"another" || count_words().count(w) > 0;
-            if (!opens) tok.kind = Kind::Space;
+            if (!opens && !placed_line_opens(tokens, i + 1)) tok.kind = Kind::Space;
         }
         placed = false;
     }

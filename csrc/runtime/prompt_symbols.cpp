@@ -61,6 +61,13 @@ const std::map<char32_t, const char32_t*>& emoji_names() {
 // pictograph that names a sound starts an item with that name ("🚗 passing" -> "car passing"),
 // unless its clause already names it ("a dog barks 🐶 on the left": decoration); others are breaks.
 // Arrows between directions read as "to".
+static bool has_word(const u32& text, const u32& w) {
+    for (std::size_t at = text.find(w); at != u32::npos; at = text.find(w, at + 1))
+        if ((at == 0 || !is_word(text[at - 1])) && (at + w.size() == text.size() || !is_word(text[at + w.size()])))
+            return true;
+    return false;
+}
+
 u32 normalise_symbols(const u32& in) {
     u32 out, clause;
     auto is_break = [](char32_t c) { return c == '.' || c == '!' || c == '?' || c == ';' || c == ':' || c == '\n'; };
@@ -110,8 +117,23 @@ u32 normalise_symbols(const u32& in) {
         // and so does any right after a word for a sound ("ocean 🌊 straight ahead", "seagulls 🐦 above me")
         const u32 before = lower(out.substr(b, e - b));
         const bool after_word = (generic || sound_noun(before)) && b < e && !places.count(before);
-        if (clause.find(lower(head)) != u32::npos || after_word) {
-            out.push_back(' ');
+        // "... and a flare hissing up above me 🔥": one closing a placed line is its mood, not an item
+        std::size_t rest = i + 1;
+        while (rest < in.size() && (is_space(in[rest]) || is_pictograph(in[rest]) || is_emoji_modifier(in[rest]) ||
+                                    (in[rest] >= 0x1F3FB && in[rest] <= 0x1F3FF)) && in[rest] != '\n')
+            ++rest;
+        bool clause_placed = false;
+        for (const u32& w : places) clause_placed = clause_placed || has_word(clause, w);
+        const bool closes_placed_line =
+            (rest == in.size() || in[rest] == '\n') && clause_placed && names_a_sound(clause);
+        if (clause.find(lower(head)) != u32::npos || after_word || closes_placed_line) {
+            // "dog on the left 🐶 car on the right": after a place it still ends the item
+            if (places.count(before) && rest < in.size() && in[rest] != '\n') {
+                out += U" ; ";
+                clause.clear();
+            } else {
+                out.push_back(' ');
+            }
             continue;
         }
         out += U" ; " + name + U" ";

@@ -139,11 +139,25 @@ void place_sounds_at_named_landmarks(std::vector<SceneSource>& sources, std::vec
 
 // "Far ahead, where the tunnel opened out, a waterfall roared": a place given with a landmark
 // that makes no sound, next to a sound given no place, is that sound's place.
-void give_landmark_places_to_sounds(std::vector<SceneSource>& sources, std::vector<bool>& placed) {
+// A thing that opens its own sentence or line ("bird calls.\nchickadee at 2 o'clock") is an item
+// of its own, a sound we have no word for, not a landmark for the sentence before.
+void give_landmark_places_to_sounds(std::vector<SceneSource>& sources, std::vector<bool>& placed, const u32& t) {
+    const u32 low = lower(t);
+    auto opens_a_sentence = [&](const std::string& label) {
+        const std::size_t at = low.find(lower(from_utf8(label)));
+        if (at == u32::npos) return false;
+        std::size_t b = at;
+        while (b > 0 && (low[b - 1] == ' ' || low[b - 1] == '\t')) --b;
+        static const std::set<u32> pronouns = {U"he", U"she", U"it", U"they", U"he's", U"she's", U"it's", U"they're", U"this", U"that", U"there"};
+        const std::size_t w = low.find(U' ', at);
+        if (pronouns.count(low.substr(at, w == u32::npos ? u32::npos : w - at))) return false;
+        return b == 0 || low[b - 1] == '.' || low[b - 1] == '\n' || low[b - 1] == '!' || low[b - 1] == '?';
+    };
     for (std::size_t k = 0; k < sources.size(); ++k) {
         if (!placed[k] || names_a_sound(from_utf8(sources[k].label))) continue;
         for (const std::size_t j : {k + 1, k - 1}) {  // the sound after it first (k - 1 wraps past the end at 0)
             if (j >= sources.size() || placed[j] || !names_a_sound(from_utf8(sources[j].label))) continue;
+            if (j < k && opens_a_sentence(sources[k].label)) continue;
             take_place(sources, placed, k, j);
             --k;  // the next one moved into k
             break;

@@ -29,7 +29,7 @@ void merge_definite_repeats(std::vector<SceneSource>& sources, std::vector<bool>
 void place_sounds_at_named_landmarks(std::vector<SceneSource>& sources, std::vector<bool>& placed,
                                      std::vector<int>& clause_of, std::vector<std::vector<std::u32string>>& mentions,
                                      const std::vector<std::vector<std::u32string>>& landmarks);
-void give_landmark_places_to_sounds(std::vector<SceneSource>& sources, std::vector<bool>& placed);
+void give_landmark_places_to_sounds(std::vector<SceneSource>& sources, std::vector<bool>& placed, const std::u32string& t);
 // "... then a cart rattles after it the same way": the way of the sound before, for one with no place.
 void follow_the_same_way(std::vector<SceneSource>& sources, std::vector<bool>& placed, const std::u32string& text);
 // `text`: the prompt as the parser read it (the labels are found in it).
