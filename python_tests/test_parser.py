@@ -2109,3 +2109,35 @@ def test_a_wrapped_line_that_opens_with_a_verb_goes_on_with_its_sound():
 ])
 def test_an_emoji_closing_a_placed_line_is_its_mood_and_one_after_a_place_ends_the_item(text, labels, az):
     _assert_sources(text, labels, az)
+
+
+@pytest.mark.parametrize("text,labels,az", [
+    ("a kettle on the left. A radio on the right. Actually, put the kettle behind me", ["kettle", "radio"], [180, 90]),
+    ("- hail on the roof at 1 o'clock\n- thunder behind\n- no wait, make the hail 11 o'clock instead",
+     ["hail", "thunder"], [-30, 180]),
+    ("two owls hooting, at 3 and 9 o'clock, a river in front - er, on the left I mean", ["owl", "owl", "river"], [90, -90, -90]),
+])
+def test_a_sound_named_again_in_a_correction_moves_there(text, labels, az):
+    _assert_sources(text, labels, az)
+
+
+@pytest.mark.parametrize("text,labels,az", [
+    ("a fan humming on the left... no the right", ["fan"], [90]),
+    ("sirens far left, erm actually make the sirens behind", ["sirens"], [180]),
+])
+def test_a_place_taken_back_after_no_or_a_filler(text, labels, az):
+    _assert_sources(text, labels, az)
+
+
+@pytest.mark.parametrize("text,labels,az", [
+    ("a chime at 11, then a door closes right after (same spot)", ["chime", "door"], [-30, -30]),
+    ("a buzzer at 12", ["buzzer"], [0]),
+    ("a buzzer at 10 and a bell at 80", ["buzzer", "bell"], [10, 80]),  # angles given: 10 is degrees
+])
+def test_a_bare_hour_and_right_after_as_a_time(text, labels, az):
+    _assert_sources(text, labels, az)
+
+
+def test_a_day_and_an_hour_is_a_time_not_a_place():
+    scene = parse("The bake sale is Friday at 3, bring cupcakes.")
+    assert all(s.azimuth_start_deg == 0 for s in scene.sources) and scene.note, scene

@@ -549,7 +549,7 @@ bool idiom_side(const std::vector<Tok>& tokens, std::size_t i) {
     const u32 before = prev > 0 ? word(prev - 1) : u32(), after = word(next);
     if (w == U"right") {
         // not "right before" / "right as" / "right then": "pans right before fading" is a side
-        static const std::set<u32> adverb = {U"away", U"now", U"here", U"there", U"afterwards"};
+        static const std::set<u32> adverb = {U"away", U"now", U"here", U"there", U"afterwards", U"after", U"afterward"};
         // "does that sound right to you?", "it looks right": correct, not a side
         static const std::set<u32> seems = {U"sound", U"sounds", U"look", U"looks", U"feel", U"feels", U"seem", U"seems",
                                             U"get", U"got"};

@@ -198,6 +198,30 @@ u32 with_another_as_another_one(const u32& t) {
 
 // "someone whistling at like 2 oclock and a bike bell at 10": beside a clock position, a bare
 // hour after "at" is one too.
+// No number above 12 and no degrees: any bare number in the text is more likely an hour.
+static bool no_angles_given(const u32& low) {
+    if (low.find(U"degree") != u32::npos || low.find(U"deg") != u32::npos || low.find(U'\u00b0') != u32::npos) return false;
+    for (std::size_t i = 0; i < low.size(); ++i) {
+        if (!is_digit(low[i]) || (i > 0 && is_digit(low[i - 1]))) continue;
+        std::size_t e = i;
+        while (e < low.size() && is_digit(low[e])) ++e;
+        if (e - i > 2 || std::stoi(to_utf8(low.substr(i, e - i))) > 12) return false;
+    }
+    return true;
+}
+
+static bool after_a_day(const u32& low, std::size_t i) {
+    if (low.compare(i, 3, U"at ") != 0) return false;
+    std::size_t e = i;
+    while (e > 0 && low[e - 1] == ' ') --e;
+    std::size_t b = e;
+    while (b > 0 && is_letter(low[b - 1])) --b;
+    static const std::set<u32> days = {U"monday", U"tuesday", U"wednesday", U"thursday", U"friday", U"saturday", U"sunday",
+                                       U"today", U"tonight", U"tomorrow", U"yesterday", U"mondays", U"tuesdays",
+                                       U"wednesdays", U"thursdays", U"fridays", U"saturdays", U"sundays", U"weekdays"};
+    return b < e && days.count(low.substr(b, e - b));
+}
+
 u32 with_bare_clock_hours(const u32& t) {
     if (std::none_of(t.begin(), t.end(), [](char32_t c) { return c >= '0' && c <= '9'; }) && t.find(U"at ") == u32::npos)
         return t;
@@ -219,6 +243,11 @@ u32 with_bare_clock_hours(const u32& t) {
             return e > d && end;
         };
         bool ends_sentence = false;
+        if (after_a_day(low, i)) {  // "Thursday at 7": a time
+            out.push_back(t[i]);
+            ++i;
+            continue;
+        }
         if (i == 0 || !is_letter(low[i - 1]) || low[i] == ':')
             for (const u32& w : leads)
                 // "knocking at the door: 6" in a list of o'clock positions
@@ -276,7 +305,9 @@ u32 with_bare_clock_hours(const u32& t) {
             out += t.substr(i, e - i) + U" o'clock";
             ++hours;
             // "a generator droning at 9": a single digit after "at" is no angle; an hour
-            owned_hours += owned || ends_sentence || (e - d == 1 && t[d] >= '1' && t[d] <= '9') ? 1 : 0;
+            // and "a doorbell at 12" in a text that gives no angles ("at 12 and at 45 degrees" does)
+            owned_hours += owned || ends_sentence || (e - d == 1 && t[d] >= '1' && t[d] <= '9') ||
+                                   (e - d == 2 && no_angles_given(low)) ? 1 : 0;
             i = e;
         } else {
             out.push_back(t[i]);
@@ -341,11 +372,27 @@ u32 with_corrections_applied(const u32& t, const std::vector<Tok>& tokens) {
         const bool next_breaks = after < t.size() && (t[after] == ',' || t[after] == '-' || t[after] == '.' ||
                                                       t[after] == '!' || t[after] == ';' || t[after] == ':');
         auto word_at = [&](std::size_t k) { return k < tokens.size() && tokens[k].kind == Kind::Word ? tokens[k].low() : u32(); };
+        auto after_a_break = [&](std::size_t k) {
+            while (k > 0 && tokens[k - 1].kind == Kind::Space) --k;
+            return k > 0 && is_break(tokens[k - 1]);
+        };
+        auto place_follows = [&](std::size_t k) {  // "no the left", "no, on the left", "no to my left"
+            for (std::size_t j = k + 1, words = 0; j < tokens.size() && words <= 2; ++j) {
+                if (is_place(tokens[j])) return true;
+                if (tokens[j].kind == Kind::Space) continue;
+                static const std::set<u32> glue = {U"the", U"on", U"to", U"at", U"my", U"in", U"more"};
+                if (tokens[j].kind != Kind::Word || !glue.count(tokens[j].low())) return false;
+                ++words;
+            }
+            return false;
+        };
         const bool marker = tokens[m].kind == Kind::Word &&
                             (w == U"sorry" || w == U"actually" || w == U"meant" || w == U"oops" || w == U"correction" ||
                              (w == U"scratch" && word_at(m + 1) == U"that") || (w == U"mean" && word_at(m - 1) == U"i") ||
                              (w == U"no" && word_at(m + 1) == U"wait") ||  // "on left no wait right"
-                             ((w == U"no" || w == U"wait") && next_breaks));
+                             ((w == U"no" || w == U"wait") && next_breaks) ||
+                             (w == U"no" && after_a_break(m) && place_follows(m)) ||  // "on the right... no the left"
+                             ((w == U"er" || w == U"erm" || w == U"uh" || w == U"um") && after_a_break(m) && next_breaks));
         if (!marker) continue;
         std::size_t p = m, q = m;
         while (p > 0 && !is_place(tokens[p - 1])) --p;
@@ -358,7 +405,9 @@ u32 with_corrections_applied(const u32& t, const std::vector<Tok>& tokens) {
         for (std::size_t k = p + 1; k < m; ++k)
             adjacent = adjacent && (is_break(tokens[k]) || tokens[k].kind == Kind::Filler || tokens[k].kind == Kind::Space ||
                                     tokens[k].low() == U"no" || tokens[k].low() == U"wait" || tokens[k].low() == U"oh" ||
-                                    tokens[k].low() == U"i" || tokens[k].low() == U"um" || tokens[k].low() == U"uh");
+                                    tokens[k].low() == U"i" || tokens[k].low() == U"um" || tokens[k].low() == U"uh" ||
+                                    tokens[k].low() == U"er" || tokens[k].low() == U"erm" || tokens[k].low() == U"hmm" ||
+                                    tokens[k].low() == U"ah");
         if (!adjacent) continue;
         // "left to right - sorry, I mean right to left": the whole move is taken back
         for (std::size_t k = p; k > 0;) {
@@ -382,10 +431,16 @@ u32 with_corrections_applied(const u32& t, const std::vector<Tok>& tokens) {
             j = p = k;
         }
         const u32 before = lower(t.substr(0, static_cast<std::size_t>(tokens[p].start)));
+        std::size_t c = p;  // the clause the place taken back is in
+        while (c > 0 && !is_break(tokens[c - 1])) --c;
+        const u32 clause = lower(t.substr(static_cast<std::size_t>(tokens[c].start),
+                                          static_cast<std::size_t>(tokens[p].start - tokens[c].start)));
         bool new_sound = false;
         for (std::size_t k = m + 1; k < q; ++k)
+            // "A cat on the right. Actually, put the dog behind me": another sound named before moves,
+            // not the cat (move_corrected_sounds)
             if (tokens[k].kind == Kind::Word && tokens[k].low() != U"scratch" && sound_noun(tokens[k].low()) &&
-                before.find(tokens[k].low()) == u32::npos)
+                clause.find(tokens[k].low()) == u32::npos)
                 new_sound = true;
         if (new_sound) continue;
         const u32 head = t.substr(0, static_cast<std::size_t>(tokens[p].start));

@@ -450,4 +450,64 @@ void drop_unplaced_framing(std::vector<SceneSource>& sources, std::vector<bool>&
     }
 }
 
+
+// "- sneakers squeaking at 2 o'clock\n- crowd roar behind\n- no wait, put the squeaks at 10 o'clock
+// instead": a sound named again in a correction, away from its first place, moves there; the
+// correction names no new sound. (A correction right after the place it takes back is cut from
+// the text before reading: with_corrections_applied.)
+void move_corrected_sounds(std::vector<SceneSource>& sources, std::vector<bool>& placed, const u32& t) {
+    const u32 low = lower(t);
+    auto is_end = [](char32_t c) { return c == '.' || c == '!' || c == '?' || c == '\n' || c == ';'; };
+    auto said_as_a_correction = [&](const std::string& label) {
+        const u32 l = lower(from_utf8(label));
+        for (std::size_t at = l.empty() ? u32::npos : low.find(l); at != u32::npos; at = low.find(l, at + 1)) {
+            std::size_t b = at, e = at + l.size();
+            while (b > 0 && !is_end(low[b - 1])) --b;
+            while (e < low.size() && !is_end(low[e])) ++e;
+            // the marker before the sound ("no wait, put the squeaks ..."), or "instead" after it
+            const u32 lead = U" " + low.substr(b, at - b) + U" ", rest = U" " + low.substr(at, e - at) + U" ";
+            for (const u32 w : {U" actually", U" no wait", U" i meant ", U" i mean ", U" sorry", U" scratch that",
+                                U" correction", U" change of plan"})
+                if (lead.find(w) != u32::npos) return true;
+            if (rest.find(U" instead") != u32::npos) return true;
+        }
+        return false;
+    };
+    auto said_once = [&](const std::string& label) {
+        const u32 l = lower(from_utf8(label));
+        const std::size_t at = low.find(l);
+        return at == u32::npos || low.find(l, at + 1) == u32::npos;
+    };
+    auto content_words = [](const std::string& label) {
+        static const std::set<u32> asks = {U"make", U"put", U"move", U"have", U"set", U"place", U"change", U"actually",
+                                           U"instead", U"wait", U"sorry", U"meant", U"mean", U"the", U"and", U"let's"};
+        std::vector<u32> out;
+        for (const TextWord& w : words_of(lower(from_utf8(label))))
+            if (w.low.size() >= 3 && !asks.count(w.low)) out.push_back(w.low);
+        return out;
+    };
+    auto same_stem = [](const u32& a, const u32& b) {  // "squeaks" / "squeaking", "bell" / "bells"
+        std::size_t p = 0;
+        while (p < a.size() && p < b.size() && a[p] == b[p]) ++p;
+        const std::size_t shorter = std::min(a.size(), b.size());
+        return p >= 3 && p + 3 >= shorter && 10 * p >= 6 * shorter;
+    };
+    for (std::size_t k = 1; k < sources.size(); ++k) {
+        if (!placed[k] || !said_as_a_correction(sources[k].label)) continue;
+        const std::vector<u32> words = content_words(sources[k].label);
+        for (std::size_t j = k; j-- > 0;) {
+            // "two owls, at 3 and 9 o'clock": one label said once and placed twice is two sounds
+            if (!placed[j] || (sources[j].label == sources[k].label && said_once(sources[k].label))) continue;
+            const std::vector<u32> before = content_words(sources[j].label);
+            const bool same = std::any_of(words.begin(), words.end(), [&](const u32& w) {
+                return std::any_of(before.begin(), before.end(), [&](const u32& v) { return same_stem(w, v); });
+            });
+            if (!same) continue;
+            take_place(sources, placed, k, j);
+            --k;
+            break;
+        }
+    }
+}
+
 }  // namespace bewo::rt

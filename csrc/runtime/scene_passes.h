@@ -35,6 +35,8 @@ void follow_the_same_way(std::vector<SceneSource>& sources, std::vector<bool>& p
 // `text`: the prompt as the parser read it (the labels are found in it).
 void share_places_of_joined_sounds(std::vector<SceneSource>& sources, std::vector<bool>& placed,
                                    const std::u32string& text);
+// A sound named again in a correction ("no wait, put the squeaks at 10 o'clock instead") moves there.
+void move_corrected_sounds(std::vector<SceneSource>& sources, std::vector<bool>& placed, const std::u32string& t);
 void drop_framing_sentence(std::vector<SceneSource>& sources, std::vector<bool>& placed, const std::u32string& text);
 void drop_unplaced_non_sounds(std::vector<SceneSource>& sources, std::vector<bool>& placed);
 // Returns the labels it left out, for the scene's note.
