@@ -2141,3 +2141,25 @@ def test_a_bare_hour_and_right_after_as_a_time(text, labels, az):
 def test_a_day_and_an_hour_is_a_time_not_a_place():
     scene = parse("The bake sale is Friday at 3, bring cupcakes.")
     assert all(s.azimuth_start_deg == 0 for s in scene.sources) and scene.note, scene
+
+
+@pytest.mark.parametrize("text,az,el", [
+    ("Fridge hum, centre, slightly low.", 0, -1), ("a cat purring in front, low", 0, -1),
+    ("footsteps on the left, a bit down", -90, -1), ("the wind dies down on the left", -90, 0),
+])
+def test_a_height_said_after_the_place_as_its_own_item(text, az, el):
+    s = _one(text)
+    assert round(s.azimuth_start_deg) == az and (s.elevation_deg > 0) - (s.elevation_deg < 0) == el, s
+
+
+@pytest.mark.parametrize("text,az", [
+    ("a giggle behind the right shoulder", 135), ("someone coughing at minus 30 degrees", -30),
+    ("a siren from negative 120 degrees", -120), ("drill - right 60", 60), ("a bell: left 20 degrees", -20),
+])
+def test_signs_in_words_side_then_angle_and_behind_a_shoulder(text, az):
+    assert round(_one(text).azimuth_start_deg) == az
+
+
+def test_a_side_before_a_numbered_line_is_no_angle():
+    _assert_sources("1. a bus passing from left to right\n2. kids in front", ["bus", "kids"], [-90, 0])
+    assert parse("1. a bus passing from left to right\n2. kids in front").sources[0].azimuth_end == 90

@@ -260,7 +260,7 @@ Patterns::Patterns() {
     const std::string teens = "ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen";
     const std::string tens = "twenty|thirty|forty|fourty|fifty|sixty|seventy|eighty|ninety";
     const std::string below100 = "(?:(?:" + tens + ")(?:[\\s-]+(?:" + units + "))?|" + teens + "|" + units + ")";
-    const std::string num = "[+\\-\\u2212]?\\d+(?:\\.\\d+)?|(?:(?:minus|negative)\\s+)?(?:(?:(?:a|one|two|three)[\\s-]+hundred"
+    const std::string num = "(?:(?:minus|negative)\\s+)?[+\\-\\u2212]?\\d+(?:\\.\\d+)?|(?:(?:minus|negative)\\s+)?(?:(?:(?:a|one|two|three)[\\s-]+hundred"
                             "(?:[\\s-]+(?:and[\\s-]+)?" + below100 + ")?)|" + below100 + "|zero)(?![\\w-])";
     const std::string unit = "\\s*(?:degrees?|degs?|\\u00b0)";
     // the first number of "from -90 to 270 degrees", which shares the second one's unit
@@ -311,6 +311,9 @@ Patterns::Patterns() {
     dir("(?:(?:the|my|your)\\s+)?(?P<h>1[0-2]|[1-9]):30(?=\\s+(?:position|direction)\\b)\\s+(?:position|direction)",
         DirValue::HalfClock);
     dirs.back().first.needs_any({U":30"});
+    // "worker calling - left 45", "bell: right 30 degrees": the side, then the angle, ending the item
+    dir("(?P<side>left|right)[ \\t]+(?P<num>\\d{1,3})(?:\\s*(?:degrees?|degs?|\\u00b0))?(?=\\s*(?:[,.;!?)\\n]|$|and\\b))",
+        DirValue::Degrees);
     // "forty-five right" as "45 right"
     dir("(?<![\\w-])(?P<num>\\d{2,3}|(?:" + tens + ")(?:[\\s-]+(?:" + units + "))?)\\s+(?P<side>left|right)(?![\\w-])",
         DirValue::Degrees);
@@ -353,7 +356,7 @@ Patterns::Patterns() {
         "(?:" + poss + "\\s+)?" + with_side("s3") + "(?:[- ](?:rear|back)|-behind)|"
         "(?<!round )behind(?:\\s+" + me + ")?,?\\s+(?:and\\s+)?(?:slightly\\s+)?on\\s+(?:" + poss + "\\s+)?" + with_side("s8") + "(?:[- ]hand)?(?:\\s+side)?|"
         "(?<!round )(?<!from )(?<!from directly )(?<!from straight )behind(?:\\s+" + me + ")?,?\\s+(?:and\\s+)?(?:slightly\\s+)?(?:to|towards|toward)\\s+(?:" + poss + "\\s+)?" + with_side("s4") + "(?:[- ]hand)?(?:\\s+side)?|"
-        "over\\s+(?:your|my|the)\\s+" + with_side("s5") + "\\s+shoulder|"
+        "(?:over|behind)\\s+(?:your|my|the)\\s+" + with_side("s5") + "\\s+shoulder|"
         "(?:" + poss + "\\s+)?" + with_side("s6") + "(?:[- ]hand)?\\s+side,?\\s+behind(?:\\s+" + me + ")?",
         DirValue::BehindSide);
     // not a place: "the left lane", "left alone", a bare "right" as in "right next to", "right above"
@@ -434,6 +437,10 @@ Patterns::Patterns() {
          "(?:mounted\\s+)?high\\s+(?:up\\s+)?on\\s+the\\s+(?:\\w+\\s+)?(?:wall|ceiling|pole|mast)", kAboveDeg);
     elev("(?<=at )down|(?<=in )down(?=\\s*(?:[,.;!?]|$|and\\b))|low(?=\\s*(?:and|in|,|&)\\s*(?:in\\s+)?(?:front|forward|behind|ahead|to|on|left|right|centre|center)\\b)",
          -kAboveDeg);
+    // "ticking, center, slightly low.", "scratching in front, low", "centre and low": a height said
+    // after the place, as its own item
+    elev("(?:(?<=, )|(?<=and )|(?<=,))(?:(?:slightly|a\\s+little|a\\s+bit|just|very|quite|fairly)\\s+)?(?:low|down)"
+         "(?=\\s*(?:[,.;!?)\\n]|$))", -kAboveDeg);
     elev("down\\s+low|low\\s+down|(?:near|on|at|from)\\s+(?:the\\s+)?(?:floor|ground)(?:\\s+level)?|(?:floor|ground)\\s+level", -kAboveDeg);
     // a floor down or a place under the listener: "downstairs", "in the cellar", "at my feet", "under the bed"
     elev("downstairs|(?:in|from|down\\s+in)\\s+the\\s+(?:basement|cellar|crawl\\s*space)|"

@@ -56,7 +56,14 @@ double word_number(const u32& s) {
 }
 
 double number(const u32& s) {  // float() of [+-\u2212]?\d+(\.\d+)? (any Unicode decimal digits), or words
-    if (std::any_of(s.begin(), s.end(), is_letter)) return word_number(s);
+    if (std::any_of(s.begin(), s.end(), is_letter)) {
+        // "minus 60": a sign in words before digits
+        const u32 low = lower(s);
+        for (const u32 w : {U"minus ", U"negative "})
+            if (low.compare(0, w.size(), w) == 0 && low.size() > w.size() && is_digit(low.back()))
+                return -number(strip_space(low.substr(w.size())));
+        return word_number(s);
+    }
     std::string a;
     for (char32_t c : s) {
         if (c == 0x2212) a.push_back('-');
