@@ -2163,3 +2163,33 @@ def test_signs_in_words_side_then_angle_and_behind_a_shoulder(text, az):
 def test_a_side_before_a_numbered_line_is_no_angle():
     _assert_sources("1. a bus passing from left to right\n2. kids in front", ["bus", "kids"], [-90, 0])
     assert parse("1. a bus passing from left to right\n2. kids in front").sources[0].azimuth_end == 90
+
+
+@pytest.mark.parametrize("text,labels,az", [
+    ("target speech at 0 degrees, noise at 90 degrees", ["speech", "noise"], [0, 90]),
+    ("noise from behind", ["noise"], [180]),
+    ("babble on the left, noise from 135 - a standard masker setup", ["babble", "noise"], [-90, 135]),
+])
+def test_noise_said_alone_is_a_sound(text, labels, az):
+    _assert_sources(text, labels, az)
+
+
+def test_a_with_item_with_a_height_of_its_own_is_a_sound():
+    src = parse("a tram rattles past from right to left, with crows overhead").sources
+    assert [s.label.split()[0] for s in src] == ["tram", "crows"] and src[1].elevation_deg > 0 and src[0].moving, src
+
+
+@pytest.mark.parametrize("text", ["kites circling round overhead", "a buzzard circling around.",
+                                  "a toy plane should go around everyone", "a bee circling round above us"])
+def test_circling_round_is_a_circle(text):
+    s = _one(text)
+    assert s.moving and abs(abs(s.azimuth_end - s.azimuth_start_deg) - 360) < 1, s
+
+
+@pytest.mark.parametrize("text,lo,hi", [
+    ("someone whistles from the left, a little bit", -40, -5), ("a tap dripping to the right, a bit", 5, 40),
+    ("a clock on my left, slightly, not fully", -40, -5),
+])
+def test_a_small_amount_after_the_side_and_a_comma(text, lo, hi):
+    s = _one(text)
+    assert lo <= s.azimuth_start_deg <= hi, s

@@ -300,8 +300,10 @@ std::vector<Group> group(std::vector<Tok>& tokens, std::vector<bool>& colon_afte
                 has_label[k] = std::any_of(own.begin(), own.end(), [](const Role& r) { return r.role == Kind::From; });
             }
             // "a truck reverses with a warning beep, moving ...": what it sounds with, not another sound
+            // ("..., with seagulls overhead": a height of its own makes it a sound of its own)
             if (has_label[k] && k > 0 && opener[k] == U"with" && locations(pieces[k]).empty() &&
-                std::none_of(pieces[k].begin(), pieces[k].end(), [](const Tok* t) { return is_move(t->kind); }) &&
+                std::none_of(pieces[k].begin(), pieces[k].end(),
+                             [](const Tok* t) { return is_move(t->kind) || t->kind == Kind::Elev; }) &&
                 std::find(has_label.begin(), has_label.begin() + k, true) != has_label.begin() + k)
                 has_label[k] = false;
         }

@@ -193,8 +193,9 @@ const char kGlue[] =
     "started starting stays stay stayed staying remains remain remaining sits sitting stands standing ends end "
     "ending me my you your us our i we he she they them him her their listener listener's side sides position "
     "direction around about overhead above below away back past behind ahead front again still now sound sounds "
-    "noise noises heard hear hears audible located placed positioned somewhere place spot area ear ears head "
-    "shoulder position point way loudly softly quietly clearly faintly continuously repeatedly constantly "
+    "heard hear hears audible located placed positioned somewhere place spot area ear ears head "
+    "shoulder position point way loudly softly quietly clearly faintly continuously repeatedly constantly fully "
+    "completely totally entirely "
     "occasionally briefly first later finally eventually both all each time same comes come came round "
     "panned like only not through centred centered kinda maybe roughly approximately exactly precisely really "
     "please should must shall do does did may might ok okay so basically um uh hmm well actually honestly hey hello yeah yes thanks "
@@ -493,7 +494,7 @@ Patterns::Patterns() {
                        U"ft", U"mtr"});
     // a full circle: "in one full clockwise circle", "circles around me", "flies all the way round you"
     const std::string turn = "(?:clockwise|counter-?clockwise|anti-?clockwise)";
-    const std::string centre = "(?:me|you|us|them|(?:the\\s+)?(?:listener|player|user|camera|audience|visitors?|guests?|viewers?)|"
+    const std::string centre = "(?:me|you|us|them|everyone|everybody|all\\s+of\\s+us|(?:the\\s+)?(?:listener|player|user|camera|audience|visitors?|guests?|viewers?)|"
                                "(?:my|your|our|the\\s+listener's|the\\s+player's|the)\\s+heads?|"
                                "the\\s+(?:whole\\s+|entire\\s+)?(?:room|dance\\s*floor|stage|car|house|space|arena|hall|field|"
                                "track|stadium|ring|pitch|court|circuit|velodrome)|(?:my|your|our|the|his|her|their)\\s+(?:chair|seat|bed|desk|table|couch|sofa|bench|"
@@ -502,7 +503,7 @@ Patterns::Patterns() {
     circle = std::make_unique<Regex>(
         "(?<![\\w-])(?:(?:in\\s+)?(?:a|one)\\s+(?:(?:full|complete|whole|wide|slow|fast|big|single)\\s+)*(?:" + turn + "\\s+)?"
         "(?:circle|revolution|orbit|lap|loop)(?:\\s+" + round_me + ")?|"
-        "(?:circles?|circling|circled|goes|going|went|flies|flying|flew|moves|moving|travels|travelling|spins|spinning|"
+        "(?:circles?|circling|circled|go|goes|going|went|flies|flying|flew|moves|moving|travels|travelling|spins|spinning|"
         "orbit|spin|revolve|fly|move|travel|whirl|swirl|loop|rotate|sweep|"
         "spirals|spiralling|spiraling|spiraled|spiralled|revolves|revolving|"
         "orbits|orbiting|buzzes|buzzing|whirls|whirling|swirls|swirling|loops|looping|rotates|rotating|rotated|"
@@ -518,6 +519,9 @@ Patterns::Patterns() {
         "(?:in\\s+)?a\\s+(?:\\w+\\s+)?ring\\s+" + round_me + "|"
         "(?:circles|circle|circling|circled|wheeling|wheel|wheels)(?=\\s+(?:slowly\\s+|lazily\\s+)?(?:overhead|above|up\\s+above|"
         "high\\s+above|high\\s+overhead|in\\s+the\\s+sky)(?![\\w-]))|"
+        // "gulls circling round overhead", "a hawk circling around."
+        "(?:circles|circle|circling|circled|wheeling|wheels)\\s+(?:a)?round(?=\\s+(?:slowly\\s+|lazily\\s+)?(?:overhead|above|"
+        "up\\s+above|high|in\\s+the\\s+sky)(?![\\w-])|\\s*[,.;!?\\n]|\\s*$)|"
         // "the dragon circles the tower", "circles over me", "orbit a beacon": a circling verb with what
         // it goes round (a circle named beside a place stays there: see resolve's in_place)
         "(?:circles|circling|circled|orbits|orbiting|orbited|orbit)(?=\\s+(?:(?:over|above)\\s+)?(?:the|a|an|his|her|their|our|"

@@ -60,7 +60,7 @@ u32 with_terse_angles(const u32& t) {
     static const Regex item("(?:^|(?<=[,;:\\n]))(?P<name>\\s*[a-z][a-z'-]*(?:\\s+[a-z][a-z'-]*){0,3})\\s+"
                             "(?P<num>[+\\-\\u2212]?[0-9]{1,3})(?=\\s*(?:[,;\\n]|\\.(?!\\d)|$))", true);
     static const Regex after("(?<![\\w-])(?P<lead>from|at|towards|toward)\\s+(?P<num>[+\\-\\u2212]?[0-9]{2,3})"
-                             "(?=\\s*(?:[,;!\\n]|\\.(?!\\d)|and\\b|then\\b|$))", true);
+                             "(?=\\s*(?:[,;!\\n]|\\.(?!\\d)|and\\b|then\\b|$|-\\s))", true);
     const u32 low = lower_same_length(t);  // positions in low are positions in t
     // "+45", "-45", "150": the size (ASCII digits, as the patterns allow) and whether a sign was written
     auto signed_number = [](const u32& num) {
@@ -143,11 +143,14 @@ u32 with_small_amounts_after_sides_moved(const u32& t) {
     std::size_t copied = 0;
     for (std::size_t i = 2; i + 1 < words.size(); ++i) {
         const u32& side = words[i].low;
+        const u32& prep = words[i - 2].low;
         if ((side != U"left" && side != U"right") || !owners.count(words[i - 1].low) ||
-            (words[i - 2].low != U"to" && words[i - 2].low != U"on"))
+            (prep != U"to" && prep != U"on" && prep != U"from"))
             continue;
         std::size_t last;  // the amount's last word
         if (words[i + 1].low == U"slightly") last = i + 1;
+        else if (i + 3 < words.size() && words[i + 1].low == U"a" && words[i + 2].low == U"little" && words[i + 3].low == U"bit")
+            last = i + 3;  // "from the right, a little bit"
         else if (i + 2 < words.size() && words[i + 1].low == U"a" &&
                  (words[i + 2].low == U"bit" || words[i + 2].low == U"little" || words[i + 2].low == U"tad"))
             last = i + 2;
@@ -156,12 +159,14 @@ u32 with_small_amounts_after_sides_moved(const u32& t) {
         std::size_t e = words[last].end;
         while (e < low.size() && is_space(low[e])) ++e;
         const bool ends = e >= low.size() || !is_letter(low[e]) || (last + 1 < words.size() && go_on.count(words[last + 1].low));
-        bool one_phrase = true;  // "to the right a bit", not "to the right. A bit later"
-        for (std::size_t k = i - 2; k < last && one_phrase; ++k) one_phrase = joined(low, words[k], words[k + 1]);
+        bool one_phrase = true;  // "to the right a bit", "to the right, a bit", not "to the right. A bit later"
+        for (std::size_t k = i - 2; k < last && one_phrase; ++k)
+            one_phrase = joined(low, words[k], words[k + 1]) ||
+                         (k == i && low.substr(words[k].end, words[k + 1].begin - words[k].end) == U", ");
         if (!ends || !one_phrase) continue;
         std::size_t b = words[i - 2].begin;
         if (i >= 3 && (words[i - 3].low == U"off" || words[i - 3].low == U"over")) b = words[i - 3].begin;
-        out += t.substr(copied, b - copied) + U"slightly to the " + side;
+        out += t.substr(copied, b - copied) + (prep == U"from" ? U"from slightly to the " : U"slightly to the ") + side;
         copied = words[last].end;
         i = last;
     }
