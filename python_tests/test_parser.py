@@ -2193,3 +2193,28 @@ def test_circling_round_is_a_circle(text):
 def test_a_small_amount_after_the_side_and_a_comma(text, lo, hi):
     s = _one(text)
     assert lo <= s.azimuth_start_deg <= hi, s
+
+
+def test_a_motion_word_after_an_owner_is_a_noun():
+    scene = parse("I want to recreate the sounds from my afternoon walk by the river. A heron croaks to my left.")
+    assert [s.label.split()[0] for s in scene.sources] == ["heron"] and not scene.sources[0].moving, scene
+
+
+@pytest.mark.parametrize("text,labels,az", [
+    ("need relaxing sounds after a long day. kettle on the left, cat purring on the right", ["kettle", "cat"], [-90, 90]),
+    ("Practising frog calls by ear\npeeper @ 4 o'clock\nchorus frog @ 10 o'clock", ["peeper", "chorus frog"], [120, -60]),
+])
+def test_a_first_sentence_of_sounds_or_calls_heads_the_list(text, labels, az):
+    _assert_sources(text, labels, az)
+
+
+def test_nothing_at_a_place_places_nothing_and_pls_names_nothing():
+    _assert_sources("- a kettle on the left\n- a clock in front\n(and nothing overhead pls)", ["kettle", "clock"], [-90, 0])
+
+
+@pytest.mark.parametrize("text,labels,az", [
+    ("Two frogs: one bullfrog on my left, one toad on my right, both croaking at night.", ["bullfrog", "toad"], [-90, 90]),
+    ("Two dogs: a puppy on the left, a hound on the right, both panting.", ["puppy", "hound"], [-90, 90]),
+])
+def test_what_is_said_of_all_the_sounds_is_no_sound(text, labels, az):
+    _assert_sources(text, labels, az)

@@ -194,27 +194,32 @@ void drop_scene_heading(std::vector<SceneSource>& sources, std::vector<bool>& pl
     if (std::count(label.begin(), label.end(), U' ') > 2) return;
     const u32 low = lower(t);
     std::size_t at = low.find(label);
-    if (at == u32::npos || std::any_of(low.begin(), low.begin() + static_cast<long>(at), is_letter)) return;
+    if (at == u32::npos) return;
+    const std::size_t last = label.rfind(U' ');
+    const u32 head = last == u32::npos ? label : label.substr(last + 1);
+    static const std::set<u32> kinds = {U"sounds", U"noises", U"calls", U"sfx", U"soundscape", U"ambience"};
+    const bool of_sounds = kinds.count(head) && last != u32::npos;  // "need sleep sounds after night shift."
+    const bool first_sentence = std::none_of(low.begin(), low.begin() + static_cast<long>(at), [](char32_t c) {
+        return c == '\n' || c == '.' || c == ':' || c == '!' || c == '?';
+    });
+    if (std::any_of(low.begin(), low.begin() + static_cast<long>(at), is_letter) && !(of_sounds && first_sentence)) return;
     std::size_t end = at + label.size();
     while (end < low.size() && low[end] == ' ') ++end;
     static const std::set<u32> ensembles = {U"band", U"orchestra", U"trio", U"quartet", U"quintet", U"ensemble", U"group",
                                             U"section", U"layout", U"setup", U"scene", U"mix", U"soundscape", U"ambience",
                                             U"ambiance", U"cue", U"sfx", U"fx", U"choir", U"lineup", U"line-up"};
-    const std::size_t last = label.rfind(U' ');
-    const u32 head = last == u32::npos ? label : label.substr(last + 1);
     const bool ensemble = ensembles.count(head) > 0;
     // "Thunder rumbles.", "A bell rang.": a sound heard, not a heading
     const bool markdown = !low.empty() && low[0] == '#';  // "# Spaceship bridge\n1. ..."
     // "Apiary visit sounds\nhive at 10 o'clock\n...", "bird calls by direction\nchickadee @ 2": a
     // line of sounds or calls heading a list of placed lines
-    static const std::set<u32> kinds = {U"sounds", U"noises", U"calls", U"sfx", U"soundscape", U"ambience"};
-    if (kinds.count(head) && last != u32::npos) {
+    if (of_sounds) {
         std::size_t nl = end;
         while (nl < low.size() && low[nl] != '\n' && !is_digit(low[nl]) && low[nl] != '.') ++nl;
-        if (nl < low.size() && low[nl] == '\n') end = nl;
+        if (nl < low.size() && (low[nl] == '\n' || low[nl] == '.')) end = nl;
     }
-    const bool line_heading = kinds.count(head) && last != u32::npos && end < low.size() && low[end] == '\n';
-    if (last != u32::npos && sound_verb(head) && (verb_form(head) == 1 || verb_form(head) == 3) && !line_heading) return;
+    const bool line_heading = of_sounds && end < low.size() && low[end] == '\n';
+    if (last != u32::npos && sound_verb(head) && (verb_form(head) == 1 || verb_form(head) == 3) && !of_sounds) return;
     if (end < low.size() && (low[end] == '.' || low[end] == ':' || low[end] == '!' || low[end] == '-' ||
                              (ensemble && low[end] == ',') || ((markdown || line_heading) && low[end] == '\n'))) {
         sources.erase(sources.begin());
@@ -374,6 +379,7 @@ bool parse_prompt(const std::string& text, SceneSpec& out, std::string& err) {
     place_sounds_at_named_landmarks(out.sources, placed, clause_of, mentions, landmarks);
     for (std::size_t k = 0; k < out.sources.size(); ++k)
         if (!placed[k] && behind_a_thing_only(out.sources[k])) placed[k] = true;
+    drop_what_is_said_of_all(out.sources, placed, clause_of, mentions, t);
     drop_list_headings(out.sources, clause_of, placed, mentions, colon_after, colon_only);
     name_ones_after_the_sound_before(out.sources, clause_of, placed, mentions);
     place_earlier_mentions(out.sources, placed, mentions);

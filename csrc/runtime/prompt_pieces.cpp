@@ -566,6 +566,25 @@ bool idiom_side(const std::vector<Tok>& tokens, std::size_t i) {
     return subject.count(before) && object.count(after) && tokens[i].text.size() == 4;
 }
 
+static bool motion_noun(const std::vector<Tok>& tokens, std::size_t i) {
+    static const std::set<u32> nouns = {U"walk", U"drive", U"ride", U"run", U"stroll", U"hike", U"commute", U"jog", U"trip",
+                                        U"flight", U"journey", U"swim", U"cycle"};
+    if (!nouns.count(tokens[i].low())) return false;
+    auto word_before = [&](std::size_t k, std::size_t& at) {
+        while (k > 0 && tokens[k - 1].kind == Kind::Space) --k;
+        at = k > 0 ? k - 1 : 0;
+        return k > 0 && tokens[k - 1].kind == Kind::Word ? tokens[k - 1].low() : u32();
+    };
+    static const std::set<u32> owners = {U"my", U"our", U"your", U"his", U"her", U"their"};
+    static const std::set<u32> times = {U"morning", U"afternoon", U"evening", U"night", U"daily", U"weekly", U"long",
+                                        U"short", U"little", U"late", U"early", U"usual", U"first", U"last", U"dog"};
+    std::size_t at = 0;
+    const u32 w = word_before(i, at);
+    if (owners.count(w)) return true;
+    std::size_t at2 = 0;
+    return times.count(w) && at > 0 && owners.count(word_before(at, at2));
+}
+
 // "not on the left but on the right": a negated direction places nothing. "flying over from
 // behind": "over" after a motion verb is overhead.
 void adjust_tokens(std::vector<Tok>& tokens) {
@@ -592,6 +611,11 @@ void adjust_tokens(std::vector<Tok>& tokens) {
             tokens[i + 1].kind == Kind::Word && (tokens[i + 1].low() == U"the" || tokens[i + 1].low() == U"a") &&
             tok.low().compare(0, 4, U"pass") != 0)
             tok.kind = Kind::Word;
+        // "the sounds from my morning walk", "on our drive": a motion word after an owner is a noun
+        if (is_move(tok.kind) && motion_noun(tokens, i)) {
+            tok.kind = Kind::Word;
+            continue;
+        }
         if (tok.kind == Kind::Dir && idiom_side(tokens, i)) {
             tok.kind = Kind::Filler;
             continue;
@@ -606,7 +630,7 @@ void adjust_tokens(std::vector<Tok>& tokens) {
         }
         if (tok.kind != Kind::Word) continue;
         const u32 w = tok.low();
-        const bool negation = w == U"not" || w == U"never" || w == U"isn't" || w == U"aren't" || w == U"wasn't" ||
+        const bool negation = w == U"not" || w == U"never" || w == U"nothing" || w == U"isn't" || w == U"aren't" || w == U"wasn't" ||
                               w == U"weren't" || w == U"ain't" ||
                               (w == U"than" && i > 0 && tokens[i - 1].low() == U"rather") ||
                               (w == U"of" && i > 0 && tokens[i - 1].low() == U"instead");

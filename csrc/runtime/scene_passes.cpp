@@ -307,8 +307,9 @@ std::vector<std::string> drop_unplaced_beside_placed(std::vector<SceneSource>& s
     };
     std::vector<bool> keep(sources.size());
     for (std::size_t k = 0; k < sources.size(); ++k)
-        keep[k] = placed[k] || sources[k].speed != "still" ||
-                  ((heard(sources[k].label) || joined_to_next(k) || everywhere(k) || ambience(k)) && !lone_verb(sources[k].label));
+        keep[k] = placed[k] ||
+                  ((sources[k].speed != "still" || heard(sources[k].label) || joined_to_next(k) || everywhere(k) ||
+                    ambience(k)) && !lone_verb(sources[k].label));
     for (std::size_t k = sources.size(); k-- > 0;) {
         if (keep[k]) continue;
         dropped.insert(dropped.begin(), sources[k].label);
@@ -507,6 +508,24 @@ void move_corrected_sounds(std::vector<SceneSource>& sources, std::vector<bool>&
             --k;
             break;
         }
+    }
+}
+
+
+// "one blackbird on my left, one wren on my right, both singing at dawn", "..., all three up high":
+// what is said of all the sounds before is no sound of its own.
+void drop_what_is_said_of_all(std::vector<SceneSource>& sources, std::vector<bool>& placed, std::vector<int>& clause_of,
+                              std::vector<std::vector<u32>>& mentions, const u32& t) {
+    const u32 low = lower(t);
+    for (std::size_t k = sources.size(); k-- > 0;) {
+        if (placed[k] || std::count(placed.begin(), placed.begin() + static_cast<long>(k), true) < 2) continue;
+        const u32 label = lower(from_utf8(sources[k].label));
+        const std::size_t at = label.empty() ? u32::npos : low.find(label);
+        if (at == u32::npos) continue;
+        const u32 before = U" " + low.substr(at > 16 ? at - 16 : 0, at > 16 ? 16 : at);
+        const bool all = ends_with(before, U" both ") || ends_with(before, U" all ") || ends_with(before, U" each ") ||
+                         ends_with(before, U" all of them ") || ends_with(before, U" both of them ");
+        if (all) erase_source(sources, placed, clause_of, mentions, k);
     }
 }
 

@@ -37,6 +37,9 @@ void share_places_of_joined_sounds(std::vector<SceneSource>& sources, std::vecto
                                    const std::u32string& text);
 // A sound named again in a correction ("no wait, put the squeaks at 10 o'clock instead") moves there.
 void move_corrected_sounds(std::vector<SceneSource>& sources, std::vector<bool>& placed, const std::u32string& t);
+// "..., both singing at dawn", "..., all three up high": said of the sounds before, no sound itself.
+void drop_what_is_said_of_all(std::vector<SceneSource>& sources, std::vector<bool>& placed, std::vector<int>& clause_of,
+                              std::vector<std::vector<std::u32string>>& mentions, const std::u32string& t);
 void drop_framing_sentence(std::vector<SceneSource>& sources, std::vector<bool>& placed, const std::u32string& text);
 void drop_unplaced_non_sounds(std::vector<SceneSource>& sources, std::vector<bool>& placed);
 // Returns the labels it left out, for the scene's note.
