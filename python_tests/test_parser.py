@@ -2218,3 +2218,17 @@ def test_nothing_at_a_place_places_nothing_and_pls_names_nothing():
 ])
 def test_what_is_said_of_all_the_sounds_is_no_sound(text, labels, az):
     _assert_sources(text, labels, az)
+
+
+def test_the_sound_named_again_where_its_move_ends_is_that_sound():
+    src = parse("1) a jet passing overhead from left to right\n2) rain on the roof behind\nplease keep the jet quiet").sources
+    assert [s.label.split()[0] for s in src] == ["jet", "rain"] and src[0].moving, src
+
+
+def test_via_names_nothing():
+    s = _one("a choir voice starts behind me and drifts round to the front via the left side")
+    assert s.moving and round(s.azimuth_start_deg) in (180, -180) and "via" not in s.label, s
+
+
+def test_a_lines_participle_with_its_own_place_after_a_comma_is_an_item():
+    _assert_sources("first a goat bleats on the left\nthen whistling, center", ["goat", "whistling"], [-90, 0])

@@ -118,6 +118,7 @@ std::vector<Group> group(std::vector<Tok>& tokens, std::vector<bool>& colon_afte
     adjust_tokens(tokens);
     std::vector<Toks> clauses(1);
     std::vector<bool> bang_after(1, false);  // the clause ended with "!"
+    std::vector<bool> line_before(1, false);  // the clause opens a line
     colon_after.assign(1, false);
     colon_only.assign(1, false);
     for (auto& tok : tokens) {
@@ -136,6 +137,7 @@ std::vector<Group> group(std::vector<Tok>& tokens, std::vector<bool>& colon_afte
             colon_after.push_back(false);
             colon_only.push_back(false);
             bang_after.push_back(false);
+            line_before.push_back(tok.text.find(U'\n') != u32::npos);
         } else {
             clauses.back().push_back(&tok);
         }
@@ -324,7 +326,13 @@ std::vector<Group> group(std::vector<Tok>& tokens, std::vector<bool>& colon_afte
             const bool after_colon = c > 0 && colon_only[c - 1];
             if (!prev && !sources.empty() && !after_colon) prev = &sources.back().toks;
             if (!prev && after_colon) continue;
-            if (describes_previous(pieces[k], prev && !locations(*prev).empty())) has_label[k] = false;
+            // "...\nthen clapping, center": a line's participle with its own place after a comma is an item
+            const bool line_item = line_before[c] && k + 1 < pieces.size() &&
+                                   std::all_of(pieces.begin(), pieces.begin() + static_cast<long>(k), [](const Toks& q) { return q.empty(); }) &&
+                                   std::none_of(pieces[k + 1].begin(), pieces[k + 1].end(), [](const Tok* t) { return is_content(*t); }) &&
+                                   std::any_of(pieces[k + 1].begin(), pieces[k + 1].end(),
+                                               [](const Tok* t) { return t->kind == Kind::Dir || t->kind == Kind::Elev; });
+            if (!line_item && describes_previous(pieces[k], prev && !locations(*prev).empty())) has_label[k] = false;
             else if (prev && route_landmark(pieces[k], told.empty() ? *prev : told)) has_label[k] = false;
             else if (prev && opener[k].find(U"and") != u32::npos && parallel_verb(pieces[k], told.empty() ? *prev : told))
                 has_label[k] = false;

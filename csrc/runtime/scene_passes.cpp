@@ -86,7 +86,9 @@ void merge_definite_repeats(std::vector<SceneSource>& sources, std::vector<bool>
         for (std::size_t i = 0; i < j; ++i) {
             const SceneSource& a = sources[i];
             const SceneSource& b = sources[j];
-            if (a.speed != "still" || a.azimuth_start_deg != b.azimuth_start_deg || a.elevation_deg != b.elevation_deg ||
+            // (a moving one, where its move ends: "whale song passing from front to back ... keep the whale slow")
+            const double a_at = a.speed == "still" ? a.azimuth_start_deg : a.azimuth_end_deg;
+            if (a_at != b.azimuth_start_deg || a.elevation_deg != b.elevation_deg ||
                 std::none_of(mentions[j].begin(), mentions[j].end(),
                              [&](const u32& n) { return label_has_word(subject_of(a.label), n); }))
                 continue;
