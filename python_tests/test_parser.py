@@ -2232,3 +2232,13 @@ def test_via_names_nothing():
 
 def test_a_lines_participle_with_its_own_place_after_a_comma_is_an_item():
     _assert_sources("first a goat bleats on the left\nthen whistling, center", ["goat", "whistling"], [-90, 0])
+
+
+@pytest.mark.parametrize("text", [
+    "a kettle on the left. Also some rain, no particular place.",
+    "a kettle on the left\n- neighbours chatting through the wall, can't tell from where, whatever direction",
+    "a kettle on the left. A radio too - play it wherever, I don't mind.",
+])
+def test_a_sound_said_to_be_anywhere_is_kept(text):
+    scene = parse(text)
+    assert len(scene.sources) == 2 and "left out" not in (scene.note or ""), scene

@@ -281,10 +281,14 @@ std::vector<std::string> drop_unplaced_beside_placed(std::vector<SceneSource>& s
         const u32 a = lower(from_utf8(sources[k].label));
         const std::size_t at = a.empty() ? u32::npos : low.find(a);
         if (at == u32::npos) return false;
-        const u32 after = U" " + low.substr(at, a.size() + 24);
+        std::size_t e = at + a.size();  // the rest of its sentence, at most a few words on
+        while (e < low.size() && e < at + a.size() + 40 && low[e] != '\n' && low[e] != '.' && low[e] != ';') ++e;
+        const u32 after = U" " + low.substr(at, e - at);
         for (const u32 w : {U" everywhere", U" all around", U" all over", U" all about", U" around us", U" around me",
                             U" surrounding", U" on all sides", U" from all sides", U" in every direction",
-                            U" from every direction", U" all directions", U" no direction"})
+                            U" from every direction", U" all directions", U" no direction", U" whatever direction",
+                            U" any direction", U" no particular place", U" no particular direction", U" anywhere",
+                            U" wherever", U" doesn't matter where", U" don't care where"})
             if (after.find(w) != u32::npos) return true;
         return false;
     };
