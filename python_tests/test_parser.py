@@ -2242,3 +2242,17 @@ def test_a_lines_participle_with_its_own_place_after_a_comma_is_an_item():
 def test_a_sound_said_to_be_anywhere_is_kept(text):
     scene = parse(text)
     assert len(scene.sources) == 2 and "left out" not in (scene.note or ""), scene
+
+
+@pytest.mark.parametrize("text,label", [
+    ("A puppy dashes from in front of me over to my left, collar jingling", "puppy"),
+    ("A cat races from the left over to the right, bell jingling", "cat"),
+])
+def test_what_a_moving_sound_makes_as_it_goes_is_part_of_it(text, label):
+    s = _one(text)
+    assert s.moving and s.label.lower().startswith(label), s
+
+
+def test_a_sound_in_its_own_sentence_after_a_move_stays():
+    src = parse("A cat races from the left to the right. Birds singing.").sources
+    assert len(src) == 2, src

@@ -535,4 +535,37 @@ void drop_what_is_said_of_all(std::vector<SceneSource>& sources, std::vector<boo
     }
 }
 
+
+// "Dog zooming from in front of me over to my right, tags jingling", "a waitress walks from my right,
+// around behind me, to my left, plates clinking": what a moving sound makes as it goes, told after
+// a comma in its sentence, is part of it, not a sound left ahead of the listener.
+void drop_sounds_made_on_the_move(std::vector<SceneSource>& sources, std::vector<bool>& placed, const u32& t) {
+    const u32 low = lower(t);
+    std::size_t from = 0;
+    std::vector<std::size_t> at(sources.size(), u32::npos);
+    for (std::size_t k = 0; k < sources.size(); ++k) {
+        const u32 label = lower(from_utf8(sources[k].label));
+        at[k] = label.empty() ? u32::npos : low.find(label, from);
+        if (at[k] != u32::npos) from = at[k] + label.size();
+    }
+    for (std::size_t k = sources.size(); k-- > 1;) {
+        const SceneSource& before = sources[k - 1];
+        if (placed[k] || !placed[k - 1] || before.speed == "still" || at[k] == u32::npos || at[k - 1] == u32::npos ||
+            at[k - 1] > at[k])
+            continue;
+        const std::vector<TextWord> words = words_of(lower(from_utf8(sources[k].label)));
+        const bool doing = !words.empty() && words.size() <= 5 &&
+                           std::any_of(words.begin(), words.end(), [](const TextWord& w) { return ends_with(w.low, U"ing"); });
+        std::size_t b = at[k];
+        while (b > 0 && low[b - 1] == ' ') --b;
+        const bool after_comma = b > 0 && low[b - 1] == ',';
+        const bool one_sentence = std::none_of(low.begin() + static_cast<long>(at[k - 1]), low.begin() + static_cast<long>(at[k]),
+                                               [](char32_t c) { return c == '.' || c == '\n' || c == ';' || c == '!' || c == '?'; });
+        if (doing && after_comma && one_sentence) {
+            sources.erase(sources.begin() + static_cast<long>(k));
+            placed.erase(placed.begin() + static_cast<long>(k));
+        }
+    }
+}
+
 }  // namespace bewo::rt
