@@ -2256,3 +2256,11 @@ def test_what_a_moving_sound_makes_as_it_goes_is_part_of_it(text, label):
 def test_a_sound_in_its_own_sentence_after_a_move_stays():
     src = parse("A cat races from the left to the right. Birds singing.").sources
     assert len(src) == 2, src
+
+
+@pytest.mark.parametrize("text,labels,az", [
+    ("Facing forward: a ferry horn from behind, gulls on the left.", ["ferry horn", "gulls"], [180, -90]),
+    ("a tractor passes from right to left in front of me. im facing forward", ["tractor"], [90]),
+])
+def test_which_way_the_listener_faces_is_no_sound(text, labels, az):
+    _assert_sources(text, labels, az)

@@ -451,7 +451,13 @@ bool frames_the_scene(const std::string& label_utf8) {
 void drop_unplaced_framing(std::vector<SceneSource>& sources, std::vector<bool>& placed) {
     if (std::count(placed.begin(), placed.end(), true) == 0) return;
     for (std::size_t k = sources.size(); k-- > 0;) {
-        if (placed[k] || sources[k].speed != "still" || !frames_the_scene(sources[k].label)) continue;
+        // "Facing forward:" is placed by its own word, and still only says which way the listener faces
+        const std::vector<TextWord> words = words_of(lower(from_utf8(sources[k].label)));
+        static const std::set<u32> facing_only = {U"facing", U"i", U"im", U"i'm", U"we", U"we're", U"am", U"are", U"is"};
+        const bool facing = !words.empty() && sources[k].speed == "still" &&
+                            std::all_of(words.begin(), words.end(), [](const TextWord& x) { return facing_only.count(x.low) > 0; }) &&
+                            std::any_of(words.begin(), words.end(), [](const TextWord& x) { return x.low == U"facing"; });
+        if (!facing && (placed[k] || sources[k].speed != "still" || !frames_the_scene(sources[k].label))) continue;
         sources.erase(sources.begin() + static_cast<long>(k));
         placed.erase(placed.begin() + static_cast<long>(k));
     }
