@@ -29,7 +29,7 @@ DATA = ROOT / "python_tests" / "data"
 # What the parser needs to link (as python_tests/test_robustness.py's scene targets).
 PARSER_SOURCES = ["runtime/prompt_parser.cpp", "runtime/prompt_tokens.cpp", "runtime/prompt_roles.cpp",
                   "runtime/prompt_pieces.cpp", "runtime/prompt_grouping.cpp", "runtime/prompt_motion.cpp",
-                  "runtime/prompt_source_lists.cpp", "runtime/prompt_rewrites.cpp", "runtime/prompt_compass.cpp",
+                  "runtime/prompt_source_lists.cpp", "runtime/prompt_rewrites.cpp", "runtime/prompt_compass.cpp", "runtime/prompt_ranges.cpp",
                   "runtime/prompt_room.cpp",
                   "runtime/scene_json.cpp", "nn/tokenizer.cpp", "nn/json.cpp", "dsp/trajectory.cpp",
                   "runtime/vocabulary.cpp", "runtime/text_match.cpp", "runtime/prompt_symbols.cpp",

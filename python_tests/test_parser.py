@@ -2264,3 +2264,20 @@ def test_a_sound_in_its_own_sentence_after_a_move_stays():
 ])
 def test_which_way_the_listener_faces_is_no_sound(text, labels, az):
     _assert_sources(text, labels, az)
+
+
+@pytest.mark.parametrize("text,a0,a1", [
+    ("a noise burst from 0 degrees to 180 through the right side", 0, 180),
+    ("the same bee but from +90 to 270, round the back of the head", 90, 270),
+    ("Present a chirp sweeping from -60 to +60 azimuth across the front", -60, 60),
+    ("a whistle from -45 degrees to 45", -45, 45),
+])
+def test_a_move_between_two_angles_with_one_unit_or_none(text, a0, a1):
+    s = _one(text)
+    assert s.moving and round(s.azimuth_start_deg) == a0 and round(s.azimuth_end) == a1, s
+
+
+@pytest.mark.parametrize("text", ["a car drives from 10 to 20 metres", "a bell from 8 to 1 o'clock"])
+def test_distances_and_hours_are_no_angle_range(text):
+    s = _one(text)
+    assert not (s.moving and round(s.azimuth_end) == 20), s

@@ -39,7 +39,7 @@ SAN = ["-std=c++17", "-O0", "-g", "-fsanitize=address,undefined", "-fno-sanitize
 SCENE_SOURCES = ["nn/json.cpp", "runtime/scene_json.cpp", "runtime/prompt_parser.cpp", "runtime/prompt_tokens.cpp",
                  "runtime/prompt_roles.cpp", "runtime/prompt_pieces.cpp", "runtime/prompt_grouping.cpp",
                  "runtime/prompt_motion.cpp", "runtime/prompt_source_lists.cpp", "runtime/prompt_rewrites.cpp",
-                 "runtime/prompt_compass.cpp", "runtime/prompt_room.cpp", "runtime/vocabulary.cpp", "runtime/text_match.cpp",
+                 "runtime/prompt_compass.cpp", "runtime/prompt_ranges.cpp", "runtime/prompt_room.cpp", "runtime/vocabulary.cpp", "runtime/text_match.cpp",
                  "runtime/prompt_symbols.cpp", "runtime/sound_words.cpp", "runtime/prompt_fields.cpp",
                  "runtime/prompt_shorthand.cpp", "runtime/prompt_patterns.cpp", "runtime/prompt_listener.cpp",
                  "runtime/prompt_heights.cpp", "runtime/scene_passes.cpp", "runtime/person_words.cpp",

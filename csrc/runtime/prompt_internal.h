@@ -126,6 +126,7 @@ std::string placement_note(const std::vector<SceneSource>& sources, const std::v
 u32 with_at_signs_as_at(const u32& t);
 u32 with_time_phrases_dropped(const u32& t);
 u32 with_terse_angles(const u32& t);
+u32 with_bare_angle_ranges(const u32& t);
 u32 with_bare_clock_hours(const u32& t);
 u32 with_another_as_another_one(const u32& t);
 u32 with_small_amounts_after_sides_moved(const u32& t);

@@ -309,6 +309,7 @@ bool parse_prompt(const std::string& text, SceneSpec& out, std::string& err) {
     t = with_heights_as_words(t);
     t = with_at_signs_as_at(t);
     t = with_time_phrases_dropped(t);
+    t = with_bare_angle_ranges(t);
     t = with_terse_angles(t);
     t = with_bare_clock_hours(t);
     t = with_another_as_another_one(t);

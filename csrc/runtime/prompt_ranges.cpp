@@ -1,0 +1,51 @@
+// Moves given as two angles where only one says "degrees", or neither does ("from 0 degrees to 180",
+// "from +90 to 270", "sweeping from -90 to +90 azimuth"): both numbers are angles, so the move reads
+// as one from the first to the second.
+#include "prompt_internal.h"
+
+#include <string>
+#include <vector>
+
+namespace bewo::rt::prompt_detail {
+
+using namespace textmatch;
+
+u32 with_bare_angle_ranges(const u32& t) {
+    if (t.find(U"from") == u32::npos && t.find(U"From") == u32::npos && t.find(U"FROM") == u32::npos) return t;
+    static const Regex range(
+        "(?<![\\w-])from\\s+(?P<a>[+\\-\\u2212]?\\d{1,3})(?P<ua>\\s*(?:degrees?|degs?|\\u00b0))?"
+        "\\s+(?:to|through|towards|toward|round\\s+to|around\\s+to)\\s+(?P<b>[+\\-\\u2212]?\\d{1,3})"
+        "(?P<ub>\\s*(?:degrees?|degs?|\\u00b0|azimuth))?"
+        "(?![\\d.:%]|\\s*(?:m\\b|metres?|meters?|feet|ft|o'clock|oclock|o\\s+clock|percent|seconds?|secs?|s\\b|ms\\b|"
+        "minutes?|mins?|hours?|hz|khz|db|bpm|bars?|beats?|am\\b|pm\\b|km|miles?|mph))",
+        true);
+    const u32 low = lower_same_length(t);  // positions in low are positions in t
+    const bool clock = low.find(U"o'clock") != u32::npos || low.find(U"oclock") != u32::npos;
+    std::vector<std::pair<int, u32>> edits;  // (position, text to insert)
+    for (const auto& m : range.find_all(low)) {
+        const int a = range.group("a"), b = range.group("b"), ua = range.group("ua"), ub = range.group("ub");
+        const bool a_unit = m.caps[2 * ua] >= 0, b_unit = m.caps[2 * ub] >= 0;
+        const bool b_azimuth = b_unit && m.group(low, ub).find(U"azimuth") != u32::npos;
+        if (a_unit && b_unit && !b_azimuth) continue;  // both said in degrees: the patterns read them
+        auto value = [&](int g) {
+            const u32 num = m.group(low, g);
+            const bool sign = num[0] == '+' || num[0] == '-' || num[0] == 0x2212;
+            return std::pair<int, bool>{std::stoi(to_utf8(sign ? num.substr(1) : num)), sign};
+        };
+        const auto [va, sa] = value(a);
+        const auto [vb, sb] = value(b);
+        if (va > 360 || vb > 360) continue;
+        // hours on a clock face ("from 8 to 1") are read by with_bare_clock_hours
+        const bool angles = a_unit || b_unit || sa || sb || va > 12 || vb > 12;
+        if (!angles || (clock && !a_unit && !b_unit && va <= 12 && vb <= 12)) continue;
+        if (!a_unit) edits.push_back({m.caps[2 * a + 1], U" degrees"});
+        if (b_azimuth) edits.push_back({m.caps[2 * ub], U" degrees"});  // "to +90 azimuth"
+        else if (!b_unit) edits.push_back({m.caps[2 * b + 1], U" degrees"});
+    }
+    if (edits.empty()) return t;
+    u32 out = t;
+    for (auto it = edits.rbegin(); it != edits.rend(); ++it) out.insert(static_cast<std::size_t>(it->first), it->second);
+    return out;
+}
+
+}  // namespace bewo::rt::prompt_detail
