@@ -2281,3 +2281,13 @@ def test_a_move_between_two_angles_with_one_unit_or_none(text, a0, a1):
 def test_distances_and_hours_are_no_angle_range(text):
     s = _one(text)
     assert not (s.moving and round(s.azimuth_end) == 20), s
+
+
+@pytest.mark.parametrize("text,label,az,el", [
+    ("vo_line npc_merchant pos=behind_right elev=0", "npc_merchant", 135, 0),
+    ("owl_hoot pos=front_left elev=30", "owl_hoot", -45, 1),
+    ("npc_guard pos=back_left", "npc_guard", -135, 0),
+])
+def test_engine_fields_written_key_equals_value_apart_by_spaces(text, label, az, el):
+    s = _one(text)
+    assert label in s.label and round(s.azimuth_start_deg) == az and (s.elevation_deg > 0) == (el > 0), s

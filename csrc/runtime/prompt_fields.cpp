@@ -23,7 +23,7 @@ const std::set<u32>& sound_keys() {
 // keys whose value says where; the value is read as it is, after a word that makes it a place
 const std::set<u32>& place_keys() {
     static const std::set<u32> k = {U"position", U"pos", U"direction", U"dir", U"location", U"loc", U"where",
-                                    U"place", U"side", U"azimuth", U"az", U"angle", U"pan", U"elevation", U"el",
+                                    U"place", U"side", U"azimuth", U"az", U"azi", U"angle", U"pan", U"elevation", U"el", U"elev", U"alt",
                                     U"height", U"distance", U"dist", U"range", U"path", U"route", U"trajectory",
                                     U"motion", U"movement", U"move", U"from", U"start", U"to", U"end", U"speed", U"at",
                                     U"via", U"through"};
@@ -88,6 +88,9 @@ bool direction_key(const u32& key) {
 // in prose ("comes back"), so they are said as places.
 u32 as_place(const u32& value) {
     u32 v = collapse_space(strip_space(value));
+    // "behind_left", "front_right": an engine's name for a place
+    for (std::size_t i = 1; i + 1 < v.size(); ++i)
+        if (v[i] == '_' && is_letter(v[i - 1]) && is_letter(v[i + 1])) v[i] = '-';
     for (const u32 key : {U"azimuth", U"az"})  // "az=-45", "az 30"
         if (lower(v).compare(0, key.size(), key) == 0 && v.size() > key.size() && !is_letter(v[key.size()])) {
             v = strip_chars(v.substr(key.size()), U" =:");
@@ -107,7 +110,7 @@ u32 as_place(const u32& value) {
 
 u32 place_value(const u32& key, const u32& value) {
     const u32 v = collapse_space(strip_space(value));
-    if (key == U"elevation" || key == U"el" || key == U"height") {
+    if (key == U"elevation" || key == U"el" || key == U"height" || key == U"elev" || key == U"alt") {
         if (signed_number(strip_chars(v, U"°")))
             return strip_chars(v, U"°")[0] == '-' ? U"below" : strip_chars(v, U"°") == U"0" ? U"" : U"above";
         return as_place(v);
@@ -184,8 +187,38 @@ std::vector<Item> items_of(const u32& t) {
         if (c == ',' || c == ';' || c == '|' || c == '\n' || sentence_end) parts.emplace_back();
         else parts.back().push_back(c);
     }
-    std::vector<Item> out;
+    // "voice_line npc_guard pos=behind_left elev=0": fields written key=value, apart only by spaces
+    std::vector<u32> split_parts;
     for (const u32& p : parts) {
+        std::vector<u32> words(1);
+        for (char32_t c : strip_space(p)) {
+            if (is_space(c)) {
+                if (!words.back().empty()) words.emplace_back();
+            } else {
+                words.back().push_back(c);
+            }
+        }
+        auto kv = [](const u32& w) {
+            const std::size_t eq = w.find('=');
+            return eq != u32::npos && eq > 0 && eq + 1 < w.size() && w.find(':') == u32::npos;
+        };
+        if (p.find(':') != u32::npos || std::count_if(words.begin(), words.end(), kv) < 1 || words.size() < 2 ||
+            std::any_of(words.begin(), words.end(), [](const u32& w) { return w == U"="; })) {
+            split_parts.push_back(p);
+            continue;
+        }
+        u32 lead;  // the words before the first field: the sound
+        std::vector<u32> fields;
+        for (const u32& w : words) {
+            if (kv(w)) fields.push_back(w);
+            else if (fields.empty()) lead += (lead.empty() ? U"" : U" ") + w;
+            else fields.back() += U" " + w;
+        }
+        if (!lead.empty()) split_parts.push_back(lead);
+        split_parts.insert(split_parts.end(), fields.begin(), fields.end());
+    }
+    std::vector<Item> out;
+    for (const u32& p : split_parts) {
         const u32 s = strip_space(p);
         if (s.empty()) continue;
         // "key: value", "key = value"; "az=-45: campfire" is keyed by "az=-45"
@@ -312,7 +345,10 @@ u32 fields_text_as_phrases(const u32& text, bool calls) {
         if (it.keyed && !it.value.empty() &&
             (sound_keys().count(it.key) || place_keys().count(it.key) || direction_key(it.key)))
             ++keyed;
-    if (!braces && keyed < 2 && !calls) return t;
+    // "npc_guard pos=back_right": one place field after the sound's name, as engines write it
+    const bool engine_field = keyed == 1 && items.size() == 2 && !items[0].keyed && items[1].keyed &&
+                              place_keys().count(items[1].key) && t.find('=') != u32::npos && t.find(':') == u32::npos;
+    if (!braces && keyed < 2 && !calls && !engine_field) return t;
 
     std::vector<u32> records;
     bool has_sound = false;  // the last record has its sound
