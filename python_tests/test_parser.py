@@ -2291,3 +2291,27 @@ def test_distances_and_hours_are_no_angle_range(text):
 def test_engine_fields_written_key_equals_value_apart_by_spaces(text, label, az, el):
     s = _one(text)
     assert label in s.label and round(s.azimuth_start_deg) == az and (s.elevation_deg > 0) == (el > 0), s
+
+
+@pytest.mark.parametrize("text,labels,az", [
+    ("Boss cues - troll king: roars at 45°. Bat swarm: flutters straight behind.", ["troll king roars", "bat swarm"], [45, 180]),
+    ("Owl: low hoot, 7 o'clock. Robin: bright trill ahead.", ["owl low hoot", "robin bright trill"], [-150, 0]),
+])
+def test_an_item_after_a_colon_is_named_by_what_makes_it(text, labels, az):
+    src = parse(text).sources
+    assert len(src) == len(labels), src
+    assert all(s.label.lower().startswith(w) for s, w in zip(src, labels)), src
+    assert [round(s.azimuth_start_deg) for s in src] == az, src
+
+
+@pytest.mark.parametrize("text,label,az", [
+    ("the hatch opens with a hiss at your two o'clock", "hatch", 60),
+    ("a locker slams with a bang behind me", "locker", 180),
+])
+def test_what_something_sounds_with_is_where_it_is(text, label, az):
+    s = _one(text)
+    assert s.label.lower().startswith(label) and round(s.azimuth_start_deg) == az, s
+
+
+def test_a_warp_drive_is_one_thing():
+    assert _one("the warp drive hums behind me").label.lower().startswith("warp drive")

@@ -113,6 +113,23 @@ bool verb_goes_on(const std::vector<Toks>& pieces, const std::vector<bool>& has_
     });
 }
 
+// "with a hiss", "with a loud bang": a sound's own noun after an article, what something sounds with
+static bool sound_made_with(const Toks& piece) {
+    static const std::set<u32> made = {U"hiss", U"bang", U"clang", U"clunk", U"thud", U"thump", U"whoosh", U"crash",
+                                       U"creak", U"squeak", U"screech", U"beep", U"click", U"clatter", U"rattle", U"roar",
+                                       U"rumble", U"hum", U"buzz", U"whine", U"whirr", U"whir", U"pop", U"snap", U"crack",
+                                       U"splash", U"thunk", U"clack", U"ding", U"chime", U"jingle", U"groan", U"wheeze",
+                                       U"sigh", U"shriek", U"squeal", U"boom", U"blast", U"swoosh", U"hissing", U"clank"};
+    bool article = false;
+    for (const Tok* t : piece) {
+        if (t->kind != Kind::Word) continue;
+        const u32& w = t->low();
+        if (w == U"a" || w == U"an" || w == U"the" || w == U"its" || w == U"their") article = true;
+        else if (made.count(w)) return article;
+    }
+    return false;
+}
+
 std::vector<Group> group(std::vector<Tok>& tokens, std::vector<bool>& colon_after, std::vector<bool>& colon_only) {
     mark_wrapped_lines(tokens);
     adjust_tokens(tokens);
@@ -307,6 +324,15 @@ std::vector<Group> group(std::vector<Tok>& tokens, std::vector<bool>& colon_afte
                 std::none_of(pieces[k].begin(), pieces[k].end(),
                              [](const Tok* t) { return is_move(t->kind) || t->kind == Kind::Elev; }) &&
                 std::find(has_label.begin(), has_label.begin() + k, true) != has_label.begin() + k)
+                has_label[k] = false;
+            // "the airlock cycles with a hiss at your nine o'clock": the sound it makes, where the thing
+            // before it (placed nowhere else) is
+            auto placed_piece = [](const Toks& q) {
+                return !locations(q).empty() ||
+                       std::any_of(q.begin(), q.end(), [](const Tok* t) { return is_move(t->kind) || t->kind == Kind::Elev; });
+            };
+            if (has_label[k] && k > 0 && opener[k] == U"with" && has_label[k - 1] && !placed_piece(pieces[k - 1]) &&
+                sound_made_with(pieces[k]))
                 has_label[k] = false;
         }
         const std::size_t first_in_clause = sources.size();

@@ -396,6 +396,7 @@ bool parse_prompt(const std::string& text, SceneSpec& out, std::string& err) {
     drop_scene_heading(out.sources, placed, t);
     drop_framing_sentence(out.sources, placed, t);
     const std::vector<std::string> left_out = drop_unplaced_beside_placed(out.sources, placed, t);
+    name_items_by_their_colon_key(out.sources, t);
     if (out.sources.empty() && !descriptors_are_sounds && names_a_material(t)) {
         struct Again {
             Again() { descriptors_are_sounds = true; }

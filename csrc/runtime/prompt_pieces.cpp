@@ -313,6 +313,8 @@ bool compound_noun(const Toks& p, std::size_t i) {
     if ((w == U"pan" || w == U"pans") && i > 0 && pan_kinds.count(p[i - 1]->low())) return true;  // "frying pan sizzling"
     if ((w == U"pass" || w == U"passes") && i > 0 && (p[i - 1]->low() == U"mountain" || p[i - 1]->low() == U"mountains"))
         return true;  // "Mountain pass."
+    static const std::set<u32> drive_kinds = {U"warp", U"hard", U"disk", U"disc", U"jump", U"hyper", U"tape", U"flash"};
+    if ((w == U"drive" || w == U"drives") && i > 0 && drive_kinds.count(p[i - 1]->low())) return true;  // "Warp drive spools up"
     if (i == 0 || i + 1 != p.size() || !is_content(*p[i - 1])) return false;
     if ((ends_with(w, U"s") && !ends_with(w, U"ss")) || ends_with(w, U"ing") || ends_with(w, U"ed")) return false;
     const u32 prev = p[i - 1]->low();

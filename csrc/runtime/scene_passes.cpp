@@ -574,4 +574,47 @@ void drop_sounds_made_on_the_move(std::vector<SceneSource>& sources, std::vector
     }
 }
 
+
+static bool names_a_place(const u32& w) {
+    static const std::set<u32> places = {U"left", U"right", U"front", U"back", U"behind", U"ahead", U"rear", U"centre",
+                                         U"center", U"middle", U"above", U"below", U"overhead", U"up", U"down", U"top",
+                                         U"bottom", U"side", U"l", U"r", U"c"};
+    return places.count(w) > 0;
+}
+
+// "Orc brute: stomps at 120°", "Toad: single trill, 5 o'clock": an item that opens with what it does,
+// or with a kind of sound, after the name of what makes it and a colon, is named by both.
+void name_items_by_their_colon_key(std::vector<SceneSource>& sources, const u32& t) {
+    const u32 low = lower(t);
+    static const std::set<u32> generic = {U"music", U"sound", U"sounds", U"sfx", U"fx", U"ambience", U"ambiance",
+                                          U"background", U"audio", U"noise", U"foley", U"atmos", U"bed", U"layer",
+                                          U"track", U"cue", U"note", U"notes", U"scene", U"mix"};
+    std::size_t from = 0;
+    for (SceneSource& s : sources) {
+        const u32 label = lower(from_utf8(s.label));
+        const std::size_t at = label.empty() ? u32::npos : low.find(label, from);
+        if (at == u32::npos) continue;
+        from = at + label.size();
+        std::size_t e = at;
+        while (e > 0 && low[e - 1] == ' ') --e;
+        if (e == 0 || low[e - 1] != ':') continue;
+        std::size_t b = e - 1;
+        while (b > 0 && (is_letter(low[b - 1]) || low[b - 1] == ' ' || low[b - 1] == '\'' ||
+                         (low[b - 1] == '-' && b > 1 && is_letter(low[b - 2]))))
+            --b;
+        const std::vector<TextWord> key = words_of(low.substr(b, e - 1 - b));
+        if (key.empty() || key.size() > 3 || generic.count(key.back().low) || names_a_place(key.back().low)) continue;
+        const std::vector<TextWord> words = words_of(label);
+        const u32& first = words[0].low;
+        // "stomps", "draws bow": what the thing does; "single trill": a kind of sound it makes
+        const bool does = first.size() > 3 && ends_with(first, U"s") && !ends_with(first, U"ss") &&
+                          (verb_word_form(first) != 0 || sound_verb(first.substr(0, first.size() - 1)));
+        const bool kind_of_sound = sound_noun(key.back().low) && (!sound_noun(words.back().low) || words.size() > 1);
+        if (!does && !kind_of_sound) continue;
+        u32 name;
+        for (const TextWord& w : key) name += (name.empty() ? U"" : U" ") + t.substr(b + (w.begin), w.end - w.begin);
+        s.label = to_utf8(name + U" " + from_utf8(s.label));
+    }
+}
+
 }  // namespace bewo::rt

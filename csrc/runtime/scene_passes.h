@@ -42,6 +42,8 @@ void drop_what_is_said_of_all(std::vector<SceneSource>& sources, std::vector<boo
                               std::vector<std::vector<std::u32string>>& mentions, const std::u32string& t);
 // "Dog zooming ... over to my right, tags jingling": what a moving sound makes as it goes is part of it.
 void drop_sounds_made_on_the_move(std::vector<SceneSource>& sources, std::vector<bool>& placed, const std::u32string& t);
+// "Orc brute: stomps at 120°": an item that opens with what it does is named by the key before its colon.
+void name_items_by_their_colon_key(std::vector<SceneSource>& sources, const std::u32string& t);
 void drop_framing_sentence(std::vector<SceneSource>& sources, std::vector<bool>& placed, const std::u32string& text);
 void drop_unplaced_non_sounds(std::vector<SceneSource>& sources, std::vector<bool>& placed);
 // Returns the labels it left out, for the scene's note.
