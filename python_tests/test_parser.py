@@ -2315,3 +2315,11 @@ def test_what_something_sounds_with_is_where_it_is(text, label, az):
 
 def test_a_warp_drive_is_one_thing():
     assert _one("the warp drive hums behind me").label.lower().startswith("warp drive")
+
+
+@pytest.mark.parametrize("text", ["A  car  drives  from  the  left  around  behind  me  to  the  right.",
+                                  "a\ttrain going by from left to right\tin front of me",
+                                  "a car drives from the left around\u00a0behind me to the right"])
+def test_runs_of_spaces_tabs_and_no_break_spaces_read_as_one_space(text):
+    s = _one(text)
+    assert s.moving and round(s.azimuth_start_deg) == -90 and round(s.azimuth_end) in (90, -270), s

@@ -271,8 +271,13 @@ bool parse_prompt(const std::string& text, SceneSpec& out, std::string& err) {
         err = "internal error: a built-in prompt pattern did not compile";
         return false;
     }
-    u32 t;  // typographic quotes and dashes as ASCII
+    u32 t;  // typographic quotes and dashes as ASCII; a run of spaces or tabs as one space
     for (char32_t c : original) {
+        const bool blank = c == ' ' || c == '\t' || c == 0xA0 || c == 0x2007 || c == 0x2009 || c == 0x202F || c == 0x3000;
+        if (blank) {
+            if (t.empty() || t.back() != ' ') t.push_back(' ');
+            continue;
+        }
         if (c == 0x2019 || c == 0x2018) t.push_back('\'');
         else if (c == 0x201c || c == 0x201d) t.push_back('"');
         else if (c == 0x2013) t.push_back('-');
