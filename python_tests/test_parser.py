@@ -2323,3 +2323,12 @@ def test_a_warp_drive_is_one_thing():
 def test_runs_of_spaces_tabs_and_no_break_spaces_read_as_one_space(text):
     s = _one(text)
     assert s.moving and round(s.azimuth_start_deg) == -90 and round(s.azimuth_end) in (90, -270), s
+
+
+@pytest.mark.parametrize("text,labels,az", [
+    ("pan the shaker 50r and the bongos 30l", ["shaker", "bongos"], [50, -30]),
+    ("keys hard l, organ hard r", ["keys", "organ"], [-90, 90]),
+    ("a 2l bottle gurgles on the left", ["bottle"], [-90]),  # litres, not a side
+])
+def test_lower_case_mixer_shorthand_where_it_cannot_be_a_word(text, labels, az):
+    _assert_sources(text, labels, az)

@@ -383,6 +383,11 @@ Patterns::Patterns() {
                             "(?<=\\w\\s)(?P<lrc3>C)(?![\\w'&#-]|\\.\\w)(?!\\s+(?:major|minor|sharp|flat))", false),
                       DirValue::Shorthand);
     dirs.back().first.needs_any({U"L", U"R", U"C"});
+    // the same in lower case where it cannot be a word: "pan the tambourine 60r", "gtr 1 hard l"
+    dirs.emplace_back(Regex("(?<![\\w'&./-])(?:(?P<num>\\d{1,3})|(?:hard|far|extreme)\\s+)(?P<lr>[lr])"
+                            "(?=\\s*(?:[,.;:)\\n&]|$|and\\b))(?!\\.\\w)|(?:(?<=dead\\s)|(?<=pan\\s)|(?<=panned\\s))(?P<lrc>c)"
+                            "(?=\\s*(?:[,.;:)\\n&]|$|and\\b))(?!\\.\\w)", false),
+                      DirValue::Shorthand);
     dir("(?:straight|directly|dead|(?<!to )(?<!from )(?<!and )(?<!the )(?<!my )(?<!your )right|just|a\\s+little|a\\s+bit|slightly)?\\s*(?:ahead|in\\s+front)(?:\\s+of\\s+" + me + ")?|"
         "(?:the\\s+)?frontal\\s+(?:region|area|zone|field|direction|plane)|"
         "(?:" + poss + "\\s+)?(?:front|forward)(?:\\s+(?:and\\s+)?(?:centre|center))?|"
