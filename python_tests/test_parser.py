@@ -2332,3 +2332,14 @@ def test_runs_of_spaces_tabs_and_no_break_spaces_read_as_one_space(text):
 ])
 def test_lower_case_mixer_shorthand_where_it_cannot_be_a_word(text, labels, az):
     _assert_sources(text, labels, az)
+
+
+@pytest.mark.parametrize("text,a0,a1", [
+    ("a goat bleating right to my rear", 180, None),
+    ("a scooter going from right to left to my rear", 90, 270),
+    ("a tram moves from the left to the rear", -90, -180),  # "to the rear" still ends a move
+])
+def test_to_my_rear_is_a_place(text, a0, a1):
+    s = _one(text)
+    assert round(s.azimuth_start_deg) % 360 == a0 % 360, s
+    assert (a1 is None and not s.moving) or (s.moving and round(s.azimuth_end) == a1), s
