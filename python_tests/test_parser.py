@@ -2343,3 +2343,16 @@ def test_to_my_rear_is_a_place(text, a0, a1):
     s = _one(text)
     assert round(s.azimuth_start_deg) % 360 == a0 % 360, s
     assert (a1 is None and not s.moving) or (s.moving and round(s.azimuth_end) == a1), s
+
+
+@pytest.mark.parametrize("text,a0,a1", [
+    ("a scooter buzzes past from left to right ahead of me", -90, 90),
+    ("a cart rolls from right to left ahead of us", 90, -90),
+])
+def test_a_side_ending_a_move_then_ahead_of_me_is_no_diagonal(text, a0, a1):
+    s = _one(text)
+    assert s.moving and round(s.azimuth_start_deg) == a0 and round(s.azimuth_end) == a1, s
+
+
+def test_right_ahead_alone_is_still_front_right():
+    assert round(_one("a robin sings right ahead").azimuth_start_deg) in (0, 45)

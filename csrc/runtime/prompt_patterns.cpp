@@ -348,7 +348,8 @@ Patterns::Patterns() {
         "\\s+of\\s+(?:the\\s+)?(?:centre|center|middle))",
         DirValue::Slight);
     dir("(?:" + poss + "\\s+)?(?:front|forward|ahead)[- ]?" + side + "(?:\\s+side)?(?:\\s+of\\s+" + me + ")?|"
-        "(?:" + poss + "\\s+)?" + with_side("s3") + "[- ](?:front|ahead)|"
+        // (not "from left to right ahead of me": a move's end, then where it passes)
+        "(?:" + poss + "\\s+|(?<!to )(?<!from ))" + with_side("s3") + "(?:-(?:front|ahead)|\\s+front|\\s+ahead(?!\\s+of\\b))|"
         "(?:ahead|in\\s+front)(?:\\s+of\\s+" + me + ")?\\s+on\\s+(?:" + poss + "\\s+)?" + with_side("s6") + "(?:[- ]hand)?(?:\\s+side)?|"
         "(?:ahead|in\\s+front|up\\s+front)(?:\\s+of\\s+" + me + ")?(?:,?\\s+and|,)\\s+(?:slightly\\s+)?(?:to|on)\\s+(?:" + poss + "\\s+)?" + with_side("s4") + "|"
         "diagonally\\s+(?:ahead|in\\s+front|forward)?\\s*(?:and\\s+)?(?:to|on)?\\s*(?:" + poss + "\\s+)?" + with_side("s5"),
