@@ -2356,3 +2356,9 @@ def test_a_side_ending_a_move_then_ahead_of_me_is_no_diagonal(text, a0, a1):
 
 def test_right_ahead_alone_is_still_front_right():
     assert round(_one("a robin sings right ahead").azimuth_start_deg) in (0, 45)
+
+
+@pytest.mark.parametrize("text", ["a bell circles me, starting at my back", "a bell circles me, starting at his back"])
+def test_a_circle_starting_at_my_back_starts_behind(text):
+    s = _one(text)
+    assert s.moving and round(s.azimuth_start_deg) % 360 == 180, s

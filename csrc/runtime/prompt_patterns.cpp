@@ -406,7 +406,7 @@ Patterns::Patterns() {
     // "behind the counter" places a sound behind something, not behind the listener
     // (a person's part says whose behind it is: "behind the audience's left shoulder", "the player's head")
     const std::string not_object = "(?!\\s+(?:the|a|an|some|his|her|their|its|this|that)\\s+(?!listener|head|back\\b|[\\w-]+'s\\b))";
-    dir("(?:straight|directly|(?<!to )(?<!and )(?<!the )(?<!my )(?<!your )right|just)?\\s*behind(?:\\s+" + me + "(?!')|" + not_object + ")|at\\s+(?:your|my|our|his|her|their)\\s+back|"
+    dir("(?:straight|directly|(?<!to )(?<!and )(?<!the )(?<!my )(?<!your )right|just)?\\s*behind(?:\\s+" + me + "(?!')|" + not_object + ")|(?<=at )(?:his|her|their)\\s+back(?![\\w-])(?!\\s+(?:of|door|doors|yard|garden|seat|seats|wall|room|porch)\\b)|"
         // "to my rear": where it is, as "to my left" is ("to the rear" may end a move)
         "(?:(?:directly|straight|right)\\s+)?to\\s+(?:your|my|our|his|her|their)\\s+rear(?![\\w-])(?!\\s+(?:left|right|window|door|wheel|seat|end)\\b)|"
         "(?:the\\s+)?(?:rear|back)\\s+of\\s+(?:the\\s+)?(?:room|hall|church|stage|space|house|bus|car|train|plane|"
