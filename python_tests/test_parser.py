@@ -2362,3 +2362,16 @@ def test_right_ahead_alone_is_still_front_right():
 def test_a_circle_starting_at_my_back_starts_behind(text):
     s = _one(text)
     assert s.moving and round(s.azimuth_start_deg) % 360 == 180, s
+
+
+@pytest.mark.parametrize("text,a0,a1,el", [
+    ("a van drives from the left around behind you to the right", -90, -270, 0),
+    ("a bell at three o clock and a gong at nine", 90, None, 0),
+    ("a jet at 8 o clock high", -120, None, 1),
+])
+def test_behind_you_as_a_way_round_and_o_clock_written_apart(text, a0, a1, el):
+    s = parse(text).sources[0]
+    assert round(s.azimuth_start_deg) == a0 and (s.elevation_deg > 0) == (el > 0), s
+    assert a1 is None or (s.moving and round(s.azimuth_end) == a1), s
+    if "gong" in text:
+        assert round(parse(text).sources[1].azimuth_start_deg) == -90

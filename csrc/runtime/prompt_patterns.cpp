@@ -268,7 +268,7 @@ Patterns::Patterns() {
     dir("(?P<num>" + num + ")(?=\\s+(?:to|through|towards|toward|round\\s+to|around\\s+to)\\s+(?:" + num + ")" + unit + ")",
         DirValue::Range);
     dirs.back().first.needs_any({U"deg", U"\u00b0"});
-    dir("(?:" + alt(table) + ")", DirValue::Table);
+    dir("(?<!round )(?:" + alt(table) + ")", DirValue::Table);  // not "around behind you to the right": a way round
     dir("(?:(?:an?\\s+)?(?:azimuth|angle|bearing|direction)(?:\\s+angle)?\\s+(?:of\\s+)?)?"
         "(?P<num>" + num + ")\\s*(?:degrees?|degs?|\\u00b0)"
         "(?:\\s+(?:(?:off\\s+)?(?:to|towards|toward|on|off)\\s+(?:the\\s+|your\\s+|my\\s+|" + poss + "\\s+)?)?"
@@ -485,9 +485,9 @@ Patterns::Patterns() {
          "(?:down\\s+)?(?:at|by|near|around|beside)\\s+(?:my|your|our|their|his|her)\\s+feet", -kAboveDeg);
     // "upper left", "the lower right corner": a side and a height
     // "at eight o'clock high", "bandit, two o'clock low": a pilot's clock, a height after the hour
-    elev("(?<=o'clock )high(?![\\w-])|(?<=oclock )high(?![\\w-])", kAboveDeg);
+    elev("(?<=o'clock )high(?![\\w-])|(?<=oclock )high(?![\\w-])|(?<=o clock )high(?![\\w-])", kAboveDeg);
     elevs.back().first.needs_any({U"clock high"});
-    elev("(?<=o'clock )low(?![\\w-])|(?<=oclock )low(?![\\w-])", -kAboveDeg);
+    elev("(?<=o'clock )low(?![\\w-])|(?<=oclock )low(?![\\w-])|(?<=o clock )low(?![\\w-])", -kAboveDeg);
     elevs.back().first.needs_any({U"clock low"});
     elev("upper(?=\\s+(?:left|right|front|back|rear)\\b)", kAboveDeg);
     elevs.back().first.needs_any({U"upper"});

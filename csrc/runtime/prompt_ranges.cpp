@@ -20,7 +20,7 @@ u32 with_bare_angle_ranges(const u32& t) {
         "minutes?|mins?|hours?|hz|khz|db|bpm|bars?|beats?|am\\b|pm\\b|km|miles?|mph))",
         true);
     const u32 low = lower_same_length(t);  // positions in low are positions in t
-    const bool clock = low.find(U"o'clock") != u32::npos || low.find(U"oclock") != u32::npos;
+    const bool clock = low.find(U"o'clock") != u32::npos || low.find(U"oclock") != u32::npos || low.find(U" o clock") != u32::npos;
     std::vector<std::pair<int, u32>> edits;  // (position, text to insert)
     for (const auto& m : range.find_all(low)) {
         const int a = range.group("a"), b = range.group("b"), ua = range.group("ua"), ub = range.group("ub");

@@ -231,7 +231,7 @@ u32 with_bare_clock_hours(const u32& t) {
     if (std::none_of(t.begin(), t.end(), [](char32_t c) { return c >= '0' && c <= '9'; }) && t.find(U"at ") == u32::npos)
         return t;
     const u32 low = lower(t);
-    const bool clock = low.find(U"o'clock") != u32::npos || low.find(U"oclock") != u32::npos;
+    const bool clock = low.find(U"o'clock") != u32::npos || low.find(U"oclock") != u32::npos || low.find(U" o clock") != u32::npos;
     u32 out;
     int hours = 0, owned_hours = 0;  // bare "at N" hours; two or more read as clock positions without "o'clock" too
     std::size_t i = 0;
