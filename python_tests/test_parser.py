@@ -2375,3 +2375,22 @@ def test_behind_you_as_a_way_round_and_o_clock_written_apart(text, a0, a1, el):
     assert a1 is None or (s.moving and round(s.azimuth_end) == a1), s
     if "gong" in text:
         assert round(parse(text).sources[1].azimuth_start_deg) == -90
+
+
+@pytest.mark.parametrize("text,labels,az", [
+    ("the toaster behind me the radio at 2 o'clock", ["toaster", "radio"], [180, 60]),
+    ("a harp slightly to the right a drum at 10 o'clock", ["harp", "drum"], [20, -60]),
+    ("owls hooting above me church bells behind me on the right", ["owls", "church bells"], [0, 135]),
+    ("a cello over my left shoulder rain on the left", ["cello", "rain"], [-135, -90]),
+])
+def test_dictated_items_without_commas(text, labels, az):
+    _assert_sources(text, labels, az)
+
+
+@pytest.mark.parametrize("text,labels,az", [
+    ("the espresso machine hissing behind the counter in front of me", ["espresso machine"], [0]),
+    ("a chime sounds from the front door directly ahead", ["chime"], [0]),
+    ("On the left a toddler giggles", ["toddler"], [-90]),
+])
+def test_a_place_with_its_object_or_a_place_first_is_not_split(text, labels, az):
+    _assert_sources(text, labels, az)

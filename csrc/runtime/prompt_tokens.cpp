@@ -396,6 +396,63 @@ void with_diagonals_joined(std::vector<Tok>& tokens, const u32& t) {
     }
 }
 
+// "the front door", "the back seat": a thing named with front or back, not a place and a sound
+static bool named_with_front_or_back(const Tok& place, const Tok& noun) {
+    static const std::set<u32> compounds = {U"door", U"doors", U"gate", U"porch", U"yard", U"garden", U"seat",
+                                            U"seats", U"window", U"windows", U"wheel", U"wheels", U"room", U"desk",
+                                            U"steps", U"entrance", U"bumper", U"row", U"office", U"lawn", U"deck"};
+    const u32& d = place.low();
+    return compounds.count(noun.low()) && (ends_with(d, U"front") || ends_with(d, U"back") || ends_with(d, U"rear"));
+}
+
+// After a place that ends an item which named its sound first ("the kettle behind me"), a noun
+// phrase with an article and its own place or verb ("the washing machine at 2 o'clock") is the next
+// item. (Not "On the left a toddler giggles": there the place comes first and is the toddler's.)
+static bool placed_item_follows(const std::vector<Tok>& tokens, std::size_t i) {
+    static const std::set<u32> articles = {U"a", U"an", U"the", U"some", U"my", U"our", U"his", U"her", U"their",
+                                           U"someone", U"somebody"};
+    if (tokens[i].kind != Kind::Word) return false;
+    // or a bare noun phrase ending in a sound's noun: "... above me church bells behind me"
+    const bool bare = !articles.count(tokens[i].low()) && is_content(tokens[i]) &&
+                      !named_with_front_or_back(tokens[i - 1], tokens[i]);
+    if (!articles.count(tokens[i].low()) && !bare) return false;
+    // "behind the counter in front of me", "above the door ahead": a preposition and its object
+    static const std::set<u32> prepositions = {U"behind", U"above", U"below", U"beneath", U"under", U"underneath",
+                                               U"over", U"up", U"down", U"near", U"beside", U"past", U"across"};
+    const u32& said = tokens[i - 1].low();
+    const std::size_t space = said.rfind(U' ');
+    if (tokens[i - 1].value == "weak" || prepositions.count(space == u32::npos ? said : said.substr(space + 1))) return false;
+    std::size_t j = bare ? i : i + 1, nouns = 0;
+    while (j < tokens.size() && tokens[j].kind == Kind::Word && is_content(tokens[j]) && nouns < 4) ++j, ++nouns;
+    if (bare && (nouns > 3 || !sound_noun(tokens[j - 1].low()))) return false;
+    // (not "from the floor speakers": a surface that names the thing after it)
+    static const std::set<u32> place_ends = {U"me", U"you", U"us", U"left", U"right", U"front", U"back", U"ahead",
+                                             U"overhead", U"behind", U"o'clock", U"oclock", U"clock", U"degrees", U"centre",
+                                             U"center", U"side", U"shoulder", U"head", U"ear", U"listener", U"above", U"below"};
+    const std::u32string last_said = said.substr(space == u32::npos ? 0 : space + 1);
+    if (bare && !place_ends.count(last_said) && !is_digit(last_said.back())) return false;
+    const bool person = tokens[i].low() == U"someone" || tokens[i].low() == U"somebody";
+    if ((nouns == 0 && !person) || j >= tokens.size()) return false;
+    static const std::set<u32> glue = {U"at", U"on", U"in", U"to", U"from", U"is", U"are", U"over", U"up", U"far", U"way"};
+    for (int k = 0; k < 3 && j + 1 < tokens.size() &&
+                    ((tokens[j].kind == Kind::Word && glue.count(tokens[j].low())) || tokens[j].kind == Kind::To);
+         ++k)
+        ++j;
+    const Tok& next = tokens[j];
+    const bool own_place = next.kind == Kind::Dir || next.kind == Kind::Elev || next.kind == Kind::Circle ||
+                           (is_move(next.kind) && !bare);
+    if (!own_place) return false;
+    // the item before named its sound before its place
+    std::size_t b = i - 1;
+    while (b > 0 && (tokens[b - 1].kind == Kind::Dir || tokens[b - 1].kind == Kind::Elev)) --b;
+    std::size_t a = b;
+    while (a > 0 && tokens[a - 1].kind != Kind::Hard && tokens[a - 1].kind != Kind::Soft) --a;
+    for (std::size_t k = a; k < b; ++k)
+        if (tokens[k].kind == Kind::Dir || tokens[k].kind == Kind::Elev) return false;  // a place before it too
+    return std::any_of(tokens.begin() + static_cast<long>(a), tokens.begin() + static_cast<long>(b),
+                       [](const Tok& k) { return is_content(k); });
+}
+
 // "waves crashing straight ahead seagulls crying off to the left" (dictated, no punctuation): after a
 // place, a sound's noun and its verb, or its own place, start the next item.
 void with_run_on_breaks(std::vector<Tok>& tokens) {
@@ -408,15 +465,15 @@ void with_run_on_breaks(std::vector<Tok>& tokens) {
                                                      (ends_with(next.low(), U"ing") || ends_with(next.low(), U"s")));
             // "waves in front seagulls left wind right": a sound's noun and its own place
             // (not "the front door directly ahead": a thing named with front or back)
-            static const std::set<u32> compounds = {U"door", U"doors", U"gate", U"porch", U"yard", U"garden", U"seat",
-                                                    U"seats", U"window", U"windows", U"wheel", U"wheels", U"room", U"desk",
-                                                    U"steps", U"entrance", U"bumper", U"row", U"office", U"lawn", U"deck"};
-            const u32& d = tokens[i - 1].low();
-            const bool compound = compounds.count(tokens[i].low()) &&
-                                  (ends_with(d, U"front") || ends_with(d, U"back") || ends_with(d, U"rear"));
+            const bool compound = named_with_front_or_back(tokens[i - 1], tokens[i]);
             const bool placed = (next.kind == Kind::Dir || next.kind == Kind::Elev) && !compound;
-            if (verb || placed) breaks.push_back(i);
+            if (verb || placed) {
+                breaks.push_back(i);
+                continue;
+            }
         }
+        if (i > 0 && (tokens[i - 1].kind == Kind::Dir || tokens[i - 1].kind == Kind::Elev) && placed_item_follows(tokens, i))
+            breaks.push_back(i);  // "the kettle behind me the washing machine at 2 o'clock"
     }
     for (std::size_t k = breaks.size(); k-- > 0;) {
         Tok brk;
