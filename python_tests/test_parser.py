@@ -2394,3 +2394,12 @@ def test_dictated_items_without_commas(text, labels, az):
 ])
 def test_a_place_with_its_object_or_a_place_first_is_not_split(text, labels, az):
     _assert_sources(text, labels, az)
+
+
+@pytest.mark.parametrize("text,az", [
+    ("On the left I hear a goose", -90), ("behind me I can hear a tram", 180), ("to my right we hear a kettle", 90),
+    ("somewhere above me I can hear a helicopter", 0),
+])
+def test_a_place_said_before_i_hear_stays(text, az):
+    s = _one(text)
+    assert round(s.azimuth_start_deg) % 360 == az % 360 and (s.elevation_deg > 0) == ("above" in text), s

@@ -228,7 +228,11 @@ std::vector<Group> group(std::vector<Tok>& tokens, std::vector<bool>& colon_afte
                 return ends_with(w, U"hear") || ends_with(w, U"hears") || ends_with(w, U"heard") ||
                        ends_with(w, U"hearing") || w == U"listen";
             });
-            if (hear != piece.end() && hear + 1 != piece.end()) piece.erase(piece.begin(), hear + 1);
+            // (a place said before it stays: "On the left I hear a dog")
+            if (hear != piece.end() && hear + 1 != piece.end())
+                piece.erase(std::remove_if(piece.begin(), hear + 1,
+                                           [](const Tok* t) { return t->kind != Kind::Dir && t->kind != Kind::Elev; }),
+                            hear + 1);
         }
         // "... when they spawn", "once the player enters": when, for the audience, not a sound
         for (auto& piece : pieces)
