@@ -2403,3 +2403,12 @@ def test_a_place_with_its_object_or_a_place_first_is_not_split(text, labels, az)
 def test_a_place_said_before_i_hear_stays(text, az):
     s = _one(text)
     assert round(s.azimuth_start_deg) % 360 == az % 360 and (s.elevation_deg > 0) == ("above" in text), s
+
+
+@pytest.mark.parametrize("text,az,el", [
+    ("A gong rings out low on the right.", 90, -1), ("The heater sits low to my left.", -90, -1),
+    ("An owl is coming from above and behind me.", 180, 1), ("Water is heard coming from below me to the left.", -90, -1),
+])
+def test_heights_said_with_low_and_after_coming_from(text, az, el):
+    s = _one(text)
+    assert round(s.azimuth_start_deg) % 360 == az % 360 and (s.elevation_deg > 0) - (s.elevation_deg < 0) == el, s

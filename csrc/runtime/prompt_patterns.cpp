@@ -444,7 +444,9 @@ Patterns::Patterns() {
          "up(?=\\s+(?:in|at|on)\\s+(?:(?:the|a)\\s+(?:front|back|left|right|sky|air|trees?|corner|branch|branches|oak|pine|attic|loft|rafters|ledge|roof|tower)|trees|branches|the\\s+treetops)\\b)|(?<=at )up|"
          "(?<=in )up(?=\\s*(?:[,.;!?]|$|and\\b))|"
          "(?:mounted\\s+)?high\\s+(?:up\\s+)?on\\s+the\\s+(?:\\w+\\s+)?(?:wall|ceiling|pole|mast)", kAboveDeg);
-    elev("(?<=at )down|(?<=in )down(?=\\s*(?:[,.;!?]|$|and\\b))|low(?=\\s*(?:and|in|,|&)\\s*(?:in\\s+)?(?:front|forward|behind|ahead|to|on|left|right|centre|center)\\b)",
+    elev("(?<=at )down|(?<=in )down(?=\\s*(?:[,.;!?]|$|and\\b))|low(?=\\s*(?:and|in|,|&)\\s*(?:in\\s+)?(?:front|forward|behind|ahead|to|on|left|right|centre|center)\\b)|"
+         // "rings out low on the right", "sits low to my left": a height before the side
+         "(?<![\\w-])(?:down\\s+)?low(?=\\s+(?:on|to|at)\\s+(?:the|my|your|our)\\s+(?:left|right|front|back)\\b|\\s+(?:behind|ahead)\\b)",
          -kAboveDeg);
     // "ticking, center, slightly low.", "scratching in front, low", "centre and low": a height said
     // after the place, as its own item

@@ -618,6 +618,12 @@ void adjust_tokens(std::vector<Tok>& tokens) {
             tok.kind = Kind::Word;
             continue;
         }
+        // "is coming from above and behind me": the height a filler's "from" hid
+        if (tok.kind == Kind::Word && i > 0 && tokens[i - 1].kind == Kind::Filler && ends_with(tokens[i - 1].low(), U"from")) {
+            const u32& w = tok.low();
+            if (w == U"above" || w == U"overhead") tok.kind = Kind::Elev, tok.az = kAboveDeg;
+            else if (w == U"below" || w == U"beneath" || w == U"underneath") tok.kind = Kind::Elev, tok.az = -kAboveDeg;
+        }
         if (tok.kind == Kind::Dir && idiom_side(tokens, i)) {
             tok.kind = Kind::Filler;
             continue;
