@@ -2412,3 +2412,10 @@ def test_a_place_said_before_i_hear_stays(text, az):
 def test_heights_said_with_low_and_after_coming_from(text, az, el):
     s = _one(text)
     assert round(s.azimuth_start_deg) % 360 == az % 360 and (s.elevation_deg > 0) - (s.elevation_deg < 0) == el, s
+
+
+@pytest.mark.parametrize("text", ["A tram goes from the left all the way round to the left again.",
+                                  "a moth flies from behind me all the way around to behind me"])
+def test_all_the_way_round_back_to_the_start_is_once_round(text):
+    s = _one(text)
+    assert s.moving and abs(abs(s.azimuth_end - s.azimuth_start_deg) - 360) < 1, s

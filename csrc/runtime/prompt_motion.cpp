@@ -179,6 +179,14 @@ SceneSource resolve(const Toks& toks, const u32& label) {
                 a0 * a1 < 0 && std::fabs(a0) < 180.0 && std::fabs(a1) < 180.0)
                 a1 = a0 < 0 ? a1 - 360.0 : a1 + 360.0;
             if (!std::isnan(via)) a1 = route_through(a0, a1, via);
+            // "from the left all the way round to the left again": back where it started, once round
+            if (!unwrapped && std::isnan(via) && wrap_deg(a1) == wrap_deg(a0)) {
+                for (int k = dirs[end].idx - 1; k >= 0 && k > dirs[start].idx; --k)
+                    if (toks[k]->kind == Kind::To) {
+                        if (toks[k]->low().find(U"round") != u32::npos) a1 = a0 + 360.0, unwrapped = true;
+                        break;
+                    }
+            }
             // "honked right behind me and then passed me on the left": on past the listener, not to the side
             if (passing_by && !approach && !recede && circle == 0.0 && !unwrapped && dirs[end].role == Kind::At &&
                 side_not_front_back(a1) && dirs[start].role != Kind::From && !side_not_front_back(a0)) {
