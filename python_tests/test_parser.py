@@ -2419,3 +2419,21 @@ def test_heights_said_with_low_and_after_coming_from(text, az, el):
 def test_all_the_way_round_back_to_the_start_is_once_round(text):
     s = _one(text)
     assert s.moving and abs(abs(s.azimuth_end - s.azimuth_start_deg) - 360) < 1, s
+
+
+@pytest.mark.parametrize("text,label,az", [
+    ("Give me the clatter of pans to my right", "clatter of pans", 90),
+    ("a frying pan sizzles on the left", "pan", -90),
+    ("Picture the rattle of a tram at 2 o'clock", "rattle of a tram", 60),
+    ("Design a soundscape with a curlew to my right", "curlew", 90),
+    ("Can we get the kettle in front of me", "kettle", 0),
+    ("In my dream there was a nightjar on the left", "nightjar", -90),
+])
+def test_requests_and_frames_put_other_ways_name_the_sound(text, label, az):
+    s = _one(text)
+    assert s.label.lower().startswith(label) and round(s.azimuth_start_deg) == az, s
+
+
+def test_a_verb_pan_still_moves():
+    s = _one("the guitar pans from left to right")
+    assert s.moving and s.label.lower() == "guitar", s

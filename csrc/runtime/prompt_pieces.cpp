@@ -338,7 +338,7 @@ const std::set<u32>& place_words() {
                 for (const auto& word : split(n, ' ')) w.insert(from_utf8(word));
         for (const auto& s : split(
                  "corner|corridor|hospital|circus|sea|ocean|stadium|platform|subway|tavern|pub|barn|pond|island|deck|"
-                 "headset|scene|setting|level|stage|chorus|verse|intro|outro|bridge|tour|game|menu|cutscene|trailer|"
+                 "headset|scene|soundscape|atmosphere|setting|level|stage|chorus|verse|intro|outro|bridge|tour|game|menu|cutscene|trailer|"
                  "dinnertime|night|morning|evening|dusk|dawn|midnight|noon|afternoon|daytime|nighttime|sunset|sunrise|"
                  "winter|summer|autumn|weekend|time|quiet|rainy|busy|empty|crowded|old|small|large|big|magic|magical|"
                  "dark|sunny|foggy|windy|snowy|stormy|cold|warm|late|early|deep|little|tiny|huge|abandoned|haunted|"
@@ -571,6 +571,14 @@ bool idiom_side(const std::vector<Tok>& tokens, std::size_t i) {
 static bool motion_noun(const std::vector<Tok>& tokens, std::size_t i) {
     static const std::set<u32> nouns = {U"walk", U"drive", U"ride", U"run", U"stroll", U"hike", U"commute", U"jog", U"trip",
                                         U"flight", U"journey", U"swim", U"cycle"};
+    // "the clatter of pans", "a pan sizzles": cookware, where a determiner or "of" comes before it
+    if (tokens[i].low() == U"pans" || tokens[i].low() == U"pan") {
+        std::size_t k = i;
+        while (k > 0 && tokens[k - 1].kind == Kind::Space) --k;
+        static const std::set<u32> before = {U"of", U"the", U"a", U"some", U"and", U"with", U"my", U"our", U"your",
+                                             U"his", U"her", U"their", U"frying", U"sauce", U"two", U"three"};
+        return k > 0 && tokens[k - 1].kind == Kind::Word && before.count(tokens[k - 1].low());
+    }
     if (!nouns.count(tokens[i].low())) return false;
     auto word_before = [&](std::size_t k, std::size_t& at) {
         while (k > 0 && tokens[k - 1].kind == Kind::Space) --k;

@@ -326,7 +326,7 @@ u32 with_leading_setting_set_off(const u32& t) {
             static const std::set<u32> frames = {U"scene", U"passage", U"chapter", U"story", U"episode", U"video",
                                                  U"clip", U"mix", U"game", U"level", U"track", U"film", U"book",
                                                  U"dream", U"head", U"mind", U"version", U"draft", U"script", U"cue"};
-            if (frames.count(words[e - 1].low)) break;
+            if (frames.count(words[e - 1].low) && words[e].low != U"there") break;  // "In my dream there was ..." 
             if (opens.count(words[e].low) || sound_next) {
                 commas.push_back(words[e - 1].end);
                 break;
