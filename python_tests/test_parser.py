@@ -2423,7 +2423,7 @@ def test_all_the_way_round_back_to_the_start_is_once_round(text):
 
 @pytest.mark.parametrize("text,label,az", [
     ("Give me the clatter of pans to my right", "clatter of pans", 90),
-    ("a frying pan sizzles on the left", "pan", -90),
+    ("a frying pan sizzles on the left", "frying pan", -90),
     ("Picture the rattle of a tram at 2 o'clock", "rattle of a tram", 60),
     ("Design a soundscape with a curlew to my right", "curlew", 90),
     ("Can we get the kettle in front of me", "kettle", 0),
