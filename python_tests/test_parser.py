@@ -2437,3 +2437,15 @@ def test_requests_and_frames_put_other_ways_name_the_sound(text, label, az):
 def test_a_verb_pan_still_moves():
     s = _one("the guitar pans from left to right")
     assert s.moving and s.label.lower() == "guitar", s
+
+
+@pytest.mark.parametrize("text,labels,az", [
+    ("heron: back left, kettle: right, radio: slightly right", ["heron", "kettle", "radio"], [-135, 90, 20]),
+    ("left: owl; slightly right: kettle; behind me to the right: rain", ["owl", "kettle", "rain"], [-90, 20, 135]),
+    ("generator=back left cello=left owl=45 degrees left", ["generator", "cello", "owl"], [-135, -90, -45]),
+    ("mix -\nclock chiming: 4 o'clock\nbaby crying: 8 o'clock\nknocking: 6", ["clock", "baby", "knocking"], [120, -120, 180]),
+])
+def test_sounds_keyed_by_their_places_and_places_keyed_by_their_sounds(text, labels, az):
+    src = parse(text).sources
+    assert [s.label.lower().split()[0] for s in src] == labels, src
+    assert [round(s.azimuth_start_deg) % 360 for s in src] == [a % 360 for a in az], src

@@ -34,13 +34,14 @@ const std::set<u32>& direction_words() {
     static const std::set<u32> k = {U"left", U"right", U"front", U"back", U"behind", U"ahead", U"rear", U"centre",
                                     U"center", U"middle", U"above", U"below", U"overhead", U"up", U"down", U"hard",
                                     U"far", U"slightly", U"top", U"bottom", U"l", U"r", U"c", U"o'clock", U"oclock",
-                                    U"degrees", U"deg", U"at", U"on", U"the", U"in", U"to", U"of", U"az", U"azimuth"};
+                                    U"degrees", U"deg", U"at", U"on", U"the", U"in", U"to", U"of", U"az", U"azimuth",
+                                    U"me", U"my", U"you", U"your"};
     return k;
 }
 // direction words that say no side on their own
 const std::set<u32>& direction_glue() {
     static const std::set<u32> k = {U"at", U"on", U"the", U"in", U"to", U"of", U"az", U"azimuth", U"hard", U"far",
-                                    U"slightly", U"degrees", U"deg"};
+                                    U"slightly", U"degrees", U"deg", U"me", U"my", U"you", U"your"};
     return k;
 }
 
@@ -340,19 +341,30 @@ u32 fields_text_as_phrases(const u32& text, bool calls) {
         }
     const std::vector<Item> items = items_of(t);
     // fields, not prose: braces, or two or more items keyed by a known key or a direction
-    int keyed = 0;
+    int keyed = 0;  // ("chickadee: back left, cello: right": a sound keyed with its place counts too)
     for (const Item& it : items)
         if (it.keyed && !it.value.empty() &&
-            (sound_keys().count(it.key) || place_keys().count(it.key) || direction_key(it.key)))
+            (sound_keys().count(it.key) || place_keys().count(it.key) || direction_key(it.key) ||
+             (direction_key(it.value) && std::any_of(it.value.begin(), it.value.end(), is_letter) && names_a_sound(it.key))))
             ++keyed;
     // "npc_guard pos=back_right": one place field after the sound's name, as engines write it
     const bool engine_field = keyed == 1 && items.size() == 2 && !items[0].keyed && items[1].keyed &&
                               place_keys().count(items[1].key) && t.find('=') != u32::npos && t.find(':') == u32::npos;
     if (!braces && keyed < 2 && !calls && !engine_field) return t;
 
+    // "knocking at the door: 6" among "... : 11 o'clock" values: an hour
+    bool clock_list = false;
+    for (const Item& it : items) clock_list = clock_list || lower(it.value).find(U"clock") != u32::npos;
+    std::vector<Item> hours_said = items;
+    for (Item& it : hours_said) {
+        const u32 v = strip_space(it.value);
+        if (clock_list && it.keyed && !v.empty() && v.size() <= 2 && std::all_of(v.begin(), v.end(), is_digit) &&
+            std::stoi(to_utf8(v)) >= 1 && std::stoi(to_utf8(v)) <= 12)
+            it.value = v + U" o'clock";
+    }
     std::vector<u32> records;
     bool has_sound = false;  // the last record has its sound
-    for (const Item& it : items) {
+    for (const Item& it : hours_said) {
         if (it.value.empty()) continue;
         if (it.keyed && sound_keys().count(it.key)) {
             if (records.empty() || has_sound) records.push_back(it.value);
