@@ -2449,3 +2449,8 @@ def test_sounds_keyed_by_their_places_and_places_keyed_by_their_sounds(text, lab
     src = parse(text).sources
     assert [s.label.lower().split()[0] for s in src] == labels, src
     assert [round(s.azimuth_start_deg) % 360 for s in src] == [a % 360 for a in az], src
+
+
+def test_a_distance_said_as_an_adjective_keeps_the_noun_phrase():
+    s = _one("a small distant clanging bell on the left")
+    assert "bell" in s.label.lower() and round(s.azimuth_start_deg) == -90, s

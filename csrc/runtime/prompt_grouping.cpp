@@ -508,7 +508,9 @@ u32 label_of(const Toks& toks, const u32& t) {
         const u32 later = first_label(rest, t);
         // "a crewmate floats past ..., humming a tune": a participle describes the one named first
         const u32 opener = later.substr(0, later.find(U' '));
-        if (!later.empty() && later != first && has_sound_noun(later) && !ends_with(opener, U"ing") &&
+        // (not after a distance said as an adjective: "a tiny distant tinkling bell" is one noun phrase)
+        if (!later.empty() && later != first && has_sound_noun(later) &&
+            (!ends_with(opener, U"ing") || toks[k - 1]->kind == Kind::Dist) &&
             !(subject_acts(toks, first) && after_a_preposition(rest)))
             return later;
     }
