@@ -619,7 +619,7 @@ Patterns::Patterns() {
     words.push_back({Regex("(?:^|(?<=\\. )|(?<=\\n)|(?<=! ))\\s*(?:(?:please|pls|plz)\\s+)?(?:make|create|generate|render|produce|"
                            "add|put|play|place|spawn|simulate|synthesi[sz]e|present|trigger|insert)(?![\\w-])(?!\\s+(?:it|them|sure|this|that)\\b)|"
                            // "Picture a dog ...", "Design a soundscape with ...", "Can we get ...": asked another way
-                           "(?:^|(?<=\\. )|(?<=\\n)|(?<=! ))\\s*(?:picture|design|compose|try)(?=\\s+(?:a|an|the|some|two|three|me)\\b)|"
+                           "(?:^|(?<=\\. )|(?<=\\n)|(?<=! ))\\s*(?:picture|design|compose|try)(?=\\s+(?:a|an|the|some|two|three|me|someone|somebody)\\b)|"
                            "(?<![\\w-])(?:can|could|may)\\s+(?:we|i)\\s+(?:please\\s+)?(?:get|have|hear)(?![\\w-])", true),
                      Kind::Filler, ""});
     words.back().rx.needs_any({U"make", U"creat", U"generat", U"render", U"produc", U"add", U"put", U"play", U"place",

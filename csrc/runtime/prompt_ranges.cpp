@@ -16,7 +16,7 @@ u32 with_bare_angle_ranges(const u32& t) {
         "(?<![\\w-])from\\s+(?P<a>[+\\-\\u2212]?\\d{1,3})(?P<ua>\\s*(?:degrees?|degs?|\\u00b0))?"
         "\\s+(?:to|through|towards|toward|round\\s+to|around\\s+to)\\s+(?P<b>[+\\-\\u2212]?\\d{1,3})"
         "(?P<ub>\\s*(?:degrees?|degs?|\\u00b0|azimuth))?"
-        "(?![\\d.:%]|\\s*(?:m\\b|metres?|meters?|feet|ft|o'clock|oclock|o\\s+clock|percent|seconds?|secs?|s\\b|ms\\b|"
+        "(?![\\d:%]|\\.\\d|\\s*(?:m\\b|metres?|meters?|feet|ft|o'clock|oclock|o\\s+clock|percent|seconds?|secs?|s\\b|ms\\b|"
         "minutes?|mins?|hours?|hz|khz|db|bpm|bars?|beats?|am\\b|pm\\b|km|miles?|mph))",
         true);
     const u32 low = lower_same_length(t);  // positions in low are positions in t

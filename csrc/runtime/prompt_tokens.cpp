@@ -408,7 +408,7 @@ static bool named_with_front_or_back(const Tok& place, const Tok& noun) {
 // After a place that ends an item which named its sound first ("the kettle behind me"), a noun
 // phrase with an article and its own place or verb ("the washing machine at 2 o'clock") is the next
 // item. (Not "On the left a toddler giggles": there the place comes first and is the toddler's.)
-static bool placed_item_follows(const std::vector<Tok>& tokens, std::size_t i) {
+static bool placed_item_follows(const std::vector<Tok>& tokens, std::size_t i, const std::vector<std::size_t>& breaks) {
     static const std::set<u32> articles = {U"a", U"an", U"the", U"some", U"my", U"our", U"his", U"her", U"their",
                                            U"someone", U"somebody"};
     if (tokens[i].kind != Kind::Word) return false;
@@ -423,12 +423,27 @@ static bool placed_item_follows(const std::vector<Tok>& tokens, std::size_t i) {
     const std::size_t space = said.rfind(U' ');
     if (tokens[i - 1].value == "weak" || prepositions.count(space == u32::npos ? said : said.substr(space + 1))) return false;
     std::size_t j = bare ? i : i + 1, nouns = 0;
-    while (j < tokens.size() && tokens[j].kind == Kind::Word && is_content(tokens[j]) && nouns < 4) ++j, ++nouns;
+    // its noun phrase: content words, a distance said as an adjective ("a tiny distant bell"), and an
+    // "of" phrase ("the clatter of pans")
+    auto in_phrase = [&](std::size_t k) {
+        if (tokens[k].kind == Kind::Word && is_content(tokens[k])) return true;
+        if (tokens[k].kind == Kind::Dist && nouns > 0 && k + 1 < tokens.size() && is_content(tokens[k + 1])) return true;
+        static const std::set<u32> of = {U"of", U"the", U"a", U"an"};
+        return !bare && nouns > 0 && tokens[k].kind == Kind::Word && of.count(tokens[k].low()) && k + 1 < tokens.size() &&
+               (is_content(tokens[k + 1]) || is_move(tokens[k + 1].kind) || of.count(tokens[k + 1].low()));
+    };
+    while (j < tokens.size() && nouns < 6 && in_phrase(j)) {
+        if (tokens[j].kind == Kind::Word && is_content(tokens[j])) ++nouns;
+        ++j;
+    }
+    // "pans" after "of" is still a motion word here (adjust_tokens reads it later)
+    if (!bare && j < tokens.size() && j > 0 && tokens[j - 1].low() == U"of" && is_move(tokens[j].kind)) ++j, ++nouns;
     if (bare && (nouns > 3 || !sound_noun(tokens[j - 1].low()))) return false;
     // (not "from the floor speakers": a surface that names the thing after it)
     static const std::set<u32> place_ends = {U"me", U"you", U"us", U"left", U"right", U"front", U"back", U"ahead",
                                              U"overhead", U"behind", U"o'clock", U"oclock", U"clock", U"degrees", U"centre",
-                                             U"center", U"side", U"shoulder", U"head", U"ear", U"listener", U"above", U"below"};
+                                             U"center", U"side", U"shoulder", U"head", U"ear", U"listener", U"above", U"below",
+                                             U"rear", U"feet", U"ears", U"high", U"low", U"up", U"down"};
     const std::u32string last_said = said.substr(space == u32::npos ? 0 : space + 1);
     if (bare && !place_ends.count(last_said) && !is_digit(last_said.back())) return false;
     const bool person = tokens[i].low() == U"someone" || tokens[i].low() == U"somebody";
@@ -443,10 +458,16 @@ static bool placed_item_follows(const std::vector<Tok>& tokens, std::size_t i) {
                            (is_move(next.kind) && !bare);
     if (!own_place) return false;
     // the item before named its sound before its place
+    // (its place may be said in parts: "up high on the left")
+    static const std::set<u32> between = {U"on", U"to", U"at", U"in", U"and"};
+    auto part_of_place = [&](const Tok& k) {
+        return k.kind == Kind::Dir || k.kind == Kind::Elev || (k.kind == Kind::Word && between.count(k.low()));
+    };
     std::size_t b = i - 1;
-    while (b > 0 && (tokens[b - 1].kind == Kind::Dir || tokens[b - 1].kind == Kind::Elev)) --b;
+    while (b > 0 && part_of_place(tokens[b - 1])) --b;
+    const std::size_t last_break = breaks.empty() ? 0 : breaks.back();
     std::size_t a = b;
-    while (a > 0 && tokens[a - 1].kind != Kind::Hard && tokens[a - 1].kind != Kind::Soft) --a;
+    while (a > last_break && tokens[a - 1].kind != Kind::Hard && tokens[a - 1].kind != Kind::Soft) --a;
     for (std::size_t k = a; k < b; ++k)
         if (tokens[k].kind == Kind::Dir || tokens[k].kind == Kind::Elev) return false;  // a place before it too
     return std::any_of(tokens.begin() + static_cast<long>(a), tokens.begin() + static_cast<long>(b),
@@ -472,7 +493,7 @@ void with_run_on_breaks(std::vector<Tok>& tokens) {
                 continue;
             }
         }
-        if (i > 0 && (tokens[i - 1].kind == Kind::Dir || tokens[i - 1].kind == Kind::Elev) && placed_item_follows(tokens, i))
+        if (i > 0 && (tokens[i - 1].kind == Kind::Dir || tokens[i - 1].kind == Kind::Elev) && placed_item_follows(tokens, i, breaks))
             breaks.push_back(i);  // "the kettle behind me the washing machine at 2 o'clock"
     }
     for (std::size_t k = breaks.size(); k-- > 0;) {
