@@ -29,8 +29,13 @@ PLACES = {"on the left": (-90, 0), "to my right": (90, 0), "behind me": (180, 0)
           "to my rear": (180, 0), "behind me and slightly to the left": (-160, 0)}
 
 
+KEYED_PLACES = {"left": (-90, 0), "right": (90, 0), "behind": (180, 0), "front": (0, 0), "back left": (-135, 0),
+                "front right": (45, 0), "slightly right": (20, 0), "behind me to the right": (135, 0),
+                "45 degrees left": (-45, 0)}
+
+
 def _at(src, word, place) -> bool:
-    az, el = PLACES[place]
+    az, el = PLACES[place] if place in PLACES else KEYED_PLACES[place]
     if word not in src.label.lower() or src.moving:
         return False
     if (src.elevation_deg > 0) - (src.elevation_deg < 0) != el:
@@ -73,13 +78,10 @@ def _two_or_three_items(rng):
 
 def _keyed_list(rng):
     names = ["heron", "kettle", "radio", "cello", "owl", "typewriter", "fountain", "siren", "generator"]
-    words = {"left": (-90, 0), "right": (90, 0), "behind": (180, 0), "front": (0, 0), "back left": (-135, 0),
-             "front right": (45, 0), "slightly right": (20, 0), "behind me to the right": (135, 0), "45 degrees left": (-45, 0)}
-    picks, places = rng.sample(names, 3), rng.sample(list(words), 3)
+    picks, places = rng.sample(names, 3), rng.sample(list(KEYED_PLACES), 3)
     form = rng.choice(["{s}: {p}", "{p}: {s}", "{s} ({p})", "{s} - {p}", "{s} -> {p}", "{s}={p}", "{s} @ {p}"])
     sep = {"{s}={p}": " "}.get(form, rng.choice([", ", "; ", "\n", " | "]))
     text = sep.join(form.format(s=s, p=p) for s, p in zip(picks, places))
-    PLACES.update(words)  # the same azimuth table, for _at
     return text, list(zip(picks, places))
 
 
