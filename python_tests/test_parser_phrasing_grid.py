@@ -123,3 +123,27 @@ def test_every_move_combination_parses_to_its_path():
         if not ok:
             wrong.append((text, [(x.label, round(x.azimuth_start_deg), round(x.azimuth_end), x.moving) for x in src]))
     assert not wrong, f"{len(wrong)} of 400 wrong, e.g. {wrong[:5]}"
+
+
+def test_every_counted_list_parses_to_its_items():
+    rng = random.Random(6)
+    plurals = [("bells", "bell"), ("dogs", "dog"), ("owls", "owl"), ("drums", "drum"), ("crows", "crow"), ("fans", "fan"),
+               ("kettles", "kettle"), ("violins", "violin"), ("frogs", "frog"), ("sirens", "siren")]
+    places = {"on the left": -90, "on the right": 90, "ahead": 0, "behind": 180, "at 2 o'clock": 60, "to my left": -90,
+              "front-right": 45, "behind me on the left": -135}
+    forms = ["{N} {P}: {L}", "{N} {P} - {L}", "{N} {P}, {L}", "I want {N} {P}: {L}", "{Nc} {P}. {Lc}."]
+    wrong = []
+    for _ in range(300):
+        (plural, one), n = rng.choice(plurals), rng.choice([2, 3])
+        where = rng.sample(list(places), n)
+        items = [f"one {w}" for w in where]
+        listed = f"{items[0]} and {items[1]}" if n == 2 else f"{items[0]}, {items[1]} and {items[2]}"
+        if n == 2 and rng.random() < 0.3:
+            listed = f"one {where[0]}, another {where[1]}"
+        count = {2: "two", 3: "three"}[n]
+        text = rng.choice(forms).format(N=count, Nc=count.capitalize(), P=plural, L=listed, Lc=listed[:1].upper() + listed[1:])
+        src = parse(text).sources
+        if len(src) != n or not all(one in s.label.lower() and abs(((s.azimuth_start_deg - places[w]) + 180) % 360 - 180) <= TOL
+                                    for s, w in zip(src, where)):
+            wrong.append((text, [(s.label, round(s.azimuth_start_deg)) for s in src]))
+    assert not wrong, f"{len(wrong)} of 300 wrong, e.g. {wrong[:5]}"

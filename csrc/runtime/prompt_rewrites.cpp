@@ -181,7 +181,8 @@ u32 with_another_as_another_one(const u32& t) {
     static const std::set<u32> place_openers = {U"at", U"on", U"in", U"to", U"off", U"far", U"slightly", U"a", U"just",
                                                 U"behind", U"ahead", U"directly", U"straight", U"left", U"right", U"up",
                                                 U"over", U"above", U"below", U"from", U"somewhere", U"further", U"farther",
-                                                U"way", U"dead", U"hard", U"out", U"down", U"near", U"close", U"by"};
+                                                U"way", U"dead", U"hard", U"out", U"down", U"near", U"close", U"by",
+                                                U"front", U"back", U"rear", U"centre", U"center", U"middle", U"overhead"};
     const std::vector<TextWord> words = words_of(low);
     u32 out;
     std::size_t copied = 0;
@@ -191,8 +192,14 @@ u32 with_another_as_another_one(const u32& t) {
         std::size_t e = words[i].end;
         while (e < low.size() && is_space(low[e])) ++e;
         const bool at_end = e >= low.size() || low[e] == ',' || low[e] == '.' || low[e] == ';' || low[e] == '!';
+        // ("another far-off baby" names a sound; "another front-right" is a place)
+        auto hyphen_place = [&](std::size_t k) {
+            if (!(words[k].end < low.size() && low[words[k].end] == '-')) return true;
+            static const std::set<u32> sides = {U"left", U"right", U"front", U"back", U"rear"};
+            return k + 1 < words.size() && words[k + 1].begin == words[k].end + 1 && sides.count(words[k + 1].low) > 0;
+        };
         const bool placed = i + 1 < words.size() && words[i + 1].begin == e && place_openers.count(words[i + 1].low) &&
-                            !(words[i + 1].end < low.size() && low[words[i + 1].end] == '-');  // "another far-off baby"
+                            hyphen_place(i + 1);
         const bool number = e < low.size() && (is_digit(low[e]) || low[e] == '+' || low[e] == '-');
         if (!at_end && !placed && !number) continue;
         out += t.substr(copied, words[i].end - copied) + U" one";
