@@ -2454,3 +2454,14 @@ def test_sounds_keyed_by_their_places_and_places_keyed_by_their_sounds(text, lab
 def test_a_distance_said_as_an_adjective_keeps_the_noun_phrase():
     s = _one("an old distant rumbling tram on the left")
     assert "tram" in s.label.lower() and round(s.azimuth_start_deg) == -90, s
+
+
+@pytest.mark.parametrize("text", ["un perro ladra a la izquierda y un coche pasa por la derecha",
+                                  "il cane abbaia a destra", "der Hund bellt rechts und die Katze links"])
+def test_a_few_words_english_shares_do_not_make_a_text_english(text):
+    assert "no English words" in (parse(text).note or "")
+
+
+@pytest.mark.parametrize("text", ["people clapping", "a quokka squeaks", "what is the weather tomorrow"])
+def test_short_english_is_still_english(text):
+    assert "no English words" not in (parse(text).note or "")

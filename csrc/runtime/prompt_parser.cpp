@@ -33,11 +33,20 @@ std::string placement_note(const std::vector<SceneSource>& sources, const std::v
     if (unplaced == 0) return "";
     // English at all? Vocabulary phrases or the small words every English sentence has.
     // ("people clapping" has no small word, but its words are English sound words)
-    const bool english = std::any_of(tokens.begin(), tokens.end(), [](const Tok& k) {
-        return (k.kind != Kind::Word && k.kind != Kind::Hard && k.kind != Kind::Soft) ||
-               (k.kind == Kind::Word && (patterns().glue.count(strip_chars(k.low(), U"'-")) > 0 || sound_noun(k.low()) ||
-                                         sound_verb(k.low()) || names_a_person(k.low())));
-    });
+    // A few short words English shares with other languages ("a", "me", "no" in "un perro ladra a la
+    // izquierda") do not make a text English: a fifth of its words must be English ones.
+    std::size_t words = 0, known = 0;
+    bool phrase = false;
+    for (const Tok& k : tokens) {
+        if (k.kind == Kind::Word) {
+            ++words;
+            known += patterns().glue.count(strip_chars(k.low(), U"'-")) > 0 || sound_noun(k.low()) || sound_verb(k.low()) ||
+                     names_a_person(k.low());
+        } else if (k.kind != Kind::Hard && k.kind != Kind::Soft && k.kind != Kind::Space) {
+            phrase = true;
+        }
+    }
+    const bool english = phrase || (known > 0 && 5 * known > words);
     if (!english)
         return "no English words found: the parser reads English only, so the text is one sound placed ahead "
                "(0 degrees); describe it in English (e.g. 'a dog barks on the left')";
