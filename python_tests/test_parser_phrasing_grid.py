@@ -147,3 +147,24 @@ def test_every_counted_list_parses_to_its_items():
                                     for s, w in zip(src, where)):
             wrong.append((text, [(s.label, round(s.azimuth_start_deg)) for s in src]))
     assert not wrong, f"{len(wrong)} of 300 wrong, e.g. {wrong[:5]}"
+
+
+def test_every_place_taken_back_ends_at_the_new_one():
+    rng = random.Random(7)
+    sounds = [("a dog", "dog"), ("the kettle", "kettle"), ("a cello", "cello"), ("a generator", "generator"), ("an owl", "owl")]
+    sides = {"left": -90, "right": 90}
+    places = {"behind me": 180, "in front of me": 0, "at 2 o'clock": 60, "on the left": -90, "on the right": 90}
+    forms = ["{S} on the {W}, not the {X}", "{S} on the {W} (not the {X})", "{S}, not on the {X} but on the {W}",
+             "put {S} on the {W} instead of the {X}", "{S} on the {X}... no, the {W}", "{S} on the {X} - sorry, I meant the {W}",
+             "{S} on the {X}. Actually, make it the {W}.", "{S} on the {X}, wait, {W}", "{S} {Q}. no wait, put it {R}",
+             "{S} {Q}, or rather {R}"]
+    wrong = []
+    for _ in range(300):
+        (s, word), form = rng.choice(sounds), rng.choice(forms)
+        w, x = rng.sample(list(sides), 2)
+        q, r = rng.sample(list(places), 2)
+        want = places[r] if "{R}" in form else sides[w]
+        src = parse(form.format(S=s, W=w, X=x, Q=q, R=r)).sources
+        if len(src) != 1 or word not in src[0].label.lower() or abs(((src[0].azimuth_start_deg - want) + 180) % 360 - 180) > TOL:
+            wrong.append((form.format(S=s, W=w, X=x, Q=q, R=r), [(y.label, round(y.azimuth_start_deg)) for y in src]))
+    assert not wrong, f"{len(wrong)} of 300 wrong, e.g. {wrong[:5]}"

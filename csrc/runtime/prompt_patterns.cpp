@@ -195,7 +195,7 @@ const char kGlue[] =
     "direction around about overhead above below away back past behind ahead front again still now sound sounds "
     "heard hear hears audible located placed positioned somewhere place spot area ear ears head "
     "shoulder position point way loudly softly quietly clearly faintly continuously repeatedly constantly fully "
-    "completely totally entirely pls plz via "
+    "completely totally entirely pls plz via rather "
     "occasionally briefly first later finally eventually both all each time same comes come came round "
     "panned like only not through centred centered kinda maybe roughly approximately exactly precisely really "
     "please should must shall do does did may might ok okay so basically um uh hmm well actually honestly hey hello yeah yes thanks "

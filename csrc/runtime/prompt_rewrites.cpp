@@ -401,6 +401,7 @@ u32 with_corrections_applied(const u32& t, const std::vector<Tok>& tokens) {
         const bool marker = tokens[m].kind == Kind::Word &&
                             (w == U"sorry" || w == U"actually" || w == U"meant" || w == U"oops" || w == U"correction" ||
                              (w == U"scratch" && word_at(m + 1) == U"that") || (w == U"mean" && word_at(m - 1) == U"i") ||
+                             (w == U"rather" && word_at(m - 1) == U"or") ||  // "at 2 o'clock, or rather behind me"
                              (w == U"no" && word_at(m + 1) == U"wait") ||  // "on left no wait right"
                              ((w == U"no" || w == U"wait") && next_breaks) ||
                              (w == U"no" && after_a_break(m) && place_follows(m)) ||  // "on the right... no the left"
@@ -419,7 +420,7 @@ u32 with_corrections_applied(const u32& t, const std::vector<Tok>& tokens) {
                                     tokens[k].low() == U"no" || tokens[k].low() == U"wait" || tokens[k].low() == U"oh" ||
                                     tokens[k].low() == U"i" || tokens[k].low() == U"um" || tokens[k].low() == U"uh" ||
                                     tokens[k].low() == U"er" || tokens[k].low() == U"erm" || tokens[k].low() == U"hmm" ||
-                                    tokens[k].low() == U"ah");
+                                    tokens[k].low() == U"ah" || tokens[k].low() == U"or");
         if (!adjacent) continue;
         // "left to right - sorry, I mean right to left": the whole move is taken back
         for (std::size_t k = p; k > 0;) {
