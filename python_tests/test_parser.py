@@ -2465,3 +2465,16 @@ def test_a_few_words_english_shares_do_not_make_a_text_english(text):
 @pytest.mark.parametrize("text", ["people clapping", "a quokka squeaks", "what is the weather tomorrow"])
 def test_short_english_is_still_english(text):
     assert "no English words" not in (parse(text).note or "")
+
+
+@pytest.mark.parametrize("text,el", [
+    ("a cricket chirping in the basement", -1), ("mice scurry in the attic", 1), ("a hum near the ceiling", 1),
+    ("a ball bouncing at knee height on the left", -1), ("a toad croaking low to the ground", -1),
+])
+def test_heights_said_by_a_room_above_or_below_or_a_body_height(text, el):
+    s = _one(text)
+    assert (s.elevation_deg > 0) - (s.elevation_deg < 0) == el, s
+
+
+def test_the_listeners_own_basement_places_nothing():
+    assert parse("You're in the basement. The boiler groans behind you.").sources[0].elevation_deg == 0

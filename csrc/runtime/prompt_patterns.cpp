@@ -452,6 +452,12 @@ Patterns::Patterns() {
     // after the place, as its own item
     elev("(?:(?<=, )|(?<=and )|(?<=,))(?:(?:slightly|a\\s+little|a\\s+bit|just|very|quite|fairly)\\s+)?(?:low|down)"
          "(?=\\s*(?:[,.;!?)\\n]|$))", -kAboveDeg);
+    // "near the ceiling", "at knee height", "low to the ground"
+    elev("(?:near|by|close\\s+to|just\\s+below|under|up\\s+by|up\\s+near)\\s+the\\s+ceiling", kAboveDeg);
+    elevs.back().first.needs_any({U"ceiling"});
+    elev("(?:at\\s+)?(?:knee|waist|hip|ankle|shin)[- ](?:height|level)|low\\s+to\\s+the\\s+(?:ground|floor)|"
+         "(?:close|near)\\s+to\\s+the\\s+(?:ground|floor)", -kAboveDeg);
+    elevs.back().first.needs_any({U"height", U"level", U"ground", U"floor"});
     elev("down\\s+low|low\\s+down|(?:near|on|at|from)\\s+(?:the\\s+)?(?:floor|ground)(?:\\s+level)?|(?:floor|ground)\\s+level", -kAboveDeg);
     // a floor down or a place under the listener: "downstairs", "in the cellar", "at my feet", "under the bed"
     elev("downstairs|(?:in|from|down\\s+in)\\s+the\\s+(?:basement|cellar|crawl\\s*space)|"

@@ -626,6 +626,19 @@ void adjust_tokens(std::vector<Tok>& tokens) {
             tok.kind = Kind::Word;
             continue;
         }
+        // "a cricket chirping in the basement", "mice in the attic": below or above the listener, when
+        // said of a sound ("In the basement, a dog barks" is where the listener is)
+        if (tok.kind == Kind::Room) {
+            const u32& w = tok.low();
+            const int height = w.find(U"basement") != u32::npos || w.find(U"cellar") != u32::npos ? -1
+                               : w.find(U"attic") != u32::npos || w.find(U"loft") != u32::npos ? 1 : 0;
+            bool after_a_sound = false;
+            for (std::size_t k = i; k-- > 0 && tokens[k].kind != Kind::Hard && tokens[k].kind != Kind::Soft;)
+                after_a_sound = after_a_sound || (tokens[k].kind == Kind::Word &&
+                                                  (sound_noun(tokens[k].low()) || sound_verb(tokens[k].low())) &&
+                                                  !names_a_person(tokens[k].low()));
+            if (height != 0 && after_a_sound) tok.kind = Kind::Elev, tok.az = height * kAboveDeg;
+        }
         // "is coming from above and behind me": the height a filler's "from" hid
         if (tok.kind == Kind::Word && i > 0 && tokens[i - 1].kind == Kind::Filler && ends_with(tokens[i - 1].low(), U"from")) {
             const u32& w = tok.low();
