@@ -2478,3 +2478,13 @@ def test_heights_said_by_a_room_above_or_below_or_a_body_height(text, el):
 
 def test_the_listeners_own_basement_places_nothing():
     assert parse("You're in the basement. The boiler groans behind you.").sources[0].elevation_deg == 0
+
+
+@pytest.mark.parametrize("text,label,az", [
+    ("Every few seconds a drip falls somewhere behind me.", "drip", 180),
+    ("every now and then a jay screeches on the left", "jay", -90),
+    ("From time to time, a gate creaks behind me", "gate", 180),
+])
+def test_how_often_names_no_sound(text, label, az):
+    s = _one(text)
+    assert s.label.lower().startswith(label) and round(s.azimuth_start_deg) == az, s

@@ -34,11 +34,16 @@ u32 with_at_signs_as_at(const u32& t) {
 u32 with_time_phrases_dropped(const u32& t) {
     if (find_ascii_ci(t, U"sec") == u32::npos &&
         find_ascii_ci(t, U"min") == u32::npos && find_ascii_ci(t, U"moment") == u32::npos &&
-        find_ascii_ci(t, U"beat") == u32::npos && find_ascii_ci(t, U"bar") == u32::npos)
+        find_ascii_ci(t, U"beat") == u32::npos && find_ascii_ci(t, U"bar") == u32::npos &&
+        find_ascii_ci(t, U" then") == u32::npos && find_ascii_ci(t, U"time") == u32::npos &&
+        find_ascii_ci(t, U"often") == u32::npos && find_ascii_ci(t, U"while") == u32::npos)
         return t;
-    static const Regex time("(?<![\\w-])(?:after|over|for|within|in)\\s+(?:about\\s+|around\\s+|roughly\\s+)?"
-                            "(?:\\d+(?:\\.\\d+)?|a|an|a\\s+few|several|one|two|three|four|five|six|seven|eight|nine|ten|"
-                            "twenty|thirty|sixty)\\s+(?:seconds?|secs?|minutes?|mins?|moments?|beats?|bars?)(?![\\w-])", true);
+    // ("every few seconds", "every now and then", "from time to time", "once in a while", "every so often")
+    static const Regex time("(?<![\\w-])(?:(?:after|over|for|within|in|every)\\s+(?:about\\s+|around\\s+|roughly\\s+)?"
+                            "(?:\\d+(?:\\.\\d+)?|a|an|a\\s+few|few|several|one|two|three|four|five|six|seven|eight|nine|ten|"
+                            "twenty|thirty|sixty|couple\\s+of|a\\s+couple\\s+of)\\s+(?:seconds?|secs?|minutes?|mins?|moments?|beats?|bars?)|"
+                            "every\\s+(?:now\\s+and\\s+(?:then|again)|so\\s+often|second|minute)|(?:(?<=^)|(?<=[,.;:!?] ))now\\s+and\\s+(?:then|again)|"
+                            "from\\s+time\\s+to\\s+time|once\\s+in\\s+a\\s+while)(?![\\w-])", true);
     const u32 low = lower_same_length(t);  // positions in low are positions in t
     const auto found = time.find_all(low);
     if (found.empty()) return t;
