@@ -3,6 +3,7 @@
 // as one from the first to the second.
 #include "prompt_internal.h"
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -11,6 +12,7 @@ namespace bewo::rt::prompt_detail {
 using namespace textmatch;
 
 u32 with_bare_angle_ranges(const u32& t) {
+    if (std::none_of(t.begin(), t.end(), [](char32_t c) { return c >= '0' && c <= '9'; })) return t;  // two numbers
     if (t.find(U"from") == u32::npos && t.find(U"From") == u32::npos && t.find(U"FROM") == u32::npos) return t;
     static const Regex range(
         "(?<![\\w-])from\\s+(?P<a>[+\\-\\u2212]?\\d{1,3})(?P<ua>\\s*(?:degrees?|degs?|\\u00b0))?"

@@ -35,8 +35,8 @@ u32 with_time_phrases_dropped(const u32& t) {
     if (find_ascii_ci(t, U"sec") == u32::npos &&
         find_ascii_ci(t, U"min") == u32::npos && find_ascii_ci(t, U"moment") == u32::npos &&
         find_ascii_ci(t, U"beat") == u32::npos && find_ascii_ci(t, U"bar") == u32::npos &&
-        find_ascii_ci(t, U" then") == u32::npos && find_ascii_ci(t, U"time") == u32::npos &&
-        find_ascii_ci(t, U"often") == u32::npos && find_ascii_ci(t, U"while") == u32::npos)
+        find_ascii_ci(t, U"every") == u32::npos && find_ascii_ci(t, U"now and") == u32::npos &&
+        find_ascii_ci(t, U"time to time") == u32::npos && find_ascii_ci(t, U"once in") == u32::npos)
         return t;
     // ("every few seconds", "every now and then", "from time to time", "once in a while", "every so often")
     static const Regex time("(?<![\\w-])(?:(?:after|over|for|within|in|every)\\s+(?:about\\s+|around\\s+|roughly\\s+)?"
