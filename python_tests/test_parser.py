@@ -2488,3 +2488,13 @@ def test_the_listeners_own_basement_places_nothing():
 def test_how_often_names_no_sound(text, label, az):
     s = _one(text)
     assert s.label.lower().startswith(label) and round(s.azimuth_start_deg) == az, s
+
+
+@pytest.mark.parametrize("text,els", [
+    ("two kites - one left, one right - both high overhead, then a drum below us", [1, 1, -1]),
+    ("a robin on the left and a wren on the right, both up high", [1, 1]),
+    ("Three bells: one on the left, one ahead, one on the right, all up in the tower.", [1, 1, 1]),
+])
+def test_a_place_said_of_both_or_all_goes_to_the_sounds_before(text, els):
+    src = parse(text).sources
+    assert [(s.elevation_deg > 0) - (s.elevation_deg < 0) for s in src] == els, src

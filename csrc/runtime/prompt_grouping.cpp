@@ -113,6 +113,16 @@ bool verb_goes_on(const std::vector<Toks>& pieces, const std::vector<bool>& has_
     });
 }
 
+// "both high overhead", "all up in the trees": a place said of the sounds before it
+static bool said_of_those_before(const Toks& p) {
+    if (p.empty() || p[0]->kind != Kind::Word) return false;
+    const u32& w = p[0]->low();
+    if (w != U"both" && w != U"all") return false;
+    static const std::set<u32> heights = {U"high", U"low", U"up", U"down", U"way", U"very", U"quite", U"three", U"four"};
+    return std::none_of(p.begin() + 1, p.end(), [](const Tok* t) { return is_content(*t) && !heights.count(t->low()); }) &&
+           std::any_of(p.begin(), p.end(), [](const Tok* t) { return t->kind == Kind::Elev || t->kind == Kind::Dir; });
+}
+
 // "with a hiss", "with a loud bang": a sound's own noun after an article, what something sounds with
 static bool sound_made_with(const Toks& piece) {
     static const std::set<u32> made = {U"hiss", U"bang", U"clang", U"clunk", U"thud", U"thump", U"whoosh", U"crash",
@@ -395,6 +405,17 @@ std::vector<Group> group(std::vector<Tok>& tokens, std::vector<bool>& colon_afte
                 pending.clear();
                 sources.push_back({src, static_cast<int>(c)});
                 current = static_cast<int>(sources.size()) - 1;
+                continue;
+            }
+            // "two jets - one left, one right - both high overhead": said of the sounds before, not the next
+            if (said_of_those_before(p) && sources.size() >= 2) {
+                const std::size_t n = p[0]->low() == U"both" ? 2 : sources.size();
+                for (std::size_t j = sources.size() - n; j < sources.size(); ++j)
+                    for (Tok* t : p)
+                        if ((t->kind == Kind::Elev || t->kind == Kind::Dir) &&
+                            std::none_of(sources[j].toks.begin(), sources[j].toks.end(),
+                                         [&](const Tok* x) { return x->kind == t->kind; }))
+                            sources[j].toks.push_back(t);
                 continue;
             }
             // "rain - behind, thunder - left": after a dash, a place alone belongs to the sound before it
