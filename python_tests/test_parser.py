@@ -2498,3 +2498,8 @@ def test_how_often_names_no_sound(text, label, az):
 def test_a_place_said_of_both_or_all_goes_to_the_sounds_before(text, els):
     src = parse(text).sources
     assert [(s.elevation_deg > 0) - (s.elevation_deg < 0) for s in src] == els, src
+
+
+def test_a_jump_to_a_small_offset_is_a_place():
+    s = _one("A trout jumps just off to my left")
+    assert not s.moving and -40 <= s.azimuth_start_deg <= -5, s

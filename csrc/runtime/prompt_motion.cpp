@@ -233,7 +233,8 @@ SceneSource resolve(const Toks& toks, const u32& label) {
                 // prompts, not one meant a move from straight ahead); a jump is a move by its meaning
                 // ("someone whistles, then suddenly jumps to the left"), a jumping fish is not
                 const bool jumps = first_move < static_cast<int>(toks.size()) && toks[first_move]->kind == Kind::SpeedVerb &&
-                                   toks[first_move]->value == "instant" && !ends_with(toks[first_move]->low(), U"ing");
+                                   toks[first_move]->value == "instant" && !ends_with(toks[first_move]->low(), U"ing") &&
+                                   std::fabs(only.az) > 30.0;  // "a fish jumps just off to my right": there
                 if (jumps) a0 = 0.0, a1 = only.az, has_a1 = true;
                 else a0 = only.az;
             } else if (passing_by && !approach && !recede && circle == 0.0 && only.role == Kind::At &&
