@@ -2503,3 +2503,8 @@ def test_a_place_said_of_both_or_all_goes_to_the_sounds_before(text, els):
 def test_a_jump_to_a_small_offset_is_a_place():
     s = _one("A trout jumps just off to my left")
     assert not s.moving and -40 <= s.azimuth_start_deg <= -5, s
+
+
+@pytest.mark.parametrize("text,az", [("the front door bell rings on the left", -90), ("the back door slams on my right", 90)])
+def test_a_thing_named_with_front_or_back_is_no_place(text, az):
+    assert round(_one(text).azimuth_start_deg) == az

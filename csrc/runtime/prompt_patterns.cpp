@@ -268,7 +268,10 @@ Patterns::Patterns() {
     dir("(?P<num>" + num + ")(?=\\s+(?:to|through|towards|toward|round\\s+to|around\\s+to)\\s+(?:" + num + ")" + unit + ")",
         DirValue::Range);
     dirs.back().first.needs_any({U"deg", U"\u00b0"});
-    dir("(?<!round )(?:" + alt(table) + ")", DirValue::Table);  // not "around behind you to the right": a way round
+    // not "around behind you to the right" (a way round), nor "the front door" (a thing named with front)
+    dir("(?<!round )(?:" + alt(table) + ")(?!\\s+(?:door|doors|doorbell|gate|porch|yard|garden|seat|seats|window|windows|"
+        "wheel|wheels|desk|steps|entrance|bumper|office|lawn|deck|teeth|page|cover|counter|stairs|tyres?|tires?)\\b)",
+        DirValue::Table);
     dir("(?:(?:an?\\s+)?(?:azimuth|angle|bearing|direction)(?:\\s+angle)?\\s+(?:of\\s+)?)?"
         "(?P<num>" + num + ")\\s*(?:degrees?|degs?|\\u00b0)"
         "(?:\\s+(?:(?:off\\s+)?(?:to|towards|toward|on|off)\\s+(?:the\\s+|your\\s+|my\\s+|" + poss + "\\s+)?)?"
@@ -391,7 +394,10 @@ Patterns::Patterns() {
                       DirValue::Shorthand);
     dir("(?:straight|directly|dead|(?<!to )(?<!from )(?<!and )(?<!the )(?<!my )(?<!your )right|just|a\\s+little|a\\s+bit|slightly)?\\s*(?:ahead|in\\s+front)(?:\\s+of\\s+" + me + ")?|"
         "(?:the\\s+)?frontal\\s+(?:region|area|zone|field|direction|plane)|"
-        "(?:" + poss + "\\s+)?(?:front|forward)(?:\\s+(?:and\\s+)?(?:centre|center))?|"
+        "(?:" + poss + "\\s+)?(?:front|forward)(?:\\s+(?:and\\s+)?(?:centre|center))?"
+        // not "the front door bell rings on the left": a thing named with front
+        "(?!\\s+(?:door|doors|doorbell|gate|porch|yard|garden|seat|seats|window|windows|wheel|wheels|desk|steps|"
+        "entrance|bumper|office|lawn|deck|teeth|page|cover|counter|hall|room|stairs|tyre|tire|tires|tyres)\\b)|"
         "(?:the\\s+)?(?:dead\\s+)?(?:centre|center|middle)(?:\\s+stage)?|straight\\s+on|cent(?:er|r)ed|"
         // "directly across the table", "across from me": facing the listener
         "(?:straight|directly|dead)\\s+across(?:\\s+from\\s+" + me + "|\\s+the\\s+(?:room|table|aisle|hall|street|road|field|pitch|court|stage|lake|river|water|yard|square|way))?|"
