@@ -2509,3 +2509,21 @@ def test_a_jump_to_a_small_offset_is_a_place():
 @pytest.mark.parametrize("text,az", [("the front door bell rings on the left", -90), ("the back door slams on my right", 90)])
 def test_a_thing_named_with_front_or_back_is_no_place(text, az):
     assert round(_one(text).azimuth_start_deg) == az
+
+
+@pytest.mark.parametrize("text,labels,az", [
+    ("a few flies buzzing on the left", ["flies"], [-90]),
+    ("sizzling pan front and center", ["pan"], [0]),
+    ("Foghorn forward, compressor aft.", ["foghorn", "compressor"], [0, 180]),
+    ("a seal barks off the port beam", ["seal"], [-90]),
+    ("a rattle before me", ["rattle"], [0]),
+    ("owl hoot L90, cricket R45", ["owl", "cricket"], [-90, 45]),
+    ("the fryer spits at about 45 to my left", ["fryer"], [-45]),
+])
+def test_insects_cookware_ship_words_before_me_letter_angles_and_an_angle_to_a_side(text, labels, az):
+    _assert_sources(text, labels, az)
+
+
+def test_a_torpedo_from_port_to_starboard_crosses_left_to_right():
+    s = _one("a torpedo running from port to starboard")
+    assert s.moving and round(s.azimuth_start_deg) == -90 and round(s.azimuth_end) == 90, s

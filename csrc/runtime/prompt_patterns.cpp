@@ -318,6 +318,12 @@ Patterns::Patterns() {
     // "worker calling - left 45", "bell: right 30 degrees": the side, then the angle, ending the item
     dir("(?P<side>left|right)[ \\t]+(?P<num>\\d{1,3})(?:\\s*(?:degrees?|degs?|\\u00b0))?(?=\\s*(?:[,.;!?)\\n]|$|and\\b))",
         DirValue::Degrees);
+    // "hisses at about 45 to my left": an angle, then the side it is on
+    dir("(?:(?<=at )|(?<=about )|(?<=around )|(?<=roughly )|(?<=maybe ))(?P<num>1[5-9]|[2-9]\\d|1[0-7]\\d|180)"
+        "\\s+(?:to|on)\\s+(?:the|my|your|our)\\s+(?P<side>left|right)(?![\\w-])", DirValue::Degrees);
+    // "a bicycle bell before me": in front
+    dir("before\\s+(?:me|us)(?![\\w-])", DirValue::Front);
+    dirs.back().first.needs_any({U"before"});
     // "forty-five right" as "45 right"
     dir("(?<![\\w-])(?P<num>\\d{2,3}|(?:" + tens + ")(?:[\\s-]+(?:" + units + "))?)\\s+(?P<side>left|right)(?![\\w-])",
         DirValue::Degrees);
@@ -387,6 +393,9 @@ Patterns::Patterns() {
                             "(?<=\\w\\s)(?P<lrc3>C)(?![\\w'&#-]|\\.\\w)(?!\\s+(?:major|minor|sharp|flat))", false),
                       DirValue::Shorthand);
     dirs.back().first.needs_any({U"L", U"R", U"C"});
+    // "fire crackle L90, clock tick R45": the side's letter, then its angle
+    dirs.emplace_back(Regex("(?<![\\w'&./-])(?<=[a-z] )(?P<lr>[LR])(?P<num>\\d{2,3})(?![\\w.])", false), DirValue::Shorthand);
+    dirs.back().first.needs_any({U"L", U"R"});
     // the same in lower case where it cannot be a word: "pan the tambourine 60r", "gtr 1 hard l"
     dirs.emplace_back(Regex("(?<![\\w'&./-])(?:(?P<num>\\d{1,3})|(?:hard|far|extreme)\\s+)(?P<lr>[lr])"
                             "(?=\\s*(?:[,.;:)\\n&]|$|and\\b))(?!\\.\\w)|(?:(?<=dead\\s)|(?<=pan\\s)|(?<=panned\\s))(?P<lrc>c)"

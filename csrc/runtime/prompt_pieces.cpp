@@ -571,13 +571,20 @@ bool idiom_side(const std::vector<Tok>& tokens, std::size_t i) {
 static bool motion_noun(const std::vector<Tok>& tokens, std::size_t i) {
     static const std::set<u32> nouns = {U"walk", U"drive", U"ride", U"run", U"stroll", U"hike", U"commute", U"jog", U"trip",
                                         U"flight", U"journey", U"swim", U"cycle"};
-    // "the clatter of pans", "a pan sizzles": cookware, where a determiner or "of" comes before it
-    if (tokens[i].low() == U"pans" || tokens[i].low() == U"pan") {
+    // "the clatter of pans", "a sizzling pan", "a few flies buzzing": cookware and insects, where a
+    // determiner, a count, "of" or an adjective in -ing comes before them
+    const u32& w = tokens[i].low();
+    if (w == U"pans" || w == U"pan" || w == U"flies" || w == U"fly") {
         std::size_t k = i;
         while (k > 0 && tokens[k - 1].kind == Kind::Space) --k;
         static const std::set<u32> before = {U"of", U"the", U"a", U"some", U"and", U"with", U"my", U"our", U"your",
-                                             U"his", U"her", U"their", U"frying", U"sauce", U"two", U"three"};
-        return k > 0 && tokens[k - 1].kind == Kind::Word && before.count(tokens[k - 1].low());
+                                             U"his", U"her", U"their", U"frying", U"sauce", U"two", U"three", U"few",
+                                             U"many", U"several", U"those", U"these", U"fruit", U"house", U"black"};
+        if (k == 0 || tokens[k - 1].kind != Kind::Word) return false;
+        const u32& b = tokens[k - 1].low();
+        static const std::set<u32> cooking = {U"sizzling", U"frying", U"boiling", U"smoking", U"roasting", U"baking",
+                                              U"steaming", U"bubbling", U"clattering", U"clanging", U"hot", U"greasy"};
+        return before.count(b) > 0 || (cooking.count(b) && w != U"fly" && w != U"flies");
     }
     if (!nouns.count(tokens[i].low())) return false;
     auto word_before = [&](std::size_t k, std::size_t& at) {
@@ -589,10 +596,10 @@ static bool motion_noun(const std::vector<Tok>& tokens, std::size_t i) {
     static const std::set<u32> times = {U"morning", U"afternoon", U"evening", U"night", U"daily", U"weekly", U"long",
                                         U"short", U"little", U"late", U"early", U"usual", U"first", U"last", U"dog"};
     std::size_t at = 0;
-    const u32 w = word_before(i, at);
-    if (owners.count(w)) return true;
+    const u32 prev = word_before(i, at);
+    if (owners.count(prev)) return true;
     std::size_t at2 = 0;
-    return times.count(w) && at > 0 && owners.count(word_before(at, at2));
+    return times.count(prev) && at > 0 && owners.count(word_before(at, at2));
 }
 
 // "not on the left but on the right": a negated direction places nothing. "flying over from

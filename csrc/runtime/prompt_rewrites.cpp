@@ -344,8 +344,12 @@ u32 with_nautical_sides(const u32& t) {
                    return (a >= 'A' && a <= 'Z' ? a + 32 : a) == b;
                }) != t.end();
     };
-    if (!has(U"port") && !has(U"astern")) return t;
+    if (!has(U"port") && !has(U"astern") && !has(U" aft") && !has(U"starboard")) return t;
     static const std::pair<const char32_t*, const char32_t*> said[] = {
+        {U"from port to starboard", U"from the left to the right"}, {U"from starboard to port", U"from the right to the left"},
+        {U"off the port beam", U"on the left"}, {U"off the starboard beam", U"on the right"},
+        {U"off the port quarter", U"behind on the left"}, {U"off the starboard quarter", U"behind on the right"},
+        {U"port beam", U"left"}, {U"starboard beam", U"right"}, {U"aft", U"behind"},
         {U"on the port side", U"on the left side"}, {U"on port side", U"on the left side"}, {U"port side", U"left side"},
         {U"portside", U"left side"}, {U"to port", U"to the left"}, {U"off the port bow", U"front-left"},
         {U"off the starboard bow", U"front-right"}, {U"on the starboard side", U"on the right side"},
