@@ -302,7 +302,7 @@ def test_phrasing_score(name):
 # looked at for a pass); held to where the passes left them (they must not slip back while other phrasing is fixed).
 FLOORS = {9: 115, 10: 117, 11: 117, 12: 115, 13: 119, 14: 114, 15: 103, 16: 90, 17: 114, 18: 108, 19: 107, 20: 114,
           21: 117, 22: 96, 23: 117, 24: 105, 25: 117, 26: 112, 27: 118, 28: 113, 29: 112, 30: 109, 31: 100, 32: 108,
-          33: 112, 34: 112, 35: 112, 36: 96, 37: 92, 38: 100, 39: 113, 40: 110, 41: 107, 42: 109, 43: 102, 44: 99}
+          33: 112, 34: 112, 35: 112, 36: 96, 37: 92, 38: 100, 39: 113, 40: 110, 41: 107, 42: 109, 43: 109, 44: 102}
 
 
 @pytest.mark.parametrize("name,floor", [(f"phrasing_prompts_heldout{k}.jsonl", v) for k, v in FLOORS.items()])
