@@ -2527,3 +2527,41 @@ def test_insects_cookware_ship_words_before_me_letter_angles_and_an_angle_to_a_s
 def test_a_torpedo_from_port_to_starboard_crosses_left_to_right():
     s = _one("a torpedo running from port to starboard")
     assert s.moving and round(s.azimuth_start_deg) == -90 and round(s.azimuth_end) == 90, s
+
+
+@pytest.mark.parametrize("text", ["a doorbell at 10 and a bell \u0663", "owl: 2 o'clock, frog: \u0661\u0662, bell: 9 o'clock",
+                                  "\u0130" * 30 + " Orc brute: stomps at 120\u00b0", "\u0130zmir vendor: shouts on the left"])
+def test_other_scripts_digits_and_letters_that_change_length_when_lowered_parse(text):
+    scene = parse(text)  # once a stoi on non-ASCII digits and a position past the end
+    assert scene.sources and all("\u0130" not in s.label or s.label.strip() for s in scene.sources), scene
+
+
+@pytest.mark.parametrize("text,n", [
+    ("A dog barks on the left. Actually, add a second dog behind me.", 2),
+    ("church bells on the left. Sorry, one more thing: a church organ behind me", 2),
+    ("a train passes from left to right, people talking", 2),
+])
+def test_sounds_added_after_a_correction_word_or_a_move_stay(text, n):
+    assert len(parse(text).sources) == n, parse(text)
+
+
+@pytest.mark.parametrize("text,az,el", [
+    ("a piston on the right moving up and down.", 90, 0), ("a cello on the left, deep and low.", -90, 0),
+    ("a Nissan R34 revs its engine on the left", -90, 0),
+])
+def test_pitch_motion_and_model_names_are_no_place(text, az, el):
+    s = parse(text).sources[0]
+    assert round(s.azimuth_start_deg) == az and (s.elevation_deg > 0) - (s.elevation_deg < 0) == el, s
+
+
+@pytest.mark.parametrize("text,labels", [
+    ("Behind me: drums. On the left: birds", ["drums", "birds"]),
+    ("Upstairs: drums. On the left: bass", ["drums", "bass"]),
+])
+def test_a_place_key_does_not_name_the_sound(text, labels):
+    assert [s.label.lower() for s in parse(text).sources] == labels
+
+
+def test_about_a_count_on_a_side_is_no_angle():
+    src = parse("a crowd: about 20 on the left, maybe 30 on the right").sources
+    assert all(abs(s.azimuth_start_deg) in (90.0,) for s in src), src

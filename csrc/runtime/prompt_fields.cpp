@@ -358,7 +358,8 @@ u32 fields_text_as_phrases(const u32& text, bool calls) {
     std::vector<Item> hours_said = items;
     for (Item& it : hours_said) {
         const u32 v = strip_space(it.value);
-        if (clock_list && it.keyed && !v.empty() && v.size() <= 2 && std::all_of(v.begin(), v.end(), is_digit) &&
+        if (clock_list && it.keyed && !v.empty() && v.size() <= 2 &&
+            std::all_of(v.begin(), v.end(), [](char32_t c) { return c >= '0' && c <= '9'; }) &&
             std::stoi(to_utf8(v)) >= 1 && std::stoi(to_utf8(v)) <= 12)
             it.value = v + U" o'clock";
     }

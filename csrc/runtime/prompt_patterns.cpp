@@ -320,7 +320,7 @@ Patterns::Patterns() {
         DirValue::Degrees);
     // "hisses at about 45 to my left": an angle, then the side it is on
     dir("(?:(?<=at )|(?<=about )|(?<=around )|(?<=roughly )|(?<=maybe ))(?P<num>1[5-9]|[2-9]\\d|1[0-7]\\d|180)"
-        "\\s+(?:to|on)\\s+(?:the|my|your|our)\\s+(?P<side>left|right)(?![\\w-])", DirValue::Degrees);
+        "\\s+to\\s+(?:the|my|your|our)\\s+(?P<side>left|right)(?![\\w-])", DirValue::Degrees);  // not "about 20 on the left"
     // "a bicycle bell before me": in front
     dir("before\\s+(?:me|us)(?![\\w-])", DirValue::Front);
     dirs.back().first.needs_any({U"before"});
@@ -394,7 +394,8 @@ Patterns::Patterns() {
                       DirValue::Shorthand);
     dirs.back().first.needs_any({U"L", U"R", U"C"});
     // "fire crackle L90, clock tick R45": the side's letter, then its angle
-    dirs.emplace_back(Regex("(?<![\\w'&./-])(?<=[a-z] )(?P<lr>[LR])(?P<num>\\d{2,3})(?![\\w.])", false), DirValue::Shorthand);
+    dirs.emplace_back(Regex("(?<![\\w'&./-])(?<=[a-z] )(?P<lr>[LR])(?P<num>\\d{2,3})(?=\\s*(?:[,;)\\n]|\\.(?!\\w)|$|and\\b))",
+                            false), DirValue::Shorthand);  // (not "a Nissan R34 revs", "the R50 bus")
     dirs.back().first.needs_any({U"L", U"R"});
     // the same in lower case where it cannot be a word: "pan the tambourine 60r", "gtr 1 hard l"
     dirs.emplace_back(Regex("(?<![\\w'&./-])(?:(?P<num>\\d{1,3})|(?:hard|far|extreme)\\s+)(?P<lr>[lr])"
@@ -465,7 +466,9 @@ Patterns::Patterns() {
          -kAboveDeg);
     // "ticking, center, slightly low.", "scratching in front, low", "centre and low": a height said
     // after the place, as its own item
-    elev("(?:(?<=, )|(?<=and )|(?<=,))(?:(?:slightly|a\\s+little|a\\s+bit|just|very|quite|fairly)\\s+)?(?:low|down)"
+    // (not "moving up and down", "deep and low": "and" only after a place)
+    elev("(?:(?<=, )|(?<=,)|(?<=centre and )|(?<=center and )|(?<=front and )|(?<=left and )|(?<=right and )|"
+         "(?<=ahead and )|(?<=behind and ))(?:(?:slightly|a\\s+little|a\\s+bit|just|very|quite|fairly)\\s+)?(?:low|down)"
          "(?=\\s*(?:[,.;!?)\\n]|$))", -kAboveDeg);
     // "near the ceiling", "at knee height", "low to the ground"
     elev("(?:near|by|close\\s+to|just\\s+below|under|up\\s+by|up\\s+near)\\s+the\\s+ceiling", kAboveDeg);

@@ -218,11 +218,14 @@ u32 with_another_as_another_one(const u32& t) {
 // No number above 12 and no degrees: any bare number in the text is more likely an hour.
 static bool no_angles_given(const u32& low) {
     if (low.find(U"degree") != u32::npos || low.find(U"deg") != u32::npos || low.find(U'\u00b0') != u32::npos) return false;
+    auto ascii = [](char32_t c) { return c >= '0' && c <= '9'; };  // what stoi reads (is_digit takes any script's)
     for (std::size_t i = 0; i < low.size(); ++i) {
         if (!is_digit(low[i]) || (i > 0 && is_digit(low[i - 1]))) continue;
         std::size_t e = i;
         while (e < low.size() && is_digit(low[e])) ++e;
-        if (e - i > 2 || std::stoi(to_utf8(low.substr(i, e - i))) > 12) return false;
+        if (e - i > 2 || !std::all_of(low.begin() + static_cast<long>(i), low.begin() + static_cast<long>(e), ascii) ||
+            std::stoi(to_utf8(low.substr(i, e - i))) > 12)
+            return false;
     }
     return true;
 }
@@ -464,6 +467,10 @@ u32 with_corrections_applied(const u32& t, const std::vector<Tok>& tokens) {
             if (tokens[k].kind == Kind::Word && tokens[k].low() != U"scratch" && sound_noun(tokens[k].low()) &&
                 clause.find(tokens[k].low()) == u32::npos)
                 new_sound = true;
+        // "Actually, add a second dog behind me": a sound added, not a place taken back
+        static const std::set<u32> adding = {U"add", U"another", U"second", U"also", U"more", U"too", U"plus", U"extra"};
+        for (std::size_t k = m + 1; k < q && !new_sound; ++k)
+            new_sound = tokens[k].kind == Kind::Word && adding.count(tokens[k].low()) > 0;
         if (new_sound) continue;
         const u32 head = t.substr(0, static_cast<std::size_t>(tokens[p].start));
         if (signed_angle(tokens[q], t))  // "at +60, wait, scratch that, -60"

@@ -406,7 +406,7 @@ static bool named_with_front_or_back(const Tok& place, const Tok& noun) {
 }
 
 // After a place that ends an item which named its sound first ("the kettle behind me"), a noun
-// phrase with an article and its own place or verb ("the washing machine at 2 o'clock") is the next
+// phrase with an article and its own place or motion ("the washing machine at 2 o'clock") is the next
 // item. (Not "On the left a toddler giggles": there the place comes first and is the toddler's.)
 static bool placed_item_follows(const std::vector<Tok>& tokens, std::size_t i, const std::vector<std::size_t>& breaks) {
     static const std::set<u32> articles = {U"a", U"an", U"the", U"some", U"my", U"our", U"his", U"her", U"their",

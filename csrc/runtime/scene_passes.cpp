@@ -479,6 +479,9 @@ void move_corrected_sounds(std::vector<SceneSource>& sources, std::vector<bool>&
             while (e < low.size() && !is_end(low[e])) ++e;
             // the marker before the sound ("no wait, put the squeaks ..."), or "instead" after it
             const u32 lead = U" " + low.substr(b, at - b) + U" ", rest = U" " + low.substr(at, e - at) + U" ";
+            // ("Actually, add a second dog behind me", "Sorry, one more thing: a church organ": a sound added)
+            for (const u32 w : {U" add ", U" another", U" second ", U" also ", U" more ", U" too ", U" plus ", U" as well"})
+                if (lead.find(w) != u32::npos || rest.find(w) != u32::npos) return false;
             for (const u32 w : {U" actually", U" no wait", U" i meant ", U" i mean ", U" sorry", U" scratch that",
                                 U" correction", U" change of plan"})
                 if (lead.find(w) != u32::npos) return true;
@@ -503,11 +506,13 @@ void move_corrected_sounds(std::vector<SceneSource>& sources, std::vector<bool>&
         std::size_t p = 0;
         while (p < a.size() && p < b.size() && a[p] == b[p]) ++p;
         const std::size_t shorter = std::min(a.size(), b.size());
-        return p >= 3 && p + 3 >= shorter && 10 * p >= 6 * shorter;
+        return p >= 4 && p + 3 >= shorter && 10 * p >= 6 * shorter;
     };
     for (std::size_t k = 1; k < sources.size(); ++k) {
         if (!placed[k] || !said_as_a_correction(sources[k].label)) continue;
-        const std::vector<u32> words = content_words(sources[k].label);
+        std::vector<u32> words = content_words(sources[k].label);  // its head: the last word it is named by
+        if (words.empty()) continue;
+        words = {words.back()};
         for (std::size_t j = k; j-- > 0;) {
             // "two owls, at 3 and 9 o'clock": one label said once and placed twice is two sounds
             if (!placed[j] || (sources[j].label == sources[k].label && said_once(sources[k].label))) continue;
@@ -560,7 +565,17 @@ void drop_sounds_made_on_the_move(std::vector<SceneSource>& sources, std::vector
             at[k - 1] > at[k])
             continue;
         const std::vector<TextWord> words = words_of(lower(from_utf8(sources[k].label)));
-        const bool doing = !words.empty() && words.size() <= 5 &&
+        // its own parts ("tags jingling", "plates clinking", "wheels squeaking") or a bare participle
+        // ("..., humming a tune"); "people talking", "sirens wailing" are sounds of their own
+        static const std::set<u32> parts = {U"tag", U"tags", U"collar", U"bell", U"bells", U"plate", U"plates", U"cup",
+                                            U"cups", U"dishes", U"keys", U"wheel", U"wheels", U"engine", U"engines",
+                                            U"whistle", U"horn", U"servo", U"servos", U"motor", U"motors", U"nails",
+                                            U"claws", U"hooves", U"chain", U"chains", U"brakes", U"tyres", U"tires",
+                                            U"gears", U"boots", U"heels", U"shoes", U"wings", U"paws", U"feet", U"exhaust",
+                                            U"propeller", U"propellers", U"rotor", U"rotors", U"blades", U"spurs", U"harness"};
+        const bool own = !words.empty() && (ends_with(words[0].low, U"ing") || parts.count(words[0].low) ||
+                                            (words.size() > 1 && parts.count(words[1].low)));
+        const bool doing = own && words.size() <= 5 &&
                            std::any_of(words.begin(), words.end(), [](const TextWord& w) { return ends_with(w.low, U"ing"); });
         std::size_t b = at[k];
         while (b > 0 && low[b - 1] == ' ') --b;
@@ -578,17 +593,19 @@ void drop_sounds_made_on_the_move(std::vector<SceneSource>& sources, std::vector
 static bool names_a_place(const u32& w) {
     static const std::set<u32> places = {U"left", U"right", U"front", U"back", U"behind", U"ahead", U"rear", U"centre",
                                          U"center", U"middle", U"above", U"below", U"overhead", U"up", U"down", U"top",
-                                         U"bottom", U"side", U"l", U"r", U"c"};
+                                         U"bottom", U"side", U"l", U"r", U"c", U"me", U"us", U"you", U"upstairs",
+                                         U"downstairs", U"far", U"near", U"close"};
     return places.count(w) > 0;
 }
 
 // "Orc brute: stomps at 120°", "Toad: single trill, 5 o'clock": an item that opens with what it does,
 // or with a kind of sound, after the name of what makes it and a colon, is named by both.
 void name_items_by_their_colon_key(std::vector<SceneSource>& sources, const u32& t) {
-    const u32 low = lower(t);
+    const u32 low = lower_same_length(t);  // positions in low are positions in t
     static const std::set<u32> generic = {U"music", U"sound", U"sounds", U"sfx", U"fx", U"ambience", U"ambiance",
                                           U"background", U"audio", U"noise", U"foley", U"atmos", U"bed", U"layer",
-                                          U"track", U"cue", U"note", U"notes", U"scene", U"mix"};
+                                          U"track", U"cue", U"note", U"notes", U"scene", U"mix", U"animals",
+                                          U"instruments", U"vehicles", U"voices", U"people", U"sources", U"layers"};
     std::size_t from = 0;
     for (SceneSource& s : sources) {
         const u32 label = lower(from_utf8(s.label));
@@ -603,7 +620,9 @@ void name_items_by_their_colon_key(std::vector<SceneSource>& sources, const u32&
                          (low[b - 1] == '-' && b > 1 && is_letter(low[b - 2]))))
             --b;
         const std::vector<TextWord> key = words_of(low.substr(b, e - 1 - b));
-        if (key.empty() || key.size() > 3 || generic.count(key.back().low) || names_a_place(key.back().low)) continue;
+        if (key.empty() || key.size() > 3 || generic.count(key.back().low) ||
+            std::any_of(key.begin(), key.end(), [](const TextWord& w) { return names_a_place(w.low); }))
+            continue;
         const std::vector<TextWord> words = words_of(label);
         const u32& first = words[0].low;
         // "stomps", "draws bow": what the thing does; "single trill": a kind of sound it makes
