@@ -558,7 +558,7 @@ Patterns::Patterns() {
         "up\\s+above|high|in\\s+the\\s+sky)(?![\\w-])|\\s*[,.;!?\\n]|\\s*$)|"
         // "the dragon circles the tower", "circles over me", "orbit a beacon": a circling verb with what
         // it goes round (a circle named beside a place stays there: see resolve's in_place)
-        "(?:circles|circling|circled|orbits|orbiting|orbited|orbit)(?=\\s+(?:(?:over|above)\\s+)?(?:the|a|an|his|her|their|our|"
+        "(?:circles|(?<!a )(?<!the )(?<!one )circle|circling|circled|orbits|orbiting|orbited|orbit)(?=\\s+(?:(?:over|above)\\s+)?(?:the|a|an|his|her|their|our|"
         "my|your|me|us|you)(?![\\w'-]))|"
         // "a horse runs around me one time", "the wind goes round the whole hall once": any way of going
         // round, when the text says how many times

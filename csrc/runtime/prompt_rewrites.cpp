@@ -36,14 +36,20 @@ u32 with_time_phrases_dropped(const u32& t) {
         find_ascii_ci(t, U"min") == u32::npos && find_ascii_ci(t, U"moment") == u32::npos &&
         find_ascii_ci(t, U"beat") == u32::npos && find_ascii_ci(t, U"bar") == u32::npos &&
         find_ascii_ci(t, U"every") == u32::npos && find_ascii_ci(t, U"now and") == u32::npos &&
-        find_ascii_ci(t, U"time to time") == u32::npos && find_ascii_ci(t, U"once in") == u32::npos)
+        find_ascii_ci(t, U"time to time") == u32::npos && find_ascii_ci(t, U"once in") == u32::npos &&
+        find_ascii_ci(t, U"volume") == u32::npos && find_ascii_ci(t, U"in time with") == u32::npos &&
+        find_ascii_ci(t, U"in sync") == u32::npos)
         return t;
     // ("every few seconds", "every now and then", "from time to time", "once in a while", "every so often")
     static const Regex time("(?<![\\w-])(?:(?:after|over|for|within|in|every)\\s+(?:about\\s+|around\\s+|roughly\\s+)?"
                             "(?:\\d+(?:\\.\\d+)?|a|an|a\\s+few|few|several|one|two|three|four|five|six|seven|eight|nine|ten|"
                             "twenty|thirty|sixty|couple\\s+of|a\\s+couple\\s+of)\\s+(?:seconds?|secs?|minutes?|mins?|moments?|beats?|bars?)|"
                             "every\\s+(?:now\\s+and\\s+(?:then|again)|so\\s+often|second|minute)|(?:(?<=^)|(?<=[,.;:!?] ))now\\s+and\\s+(?:then|again)|"
-                            "from\\s+time\\s+to\\s+time|once\\s+in\\s+a\\s+while)(?![\\w-])", true);
+                            "from\\s+time\\s+to\\s+time|once\\s+in\\s+a\\s+while|"
+                            // how loud, and what it keeps time with: "low volume", "in time with my heartbeat"
+                            "(?:low|high|full|half|medium|max|maximum|min|minimum|quiet|soft|loud|lower|higher|reduced)\\s+volume|"
+                            "volume\\s+(?:low|high|down|up)|(?:in\\s+time|in\\s+sync)\\s+with\\s+(?:my|the|your|his|her|their|its)\\s+[\\w'-]+)"
+                            "(?![\\w-])", true);
     const u32 low = lower_same_length(t);  // positions in low are positions in t
     const auto found = time.find_all(low);
     if (found.empty()) return t;

@@ -288,7 +288,7 @@ std::vector<std::string> drop_unplaced_beside_placed(std::vector<SceneSource>& s
                             U" surrounding", U" on all sides", U" from all sides", U" in every direction",
                             U" from every direction", U" all directions", U" no direction", U" whatever direction",
                             U" any direction", U" no particular place", U" no particular direction", U" anywhere",
-                            U" wherever", U" doesn't matter where", U" don't care where"})
+                            U" wherever", U" doesn't matter where", U" don't care where", U" wide,", U" wide."})
             if (after.find(w) != u32::npos) return true;
         return false;
     };
