@@ -29,13 +29,8 @@ u32 with_bare_angle_ranges(const u32& t) {
         const bool a_unit = m.caps[2 * ua] >= 0, b_unit = m.caps[2 * ub] >= 0;
         const bool b_azimuth = b_unit && m.group(low, ub).find(U"azimuth") != u32::npos;
         if (a_unit && b_unit && !b_azimuth) continue;  // both said in degrees: the patterns read them
-        auto value = [&](int g) {
-            const u32 num = m.group(low, g);
-            const bool sign = num[0] == '+' || num[0] == '-' || num[0] == 0x2212;
-            return std::pair<int, bool>{std::stoi(to_utf8(sign ? num.substr(1) : num)), sign};
-        };
-        const auto [va, sa] = value(a);
-        const auto [vb, sb] = value(b);
+        const auto [va, sa] = written_angle(m.group(low, a));
+        const auto [vb, sb] = written_angle(m.group(low, b));
         if (va > 360 || vb > 360) continue;
         // hours on a clock face ("from 8 to 1") are read by with_bare_clock_hours
         const bool angles = a_unit || b_unit || sa || sb || va > 12 || vb > 12;

@@ -62,6 +62,12 @@ u32 with_time_phrases_dropped(const u32& t) {
     return out + t.substr(at);
 }
 
+// "+45", "-45", "150" as a pattern matched them (ASCII digits): the size and whether a sign was written.
+std::pair<int, bool> written_angle(const u32& num) {
+    const bool sign = num[0] == '+' || num[0] == '-' || num[0] == 0x2212;
+    return {std::stoi(to_utf8(sign ? num.substr(1) : num)), sign};
+}
+
 // Terse lists of sounds and numbers ("rain 90, thunder -45", "crowd 12, whistle 3", "dog barking
 // 270") and a bare angle after from/at ("my teammate yelled from 150"): a number after a sound's
 // name that ends its item is where it is. Hours (1 to 12, two or more items) are clock positions;
@@ -73,17 +79,12 @@ u32 with_terse_angles(const u32& t) {
     static const Regex after("(?<![\\w-])(?P<lead>from|at|towards|toward)\\s+(?P<num>[+\\-\\u2212]?[0-9]{2,3})"
                              "(?=\\s*(?:[,;!\\n]|\\.(?!\\d)|and\\b|then\\b|$|-\\s))", true);
     const u32 low = lower_same_length(t);  // positions in low are positions in t
-    // "+45", "-45", "150": the size (ASCII digits, as the patterns allow) and whether a sign was written
-    auto signed_number = [](const u32& num) {
-        const bool sign = num[0] == '+' || num[0] == '-' || num[0] == 0x2212;
-        return std::pair<int, bool>{std::stoi(to_utf8(sign ? num.substr(1) : num)), sign};
-    };
     struct Hit { int start, end; int value; bool signed_; };
     std::vector<Hit> hits;
     for (const auto& m : item.find_all(low)) {
         if (!names_a_sound(m.group(low, item.group("name")))) continue;  // "Cue 31.", "Scene 14."
         const int g = item.group("num");
-        const auto [value, sign] = signed_number(m.group(low, g));
+        const auto [value, sign] = written_angle(m.group(low, g));
         hits.push_back({m.caps[2 * g], m.caps[2 * g + 1], value, sign});
     }
     const std::size_t hours = static_cast<std::size_t>(std::count_if(hits.begin(), hits.end(), [](const Hit& h) {
@@ -98,7 +99,7 @@ u32 with_terse_angles(const u32& t) {
     }
     for (const auto& m : after.find_all(low)) {
         const int g = after.group("num");
-        const int value = signed_number(m.group(low, g)).first;
+        const int value = written_angle(m.group(low, g)).first;
         if (value <= 12 || value > 360) continue;
         if (std::any_of(hits.begin(), hits.end(), [&](const Hit& h) { return h.start == m.caps[2 * g]; })) continue;
         edits.push_back({m.caps[2 * g + 1], U" degrees"});
