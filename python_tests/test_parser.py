@@ -2582,3 +2582,47 @@ def test_a_sound_said_wide_is_kept():
 def test_circle_the_thing_once_is_a_circle():
     s = _one("bats circle the tower once")
     assert s.moving and abs(abs(s.azimuth_end - s.azimuth_start_deg) - 360) < 1, s
+
+
+@pytest.mark.parametrize("text", [
+    "a glider sweeps over the spectators from left to right", "a swift darts over the top of the head from front to back",
+    "a moth flutters over my head from left to right",
+])
+def test_a_move_over_the_listeners_is_overhead(text):
+    s = _one(text)
+    assert s.moving and s.elevation_deg > 0, s
+
+
+@pytest.mark.parametrize("text,end", [
+    ("a tram rumbles from the right side to the left side behind me", 270),
+    ("a wagon rolls from left side to right side, behind the spectator", -270),
+])
+def test_side_to_side_behind_goes_round_the_back(text, end):
+    s = _one(text)
+    assert abs(s.azimuth_start_deg) == 90 and round(s.azimuth_end) == end, s
+
+
+@pytest.mark.parametrize("text,labels,az", [
+    ("Drizzle + hail, hail on my right", ["drizzle", "hail"], [0, 90]),
+    ("A siren wails on the left. Currently it just plays dry.", ["siren"], [-90]),
+    ("The fan on the right. Text me if it rattles.", ["fan"], [90]),
+    ("Geese on the left. Let us know when it's mixed.", ["geese"], [-90]),
+    ("Quick take for the promo. A harp on the left. This one is due today.", ["harp"], [-90]),
+])
+def test_what_is_said_to_the_reader_or_of_it_names_no_sound(text, labels, az):
+    _assert_sources(text, labels, az)
+
+
+@pytest.mark.parametrize("text,labels,az", [
+    ("For our school play. Seagulls on the right; a foghorn behind me.", ["seagulls", "foghorn"], [90, 180]),
+    ("Draft 3, notes below. A wasp on the left.", ["wasp"], [-90]),
+    ("A gong ahead (as described above).", ["gong"], [0]),
+])
+def test_purpose_sentences_and_text_references_name_no_sound(text, labels, az):
+    _assert_sources(text, labels, az)
+    assert all(s.elevation_deg == 0 for s in parse(text).sources)
+
+
+def test_bass_notes_below_is_a_height():
+    s = parse("bass notes below, a flute above").sources
+    assert s[0].elevation_deg < 0 < s[1].elevation_deg, s

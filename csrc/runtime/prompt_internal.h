@@ -125,6 +125,7 @@ void with_opening_sound_nouns(std::vector<Tok>& tokens);
 std::string placement_note(const std::vector<SceneSource>& sources, const std::vector<bool>& placed, const std::vector<Tok>& tokens);
 u32 with_at_signs_as_at(const u32& t);
 u32 with_time_phrases_dropped(const u32& t);
+u32 with_text_references_dropped(const u32& t);
 std::pair<int, bool> written_angle(const u32& num);
 u32 with_terse_angles(const u32& t);
 u32 with_bare_angle_ranges(const u32& t);

@@ -18,7 +18,7 @@ const std::vector<std::vector<u32>>& relations() {
         {U"behind"}, {U"in", U"front", U"of"}, {U"ahead", U"of"}, {U"to", U"the", U"left", U"of"},
         {U"to", U"the", U"right", U"of"}, {U"left", U"of"}, {U"right", U"of"}, {U"beside"}, {U"next", U"to"},
         {U"around"}, {U"round"}, {U"circling"}, {U"circles"}, {U"circle"}, {U"circled"}, {U"above"},
-        {U"below"}, {U"beneath"}, {U"under"}, {U"overhead", U"of"}};
+        {U"below"}, {U"beneath"}, {U"under"}, {U"over"}, {U"overhead", U"of"}};
     return r;
 }
 
@@ -49,7 +49,7 @@ u32 with_people_as_the_listener(const u32& t) {
     const u32 low = lower_same_length(t);
     bool maybe = low.find(U"'s ") != u32::npos;
     for (const u32 word : {U"behind ", U"of ", U"beside ", U"next to ", U"round ", U"circl", U"above ", U"below ",
-                           U"beneath ", U"under "}) {
+                           U"beneath ", U"under ", U"over "}) {
         for (std::size_t at = low.find(word); at != u32::npos && !maybe; at = low.find(word, at + 1)) {
             std::size_t k = at + word.size();
             if (word.back() != ' ')
@@ -87,6 +87,7 @@ u32 with_people_as_the_listener(const u32& t) {
             const std::size_t p = i + rel.size();  // the word after the preposition
             if (!joined(t, ws[p - 1], ws[p])) break;
             auto free_after = [&](std::size_t k) {  // nothing joins the word at k into a compound
+                if (ws[k].end < t.size() && (t[ws[k].end] == '\'' || t[ws[k].end] == 0x2019)) return false;  // "the spectators' heads"
                 return k + 1 >= ws.size() || !joined(t, ws[k], ws[k + 1]) || ends_a_noun_phrase(ws[k + 1].low);
             };
             if ((ws[p].low == U"him" || ws[p].low == U"them") && free_after(p)) {
@@ -101,6 +102,16 @@ u32 with_people_as_the_listener(const u32& t) {
             if (!determiner(ws[p].low)) break;
             for (std::size_t q = p + 1; q <= p + 2 && q < ws.size(); ++q) {  // one describing word may come first
                 if (!joined(t, ws[q - 1], ws[q])) break;
+                // "over the fence": over a thing more often than a person, so only the people who listen
+                static const std::set<u32> over_whom = {
+                    U"visitor", U"visitors", U"spectator", U"spectators", U"viewer", U"viewers", U"children", U"kids",
+                    U"people", U"guests", U"players", U"listeners", U"patrons", U"passengers", U"students", U"class",
+                    U"audience", U"crowd", U"group", U"party", U"congregation", U"participants", U"users", U"tourists",
+                    U"fans", U"campers", U"hikers", U"diners", U"attendees", U"family", U"team", U"client", U"patient"};
+                if (rel[0] == U"over" && !over_whom.count(ws[q].low)) {
+                    if (ends_a_noun_phrase(ws[q].low)) break;
+                    continue;
+                }
                 if (person_or_listeners(ws[q].low) && count(ws[q].low) == 1 && free_after(q)) {
                     edits.push_back({ws[p].begin, ws[q].end, U"the listener"});
                     break;

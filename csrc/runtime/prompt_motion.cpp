@@ -178,6 +178,15 @@ SceneSource resolve(const Toks& toks, const u32& label) {
             if (!unwrapped && std::isnan(via) && std::fabs(wrap_deg(a0)) > 100.0 && std::fabs(wrap_deg(a1)) > 100.0 &&
                 a0 * a1 < 0 && std::fabs(a0) < 180.0 && std::fabs(a1) < 180.0)
                 a1 = a0 < 0 ? a1 - 360.0 : a1 + 360.0;
+            // "from right side to left side behind me": across the back to the other side, not to the back-left
+            if (!unwrapped && std::isnan(via) && std::fabs(std::fabs(a0) - 90.0) < 1.0 &&
+                std::fabs(std::fabs(wrap_deg(a1)) - 135.0) < 1.0 && a0 * wrap_deg(a1) < 0) {
+                const u32& said = toks[dirs[end].idx]->low();
+                if (said.find(U"side") != u32::npos && said.find(U"behind") != u32::npos && said.find(U"side") < said.find(U"behind")) {
+                    a1 = wrap_deg(a1) < 0 ? -90.0 : 90.0;
+                    via = 180.0;
+                }
+            }
             if (!std::isnan(via)) a1 = route_through(a0, a1, via);
             // "from the left all the way round to the left again": back where it started, once round
             if (!unwrapped && std::isnan(via) && wrap_deg(a1) == wrap_deg(a0)) {

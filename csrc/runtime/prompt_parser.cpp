@@ -99,7 +99,8 @@ std::vector<u32> definite_nouns(const Toks& toks) {
     if (det != U"the" && det != U"that" && det != U"this") return {};
     std::vector<u32> nouns;
     for (std::size_t k = first; k < toks.size() && k < first + 3 && is_content(*toks[k]); ++k)
-        nouns.insert(nouns.begin(), singular(toks[k]->low()));
+        // "this one", "the other one": which sound is meant is not said by "one"
+        if (toks[k]->low() != U"one" && toks[k]->low() != U"ones") nouns.insert(nouns.begin(), singular(toks[k]->low()));
     return nouns;
 }
 
@@ -323,6 +324,7 @@ bool parse_prompt(const std::string& text, SceneSpec& out, std::string& err) {
     t = with_heights_as_words(t);
     t = with_at_signs_as_at(t);
     t = with_time_phrases_dropped(t);
+    t = with_text_references_dropped(t);
     t = with_bare_angle_ranges(t);
     t = with_terse_angles(t);
     t = with_bare_clock_hours(t);

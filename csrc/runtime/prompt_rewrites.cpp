@@ -62,6 +62,25 @@ u32 with_time_phrases_dropped(const u32& t) {
     return out + t.substr(at);
 }
 
+// "Version 2 of the mix, notes below.", "as above", "see below": where in the text, not a height.
+u32 with_text_references_dropped(const u32& t) {
+    if (find_ascii_ci(t, U"above") == u32::npos && find_ascii_ci(t, U"below") == u32::npos) return t;
+    // ("bass notes below" is a height: notes and the like only as a sentence or clause of their own)
+    static const Regex ref("(?:(?<![\\w-])(?:see|as|listed|described|mentioned|shown|explained|given)|"
+                           "(?:^|(?<=[,.;:!?\\n])|(?<=[,.;:!?\\n] )|(?<=the )|(?<=my ))(?:notes?|details|info|list|specs?|changes|cues))"
+                           "\\s+(?:above|below)(?=\\s*(?:[,.;:!?\\n()]|$))", true);
+    const u32 low = lower_same_length(t);
+    const auto found = ref.find_all(low);
+    if (found.empty()) return t;
+    u32 out;
+    std::size_t at = 0;
+    for (const auto& m : found) {
+        out += t.substr(at, static_cast<std::size_t>(m.start) - at);
+        at = static_cast<std::size_t>(m.end);
+    }
+    return out + t.substr(at);
+}
+
 // "+45", "-45", "150" as a pattern matched them (ASCII digits): the size and whether a sign was written.
 std::pair<int, bool> written_angle(const u32& num) {
     const bool sign = num[0] == '+' || num[0] == '-' || num[0] == 0x2212;

@@ -256,7 +256,8 @@ u32 with_openers_dropped(const u32& t) {
         if ((is(w, U"for") && w + 1 < words.size() && dets.count(words[w + 1].low)) || listener_at) {
             for (std::size_t k = w + 2; k < words.size() && k <= w + 9; ++k) {
                 const u32 gap = t.substr(words[k - 1].end, words[k].start - words[k - 1].end);
-                if (gap.find_first_of(U",:;-") != u32::npos) {  // "For the finale, ...", "For the cold open: ..."
+                // "For the finale, ...", "For the cold open: ...", "For my grandson's video. Church bells ..."
+                if (gap.find_first_of(U",:;-.!?\n") != u32::npos) {
                     cuts.emplace_back(words[w].start, words[k].start);
                     break;
                 }

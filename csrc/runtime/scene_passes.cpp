@@ -272,7 +272,7 @@ std::vector<std::string> drop_unplaced_beside_placed(std::vector<SceneSource>& s
     auto joined_to_next = [&](std::size_t k) {
         if (k + 1 >= sources.size()) return false;
         const u32 a = lower(from_utf8(sources[k].label)), b = lower(from_utf8(sources[k + 1].label));
-        for (const u32 join : {U" and ", U" & ", U" and a ", U" and an ", U" and the ", U" and some "})
+        for (const u32 join : {U" and ", U" & ", U" + ", U" and a ", U" and an ", U" and the ", U" and some "})
             if (low.find(a + join + b) != u32::npos) return true;
         return false;
     };
@@ -311,11 +311,28 @@ std::vector<std::string> drop_unplaced_beside_placed(std::vector<SceneSource>& s
         const u32& w = words[0].low;
         return verb_word_form(w) != 0 || ends_with(w, U"ing") || ends_with(w, U"ed");
     };
+    // "Right now it just plays in mono.": said of a sound named before, not one of its own
+    auto said_of_it = [](const std::string& label) {
+        static const std::set<u32> lead = {U"right", U"now", U"then", U"and", U"but", U"so", U"also", U"currently",
+                                           U"still", U"at", U"the", U"moment", U"atm", U"otherwise"};
+        for (const TextWord& w : words_of(lower(from_utf8(label)))) {
+            if (w.low == U"it" || w.low == U"it's" || w.low == U"this" || w.low == U"that") return true;
+            if (!lead.count(w.low)) return false;
+        }
+        return false;
+    };
+    // "Ping me if it breaks.", "Let me know when it's done": a request to whoever reads it
+    auto asks_me = [](const std::string& label) {
+        const std::vector<TextWord> words = words_of(lower(from_utf8(label)));
+        return words.size() >= 2 && (words[1].low == U"me" || words[1].low == U"us") && words[0].low != U"behind" &&
+               words[0].low != U"above" && words[0].low != U"around";
+    };
     std::vector<bool> keep(sources.size());
     for (std::size_t k = 0; k < sources.size(); ++k)
         keep[k] = placed[k] ||
                   ((sources[k].speed != "still" || heard(sources[k].label) || joined_to_next(k) || everywhere(k) ||
-                    ambience(k)) && !lone_verb(sources[k].label));
+                    ambience(k)) && !lone_verb(sources[k].label) && !said_of_it(sources[k].label) &&
+                   !asks_me(sources[k].label));
     for (std::size_t k = sources.size(); k-- > 0;) {
         if (keep[k]) continue;
         dropped.insert(dropped.begin(), sources[k].label);
