@@ -2626,3 +2626,42 @@ def test_purpose_sentences_and_text_references_name_no_sound(text, labels, az):
 def test_bass_notes_below_is_a_height():
     s = parse("bass notes below, a flute above").sources
     assert s[0].elevation_deg < 0 < s[1].elevation_deg, s
+
+
+@pytest.mark.parametrize("text,a0,a1", [
+    ("Scooter: back-left to my right", -135, 90), ("a tram, 10 o'clock -> 2 o'clock", -60, 60),
+    ("Buzzing fly: the right-hand side to front-left", 90, -45), ("kite - 30 degrees left to hard right", -30, 90),
+])
+def test_a_bare_place_to_place_is_a_move(text, a0, a1):
+    s = _one(text)
+    assert s.moving and round(s.azimuth_start_deg) == a0 and round(s.azimuth_end) == a1, s
+
+
+@pytest.mark.parametrize("text,az", [("a dog barks behind me to the right", 135), ("a clock ticks in front of me to the left", -45)])
+def test_a_front_or_back_before_a_side_is_one_place(text, az):
+    s = _one(text)
+    assert not s.moving and round(s.azimuth_start_deg) == az, s
+
+
+@pytest.mark.parametrize("text,az,up", [
+    ("A wren (on the right, raised)", 90, True), ("A wren (at 2 o'clock, up)", 60, True),
+    ("a toad, on the left, a bit lower", -90, False), ("a lark on the left, higher up", -90, True),
+    ("a kite front-right, up", 45, True), ("a gull to my left and a bit higher", -90, True),
+    ("a buzzer on the right lower down", 90, False), ("a lark way up front-left", -45, True),
+    ("a gong to my right below", 90, False), ("a bell to my left up", -90, True),
+    ("a cuckoo at 30 degrees right overhead", 30, True), ("hail, behind me and up", 180, True),
+])
+def test_heights_said_after_the_place(text, az, up):
+    s = _one(text)
+    assert round(s.azimuth_start_deg) == az and ((s.elevation_deg > 0) if up else (s.elevation_deg < 0)), s
+
+
+@pytest.mark.parametrize("text", ["A creek burbling on my left the whole way up.", "the van drives higher up the lane on the left"])
+def test_way_up_and_higher_up_a_thing_are_no_height(text):
+    s = parse(text).sources[0]
+    assert s.elevation_deg == 0 and round(s.azimuth_start_deg) == -90, s
+
+
+def test_a_bracketed_aside_with_a_comma_is_no_place():
+    s = _one("a dog (on a leash, not barking) on the left")
+    assert round(s.azimuth_start_deg) == -90, s

@@ -450,7 +450,8 @@ Patterns::Patterns() {
     auto elev = [&](const std::string& p, double el) {
         elevs.emplace_back(Regex("(?<![\\w-])(?:" + p + ")(?![\\w-])", true), el);
     };
-    elev("(?:directly|right|straight|just)\\s+(?:overhead|above)" + head + "|overhead" + head +
+    // ("to my right above head height": a side, then a height)
+    elev("(?:directly|(?<!my )(?<!your )(?<!our )(?<!the )(?<!to )(?<!degrees )(?<!degree )(?<!deg )right|straight|just)\\s+(?:overhead|above)" + head + "|overhead" + head +
          "|over\\s+(?:my|your|our|their|everyone's|everybody's|people's|(?:the\\s+)?[\\w-]+(?:'s|s'))\\s+heads?", kOverheadDeg);
     elev("(?:high\\s+|way\\s+|up\\s+)?above" + head + "|from\\s+above|high\\s+up(?:\\s+in\\s+the\\s+(?:air|sky))?|up\\s+high|"
          "(?:up\\s+|high\\s+)?in\\s+the\\s+(?:sky|air|rafters|treetops)|(?:across|through|over)\\s+the\\s+sky|"
@@ -470,6 +471,24 @@ Patterns::Patterns() {
     elev("(?:(?<=, )|(?<=,)|(?<=centre and )|(?<=center and )|(?<=front and )|(?<=left and )|(?<=right and )|"
          "(?<=ahead and )|(?<=behind and ))(?:(?:slightly|a\\s+little|a\\s+bit|just|very|quite|fairly)\\s+)?(?:low|down)"
          "(?=\\s*(?:[,.;!?)\\n]|$))", -kAboveDeg);
+    // "chirping front-left, up", "on my right and a bit higher", "on the left, higher up", "lower down"
+    elev("(?:(?<=, )|(?<=,)|(?<=centre and )|(?<=center and )|(?<=front and )|(?<=left and )|(?<=right and )|"
+         "(?<=ahead and )|(?<=behind and )|(?<=me and )|(?<=clock and )|(?<=degrees and ))"
+         "(?:(?:slightly|a\\s+little|a\\s+bit|just|very|quite|fairly|way|much)\\s+)?(?:up|high|higher|up\\s+high|high\\s+up|higher\\s+up)(?=\\s*(?:[,.;!?)\\n]|$))|"
+         "(?:a\\s+(?:little|bit)|slightly|somewhat)\\s+higher(?!\\s+than)|higher\\s+up(?!\\s+(?:the|a|an|than)\\b)|"
+         "(?<!whole )(?<!the )(?<!that )(?<!this )(?<!my )(?<!our )(?<!their )way\\s+up(?=\\s*(?:[,.;!?)\\n]|$|(?:front|back|left|right|behind|ahead|to|on|in|at|over)\\b))", kAboveDeg);
+    elevs.back().first.needs_any({U"up", U"high"});
+    // "an owl on the right up", "a cricket to my left low": a bare height right after a side, ending the item
+    elev("(?:(?<=left )|(?<=right )|(?<=front )|(?<=behind )|(?<=ahead )|(?<=o'clock ))(?:up|high)(?=\\s*(?:[,.;!?)\\n]|$))", kAboveDeg);
+    elevs.back().first.needs_any({U"up", U"high"});
+    elev("(?:(?<=left )|(?<=right )|(?<=front )|(?<=behind )|(?<=ahead ))(?:low|down)(?=\\s*(?:[,.;!?)\\n]|$))", -kAboveDeg);
+    elevs.back().first.needs_any({U"low", U"down"});
+    elev("(?:(?<=, )|(?<=,)|(?<=centre and )|(?<=center and )|(?<=front and )|(?<=left and )|(?<=right and )|"
+         "(?<=ahead and )|(?<=behind and ))(?:(?:slightly|a\\s+little|a\\s+bit|just|very|quite|fairly|much)\\s+)?"
+         "lower(?=\\s*(?:[,.;!?)\\n]|$))|"
+         "(?:a\\s+(?:little|bit)|slightly|somewhat)\\s+lower(?!\\s+than)|lower\\s+down(?!\\s+(?:the|a|an|than)\\b)",
+         -kAboveDeg);
+    elevs.back().first.needs_any({U"lower"});
     // "near the ceiling", "at knee height", "low to the ground"
     elev("(?:near|by|close\\s+to|just\\s+below|under|up\\s+by|up\\s+near)\\s+the\\s+ceiling", kAboveDeg);
     elevs.back().first.needs_any({U"ceiling"});
@@ -497,7 +516,7 @@ Patterns::Patterns() {
     // "arrows whistle down out of the sky", "thunder from the sky", "mice in the attic"
     elev("(?:out\\s+of|from|down\\s+from)\\s+the\\s+(?:sky|clouds|heavens)|(?:in|from)\\s+the\\s+(?:attic|loft)", kAboveDeg);
     elevs.back().first.needs_any({U"sky", U"clouds", U"heavens", U"attic", U"loft"});
-    elev("(?:directly|right|straight|just)\\s+(?:below|beneath|underneath|under)" + under, -kOverheadDeg);
+    elev("(?:directly|(?<!my )(?<!your )(?<!our )(?<!the )(?<!to )(?<!degrees )(?<!degree )(?<!deg )right|straight|just)\\s+(?:below|beneath|underneath|under)" + under, -kOverheadDeg);
     elev("(?:at\\s+)?(?:(?:" + poss + ")\\s+)?(?:ear|head)\\s+(?:level|height)", 0.0);
     elev("(?:high|up)\\s+(?:up\\s+)?(?:in|on|among|above)\\s+the\\s+(?:canopy|trees|treetops|branches|rafters|gallery|balcony|"
          "loft|attic|clouds|hills)|(?:in|from)\\s+the\\s+(?:canopy|gallery|balcony|rafters|loft)|"

@@ -165,6 +165,28 @@ int past_a_landmark(const Toks& toks, int j) {
     return j;
 }
 
+// "front-left", "my right", "the right-hand side", "2 o'clock", "45 degrees left": a place said by
+// its side or hour alone, that can start a bare "X to Y" move
+static bool side_or_hour(const u32& said) {
+    if (said.find(U"clock") != u32::npos || said.find(U"deg") != u32::npos || said.find(U'\u00b0') != u32::npos) return true;
+    static const std::set<u32> side_words = {U"left", U"right", U"front", U"back", U"rear", U"side", U"hand", U"far",
+                                             U"hard", U"extreme", U"full", U"centre", U"center", U"dead"};
+    static const std::set<u32> owners = {U"the", U"my", U"your", U"our"};
+    std::size_t n = 0;
+    u32 w;
+    for (char32_t c : said + U" ") {
+        if (c != ' ' && c != '-') {
+            w.push_back(c);
+            continue;
+        }
+        if (w.empty()) continue;
+        if (!(side_words.count(w) || (n == 0 && owners.count(w)))) return false;
+        ++n;
+        w.clear();
+    }
+    return n > 0;
+}
+
 std::vector<Role> roles(const Toks& toks) {
     std::vector<Role> out;
     for (int i = 0; i < static_cast<int>(toks.size()); ++i) {
@@ -232,7 +254,8 @@ std::vector<Role> roles(const Toks& toks) {
     for (std::size_t k = 0; k + 1 < out.size(); ++k) {
         if (out[k].role == Kind::From || out[k].role == Kind::To || out[k + 1].role != Kind::To) continue;
         const Tok& first = *toks[out[k].idx];
-        if (!bare.count(collapse_space(first.low())) && std::isnan(first.raw)) continue;  // "in front of me to the left": a place
+        // ("in front of me to the left", "behind me to the right": one place)
+        if (!bare.count(collapse_space(first.low())) && std::isnan(first.raw) && !side_or_hour(first.low())) continue;
         int j = out[k].idx + 1;
         while (j < out[k + 1].idx && toks[j]->kind == Kind::Word && toks[j]->low() == U"the") ++j;
         if (j < out[k + 1].idx && toks[j]->kind == Kind::To) {

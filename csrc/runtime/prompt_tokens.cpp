@@ -175,10 +175,16 @@ bool opens_with_a_place(const u32& inside) {
     while (at < inside.size() && is_space(inside[at])) ++at;
     const Patterns& P = patterns();
     Regex::Match m;
-    for (const auto& d : P.dirs)
-        if (d.first.match_at(inside, static_cast<int>(at), m) && m.end > m.start) return true;
-    for (const auto& e : P.elevs)
-        if (e.first.match_at(inside, static_cast<int>(at), m) && m.end > m.start) return true;
+    // "(on the left, raised)", "(at 10 o'clock, up)": a preposition may come first
+    std::vector<std::size_t> starts = {at};
+    for (const u32 lead : {U"on ", U"at ", U"to ", U"in ", U"from ", U"towards ", U"toward "})
+        if (lower(inside.substr(at, lead.size())) == lead) starts.push_back(at + lead.size());
+    for (const std::size_t from : starts) {
+        for (const auto& d : P.dirs)
+            if (d.first.match_at(inside, static_cast<int>(from), m) && m.end > m.start) return true;
+        for (const auto& e : P.elevs)
+            if (e.first.match_at(inside, static_cast<int>(from), m) && m.end > m.start) return true;
+    }
     for (const u32 lead : {U"az ", U"az:", U"az=", U"azimuth", U"el ", U"el:", U"elevation"})
         if (inside.compare(at, lead.size(), lead) == 0) return true;
     return false;
