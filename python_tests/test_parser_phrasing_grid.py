@@ -168,3 +168,78 @@ def test_every_place_taken_back_ends_at_the_new_one():
         if len(src) != 1 or word not in src[0].label.lower() or abs(((src[0].azimuth_start_deg - want) + 180) % 360 - 180) > TOL:
             wrong.append((form.format(S=s, W=w, X=x, Q=q, R=r), [(y.label, round(y.azimuth_start_deg)) for y in src]))
     assert not wrong, f"{len(wrong)} of 300 wrong, e.g. {wrong[:5]}"
+
+
+def test_what_is_said_around_the_sounds_names_none():
+    """Sentences about the request (what it is for, what to do with it, what is wrong with it now)
+    before and after the placed sounds add no source."""
+    rng = random.Random(8)
+    before = ["This is for my podcast intro.", "Quick one for the trailer.", "Hi! I need some help with a scene.",
+              "Okay so here is what I want.", "It is for a bedtime story.", "Version 2 of the mix, notes below.",
+              "For my grandson's birthday video.", "Level 3 needs an update."]
+    after = ["Thanks!", "Make it sound real.", "Right now it just plays in mono.", "Ping me if it breaks.", "No reverb.",
+             "Keep it subtle please.", "Loop it for ten minutes.", "Can you do that?", "This one is urgent.",
+             "Let me know when it is done.", "Everything else stays the same."]
+    places = ["on the left", "to my right", "behind me", "in front of me", "at 2 o'clock", "front-left"]
+    wrong = []
+    for _ in range(300):
+        k = rng.choice([1, 2, 3])
+        picks, where = rng.sample(SOUNDS[:10], k), [rng.choice(places) for _ in range(k)]
+        body = ""
+        for i, ((s, _), p) in enumerate(zip(picks, where)):
+            body = f"{s[:1].upper() + s[1:]} {p}" if i == 0 else body + rng.choice([", ", " and ", "; ", ". ", "\n"]) + f"{s} {p}"
+        text = rng.choice([f"{rng.choice(before)} {body}.", f"{body}. {rng.choice(after)}",
+                           f"{rng.choice(before)} {body}. {rng.choice(after)}"])
+        src = parse(text).sources
+        if len(src) != k or not all(_at(x, w, p) for x, (_, w), p in zip(src, picks, where)):
+            wrong.append((text, [(x.label, round(x.azimuth_start_deg)) for x in src]))
+    assert not wrong, f"{len(wrong)} of 300 wrong, e.g. {wrong[:5]}"
+
+
+def test_every_height_said_after_the_place_is_kept():
+    rng = random.Random(9)
+    places = {"on the left": -90, "on the right": 90, "at 10 o'clock": -60, "to my right": 90, "behind me": 180,
+              "in front": 0, "front-left": -45, "at 45 degrees right": 45}
+    ups = ["up", "up high", "high up", "raised", "elevated", "slightly above", "above head height", "overhead", "way up",
+           "higher up", "a bit higher"]
+    downs = ["low", "down low", "near the floor", "at ground level", "at my feet", "lower down", "slightly below",
+             "a bit lower"]
+    forms = ["{S} {P}, {H}", "{S} {P} {H}", "{S}: {P}, {H}", "{S} ({P}, {H})", "{S}, {P} and {H}", "{P} and {H}, {S}"]
+    wrong = []
+    for _ in range(400):
+        (s, w), p, up = rng.choice(SOUNDS[:10]), rng.choice(list(places)), rng.random() < 0.55
+        text = rng.choice(forms).format(S=s, P=p, H=rng.choice(ups if up else downs))
+        src = parse(text).sources
+        ok = (len(src) == 1 and w in src[0].label.lower() and ((src[0].elevation_deg > 0) if up else (src[0].elevation_deg < 0))
+              and abs(((src[0].azimuth_start_deg - places[p]) + 180) % 360 - 180) <= TOL)
+        if not ok:
+            wrong.append((text, [(x.label, round(x.azimuth_start_deg), round(x.elevation_deg)) for x in src]))
+    assert not wrong, f"{len(wrong)} of 400 wrong, e.g. {wrong[:5]}"
+
+
+def test_every_move_between_two_named_places_parses():
+    """A move from one place to another said many ways, with or without a verb; the end is the
+    place as written (the way round is the one the numbers say)."""
+    rng = random.Random(10)
+    places = {"the left": -90, "the right": 90, "my left": -90, "my right": 90, "front-left": -45, "front right": 45,
+              "back-left": -135, "the back right": 135, "9 o'clock": -90, "3 o'clock": 90, "2 o'clock": 60,
+              "10 o'clock": -60, "45 degrees left": -45, "the far left": -90, "hard right": 90, "the left side": -90,
+              "the right-hand side": 90}
+    movers = [("a car", "car"), ("a bee", "bee"), ("footsteps", "footsteps"), ("a drone", "drone"), ("the violin", "violin")]
+    verbs = ["moves", "passes", "drifts", "pans", "sweeps", "travels", "goes", "glides", "rolls", "crosses"]
+    forms = ["{S} {V} from {A} to {B}", "{S} {V} slowly from {A} over to {B}", "{S} starting at {A} and ending at {B}",
+             "{S} starts at {A} and ends at {B}", "{S}: {A} to {B}", "{S}, {A} -> {B}", "{S} {V} from {A} towards {B}",
+             "{S} that {V} from {A} all the way to {B}", "{S} moving from {A} until it reaches {B}"]
+    wrong = []
+    for _ in range(400):
+        (s, w), a, b = rng.choice(movers), *rng.sample(list(places), 2)
+        if places[a] == places[b] or min(abs(places[a]), abs(places[b])) > 100:
+            continue  # (between two rear points a move goes round the back: its own test)
+        text = rng.choice(forms).format(S=s, V=rng.choice(verbs), A=a, B=b)
+        src = parse(text).sources
+        ok = (len(src) == 1 and w in src[0].label.lower() and src[0].moving and
+              abs(((src[0].azimuth_start_deg - places[a]) + 180) % 360 - 180) <= TOL and
+              abs((src[0].azimuth_end - src[0].azimuth_start_deg) - (places[b] - places[a])) <= TOL)
+        if not ok:
+            wrong.append((text, [(x.label, round(x.azimuth_start_deg), round(x.azimuth_end), x.moving) for x in src]))
+    assert not wrong, f"{len(wrong)} wrong, e.g. {wrong[:5]}"

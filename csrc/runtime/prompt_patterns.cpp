@@ -469,7 +469,8 @@ Patterns::Patterns() {
     // after the place, as its own item
     // (not "moving up and down", "deep and low": "and" only after a place)
     elev("(?:(?<=, )|(?<=,)|(?<=centre and )|(?<=center and )|(?<=front and )|(?<=left and )|(?<=right and )|"
-         "(?<=ahead and )|(?<=behind and ))(?:(?:slightly|a\\s+little|a\\s+bit|just|very|quite|fairly)\\s+)?(?:low|down)"
+         "(?<=ahead and )|(?<=behind and )|(?<=me and )|(?<=clock and )|(?<=degrees and ))"
+         "(?:(?:slightly|a\\s+little|a\\s+bit|just|very|quite|fairly)\\s+)?(?:low|down)"
          "(?=\\s*(?:[,.;!?)\\n]|$))", -kAboveDeg);
     // "chirping front-left, up", "on my right and a bit higher", "on the left, higher up", "lower down"
     elev("(?:(?<=, )|(?<=,)|(?<=centre and )|(?<=center and )|(?<=front and )|(?<=left and )|(?<=right and )|"

@@ -139,6 +139,13 @@ void place_sounds_at_named_landmarks(std::vector<SceneSource>& sources, std::vec
     }
 }
 
+// "Ping me if it breaks.", "Let me know when it's done": a request to whoever reads it, no sound
+static bool asks_the_reader(const std::string& label) {
+    const std::vector<TextWord> words = words_of(lower(from_utf8(label)));
+    return words.size() >= 2 && (words[1].low == U"me" || words[1].low == U"us") && words[0].low != U"behind" &&
+           words[0].low != U"above" && words[0].low != U"around";
+}
+
 // "Far ahead, where the tunnel opened out, a waterfall roared": a place given with a landmark
 // that makes no sound, next to a sound given no place, is that sound's place.
 // A thing that opens its own sentence or line ("bird calls.\nchickadee at 2 o'clock") is an item
@@ -150,6 +157,14 @@ void give_landmark_places_to_sounds(std::vector<SceneSource>& sources, std::vect
         if (at == u32::npos) return false;
         std::size_t b = at;
         while (b > 0 && (low[b - 1] == ' ' || low[b - 1] == '\t')) --b;
+        // "This is for my podcast intro. A chickadee to my right.": an article may open it
+        for (const u32 article : {U"a", U"an", U"the", U"some"})
+            if (b >= article.size() && low.compare(b - article.size(), article.size(), article) == 0 &&
+                (b == article.size() || !is_letter(low[b - article.size() - 1]))) {
+                b -= article.size();
+                while (b > 0 && (low[b - 1] == ' ' || low[b - 1] == '\t')) --b;
+                break;
+            }
         static const std::set<u32> pronouns = {U"he", U"she", U"it", U"they", U"he's", U"she's", U"it's", U"they're", U"this", U"that", U"there"};
         const std::size_t w = low.find(U' ', at);
         if (pronouns.count(low.substr(at, w == u32::npos ? u32::npos : w - at))) return false;
@@ -158,7 +173,9 @@ void give_landmark_places_to_sounds(std::vector<SceneSource>& sources, std::vect
     for (std::size_t k = 0; k < sources.size(); ++k) {
         if (!placed[k] || names_a_sound(from_utf8(sources[k].label))) continue;
         for (const std::size_t j : {k + 1, k - 1}) {  // the sound after it first (k - 1 wraps past the end at 0)
-            if (j >= sources.size() || placed[j] || !names_a_sound(from_utf8(sources[j].label))) continue;
+            if (j >= sources.size() || placed[j] || !names_a_sound(from_utf8(sources[j].label)) ||
+                asks_the_reader(sources[j].label))
+                continue;
             if (j < k && opens_a_sentence(sources[k].label)) continue;
             take_place(sources, placed, k, j);
             --k;  // the next one moved into k
@@ -321,18 +338,12 @@ std::vector<std::string> drop_unplaced_beside_placed(std::vector<SceneSource>& s
         }
         return false;
     };
-    // "Ping me if it breaks.", "Let me know when it's done": a request to whoever reads it
-    auto asks_me = [](const std::string& label) {
-        const std::vector<TextWord> words = words_of(lower(from_utf8(label)));
-        return words.size() >= 2 && (words[1].low == U"me" || words[1].low == U"us") && words[0].low != U"behind" &&
-               words[0].low != U"above" && words[0].low != U"around";
-    };
     std::vector<bool> keep(sources.size());
     for (std::size_t k = 0; k < sources.size(); ++k)
         keep[k] = placed[k] ||
                   ((sources[k].speed != "still" || heard(sources[k].label) || joined_to_next(k) || everywhere(k) ||
                     ambience(k)) && !lone_verb(sources[k].label) && !said_of_it(sources[k].label) &&
-                   !asks_me(sources[k].label));
+                   !asks_the_reader(sources[k].label));
     for (std::size_t k = sources.size(); k-- > 0;) {
         if (keep[k]) continue;
         dropped.insert(dropped.begin(), sources[k].label);
