@@ -2665,3 +2665,29 @@ def test_way_up_and_higher_up_a_thing_are_no_height(text):
 def test_a_bracketed_aside_with_a_comma_is_no_place():
     s = _one("a dog (on a leash, not barking) on the left")
     assert round(s.azimuth_start_deg) == -90, s
+
+
+@pytest.mark.parametrize("text,labels,az", [
+    ("A fox yelped to my left. I spun round but saw nothing.", ["fox"], [-90]),
+    ("A gull cried behind me. We saw it land.", ["gull"], [180]),
+    ("a saw whines on the left", ["saw"], [-90]),
+])
+def test_saw_the_verb_is_no_saw(text, labels, az):
+    _assert_sources(text, labels, az)
+
+
+@pytest.mark.parametrize("text,labels,az", [
+    ("behind me: sleet and on my right: a tuba", ["sleet", "tuba"], [180, 90]),
+    ("Downstairs: a washer, on the left: a flute", ["washer", "flute"], [0, -90]),
+    ("wind chimes from audience left; a piano house right", ["chimes", "piano"], [-90, 90]),
+    ("Rear left speaker: crickets. Centre channel: narrator.", ["crickets", "narrator"], [-135, 0]),
+    ("the left monitor plays a metronome and the right monitor plays claps", ["metronome", "claps"], [-90, 90]),
+    ("Test 4 - speaker at forty-five degrees right plays the bell, the speaker at 90 left plays a drum.",
+     ["bell", "drum"], [45, -90]),
+])
+def test_place_keys_mid_sentence_and_speakers_say_where(text, labels, az):
+    _assert_sources(text, labels, az)
+
+
+def test_a_speaker_that_makes_a_sound_is_a_sound():
+    _assert_sources("a speaker crackles on the left", ["speaker"], [-90])

@@ -143,6 +143,22 @@ static bool sound_made_with(const Toks& piece) {
 std::vector<Group> group(std::vector<Tok>& tokens, std::vector<bool>& colon_after, std::vector<bool>& colon_only) {
     mark_wrapped_lines(tokens);
     adjust_tokens(tokens);
+    // "on the left: rain, on the right: birds", "Upstairs: drums and on the left: bass": a place keying
+    // the next item after a comma or "and" opens a clause of its own (as after a full stop)
+    for (std::size_t i = 1; i < tokens.size(); ++i) {
+        if (tokens[i].kind != Kind::Hard || tokens[i].text.find(U':') == u32::npos || tokens[i].text.find(U'\n') != u32::npos)
+            continue;
+        std::size_t j = i;
+        while (j > 0 && tokens[j - 1].kind == Kind::Space) --j;
+        if (j == 0 || (tokens[j - 1].kind != Kind::Dir && tokens[j - 1].kind != Kind::Elev)) continue;
+        std::size_t k = j - 1;
+        static const std::set<u32> leads = {U"on", U"at", U"to", U"in", U"from", U"towards", U"toward", U"and"};
+        while (k > 0 && (tokens[k - 1].kind == Kind::Space || (tokens[k - 1].kind == Kind::Word && leads.count(tokens[k - 1].low()))))
+            --k;
+        if (k > 0 && tokens[k - 1].kind == Kind::Soft &&
+            (tokens[k - 1].low() == U"," || tokens[k - 1].low() == U"and" || tokens[k - 1].low() == U"&"))
+            tokens[k - 1].kind = Kind::Hard;
+    }
     std::vector<Toks> clauses(1);
     std::vector<bool> bang_after(1, false);  // the clause ended with "!"
     std::vector<bool> line_before(1, false);  // the clause opens a line

@@ -346,6 +346,9 @@ Patterns::Patterns() {
     // film and game language: "camera left", "screen right", "frame left" are the listener's sides
     dir("(?:(?:" + poss + ")\\s+)?(?:camera|screen|frame)[- ](?P<side>left|right)", DirValue::Side);
     dirs.back().first.needs_any({U"camera", U"screen", U"frame"});
+    // theatre language from the seats: "audience right", "house left" are the listener's sides
+    dir("(?:(?:" + poss + ")\\s+)?(?:audience|house)[- ](?P<side>left|right)", DirValue::Side);
+    dirs.back().first.needs_any({U"audience", U"house"});
     // small offsets ("slightly", "a little", "a bit", "just" left/right, "left of centre")
     const std::string of_centre = "(?:\\s+of\\s+(?:centre|center|the\\s+centre|the\\s+center|straight\\s+ahead|the\\s+middle|"
                                   "the\\s+front|" + me + "))?";

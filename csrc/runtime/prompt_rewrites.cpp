@@ -81,6 +81,60 @@ u32 with_text_references_dropped(const u32& t) {
     return out + t.substr(at);
 }
 
+// "I turned around but saw nothing", "We saw it run": the verb, not the tool (a saw is a sound).
+u32 with_saw_as_seeing(const u32& t) {
+    if (find_ascii_ci(t, U"saw") == u32::npos) return t;
+    static const Regex seen("(?:(?<=\\bi )|(?<=\\bwe )|(?<=\\byou )|(?<=\\bhe )|(?<=\\bshe )|(?<=\\bthey )|(?<=\\bbut )|"
+                            "(?<=\\bthen )|(?<=\\bnever )|(?<=\\balso )|(?<=\\bjust )|(?<=\\bonly )|(?<=\\bfinally )|"
+                            "(?<=\\band )(?=saw\\s+(?:nothing|no|nobody|anything|anyone|something|someone|it|him|her|them|that|"
+                            "this|what)\\b))saw(?![\\w-])", true);
+    const u32 low = lower_same_length(t);
+    const auto found = seen.find_all(low);
+    if (found.empty()) return t;
+    u32 out;
+    std::size_t at = 0;
+    for (const auto& m : found) {
+        out += t.substr(at, static_cast<std::size_t>(m.start) - at) + U"spotted";
+        at = static_cast<std::size_t>(m.end);
+    }
+    return out + t.substr(at);
+}
+
+// "Left speaker: wind chimes", "the right speaker plays birds", "a speaker at ninety degrees left
+// plays the rattle": a loudspeaker says where the sound it plays is, and is no sound itself.
+u32 with_speakers_as_places(const u32& t) {
+    if (find_ascii_ci(t, U"speaker") == u32::npos && find_ascii_ci(t, U"channel") == u32::npos &&
+        find_ascii_ci(t, U"cluster") == u32::npos && find_ascii_ci(t, U"monitor") == u32::npos)
+        return t;
+    const std::string device = "(?:loud)?speakers?|channels?|monitors?|clusters?|speaker\\s+clusters?|speaker\\s+arrays?";
+    const std::string plays = "(?:plays|playing|will\\s+play|should\\s+play|gets|carries|has)";
+    static const Regex keyed("(?<![\\w-])(?:the\\s+)?(?P<side>(?:(?:front|rear|back)[- ]?)?(?:left|right)|centre|center|rear|back|front)"
+                             "\\s+(?:" + device + ")(?:\\s*(?P<colon>:)|\\s+(?P<verb>" + plays + ")\\s)", true);
+    static const Regex placed("(?<![\\w-])(?:(?:a|the|one)\\s+)?(?:loud)?speaker\\s+(?P<place>(?:at|on|to)\\s+[^,.;:\\n]{1,40}?)\\s+" +
+                              plays + "\\s", true);
+    const u32 low = lower_same_length(t);
+    std::vector<std::pair<std::pair<int, int>, u32>> edits;
+    for (const auto& m : keyed.find_all(low)) {
+        const u32 side = m.group(low, keyed.group("side"));
+        edits.push_back({{m.start, m.end}, m.has(keyed.group("colon")) ? side + U":" : U"on the " + side + U": "});
+    }
+    for (const auto& m : placed.find_all(low)) {
+        if (std::any_of(edits.begin(), edits.end(), [&](const auto& e) { return m.start < e.first.second && e.first.first < m.end; }))
+            continue;
+        edits.push_back({{m.start, m.end}, m.group(low, placed.group("place")) + U": "});
+    }
+    if (edits.empty()) return t;
+    std::sort(edits.begin(), edits.end());
+    u32 out;
+    std::size_t at = 0;
+    for (const auto& [span, text] : edits) {
+        if (static_cast<std::size_t>(span.first) < at) continue;
+        out += t.substr(at, static_cast<std::size_t>(span.first) - at) + text;
+        at = static_cast<std::size_t>(span.second);
+    }
+    return out + t.substr(at);
+}
+
 // "+45", "-45", "150" as a pattern matched them (ASCII digits): the size and whether a sign was written.
 std::pair<int, bool> written_angle(const u32& num) {
     const bool sign = num[0] == '+' || num[0] == '-' || num[0] == 0x2212;
