@@ -2691,3 +2691,27 @@ def test_place_keys_mid_sentence_and_speakers_say_where(text, labels, az):
 
 def test_a_speaker_that_makes_a_sound_is_a_sound():
     _assert_sources("a speaker crackles on the left", ["speaker"], [-90])
+
+
+@pytest.mark.parametrize("text,labels", [
+    ("a tram goes from left to right, and then a bus does the same", ["tram", "bus"]),
+    ("a scooter zips by left to right; a van right after it doing the same thing", ["scooter", "van"]),
+])
+def test_doing_the_same_follows_the_move_before(text, labels):
+    src = parse(text).sources
+    assert [s.label for s in src] == labels and all(s.moving and s.azimuth_start_deg == -90 and s.azimuth_end == 90 for s in src), src
+
+
+@pytest.mark.parametrize("text,label,az", [
+    ("BUG-31: gong is currently centred, needs to come from 3 o'clock.", "gong", 90),
+    ("The chimes are currently on the left but they should be behind the player.", "chimes", 180),
+    ("the siren should sit at 10 o'clock", "siren", -60), ("the heron needs to be at left 45 degrees", "heron", -45),
+])
+def test_where_a_sound_is_now_is_not_where_it_goes(text, label, az):
+    s = _one(text)
+    assert s.label == label and round(s.azimuth_start_deg) == az, s
+
+
+def test_a_sound_said_all_around_takes_no_place_from_the_item_before():
+    src = parse("thuds on the right, a slap to the left, and the audience clapping all around").sources
+    assert [round(s.azimuth_start_deg) for s in src[:2]] == [90, -90] and "clapping" in src[2].label, src

@@ -567,7 +567,27 @@ u32 first_label(const Toks& toks, const u32& t) {
     for (const auto& run : runs) {
         std::size_t a = 0, b = run.size();
         while (a < b && !is_content(*run[a])) ++a;
-        while (b > a && !is_content(*run[b - 1])) --b;
+        // ("a fire truck right after it": "right" says when, as "just" and "straight" do)
+        while (b > a && (!is_content(*run[b - 1]) ||
+                         (b - 1 > a && (run[b - 1]->low() == U"right" || run[b - 1]->low() == U"just" ||
+                                        run[b - 1]->low() == U"straight"))))
+            --b;
+        if (a == b) continue;
+        // "the hum should sit at 2 o'clock", "the owl needs to be at left 60": a modal ends the name
+        for (std::size_t i = a + 1; i < b; ++i) {
+            static const std::set<u32> modals = {U"should", U"must", U"needs", U"shall", U"might", U"currently",
+                                                 U"shouldn't", U"mustn't", U"ought"};
+            if (!modals.count(run[i]->low())) continue;
+            // ("the scene needs punches landing": what it needs is the sound)
+            if (run[i]->low() == U"needs" && !(i + 1 < run.size() && run[i + 1]->low() == U"to")) continue;
+            // ("water should drip": the sound it makes stays in its name)
+            std::size_t v = i + 1;
+            if (v < run.size() && (run[v]->low() == U"to" || run[v]->low() == U"be" || run[v]->low() == U"also")) ++v;
+            if (v < run.size() && sound_verb(run[v]->low())) break;
+            b = i;
+            while (b > a && !is_content(*run[b - 1])) --b;
+            break;
+        }
         if (a == b) continue;
         // "church bell is ringing", "music was being played through a radio": the subject names it
         // (a sound before a verb in -ing: "someone is typing on a keyboard" keeps its keyboard)

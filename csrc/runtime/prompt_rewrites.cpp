@@ -135,6 +135,28 @@ u32 with_speakers_as_places(const u32& t) {
     return out + t.substr(at);
 }
 
+// "door slam is currently centred, needs to come from 9 o'clock", "the footsteps are on the right
+// right now but should be behind the player": where a sound is now, in a request to move it, is not
+// where it goes.
+u32 with_current_places_dropped(const u32& t) {
+    if (find_ascii_ci(t, U"currently") == u32::npos && find_ascii_ci(t, U"right now") == u32::npos &&
+        find_ascii_ci(t, U"at the moment") == u32::npos && find_ascii_ci(t, U"at present") == u32::npos)
+        return t;
+    static const Regex now("(?<![\\w-])(?:is|are|sits|sit|plays|play)\\s+(?:currently|right\\s+now|at\\s+the\\s+moment|at\\s+present)"
+                           "\\s+[^,.;:!?\\n]{1,40}?(?:,\\s*|\\s+)(?:and\\s+|but\\s+)?(?:it\\s+|they\\s+)?"
+                           "(?=(?:needs?|should|has\\s+to|have\\s+to|must|ought)\\b)", true);
+    const u32 low = lower_same_length(t);
+    const auto found = now.find_all(low);
+    if (found.empty()) return t;
+    u32 out;
+    std::size_t at = 0;
+    for (const auto& m : found) {
+        out += t.substr(at, static_cast<std::size_t>(m.start) - at);
+        at = static_cast<std::size_t>(m.end);
+    }
+    return out + t.substr(at);
+}
+
 // "+45", "-45", "150" as a pattern matched them (ASCII digits): the size and whether a sign was written.
 std::pair<int, bool> written_angle(const u32& num) {
     const bool sign = num[0] == '+' || num[0] == '-' || num[0] == 0x2212;

@@ -139,6 +139,23 @@ void place_sounds_at_named_landmarks(std::vector<SceneSource>& sources, std::vec
     }
 }
 
+// "rain everywhere", "soft rain all around": a sound said to be all about the listener is placed
+static bool said_to_be_everywhere(const std::string& label, const u32& low) {
+    const u32 a = lower(from_utf8(label));
+    const std::size_t at = a.empty() ? u32::npos : low.find(a);
+    if (at == u32::npos) return false;
+    std::size_t e = at + a.size();  // the rest of its sentence, at most a few words on
+    while (e < low.size() && e < at + a.size() + 40 && low[e] != '\n' && low[e] != '.' && low[e] != ';') ++e;
+    const u32 after = U" " + low.substr(at, e - at);
+    for (const u32 w : {U" everywhere", U" all around", U" all over", U" all about", U" around us", U" around me",
+                        U" surrounding", U" on all sides", U" from all sides", U" in every direction",
+                        U" from every direction", U" all directions", U" no direction", U" whatever direction",
+                        U" any direction", U" no particular place", U" no particular direction", U" anywhere",
+                        U" wherever", U" doesn't matter where", U" don't care where", U" wide,", U" wide."})
+        if (after.find(w) != u32::npos) return true;
+    return false;
+}
+
 // "Ping me if it breaks.", "Let me know when it's done": a request to whoever reads it, no sound
 static bool asks_the_reader(const std::string& label) {
     const std::vector<TextWord> words = words_of(lower(from_utf8(label)));
@@ -174,7 +191,7 @@ void give_landmark_places_to_sounds(std::vector<SceneSource>& sources, std::vect
         if (!placed[k] || names_a_sound(from_utf8(sources[k].label))) continue;
         for (const std::size_t j : {k + 1, k - 1}) {  // the sound after it first (k - 1 wraps past the end at 0)
             if (j >= sources.size() || placed[j] || !names_a_sound(from_utf8(sources[j].label)) ||
-                asks_the_reader(sources[j].label))
+                asks_the_reader(sources[j].label) || said_to_be_everywhere(sources[j].label, low))
                 continue;
             if (j < k && opens_a_sentence(sources[k].label)) continue;
             take_place(sources, placed, k, j);
@@ -293,22 +310,7 @@ std::vector<std::string> drop_unplaced_beside_placed(std::vector<SceneSource>& s
             if (low.find(a + join + b) != u32::npos) return true;
         return false;
     };
-    // "rain everywhere", "soft rain all around": a sound said to be all about the listener is placed
-    auto everywhere = [&](std::size_t k) {
-        const u32 a = lower(from_utf8(sources[k].label));
-        const std::size_t at = a.empty() ? u32::npos : low.find(a);
-        if (at == u32::npos) return false;
-        std::size_t e = at + a.size();  // the rest of its sentence, at most a few words on
-        while (e < low.size() && e < at + a.size() + 40 && low[e] != '\n' && low[e] != '.' && low[e] != ';') ++e;
-        const u32 after = U" " + low.substr(at, e - at);
-        for (const u32 w : {U" everywhere", U" all around", U" all over", U" all about", U" around us", U" around me",
-                            U" surrounding", U" on all sides", U" from all sides", U" in every direction",
-                            U" from every direction", U" all directions", U" no direction", U" whatever direction",
-                            U" any direction", U" no particular place", U" no particular direction", U" anywhere",
-                            U" wherever", U" doesn't matter where", U" don't care where", U" wide,", U" wide."})
-            if (after.find(w) != u32::npos) return true;
-        return false;
-    };
+    auto everywhere = [&](std::size_t k) { return said_to_be_everywhere(sources[k].label, low); };
     // "forest ambience", "Ambience: rain", "background: city traffic": a bed of sound is everywhere too
     auto ambience = [&](std::size_t k) {
         const u32 a = lower(from_utf8(sources[k].label));
@@ -371,8 +373,13 @@ static std::vector<std::size_t> labels_in_order(const std::vector<SceneSource>& 
 void follow_the_same_way(std::vector<SceneSource>& sources, std::vector<bool>& placed, const u32& t) {
     if (sources.size() < 2) return;
     const u32 low = lower(t);
-    if (low.find(U"same way") == u32::npos && low.find(U"same direction") == u32::npos && low.find(U"same path") == u32::npos)
-        return;
+    // ("then a fire truck doing the same thing", "a bus does the same")
+    static const std::vector<u32> same = {U"same way", U"same direction", U"same path", U"does the same", U"doing the same",
+                                          U"do the same", U"did the same", U"same thing", U"same move", U"same pass"};
+    auto says_same = [&](const u32& text) {
+        return std::any_of(same.begin(), same.end(), [&](const u32& w) { return text.find(w) != u32::npos; });
+    };
+    if (!says_same(low)) return;
     const std::vector<std::size_t> at = labels_in_order(sources, low);
     if (at.empty()) return;  // a label not as written: leave the scene alone
     for (std::size_t k = 1; k < sources.size(); ++k) {
@@ -384,10 +391,15 @@ void follow_the_same_way(std::vector<SceneSource>& sources, std::vector<bool>& p
         if (sources[k].speed != "still" || (placed[k] && sources[j].speed == "still")) continue;
         const std::size_t end = k + 1 < sources.size() ? at[k + 1] : low.size();
         const u32 said = low.substr(at[k], end - at[k]);
-        if (said.find(U"same way") == u32::npos && said.find(U"same direction") == u32::npos &&
-            said.find(U"same path") == u32::npos)
-            continue;
+        if (!says_same(said)) continue;
         const SceneSource& before = sources[j];
+        // "a bus does the same thing": the label is the bus
+        const u32 label = from_utf8(sources[k].label), label_low = lower(label);
+        for (const u32 w : {U" does the same", U" doing the same", U" do the same", U" did the same"})
+            if (const std::size_t cut = label_low.find(w); cut != u32::npos && cut > 0) {
+                sources[k].label = to_utf8(label.substr(0, cut));
+                break;
+            }
         sources[k].azimuth_start_deg = before.azimuth_start_deg;
         sources[k].azimuth_end_deg = before.azimuth_end_deg;
         sources[k].elevation_deg = before.elevation_deg;
