@@ -579,7 +579,7 @@ u32 first_label(const Toks& toks, const u32& t) {
                                                  U"shouldn't", U"mustn't", U"ought"};
             if (!modals.count(run[i]->low())) continue;
             // ("the scene needs punches landing": what it needs is the sound)
-            if (run[i]->low() == U"needs" && !(i + 1 < run.size() && run[i + 1]->low() == U"to")) continue;
+            if (run[i]->low() == U"needs" && i + 1 < run.size() && run[i + 1]->low() != U"to") continue;
             // ("water should drip": the sound it makes stays in its name)
             std::size_t v = i + 1;
             if (v < run.size() && (run[v]->low() == U"to" || run[v]->low() == U"be" || run[v]->low() == U"also")) ++v;
