@@ -861,7 +861,8 @@ def test_ordinals_name_the_part():
     ("a car overtakes us on the right", 135, 45),
     ("an oncoming bus passes on my left", -45, -135),      # coming towards the listener: front to back
     ("a car coming towards me passes on my right", 45, 135),
-    ("Biking to work, a car honked right behind me and then passed me on the left.", -180, -45),
+    ("Biking to work, a car honked right behind me and then passed me on the left.", -180, 0),  # on ahead
+    ("a jogger catching up from behind and passing me on the right", 180, 0),
     ("a car passes from left to right", -90, 90),          # across, not along a side
 ])
 def test_passing_along_a_side(text, a0, a1):
