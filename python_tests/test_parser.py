@@ -2716,3 +2716,34 @@ def test_where_a_sound_is_now_is_not_where_it_goes(text, label, az):
 def test_a_sound_said_all_around_takes_no_place_from_the_item_before():
     src = parse("thuds on the right, a slap to the left, and the audience clapping all around").sources
     assert [round(s.azimuth_start_deg) for s in src[:2]] == [90, -90] and "clapping" in src[2].label, src
+
+
+@pytest.mark.parametrize("text,labels", [
+    ("a foghorn ahead, a choir behind (just kidding, skip that one)", ["foghorn"]),
+    ("a dog on the left, a goat behind me - actually skip the goat", ["dog"]),
+    ("a dog on the left, a goat behind me. Leave the goat out.", ["dog"]),
+    ("a dog on the left. Don't forget the goat behind me", ["dog", "goat"]),
+])
+def test_a_sound_taken_back_goes(text, labels):
+    assert [s.label for s in parse(text).sources] == labels
+
+
+@pytest.mark.parametrize("text,lo,hi", [
+    ("a wren on the left but only slightly", -40, -5), ("a buzzer to my right, but just a little", 5, 40),
+    ("a cough on the right but barely", 5, 40),
+])
+def test_but_only_slightly_is_a_small_offset(text, lo, hi):
+    assert lo <= _one(text).azimuth_start_deg <= hi
+
+
+@pytest.mark.parametrize("text,a0,a1", [
+    ("a gong on the leeeeft", -90, None), ("a drum roll starts on my rite and goes allll the way round the back to my left", 90, 270),
+])
+def test_held_letters_and_rite(text, a0, a1):
+    s = _one(text)
+    assert round(s.azimuth_start_deg) == a0 and (a1 is None or round(s.azimuth_end) == a1), s
+
+
+def test_a_held_sound_word_and_the_rite_of_spring_stay():
+    assert _one("a bee buzzzzing on the right").label == "bee buzzzzing"
+    assert round(_one("the rite of spring plays on the left").azimuth_start_deg) == -90

@@ -406,6 +406,7 @@ bool parse_prompt(const std::string& text, SceneSpec& out, std::string& err) {
     merge_definite_repeats(out.sources, placed, clause_of, mentions);
     merge_repeated_sounds(out.sources, placed);
     move_corrected_sounds(out.sources, placed, t);
+    drop_skipped_sounds(out.sources, placed, t);
     give_landmark_places_to_sounds(out.sources, placed, t);
     share_places_of_joined_sounds(out.sources, placed, t);
     follow_the_same_way(out.sources, placed, t);

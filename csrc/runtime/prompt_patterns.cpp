@@ -669,11 +669,13 @@ Patterns::Patterns() {
                            "add|put|play|place|spawn|simulate|synthesi[sz]e|present|trigger|insert)(?![\\w-])(?!\\s+(?:it|them|sure|this|that)\\b)|"
                            // "Picture a dog ...", "Design a soundscape with ...", "Can we get ...": asked another way
                            "(?:^|(?<=\\. )|(?<=\\n)|(?<=! ))\\s*(?:picture|design|compose|try)(?=\\s+(?:a|an|the|some|two|three|me|someone|somebody)\\b)|"
-                           "(?<![\\w-])(?:can|could|may)\\s+(?:we|i)\\s+(?:please\\s+)?(?:get|have|hear)(?![\\w-])", true),
+                           "(?<![\\w-])(?:can|could|may)\\s+(?:we|i)\\s+(?:please\\s+)?(?:get|have|hear)(?![\\w-])|"
+                           // "don't forget the kettle behind me"
+                           "(?:^|(?<=\\. )|(?<=\\n)|(?<=! )|(?<=, ))\\s*(?:and\\s+)?(?:don't|dont|do\\s+not)\\s+forget(?:\\s+(?:to\\s+add|about))?(?![\\w-])", true),
                      Kind::Filler, ""});
     words.back().rx.needs_any({U"make", U"creat", U"generat", U"render", U"produc", U"add", U"put", U"play", U"place",
                                U"spawn", U"simulat", U"synthe", U"present", U"trigger", U"insert", U"picture", U"design",
-                               U"compose", U"try", U"we ", U"i "});
+                               U"compose", U"try", U"we ", U"i ", U"forget"});
     words.push_back({Regex(words_rx(fillers()), true), Kind::Filler, ""});
     words.push_back({Regex("(?<![\\w-])(?:from|starting\\s+(?:at|from|on|in)|starts\\s+(?:at|from|on|in)|started\\s+(?:at|from|on|in)|start\\s+(?:at|from|on|in)|"
                            "(?:onset|beginning|begins|starting\\s+point|initial\\s+position)\\s*(?:at|from|:)?|"

@@ -240,7 +240,7 @@ u32 with_small_amounts_before_front_back_dropped(const u32& t) {
 // small offset as before it ("slightly to the right").
 u32 with_small_amounts_after_sides_moved(const u32& t) {
     if (!contains_ascii_ci(t, U"a little") && !contains_ascii_ci(t, U"a bit") && !contains_ascii_ci(t, U"slightly") &&
-        !contains_ascii_ci(t, U"a tad"))
+        !contains_ascii_ci(t, U"a tad") && !contains_ascii_ci(t, U"barely"))
         return t;
     const u32 low = lower_same_length(t);
     static const std::set<u32> owners = {U"the", U"my", U"your", U"his", U"her", U"their", U"our"};
@@ -255,12 +255,15 @@ u32 with_small_amounts_after_sides_moved(const u32& t) {
             (prep != U"to" && prep != U"on" && prep != U"from"))
             continue;
         std::size_t last;  // the amount's last word
-        if (words[i + 1].low == U"slightly") last = i + 1;
-        else if (i + 3 < words.size() && words[i + 1].low == U"a" && words[i + 2].low == U"little" && words[i + 3].low == U"bit")
-            last = i + 3;  // "from the right, a little bit"
-        else if (i + 2 < words.size() && words[i + 1].low == U"a" &&
-                 (words[i + 2].low == U"bit" || words[i + 2].low == U"little" || words[i + 2].low == U"tad"))
-            last = i + 2;
+        std::size_t a = i + 1;  // where it starts: "on the left but only slightly", "to the right, but just a bit"
+        if (a + 1 < words.size() && words[a].low == U"but") ++a;
+        if (a > i + 1 && a + 1 < words.size() && (words[a].low == U"only" || words[a].low == U"just")) ++a;
+        if (words[a].low == U"slightly" || (a > i + 1 && words[a].low == U"barely")) last = a;
+        else if (a + 2 < words.size() && words[a].low == U"a" && words[a + 1].low == U"little" && words[a + 2].low == U"bit")
+            last = a + 2;  // "from the right, a little bit"
+        else if (a + 1 < words.size() && words[a].low == U"a" &&
+                 (words[a + 1].low == U"bit" || words[a + 1].low == U"little" || words[a + 1].low == U"tad"))
+            last = a + 1;
         else continue;
         // the amount ends the phrase ("a little bird" after the side is a sound)
         std::size_t e = words[last].end;

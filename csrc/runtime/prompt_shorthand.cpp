@@ -56,6 +56,28 @@ u32 slipped_place_word(const u32& low_word, const u32& t, std::size_t before_beg
 
 // Misspelt direction words people type in a hurry ("to the rigth", "behnd me", "infront"), as the
 // words they mean; only whole words, so nothing else is touched.
+// "allll the way round", "on the leeeeft", "sooo slowly": a place word said with a letter held; ""
+// when the word is not one (a held "zzz" or "brrr" names a sound and stays as written).
+static u32 without_stretched_letters(const u32& w) {
+    bool held = false;
+    for (std::size_t k = 2; k < w.size() && !held; ++k) held = w[k] == w[k - 1] && w[k] == w[k - 2];
+    if (!held) return u32();
+    static const std::set<u32> words = {U"left", U"right", U"all", U"way", U"behind", U"ahead", U"front", U"back",
+                                        U"above", U"below", U"around", U"round", U"overhead", U"far", U"slowly", U"slow",
+                                        U"so", U"too", U"really", U"very", U"little", U"bit", U"close", U"near", U"loud",
+                                        U"quiet", U"soft", U"away", U"off", u32(U"up"), U"down", U"high", U"low", U"over"};
+    for (const std::size_t keep : {1, 2}) {  // each held letter said once, or twice ("all", "too")
+        u32 out;
+        for (char32_t c : w) {
+            std::size_t n = 0;
+            for (std::size_t k = out.size(); k > 0 && out[k - 1] == c; --k) ++n;
+            if (n < keep) out.push_back(c);
+        }
+        if (words.count(out)) return out;
+    }
+    return u32();
+}
+
 u32 with_common_misspellings_fixed(const u32& t) {
     static const std::map<u32, u32> fixes = {
         {U"rigth", U"right"}, {U"rihgt", U"right"}, {U"rght", U"right"}, {U"lfet", U"left"},
@@ -66,7 +88,8 @@ u32 with_common_misspellings_fixed(const u32& t) {
         {U"belwo", U"below"}, {U"bellow", U"below"}, {U"clokwise", U"clockwise"}, {U"anticlokwise", U"anticlockwise"},
         {U"comming", U"coming"}, {U"awy", U"away"}, {U"rt", U"right"}, {U"lft", U"left"}, {U"frm", U"from"},
         {U"bhnd", U"behind"}, {U"bhd", U"behind"}, {U"slighlty", U"slightly"}, {U"sligthly", U"slightly"},
-        {U"slighly", U"slightly"}, {U"slightley", U"slightly"}, {U"twds", U"towards"}, {U"abv", U"above"}};
+        {U"slighly", U"slightly"}, {U"slightley", U"slightly"}, {U"twds", U"towards"}, {U"abv", U"above"},
+        {U"rite", U"right"}};
     u32 out;
     out.reserve(t.size() + 8);
     for (std::size_t i = 0; i < t.size();) {
@@ -76,12 +99,13 @@ u32 with_common_misspellings_fixed(const u32& t) {
         }
         std::size_t j = i;
         while (j < t.size() && (is_letter(t[j]) || t[j] == '\'')) ++j;
-        const u32 word = t.substr(i, j - i);
-        const u32 low_word = lower(word);
+        u32 word = t.substr(i, j - i);
+        u32 low_word = lower(word);
+        if (const u32 plain = without_stretched_letters(low_word); !plain.empty()) word = low_word = plain;
         const auto it = fixes.find(low_word);
         // "bellow" and "overheard" are words too: only next to the words that place a sound
         const bool guarded = it != fixes.end() && (it->first == U"bellow" || it->first == U"overheard" || it->first == U"lef" ||
-                                                   it->first == U"rt" || it->first == U"lft");
+                                                   it->first == U"rt" || it->first == U"lft" || it->first == U"rite");
         bool ok = it != fixes.end();
         if (guarded) {
             std::size_t k = i;
@@ -91,6 +115,8 @@ u32 with_common_misspellings_fixed(const u32& t) {
             const u32 before = lower(t.substr(b, k - b));
             ok = before == U"the" || before == U"my" || before == U"your" || before == U"to" || before == U"from" ||
                  before == U"on" || before == U"directly" || before == U"right";
+            // "the rite of spring", "last rites": a rite, not a side
+            if (it->first == U"rite" && lower(t.substr(j, 4)) == U" of ") ok = false;
         }
         u32 slipped;
         if (!ok && it == fixes.end() && low_word.size() >= 3 && low_word.size() <= 9) {

@@ -44,6 +44,8 @@ void drop_what_is_said_of_all(std::vector<SceneSource>& sources, std::vector<boo
 void drop_sounds_made_on_the_move(std::vector<SceneSource>& sources, std::vector<bool>& placed, const std::u32string& t);
 // "Orc brute: stomps at 120°": an item that opens with what it does is named by the key before its colon.
 void name_items_by_their_colon_key(std::vector<SceneSource>& sources, const std::u32string& t);
+// "(joke, skip that one)", "actually skip the cat": a sound taken back goes (scene_skipped.cpp).
+void drop_skipped_sounds(std::vector<SceneSource>& sources, std::vector<bool>& placed, const std::u32string& text);
 void drop_framing_sentence(std::vector<SceneSource>& sources, std::vector<bool>& placed, const std::u32string& text);
 void drop_unplaced_non_sounds(std::vector<SceneSource>& sources, std::vector<bool>& placed);
 // Returns the labels it left out, for the scene's note.
