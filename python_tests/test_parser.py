@@ -2747,3 +2747,12 @@ def test_held_letters_and_rite(text, a0, a1):
 def test_a_held_sound_word_and_the_rite_of_spring_stay():
     assert _one("a bee buzzzzing on the right").label == "bee buzzzzing"
     assert round(_one("the rite of spring plays on the left").azimuth_start_deg) == -90
+
+
+@pytest.mark.parametrize("text", [
+    "voice one far left, voice two far right. all of them should feel like they're up high",
+    "a piccolo on the left, a tuba on the right; all three should be overhead",
+])
+def test_a_height_said_of_all_the_sounds_is_each_ones(text):
+    src = parse(text).sources
+    assert len(src) == 2 and all(s.elevation_deg > 0 for s in src) and [round(s.azimuth_start_deg) for s in src] == [-90, 90], src

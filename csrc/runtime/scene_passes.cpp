@@ -584,6 +584,28 @@ void drop_what_is_said_of_all(std::vector<SceneSource>& sources, std::vector<boo
                          ends_with(before, U" all of them ") || ends_with(before, U" both of them ");
         if (all) erase_source(sources, placed, clause_of, mentions, k);
     }
+    // "... all three should be overhead", "all of them should feel like they're up high": a height
+    // said of all the sounds before, in a clause that names none, is each one's height
+    for (std::size_t k = sources.size(); k-- > 0;) {
+        SceneSource& s = sources[k];
+        if (!placed[k] || k < 2 || s.speed != "still" || s.elevation_deg == 0.0 || s.azimuth_start_deg != 0.0 ||
+            names_a_sound(from_utf8(s.label)))
+            continue;
+        const u32 label = lower(from_utf8(s.label));
+        const std::size_t at = label.empty() ? u32::npos : low.rfind(label);
+        if (at == u32::npos) continue;
+        std::size_t b = at;
+        while (b > 0 && low[b - 1] != '.' && low[b - 1] != '\n' && low[b - 1] != ';' && low[b - 1] != '!' && low[b - 1] != '?') --b;
+        const u32 lead = U" " + low.substr(b, at - b + label.size()) + U" ";
+        bool all = false;
+        for (const u32 w : {U" all ", U" everything ", U" every sound", U" both ", U" they all ", U" each of them ",
+                            U" the whole thing "})
+            all = all || lead.find(w) != u32::npos;
+        if (!all) continue;
+        for (std::size_t j = 0; j < k; ++j)
+            if (sources[j].elevation_deg == 0.0) sources[j].elevation_deg = s.elevation_deg;
+        erase_source(sources, placed, clause_of, mentions, k);
+    }
 }
 
 
