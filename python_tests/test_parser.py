@@ -972,8 +972,9 @@ def test_list_bullets_heights_and_repeated_exclamations():
     ("For the true crime episode I want a clock ticking behind the listener the whole time.", ["clock"], [180]),
     ("The watch on my left wrist ticks while a kettle boils on my right.", ["watch", "kettle"], [-90, 90]),
     ("Someone jogging past me fast, from left to right, breathing hard.", ["someone"], [-90]),
-    # "just outside it": where the landmark before it is; "the back of the plane": behind
-    ("Seat 23A, window on my left. The engine drones just outside it.", ["window", "engine"], [-90, -90]),
+    # "just outside it": where the landmark before it is (the window itself makes no sound); "the back
+    # of the plane": behind
+    ("Seat 23A, window on my left. The engine drones just outside it.", ["engine"], [-90]),
     ("The APU whines from the back of the plane.", ["apu"], [180]),
 ])
 def test_pronouns_headings_labels_and_landmarks(text, labels, az):
@@ -2756,3 +2757,19 @@ def test_a_held_sound_word_and_the_rite_of_spring_stay():
 def test_a_height_said_of_all_the_sounds_is_each_ones(text):
     src = parse(text).sources
     assert len(src) == 2 and all(s.elevation_deg > 0 for s in src) and [round(s.azimuth_start_deg) for s in src] == [-90, 90], src
+
+
+@pytest.mark.parametrize("text,labels", [
+    ("Cabin 4B, porthole on my right. The generator throbs below it, and a gull cries behind me.", ["generator", "gull"]),
+    ("Lying in bed with the wall at my back, I hear an owl ahead", ["owl"]),
+    ("the moon at twelve, frogs at nine", ["frogs"]),
+    ("From the cellar below me came a scrape, and a goat bleated on the left.", ["scrape", "goat"]),
+    ("a lamp hums on the left and a goat bleats on the right", ["lamp", "goat"]),
+])
+def test_a_placed_thing_that_makes_no_sound_is_no_source(text, labels):
+    src = parse(text).sources
+    assert len(src) == len(labels) and all(w in s.label for s, w in zip(src, labels)), src
+
+
+def test_a_silent_thing_alone_is_still_read():
+    assert _one("a table on the left").label == "table"

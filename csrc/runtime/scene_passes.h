@@ -46,6 +46,9 @@ void drop_sounds_made_on_the_move(std::vector<SceneSource>& sources, std::vector
 void name_items_by_their_colon_key(std::vector<SceneSource>& sources, const std::u32string& t);
 // "(joke, skip that one)", "actually skip the cat": a sound taken back goes (scene_skipped.cpp).
 void drop_skipped_sounds(std::vector<SceneSource>& sources, std::vector<bool>& placed, const std::u32string& text);
+// "window on my left", "the house at my back": a thing that makes no sound, beside sounds, goes
+// (scene_silent_things.cpp).
+void drop_placed_silent_things(std::vector<SceneSource>& sources, std::vector<bool>& placed, const std::u32string& text);
 void drop_framing_sentence(std::vector<SceneSource>& sources, std::vector<bool>& placed, const std::u32string& text);
 void drop_unplaced_non_sounds(std::vector<SceneSource>& sources, std::vector<bool>& placed);
 // Returns the labels it left out, for the scene's note.
