@@ -2773,3 +2773,13 @@ def test_a_placed_thing_that_makes_no_sound_is_no_source(text, labels):
 
 def test_a_silent_thing_alone_is_still_read():
     assert _one("a table on the left").label == "table"
+
+
+@pytest.mark.parametrize("text,label,az", [
+    ("take_07.wav - street organ from the left, approx -60°", "street organ", -60),
+    ("07:40 - wren singing in the hedge, bearing approx. 40° right of my heading.", "wren singing", 40),
+    ("15:10 - cuckoo calling, approx. 2 o'clock, mid-distance.", "cuckoo calling", 60),
+])
+def test_approx_bearing_and_mid_distance_are_no_sounds(text, label, az):
+    s = _one(text)
+    assert s.label == label and round(s.azimuth_start_deg) == az, s
