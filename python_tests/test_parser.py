@@ -2777,7 +2777,7 @@ def test_a_silent_thing_alone_is_still_read():
 
 @pytest.mark.parametrize("text,label,az", [
     ("take_07.wav - street organ from the left, approx -60°", "street organ", -60),
-    ("07:40 - wren singing in the hedge, bearing approx. 40° right of my heading.", "wren singing", 40),
+    ("07:40 - wren singing in the hedge, bearing approx. 40° right of my heading.", "wren singing in the hedge", 40),
     ("15:10 - cuckoo calling, approx. 2 o'clock, mid-distance.", "cuckoo calling", 60),
 ])
 def test_approx_bearing_and_mid_distance_are_no_sounds(text, label, az):
