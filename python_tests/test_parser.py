@@ -2783,3 +2783,15 @@ def test_a_silent_thing_alone_is_still_read():
 def test_approx_bearing_and_mid_distance_are_no_sounds(text, label, az):
     s = _one(text)
     assert s.label == label and round(s.azimuth_start_deg) == az, s
+
+
+@pytest.mark.parametrize("text,label,el", [
+    ("Put the 909 below and the pads floating above", "909", -1), ("a 747 on the left", "747", 0),
+])
+def test_a_number_after_an_article_names_the_sound(text, label, el):
+    s = parse(text).sources[0]
+    assert s.label == label and (s.elevation_deg > 0) - (s.elevation_deg < 0) == el, s
+
+
+def test_a_number_with_a_unit_is_no_name():
+    assert _one("a chime at the 30 degrees on the right").label == "chime"

@@ -243,3 +243,31 @@ def test_every_move_between_two_named_places_parses():
         if not ok:
             wrong.append((text, [(x.label, round(x.azimuth_start_deg), round(x.azimuth_end), x.moving) for x in src]))
     assert not wrong, f"{len(wrong)} wrong, e.g. {wrong[:5]}"
+
+
+def test_every_odd_sound_name_is_kept_where_it_is_put():
+    """Names no word list has (instruments, animals, machines, brands, names with numbers), alone and
+    in pairs, with the place before or after."""
+    rng = random.Random(11)
+    odd = [("a theremin", "theremin"), ("the zither", "zither"), ("a kookaburra", "kookaburra"), ("a vuvuzela", "vuvuzela"),
+           ("the Roomba", "roomba"), ("a 3D printer", "printer"), ("an e-bike", "e-bike"), ("the sous-vide", "sous-vide"),
+           ("a hurdy-gurdy", "hurdy-gurdy"), ("the R2 unit", "r2"), ("a capybara", "capybara"), ("the Zamboni", "zamboni"),
+           ("a tuk-tuk", "tuk-tuk"), ("the 808", "808"), ("a Vespa", "vespa"), ("the HVAC", "hvac")]
+    places = {"on the left": -90, "to my right": 90, "behind me": 180, "in front of me": 0, "at 2 o'clock": 60,
+              "front-left": -45, "at 30 degrees right": 30, "far right": 90}
+    forms = ["{S} {P}", "{P}, {S}", "{P}: {S}", "there is {S} {P}", "I hear {S} {P}", "{S} playing {P}",
+             "{S} {P}, and {S2} {P2}", "{S} {P}; {S2} {P2}", "{P}, {S}, and {P2}, {S2}", "{S} ({P}) and {S2} ({P2})"]
+    wrong = []
+    for _ in range(400):
+        ((s, w), (s2, w2)), (p, p2), form = rng.sample(odd, 2), rng.sample(list(places), 2), rng.choice(forms)
+        text = form.format(S=s, P=p, S2=s2, P2=p2)
+        want = [(w, places[p])] + ([(w2, places[p2])] if "{S2}" in form else [])
+        try:
+            src = parse(text).sources
+        except ValueError as e:
+            wrong.append((text, str(e)))
+            continue
+        if len(src) != len(want) or not all(w in x.label.lower() and abs(((x.azimuth_start_deg - a) + 180) % 360 - 180) <= TOL
+                                            for x, (w, a) in zip(src, want)):
+            wrong.append((text, [(x.label, round(x.azimuth_start_deg)) for x in src]))
+    assert not wrong, f"{len(wrong)} of 400 wrong, e.g. {wrong[:5]}"

@@ -122,6 +122,7 @@ std::vector<Toks> spread_places(const Toks& toks, const u32& text, std::deque<To
 void with_run_on_breaks(std::vector<Tok>& tokens);
 void with_diagonals_joined(std::vector<Tok>& tokens, const u32& t);
 void with_opening_sound_nouns(std::vector<Tok>& tokens);
+void with_numbers_as_names(std::vector<Tok>& tokens);
 std::string placement_note(const std::vector<SceneSource>& sources, const std::vector<bool>& placed, const std::vector<Tok>& tokens);
 u32 with_at_signs_as_at(const u32& t);
 u32 with_time_phrases_dropped(const u32& t);

@@ -347,6 +347,7 @@ bool parse_prompt(const std::string& text, SceneSpec& out, std::string& err) {
     }
     with_diagonals_joined(tokens, t);
     with_opening_sound_nouns(tokens);
+    with_numbers_as_names(tokens);
     with_run_on_breaks(tokens);
     std::vector<bool> colon_after, colon_only;
     std::vector<Group> groups = group(tokens, colon_after, colon_only);

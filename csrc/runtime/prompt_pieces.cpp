@@ -701,9 +701,13 @@ bool mirrors_last_place(const Toks& p, const Toks& source) {
         else if (t->kind != Kind::Word || is_content(*t)) return false;
     }
     const Tok* last = nullptr;
-    for (const Tok* t : source)
-        if (t->kind == Kind::Dir) last = t;
-    return dir && last && std::fabs(last->az) > 10.0 && std::fabs(last->az) < 170.0 && std::fabs(dir->az + last->az) < 1e-9;
+    bool named = false, after_name = false;  // "To my right, a dog, and on the left, a ...": a fronted place mirrors nothing
+    for (const Tok* t : source) {
+        named = named || is_content(*t);
+        if (t->kind == Kind::Dir) last = t, after_name = named;
+    }
+    return dir && last && after_name && std::fabs(last->az) > 10.0 && std::fabs(last->az) < 170.0 &&
+           std::fabs(dir->az + last->az) < 1e-9;
 }
 
 }  // namespace bewo::rt::prompt_detail

@@ -18,6 +18,7 @@ using namespace textmatch;
 
 bool is_content(const Tok& tok) {
     if (tok.kind != Kind::Word) return false;
+    if (tok.value == "name") return true;  // "the 808"
     const u32 w = strip_chars(tok.low(), U"'-");
     return !w.empty() && !patterns().glue.count(w) && std::any_of(w.begin(), w.end(), is_letter);
 }

@@ -365,6 +365,29 @@ std::vector<Tok> tokenize(const u32& t, std::vector<RoomHit>& rooms) {
 
 // "Whoosh, left to right", "whoosh on the left": a sound's name that is also a verb of speed or
 // motion, opening its clause with no noun before it, names the sound.
+// "the 808 below", "a 737 taking off", "my 303 on the left": a number after an article, with no unit
+// after it, is a name (a drum machine, a plane), and names the sound.
+void with_numbers_as_names(std::vector<Tok>& tokens) {
+    static const std::set<u32> articles = {U"a", U"an", U"the", U"my", U"our", U"your", U"his", U"her", U"their",
+                                           U"that", U"this"};
+    for (std::size_t i = 0; i < tokens.size(); ++i) {
+        Tok& k = tokens[i];
+        if (k.kind != Kind::Word || k.text.size() < 2 || k.text.size() > 4 ||
+            !std::all_of(k.text.begin(), k.text.end(), [](char32_t c) { return c >= '0' && c <= '9'; }))
+            continue;
+        std::size_t b = i;
+        while (b > 0 && tokens[b - 1].kind == Kind::Space) --b;
+        if (b == 0 || tokens[b - 1].kind != Kind::Word || !articles.count(tokens[b - 1].low())) continue;
+        std::size_t n = i + 1;
+        while (n < tokens.size() && tokens[n].kind == Kind::Space) ++n;
+        static const std::set<u32> units = {U"degrees", U"degree", U"deg", U"degs", U"m", U"metres", U"meters", U"feet",
+                                            U"ft", U"percent", U"seconds", U"secs", U"minutes", U"mins", U"times", U"hz",
+                                            U"khz", U"db", U"bpm", U"km", U"miles", U"yards", U"o'clock", U"oclock"};
+        if (n < tokens.size() && tokens[n].kind == Kind::Word && units.count(tokens[n].low())) continue;
+        k.value = "name";
+    }
+}
+
 void with_opening_sound_nouns(std::vector<Tok>& tokens) {
     for (std::size_t i = 0; i < tokens.size(); ++i) {
         Tok& k = tokens[i];
