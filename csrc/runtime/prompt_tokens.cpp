@@ -372,7 +372,7 @@ void with_numbers_as_names(std::vector<Tok>& tokens) {
                                            U"that", U"this"};
     for (std::size_t i = 0; i < tokens.size(); ++i) {
         Tok& k = tokens[i];
-        if (k.kind != Kind::Word || k.text.size() < 2 || k.text.size() > 4 ||
+        if (k.kind != Kind::Word || k.text.size() < 3 || k.text.size() > 4 ||
             !std::all_of(k.text.begin(), k.text.end(), [](char32_t c) { return c >= '0' && c <= '9'; }))
             continue;
         std::size_t b = i;
