@@ -2795,3 +2795,14 @@ def test_a_number_after_an_article_names_the_sound(text, label, el):
 
 def test_a_number_with_a_unit_is_no_name():
     assert _one("a chime at the 30 degrees on the right").label == "chime"
+
+
+@pytest.mark.parametrize("text,az", [("a kettle at forty-five to the left", -45), ("a fan at thirty to my right", 30)])
+def test_an_angle_in_words_to_a_side(text, az):
+    assert round(_one(text).azimuth_start_deg) == az
+
+
+def test_a_sound_following_the_one_before_takes_its_move():
+    src = parse("a go-kart whizzes past from right to left, a scooter following it a few seconds later").sources
+    assert [s.label for s in src] == ["go-kart whizzes", "scooter"], src
+    assert all(s.moving and s.azimuth_start_deg == 90 and s.azimuth_end == -90 for s in src), src

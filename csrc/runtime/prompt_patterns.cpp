@@ -319,8 +319,9 @@ Patterns::Patterns() {
     dir("(?P<side>left|right)[ \\t]+(?P<num>\\d{1,3})(?:\\s*(?:degrees?|degs?|\\u00b0))?(?=\\s*(?:[,.;!?)\\n]|$|and\\b))",
         DirValue::Degrees);
     // "hisses at about 45 to my left": an angle, then the side it is on
-    dir("(?:(?<=at )|(?<=about )|(?<=around )|(?<=roughly )|(?<=maybe ))(?P<num>1[5-9]|[2-9]\\d|1[0-7]\\d|180)"
-        "\\s+to\\s+(?:the|my|your|our)\\s+(?P<side>left|right)(?![\\w-])", DirValue::Degrees);  // not "about 20 on the left"
+    dir("(?:(?<=at )|(?<=about )|(?<=around )|(?<=roughly )|(?<=maybe ))(?P<num>1[5-9]|[2-9]\\d|1[0-7]\\d|180|"
+        "(?:" + tens + ")(?:[\\s-]+(?:" + units + "))?)"
+        "\\s+to\\s+(?:the|my|your|our)\\s+(?P<side>left|right)(?![\\w-])", DirValue::Degrees);  // (and "at forty-five to the left")  // not "about 20 on the left"
     // "a bicycle bell before me": in front
     dir("before\\s+(?:me|us)(?![\\w-])", DirValue::Front);
     dirs.back().first.needs_any({U"before"});

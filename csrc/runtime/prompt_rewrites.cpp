@@ -44,6 +44,8 @@ u32 with_time_phrases_dropped(const u32& t) {
     static const Regex time("(?<![\\w-])(?:(?:after|over|for|within|in|every)\\s+(?:about\\s+|around\\s+|roughly\\s+)?"
                             "(?:\\d+(?:\\.\\d+)?|a|an|a\\s+few|few|several|one|two|three|four|five|six|seven|eight|nine|ten|"
                             "twenty|thirty|sixty|couple\\s+of|a\\s+couple\\s+of)\\s+(?:seconds?|secs?|minutes?|mins?|moments?|beats?|bars?)|"
+                            // "a few seconds later", "a moment later"
+                            "(?:a\\s+few|several|a\\s+couple\\s+of|a|one|two|three|five|ten|\\d+)\\s+(?:seconds?|secs?|minutes?|mins?|moments?|beats?|bars?)\\s+later|"
                             "every\\s+(?:now\\s+and\\s+(?:then|again)|so\\s+often|second|minute)|(?:(?<=^)|(?<=[,.;:!?] ))now\\s+and\\s+(?:then|again)|"
                             "from\\s+time\\s+to\\s+time|once\\s+in\\s+a\\s+while|"
                             // how loud, and what it keeps time with: "low volume", "in time with my heartbeat"

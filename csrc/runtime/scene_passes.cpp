@@ -375,7 +375,10 @@ void follow_the_same_way(std::vector<SceneSource>& sources, std::vector<bool>& p
     const u32 low = lower(t);
     // ("then a fire truck doing the same thing", "a bus does the same")
     static const std::vector<u32> same = {U"same way", U"same direction", U"same path", U"does the same", U"doing the same",
-                                          U"do the same", U"did the same", U"same thing", U"same move", U"same pass"};
+                                          U"do the same", U"did the same", U"same thing", U"same move", U"same pass",
+                                          // "a police siren following it a few seconds later"
+                                          U"following it", U"follows it", U"following close behind", U"chasing it",
+                                          U"chases it", U"in pursuit"};
     auto says_same = [&](const u32& text) {
         return std::any_of(same.begin(), same.end(), [&](const u32& w) { return text.find(w) != u32::npos; });
     };
@@ -395,11 +398,15 @@ void follow_the_same_way(std::vector<SceneSource>& sources, std::vector<bool>& p
         const SceneSource& before = sources[j];
         // "a bus does the same thing": the label is the bus
         const u32 label = from_utf8(sources[k].label), label_low = lower(label);
-        for (const u32 w : {U" does the same", U" doing the same", U" do the same", U" did the same"})
+        for (const u32 w : {U" does the same", U" doing the same", U" do the same", U" did the same", U" following it",
+                            U" follows it", U" chasing it", U" chases it", U" following close"})
             if (const std::size_t cut = label_low.find(w); cut != u32::npos && cut > 0) {
                 sources[k].label = to_utf8(label.substr(0, cut));
                 break;
             }
+        for (const u32 w : {U" following", U" follows", U" chasing", U" chases"})  // "a police siren following (it)"
+            if (ends_with(lower(from_utf8(sources[k].label)), w) && sources[k].label.size() > w.size())
+                sources[k].label.resize(sources[k].label.size() - w.size());
         sources[k].azimuth_start_deg = before.azimuth_start_deg;
         sources[k].azimuth_end_deg = before.azimuth_end_deg;
         sources[k].elevation_deg = before.elevation_deg;
