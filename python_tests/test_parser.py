@@ -2804,5 +2804,5 @@ def test_an_angle_in_words_to_a_side(text, az):
 
 def test_a_sound_following_the_one_before_takes_its_move():
     src = parse("a go-kart whizzes past from right to left, a scooter following it a few seconds later").sources
-    assert [s.label for s in src] == ["go-kart whizzes", "scooter"], src
+    assert [s.label for s in src] == ["go-kart", "scooter"], src
     assert all(s.moving and s.azimuth_start_deg == 90 and s.azimuth_end == -90 for s in src), src
