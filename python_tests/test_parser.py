@@ -2287,9 +2287,9 @@ def test_distances_and_hours_are_no_angle_range(text):
 
 
 @pytest.mark.parametrize("text,label,az,el", [
-    ("vo_line npc_merchant pos=behind_right elev=0", "npc_merchant", 135, 0),
-    ("owl_hoot pos=front_left elev=30", "owl_hoot", -45, 1),
-    ("npc_guard pos=back_left", "npc_guard", -135, 0),
+    ("vo_line npc_merchant pos=behind_right elev=0", "npc merchant", 135, 0),  # ids read as their words
+    ("owl_hoot pos=front_left elev=30", "owl hoot", -45, 1),
+    ("npc_guard pos=back_left", "npc guard", -135, 0),
 ])
 def test_engine_fields_written_key_equals_value_apart_by_spaces(text, label, az, el):
     s = _one(text)
@@ -2806,3 +2806,36 @@ def test_a_sound_following_the_one_before_takes_its_move():
     src = parse("a go-kart whizzes past from right to left, a scooter following it a few seconds later").sources
     assert [s.label for s in src] == ["go-kart", "scooter"], src
     assert all(s.moving and s.azimuth_start_deg == 90 and s.azimuth_end == -90 for s in src), src
+
+
+@pytest.mark.parametrize("text,labels,az", [
+    ("sound\taz\tel\nshower hiss\t-70\t0\ntoaster pop\t150\t0", ["shower hiss", "toaster pop"], [-70, 150]),
+    ("source,azimuth_deg\nblender,-35\nparrot,110", ["blender", "parrot"], [-35, 110]),
+    ("| Cue | Az | El |\n|---|---|---|\n| foghorn | -120 | 0 |\n| bell buoy | 60 | 0 |", ["foghorn", "bell buoy"], [-120, 60]),
+    ("Ambience sheet (pasted): | layer | direction | | creek | left | | cicadas | behind |", ["creek", "cicadas"], [-90, 180]),
+])
+def test_tables_pasted_as_text(text, labels, az):
+    _assert_sources(text, labels, az)
+
+
+def test_a_table_of_moves():
+    src = parse("Sound\tStart\tEnd\ntram\t-90\t90\nferry\t60\t-60").sources
+    assert [(s.label, s.azimuth_start_deg, s.azimuth_end) for s in src] == [("tram", -90, 90), ("ferry", 60, -60)], src
+
+
+def test_prose_with_commas_is_no_table():
+    _assert_sources("Sound, then silence, then a dog on the left", ["dog"], [-90])
+
+
+@pytest.mark.parametrize("text,labels,az", [
+    ("[LOG] event=vase_shatter bearing=+45; event=cat_hiss bearing=-120", ["vase shatter", "cat hiss"], [45, -120]),
+    ("- event: Play_Creek_Loop\n  pan: hard left\n- event: Play_Owl_Hoot\n  pan: right", ["creek loop", "owl hoot"], [-90, 90]),
+    ("VEH_Truck_Pass_LtoR.wav - a truck rumbles by left to right", ["truck"], [-90]),
+    ("What's the L_den limit here? A dog barks on the left.", ["dog"], [-90]),
+])
+def test_code_names_are_read_as_words(text, labels, az):
+    _assert_sources(text, labels, az)
+
+
+def test_a_slight_pan_field():
+    assert 5 <= _one("- event: Play_Wind_Gust\n  pan: right, slight").azimuth_start_deg <= 40

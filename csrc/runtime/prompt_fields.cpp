@@ -23,7 +23,7 @@ const std::set<u32>& sound_keys() {
 // keys whose value says where; the value is read as it is, after a word that makes it a place
 const std::set<u32>& place_keys() {
     static const std::set<u32> k = {U"position", U"pos", U"direction", U"dir", U"location", U"loc", U"where",
-                                    U"place", U"side", U"azimuth", U"az", U"azi", U"angle", U"pan", U"elevation", U"el", U"elev", U"alt",
+                                    U"place", U"side", U"azimuth", U"az", U"azi", U"angle", U"bearing", U"pan", U"elevation", U"el", U"elev", U"alt",
                                     U"height", U"distance", U"dist", U"range", U"path", U"route", U"trajectory",
                                     U"motion", U"movement", U"move", U"from", U"start", U"to", U"end", U"speed", U"at",
                                     U"via", U"through"};
@@ -389,6 +389,13 @@ u32 fields_text_as_phrases(const u32& text, bool calls) {
             if (std::none_of(it.value.begin(), it.value.end(), is_letter) || flags.count(lower(it.value))) continue;
             records.push_back(names_a_sound(it.key) ? it.key + U" " + it.value : it.value);  // "car: moving L->R"
             has_sound = true;
+        } else if (!records.empty() && (lower(it.value) == U"slight" || lower(it.value) == U"slightly" ||
+                                        lower(it.value) == U"a bit" || lower(it.value) == U"a little" ||
+                                        lower(it.value) == U"a touch")) {
+            // "pan: right, slight": a small way to that side
+            u32& r = records.back();
+            for (const u32 side : {U"on the left", U"on the right"})
+                if (ends_with(r, side)) r = r.substr(0, r.size() - side.size()) + U"slightly to the " + side.substr(7);
         } else if (direction_key(it.value) && !records.empty()) {
             records.back() += U", " + as_place(it.value);  // "church bell, front-right"
         } else {

@@ -13,10 +13,12 @@
 #include "../nn/tokenizer.h"
 #include "prompt_fields.h"
 #include "prompt_heights.h"
+#include "prompt_identifiers.h"
 #include "prompt_internal.h"
 #include "prompt_listener.h"
 #include "prompt_shorthand.h"
 #include "prompt_symbols.h"
+#include "prompt_tables.h"
 #include "scene_passes.h"
 #include "sound_words.h"
 #include "text_words.h"
@@ -282,7 +284,7 @@ bool parse_prompt(const std::string& text, SceneSpec& out, std::string& err) {
         return false;
     }
     u32 t;  // typographic quotes and dashes as ASCII; a run of spaces or tabs as one space
-    for (char32_t c : original) {
+    for (char32_t c : identifiers_as_words(tables_as_fields(original))) {
         const bool blank = c == ' ' || c == '\t' || c == 0xA0 || c == 0x2007 || c == 0x2009 || c == 0x202F || c == 0x3000;
         if (blank) {
             if (t.empty() || t.back() != ' ') t.push_back(' ');

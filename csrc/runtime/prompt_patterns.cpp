@@ -201,7 +201,7 @@ const char kGlue[] =
     "please should must shall do does did may might ok okay so basically um uh hmm well actually honestly hey hello yeah yes thanks "
     "thx cheers lol i'm i'd we're along sources sounds layers want need clockwise counterclockwise counter-clockwise "
     "anticlockwise anti-clockwise twice thrice once getting directly exactly second third fourth fifth lastly "
-    "keeps keep kept hard heavily deeply began begins begin approx circa bearing loudest quietest mid-distance";
+    "keeps keep kept hard heavily deeply began begins begin approx circa bearing loudest quietest mid-distance path route trajectory";
 
 // ---- patterns (the texts of parser.py's regexes) -------------------------------------------------
 std::string re_escape(const std::string& p) {  // re.escape
