@@ -2839,3 +2839,26 @@ def test_code_names_are_read_as_words(text, labels, az):
 
 def test_a_slight_pan_field():
     assert 5 <= _one("- event: Play_Wind_Gust\n  pan: right, slight").azimuth_start_deg <= 40
+
+
+@pytest.mark.parametrize("text,labels,az,el", [
+    ("we had a low groaning coming from beneath the floor, and a harp behind me", ["groaning", "harp"], [0, 180], [-1, 0]),
+    ("a gong on the table in front of us and a bell ringing by itself far left", ["gong", "bell"], [0, -90], [0, 0]),
+    ("the council is drilling out front at 7 every morning, and a goat bleats on the left", ["drilling", "goat"], [0, -90], [0, 0]),
+    ("a kettle at my feet, no wait, under the bed, and an owl to the left", ["kettle", "owl"], [0, -90], [-1, 0]),
+    ("rain on the roof, and underneath it all a cello on the left", ["rain", "cello"], [0, -90], [1, 0]),
+])
+def test_story_phrasings_from_set_48(text, labels, az, el):
+    src = parse(text).sources
+    assert len(src) == len(labels), src
+    for s, w, a, e in zip(src, labels, az, el):
+        assert w in s.label and round(s.azimuth_start_deg) == a and (s.elevation_deg > 0) - (s.elevation_deg < 0) == e, s
+
+
+@pytest.mark.parametrize("text,moving", [
+    ("a stream runs past on my right", False), ("the creek running by on the left", False),
+    ("a canal boat passes on my left", True), ("a rooster far away behind everyone", False),
+])
+def test_water_going_by_stays_and_behind_everyone(text, moving):
+    s = _one(text)
+    assert s.moving == moving and abs(s.azimuth_start_deg) >= 90, s

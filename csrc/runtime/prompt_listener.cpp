@@ -55,7 +55,8 @@ u32 with_people_as_the_listener(const u32& t) {
             if (word.back() != ' ')
                 while (k < low.size() && is_letter(low[k])) ++k;  // "circles", "circling"
             while (k < low.size() && low[k] == ' ') ++k;
-            for (const u32 det : {U"the ", U"his ", U"her", U"their ", U"our ", U"your ", U"these ", U"those ", U"him", U"them"})
+            for (const u32 det : {U"the ", U"his ", U"her", U"their ", U"our ", U"your ", U"these ", U"those ", U"him", U"them",
+                                  U"everyone", U"everybody"})
                 maybe = maybe || low.compare(k, det.size(), det) == 0;
         }
         if (maybe) break;
@@ -90,7 +91,9 @@ u32 with_people_as_the_listener(const u32& t) {
                 if (ws[k].end < t.size() && (t[ws[k].end] == '\'' || t[ws[k].end] == 0x2019)) return false;  // "the spectators' heads"
                 return k + 1 >= ws.size() || !joined(t, ws[k], ws[k + 1]) || ends_a_noun_phrase(ws[k + 1].low);
             };
-            if ((ws[p].low == U"him" || ws[p].low == U"them") && free_after(p)) {
+            // ("far away behind everyone": the audience the listener is one of)
+            if ((ws[p].low == U"him" || ws[p].low == U"them" || ws[p].low == U"everyone" || ws[p].low == U"everybody") &&
+                free_after(p)) {
                 edits.push_back({ws[p].begin, ws[p].end, U"me"});
                 break;
             }

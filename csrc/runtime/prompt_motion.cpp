@@ -74,6 +74,21 @@ SceneSource resolve(const Toks& toks, const u32& label) {
                                 ends_with(toks[i]->low(), U"-by") || ends_with(toks[i]->low(), U"flyby")))
             passing_by = true;
     }
+    // "a stream runs past on my right", "the river flowing by on the left": water going by stays where it is
+    if (passing_by) {
+        static const std::set<u32> water = {U"stream", U"streams", U"river", U"creek", U"brook", U"canal", U"water",
+                                            U"rapids", U"current", U"tide", U"burn", U"beck", U"rill", U"channel", U"ditch"};
+        std::vector<u32> words(1);
+        for (char32_t c : lower(label)) {
+            if (is_letter(c)) words.back().push_back(c);
+            else if (!words.back().empty()) words.emplace_back();
+        }
+        if (words.back().empty()) words.pop_back();
+        // the water is what is named, not a word before it ("a canal boat passes on my left")
+        for (std::size_t i = 0; i < words.size(); ++i)
+            if (water.count(words[i]) && (i + 1 == words.size() || sound_verb(words[i + 1]) || ends_with(words[i + 1], U"ing")))
+                passing_by = false;
+    }
     // "a dog running towards me from the left": it comes nearer where it is (not when it passes by or
     // goes on to a place: "toward me from the left and then away off to the right")
     if (!approach && !passing_by && oncoming(toks) &&

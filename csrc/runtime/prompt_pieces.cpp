@@ -429,11 +429,15 @@ bool listener_acts(const Toks& p) {
         }))
         return false;
     // "i wnat a baby laughing on the left": a sound brought in with "a" and given a place
-    for (std::size_t i = 0; i + 1 < p.size(); ++i)
-        if ((p[i]->low() == U"a" || p[i]->low() == U"an" || p[i]->low() == U"the") && p[i + 1]->kind == Kind::Word &&
-            (sound_noun(p[i + 1]->low()) || names_a_person(p[i + 1]->low())) &&
-            std::any_of(p.begin() + static_cast<long>(i), p.end(), [](const Tok* t) { return t->kind == Kind::Dir; }))
-            return false;
+    // ("we had a low moaning coming from beneath the floor": a describing word may come first, a height places it)
+    for (std::size_t i = 0; i + 1 < p.size(); ++i) {
+        if (p[i]->low() != U"a" && p[i]->low() != U"an" && p[i]->low() != U"the") continue;
+        for (std::size_t j = i + 1; j < p.size() && j <= i + 2 && p[j]->kind == Kind::Word; ++j)
+            if ((sound_noun(p[j]->low()) || names_a_person(p[j]->low()) || (j > i + 1 && sound_verb(p[j]->low()))) &&
+                std::any_of(p.begin() + static_cast<long>(i), p.end(),
+                            [](const Tok* t) { return t->kind == Kind::Dir || t->kind == Kind::Elev; }))
+                return false;
+    }
     for (const Tok* t : p) {
         if (t->kind != Kind::Word) continue;
         const u32& w = t->low();

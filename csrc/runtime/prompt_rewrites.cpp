@@ -38,7 +38,8 @@ u32 with_time_phrases_dropped(const u32& t) {
         find_ascii_ci(t, U"every") == u32::npos && find_ascii_ci(t, U"now and") == u32::npos &&
         find_ascii_ci(t, U"time to time") == u32::npos && find_ascii_ci(t, U"once in") == u32::npos &&
         find_ascii_ci(t, U"volume") == u32::npos && find_ascii_ci(t, U"in time with") == u32::npos &&
-        find_ascii_ci(t, U"in sync") == u32::npos)
+        find_ascii_ci(t, U"in sync") == u32::npos && find_ascii_ci(t, U"self") == u32::npos &&
+        find_ascii_ci(t, U"selves") == u32::npos && find_ascii_ci(t, U" own") == u32::npos)
         return t;
     // ("every few seconds", "every now and then", "from time to time", "once in a while", "every so often")
     static const Regex time("(?<![\\w-])(?:(?:after|over|for|within|in|every)\\s+(?:about\\s+|around\\s+|roughly\\s+)?"
@@ -50,7 +51,9 @@ u32 with_time_phrases_dropped(const u32& t) {
                             "from\\s+time\\s+to\\s+time|once\\s+in\\s+a\\s+while|"
                             // how loud, and what it keeps time with: "low volume", "in time with my heartbeat"
                             "(?:low|high|full|half|medium|max|maximum|min|minimum|quiet|soft|loud|lower|higher|reduced)\\s+volume|"
-                            "volume\\s+(?:low|high|down|up)|(?:in\\s+time|in\\s+sync)\\s+with\\s+(?:my|the|your|his|her|their|its)\\s+[\\w'-]+)"
+                            "volume\\s+(?:low|high|down|up)|(?:in\\s+time|in\\s+sync)\\s+with\\s+(?:my|the|your|his|her|their|its)\\s+[\\w'-]+|"
+                            // and that it is alone: "a bell ringing by itself far left", "a piano playing on its own"
+                            "(?:all\\s+)?by\\s+(?:itself|themselves|himself|herself)|(?:all\\s+)?on\\s+(?:its|their|his|her)\\s+own)"
                             "(?![\\w-])", true);
     const u32 low = lower_same_length(t);  // positions in low are positions in t
     const auto found = time.find_all(low);
@@ -154,6 +157,24 @@ u32 with_current_places_dropped(const u32& t) {
     std::size_t at = 0;
     for (const auto& m : found) {
         out += t.substr(at, static_cast<std::size_t>(m.start) - at);
+        at = static_cast<std::size_t>(m.end);
+    }
+    return out + t.substr(at);
+}
+
+// "And under all that, the fountain trickling behind", "underneath it all a cello on the left": the
+// sound is layered beneath the others, not placed below the listener.
+u32 with_layering_dropped(const u32& t) {
+    if (find_ascii_ci(t, U"under") == u32::npos && find_ascii_ci(t, U"beneath") == u32::npos) return t;
+    static const Regex layer("(?<![\\w-])(?:and\\s+)?(?:under|underneath|beneath)\\s+(?:all\\s+(?:that|this|of\\s+(?:that|this|it|them))|"
+                             "it\\s+all|everything(?:\\s+else)?|them\\s+all|all\\s+the\\s+rest)(?![\\w-]),?", true);
+    const u32 low = lower_same_length(t);
+    const auto found = layer.find_all(low);
+    if (found.empty()) return t;
+    u32 out;
+    std::size_t at = 0;
+    for (const auto& m : found) {
+        out += t.substr(at, static_cast<std::size_t>(m.start) - at) + U", ";
         at = static_cast<std::size_t>(m.end);
     }
     return out + t.substr(at);
@@ -404,7 +425,12 @@ u32 with_bare_clock_hours(const u32& t) {
                                             U"yards", U"seconds", U"second", U"s", U"sec", U"secs", U"minutes", U"minute", U"min",
                                             U"mins", U"o", U"oclock", U"bars", U"bar", U"beats", U"times", U"people", U"of",
                                             U"hours", U"hour", U"h", U"ms", U"x", U"st", U"nd", U"rd", U"th", U"kph", U"mph"};
-        const bool unit = unit_end > after && units.count(low.substr(after, unit_end - after));
+        bool unit = unit_end > after && units.count(low.substr(after, unit_end - after));
+        // "digging up the road at 7 every morning": a time of day
+        for (const u32 w : {U"every ", U"each ", U"tonight", U"sharp", U"daily", U"tomorrow", U"today", U"nightly",
+                            U"in the morning", U"in the evening", U"in the afternoon", U"at night", U"this morning",
+                            U"this evening", U"on the dot", U"till ", U"until "})
+            unit = unit || low.compare(after, w.size(), w) == 0;
         const bool bare = e > d && !unit && (after == t.size() || !(is_digit(t[after]) ||
                                                                  t[after] == ':' || t[after] == '%' || t[after] == '\'' ||
                                                                  (t[after] == '.' && after + 1 < t.size() && is_digit(t[after + 1])) ||
@@ -527,7 +553,8 @@ u32 with_corrections_applied(const u32& t, const std::vector<Tok>& tokens) {
                              ((w == U"er" || w == U"erm" || w == U"uh" || w == U"um") && after_a_break(m) && next_breaks));
         if (!marker) continue;
         std::size_t p = m, q = m;
-        while (p > 0 && !is_place(tokens[p - 1])) --p;
+        // (the place taken back may be a height too: "ticking at my feet, no wait, under the bed")
+        while (p > 0 && !is_place(tokens[p - 1]) && tokens[p - 1].kind != Kind::Elev) --p;
         // the new place may be a height ("oops i meant above me")
         while (q < tokens.size() && !is_place(tokens[q]) && tokens[q].kind != Kind::Elev && !signed_angle(tokens[q], t)) ++q;
         if (p == 0 || q == tokens.size()) continue;
