@@ -2862,3 +2862,30 @@ def test_story_phrasings_from_set_48(text, labels, az, el):
 def test_water_going_by_stays_and_behind_everyone(text, moving):
     s = _one(text)
     assert s.moving == moving and abs(s.azimuth_start_deg) >= 90, s
+
+
+@pytest.mark.parametrize("text,labels,az", [
+    ("I want a harbour comma gulls on the left comma a foghorn behind me period thanks period", ["gulls", "foghorn"], [-90, 180]),
+    ("HOW DO I MAKE THE WIND COME FROM BEHIND ME. I ALSO WANT A GOAT FAR OFF TO THE LEFT", ["wind", "goat"], [180, -90]),
+    ("the voice of the guide in face of you", ["voice"], [0]),
+    ("church bells at 2 hour and the rooster at 10 hour", ["bells", "rooster"], [60, -60]),
+    ("Cat meow slighty of center to the left", ["cat"], [-20]),
+    ("a kettle in front if me and the radio behind me to the write", ["kettle", "radio"], [0, 135]),
+    ("a tram going from let to right", ["tram"], [-90]),
+])
+def test_learner_dictation_and_capitals(text, labels, az):
+    _assert_sources(text, labels, az)
+
+
+@pytest.mark.parametrize("text,label", [("let me hear a dog on the left", "dog"), ("a comma butterfly on the left", "comma butterfly")])
+def test_let_and_one_comma_stay_words(text, label):
+    assert _one(text).label == label
+
+
+def test_a_turn_all_around_of_me_is_a_circle():
+    s = _one("a horse which makes a turn all around of me")
+    assert s.moving and abs(abs(s.azimuth_end - s.azimuth_start_deg) - 360) < 1, s
+
+
+def test_behind_a_little_to_the_left():
+    assert -180 <= _one("a dog barking behind a little to the left").azimuth_start_deg <= -140

@@ -14,6 +14,7 @@
 #include "prompt_fields.h"
 #include "prompt_heights.h"
 #include "prompt_identifiers.h"
+#include "prompt_learner.h"
 #include "prompt_internal.h"
 #include "prompt_listener.h"
 #include "prompt_shorthand.h"
@@ -318,6 +319,7 @@ bool parse_prompt(const std::string& text, SceneSpec& out, std::string& err) {
         static const std::set<u32> heights = {U"above", U"below", U"overhead"}, sides = {U"left", U"right"};
         if (heights.count(lower(t.substr(a, i - a))) && sides.count(lower(t.substr(i + 1, b - i - 1)))) t[i] = ' ';
     }
+    t = with_learner_phrases(with_shouting_lowered(with_dictated_punctuation(t)));
     t = with_common_misspellings_fixed(t);
     t = with_chat_shorthand(t);
     t = with_openers_dropped(t);

@@ -569,7 +569,7 @@ Patterns::Patterns() {
         "orbits|orbiting|buzzes|buzzing|whirls|whirling|swirls|swirling|loops|looping|rotates|rotating|rotated|"
         "sweeps|sweeping|pans|panning|turn|turns|turning|runs|running|walks|walking|chugs|chugging|drives|driving|"
         "rides|riding|marches|marching|races|racing)\\s+(?:" + turn + "\\s+)?"
-        "(?:(?:all\\s+the\\s+way|right|once|slowly|quickly|gently|lazily)\\s+)*" + round_me + "(?:\\s+" + turn + ")?|"
+        "(?:(?:all\\s+the\\s+way|all|right|once|slowly|quickly|gently|lazily)\\s+)*" + round_me + "(?:\\s+" + turn + ")?|"
         "(?:(?:a|one)\\s+)?(?:full|complete|whole)\\s+(?:" + turn + "\\s+)?(?:circle|revolution|turn|round|loop|lap|orbit)s?|"
         "all\\s+the\\s+way\\s+" + round_me + "|"
         "(?:circles|circle|circling|circled|orbits|orbit|orbiting|orbited)\\s+" + centre + "|(?:a)?round\\s+and\\s+(?:a)?round|"
@@ -671,12 +671,14 @@ Patterns::Patterns() {
                            // "Picture a dog ...", "Design a soundscape with ...", "Can we get ...": asked another way
                            "(?:^|(?<=\\. )|(?<=\\n)|(?<=! ))\\s*(?:picture|design|compose|try)(?=\\s+(?:a|an|the|some|two|three|me|someone|somebody)\\b)|"
                            "(?<![\\w-])(?:can|could|may)\\s+(?:we|i)\\s+(?:please\\s+)?(?:get|have|hear)(?![\\w-])|"
+                           // "how do I make the rain come from behind me", "how can we get a bell on the left"
+                           "(?<![\\w-])how\\s+(?:do|can|could|would|should)\\s+(?:i|we|you|u)\\s+(?:make|get|put|have|add|create|place)(?![\\w-])|"
                            // "don't forget the kettle behind me"
                            "(?:^|(?<=\\. )|(?<=\\n)|(?<=! )|(?<=, ))\\s*(?:and\\s+)?(?:don't|dont|do\\s+not)\\s+forget(?:\\s+(?:to\\s+add|about))?(?![\\w-])", true),
                      Kind::Filler, ""});
     words.back().rx.needs_any({U"make", U"creat", U"generat", U"render", U"produc", U"add", U"put", U"play", U"place",
                                U"spawn", U"simulat", U"synthe", U"present", U"trigger", U"insert", U"picture", U"design",
-                               U"compose", U"try", U"we ", U"i ", U"forget"});
+                               U"compose", U"try", U"we ", U"i ", U"forget", U"how "});
     words.push_back({Regex(words_rx(fillers()), true), Kind::Filler, ""});
     words.push_back({Regex("(?<![\\w-])(?:from|starting\\s+(?:at|from|on|in)|starts\\s+(?:at|from|on|in)|started\\s+(?:at|from|on|in)|start\\s+(?:at|from|on|in)|"
                            "(?:onset|beginning|begins|starting\\s+point|initial\\s+position)\\s*(?:at|from|:)?|"

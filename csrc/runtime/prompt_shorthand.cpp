@@ -89,7 +89,8 @@ u32 with_common_misspellings_fixed(const u32& t) {
         {U"comming", U"coming"}, {U"awy", U"away"}, {U"rt", U"right"}, {U"lft", U"left"}, {U"frm", U"from"},
         {U"bhnd", U"behind"}, {U"bhd", U"behind"}, {U"slighlty", U"slightly"}, {U"sligthly", U"slightly"},
         {U"slighly", U"slightly"}, {U"slightley", U"slightly"}, {U"twds", U"towards"}, {U"abv", U"above"},
-        {U"rite", U"right"}};
+        {U"rite", U"right"}, {U"slighty", U"slightly"}, {U"slightely", U"slightly"}, {U"rigt", U"right"},
+        {U"write", U"right"}, {U"let", U"left"}};
     u32 out;
     out.reserve(t.size() + 8);
     for (std::size_t i = 0; i < t.size();) {
@@ -105,7 +106,8 @@ u32 with_common_misspellings_fixed(const u32& t) {
         const auto it = fixes.find(low_word);
         // "bellow" and "overheard" are words too: only next to the words that place a sound
         const bool guarded = it != fixes.end() && (it->first == U"bellow" || it->first == U"overheard" || it->first == U"lef" ||
-                                                   it->first == U"rt" || it->first == U"lft" || it->first == U"rite");
+                                                   it->first == U"rt" || it->first == U"lft" || it->first == U"rite" ||
+                                                   it->first == U"write" || it->first == U"let");
         bool ok = it != fixes.end();
         if (guarded) {
             std::size_t k = i;
@@ -117,6 +119,14 @@ u32 with_common_misspellings_fixed(const u32& t) {
                  before == U"on" || before == U"directly" || before == U"right";
             // "the rite of spring", "last rites": a rite, not a side
             if (it->first == U"rite" && lower(t.substr(j, 4)) == U" of ") ok = false;
+            // "from let to right", "to the write": only where a side goes ("let me", "write the", "to write" stay)
+            if (it->first == U"let" || it->first == U"write") {
+                std::size_t n = j;
+                while (n < t.size() && t[n] == ' ') ++n;
+                const bool ends = n >= t.size() || !is_letter(t[n]) || lower(t.substr(n, 3)) == U"to " ||
+                                  lower(t.substr(n, 5)) == U"side";
+                ok = ok && before != U"to" && before != U"directly" && before != U"right" && ends;
+            }
         }
         u32 slipped;
         if (!ok && it == fixes.end() && low_word.size() >= 3 && low_word.size() <= 9) {
