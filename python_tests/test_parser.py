@@ -2889,3 +2889,14 @@ def test_a_turn_all_around_of_me_is_a_circle():
 
 def test_behind_a_little_to_the_left():
     assert -180 <= _one("a dog barking behind a little to the left").azimuth_start_deg <= -140
+
+
+@pytest.mark.parametrize("text,labels,az", [
+    ("a tone at 9 oclock, another tone at 3 oclock, and last one at 12", ["tone", "tone", "tone"], [-90, 90, 0]),
+    ("ma'am can u do a karaoke on the right side", ["karaoke"], [90]),
+    ("At 4 in morning the street is quiet, only a cat fighting somewhere in back", ["cat"], [180]),
+    ("a freight train rumbling past in front, right to left, for a good minute or two, and a bell on the right",
+     ["freight train", "bell"], [90, 90]),
+])
+def test_more_phrasings_from_sets_49_and_50(text, labels, az):
+    _assert_sources(text, labels, az)

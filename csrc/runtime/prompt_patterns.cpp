@@ -441,6 +441,9 @@ Patterns::Patterns() {
     // "rain in back side", "from the backside": behind, as a learner may say it
     dir("(?:(?<=in )|(?<=at )|(?<=on )|(?<=from ))(?:the\\s+|my\\s+)?back\\s*side", DirValue::Behind);
     dirs.back().first.needs_any({U"back side", U"backside"});
+    // "a cat fighting somewhere in back": behind, as American English says it
+    dir("(?<=in )back(?=\\s*(?:[,.;!?)\\n]|$|and\\b|then\\b|while\\b))", DirValue::Behind);
+    dirs.back().first.needs_any({U"in back"});
     // "behind the sofa", "behind the vehicle": behind something near the listener, so behind the
     // listener, unless the text places the sound otherwise ("behind the counter in front of me");
     // the tokenizer marks it weak (Tok::value "weak") and roles() drops it beside another place

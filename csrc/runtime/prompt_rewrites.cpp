@@ -39,12 +39,15 @@ u32 with_time_phrases_dropped(const u32& t) {
         find_ascii_ci(t, U"time to time") == u32::npos && find_ascii_ci(t, U"once in") == u32::npos &&
         find_ascii_ci(t, U"volume") == u32::npos && find_ascii_ci(t, U"in time with") == u32::npos &&
         find_ascii_ci(t, U"in sync") == u32::npos && find_ascii_ci(t, U"self") == u32::npos &&
-        find_ascii_ci(t, U"selves") == u32::npos && find_ascii_ci(t, U" own") == u32::npos)
+        find_ascii_ci(t, U"selves") == u32::npos && find_ascii_ci(t, U" own") == u32::npos &&
+        find_ascii_ci(t, U"for a") == u32::npos)
         return t;
     // ("every few seconds", "every now and then", "from time to time", "once in a while", "every so often")
     static const Regex time("(?<![\\w-])(?:(?:after|over|for|within|in|every)\\s+(?:about\\s+|around\\s+|roughly\\s+)?"
                             "(?:\\d+(?:\\.\\d+)?|a|an|a\\s+few|few|several|one|two|three|four|five|six|seven|eight|nine|ten|"
                             "twenty|thirty|sixty|couple\\s+of|a\\s+couple\\s+of)\\s+(?:seconds?|secs?|minutes?|mins?|moments?|beats?|bars?)|"
+                            // "for a good minute or two", "for a while"
+                            "for\\s+(?:a\\s+)?(?:good\\s+)?(?:minute|second|moment)\\s+or\\s+two|for\\s+a\\s+(?:while|bit|little\\s+while)|"
                             // "a few seconds later", "a moment later"
                             "(?:a\\s+few|several|a\\s+couple\\s+of|a|one|two|three|five|ten|\\d+)\\s+(?:seconds?|secs?|minutes?|mins?|moments?|beats?|bars?)\\s+later|"
                             "every\\s+(?:now\\s+and\\s+(?:then|again)|so\\s+often|second|minute)|(?:(?<=^)|(?<=[,.;:!?] ))now\\s+and\\s+(?:then|again)|"
@@ -429,6 +432,7 @@ u32 with_bare_clock_hours(const u32& t) {
         // "digging up the road at 7 every morning": a time of day
         for (const u32 w : {U"every ", U"each ", U"tonight", U"sharp", U"daily", U"tomorrow", U"today", U"nightly",
                             U"in the morning", U"in the evening", U"in the afternoon", U"at night", U"this morning",
+                            U"in morning", U"in evening", U"in afternoon", U"in the night", U"at dawn", U"at dusk",
                             U"this evening", U"on the dot", U"till ", U"until "})
             unit = unit || low.compare(after, w.size(), w) == 0;
         const bool bare = e > d && !unit && (after == t.size() || !(is_digit(t[after]) ||

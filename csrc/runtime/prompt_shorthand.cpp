@@ -229,7 +229,7 @@ u32 with_openers_dropped(const u32& t) {
     };
     static const std::set<u32> chatter = {U"lmao", U"lmfao", U"lol", U"rofl", U"bro", U"dude", U"yo", U"omg", U"ugh",
                                           U"welp", U"bruh", U"ngl", U"tbh", U"imo", U"btw", U"hey", U"helo", U"hallo",
-                                          U"hullo", U"hiya", U"heya"};
+                                          U"hullo", U"hiya", U"heya", U"ma'am", U"maam", U"madam", U"sir"};
     static const std::set<u32> dets = {U"the", U"a", U"an", U"my", U"our", U"this", U"that", U"your", U"some"};
     std::vector<std::pair<std::size_t, std::size_t>> cuts;
     for (std::size_t w = 0; w < words.size(); ++w) {

@@ -233,7 +233,8 @@ void name_ones_after_the_sound_before(std::vector<SceneSource>& sources, std::ve
                                       std::vector<bool>& placed, std::vector<std::vector<u32>>& mentions) {
     static const u32 leads[] = {U"the other one", U"the other", U"another one", U"another", U"other one", U"a second one",
                                 U"a third one", U"a fourth one", U"a second", U"a third", U"a fourth", U"the second",
-                                U"the third", U"the fourth", U"one"};
+                                U"the third", U"the fourth", U"the last one", U"last one", U"the final one", U"a final one",
+                                U"one more", U"one"};
     auto lead_of = [](const u32& low) -> std::size_t {
         for (const u32& lead : leads)
             if (low == lead || (low.size() > lead.size() && low.compare(0, lead.size(), lead) == 0 && low[lead.size()] == ' '))
