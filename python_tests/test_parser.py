@@ -2900,3 +2900,22 @@ def test_behind_a_little_to_the_left():
 ])
 def test_more_phrasings_from_sets_49_and_50(text, labels, az):
     _assert_sources(text, labels, az)
+
+
+@pytest.mark.parametrize("text,label,az,el", [
+    ("[WARN] hiss localized slightly left, az ~ -15", "hiss", -15, 0), ("// owl hoot buffer: azi 45, elev up", "owl hoot", 45, 1),
+    ("a drip, elevation: down", "drip", 0, -1), ("Seal bark heard astern, about 160 degrees relative", "seal bark", 160, 0),
+])
+def test_log_and_buffer_notes(text, label, az, el):
+    s = _one(text)
+    assert label in s.label and round(s.azimuth_start_deg) == az and (s.elevation_deg > 0) - (s.elevation_deg < 0) == el, s
+
+
+@pytest.mark.parametrize("text,labels,az", [
+    ("[crowd cheering ahead] [gull flies past, right to left] [engine idling behind camera]",
+     ["crowd cheering", "gull", "engine idling"], [0, 90, 180]),
+    ("[SFX: door slam, left] [SFX: goat bleat, right]", ["door slam", "goat bleat"], [-90, 90]),
+    ("a bell at 2 o'clock [1-5] stays", ["bell"], [60]),
+])
+def test_bracketed_notes_are_items(text, labels, az):
+    _assert_sources(text, labels, az)

@@ -201,7 +201,7 @@ const char kGlue[] =
     "please should must shall do does did may might ok okay so basically um uh hmm well actually honestly hey hello yeah yes thanks "
     "thx cheers lol i'm i'd we're along sources sounds layers want need clockwise counterclockwise counter-clockwise "
     "anticlockwise anti-clockwise twice thrice once getting directly exactly second third fourth fifth lastly "
-    "keeps keep kept hard heavily deeply began begins begin approx circa bearing loudest quietest mid-distance path route trajectory";
+    "keeps keep kept hard heavily deeply began begins begin approx circa bearing loudest quietest mid-distance path route trajectory relative";
 
 // ---- patterns (the texts of parser.py's regexes) -------------------------------------------------
 std::string re_escape(const std::string& p) {  // re.escape
@@ -279,7 +279,7 @@ Patterns::Patterns() {
         "(?:\\s+of\\s+(?:centre|center|straight\\s+ahead|the\\s+front|front|" + me + "))?)?",
         DirValue::Degrees);
     dirs.back().first.needs_any({U"deg", U"\u00b0"});
-    dir("(?:(?:an?\\s+)?(?:azimuth|azi|az|angle|bearing|pan)\\s*(?:of\\s+|at\\s+|=\\s*|:\\s*)?)(?P<num>" + num + ")(?:\\s*(?:degrees?|degs?|\\u00b0))?(?![\\w-])",
+    dir("(?:(?:an?\\s+)?(?:azimuth|azi|az|angle|bearing|pan)\\s*(?:of\\s+|at\\s+|=\\s*|:\\s*|~\\s*|\\u2248\\s*|is\\s+)?)(?P<num>" + num + ")(?:\\s*(?:degrees?|degs?|\\u00b0))?(?![\\w-])",
         DirValue::Degrees);
     dirs.back().first.needs_any({U"az", U"angle", U"bearing", U"pan"});
     dir("(?:" + poss + "\\s+)?(?P<h>1[0-2]|[1-9]|zero|one|two|three|four|five|six|seven|eight|nine|ten|"
@@ -538,6 +538,13 @@ Patterns::Patterns() {
          "under\\s+(?:me|you|us|the\\s+listener)|"
          "from\\s+below|downstairs|underground|(?:on|from)\\s+the\\s+(?:floor|storey|story|level|flat|apartment)\\s+below|"
          "(?:down\\s+)?(?:at|by|near|around|beside)\\s+(?:my|your|our|their|his|her)\\s+feet", -kAboveDeg);
+    // "elev up", "elevation: up", "el = down", "height: low": a height field said in words
+    elev("(?:elev|elevation|el|height)\\s*(?:[:=]\\s*|of\\s+|is\\s+)?(?:up|high|above|raised|overhead)", kAboveDeg);
+    elevs.back().first.needs_any({U"el", U"height"});
+    elev("(?:elev|elevation|el|height)\\s*(?:[:=]\\s*|of\\s+|is\\s+)?(?:down|low|below|lowered)", -kAboveDeg);
+    elevs.back().first.needs_any({U"el", U"height"});
+    elev("(?:elev|elevation)\\s*(?:[:=]\\s*|of\\s+|is\\s+)?(?:zero|level|flat|ear\\s+level)", 0.0);
+    elevs.back().first.needs_any({U"elev"});
     // "upper left", "the lower right corner": a side and a height
     // "at eight o'clock high", "bandit, two o'clock low": a pilot's clock, a height after the hour
     elev("(?<=o'clock )high(?![\\w-])|(?<=oclock )high(?![\\w-])|(?<=o clock )high(?![\\w-])", kAboveDeg);

@@ -68,7 +68,44 @@ static bool has_word(const u32& text, const u32& w) {
     return false;
 }
 
-u32 normalise_symbols(const u32& in) {
+// "[crowd cheering ahead] [bird flutters past, right to left]", "[SFX: door slam, left]": each
+// bracketed note is an item of its own; "[INFO]", "[WARN]" tags say nothing heard.
+static u32 with_bracketed_items_apart(const u32& in) {
+    if (in.find('[') == u32::npos) return in;
+    u32 out;
+    for (std::size_t i = 0; i < in.size(); ++i) {
+        if (in[i] != '[') {
+            out.push_back(in[i]);
+            continue;
+        }
+        const std::size_t close = in.find(']', i);
+        if (close == u32::npos) {
+            out.push_back(in[i]);
+            continue;
+        }
+        const u32 inside = in.substr(i + 1, close - i - 1);
+        // ("[1-5]", "[x]": no words inside, no item)
+        if (std::count_if(inside.begin(), inside.end(), is_letter) < 2) {
+            out.push_back(in[i]);
+            continue;
+        }
+        const bool tag = !inside.empty() && inside.size() <= 8 &&
+                         std::all_of(inside.begin(), inside.end(), [](char32_t c) { return (c >= 'A' && c <= 'Z') || c == '_'; });
+        // a note that opens with a key ("SFX:") is read from its value
+        std::size_t from = 0;
+        const std::size_t colon = inside.find(':');
+        if (colon != u32::npos && colon <= 8 && std::all_of(inside.begin(), inside.begin() + colon, [](char32_t c) {
+                return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == ' ';
+            }))
+            from = colon + 1;
+        out += tag ? U"\n" : U"\n" + inside.substr(from) + U"\n";
+        i = close;
+    }
+    return out;
+}
+
+u32 normalise_symbols(const u32& text) {
+    const u32 in = with_bracketed_items_apart(text);
     u32 out, clause;
     auto is_break = [](char32_t c) { return c == '.' || c == '!' || c == '?' || c == ';' || c == ':' || c == '\n'; };
     for (std::size_t i = 0; i < in.size(); ++i) {
