@@ -2919,3 +2919,29 @@ def test_log_and_buffer_notes(text, label, az, el):
 ])
 def test_bracketed_notes_are_items(text, labels, az):
     _assert_sources(text, labels, az)
+
+
+@pytest.mark.parametrize("text,labels,az,el", [
+    ("hail on the church roof, violas at ~-30°", ["hail", "violas"], [0, -30], [1, 0]),
+    ("Wanna hear: rain on the skylight, a kettle to the left", ["rain", "kettle"], [0, -90], [1, 0]),
+    ("cat snoring under desk, fan above", ["cat", "fan"], [0, 0], [-1, 1]),
+    ("a tuba drone that passes under the seating from left to right", ["tuba"], [-90], [-1]),
+    ("an umpire whistle at minus forty-five degrees, a kettle at plus one hundred and thirty-five",
+     ["umpire whistle", "kettle"], [-45, 135], [0, 0]),
+    ("Exhibit 9: reconstruct the gunshot at approx. 60° right of the recorder, a van idling at 0°.", ["gunshot", "van"], [60, 0], [0, 0]),
+    ("Lorry 9 idling a little to my left, indicator ticking on the same side", ["lorry", "indicator"], [-20, -20], [0, 0]),
+])
+def test_phrasings_from_sets_51_to_53(text, labels, az, el):
+    src = parse(text).sources
+    assert len(src) == len(labels), src
+    for s, w, a, e in zip(src, labels, az, el):
+        assert w in s.label and round(s.azimuth_start_deg) == a and (s.elevation_deg > 0) - (s.elevation_deg < 0) == e, s
+
+
+@pytest.mark.parametrize("text,labels", [
+    ("a shrew on the left and a bit of kora music somewhere", ["shrew", "kora music"]),
+    ("crickets at nine, the moon at twelve, silence everywhere else", ["crickets"]),
+])
+def test_a_sound_said_to_be_somewhere_is_kept(text, labels):
+    src = parse(text).sources
+    assert len(src) == len(labels) and all(w in s.label for s, w in zip(src, labels)), src

@@ -261,7 +261,7 @@ Patterns::Patterns() {
     const std::string teens = "ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen";
     const std::string tens = "twenty|thirty|forty|fourty|fifty|sixty|seventy|eighty|ninety";
     const std::string below100 = "(?:(?:" + tens + ")(?:[\\s-]+(?:" + units + "))?|" + teens + "|" + units + ")";
-    const std::string num = "(?:(?:minus|negative)\\s+)?[+\\-\\u2212]?\\d+(?:\\.\\d+)?|(?:(?:minus|negative)\\s+)?(?:(?:(?:a|one|two|three)[\\s-]+hundred"
+    const std::string num = "(?:(?:minus|negative|plus|positive)\\s+)?[+\\-\\u2212]?\\d+(?:\\.\\d+)?|(?:(?:minus|negative|plus|positive)\\s+)?(?:(?:(?:a|one|two|three)[\\s-]+hundred"
                             "(?:[\\s-]+(?:and[\\s-]+)?" + below100 + ")?)|" + below100 + "|zero)(?![\\w-])";
     const std::string unit = "\\s*(?:degrees?|degs?|\\u00b0)";
     // the first number of "from -90 to 270 degrees", which shares the second one's unit
@@ -330,7 +330,7 @@ Patterns::Patterns() {
         DirValue::Degrees);
     // "a violin at zero degrees, a cello at ninety", "a flute from zero": an angle in words after "at" or "from", when the prompt
     // gives angles in degrees elsewhere
-    dir("(?:(?<=at )|(?<=from ))(?P<num>(?:(?:minus|negative)\\s+)?(?:(?:a|one|two|three)[\\s-]+hundred(?:[\\s-]+(?:and[\\s-]+)?" + below100 +
+    dir("(?:(?<=at )|(?<=from ))(?P<num>(?:(?:minus|negative|plus|positive)\\s+)?(?:(?:a|one|two|three)[\\s-]+hundred(?:[\\s-]+(?:and[\\s-]+)?" + below100 +
         ")?|" + below100 + "|zero))(?![\\w-])(?!\\s*(?:m\\b|metres?|meters?|feet|ft|o'clock|o\\s+clock|percent|%|times|people|"
         "seconds?|minutes?|hours?|years?|bpm|points?|of\\b|another|time|end|side|moment|stage|degrees?|degs?|\\u00b0))",
         DirValue::Degrees);
@@ -462,7 +462,9 @@ Patterns::Patterns() {
          "|over\\s+(?:my|your|our|their|everyone's|everybody's|people's|(?:the\\s+)?[\\w-]+(?:'s|s'))\\s+heads?", kOverheadDeg);
     elev("(?:high\\s+|way\\s+|up\\s+)?above" + head + "|from\\s+above|high\\s+up(?:\\s+in\\s+the\\s+(?:air|sky))?|up\\s+high|"
          "(?:up\\s+|high\\s+)?in\\s+the\\s+(?:sky|air|rafters|treetops)|(?:across|through|over)\\s+the\\s+sky|"
-         "(?:up\\s+)?(?:on|from|in|across)\\s+(?:the\\s+)?(?:ceiling|roof|rooftops?)(?:\\s+above)?|"
+         // ("rain on the church roof", "rain on the skylight", "drumming on the tin roof")
+         "(?:up\\s+)?(?:on|from|in|across)\\s+(?:(?:the|our|my)\\s+)?(?:(?:tin|church|car|cab|van|tent|shed|barn|glass|metal|"
+         "iron|slate|flat|conservatory|greenhouse|caravan|studio|kitchen)\\s+)?(?:ceiling|roof|rooftops?|skylights?|awning|canopy)(?:\\s+above)?|"
          "(?:on|from)\\s+the\\s+(?:floor|storey|story|level|flat|apartment)\\s+above|upstairs|"
          "up(?=\\s+and\\s+(?:to|on|slightly|a\\s+bit|ahead|in\\s+front|behind|left|right|forward)\\b)|elevated|raised\\s+up|raised|up\\s+top|"
          "up(?=\\s+(?:in|at|on)\\s+(?:(?:the|a)\\s+(?:front|back|left|right|sky|air|trees?|corner|branch|branches|oak|pine|attic|loft|rafters|ledge|roof|tower)|trees|branches|the\\s+treetops)\\b)|(?<=at )up|"
@@ -534,7 +536,9 @@ Patterns::Patterns() {
     elev("(?:at\\s+)?(?:an?\\s+)?(?:elevation|elev|el|height\\s+angle)\\s*(?:of\\s+|=\\s*|:\\s*)?(?P<num>" + num + ")"
          "(?:\\s*(?:degrees?|degs?|\\u00b0))?", std::nan(""));
     elevs.back().first.needs_any({U"elev", U"el ", U"height"});
-    elev("(?:down\\s+)?(?:below|beneath|underneath)" + under + "|under\\s+(?:the|my|your|our|their|his|her)\\s+(?:floor|floorboards|ground|feet|seat|seats|chair|bed|desk|table|bench|couch|sofa)|"
+    elev("(?:down\\s+)?(?:below|beneath|underneath)" + under + "|under\\s+(?:(?:the|my|your|our|their|his|her)\\s+)?(?:floor|floorboards|ground|feet|seat|seats|chair|bed|desk|table|bench|couch|sofa|stage|seating|bleachers|boardwalk)(?![\\w-])|"
+         // "a cello drone that passes under the seating", "rolls underneath the audience"
+         "(?<=passes )under|(?<=passing )under|(?<=passed )under|(?<=goes )under|(?<=rolls )under|(?<=rolling )under|"
          "under\\s+(?:me|you|us|the\\s+listener)|"
          "from\\s+below|downstairs|underground|(?:on|from)\\s+the\\s+(?:floor|storey|story|level|flat|apartment)\\s+below|"
          "(?:down\\s+)?(?:at|by|near|around|beside)\\s+(?:my|your|our|their|his|her)\\s+feet", -kAboveDeg);
@@ -707,7 +711,7 @@ Patterns::Patterns() {
     hard = std::make_unique<Regex>(
         // sentence ends, line breaks, list bullets and numbers ("1)"), and " / ", " | ", " + ", " - "
         // between two items (emoji became line breaks in normalise_symbols)
-        "[.!?;:]+(?=\\s|$)|[\\n\\r]+|(?<=\\s)(?:[/|+*~=#>\\u2022\\u00b7\\u25aa\\u2023\\u25e6]+|-{1,3})(?=\\s)|"
+        "(?<!approx)(?<!\\bca)(?<!\\bapp)[.!?;:]+(?=\\s|$)|[\\n\\r]+|(?<=\\s)(?:[/|+*~=#>\\u2022\\u00b7\\u25aa\\u2023\\u25e6]+|-{1,3})(?=\\s)|"
         "^\\s*[-*\\u2022\\u00b7\\u25aa\\u2023\\u25e6](?=\\s)|(?<![\\w.])\\(?(?:\\d{1,2}|[a-h])\\)(?=\\s)|(?<![\\w-])(?:while|whilst|meanwhile|whereas|at\\s+the\\s+same\\s+time|in\\s+addition|"
         "simultaneously|additionally|also|as\\s+well\\s+as|plus|at\\s+once)(?![\\w-])", true);
     soft = std::make_unique<Regex>(

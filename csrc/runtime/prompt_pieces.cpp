@@ -53,7 +53,9 @@ bool describes_previous(const Toks& p, bool previous_located) {
     // "..., siren on", "..., horn blaring the whole way", "..., bell dinging": a part of the moving
     // thing before, or what it does all along, with no place of its own
     const bool own_height = std::any_of(p.begin(), p.end(), [](const Tok* t) { return t->kind == Kind::Elev; });
-    if (previous_located && locations(p).empty() && !own_height && !content.empty() && content.size() <= 4) {
+    // ("..., indicator ticking on the same side": placed by the one before, so a sound of its own)
+    const bool same_place = std::any_of(p.begin(), p.end(), [](const Tok* t) { return t->low() == U"same"; });
+    if (previous_located && locations(p).empty() && !own_height && !content.empty() && content.size() <= 4 && !same_place) {
         static const std::set<u32> parts = {U"horn", U"horns", U"siren", U"sirens", U"bell", U"bells", U"engine", U"engines",
                                             U"brakes", U"wheels", U"tyres", U"tires", U"wings", U"hooves", U"chain",
                                             U"exhaust", U"motor", U"alarm", U"indicator", U"blinker", U"wipers", U"lights"};

@@ -62,6 +62,9 @@ double number(const u32& s) {  // float() of [+-\u2212]?\d+(\.\d+)? (any Unicode
         for (const u32 w : {U"minus ", U"negative "})
             if (low.compare(0, w.size(), w) == 0 && low.size() > w.size() && is_digit(low.back()))
                 return -number(strip_space(low.substr(w.size())));
+        for (const u32 w : {U"plus ", U"positive "})  // "plus 135"
+            if (low.compare(0, w.size(), w) == 0 && low.size() > w.size() && is_digit(low.back()))
+                return number(strip_space(low.substr(w.size())));
         return word_number(s);
     }
     std::string a;

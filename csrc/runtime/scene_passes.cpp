@@ -146,14 +146,28 @@ static bool said_to_be_everywhere(const std::string& label, const u32& low) {
     if (at == u32::npos) return false;
     std::size_t e = at + a.size();  // the rest of its sentence, at most a few words on
     while (e < low.size() && e < at + a.size() + 40 && low[e] != '\n' && low[e] != '.' && low[e] != ';') ++e;
-    const u32 after = U" " + low.substr(at, e - at);
+    const u32 after = U" " + low.substr(at, e - at) + (e < low.size() ? u32(1, low[e]) : u32(U"."));  // with its end
     for (const u32 w : {U" everywhere", U" all around", U" all over", U" all about", U" around us", U" around me",
                         U" surrounding", U" on all sides", U" from all sides", U" in every direction",
                         U" from every direction", U" all directions", U" no direction", U" whatever direction",
                         U" any direction", U" no particular place", U" no particular direction", U" anywhere",
-                        U" wherever", U" doesn't matter where", U" don't care where", U" wide,", U" wide."})
+                        U" wherever", U" doesn't matter where", U" don't care where", U" wide,", U" wide.",
+                        // "a baby fussing somewhere", "the radio's on somewhere I can't place"
+                        U" somewhere,", U" somewhere.", U" somewhere i can't", U" somewhere i cannot", U" can't tell where",
+                        U" not sure where", U" idk where"})
         if (after.find(w) != u32::npos) return true;
     return false;
+}
+
+// "a bit of kora music somewhere", "the radio's on somewhere I can't place": heard, but not placed
+static bool said_to_be_somewhere(const std::string& label, const u32& low) {
+    const u32 a = lower(from_utf8(label));
+    const std::size_t at = a.empty() ? u32::npos : low.find(a);
+    if (at == u32::npos) return false;
+    u32 rest = low.substr(at + a.size(), 40);
+    for (const u32 w : {U" somewhere,", U" somewhere.", U" somewhere i ", U" somewhere;", U" somewhere\n", U" on somewhere"})
+        if (rest.compare(0, w.size(), w) == 0) return true;
+    return rest == U" somewhere" || rest == U" on somewhere";
 }
 
 // "Ping me if it breaks.", "Let me know when it's done": a request to whoever reads it, no sound
@@ -273,13 +287,16 @@ void drop_framing_sentence(std::vector<SceneSource>& sources, std::vector<bool>&
     placed.erase(placed.begin());
 }
 
-void drop_unplaced_non_sounds(std::vector<SceneSource>& sources, std::vector<bool>& placed) {
+void drop_unplaced_non_sounds(std::vector<SceneSource>& sources, std::vector<bool>& placed, const u32& t) {
     bool any = false;  // a place stated, or a move ("circles the player once")
     for (std::size_t k = 0; k < sources.size(); ++k) any = any || placed[k] || sources[k].speed != "still";
     if (!any) return;
+    const u32 low = lower(t);
     for (std::size_t k = sources.size(); k-- > 0;) {
+        // ("a bit of kora music somewhere": a thing said to be somewhere is heard, whatever its name)
         if (placed[k] || sources[k].speed != "still" ||
-            (names_a_sound(from_utf8(sources[k].label)) && !onomatopoeia(sources[k].label)))
+            (names_a_sound(from_utf8(sources[k].label)) && !onomatopoeia(sources[k].label)) ||
+            said_to_be_somewhere(sources[k].label, low))
             continue;
         sources.erase(sources.begin() + static_cast<long>(k));
         placed.erase(placed.begin() + static_cast<long>(k));
@@ -411,6 +428,31 @@ void follow_the_same_way(std::vector<SceneSource>& sources, std::vector<bool>& p
         sources[k].azimuth_end_deg = before.azimuth_end_deg;
         sources[k].elevation_deg = before.elevation_deg;
         sources[k].speed = before.speed;
+        placed[k] = true;
+    }
+}
+
+// "Car 14 idling a little to my left, indicator ticking on the same side", "a door slam from the
+// same spot": where the sound before is.
+void share_the_same_place(std::vector<SceneSource>& sources, std::vector<bool>& placed, const u32& t) {
+    if (sources.size() < 2) return;
+    const u32 low = lower(t);
+    static const std::vector<u32> same = {U"on the same side", U"from the same spot", U"from the same place", U"in the same place",
+                                          U"in the same spot", U"at the same spot", U"from the same side", U"same position",
+                                          U"from the same direction", U"in the same direction", U"same place as",
+                                          U"same spot as", U"same side as"};
+    if (std::none_of(same.begin(), same.end(), [&](const u32& w) { return low.find(w) != u32::npos; })) return;
+    const std::vector<std::size_t> at = labels_in_order(sources, low);
+    if (at.empty()) return;
+    for (std::size_t k = 1; k < sources.size(); ++k) {
+        if (sources[k].speed != "still" || !placed[k - 1]) continue;
+        const std::size_t end = k + 1 < sources.size() ? at[k + 1] : low.size();
+        const u32 said = low.substr(at[k], end - at[k]);
+        if (std::none_of(same.begin(), same.end(), [&](const u32& w) { return said.find(w) != u32::npos; })) continue;
+        const SceneSource& before = sources[k - 1];
+        sources[k].azimuth_start_deg = sources[k].azimuth_end_deg = before.speed == "still" ? before.azimuth_start_deg
+                                                                                              : before.azimuth_end_deg;
+        if (sources[k].elevation_deg == 0.0) sources[k].elevation_deg = before.elevation_deg;
         placed[k] = true;
     }
 }

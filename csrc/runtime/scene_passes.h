@@ -32,6 +32,8 @@ void place_sounds_at_named_landmarks(std::vector<SceneSource>& sources, std::vec
 void give_landmark_places_to_sounds(std::vector<SceneSource>& sources, std::vector<bool>& placed, const std::u32string& t);
 // "... then a cart rattles after it the same way": the way of the sound before, for one with no place.
 void follow_the_same_way(std::vector<SceneSource>& sources, std::vector<bool>& placed, const std::u32string& text);
+// "indicator ticking on the same side", "from the same spot": where the sound before is.
+void share_the_same_place(std::vector<SceneSource>& sources, std::vector<bool>& placed, const std::u32string& text);
 // `text`: the prompt as the parser read it (the labels are found in it).
 void share_places_of_joined_sounds(std::vector<SceneSource>& sources, std::vector<bool>& placed,
                                    const std::u32string& text);
@@ -50,7 +52,7 @@ void drop_skipped_sounds(std::vector<SceneSource>& sources, std::vector<bool>& p
 // (scene_silent_things.cpp).
 void drop_placed_silent_things(std::vector<SceneSource>& sources, std::vector<bool>& placed, const std::u32string& text);
 void drop_framing_sentence(std::vector<SceneSource>& sources, std::vector<bool>& placed, const std::u32string& text);
-void drop_unplaced_non_sounds(std::vector<SceneSource>& sources, std::vector<bool>& placed);
+void drop_unplaced_non_sounds(std::vector<SceneSource>& sources, std::vector<bool>& placed, const std::u32string& text);
 // Returns the labels it left out, for the scene's note.
 std::vector<std::string> drop_unplaced_beside_placed(std::vector<SceneSource>& sources, std::vector<bool>& placed,
                                                      const std::u32string& text);

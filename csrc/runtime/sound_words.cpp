@@ -22,7 +22,7 @@ const std::set<u32>& nouns() {
         "insect whale humpback orca dolphin porpoise seal walrus penguin bat mouse mice rat squirrel chipmunk hamster "
         "rabbit hare snake rattlesnake alligator crocodile dinosaur dragon griffin gryphon unicorn herd flock pack "
         "swarm troupe colony livestock poultry critter creature beast monster zombie ghost demon spirit giant troll "
-        "orc goblin witch wizard fairy elf banshee alien robot android cyborg "
+        "orc goblin witch wizard fairy elf banshee alien robot android cyborg birdsong birdcall birdcalls "
         // instruments, music, voices
         "violin viola cello fiddle bass contrabass guitar banjo mandolin ukulele uke harp lute sitar piano keyboard "
         "keys organ synth synthesizer accordion harmonica flute piccolo clarinet oboe bassoon saxophone sax trumpet "
