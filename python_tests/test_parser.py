@@ -2945,3 +2945,18 @@ def test_phrasings_from_sets_51_to_53(text, labels, az, el):
 def test_a_sound_said_to_be_somewhere_is_kept(text, labels):
     src = parse(text).sources
     assert len(src) == len(labels) and all(w in s.label for s, w in zip(src, labels)), src
+
+
+@pytest.mark.parametrize("text,labels,az", [
+    ("Boars rooting around behind me", ["boars"], [180]),
+    ("i want teh sound of a cart creaking on my left", ["cart"], [-90]),
+    ("hens 9 o'clock, radio 3 o'clock, wind 6", ["hens", "radio", "wind"], [-90, 90, 180]),
+])
+def test_idle_around_teh_and_a_bare_hour_among_hours(text, labels, az):
+    _assert_sources(text, labels, az)
+
+
+def test_a_sound_noun_after_a_colon_with_a_participle():
+    src = parse("Need: fly buzzing around my head once, creek at 6, crow at 12.").sources
+    assert [s.label for s in src] == ["fly", "creek", "crow"], src
+    assert src[0].moving and abs(src[0].azimuth_end - src[0].azimuth_start_deg) == 360, src

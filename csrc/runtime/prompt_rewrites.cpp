@@ -183,6 +183,26 @@ u32 with_layering_dropped(const u32& t) {
     return out + t.substr(at);
 }
 
+// "pigs rooting around behind me", "someone rummaging about on the left": about the place, not
+// round the listener
+u32 with_idle_around_dropped(const u32& t) {
+    if (find_ascii_ci(t, U"around") == u32::npos && find_ascii_ci(t, U"about") == u32::npos) return t;
+    static const Regex idle("(?<![\\w-])(?P<verb>rooting|rummaging|poking|pottering|puttering|messing|fooling|snuffling|sniffing|"
+                            "nosing|foraging|faffing|mucking|scrabbling|scratching|digging|rustling|shuffling)\\s+(?:around|about)(?![\\w-])",
+                            true);
+    const u32 low = lower_same_length(t);
+    const auto found = idle.find_all(low);
+    if (found.empty()) return t;
+    u32 out;
+    std::size_t at = 0;
+    for (const auto& m : found) {
+        const int g = idle.group("verb");
+        out += t.substr(at, static_cast<std::size_t>(m.caps[2 * g + 1]) - at);
+        at = static_cast<std::size_t>(m.end);
+    }
+    return out + t.substr(at);
+}
+
 // "+45", "-45", "150" as a pattern matched them (ASCII digits): the size and whether a sign was written.
 std::pair<int, bool> written_angle(const u32& num) {
     const bool sign = num[0] == '+' || num[0] == '-' || num[0] == 0x2212;
@@ -211,11 +231,15 @@ u32 with_terse_angles(const u32& t) {
     const std::size_t hours = static_cast<std::size_t>(std::count_if(hits.begin(), hits.end(), [](const Hit& h) {
         return !h.signed_ && h.value >= 1 && h.value <= 12;
     }));
-    const bool clock = hours >= 2 && hours == hits.size();
+    // ("goats 9 o'clock, radio 3 o'clock, wind 6": a bare hour among hours said as hours)
+    const u32 lowered = lower(t);
+    const bool said_hours = lowered.find(U"o'clock") != u32::npos || lowered.find(U"oclock") != u32::npos;
+    const bool clock = (hours >= 2 || said_hours) && hours == hits.size();
     std::vector<std::pair<int, u32>> edits;  // (position, text to insert) from the end
     for (const Hit& h : hits) {
         if (h.value > 360 || (!clock && !h.signed_ && h.value >= 1 && h.value <= 12)) continue;
-        edits.push_back({h.start, U"at "});
+        const bool at_said = h.start >= 3 && low.compare(static_cast<std::size_t>(h.start) - 3, 3, U"at ") == 0;
+        if (!at_said) edits.push_back({h.start, U"at "});
         edits.push_back({h.end, clock ? U" o'clock" : U" degrees"});
     }
     for (const auto& m : after.find_all(low)) {

@@ -395,12 +395,18 @@ void with_opening_sound_nouns(std::vector<Tok>& tokens) {
     for (std::size_t i = 0; i < tokens.size(); ++i) {
         Tok& k = tokens[i];
         if (!(k.kind == Kind::SpeedVerb || is_move(k.kind)) || k.low().find(U' ') != u32::npos || !sound_noun(k.low())) continue;
-        const bool opens = i == 0 || tokens[i - 1].kind == Kind::Hard;  // not ", pan hard left": what the sound before does
+        std::size_t b = i;  // ("Need: fly buzzing around my head once": after the colon and its space)
+        while (b > 0 && tokens[b - 1].kind == Kind::Space) --b;
+        const bool opens = b == 0 || tokens[b - 1].kind == Kind::Hard;  // not ", pan hard left": what the sound before does
         if (!opens) continue;
-        const bool then_place = i + 1 == tokens.size() || tokens[i + 1].kind == Kind::Dir || tokens[i + 1].kind == Kind::From ||
-                                tokens[i + 1].kind == Kind::Soft || tokens[i + 1].kind == Kind::Hard ||
-                                (tokens[i + 1].kind == Kind::Word && (tokens[i + 1].low() == U"on" || tokens[i + 1].low() == U"at" ||
-                                                                      tokens[i + 1].low() == U"in"));
+        std::size_t n = i + 1;
+        while (n < tokens.size() && tokens[n].kind == Kind::Space) ++n;
+        // ("fly buzzing around my head", "bee circling overhead": a participle or a circle after it)
+        const bool then_place = n == tokens.size() || tokens[n].kind == Kind::Dir || tokens[n].kind == Kind::From ||
+                                tokens[n].kind == Kind::Soft || tokens[n].kind == Kind::Hard || tokens[n].kind == Kind::Circle ||
+                                (tokens[n].kind == Kind::Word && (tokens[n].low() == U"on" || tokens[n].low() == U"at" ||
+                                                                  tokens[n].low() == U"in" ||
+                                                                  (ends_with(tokens[n].low(), U"ing") && tokens[n].low().size() > 4)));
         if (then_place) k.kind = Kind::Word, k.value.clear();
     }
 }
