@@ -2960,3 +2960,12 @@ def test_a_sound_noun_after_a_colon_with_a_participle():
     src = parse("Need: fly buzzing around my head once, creek at 6, crow at 12.").sources
     assert [s.label for s in src] == ["fly", "creek", "crow"], src
     assert src[0].moving and abs(src[0].azimuth_end - src[0].azimuth_start_deg) == 360, src
+
+
+@pytest.mark.parametrize("text,labels,az", [
+    ("One bell rang to my right and another straight ahead", ["bell", "bell"], [90, 0]),
+    ("A kettle whistles on the left. Fifteen rooms left.", ["kettle"], [-90]),
+    ("a cello on the right, nothing left", ["cello"], [90]),
+])
+def test_one_another_a_participle_going_on_and_what_is_left(text, labels, az):
+    _assert_sources(text, labels, az)

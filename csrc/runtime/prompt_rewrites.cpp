@@ -203,6 +203,28 @@ u32 with_idle_around_dropped(const u32& t) {
     return out + t.substr(at);
 }
 
+// "Fifteen rooms left.", "nothing left", "two minutes left to go": what remains, not a side
+u32 with_remaining_left_dropped(const u32& t) {
+    if (find_ascii_ci(t, U"left") == u32::npos) return t;
+    static const Regex remaining("(?<![\\w-])(?P<what>nothing|none|(?:\\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
+                                 "twelve|fifteen|twenty|thirty|a\\s+few|few|no|some|not\\s+many|only\\s+\\w+)\\s+(?:more\\s+)?"
+                                 // (not "30 degrees left", "two steps left": a way to the side)
+                                 "(?!(?:degrees?|degs?|deg|feet|foot|ft|m|metres?|meters?|yards?|paces?|steps?|inches|cm|o'clock|"
+                                 "clicks?|notches?|points?|percent|bit|little|tad|touch|way)\\b)[a-z]+s?)"
+                                 "\\s+left(?=\\s*(?:[.!?;]|$|to\\s+go|over\\b))", true);
+    const u32 low = lower_same_length(t);
+    const auto found = remaining.find_all(low);
+    if (found.empty()) return t;
+    u32 out;
+    std::size_t at = 0;
+    for (const auto& m : found) {
+        const int g = remaining.group("what");
+        out += t.substr(at, static_cast<std::size_t>(m.caps[2 * g + 1]) - at) + U" remaining";
+        at = static_cast<std::size_t>(m.end);
+    }
+    return out + t.substr(at);
+}
+
 // "+45", "-45", "150" as a pattern matched them (ASCII digits): the size and whether a sign was written.
 std::pair<int, bool> written_angle(const u32& num) {
     const bool sign = num[0] == '+' || num[0] == '-' || num[0] == 0x2212;

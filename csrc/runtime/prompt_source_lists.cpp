@@ -270,7 +270,8 @@ void name_ones_after_the_sound_before(std::vector<SceneSource>& sources, std::ve
         while (j >= 0 && named_by[j] >= 0) j = named_by[j];
         if (j < 0) continue;
         const u32 prev = lower(from_utf8(sources[j].label));
-        if (lead_of(prev)) continue;
+        // (the one before named by "one" alone is no name; "One clock ticked to my right" is)
+        if (lead_of(prev) && only_verbs_after(prev, lead_of(prev))) continue;
         const u32 noun = head_noun(prev);
         if (noun.empty()) continue;
         if (!placed[k] && lead == low.size()) {  // "A floorboard creaks behind you. Then another.": the same sound again
