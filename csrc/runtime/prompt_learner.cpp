@@ -1,6 +1,7 @@
 // Learner, dictation and caps-lock English (prompt_learner.h).
 #include "prompt_learner.h"
 
+#include <algorithm>
 #include <utility>
 #include <vector>
 
@@ -63,25 +64,36 @@ u32 with_shouting_lowered(const u32& t) {
 }
 
 u32 with_learner_phrases(const u32& t) {
+    // most texts have none of the words these phrasings need: no pattern to run
+    const bool has_face = find_ascii_ci(t, U" face of") != u32::npos || find_ascii_ci(t, U"front if") != u32::npos;
+    const bool has_around = find_ascii_ci(t, U"round of") != u32::npos;
+    const bool has_hour = find_ascii_ci(t, U" h") != u32::npos && std::any_of(t.begin(), t.end(), is_digit);
+    const bool has_behind = find_ascii_ci(t, U"behind") != u32::npos;
+    const bool has_centre = find_ascii_ci(t, U"cent") != u32::npos;
+    if (!has_face && !has_around && !has_hour && !has_behind && !has_centre) return t;
     u32 out = t;
     // "in face of you", "in front if me"
     static const Regex face("(?<![\\w-])in\\s+(?:face|front)\\s+(?:of|if)\\s+(?=me|us|you|him|her|them|the)\\b", true);
-    out = replaced(out, face, [](const Regex::Match&, const u32&) -> u32 { return U"in front of "; });
+    if (has_face) out = replaced(out, face, [](const Regex::Match&, const u32&) -> u32 { return U"in front of "; });
     // "all around of me"
     static const Regex around("(?<![\\w-])(?P<way>around|round)\\s+of\\s+(?=me|us|you|him|her|them)\\b", true);
-    out = replaced(out, around, [](const Regex::Match& m, const u32& low) -> u32 { return m.group(low, around.group("way")) + U" "; });
+    if (has_around)
+        out = replaced(out, around, [](const Regex::Match& m, const u32& low) -> u32 { return m.group(low, around.group("way")) + U" "; });
     // "the rooster at 11 hour", "bells at 1 hour (like the clock)": an hour of the clock face
     static const Regex hour("(?<![\\w-])at\\s+(?P<h>1[0-2]|[1-9])\\s+(?:hour|hours|h)(?![\\w-])", true);
-    out = replaced(out, hour, [](const Regex::Match& m, const u32& low) -> u32 { return U"at " + m.group(low, hour.group("h")) + U" o'clock"; });
+    if (has_hour)
+        out = replaced(out, hour, [](const Regex::Match& m, const u32& low) -> u32 { return U"at " + m.group(low, hour.group("h")) + U" o'clock"; });
     // "barking behind a little to the left": behind, a little to one side
     static const Regex behind_side("(?<![\\w-])behind(?:\\s+(?:me|us))?\\s+(?=(?:a\\s+little|a\\s+bit|slightly|just)\\s+to\\s+the\\s+(?:left|right))", true);
-    out = replaced(out, behind_side, [](const Regex::Match& m, const u32& low) -> u32 {
+    if (has_behind)
+        out = replaced(out, behind_side, [](const Regex::Match& m, const u32& low) -> u32 {
         return strip_space(low.substr(static_cast<std::size_t>(m.start), static_cast<std::size_t>(m.end - m.start))) + U", ";
     });
     // "slighty of center to the left", "a bit off centre to the right"
     static const Regex off_centre("(?<![\\w-])(?:slightly|slighty|a\\s+little|a\\s+bit|just)\\s+(?:off|of)\\s+(?:the\\s+)?cent(?:er|re)\\s+"
                                   "(?:to\\s+the\\s+|to\\s+)?(?P<side>left|right)(?![\\w-])", true);
-    out = replaced(out, off_centre, [](const Regex::Match& m, const u32& low) -> u32 {
+    if (has_centre)
+        out = replaced(out, off_centre, [](const Regex::Match& m, const u32& low) -> u32 {
         return U"slightly to the " + m.group(low, off_centre.group("side"));
     });
     return out;

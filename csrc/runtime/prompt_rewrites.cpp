@@ -205,7 +205,14 @@ u32 with_idle_around_dropped(const u32& t) {
 
 // "Fifteen rooms left.", "nothing left", "two minutes left to go": what remains, not a side
 u32 with_remaining_left_dropped(const u32& t) {
-    if (find_ascii_ci(t, U"left") == u32::npos) return t;
+    // (a number, "nothing", "none", "few" or "only" before it)
+    if (find_ascii_ci(t, U"left") == u32::npos ||
+        (std::none_of(t.begin(), t.end(), is_digit) && find_ascii_ci(t, U"nothing") == u32::npos &&
+         find_ascii_ci(t, U"none") == u32::npos && find_ascii_ci(t, U"few") == u32::npos && find_ascii_ci(t, U"only") == u32::npos &&
+         find_ascii_ci(t, U"teen ") == u32::npos && find_ascii_ci(t, U"ty ") == u32::npos && find_ascii_ci(t, U"one") == u32::npos &&
+         find_ascii_ci(t, U"two") == u32::npos && find_ascii_ci(t, U"three") == u32::npos && find_ascii_ci(t, U"some") == u32::npos &&
+         find_ascii_ci(t, U"no ") == u32::npos))
+        return t;
     static const Regex remaining("(?<![\\w-])(?P<what>nothing|none|(?:\\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
                                  "twelve|fifteen|twenty|thirty|a\\s+few|few|no|some|not\\s+many|only\\s+\\w+)\\s+(?:more\\s+)?"
                                  // (not "30 degrees left", "two steps left": a way to the side)
