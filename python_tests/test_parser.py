@@ -2969,3 +2969,22 @@ def test_a_sound_noun_after_a_colon_with_a_participle():
 ])
 def test_one_another_a_participle_going_on_and_what_is_left(text, labels, az):
     _assert_sources(text, labels, az)
+
+
+@pytest.mark.parametrize("text,labels,az", [
+    ("a vendor calls out from behind, 7 o'clock", ["vendor"], [-150]),
+    ("a fan whirring at minus 45", ["fan"], [-45]), ("the second talker at minus forty-five", ["second talker"], [-45]),
+    ("a puppy whining in the back seat, a wiper squeaking on my left", ["puppy", "wiper"], [180, -90]),
+    ("In the back seat: the radio is playing in front of me", ["radio"], [0]),
+    ("broth boiling in front of me, litle bit to left", ["broth"], [-20]),
+    ("a gong on my left, a harp on my right. Keep the harp soft.", ["gong", "harp"], [-90, 90]),
+])
+def test_phrasings_from_sets_54_to_56(text, labels, az):
+    _assert_sources(text, labels, az)
+
+
+def test_flapping_round_me_in_circles_and_kicking_in_somewhere():
+    s = _one("a robin is flapping round me in circles")
+    assert s.moving and abs(s.azimuth_end - s.azimuth_start_deg) == 360, s
+    src = parse("Oil dripping above my head, a wrench on my right. Compressor kicks in somewhere too.").sources
+    assert any("compressor" in s.label for s in src), src

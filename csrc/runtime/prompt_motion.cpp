@@ -352,7 +352,8 @@ SceneSource resolve(const Toks& toks, const u32& label) {
         const bool unsigned_angle = exact && std::fabs(f) == 90.0 && !said.empty() && said[0] != '-' && said[0] != '+' &&
                                     g > 0.0 && g < 90.0 && said.find(U"right") == u32::npos;
         if (unsigned_angle) a0 = f < 0 ? -g : g;  // "off to the left at roughly 45 degrees": 45 degrees of the left
-        else if (exact && (f == 0.0 || g == 0.0 || (f < 0) == (g < 0))) a0 = g;  // "on the left at -60"
+        // "on the left at -60"; "from behind, 7 o'clock" (behind has no sign: any hour in the back half)
+        else if (exact && (f == 0.0 || g == 0.0 || (f < 0) == (g < 0) || (std::fabs(f) == 180.0 && std::fabs(g) > 90.0))) a0 = g;
         else if (f == 0.0 && std::fabs(g) <= 60.0 && g != 0.0) a0 = g;
         // "behind her, just to the left", "behind you and a bit to your left": a little way off behind
         else if (axis(f) < 0 && !exact && std::fabs(g) <= 30.0 && g != 0.0) a0 = g < 0 ? -180.0 - g : 180.0 - g;

@@ -335,6 +335,7 @@ bool parse_prompt(const std::string& text, SceneSpec& out, std::string& err) {
     t = with_layering_dropped(t);
     t = with_idle_around_dropped(t);
     t = with_remaining_left_dropped(t);
+    t = with_keep_instructions_dropped(t);
     t = with_bare_angle_ranges(t);
     t = with_terse_angles(t);
     t = with_bare_clock_hours(t);

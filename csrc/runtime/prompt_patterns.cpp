@@ -335,6 +335,11 @@ Patterns::Patterns() {
         "seconds?|minutes?|hours?|years?|bpm|points?|of\\b|another|time|end|side|moment|stage|degrees?|degs?|\\u00b0))",
         DirValue::Degrees);
     dirs.back().first.needs_any({U"degree", U"\u00b0"});
+    // "a phone buzzing at minus 45", "the target talker at minus forty-five": a sign said in words makes
+    // the number an angle
+    dir("(?<=at )(?P<num>(?:minus|negative|plus|positive)\\s+(?:\\d{1,3}|(?:(?:a|one)[\\s-]+hundred(?:[\\s-]+(?:and[\\s-]+)?" + below100 +
+        ")?|" + below100 + ")))(?![\\w-])(?!\\s*(?:m\\b|metres?|meters?|feet|ft|percent|%|db|hz|seconds?|minutes?))", DirValue::Degrees);
+    dirs.back().first.needs_any({U"minus", U"plus", U"negative", U"positive"});
     // "a bicycle bell at about -60": a signed angle after an approximation word
     dir("(?:about|around|roughly|approximately|approx\\.?|maybe|~)\\s*(?P<num>[+\\-\\u2212]\\d{1,3})(?!\\d|\\.\\d|\\s*(?:m\\b|"
         "metres?|meters?|feet|ft|%|percent|db|hz|khz|seconds?|s\\b|ms\\b|minutes?))", DirValue::Degrees);
@@ -441,6 +446,11 @@ Patterns::Patterns() {
     // "rain in back side", "from the backside": behind, as a learner may say it
     dir("(?:(?<=in )|(?<=at )|(?<=on )|(?<=from ))(?:the\\s+|my\\s+)?back\\s*side", DirValue::Behind);
     dirs.back().first.needs_any({U"back side", U"backside"});
+    // "a dog whining in the back seat", "popcorn rustling on the back seats": behind, in a car
+    // (not where the listener sits: "In the back seat: the radio ...", "I'm sitting in the back seat")
+    dir("(?:(?<=in )|(?<=on )|(?<=from ))(?<!i'm in )(?<!sitting in )(?<!sat in )(?<!we're in )(?<!riding in )(?<!seated in )"
+        "(?:the\\s+)?(?:back|rear)\\s+seats?(?!\\s*:)", DirValue::Behind);
+    dirs.back().first.needs_any({U"back seat", U"rear seat"});
     // "a cat fighting somewhere in back": behind, as American English says it
     dir("(?<=in )back(?=\\s*(?:[,.;!?)\\n]|$|and\\b|then\\b|while\\b))", DirValue::Behind);
     dirs.back().first.needs_any({U"in back"});
@@ -582,7 +592,8 @@ Patterns::Patterns() {
         "spirals|spiralling|spiraling|spiraled|spiralled|revolves|revolving|"
         "orbits|orbiting|buzzes|buzzing|whirls|whirling|swirls|swirling|loops|looping|rotates|rotating|rotated|"
         "sweeps|sweeping|pans|panning|turn|turns|turning|runs|running|walks|walking|chugs|chugging|drives|driving|"
-        "rides|riding|marches|marching|races|racing)\\s+(?:" + turn + "\\s+)?"
+        "rides|riding|marches|marching|races|racing|flapping|fluttering|darting|swooping|zooming|whizzing|dancing|hopping|"
+        "scurrying|skittering|galloping|flits|flitting)\\s+(?:" + turn + "\\s+)?"
         "(?:(?:all\\s+the\\s+way|all|right|once|slowly|quickly|gently|lazily)\\s+)*" + round_me + "(?:\\s+" + turn + ")?|"
         "(?:(?:a|one)\\s+)?(?:full|complete|whole)\\s+(?:" + turn + "\\s+)?(?:circle|revolution|turn|round|loop|lap|orbit)s?|"
         "all\\s+the\\s+way\\s+" + round_me + "|"

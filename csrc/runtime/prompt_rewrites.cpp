@@ -232,6 +232,30 @@ u32 with_remaining_left_dropped(const u32& t) {
     return out + t.substr(at);
 }
 
+// "Keep the chatter soft.", "Keep the alarms off for this one.": how to mix a sound, said in a
+// sentence of its own that places nothing
+u32 with_keep_instructions_dropped(const u32& t) {
+    if (find_ascii_ci(t, U"keep ") == u32::npos) return t;
+    const u32 low = lower_same_length(t);
+    u32 out;
+    std::size_t b = 0;
+    while (b < t.size()) {
+        std::size_t e = b;
+        while (e < t.size() && t[e] != '.' && t[e] != '!' && t[e] != '?' && t[e] != '\n') ++e;
+        if (e < t.size()) ++e;
+        std::size_t s = b;
+        while (s < e && is_space(t[s])) ++s;
+        const u32 sentence = low.substr(s, e - s);
+        bool drop = sentence.compare(0, 5, U"keep ") == 0 && b > 0;
+        for (const u32 w : {U"left", U"right", U"behind", U"ahead", U"front", U"back", U"above", U"below", U"overhead",
+                            U"o'clock", U"degree", U"centre", U"center", U"side"})
+            drop = drop && sentence.find(w) == u32::npos;
+        if (!drop) out += t.substr(b, e - b);
+        b = e;
+    }
+    return out;
+}
+
 // "+45", "-45", "150" as a pattern matched them (ASCII digits): the size and whether a sign was written.
 std::pair<int, bool> written_angle(const u32& num) {
     const bool sign = num[0] == '+' || num[0] == '-' || num[0] == 0x2212;

@@ -90,7 +90,7 @@ u32 with_common_misspellings_fixed(const u32& t) {
         {U"bhnd", U"behind"}, {U"bhd", U"behind"}, {U"slighlty", U"slightly"}, {U"sligthly", U"slightly"},
         {U"slighly", U"slightly"}, {U"slightley", U"slightly"}, {U"twds", U"towards"}, {U"abv", U"above"},
         {U"rite", U"right"}, {U"slighty", U"slightly"}, {U"slightely", U"slightly"}, {U"rigt", U"right"},
-        {U"write", U"right"}, {U"let", U"left"}, {U"teh", U"the"}};
+        {U"write", U"right"}, {U"let", U"left"}, {U"teh", U"the"}, {U"litle", U"little"}, {U"littel", U"little"}};
     u32 out;
     out.reserve(t.size() + 8);
     for (std::size_t i = 0; i < t.size();) {

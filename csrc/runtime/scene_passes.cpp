@@ -164,10 +164,18 @@ static bool said_to_be_somewhere(const std::string& label, const u32& low) {
     const u32 a = lower(from_utf8(label));
     const std::size_t at = a.empty() ? u32::npos : low.find(a);
     if (at == u32::npos) return false;
-    u32 rest = low.substr(at + a.size(), 40);
-    for (const u32 w : {U" somewhere,", U" somewhere.", U" somewhere i ", U" somewhere;", U" somewhere\n", U" on somewhere"})
-        if (rest.compare(0, w.size(), w) == 0) return true;
-    return rest == U" somewhere" || rest == U" on somewhere";
+    // the rest of its clause ("Compressor kicks in somewhere too."), with no place after "somewhere"
+    std::size_t e = at + a.size();
+    while (e < low.size() && e < at + a.size() + 40 && low[e] != ',' && low[e] != '.' && low[e] != ';' && low[e] != '\n' &&
+           low[e] != '!' && low[e] != '?')
+        ++e;
+    const u32 rest = low.substr(at + a.size(), e - at - a.size()) + U" ";
+    const std::size_t some = rest.find(U" somewhere ");
+    if (some == u32::npos) return false;
+    for (const u32 w : {U"left", U"right", U"behind", U"ahead", U"front", U"back", U"above", U"below", U"overhead", U"o'clock",
+                        U"degrees", U"up", U"down"})
+        if (rest.find(U" " + w, some) != u32::npos) return false;
+    return true;
 }
 
 // "Ping me if it breaks.", "Let me know when it's done": a request to whoever reads it, no sound
@@ -205,7 +213,8 @@ void give_landmark_places_to_sounds(std::vector<SceneSource>& sources, std::vect
         if (!placed[k] || names_a_sound(from_utf8(sources[k].label))) continue;
         for (const std::size_t j : {k + 1, k - 1}) {  // the sound after it first (k - 1 wraps past the end at 0)
             if (j >= sources.size() || placed[j] || !names_a_sound(from_utf8(sources[j].label)) ||
-                asks_the_reader(sources[j].label) || said_to_be_everywhere(sources[j].label, low))
+                asks_the_reader(sources[j].label) || said_to_be_everywhere(sources[j].label, low) ||
+                said_to_be_somewhere(sources[j].label, low))
                 continue;
             if (j < k && opens_a_sentence(sources[k].label)) continue;
             take_place(sources, placed, k, j);
@@ -327,7 +336,9 @@ std::vector<std::string> drop_unplaced_beside_placed(std::vector<SceneSource>& s
             if (low.find(a + join + b) != u32::npos) return true;
         return false;
     };
-    auto everywhere = [&](std::size_t k) { return said_to_be_everywhere(sources[k].label, low); };
+    auto everywhere = [&](std::size_t k) {
+        return said_to_be_everywhere(sources[k].label, low) || said_to_be_somewhere(sources[k].label, low);
+    };
     // "forest ambience", "Ambience: rain", "background: city traffic": a bed of sound is everywhere too
     auto ambience = [&](std::size_t k) {
         const u32 a = lower(from_utf8(sources[k].label));
