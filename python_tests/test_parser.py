@@ -2993,3 +2993,13 @@ def test_flapping_round_me_in_circles_and_kicking_in_somewhere():
     assert s.moving and abs(s.azimuth_end - s.azimuth_start_deg) == 360, s
     src = parse("Oil dripping above my head, a wrench on my right. Compressor kicks in somewhere too.").sources
     assert any("compressor" in s.label for s in src), src
+
+
+@pytest.mark.parametrize("text", [
+    "\u0130\u0130\u0130\u0130 at 9 and a bell at 10 o'clock", "\u0130\u0130\u0130 astern, a gull off the port beam",
+    "a doorbell at 10 and a bell \u0663\nowl: 9 o'clock\n" + "\u0130" * 30 + " at 7",
+])
+def test_letters_that_lower_to_two_keep_hours_and_ship_sides_in_place(text):
+    """A capital dotted I lowers to two characters; the hour and ship-side rewrites read positions
+    of a same-length lowering (the fuzzer found an out-of-bounds read here)."""
+    assert parse(text).sources

@@ -453,7 +453,7 @@ static bool after_a_day(const u32& low, std::size_t i) {
 u32 with_bare_clock_hours(const u32& t) {
     if (std::none_of(t.begin(), t.end(), [](char32_t c) { return c >= '0' && c <= '9'; }) && t.find(U"at ") == u32::npos)
         return t;
-    const u32 low = lower(t);
+    const u32 low = lower_same_length(t);  // positions in low are positions in t
     const bool clock = low.find(U"o'clock") != u32::npos || low.find(U"oclock") != u32::npos || low.find(U" o clock") != u32::npos;
     u32 out;
     int hours = 0, owned_hours = 0;  // bare "at N" hours; two or more read as clock positions without "o'clock" too
@@ -572,7 +572,7 @@ u32 with_nautical_sides(const u32& t) {
         {U"off the starboard bow", U"front-right"}, {U"on the starboard side", U"on the right side"},
         {U"starboard side", U"right side"}, {U"to starboard", U"to the right"}, {U"starboard", U"on the right"},
         {U"astern", U"behind"}};
-    u32 out = t, low = lower(t);
+    u32 out = t, low = lower_same_length(t);  // edited in step: the same positions
     for (const auto& [from, to] : said) {
         const u32 f = from, r = to;
         for (std::size_t at = low.find(f); at != u32::npos;) {
