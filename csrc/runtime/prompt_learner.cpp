@@ -37,8 +37,13 @@ u32 with_dictated_punctuation(const u32& t) {
         return t;
     static const Regex said("(?<![\\w-])(?:comma|period|full\\s+stop|new\\s+line|question\\s+mark|exclamation\\s+(?:mark|point)|"
                             "semicolon|colon)(?![\\w-])", true);
-    // one "comma" may be a word ("a comma butterfly"); dictation says two or more
-    if (said.find_all(lower_same_length(t)).size() < 2) return t;
+    // one or two may be words ("a comma butterfly ..., a period piece"): dictation says three or more, or
+    // ends with its full stop
+    const u32 low = lower_same_length(t);
+    const std::size_t n = said.find_all(low).size();
+    u32 end = strip_space(low);
+    const bool stop_at_end = ends_with(end, U" period") || ends_with(end, U" full stop");
+    if (n < 2 || (n < 3 && !stop_at_end)) return t;
     return replaced(t, said, [](const Regex::Match& m, const u32& low) -> u32 {
         const u32 w = low.substr(static_cast<std::size_t>(m.start), static_cast<std::size_t>(m.end - m.start));
         if (w == U"comma") return U",";

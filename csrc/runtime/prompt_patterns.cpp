@@ -449,7 +449,8 @@ Patterns::Patterns() {
     // "a dog whining in the back seat", "popcorn rustling on the back seats": behind, in a car
     // (not where the listener sits: "In the back seat: the radio ...", "I'm sitting in the back seat")
     dir("(?:(?<=in )|(?<=on )|(?<=from ))(?<!i'm in )(?<!sitting in )(?<!sat in )(?<!we're in )(?<!riding in )(?<!seated in )"
-        "(?:the\\s+)?(?:back|rear)\\s+seats?(?!\\s*:)", DirValue::Behind);
+        "(?<!sit in )(?<!sits in )(?<!i am in )(?<!we are in )(?<!ride in )"
+        "(?:the\\s+)?(?:back|rear)\\s+seats?(?!\\s*:)(?!\\s*,\\s*(?:i|we|you)\\b)", DirValue::Behind);
     dirs.back().first.needs_any({U"back seat", U"rear seat"});
     // "a cat fighting somewhere in back": behind, as American English says it
     dir("(?<=in )back(?=\\s*(?:[,.;!?)\\n]|$|and\\b|then\\b|while\\b))", DirValue::Behind);
@@ -722,7 +723,7 @@ Patterns::Patterns() {
     hard = std::make_unique<Regex>(
         // sentence ends, line breaks, list bullets and numbers ("1)"), and " / ", " | ", " + ", " - "
         // between two items (emoji became line breaks in normalise_symbols)
-        "(?<!approx)(?<!\\bca)(?<!\\bapp)[.!?;:]+(?=\\s|$)|[\\n\\r]+|(?<=\\s)(?:[/|+*~=#>\\u2022\\u00b7\\u25aa\\u2023\\u25e6]+|-{1,3})(?=\\s)|"
+        "(?<!approx)[.!?;:]+(?=\\s|$)|[\\n\\r]+|(?<=\\s)(?:[/|+*~=#>\\u2022\\u00b7\\u25aa\\u2023\\u25e6]+|-{1,3})(?=\\s)|"
         "^\\s*[-*\\u2022\\u00b7\\u25aa\\u2023\\u25e6](?=\\s)|(?<![\\w.])\\(?(?:\\d{1,2}|[a-h])\\)(?=\\s)|(?<![\\w-])(?:while|whilst|meanwhile|whereas|at\\s+the\\s+same\\s+time|in\\s+addition|"
         "simultaneously|additionally|also|as\\s+well\\s+as|plus|at\\s+once)(?![\\w-])", true);
     soft = std::make_unique<Regex>(

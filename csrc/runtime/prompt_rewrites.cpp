@@ -92,10 +92,11 @@ u32 with_text_references_dropped(const u32& t) {
 // "I turned around but saw nothing", "We saw it run": the verb, not the tool (a saw is a sound).
 u32 with_saw_as_seeing(const u32& t) {
     if (find_ascii_ci(t, U"saw") == u32::npos) return t;
+    // (its object after it: "then saw cutting wood on the right" is the tool)
     static const Regex seen("(?:(?<=\\bi )|(?<=\\bwe )|(?<=\\byou )|(?<=\\bhe )|(?<=\\bshe )|(?<=\\bthey )|(?<=\\bbut )|"
-                            "(?<=\\bthen )|(?<=\\bnever )|(?<=\\balso )|(?<=\\bjust )|(?<=\\bonly )|(?<=\\bfinally )|"
-                            "(?<=\\band )(?=saw\\s+(?:nothing|no|nobody|anything|anyone|something|someone|it|him|her|them|that|"
-                            "this|what)\\b))saw(?![\\w-])", true);
+                            "(?<=\\bthen )|(?<=\\bnever )|(?<=\\balso )|(?<=\\bjust )|(?<=\\bonly )|(?<=\\bfinally )|(?<=\\band ))"
+                            "saw(?=\\s+(?:nothing|no|nobody|anything|anyone|something|someone|it|him|her|them|that|this|what|a|an|"
+                            "the|my|his|their|two|three|some|lights?)\\b)", true);
     const u32 low = lower_same_length(t);
     const auto found = seen.find_all(low);
     if (found.empty()) return t;
@@ -188,7 +189,8 @@ u32 with_layering_dropped(const u32& t) {
 u32 with_idle_around_dropped(const u32& t) {
     if (find_ascii_ci(t, U"around") == u32::npos && find_ascii_ci(t, U"about") == u32::npos) return t;
     static const Regex idle("(?<![\\w-])(?P<verb>rooting|rummaging|poking|pottering|puttering|messing|fooling|snuffling|sniffing|"
-                            "nosing|foraging|faffing|mucking|scrabbling|scratching|digging|rustling|shuffling)\\s+(?:around|about)(?![\\w-])",
+                            "nosing|foraging|faffing|mucking|scrabbling|scratching|digging|rustling|shuffling)\\s+(?:around|about)(?![\\w-])"
+                            "(?!\\s+(?:me|us|you|him|her|them|the\\s+listener)\\b)",
                             true);
     const u32 low = lower_same_length(t);
     const auto found = idle.find_all(low);
@@ -226,6 +228,11 @@ u32 with_remaining_left_dropped(const u32& t) {
     std::size_t at = 0;
     for (const auto& m : found) {
         const int g = remaining.group("what");
+        const u32 what = m.group(low, g);
+        const std::size_t sp = what.rfind(U' ');
+        const u32 noun = sp == u32::npos ? what : what.substr(sp + 1);
+        // ("two guitars left", "only one bird left": sounds placed on the left)
+        if (sound_noun(noun) || sound_verb(noun) || names_a_person(noun)) continue;
         out += t.substr(at, static_cast<std::size_t>(m.caps[2 * g + 1]) - at) + U" remaining";
         at = static_cast<std::size_t>(m.end);
     }
@@ -247,6 +254,19 @@ u32 with_keep_instructions_dropped(const u32& t) {
         while (s < e && is_space(t[s])) ++s;
         const u32 sentence = low.substr(s, e - s);
         bool drop = sentence.compare(0, 5, U"keep ") == 0 && b > 0;
+        // (how loud: "Keep the chatter soft.", "Keep the alarms off for this one."; not "Keep the thunder rumbling.")
+        u32 bare = sentence;
+        while (!bare.empty() && (bare.back() == '.' || bare.back() == '!' || bare.back() == '?' || bare.back() == '\n' ||
+                                 is_space(bare.back())))
+            bare.pop_back();
+        for (const u32 tail : {U" for this one", U" please", U" for now", U" this time"})
+            if (ends_with(bare, tail)) bare.resize(bare.size() - tail.size());
+        bool level = false;
+        for (const u32 w : {U" soft", U" softer", U" quiet", U" quieter", U" low", U" lower", U" subtle", U" distant", U" off",
+                            U" down", U" muted", U" faint", U" gentle", U" light", U" loud", U" louder", U" in the background",
+                            U" very quiet", U" under control", U" to a minimum", U" dry", U" clean"})
+            level = level || ends_with(bare, w);
+        drop = drop && level;
         for (const u32 w : {U"left", U"right", U"behind", U"ahead", U"front", U"back", U"above", U"below", U"overhead",
                             U"o'clock", U"degree", U"centre", U"center", U"side"})
             drop = drop && sentence.find(w) == u32::npos;

@@ -72,6 +72,16 @@ static bool has_word(const u32& text, const u32& w) {
 // bracketed note is an item of its own; "[INFO]", "[WARN]" tags say nothing heard.
 static u32 with_bracketed_items_apart(const u32& in) {
     if (in.find('[') == u32::npos) return in;
+    // notes in a row ("[a] [b]", "[a][b]") or a note that opens the text or a line; not one bracket in a
+    // sentence ("A dog [barking loudly] on the left")
+    bool notes = in.find(U"] [") != u32::npos || in.find(U"][") != u32::npos;
+    for (std::size_t i = 0; i < in.size() && !notes; ++i) {
+        if (in[i] != '[') continue;
+        std::size_t b = i;
+        while (b > 0 && (in[b - 1] == ' ' || in[b - 1] == '\t')) --b;
+        notes = b == 0 || in[b - 1] == '\n';
+    }
+    if (!notes) return in;
     u32 out;
     for (std::size_t i = 0; i < in.size(); ++i) {
         if (in[i] != '[') {
@@ -89,15 +99,16 @@ static u32 with_bracketed_items_apart(const u32& in) {
             out.push_back(in[i]);
             continue;
         }
-        const bool tag = !inside.empty() && inside.size() <= 8 &&
-                         std::all_of(inside.begin(), inside.end(), [](char32_t c) { return (c >= 'A' && c <= 'Z') || c == '_'; });
-        // a note that opens with a key ("SFX:") is read from its value
+        // a log's level ("[INFO]", "[WARN]"), not a sound in capitals ("[DOG] on the left")
+        static const std::set<u32> levels = {U"info", U"warn", U"warning", U"debug", U"error", U"err", U"log", U"note",
+                                             U"todo", U"fixme", U"trace", U"fatal", U"ok", U"message", U"msg"};
+        const bool tag = levels.count(lower(strip_space(inside))) > 0;
+        // a note that opens with its kind ("SFX:", "Note:") is read from its value; a place key stays ("[left: rain]")
         std::size_t from = 0;
         const std::size_t colon = inside.find(':');
-        if (colon != u32::npos && colon <= 8 && std::all_of(inside.begin(), inside.begin() + colon, [](char32_t c) {
-                return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == ' ';
-            }))
-            from = colon + 1;
+        static const std::set<u32> kinds = {U"sfx", U"fx", U"vo", U"amb", U"ambience", U"sound", U"note", U"cue", U"music",
+                                            U"foley", U"bg", U"atmos"};
+        if (colon != u32::npos && kinds.count(lower(strip_space(inside.substr(0, colon))))) from = colon + 1;
         out += tag ? U"\n" : U"\n" + inside.substr(from) + U"\n";
         i = close;
     }

@@ -28,8 +28,23 @@ void drop_skipped_sounds(std::vector<SceneSource>& sources, std::vector<bool>& p
     if (found.empty()) return;
     // where each label is said (the first time), to find the sound said last before the words
     auto said_at = [&](std::size_t k) { return low.find(lower_same_length(from_utf8(sources[k].label))); };
+    // said as a taking back: first in its clause, after at most a word that opens one ("actually", "no",
+    // "joke,"), not "Kids skip the rope", "I can't forget the train horn", "a man shouts forget it"
+    auto takes_back = [&](const Regex::Match& m) {
+        std::size_t b = static_cast<std::size_t>(m.start);
+        while (b > 0 && low[b - 1] != '.' && low[b - 1] != ',' && low[b - 1] != ';' && low[b - 1] != ':' && low[b - 1] != '!' &&
+               low[b - 1] != '?' && low[b - 1] != '\n' && low[b - 1] != '(' && low[b - 1] != '-')
+            --b;
+        static const std::set<u32> openers = {U"actually", U"wait", U"sorry", U"oh", U"no", U"and", U"just", U"please",
+                                              U"but", U"ok", U"okay", U"so", U"hmm", U"joke", U"kidding", U"also", U"then",
+                                              U"nah", U"oops", U"um", U"er", U"i", U"mean", U"on", U"second", U"thought"};
+        for (const TextWord& w : words_of(low.substr(b, static_cast<std::size_t>(m.start) - b)))
+            if (!openers.count(w.low)) return false;
+        return true;
+    };
     std::vector<bool> gone(sources.size(), false);
     for (const auto& m : found) {
+        if (!takes_back(m)) continue;
         const u32 phrase = low.substr(static_cast<std::size_t>(m.start), static_cast<std::size_t>(m.end - m.start));
         // the taking back read as a sound of its own ("skip the cat")
         for (std::size_t k = 0; k < sources.size(); ++k)
