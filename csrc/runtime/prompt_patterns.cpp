@@ -547,7 +547,7 @@ Patterns::Patterns() {
     elev("(?:at\\s+)?(?:an?\\s+)?(?:elevation|elev|el|height\\s+angle)\\s*(?:of\\s+|=\\s*|:\\s*)?(?P<num>" + num + ")"
          "(?:\\s*(?:degrees?|degs?|\\u00b0))?", std::nan(""));
     elevs.back().first.needs_any({U"elev", U"el ", U"height"});
-    elev("(?:down\\s+)?(?:below|beneath|underneath)" + under + "|under\\s+(?:(?:the|my|your|our|their|his|her)\\s+)?(?:floor|floorboards|ground|feet|seat|seats|chair|bed|desk|table|bench|couch|sofa|stage|seating|bleachers|boardwalk)(?![\\w-])|"
+    elev("(?:down\\s+)?(?:below|beneath|underneath)" + under + "|under\\s+(?:(?:the|my|your|our|their|his|her)\\s+)?(?:(?:exam|kitchen|dining|coffee|work|old|wooden|big|little)\\s+)?(?:floor|floorboards|ground|feet|seat|seats|chair|bed|desk|table|bench|couch|sofa|stage|seating|bleachers|boardwalk)(?![\\w-])|"
          // "a cello drone that passes under the seating", "rolls underneath the audience"
          "(?<=passes )under|(?<=passing )under|(?<=passed )under|(?<=goes )under|(?<=rolls )under|(?<=rolling )under|"
          "under\\s+(?:me|you|us|the\\s+listener)|"
@@ -595,7 +595,7 @@ Patterns::Patterns() {
         "sweeps|sweeping|pans|panning|turn|turns|turning|runs|running|walks|walking|chugs|chugging|drives|driving|"
         "rides|riding|marches|marching|races|racing|flapping|fluttering|darting|swooping|zooming|whizzing|dancing|hopping|"
         "scurrying|skittering|galloping|flits|flitting)\\s+(?:" + turn + "\\s+)?"
-        "(?:(?:all\\s+the\\s+way|all|right|once|slowly|quickly|gently|lazily)\\s+)*" + round_me + "(?:\\s+" + turn + ")?|"
+        "(?:(?:all\\s+the\\s+way|all|right|once|one\\s+time|slowly|quickly|gently|lazily)\\s+)*" + round_me + "(?:\\s+" + turn + ")?|"
         "(?:(?:a|one)\\s+)?(?:full|complete|whole)\\s+(?:" + turn + "\\s+)?(?:circle|revolution|turn|round|loop|lap|orbit)s?|"
         "all\\s+the\\s+way\\s+" + round_me + "|"
         "(?:circles|circle|circling|circled|orbits|orbit|orbiting|orbited)\\s+" + centre + "|(?:a)?round\\s+and\\s+(?:a)?round|"

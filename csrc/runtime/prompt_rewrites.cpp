@@ -169,9 +169,15 @@ u32 with_current_places_dropped(const u32& t) {
 // "And under all that, the fountain trickling behind", "underneath it all a cello on the left": the
 // sound is layered beneath the others, not placed below the listener.
 u32 with_layering_dropped(const u32& t) {
-    if (find_ascii_ci(t, U"under") == u32::npos && find_ascii_ci(t, U"beneath") == u32::npos) return t;
+    if (find_ascii_ci(t, U"under") == u32::npos && find_ascii_ci(t, U"beneath") == u32::npos &&
+        find_ascii_ci(t, U"everything") == u32::npos && find_ascii_ci(t, U"no ") == u32::npos &&
+        find_ascii_ci(t, U"mono") == u32::npos && find_ascii_ci(t, U"everywhere") == u32::npos)
+        return t;
     static const Regex layer("(?<![\\w-])(?:and\\s+)?(?:under|underneath|beneath)\\s+(?:all\\s+(?:that|this|of\\s+(?:that|this|it|them))|"
-                             "it\\s+all|everything(?:\\s+else)?|them\\s+all|all\\s+the\\s+rest)(?![\\w-]),?", true);
+                             "it\\s+all|everything(?:\\s+else)?|them\\s+all|all\\s+the\\s+rest)(?![\\w-]),?|"
+                             // and what says it has no place: "vinyl crackle over everything, no specific position"
+                             "(?<![\\w-])(?:over\\s+everything|no\\s+(?:specific\\s+|particular\\s+|fixed\\s+)?(?:placement|position|location)|"
+                             "no\\s+idea\\s+where(?:\\s+(?:from|it\\s+is))?|no\\s+panning|plain\\s+mono|just\\s+everywhere)(?![\\w-]),?", true);
     const u32 low = lower_same_length(t);
     const auto found = layer.find_all(low);
     if (found.empty()) return t;

@@ -90,7 +90,8 @@ u32 with_common_misspellings_fixed(const u32& t) {
         {U"bhnd", U"behind"}, {U"bhd", U"behind"}, {U"slighlty", U"slightly"}, {U"sligthly", U"slightly"},
         {U"slighly", U"slightly"}, {U"slightley", U"slightly"}, {U"twds", U"towards"}, {U"abv", U"above"},
         {U"rite", U"right"}, {U"slighty", U"slightly"}, {U"slightely", U"slightly"}, {U"rigt", U"right"},
-        {U"write", U"right"}, {U"let", U"left"}, {U"teh", U"the"}, {U"litle", U"little"}, {U"littel", U"little"}};
+        {U"write", U"right"}, {U"let", U"left"}, {U"teh", U"the"}, {U"litle", U"little"}, {U"littel", U"little"},
+        {U"behing", U"behind"}, {U"behid", U"behind"}};
     u32 out;
     out.reserve(t.size() + 8);
     for (std::size_t i = 0; i < t.size();) {
@@ -106,7 +107,7 @@ u32 with_common_misspellings_fixed(const u32& t) {
         const auto it = fixes.find(low_word);
         // "bellow" and "overheard" are words too: only next to the words that place a sound
         const bool guarded = it != fixes.end() && (it->first == U"bellow" || it->first == U"overheard" || it->first == U"lef" ||
-                                                   it->first == U"rt" || it->first == U"lft" || it->first == U"rite" ||
+                                                   it->first == U"rt" || it->first == U"rite" ||
                                                    it->first == U"write" || it->first == U"let");
         bool ok = it != fixes.end();
         if (guarded) {
@@ -117,6 +118,8 @@ u32 with_common_misspellings_fixed(const u32& t) {
             const u32 before = lower(t.substr(b, k - b));
             ok = before == U"the" || before == U"my" || before == U"your" || before == U"to" || before == U"from" ||
                  before == U"on" || before == U"directly" || before == U"right";
+            // "birds lft cars rt": shorthand for a side right after a sound's name
+            if (it->first == U"rt" && (sound_noun(before) || names_a_person(before))) ok = true;
             // "the rite of spring", "last rites": a rite, not a side
             if (it->first == U"rite" && lower(t.substr(j, 4)) == U" of ") ok = false;
             // "from let to right", "to the write": only where a side goes ("let me", "write the", "to write" stay)
