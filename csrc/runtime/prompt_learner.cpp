@@ -12,25 +12,6 @@ namespace bewo::rt {
 
 using namespace textmatch;
 
-namespace {
-
-// Each match of `rx` in `t` (positions as in t) replaced by what `with` makes of it.
-template <class With>
-u32 replaced(const u32& t, const Regex& rx, With with) {
-    const u32 low = lower_same_length(t);
-    const auto found = rx.find_all(low);
-    if (found.empty()) return t;
-    u32 out;
-    std::size_t at = 0;
-    for (const auto& m : found) {
-        out += t.substr(at, static_cast<std::size_t>(m.start) - at) + with(m, low);
-        at = static_cast<std::size_t>(m.end);
-    }
-    return out + t.substr(at);
-}
-
-}  // namespace
-
 u32 with_dictated_punctuation(const u32& t) {
     if (find_ascii_ci(t, U"comma") == u32::npos && find_ascii_ci(t, U"period") == u32::npos &&
         find_ascii_ci(t, U"full stop") == u32::npos && find_ascii_ci(t, U"new line") == u32::npos)
@@ -44,7 +25,7 @@ u32 with_dictated_punctuation(const u32& t) {
     u32 end = strip_space(low);
     const bool stop_at_end = ends_with(end, U" period") || ends_with(end, U" full stop");
     if (n < 2 || (n < 3 && !stop_at_end)) return t;
-    return replaced(t, said, [](const Regex::Match& m, const u32& low) -> u32 {
+    return with_matches_replaced(t, said, [](const Regex::Match& m, const u32& low) -> u32 {
         const u32 w = low.substr(static_cast<std::size_t>(m.start), static_cast<std::size_t>(m.end - m.start));
         if (w == U"comma") return U",";
         if (w == U"semicolon") return U";";
@@ -79,26 +60,26 @@ u32 with_learner_phrases(const u32& t) {
     u32 out = t;
     // "in face of you", "in front if me"
     static const Regex face("(?<![\\w-])in\\s+(?:face|front)\\s+(?:of|if)\\s+(?=me|us|you|him|her|them|the)\\b", true);
-    if (has_face) out = replaced(out, face, [](const Regex::Match&, const u32&) -> u32 { return U"in front of "; });
+    if (has_face) out = with_matches_replaced(out, face, [](const Regex::Match&, const u32&) -> u32 { return U"in front of "; });
     // "all around of me"
     static const Regex around("(?<![\\w-])(?P<way>around|round)\\s+of\\s+(?=me|us|you|him|her|them)\\b", true);
     if (has_around)
-        out = replaced(out, around, [](const Regex::Match& m, const u32& low) -> u32 { return m.group(low, around.group("way")) + U" "; });
+        out = with_matches_replaced(out, around, [](const Regex::Match& m, const u32& low) -> u32 { return m.group(low, around.group("way")) + U" "; });
     // "the rooster at 11 hour", "bells at 1 hour (like the clock)": an hour of the clock face
     static const Regex hour("(?<![\\w-])at\\s+(?P<h>1[0-2]|[1-9])\\s+(?:hour|hours|h)(?![\\w-])", true);
     if (has_hour)
-        out = replaced(out, hour, [](const Regex::Match& m, const u32& low) -> u32 { return U"at " + m.group(low, hour.group("h")) + U" o'clock"; });
+        out = with_matches_replaced(out, hour, [](const Regex::Match& m, const u32& low) -> u32 { return U"at " + m.group(low, hour.group("h")) + U" o'clock"; });
     // "barking behind a little to the left": behind, a little to one side
     static const Regex behind_side("(?<![\\w-])behind(?:\\s+(?:me|us))?\\s+(?=(?:a\\s+little|a\\s+bit|slightly|just)\\s+to\\s+the\\s+(?:left|right))", true);
     if (has_behind)
-        out = replaced(out, behind_side, [](const Regex::Match& m, const u32& low) -> u32 {
+        out = with_matches_replaced(out, behind_side, [](const Regex::Match& m, const u32& low) -> u32 {
         return strip_space(low.substr(static_cast<std::size_t>(m.start), static_cast<std::size_t>(m.end - m.start))) + U", ";
     });
     // "slighty of center to the left", "a bit off centre to the right"
     static const Regex off_centre("(?<![\\w-])(?:slightly|slighty|a\\s+little|a\\s+bit|just)\\s+(?:off|of)\\s+(?:the\\s+)?cent(?:er|re)\\s+"
                                   "(?:to\\s+the\\s+|to\\s+)?(?P<side>left|right)(?![\\w-])", true);
     if (has_centre)
-        out = replaced(out, off_centre, [](const Regex::Match& m, const u32& low) -> u32 {
+        out = with_matches_replaced(out, off_centre, [](const Regex::Match& m, const u32& low) -> u32 {
         return U"slightly to the " + m.group(low, off_centre.group("side"));
     });
     return out;

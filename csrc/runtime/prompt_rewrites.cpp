@@ -58,16 +58,7 @@ u32 with_time_phrases_dropped(const u32& t) {
                             // and that it is alone: "a bell ringing by itself far left", "a piano playing on its own"
                             "(?:all\\s+)?by\\s+(?:itself|themselves|himself|herself)|(?:all\\s+)?on\\s+(?:its|their|his|her)\\s+own)"
                             "(?![\\w-])", true);
-    const u32 low = lower_same_length(t);  // positions in low are positions in t
-    const auto found = time.find_all(low);
-    if (found.empty()) return t;
-    u32 out;
-    std::size_t at = 0;
-    for (const auto& m : found) {
-        out += t.substr(at, static_cast<std::size_t>(m.start) - at);
-        at = static_cast<std::size_t>(m.end);
-    }
-    return out + t.substr(at);
+    return with_matches_replaced(t, time, [](const Regex::Match&, const u32&) { return u32(); });
 }
 
 // "Version 2 of the mix, notes below.", "as above", "see below": where in the text, not a height.
@@ -77,16 +68,7 @@ u32 with_text_references_dropped(const u32& t) {
     static const Regex ref("(?:(?<![\\w-])(?:see|as|listed|described|mentioned|shown|explained|given)|"
                            "(?:^|(?<=[,.;:!?\\n])|(?<=[,.;:!?\\n] )|(?<=the )|(?<=my ))(?:notes?|details|info|list|specs?|changes|cues))"
                            "\\s+(?:above|below)(?=\\s*(?:[,.;:!?\\n()]|$))", true);
-    const u32 low = lower_same_length(t);
-    const auto found = ref.find_all(low);
-    if (found.empty()) return t;
-    u32 out;
-    std::size_t at = 0;
-    for (const auto& m : found) {
-        out += t.substr(at, static_cast<std::size_t>(m.start) - at);
-        at = static_cast<std::size_t>(m.end);
-    }
-    return out + t.substr(at);
+    return with_matches_replaced(t, ref, [](const Regex::Match&, const u32&) { return u32(); });
 }
 
 // "I turned around but saw nothing", "We saw it run": the verb, not the tool (a saw is a sound).
@@ -97,16 +79,7 @@ u32 with_saw_as_seeing(const u32& t) {
                             "(?<=\\bthen )|(?<=\\bnever )|(?<=\\balso )|(?<=\\bjust )|(?<=\\bonly )|(?<=\\bfinally )|(?<=\\band ))"
                             "saw(?=\\s+(?:nothing|no|nobody|anything|anyone|something|someone|it|him|her|them|that|this|what|a|an|"
                             "the|my|his|their|two|three|some|lights?)\\b)", true);
-    const u32 low = lower_same_length(t);
-    const auto found = seen.find_all(low);
-    if (found.empty()) return t;
-    u32 out;
-    std::size_t at = 0;
-    for (const auto& m : found) {
-        out += t.substr(at, static_cast<std::size_t>(m.start) - at) + U"spotted";
-        at = static_cast<std::size_t>(m.end);
-    }
-    return out + t.substr(at);
+    return with_matches_replaced(t, seen, [](const Regex::Match&, const u32&) { return u32(U"spotted"); });
 }
 
 // "Left speaker: wind chimes", "the right speaker plays birds", "a speaker at ninety degrees left
@@ -154,16 +127,7 @@ u32 with_current_places_dropped(const u32& t) {
     static const Regex now("(?<![\\w-])(?:is|are|sits|sit|plays|play)\\s+(?:currently|right\\s+now|at\\s+the\\s+moment|at\\s+present)"
                            "\\s+[^,.;:!?\\n]{1,40}?(?:,\\s*|\\s+)(?:and\\s+|but\\s+)?(?:it\\s+|they\\s+)?"
                            "(?=(?:needs?|should|has\\s+to|have\\s+to|must|ought)\\b)", true);
-    const u32 low = lower_same_length(t);
-    const auto found = now.find_all(low);
-    if (found.empty()) return t;
-    u32 out;
-    std::size_t at = 0;
-    for (const auto& m : found) {
-        out += t.substr(at, static_cast<std::size_t>(m.start) - at);
-        at = static_cast<std::size_t>(m.end);
-    }
-    return out + t.substr(at);
+    return with_matches_replaced(t, now, [](const Regex::Match&, const u32&) { return u32(); });
 }
 
 // "And under all that, the fountain trickling behind", "underneath it all a cello on the left": the
@@ -178,16 +142,7 @@ u32 with_layering_dropped(const u32& t) {
                              // and what says it has no place: "vinyl crackle over everything, no specific position"
                              "(?<![\\w-])(?:over\\s+everything|no\\s+(?:specific\\s+|particular\\s+|fixed\\s+)?(?:placement|position|location)|"
                              "no\\s+idea\\s+where(?:\\s+(?:from|it\\s+is))?|no\\s+panning|plain\\s+mono|just\\s+everywhere)(?![\\w-]),?", true);
-    const u32 low = lower_same_length(t);
-    const auto found = layer.find_all(low);
-    if (found.empty()) return t;
-    u32 out;
-    std::size_t at = 0;
-    for (const auto& m : found) {
-        out += t.substr(at, static_cast<std::size_t>(m.start) - at) + U", ";
-        at = static_cast<std::size_t>(m.end);
-    }
-    return out + t.substr(at);
+    return with_matches_replaced(t, layer, [](const Regex::Match&, const u32&) { return u32(U", "); });
 }
 
 // "pigs rooting around behind me", "someone rummaging about on the left": about the place, not
@@ -198,17 +153,11 @@ u32 with_idle_around_dropped(const u32& t) {
                             "nosing|foraging|faffing|mucking|scrabbling|scratching|digging|rustling|shuffling)\\s+(?:around|about)(?![\\w-])"
                             "(?!\\s+(?:me|us|you|him|her|them|the\\s+listener)\\b)",
                             true);
-    const u32 low = lower_same_length(t);
-    const auto found = idle.find_all(low);
-    if (found.empty()) return t;
-    u32 out;
-    std::size_t at = 0;
-    for (const auto& m : found) {
+    // the verb as written, without its "around"
+    return with_matches_replaced(t, idle, [&](const Regex::Match& m, const u32&) {
         const int g = idle.group("verb");
-        out += t.substr(at, static_cast<std::size_t>(m.caps[2 * g + 1]) - at);
-        at = static_cast<std::size_t>(m.end);
-    }
-    return out + t.substr(at);
+        return t.substr(static_cast<std::size_t>(m.start), static_cast<std::size_t>(m.caps[2 * g + 1] - m.start));
+    });
 }
 
 // "Fifteen rooms left.", "nothing left", "two minutes left to go": what remains, not a side
@@ -227,22 +176,16 @@ u32 with_remaining_left_dropped(const u32& t) {
                                  "(?!(?:degrees?|degs?|deg|feet|foot|ft|m|metres?|meters?|yards?|paces?|steps?|inches|cm|o'clock|"
                                  "clicks?|notches?|points?|percent|bit|little|tad|touch|way)\\b)[a-z]+s?)"
                                  "\\s+left(?=\\s*(?:[.!?;]|$|to\\s+go|over\\b))", true);
-    const u32 low = lower_same_length(t);
-    const auto found = remaining.find_all(low);
-    if (found.empty()) return t;
-    u32 out;
-    std::size_t at = 0;
-    for (const auto& m : found) {
+    return with_matches_replaced(t, remaining, [&](const Regex::Match& m, const u32& low) {
         const int g = remaining.group("what");
         const u32 what = m.group(low, g);
         const std::size_t sp = what.rfind(U' ');
         const u32 noun = sp == u32::npos ? what : what.substr(sp + 1);
         // ("two guitars left", "only one bird left": sounds placed on the left)
-        if (sound_noun(noun) || sound_verb(noun) || names_a_person(noun)) continue;
-        out += t.substr(at, static_cast<std::size_t>(m.caps[2 * g + 1]) - at) + U" remaining";
-        at = static_cast<std::size_t>(m.end);
-    }
-    return out + t.substr(at);
+        if (sound_noun(noun) || sound_verb(noun) || names_a_person(noun))
+            return t.substr(static_cast<std::size_t>(m.start), static_cast<std::size_t>(m.end - m.start));
+        return t.substr(static_cast<std::size_t>(m.start), static_cast<std::size_t>(m.caps[2 * g + 1] - m.start)) + U" remaining";
+    });
 }
 
 // "Keep the chatter soft.", "Keep the alarms off for this one.": how to mix a sound, said in a

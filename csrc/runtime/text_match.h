@@ -610,4 +610,20 @@ private:
     std::vector<Dispatch> dispatches_;
 };
 
+// `t` with each match of `rx` (found in lower_same_length(t), so positions are t's) replaced by what
+// `with(match, lowered)` returns; `t` itself when nothing matches.
+template <class With>
+u32 with_matches_replaced(const u32& t, const Regex& rx, With with) {
+    const u32 low = lower_same_length(t);
+    const auto found = rx.find_all(low);
+    if (found.empty()) return t;
+    u32 out;
+    std::size_t at = 0;
+    for (const auto& m : found) {
+        out += t.substr(at, static_cast<std::size_t>(m.start) - at) + with(m, low);
+        at = static_cast<std::size_t>(m.end);
+    }
+    return out + t.substr(at);
+}
+
 }  // namespace bewo::rt::textmatch
