@@ -332,6 +332,15 @@ def _assert_sources(text, labels, az):
         assert label in s.label.lower() and round(s.azimuth_start_deg) == a, (s.label, s.azimuth_start_deg)
 
 
+def _assert_sources_and_heights(text, labels, az, el):
+    """As _assert_sources, each source's label holding its word (as written), and its height's sign
+    (+1 up, -1 down, 0 level) as given."""
+    src = parse(text).sources
+    assert len(src) == len(labels), src
+    for s, w, a, e in zip(src, labels, az, el):
+        assert w in s.label and round(s.azimuth_start_deg) == a and (s.elevation_deg > 0) - (s.elevation_deg < 0) == e, s
+
+
 @pytest.mark.parametrize("text,az", [
     ("wind L, crickets R", [-90, 90]), ("pls put the guitar hard L and drums hard R", [-90, 90]),
     ("fan humming on the R", [90]), ("traffic bed at 90R", [90]), ("typing slightly R", [20]),
@@ -2854,10 +2863,7 @@ def test_a_slight_pan_field():
     ("rain on the roof, and underneath it all a cello on the left", ["rain", "cello"], [0, -90], [1, 0]),
 ])
 def test_story_phrasings_from_set_48(text, labels, az, el):
-    src = parse(text).sources
-    assert len(src) == len(labels), src
-    for s, w, a, e in zip(src, labels, az, el):
-        assert w in s.label and round(s.azimuth_start_deg) == a and (s.elevation_deg > 0) - (s.elevation_deg < 0) == e, s
+    _assert_sources_and_heights(text, labels, az, el)
 
 
 @pytest.mark.parametrize("text,moving", [
@@ -2937,10 +2943,7 @@ def test_bracketed_notes_are_items(text, labels, az):
     ("Lorry 9 idling a little to my left, indicator ticking on the same side", ["lorry", "indicator"], [-20, -20], [0, 0]),
 ])
 def test_phrasings_from_sets_51_to_53(text, labels, az, el):
-    src = parse(text).sources
-    assert len(src) == len(labels), src
-    for s, w, a, e in zip(src, labels, az, el):
-        assert w in s.label and round(s.azimuth_start_deg) == a and (s.elevation_deg > 0) - (s.elevation_deg < 0) == e, s
+    _assert_sources_and_heights(text, labels, az, el)
 
 
 @pytest.mark.parametrize("text,labels", [
@@ -3038,10 +3041,7 @@ def test_two_punctuation_words_mid_text_stay_words():
     ("Kitten mewing under the exam table", ["kitten"], [0], [-1]),
 ])
 def test_phrasings_from_sets_45_to_47(text, labels, az, el):
-    src = parse(text).sources
-    assert len(src) == len(labels), src
-    for s, w, a, e in zip(src, labels, az, el):
-        assert w in s.label and round(s.azimuth_start_deg) == a and (s.elevation_deg > 0) - (s.elevation_deg < 0) == e, s
+    _assert_sources_and_heights(text, labels, az, el)
 
 
 def test_one_time_around_and_no_placement():
