@@ -37,7 +37,12 @@ def _source_ok(want: dict, s) -> bool:
         if not s.moving:
             return False
         # unwrapped: the way round matters ("from -90 to 270" is a full circle)
-        if abs((s.azimuth_end - s.azimuth_start_deg) - (want["to"] - want.get("az", s.azimuth_start_deg))) > TOL:
+        turn = want["to"] - want.get("az", s.azimuth_start_deg)
+        if abs(want.get("az", 0)) == 180 and 180 < abs(turn) < 360 - TOL:
+            # behind is both 180 and -180: "from 180 to -90" is the quarter turn from behind to the left
+            # (a whole turn, "from 180 to 540", stays one)
+            turn = (turn + 180) % 360 - 180
+        if abs((s.azimuth_end - s.azimuth_start_deg) - turn) > TOL:
             return False
     if want.get("moving") is False and s.moving:
         return False

@@ -3049,3 +3049,41 @@ def test_one_time_around_and_no_placement():
     assert s.moving and abs(s.azimuth_end - s.azimuth_start_deg) == 360, s
     assert [s.label for s in parse("sub bass - no placement, just everywhere").sources] == ["sub bass"]
     assert [s.label for s in parse("tape hiss over everything, no specific position").sources] == ["tape hiss"]
+
+
+@pytest.mark.parametrize("text,start,end", [
+    ("a jet passes over the top from behind to the front", 180, 0),
+    ("big roller brush goes over the roof front to back", 0, 180),
+    ("the helicopter should go over the top, left to right", -90, 90),
+    ("a plane flew over the house front to back", 0, 180),
+    ("geese fly over, left to right", -90, 90),
+])
+def test_a_move_over_the_top_or_a_roof_goes_above(text, start, end):
+    s = _one(text)
+    assert s.moving and s.elevation_deg > 0, s
+    assert abs((s.azimuth_start_deg - start + 180) % 360 - 180) < 1 and abs(s.azimuth_end - s.azimuth_start_deg - (end - start)) < 1, s
+
+
+def test_coming_over_is_coming_near_not_above():
+    assert _one("the cat is coming over from the left").elevation_deg == 0
+
+
+@pytest.mark.parametrize("text,labels", [
+    # a part of the moving thing, after a comma or "with the", is heard as the thing
+    ("a biplane flying over from behind me to the front, engine sputtering, then a radio crackling at my 3 o'clock",
+     ["biplane", "radio"]),
+    ("fire truck driving past from the right to the left with the siren going and a dog barking in front",
+     ["fire truck", "dog"]),
+    ("gurney wheeled past me from behind to the front, one wheel squeaking", ["gurney"]),
+    ("Coast guard helicopter circled the vessel once at low altitude, rotor noise heavy.", ["helicopter"]),
+    ("The attendant mopped from the back of the room toward me, bucket wheels rattling.", ["attendant"]),
+    # sounds of their own stay: a new thing, a place of its own, a still source before it
+    ("A train passes from left to right, a dog barking behind me", ["train", "dog"]),
+    ("0615: gulls overhead, engine throb below deck", ["gulls", "engine"]),
+    ("A big band playing ahead, shoes shuffling on the floor, and glasses clinking at the back right.",
+     ["band", "shoes", "glasses"]),
+    ("They rode in silence until a horn sounded from the hills behind them.", ["horn"]),
+])
+def test_the_parts_of_a_moving_thing_are_heard_as_it(text, labels):
+    found = [s.label for s in parse(text).sources]
+    assert len(found) == len(labels) and all(w in f for w, f in zip(labels, found)), found

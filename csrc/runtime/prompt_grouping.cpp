@@ -548,7 +548,11 @@ u32 label_of(const Toks& toks, const u32& t) {
         // (not after a distance said as an adjective: "a tiny distant tinkling bell" is one noun phrase)
         if (!later.empty() && later != first && has_sound_noun(later) &&
             (!ends_with(opener, U"ing") || toks[k - 1]->kind == Kind::Dist) &&
-            !(subject_acts(toks, first) && after_a_preposition(rest)))
+            !(subject_acts(toks, first) && after_a_preposition(rest)) &&
+            // ("a biplane flying over ..., engine sputtering": the biplane's engine is heard as the biplane)
+            !(!first.empty() && t.substr(toks[k - 1]->end, toks[k]->start - toks[k - 1]->end).find(U',') != u32::npos &&
+              names_a_part_of_a_thing(later) &&
+              !names_a_part_of_a_thing(first)))
             return later;
     }
     return first;

@@ -418,9 +418,9 @@ bool parse_prompt(const std::string& text, SceneSpec& out, std::string& err) {
     drop_skipped_sounds(out.sources, placed, t);
     follow_the_same_way(out.sources, placed, t);
     share_the_same_place(out.sources, placed, t);
+    drop_sounds_made_on_the_move(out.sources, placed, t);
     give_landmark_places_to_sounds(out.sources, placed, t);
     share_places_of_joined_sounds(out.sources, placed, t);
-    drop_sounds_made_on_the_move(out.sources, placed, t);
     drop_placed_silent_things(out.sources, placed, t);
     drop_unplaced_non_sounds(out.sources, placed, t);
     drop_unplaced_framing(out.sources, placed);

@@ -534,6 +534,12 @@ Patterns::Patterns() {
          "(?:the\\s+top\\s+of\\s+)?(?:my|your|our|the|the\\s+listener's|the\\s+player's)\\s+heads?)(?![\\w'-])|"
          "from\\s+up(?=\\s*(?:[,.;!?]|$|and\\b))", kAboveDeg);
     elevs.back().first.needs_any({U"over ", U"from up"});
+    // "passes over the top from behind", "goes over the roof front to back", "flew over the lookout": what
+    // passes over a thing the listener is under or beside goes above; "flying over from behind me"
+    elev("(?<=over )(?:the\\s+)?(?:top|roof|rooftops?|house|houses|building|lookout|tent|cab|hall|tower|treetops)"
+         "(?![\\w'-])|(?:(?<=flying )|(?<=flies )|(?<=flew )|(?<=fly )|(?<=passes )|(?<=passing )|(?<=goes ))over"
+         "(?=\\s+(?:from|and|then)\\b|\\s*[,.;!?]|\\s*$)", kAboveDeg);
+    elevs.back().first.needs_any({U"over"});
     // "arrows whistle down out of the sky", "thunder from the sky", "mice in the attic"
     elev("(?:out\\s+of|from|down\\s+from)\\s+the\\s+(?:sky|clouds|heavens)|(?:in|from)\\s+the\\s+(?:attic|loft)", kAboveDeg);
     elevs.back().first.needs_any({U"sky", U"clouds", U"heavens", U"attic", U"loft"});

@@ -672,6 +672,8 @@ void drop_what_is_said_of_all(std::vector<SceneSource>& sources, std::vector<boo
 // "Dog zooming from in front of me over to my right, tags jingling", "a waitress walks from my right,
 // around behind me, to my left, plates clinking": what a moving sound makes as it goes, told after
 // a comma in its sentence, is part of it, not a sound left ahead of the listener.
+static const char32_t* const kWithIts[] = {U"with the ", U"with its ", U"with their ", U"with his ", U"with her "};
+
 void drop_sounds_made_on_the_move(std::vector<SceneSource>& sources, std::vector<bool>& placed, const u32& t) {
     const u32 low = lower(t);
     std::size_t from = 0;
@@ -683,20 +685,12 @@ void drop_sounds_made_on_the_move(std::vector<SceneSource>& sources, std::vector
     }
     for (std::size_t k = sources.size(); k-- > 1;) {
         const SceneSource& before = sources[k - 1];
-        if (placed[k] || !placed[k - 1] || before.speed == "still" || at[k] == u32::npos || at[k - 1] == u32::npos ||
-            at[k - 1] > at[k])
-            continue;
+        if (!placed[k - 1] || at[k] == u32::npos || at[k - 1] == u32::npos || at[k - 1] > at[k]) continue;
         const std::vector<TextWord> words = words_of(lower(from_utf8(sources[k].label)));
         // its own parts ("tags jingling", "plates clinking", "wheels squeaking") or a bare participle
-        // ("..., humming a tune"); "people talking", "sirens wailing" are sounds of their own
-        static const std::set<u32> parts = {U"tag", U"tags", U"collar", U"bell", U"bells", U"plate", U"plates", U"cup",
-                                            U"cups", U"dishes", U"keys", U"wheel", U"wheels", U"engine", U"engines",
-                                            U"whistle", U"horn", U"servo", U"servos", U"motor", U"motors", U"nails",
-                                            U"claws", U"hooves", U"chain", U"chains", U"brakes", U"tyres", U"tires",
-                                            U"gears", U"boots", U"heels", U"shoes", U"wings", U"paws", U"feet", U"exhaust",
-                                            U"propeller", U"propellers", U"rotor", U"rotors", U"blades", U"spurs", U"harness"};
-        const bool own = !words.empty() && (ends_with(words[0].low, U"ing") || parts.count(words[0].low) ||
-                                            (words.size() > 1 && parts.count(words[1].low)));
+        // ("..., humming a tune"); "people talking", "birds singing" are sounds of their own
+        const bool part = names_a_part_of_a_thing(from_utf8(sources[k].label));
+        const bool own = !words.empty() && (ends_with(words[0].low, U"ing") || part);
         const bool doing = own && words.size() <= 5 &&
                            std::any_of(words.begin(), words.end(), [](const TextWord& w) { return ends_with(w.low, U"ing"); });
         std::size_t b = at[k];
@@ -704,7 +698,18 @@ void drop_sounds_made_on_the_move(std::vector<SceneSource>& sources, std::vector
         const bool after_comma = b > 0 && low[b - 1] == ',';
         const bool one_sentence = std::none_of(low.begin() + static_cast<long>(at[k - 1]), low.begin() + static_cast<long>(at[k]),
                                                [](char32_t c) { return c == '.' || c == '\n' || c == ';' || c == '!' || c == '?'; });
-        if (doing && after_comma && one_sentence) {
+        // "a fire truck ... with the siren going": what it has is heard with it, placed or not
+        const bool with_its = std::any_of(std::begin(kWithIts), std::end(kWithIts), [&](const char32_t* w) {
+            const u32 lead(w);
+            return at[k] >= lead.size() && low.compare(at[k] - lead.size(), lead.size(), lead) == 0;
+        });
+        // ("mopped from the back toward me, bucket wheels rattling": given the same place as the mopping)
+        const bool same_place = placed[k] && before.speed != "still" && sources[k].azimuth_start_deg == before.azimuth_start_deg &&
+                                sources[k].azimuth_end_deg == before.azimuth_end_deg &&
+                                sources[k].elevation_deg == before.elevation_deg;
+        const bool its_sound = (!placed[k] || same_place) && after_comma && before.speed != "still" &&
+                               (doing || (part && words.size() <= 3));
+        if (one_sentence && (its_sound || (with_its && part))) {
             sources.erase(sources.begin() + static_cast<long>(k));
             placed.erase(placed.begin() + static_cast<long>(k));
         }

@@ -206,6 +206,22 @@ bool has_sound_noun(const u32& text) {
     return any_word(text, [](const u32& w) { return sound_noun(w) && !sound_verb(w); });
 }
 
+bool names_a_part_of_a_thing(const u32& text) {
+    static const std::set<u32> parts = word_set(
+        "tag tags collar bell bells plate plates cup cups dishes keys wheel wheels engine engines whistle horn servo "
+        "servos motor motors nails claws hooves chain chains brakes tyres tires gears boots heels shoes wings paws feet "
+        "exhaust propeller propellers rotor rotors blades spurs harness siren sirens");
+    static const std::set<u32> lead = word_set("its his her their the one");
+    int n = 0;
+    bool part = false;
+    any_word(text, [&](const u32& w) {
+        if (n == 0 && lead.count(w)) return false;  // "its engine", "one wheel"
+        part = parts.count(w) > 0;
+        return part || ++n >= 2;
+    });
+    return part;
+}
+
 bool names_a_person(const u32& text) {
     static const std::set<u32> people = word_set(
         "someone somebody anyone everyone everybody person people man men woman women guy guys lady ladies boy boys "

@@ -33,6 +33,10 @@ bool names_a_sound(const u32& text);
 // not "ticks").
 bool has_sound_noun(const u32& text);
 
+// True when the first or second word of `text` is a part of a thing that sounds with it ("engine
+// sputtering", "one wheel squeaking", "its siren going"): heard as the thing, not on its own.
+bool names_a_part_of_a_thing(const u32& text);
+
 // True when one of the words of `text` names a person or people ("someone", "the crowd"): a
 // source heard by what they do.
 bool names_a_person(const u32& text);
