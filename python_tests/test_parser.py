@@ -3087,3 +3087,46 @@ def test_coming_over_is_coming_near_not_above():
 def test_the_parts_of_a_moving_thing_are_heard_as_it(text, labels):
     found = [s.label for s in parse(text).sources]
     assert len(found) == len(labels) and all(w in f for w, f in zip(labels, found)), found
+
+
+@pytest.mark.parametrize("text,az", [
+    ("Boss stage: gong at minus ninety degrees, choir swelling at plus one thirty-five", [-90, 135]),
+    ("a drone at two seventy degrees", [-90]), ("a bell at one twenty degrees", [120]),
+    ("a horn at minus one thirty five degrees", [-135]), ("choir at minus one twenty", [-120]),
+    ("a bell at a hundred and twenty degrees", [120]), ("a bell at twenty one degrees", [21]),
+])
+def test_angles_said_as_spoken_hundreds(text, az):
+    assert [round(s.azimuth_start_deg) for s in parse(text).sources] == az
+
+
+@pytest.mark.parametrize("text,labels,az", [
+    ("808 dead center, hats panned hard right", ["808", "hats"], [0, 90]),
+    ("kick left, 909 on the right", ["kick", "909"], [-90, 90]),
+    ("In 1998 on the left a dog barked", ["dog"], [-90]),
+])
+def test_a_number_opening_an_item_with_a_place_names_it(text, labels, az):
+    _assert_sources(text, labels, az)
+
+
+@pytest.mark.parametrize("text,labels,az", [
+    ("crowd murmur all across the back, a single cough just right of centre", ["crowd murmur", "cough"], [180, 20]),
+    ("A choir spread from left to right across the front, with an organ behind.", ["choir", "organ"], [0, 180]),
+    ("the strings spread across the front, a harp on the left", ["strings", "harp"], [0, -90]),
+])
+def test_a_sound_spread_across_one_side_stays_there(text, labels, az):
+    _assert_sources(text, labels, az)
+    assert not any(s.moving for s in parse(text).sources)
+
+
+def test_walking_across_the_back_still_moves():
+    assert _one("footsteps walk across the back from left to right").moving
+
+
+@pytest.mark.parametrize("text", [
+    "I need a bee that buzzes all the way around the kids.",
+    "The pirate ghost should float around the player once, moaning.",
+    "a spaceship engine hum that circles the table once",
+])
+def test_once_round_the_kids_the_player_or_the_table(text):
+    s = parse(text).sources[0]
+    assert s.moving and abs(s.azimuth_end - s.azimuth_start_deg) == 360, s

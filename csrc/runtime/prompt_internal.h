@@ -132,6 +132,7 @@ u32 with_speakers_as_places(const u32& t);
 u32 with_current_places_dropped(const u32& t);
 u32 with_layering_dropped(const u32& t);
 u32 with_idle_around_dropped(const u32& t);
+u32 with_spread_across_as_still(const u32& t);
 u32 with_remaining_left_dropped(const u32& t);
 u32 with_keep_instructions_dropped(const u32& t);
 std::pair<int, bool> written_angle(const u32& num);

@@ -334,6 +334,7 @@ bool parse_prompt(const std::string& text, SceneSpec& out, std::string& err) {
     t = with_current_places_dropped(t);
     t = with_layering_dropped(t);
     t = with_idle_around_dropped(t);
+    t = with_spread_across_as_still(t);
     t = with_remaining_left_dropped(t);
     t = with_keep_instructions_dropped(t);
     t = with_bare_angle_ranges(t);

@@ -261,8 +261,10 @@ Patterns::Patterns() {
     const std::string teens = "ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen";
     const std::string tens = "twenty|thirty|forty|fourty|fifty|sixty|seventy|eighty|ninety";
     const std::string below100 = "(?:(?:" + tens + ")(?:[\\s-]+(?:" + units + "))?|" + teens + "|" + units + ")";
+    // "one thirty-five", "two seventy": a hundreds digit said before the rest, as angles are spoken
+    const std::string spoken = "(?:one|two|three)[\\s-]+(?:(?:" + tens + ")(?:[\\s-]+(?:" + units + "))?|" + teens + ")";
     const std::string num = "(?:(?:minus|negative|plus|positive)\\s+)?[+\\-\\u2212]?\\d+(?:\\.\\d+)?|(?:(?:minus|negative|plus|positive)\\s+)?(?:(?:(?:a|one|two|three)[\\s-]+hundred"
-                            "(?:[\\s-]+(?:and[\\s-]+)?" + below100 + ")?)|" + below100 + "|zero)(?![\\w-])";
+                            "(?:[\\s-]+(?:and[\\s-]+)?" + below100 + ")?)|" + spoken + "|" + below100 + "|zero)(?![\\w-])";
     const std::string unit = "\\s*(?:degrees?|degs?|\\u00b0)";
     // the first number of "from -90 to 270 degrees", which shares the second one's unit
     dir("(?P<num>" + num + ")(?=\\s+(?:to|through|towards|toward|round\\s+to|around\\s+to)\\s+(?:" + num + ")" + unit + ")",
@@ -338,7 +340,7 @@ Patterns::Patterns() {
     // "a phone buzzing at minus 45", "the target talker at minus forty-five": a sign said in words makes
     // the number an angle
     dir("(?<=at )(?P<num>(?:minus|negative|plus|positive)\\s+(?:\\d{1,3}|(?:(?:a|one)[\\s-]+hundred(?:[\\s-]+(?:and[\\s-]+)?" + below100 +
-        ")?|" + below100 + ")))(?![\\w-])(?!\\s*(?:m\\b|metres?|meters?|feet|ft|percent|%|db|hz|seconds?|minutes?))", DirValue::Degrees);
+        ")?|" + spoken + "|" + below100 + ")))(?![\\w-])(?!\\s*(?:m\\b|metres?|meters?|feet|ft|percent|%|db|hz|seconds?|minutes?))", DirValue::Degrees);
     dirs.back().first.needs_any({U"minus", U"plus", U"negative", U"positive"});
     // "a bicycle bell at about -60": a signed angle after an approximation word
     dir("(?:about|around|roughly|approximately|approx\\.?|maybe|~)\\s*(?P<num>[+\\-\\u2212]\\d{1,3})(?!\\d|\\.\\d|\\s*(?:m\\b|"
@@ -585,10 +587,11 @@ Patterns::Patterns() {
                        U"ft", U"mtr"});
     // a full circle: "in one full clockwise circle", "circles around me", "flies all the way round you"
     const std::string turn = "(?:clockwise|counter-?clockwise|anti-?clockwise)";
-    const std::string centre = "(?:me|you|us|them|everyone|everybody|all\\s+of\\s+us|(?:the\\s+)?(?:listener|player|user|camera|audience|visitors?|guests?|viewers?)|"
+    const std::string centre = "(?:me|you|us|them|everyone|everybody|all\\s+of\\s+us|(?:the\\s+)?(?:listener|players?|user|camera|audience|visitors?|guests?|viewers?|"
+                               "kids|children|students|pupils|dancers|class|family)|"
                                "(?:my|your|our|the\\s+listener's|the\\s+player's|the)\\s+heads?|"
                                "the\\s+(?:whole\\s+|entire\\s+)?(?:room|dance\\s*floor|stage|car|house|space|arena|hall|field|"
-                               "track|stadium|ring|pitch|court|circuit|velodrome)|(?:my|your|our|the|his|her|their)\\s+(?:chair|seat|bed|desk|table|couch|sofa|bench|"
+                               "track|stadium|ring|pitch|court|circuit|velodrome|table)|(?:my|your|our|the|his|her|their)\\s+(?:chair|seat|bed|desk|table|couch|sofa|bench|"
                                "recorder|mic|microphone|dummy\\s+head|tent|camp|campsite|campfire|fire|team|group|boat|raft))";
     const std::string round_me = "(?:(?:a)?round\\s+and\\s+)?(?:a)?round\\s+" + centre;
     circle = std::make_unique<Regex>(
@@ -600,7 +603,7 @@ Patterns::Patterns() {
         "orbits|orbiting|buzzes|buzzing|whirls|whirling|swirls|swirling|loops|looping|rotates|rotating|rotated|"
         "sweeps|sweeping|pans|panning|turn|turns|turning|runs|running|walks|walking|chugs|chugging|drives|driving|"
         "rides|riding|marches|marching|races|racing|flapping|fluttering|darting|swooping|zooming|whizzing|dancing|hopping|"
-        "scurrying|skittering|galloping|flits|flitting)\\s+(?:" + turn + "\\s+)?"
+        "scurrying|skittering|galloping|flits|flitting|float|floats|floating|floated|drift|drifts|drifting|drifted)\\s+(?:" + turn + "\\s+)?"
         "(?:(?:all\\s+the\\s+way|all|right|once|one\\s+time|slowly|quickly|gently|lazily)\\s+)*" + round_me + "(?:\\s+" + turn + ")?|"
         "(?:(?:a|one)\\s+)?(?:full|complete|whole)\\s+(?:" + turn + "\\s+)?(?:circle|revolution|turn|round|loop|lap|orbit)s?|"
         "all\\s+the\\s+way\\s+" + round_me + "|"

@@ -160,6 +160,20 @@ u32 with_idle_around_dropped(const u32& t) {
     });
 }
 
+// "crowd murmur all across the back", "a choir spread from left to right across the front": a wide
+// sound laid along one side of the listener, not a sound that moves along it
+u32 with_spread_across_as_still(const u32& t) {
+    if (find_ascii_ci(t, U"across") == u32::npos) return t;
+    static const Regex spread("(?<![\\w-])(?:spread(?:\\s+out)?|stretched(?:\\s+out)?|strung\\s+out|all)\\s+"
+                              "(?:from\\s+(?:the\\s+)?(?:left|right)\\s+to\\s+(?:the\\s+)?(?:left|right)\\s+)?"
+                              "across\\s+the\\s+(?P<side>front|back|rear)(?![\\w-])", true);
+    return with_matches_replaced(t, spread, [&](const Regex::Match& m, const u32&) {
+        const int g = spread.group("side");
+        const u32 side = lower(t.substr(static_cast<std::size_t>(m.caps[2 * g]), 5));
+        return u32(side.rfind(U"front", 0) == 0 ? U"in front" : U"behind");
+    });
+}
+
 // "Fifteen rooms left.", "nothing left", "two minutes left to go": what remains, not a side
 u32 with_remaining_left_dropped(const u32& t) {
     // (a number, "nothing", "none", "few" or "only" before it)

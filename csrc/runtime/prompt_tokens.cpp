@@ -39,11 +39,18 @@ double word_number(const u32& s) {
         {U"eighteen", 18}, {U"nineteen", 19}, {U"twenty", 20}, {U"thirty", 30}, {U"forty", 40}, {U"fourty", 40},
         {U"fifty", 50}, {U"sixty", 60}, {U"seventy", 70}, {U"eighty", 80}, {U"ninety", 90}};
     double v = 0.0, sign = 1.0;
+    bool hundreds = false;
     u32 w;
     auto flush = [&]() {
         if (w.empty()) return;
         if (w == U"minus" || w == U"negative") sign = -1.0;
-        else if (w == U"hundred") v = (v == 0.0 ? 1.0 : v) * 100.0;
+        else if (w == U"hundred") {
+            v = (v == 0.0 ? 1.0 : v) * 100.0;
+            hundreds = true;
+        }
+        // "one thirty-five": a lone digit before a number of ten or more is the hundreds
+        else if (kValues.count(w) && kValues.at(w) >= 10 && v >= 1.0 && v <= 9.0 && !hundreds)
+            v = v * 100.0 + kValues.at(w);
         else if (kValues.count(w)) v += kValues.at(w);
         w.clear();
     };
@@ -380,9 +387,16 @@ void with_numbers_as_names(std::vector<Tok>& tokens) {
             continue;
         std::size_t b = i;
         while (b > 0 && tokens[b - 1].kind == Kind::Space) --b;
-        if (b == 0 || tokens[b - 1].kind != Kind::Word || !articles.count(tokens[b - 1].low())) continue;
         std::size_t n = i + 1;
         while (n < tokens.size() && tokens[n].kind == Kind::Space) ++n;
+        // ("808 dead center, hats hard right": opening an item, a place right after it)
+        std::size_t d = n;  // ("909 on the right": past a preposition)
+        static const std::set<u32> preps = {U"on", U"at", U"to", U"in", U"from"};
+        if (d < tokens.size() && tokens[d].kind == Kind::Word && preps.count(tokens[d].low()))
+            for (++d; d < tokens.size() && tokens[d].kind == Kind::Space;) ++d;
+        const bool opens_placed = (b == 0 || tokens[b - 1].kind == Kind::Hard || tokens[b - 1].kind == Kind::Soft) &&
+                                  d < tokens.size() && tokens[d].kind == Kind::Dir;
+        if (!opens_placed && (b == 0 || tokens[b - 1].kind != Kind::Word || !articles.count(tokens[b - 1].low()))) continue;
         static const std::set<u32> units = {U"degrees", U"degree", U"deg", U"degs", U"m", U"metres", U"meters", U"feet",
                                             U"ft", U"percent", U"seconds", U"secs", U"minutes", U"mins", U"times", U"hz",
                                             U"khz", U"db", U"bpm", U"km", U"miles", U"yards", U"o'clock", U"oclock"};
