@@ -3130,3 +3130,41 @@ def test_walking_across_the_back_still_moves():
 def test_once_round_the_kids_the_player_or_the_table(text):
     s = parse(text).sources[0]
     assert s.moving and abs(s.azimuth_end - s.azimuth_start_deg) == 360, s
+
+
+@pytest.mark.parametrize("text,labels,az", [
+    ("two soft drums, one at 9 o'clock and one at 3 o'clock", ["drum", "drum"], [-90, 90]),
+    ("One washing machine humming on the left, another on the right", ["washing machine", "washing machine"], [-90, 90]),
+    ("One dog barking on the left, another on the right", ["dog", "dog"], [-90, 90]),
+    ("heartbeat thudding underneath, breathing close on the right ear.", ["heartbeat", "breathing"], [0, 90]),
+    ("A plane drones overhead, banking from right to left. Children laugh off to the right.", ["plane", "children"], [90, 90]),
+    ("dice roll SFX on the right side, card flip sound slightly to the left", ["dice roll", "card flip"], [90, -20]),
+    ("a drum roll behind me", ["drum roll"], [180]),
+    ("a drum booms on the left, and last a rain stick shakes on the right.", ["drum", "rain stick"], [-90, 90]),
+    ("last night a dog barked on the left", ["dog"], [-90]),
+    ("Horse and cart pass behind the listener, right to left", ["horse and cart"], [90]),
+    ("The wolf huffs and puffs behind you, the first pig squeals to your left", ["wolf", "pig"], [180, -90]),
+    ("drum and bass on the left, a dog on the right", ["drum and bass", "dog"], [-90, 90]),
+    ("a horse and a dog on the left", ["horse", "dog"], [-90, -90]),
+])
+def test_phrasings_from_sets_60_to_62(text, labels, az):
+    _assert_sources(text, labels, az)
+
+
+def test_one_and_counted_items_keep_their_names():
+    assert [s.label for s in parse("Backing vocals: one singer far left, the other far right.").sources] == [
+        "vocal singer", "vocal"]
+    assert [s.label for s in parse("hens: one on the left, one ahead, and the last one on the right").sources] == ["hen"] * 3
+
+
+@pytest.mark.parametrize("text,labels,el", [
+    ("up on the third floor: traffic roaring far below, pigeons cooing on the ledge to my right", ["traffic", "pigeons"],
+     [-1, 0]),
+    ("Up in the attic: mice scratching on the left", ["mice"], [1]),
+    ("The snow chains clatter under the car, the radio plays straight ahead", ["snow chains", "radio"], [-1, 0]),
+    ("Miss sounds should come from under the platform.", ["miss sounds"], [-1]),
+])
+def test_heights_under_things_and_the_listeners_own_floor(text, labels, el):
+    src = parse(text).sources
+    assert [any(w in s.label for w in [lab]) for s, lab in zip(src, labels)] == [True] * len(labels) and len(src) == len(labels), src
+    assert [(s.elevation_deg > 0) - (s.elevation_deg < 0) for s in src] == el, src

@@ -388,7 +388,15 @@ std::vector<Group> group(std::vector<Tok>& tokens, std::vector<bool>& colon_afte
                                    std::none_of(pieces[k + 1].begin(), pieces[k + 1].end(), [](const Tok* t) { return is_content(*t); }) &&
                                    std::any_of(pieces[k + 1].begin(), pieces[k + 1].end(),
                                                [](const Tok* t) { return t->kind == Kind::Dir || t->kind == Kind::Elev; });
-            if (!line_item && describes_previous(pieces[k], prev && !locations(*prev).empty())) has_label[k] = false;
+            // ("heartbeat thudding underneath, breathing close on the right ear": a height is a place too,
+            // but "a plane drones overhead, banking from right to left" goes on with the plane's move)
+            const bool moves_on = std::any_of(pieces[k].begin(), pieces[k].end(), [](const Tok* t) {
+                return t->kind == Kind::From || t->kind == Kind::To || t->kind == Kind::Passing || is_move(t->kind);
+            });
+            const bool prev_located = prev && (!locations(*prev).empty() ||
+                                               (!moves_on && std::any_of(prev->begin(), prev->end(),
+                                                                         [](const Tok* t) { return t->kind == Kind::Elev; })));
+            if (!line_item && describes_previous(pieces[k], prev_located)) has_label[k] = false;
             else if (prev && route_landmark(pieces[k], told.empty() ? *prev : told)) has_label[k] = false;
             else if (prev && opener[k].find(U"and") != u32::npos && parallel_verb(pieces[k], told.empty() ? *prev : told))
                 has_label[k] = false;

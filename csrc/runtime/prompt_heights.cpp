@@ -150,6 +150,18 @@ u32 with_heights_as_words(const u32& t) {
                 ++k, ++nouns;
             if (nouns > 0) end = k - 1;
         }
+        // "up on the third floor: traffic far below": a heading that says where the listener is
+        std::size_t before = ws[i].begin, after = ws[end].end;
+        while (before > 0 && is_space(t[before - 1])) --before;
+        while (after < t.size() && is_space(t[after])) ++after;
+        const bool opens = before == 0 || t[before - 1] == '.' || t[before - 1] == '!' || t[before - 1] == '\n';
+        static const std::set<u32> standing = {U"floor", U"storey", U"story", U"level", U"roof", U"rooftop", U"deck",
+                                               U"balcony", U"terrace", U"ladder", U"scaffold", U"scaffolding", U"tower",
+                                               U"hill", U"ridge", U"summit", U"mountain", U"platform", U"stage"};
+        if (opens && after < t.size() && t[after] == ':' && standing.count(ws[end].low)) {
+            edits.push_back({ws[i].begin, ws[end].end, U""});
+            continue;
+        }
         // "up high" and "down low", not "above"/"below": "left to right down in the street" must not
         // read as "right below"
         edits.push_back({ws[i].begin, ws[end].end, up ? U"up high" : U"down low"});

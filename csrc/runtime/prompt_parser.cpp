@@ -335,6 +335,7 @@ bool parse_prompt(const std::string& text, SceneSpec& out, std::string& err) {
     t = with_layering_dropped(t);
     t = with_idle_around_dropped(t);
     t = with_spread_across_as_still(t);
+    t = with_fixed_pairs_joined(t);
     t = with_remaining_left_dropped(t);
     t = with_keep_instructions_dropped(t);
     t = with_bare_angle_ranges(t);
@@ -411,6 +412,7 @@ bool parse_prompt(const std::string& text, SceneSpec& out, std::string& err) {
         if (!placed[k] && behind_a_thing_only(out.sources[k])) placed[k] = true;
     drop_what_is_said_of_all(out.sources, placed, clause_of, mentions, t);
     drop_list_headings(out.sources, clause_of, placed, mentions, colon_after, colon_only);
+    drop_counting_ones(out.sources);
     name_ones_after_the_sound_before(out.sources, clause_of, placed, mentions);
     place_earlier_mentions(out.sources, placed, mentions);
     merge_definite_repeats(out.sources, placed, clause_of, mentions);
@@ -447,6 +449,11 @@ bool parse_prompt(const std::string& text, SceneSpec& out, std::string& err) {
               ": name what is heard (e.g. 'a dog barks on the left')";
         return false;
     }
+    auto as_written = [](std::string label) {  // the fixed pairs joined to be read as one ("horse-and-cart")
+        for (std::size_t at; (at = label.find("-and-")) != std::string::npos;) label.replace(at, 5, " and ");
+        return label;
+    };
+    for (SceneSource& s : out.sources) s.label = as_written(s.label);
     resolve_room(rooms, out);
     out.note = placement_note(out.sources, placed, tokens);
     if (north_assumed)
@@ -454,7 +461,7 @@ bool parse_prompt(const std::string& text, SceneSpec& out, std::string& err) {
                     std::string("compass directions are read with north straight ahead (say 'facing east' to turn them)");
     if (!left_out.empty()) {
         std::string names;
-        for (const std::string& label : left_out) names += (names.empty() ? "'" : ", '") + label + "'";
+        for (const std::string& label : left_out) names += (names.empty() ? "'" : ", '") + as_written(label) + "'";
         out.note += (out.note.empty() ? "" : "; ") + std::string("left out ") + names +
                     ": given no place while other sounds have one (say where to keep it)";
     }

@@ -200,7 +200,7 @@ const char kGlue[] =
     "panned like only not through centred centered kinda maybe roughly approximately exactly precisely really "
     "please should must shall do does did may might ok okay so basically um uh hmm well actually honestly hey hello yeah yes thanks "
     "thx cheers lol i'm i'd we're along sources sounds layers want need clockwise counterclockwise counter-clockwise "
-    "anticlockwise anti-clockwise twice thrice once getting directly exactly second third fourth fifth lastly "
+    "anticlockwise anti-clockwise twice thrice once getting directly exactly second third fourth fifth lastly last "
     "keeps keep kept hard heavily deeply began begins begin approx circa bearing loudest quietest mid-distance path route trajectory relative";
 
 // ---- patterns (the texts of parser.py's regexes) -------------------------------------------------
@@ -555,7 +555,10 @@ Patterns::Patterns() {
     elev("(?:at\\s+)?(?:an?\\s+)?(?:elevation|elev|el|height\\s+angle)\\s*(?:of\\s+|=\\s*|:\\s*)?(?P<num>" + num + ")"
          "(?:\\s*(?:degrees?|degs?|\\u00b0))?", std::nan(""));
     elevs.back().first.needs_any({U"elev", U"el ", U"height"});
-    elev("(?:down\\s+)?(?:below|beneath|underneath)" + under + "|under\\s+(?:(?:the|my|your|our|their|his|her)\\s+)?(?:(?:exam|kitchen|dining|coffee|work|old|wooden|big|little)\\s+)?(?:floor|floorboards|ground|feet|seat|seats|chair|bed|desk|table|bench|couch|sofa|stage|seating|bleachers|boardwalk)(?![\\w-])|"
+    elev("(?:down\\s+)?(?:below|beneath|underneath)" + under + "|under\\s+(?:(?:the|my|your|our|their|his|her)\\s+)?(?:(?:exam|kitchen|dining|coffee|work|old|wooden|big|little)\\s+)?(?:floor|floorboards|ground|feet|seat|seats|chair|bed|desk|table|bench|couch|sofa|stage|seating|bleachers|boardwalk|"
+         // "snow chains clatter under the car", "ice clinking in the cooler under my stall"
+         "car|van|truck|lorry|bus|train|carriage|platform|pier|dock|jetty|boat|hull|stall|counter|cart|trolley|caravan|"
+         "sink|workbench|decking|porch)(?![\\w-])|"
          // "a cello drone that passes under the seating", "rolls underneath the audience"
          "(?<=passes )under|(?<=passing )under|(?<=passed )under|(?<=goes )under|(?<=rolls )under|(?<=rolling )under|"
          "under\\s+(?:me|you|us|the\\s+listener)|"

@@ -40,7 +40,7 @@ u32 with_time_phrases_dropped(const u32& t) {
         find_ascii_ci(t, U"volume") == u32::npos && find_ascii_ci(t, U"in time with") == u32::npos &&
         find_ascii_ci(t, U"in sync") == u32::npos && find_ascii_ci(t, U"self") == u32::npos &&
         find_ascii_ci(t, U"selves") == u32::npos && find_ascii_ci(t, U" own") == u32::npos &&
-        find_ascii_ci(t, U"for a") == u32::npos)
+        find_ascii_ci(t, U"for a") == u32::npos && find_ascii_ci(t, U"last ") == u32::npos)
         return t;
     // ("every few seconds", "every now and then", "from time to time", "once in a while", "every so often")
     static const Regex time("(?<![\\w-])(?:(?:after|over|for|within|in|every)\\s+(?:about\\s+|around\\s+|roughly\\s+)?"
@@ -52,6 +52,9 @@ u32 with_time_phrases_dropped(const u32& t) {
                             "(?:a\\s+few|several|a\\s+couple\\s+of|a|one|two|three|five|ten|\\d+)\\s+(?:seconds?|secs?|minutes?|mins?|moments?|beats?|bars?)\\s+later|"
                             "every\\s+(?:now\\s+and\\s+(?:then|again)|so\\s+often|second|minute)|(?:(?<=^)|(?<=[,.;:!?] ))now\\s+and\\s+(?:then|again)|"
                             "from\\s+time\\s+to\\s+time|once\\s+in\\s+a\\s+while|"
+                            // "last night a dog barked": when, not what
+                            "last\\s+(?:night|week|weekend|month|year|summer|winter|spring|autumn|fall|time|christmas|sunday|"
+                            "monday|tuesday|wednesday|thursday|friday|saturday)|"
                             // how loud, and what it keeps time with: "low volume", "in time with my heartbeat"
                             "(?:low|high|full|half|medium|max|maximum|min|minimum|quiet|soft|loud|lower|higher|reduced)\\s+volume|"
                             "volume\\s+(?:low|high|down|up)|(?:in\\s+time|in\\s+sync)\\s+with\\s+(?:my|the|your|his|her|their|its)\\s+[\\w'-]+|"
@@ -171,6 +174,35 @@ u32 with_spread_across_as_still(const u32& t) {
         const int g = spread.group("side");
         const u32 side = lower(t.substr(static_cast<std::size_t>(m.caps[2 * g]), 5));
         return u32(side.rfind(U"front", 0) == 0 ? U"in front" : U"behind");
+    });
+}
+
+// "a horse and cart crossing left to right", "the wolf huffs and puffs", "drum and bass on the
+// left": a fixed pair is one thing heard, so it is written as one word
+u32 with_fixed_pairs_joined(const u32& t) {
+    if (find_ascii_ci(t, U" and ") == u32::npos && find_ascii_ci(t, U" & ") == u32::npos &&
+        find_ascii_ci(t, U" n ") == u32::npos)
+        return t;
+    static const Regex pair("(?<![\\w-])(?:horse|horses|pony|donkey|mule|ox|oxen)\\s+(?:and|&|n)\\s+"
+                            "(?:cart|carts|carriage|carriages|buggy|wagon|wagons|trap|cab|plough|plow|cart's)(?![\\w-])|"
+                            "(?<![\\w-])(?:huffs|huffed|huffing|huff)\\s+and\\s+(?:puffs|puffed|puffing|puff)(?![\\w-])|"
+                            "(?<![\\w-])(?:drum|drums)\\s+(?:and|&|n)\\s+bass(?![\\w-])|"
+                            "(?<![\\w-])rock\\s+(?:and|&|n)\\s+roll(?![\\w-])|(?<![\\w-])rhythm\\s+(?:and|&)\\s+blues(?![\\w-])|"
+                            "(?<![\\w-])(?:pots|pot)\\s+and\\s+pans(?![\\w-])|(?<![\\w-])(?:knives|knife)\\s+and\\s+forks(?![\\w-])|"
+                            "(?<![\\w-])(?:bucket|buckets)\\s+and\\s+(?:spade|spades|mop)(?![\\w-])", true);
+    return with_matches_replaced(t, pair, [&](const Regex::Match& m, const u32&) {
+        u32 joined;
+        bool space = false;
+        for (char32_t c : t.substr(static_cast<std::size_t>(m.start), static_cast<std::size_t>(m.end - m.start))) {
+            if (is_space(c)) {
+                space = true;
+                continue;
+            }
+            if (space) joined.push_back('-');
+            space = false;
+            joined.push_back(c);
+        }
+        return joined;
     });
 }
 

@@ -194,7 +194,16 @@ void drop_list_headings(std::vector<SceneSource>& sources, std::vector<int>& cla
                 const bool digits = n == 1 && phrase.size() <= 2 && std::all_of(phrase.begin(), phrase.end(), [](char32_t c) {
                     return c >= '0' && c <= '9';
                 });  // "3 slimes: one at ..."
-                if (count_words().count(phrase) || digits) { noun = singular(words[i + n]); break; }
+                if (!count_words().count(phrase) && !digits) continue;
+                // ("two soft drums": the noun after the count's adjectives)
+                std::size_t j = i + n;
+                for (std::size_t m = j; m < words.size() && m < j + 3; ++m)
+                    if (singular(words[m]) != words[m] || sound_noun(words[m])) {
+                        j = m;
+                        break;
+                    }
+                noun = singular(words[j]);
+                break;
             }
         }
         // "Goblins - one on your left, one on your right": a plural alone names the items
@@ -222,6 +231,25 @@ void drop_list_headings(std::vector<SceneSource>& sources, std::vector<int>& cla
         placed.erase(placed.begin() + static_cast<long>(h));
         mentions.erase(mentions.begin() + static_cast<long>(h));
         --h;
+    }
+}
+
+// "One washing machine humming on the left, another on the right": a "one" that only counts the
+// sound named after it is no word of its name (after the lists that "one" opens are read).
+void drop_counting_ones(std::vector<SceneSource>& sources) {
+    static const std::set<u32> keep = {U"of", U"more", U"other", U"another", U"by", U"after", U"at", U"on", U"in",
+                                       U"to", U"is", U"was", U"time", U"day", U"night", U"morning", U"evening"};
+    for (SceneSource& s : sources) {
+        const u32 lab = from_utf8(s.label), low = lower(lab);
+        if (low.rfind(U"one ", 0) != 0) continue;
+        const std::size_t end = low.find(U' ', 4);
+        const u32 next = low.substr(4, end == u32::npos ? u32::npos : end - 4);
+        // ("one whistling left": what the one does, the one still to be named after the sound before)
+        // ("one washing machine humming": a noun after it makes it a name)
+        const std::size_t end2 = end == u32::npos ? u32::npos : low.find(U' ', end + 1);
+        const u32 then = end == u32::npos ? u32() : low.substr(end + 1, end2 == u32::npos ? u32::npos : end2 - end - 1);
+        const bool doing = (ends_with(next, U"ing") || ends_with(next, U"ed")) && !sound_noun(then);
+        if (!next.empty() && is_letter(next[0]) && !keep.count(next) && !doing) s.label = to_utf8(lab.substr(4));
     }
 }
 

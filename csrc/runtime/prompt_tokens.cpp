@@ -408,6 +408,19 @@ void with_numbers_as_names(std::vector<Tok>& tokens) {
 void with_opening_sound_nouns(std::vector<Tok>& tokens) {
     for (std::size_t i = 0; i < tokens.size(); ++i) {
         Tok& k = tokens[i];
+        // "dice roll SFX on the right", "a drum roll behind me": a roll of a thing that sounds is its sound
+        if (is_move(k.kind) && (k.low() == U"roll" || k.low() == U"rolls") && i > 0) {
+            std::size_t b = i;
+            while (b > 0 && tokens[b - 1].kind == Kind::Space) --b;
+            static const std::set<u32> rolled = {U"dice", U"die", U"drum", U"snare", U"timpani", U"cymbal", U"thunder",
+                                                 U"tom", U"toms", U"marimba", U"tabla", U"bongo", U"bongos"};
+            if (b > 0 && tokens[b - 1].kind == Kind::Word && rolled.count(tokens[b - 1].low()) &&
+                tokens[b - 1].end == k.start - 1) {
+                k.kind = Kind::Word;
+                k.value.clear();
+                continue;
+            }
+        }
         if (!(k.kind == Kind::SpeedVerb || is_move(k.kind)) || k.low().find(U' ') != u32::npos || !sound_noun(k.low())) continue;
         std::size_t b = i;  // ("Need: fly buzzing around my head once": after the colon and its space)
         while (b > 0 && tokens[b - 1].kind == Kind::Space) --b;

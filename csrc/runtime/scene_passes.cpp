@@ -695,6 +695,12 @@ void drop_sounds_made_on_the_move(std::vector<SceneSource>& sources, std::vector
                            std::any_of(words.begin(), words.end(), [](const TextWord& w) { return ends_with(w.low, U"ing"); });
         std::size_t b = at[k];
         while (b > 0 && low[b - 1] == ' ') --b;
+        for (const u32 lead : {U"one", U"its", U"the", U"their", U"his", U"her"})  // ", one wheel squeaking"
+            if (b > lead.size() && low.compare(b - lead.size(), lead.size(), lead) == 0 && low[b - lead.size() - 1] == ' ') {
+                b -= lead.size();
+                while (b > 0 && low[b - 1] == ' ') --b;
+                break;
+            }
         const bool after_comma = b > 0 && low[b - 1] == ',';
         const bool one_sentence = std::none_of(low.begin() + static_cast<long>(at[k - 1]), low.begin() + static_cast<long>(at[k]),
                                                [](char32_t c) { return c == '.' || c == '\n' || c == ';' || c == '!' || c == '?'; });
