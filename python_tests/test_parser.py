@@ -3168,3 +3168,25 @@ def test_heights_under_things_and_the_listeners_own_floor(text, labels, el):
     src = parse(text).sources
     assert [any(w in s.label for w in [lab]) for s, lab in zip(src, labels)] == [True] * len(labels) and len(src) == len(labels), src
     assert [(s.elevation_deg > 0) - (s.elevation_deg < 0) for s in src] == el, src
+
+
+@pytest.mark.parametrize("text,labels,az", [
+    ("The bagpiper stood a little to my left on the path, a car door slammed over in the car park to the back-right, "
+     "and I could hear muffled sobbing from the front.", ["bagpiper", "car door", "sobbing"], [-20, 135, 0]),
+    ("Oh and the dog barking somewhere behind, a cat on the left", ["dog", "cat"], [180, -90]),
+    ("music on the left 🛹🔥 also my friend talking behind me", ["music", "friend"], [-90, 180]),
+    ("🔥 crackling on the left, 🌊 on the right", ["fire", "waves"], [-90, 90]),
+    ("3am, essay due at 9. Washing machine spinning at 4 o'clock, a fox screaming behind me",
+     ["washing machine", "fox"], [120, 180]),
+    ("I left at 6. A dog at 3 o'clock", ["dog"], [90]),
+    ("When she left, a door slammed behind me", ["door"], [180]),
+    ("someone on the left coughs", ["someone"], [-90]),
+    ("Late at night we got lost in the back streets. Footsteps echoing in the alley ahead of us.", ["footsteps"], [0]),
+])
+def test_more_phrasings_from_sets_60_to_62(text, labels, az):
+    _assert_sources(text, labels, az)
+    assert not any(s.moving for s in parse(text).sources)
+
+
+def test_fire_emoji_praise_names_no_fire():
+    assert [s.label for s in parse("drone circling the player once 🔥").sources] == ["drone"]

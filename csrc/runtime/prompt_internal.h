@@ -136,6 +136,7 @@ u32 with_idle_around_dropped(const u32& t);
 u32 with_spread_across_as_still(const u32& t);
 u32 with_fixed_pairs_joined(const u32& t);
 u32 with_remaining_left_dropped(const u32& t);
+u32 with_leaving_left_as_quit(const u32& t);
 u32 with_keep_instructions_dropped(const u32& t);
 std::pair<int, bool> written_angle(const u32& num);
 u32 with_terse_angles(const u32& t);

@@ -321,6 +321,7 @@ bool parse_prompt(const std::string& text, SceneSpec& out, std::string& err) {
     }
     t = with_learner_phrases(with_shouting_lowered(with_dictated_punctuation(t)));
     t = with_common_misspellings_fixed(t);
+    t = with_leaving_left_as_quit(t);
     t = with_chat_shorthand(t);
     t = with_openers_dropped(t);
     t = with_leading_setting_set_off(t);

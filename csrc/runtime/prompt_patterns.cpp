@@ -198,7 +198,7 @@ const char kGlue[] =
     "completely totally entirely pls plz via rather "
     "occasionally briefly first later finally eventually both all each time same comes come came round "
     "panned like only not through centred centered kinda maybe roughly approximately exactly precisely really "
-    "please should must shall do does did may might ok okay so basically um uh hmm well actually honestly hey hello yeah yes thanks "
+    "please should must shall do does did may might ok okay so basically um uh hmm well actually honestly hey hello yeah yes thanks oh omg "
     "thx cheers lol i'm i'd we're along sources sounds layers want need clockwise counterclockwise counter-clockwise "
     "anticlockwise anti-clockwise twice thrice once getting directly exactly second third fourth fifth lastly last "
     "keeps keep kept hard heavily deeply began begins begin approx circa bearing loudest quietest mid-distance path route trajectory relative";
@@ -252,7 +252,10 @@ Patterns::Patterns() {
                                     "(?!(?<=right)\\s+(?:answers?|thing|choice|decision|idea|moment|time|track|path|words?|person|people|one|amount|size|call|way\\s+round)\\b)"
                                     "(?!(?<=left)\\s+(?:alone|unattended|untouched|idle|running|standing|lying)\\b)"
                                     // "front row, centre", "me in the front row": where the listener sits (a sound "from the back row" is behind)
-                                    "(?!(?<=front)\\s+rows?\\b)";
+                                    "(?!(?<=front)\\s+rows?\\b)"
+                                    // "lost in the back streets", "a story on the back burner"
+                                    "(?!(?<=back)\\s+(?:streets?|alleys?|alleyways?|lanes?|roads|country|burner|pages|issues|"
+                                    "catalogue|story|stories|pain|bone)\\b)";
     auto dir = [&](const std::string& p, DirValue v) {
         dirs.emplace_back(Regex("(?<![\\w-])(?:" + p + ")(?![\\w-])" + not_a_place, true), v);
     };
@@ -294,7 +297,10 @@ Patterns::Patterns() {
     dirs.back().first.needs_any({U"thirty", U"30"});
     // "a seagull at three o'clock and a ship's horn at nine", "violas at 11" after an o'clock: before
     // the unitless angle below, which would read "11" as degrees
-    dir("(?:(?<=at )|(?<=through )|(?<=via )|(?<=past ))(?P<h>1[0-2]|[1-9]|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+    // (not a time: "essay due at 9", "home at 10", "I left at 6")
+    dir("(?:(?<=at )(?<!due at )(?<!left at )(?<!quit at )(?<!leave at )(?<!home at )(?<!bed at )(?<!woke at )(?<!wake at )"
+        "(?<!opens at )(?<!closes at )(?<!shift at )(?<!meet at )(?<!met at )(?<!dinner at )(?<!lunch at )"
+        "(?<!breakfast at )(?<!curfew at )|(?<=through )|(?<=via )|(?<=past ))(?P<h>1[0-2]|[1-9]|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
         "(?!\\s*(?:degrees?|degs?|\\u00b0|m|metres?|meters?|feet|ft|o'clock|o\\s+clock|am|pm|times|percent|%|:))"
         "(?=\\s*(?:[,.;!?)]|$|\\s+and\\b|\\s+(?:to|then|before)\\s+(?:1[0-2]|[1-9]|one|two|three|four|five|six|seven|eight|nine|"
         "ten|eleven|twelve|its|my|your|the)\\b))",

@@ -234,6 +234,18 @@ u32 with_remaining_left_dropped(const u32& t) {
     });
 }
 
+// "When she left, a door slammed", "I left at 6": someone leaving, not the left side (read as
+// "quit": a word that neither places nor moves a sound)
+u32 with_leaving_left_as_quit(const u32& t) {
+    if (find_ascii_ci(t, U"left") == u32::npos) return t;
+    static const Regex leaving("(?<![\\w'-])(?:i|we|she|he|they|who|everyone|everybody|someone|somebody)\\s+"
+                               "(?:(?:just|had|have|has|finally|already|then|never)\\s+)?(?P<left>left)(?![\\w'-])", true);
+    return with_matches_replaced(t, leaving, [&](const Regex::Match& m, const u32&) {
+        const int g = leaving.group("left");
+        return t.substr(static_cast<std::size_t>(m.start), static_cast<std::size_t>(m.caps[2 * g] - m.start)) + U"quit";
+    });
+}
+
 // "Keep the chatter soft.", "Keep the alarms off for this one.": how to mix a sound, said in a
 // sentence of its own that places nothing
 u32 with_keep_instructions_dropped(const u32& t) {
@@ -461,7 +473,10 @@ static bool after_a_day(const u32& low, std::size_t i) {
     while (b > 0 && is_letter(low[b - 1])) --b;
     static const std::set<u32> days = {U"monday", U"tuesday", U"wednesday", U"thursday", U"friday", U"saturday", U"sunday",
                                        U"today", U"tonight", U"tomorrow", U"yesterday", U"mondays", U"tuesdays",
-                                       U"wednesdays", U"thursdays", U"fridays", U"saturdays", U"sundays", U"weekdays"};
+                                       U"wednesdays", U"thursdays", U"fridays", U"saturdays", U"sundays", U"weekdays",
+                                       // "essay due at 9", "I left at 6", "back home at 10": what happens when
+                                       U"due", U"left", U"quit", U"leave", U"home", U"bed", U"woke", U"wake", U"opens", U"closes",
+                                       U"shift", U"meet", U"met", U"dinner", U"lunch", U"breakfast", U"curfew"};
     return b < e && days.count(low.substr(b, e - b));
 }
 
@@ -486,7 +501,7 @@ u32 with_bare_clock_hours(const u32& t) {
             return e > d && end;
         };
         bool ends_sentence = false;
-        if (after_a_day(low, i)) {  // "Thursday at 7": a time
+        if (after_a_day(low, i)) {  // "Thursday at 7", "due at 9": a time
             out.push_back(t[i]);
             ++i;
             continue;

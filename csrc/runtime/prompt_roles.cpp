@@ -111,7 +111,11 @@ bool continues_sentence(const Toks& piece, const Toks& before) {
     const int form = verb_form(piece[i]->low());
     // "chugged in from the right side, puffed past your nose": any verb in the past goes on
     const u32& opener = piece[i]->low();
-    if ((form == 0 || form == 3) && opener.size() > 4 && ends_with(opener, U"ed") && !sound_noun(opener)) {
+    // ("and I could hear muffled sobbing": an "-ed" before a sound names it, as an adjective)
+    const bool adjective = i + 1 < piece.size() && piece[i + 1]->kind == Kind::Word &&
+                           (sound_noun(piece[i + 1]->low()) ||
+                            (ends_with(piece[i + 1]->low(), U"ing") && sound_verb(piece[i + 1]->low())));
+    if ((form == 0 || form == 3) && opener.size() > 4 && ends_with(opener, U"ed") && !sound_noun(opener) && !adjective) {
         std::size_t subject = 0;
         while (subject < before.size() && !is_content(*before[subject])) ++subject;
         for (std::size_t j = subject + 1; j < before.size(); ++j)

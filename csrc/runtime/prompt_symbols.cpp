@@ -174,7 +174,13 @@ u32 normalise_symbols(const u32& text) {
         for (const u32& w : places) clause_placed = clause_placed || has_word(clause, w);
         const bool closes_placed_line =
             (rest == in.size() || in[rest] == '\n') && clause_placed && names_a_sound(clause);
-        if (clause.find(lower(head)) != u32::npos || after_word || closes_placed_line) {
+        // "the skatepark vid 🛹🔥 also my friend", "drone circling the player once 🔥": the fire is
+        // praise unless a fire's sound or a place follows it ("🔥 crackling on the left")
+        u32 next_word;
+        for (std::size_t k = rest; k < in.size() && (is_word(in[k]) || in[k] == '\''); ++k) next_word.push_back(lower_simple(in[k]));
+        const bool praise = c == 0x1F525 && !places.count(next_word) && !sound_verb(next_word) && next_word != U"on" &&
+                            next_word != U"at" && next_word != U"to" && next_word != U"in" && next_word != U"from";
+        if (clause.find(lower(head)) != u32::npos || after_word || closes_placed_line || praise) {
             // "dog on the left 🐶 car on the right": after a place it still ends the item
             if (places.count(before) && rest < in.size() && in[rest] != '\n') {
                 out += U" ; ";
