@@ -3190,3 +3190,16 @@ def test_more_phrasings_from_sets_60_to_62(text, labels, az):
 
 def test_fire_emoji_praise_names_no_fire():
     assert [s.label for s in parse("drone circling the player once 🔥").sources] == ["drone"]
+
+
+@pytest.mark.parametrize("text,labels", [
+    ("Physio said to practise walking toward a sound. A ticking clock a little to my left please.", ["ticking clock"]),
+    ("My doctor suggested relaxing sounds. I would like a stream trickling on my right-hand side, a blackbird singing "
+     "somewhere in front.", ["stream trickling", "blackbird singing"]),
+    ("HOW DO I MAKE THE RAIN COME FROM BEHIND ME. MY GRANDDAUGHTER SAID THIS WOULD WORK.", ["rain"]),
+    # what someone says is a sound
+    ("A dog barks on the left. A man says hello.", ["dog barks", "man says"]),
+    ("A radio host says 'Left, right, left!' while marching drums play behind me.", ["radio host says", "marching drums play"]),
+])
+def test_who_asked_for_the_scene_is_no_sound(text, labels):
+    assert [s.label for s in parse(text).sources] == labels

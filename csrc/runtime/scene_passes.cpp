@@ -521,6 +521,17 @@ bool frames_the_scene(const std::string& label_utf8) {
         else if (!w.empty()) words.push_back(w), w.clear();
     }
     if (words.empty()) return false;
+    // "Physio said to practise walking", "My doctor suggested relaxing sounds", "my granddaughter said
+    // this would work": who asked for the scene, and what they said of it
+    static const std::set<u32> reporting = {U"suggested", U"suggests", U"recommended", U"recommends", U"wants", U"wanted",
+                                            U"thinks", U"thought", U"reckons", U"insists", U"insisted", U"mentioned",
+                                            U"explained", U"told", U"tells", U"asked", U"asks", U"advised", U"prescribed"};
+    static const std::set<u32> said = {U"said", U"says"}, what_follows = {U"to", U"that", U"this", U"it", U"i", U"we",
+                                                                         U"you", U"they", U"my", U"our", U"these"};
+    for (std::size_t i = 1; i < words.size() && i <= 3; ++i)
+        if (reporting.count(words[i]) || (said.count(words[i]) && i + 1 < words.size() && what_follows.count(words[i + 1])) ||
+            (words[i] == U"said" && i + 1 == words.size()))  // ("Physio said to practise ...": the label ends there)
+            return true;
     static const std::set<u32> activities = {U"reading", U"making", U"doing"};  // "reading in bed", not "reading aloud"
     const bool activity = activities.count(words[0]) && words.size() > 1 && !sound_noun(words[1]);
     for (std::size_t i = 0; i < words.size(); ++i)
