@@ -3203,3 +3203,21 @@ def test_fire_emoji_praise_names_no_fire():
 ])
 def test_who_asked_for_the_scene_is_no_sound(text, labels):
     assert [s.label for s in parse(text).sources] == labels
+
+
+@pytest.mark.parametrize("text,labels,az,el", [
+    ("We're up on a three storey pitch. Traffic rumbling below on the left, a dog yapping to the right",
+     ["traffic", "dog"], [-90, 90], [-1, 0]),
+    ("the foreman shouting up at us from the ground behind", ["foreman"], [180], [-1]),
+    ("45 floors up on the BMU. A siren wails down on the street behind.", ["siren"], [180], [-1]),
+    ("I'm up on the roof, a dog barks on the left", ["dog"], [-90], [0]),
+    ("a bird up in the tree", ["bird"], [0], [1]),
+])
+def test_the_listeners_own_height_places_no_sound(text, labels, az, el):
+    _assert_sources_and_heights(text, labels, az, el)
+
+
+def test_a_lone_verb_with_where_it_goes_goes_on_with_the_sound_before():
+    s = _one("The beeping started behind me and swung round to my left as it parked")
+    assert s.moving and round(s.azimuth_start_deg) in (180, -180) and round(s.azimuth_end) == -90, s
+    assert [s.label for s in parse("Hammering on the left, then sawing to the right.").sources] == ["hammering", "sawing"]

@@ -93,6 +93,23 @@ u32 with_heights_as_words(const u32& t) {
         const u32& w = ws[i].low;
         if (w != U"up" && w != U"down" && w != U"high") continue;
         if (!joined(t, ws[i], ws[i + 1])) continue;
+        // "the foreman shouting up at us": toward the listener from below, not a height of its own
+        static const std::set<u32> listener = {U"me", U"us", U"you", U"him", U"her", U"them"};
+        if (w == U"up" && ws[i + 1].low == U"at" && i + 2 < ws.size() && listener.count(ws[i + 2].low)) {
+            edits.push_back({ws[i].begin, ws[i + 1].begin, U""});
+            continue;
+        }
+        // "We're up on a three storey pitch", "I'm up on the roof", "45 floors up": where the listener is
+        static const std::set<u32> being = {U"we're", U"i'm", U"am", U"are", U"was", U"were", U"standing", U"sitting",
+                                            U"stood", U"sat", U"perched", U"floors", U"storeys", U"stories"};
+        if (w == U"up" && i > 0 && being.count(ws[i - 1].low)) {
+            std::size_t end = ws[i].end;  // the place said with it goes too ("up on a three storey pitch")
+            while (end < t.size() && t[end] != '.' && t[end] != '!' && t[end] != '?' && t[end] != '\n' && t[end] != ',' &&
+                   t[end] != ':' && t[end] != ';')
+                ++end;
+            edits.push_back({ws[i].begin, end, U""});
+            continue;
+        }
         const bool after_verb = i > 0 && joined(t, ws[i - 1], ws[i]) &&
                                 (w == U"up" ? up_verbs() : down_verbs()).count(ws[i - 1].low) > 0;
         const u32& next = ws[i + 1].low;

@@ -11,6 +11,7 @@
 
 #include "person_words.h"
 #include "sound_words.h"
+#include "verb_words.h"
 #include "vocabulary.h"
 
 namespace bewo::rt::prompt_detail {
@@ -233,6 +234,17 @@ bool lone_participle_describes(const Toks& p, bool previous_located) {
     for (Tok* t : p)
         if (is_content(*t) && !manner.count(t->low())) content.push_back(t);
     const u32& w = content.size() == 1 ? content[0]->low() : u32();
+    // "..., trundling toward the front", "and swung round to my left", "and thunders past to the right":
+    // a verb alone, with where the move goes, goes on with the sound before (a sound's own verb only
+    // when it passes: "sawing to the right" is a sound of its own)
+    const int form = content.size() == 1 ? verb_word_form(w) : 0;
+    const bool any_verb = content.size() == 1 && w.size() > 3 && !sound_noun(w) &&
+                          (form == 1 || form == 3 || verb_form(w) % 2 == 1 || ends_with(w, U"ing") || ends_with(w, U"ed"));
+    if (previous_located && any_verb && std::any_of(p.begin(), p.end(), [&](const Tok* t) {
+            return t->kind == Kind::By || t->kind == Kind::Passing || t->kind == Kind::Recede ||
+                   (!sound_verb(w) && t->kind == Kind::To);
+        }))
+        return true;
     if (content.size() != 1 || !(ends_with(w, U"ing") || ends_with(w, U"ed")) || content[0]->text.size() <= 5) return false;
     // a place named only as where it ends ("and beeped when it stopped in front of you") is the same source's
     // "..., roaring past in front of you and fading off to your right": how the move before goes on
