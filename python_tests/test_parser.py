@@ -3221,3 +3221,14 @@ def test_a_lone_verb_with_where_it_goes_goes_on_with_the_sound_before():
     s = _one("The beeping started behind me and swung round to my left as it parked")
     assert s.moving and round(s.azimuth_start_deg) in (180, -180) and round(s.azimuth_end) == -90, s
     assert [s.label for s in parse("Hammering on the left, then sawing to the right.").sources] == ["hammering", "sawing"]
+
+
+def test_behind_the_fence_is_behind_a_thing_not_a_person():
+    assert [(s.label, round(s.azimuth_start_deg)) for s in parse(
+        "Neighbour's radio behind the fence on my left, the loft door creaking right behind me").sources] == [
+        ("neighbour's radio", -90), ("loft door creaking", 180)]
+
+
+def test_a_setting_named_before_is_not_the_sound_named_again():
+    src = parse("Evening at the loft. Neighbour's radio on my left, the loft door creaking right behind me.").sources
+    assert [s.label for s in src] == ["neighbour's radio", "loft door creaking"], src

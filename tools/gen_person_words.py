@@ -32,7 +32,8 @@ NOT_LISTENER = {"left", "right", "centre", "center", "front", "back", "head", "b
                 "mother", "father", "quiet", "roar", "stream", "mass", "whole", "second", "third", "first", "last",
                 "lead", "model", "star", "sun", "moon", "world", "public", "mark", "spot", "stick", "rock", "lion",
                 "tiger", "bear", "wolf", "fox", "cat", "dog", "pig", "bird", "owl", "hawk", "crow", "mouse",
-                "rat", "bat", "snake", "bug", "fish", "worm", "chicken", "cow", "ox", "ass", "bull", "lamb", "kid"}
+                "rat", "bat", "snake", "bug", "fish", "worm", "chicken", "cow", "ox", "ass", "bull", "lamb", "kid",
+                "fence", "brick", "screw"}
 
 
 def person_words(root: Path) -> tuple[list[str], list[tuple[str, str]]]:

@@ -126,6 +126,8 @@ void place_earlier_mentions(std::vector<SceneSource>& sources, std::vector<bool>
             if (placed[i] || std::none_of(mentions[j].begin(), mentions[j].end(),
                                           [&](const u32& n) { return label_has_word(sources[i].label, n); }))
                 continue;
+            // ("Evening at the loft. ... the loft door creaking behind me": a setting named no sound)
+            if (!names_a_sound(from_utf8(sources[i].label))) continue;
             take_place(sources, placed, j, i);
             mentions.erase(mentions.begin() + static_cast<long>(j));
             --j;
