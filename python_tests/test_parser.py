@@ -3232,3 +3232,18 @@ def test_behind_the_fence_is_behind_a_thing_not_a_person():
 def test_a_setting_named_before_is_not_the_sound_named_again():
     src = parse("Evening at the loft. Neighbour's radio on my left, the loft door creaking right behind me.").sources
     assert [s.label for s in src] == ["neighbour's radio", "loft door creaking"], src
+
+
+@pytest.mark.parametrize("text,labels", [
+    ("Alley behind the takeaways. Rats scurrying in the drain below, a radio blaring from a van ahead, and a kitchen "
+     "extractor fan roaring over my right shoulder.", ["rats", "radio", "fan"]),
+    ("Test ride out back: a customer rides a squeaky bike in a loop all the way round me, my apprentice hammers a headset "
+     "in just right of straight ahead, and a bus pulls away behind me on the left.", ["bike", "apprentice", "bus"]),
+    # a first sentence placed by a side of the listener, or naming a sound, stays
+    ("Source A: female talker at azimuth twenty degrees right. Source B: child talker at twenty degrees left.",
+     ["female talker", "child talker"]),
+    ("Hammering behind the shed. A dog on the left, a cat on the right.", ["hammering", "dog", "cat"]),
+])
+def test_a_first_sentence_placed_by_a_landmark_and_naming_no_sound_frames_the_scene(text, labels):
+    src = parse(text).sources
+    assert len(src) == len(labels) and all(w in s.label for w, s in zip(labels, src)), src

@@ -243,9 +243,11 @@ bool onomatopoeia(const std::string& label_utf8) {
 // words, with no sound verb and no sound at its head, before placed sounds, frames the scene.
 // "Thunder. Rain on the left ..." keeps its thunder (a sound at the head).
 void drop_framing_sentence(std::vector<SceneSource>& sources, std::vector<bool>& placed, const u32& t) {
-    if (sources.size() < 2 || placed[0] || sources[0].speed != "still") return;
+    if (sources.size() < 2 || sources[0].speed != "still") return;
+    // ("Alley behind the takeaways.", "Test ride out back:": placed, and still naming nothing heard)
+    if (placed[0] && names_a_sound(from_utf8(sources[0].label))) return;
     const auto placed_after = std::count(placed.begin() + 1, placed.end(), true);
-    if (placed_after == 0) return;
+    if (placed_after == 0 || (placed[0] && placed_after < 2)) return;
     const u32 low = lower(t);
     auto sentence_end = [&](std::size_t from) {
         std::size_t e = from;
@@ -292,6 +294,15 @@ void drop_framing_sentence(std::vector<SceneSource>& sources, std::vector<bool>&
     if (h == 0) return;
     const u32& head = words[h - 1];
     if (sound_noun(head) && !scene_words.count(head)) return;
+    // (placed by a landmark, "behind the takeaways", not by a side of the listener: "female talker at twenty degrees right")
+    static const std::set<u32> sides = {U"left", U"right", U"degrees", U"deg", U"o'clock", U"oclock", U"ahead", U"front",
+                                        U"overhead", U"above", U"below", U"me", U"us", U"you", U"listener", U"centre",
+                                        U"center", U"azimuth", U"az", U"l", U"r", U"my", U"your", U"our", U"his", U"her",
+                                        U"their", U"feet", U"head", U"ear", U"ears", U"shoulder", U"side"};
+    if (placed[0] && std::any_of(words.begin(), words.end(), [](const u32& w) {
+            return sound_noun(w) || sound_verb(w) || sides.count(w) || std::any_of(w.begin(), w.end(), is_digit);
+        }))
+        return;
     sources.erase(sources.begin());
     placed.erase(placed.begin());
 }
