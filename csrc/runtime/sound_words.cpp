@@ -2,6 +2,8 @@
 
 #include <set>
 
+#include "word_table.h"
+
 namespace bewo::rt {
 namespace {
 
@@ -126,6 +128,18 @@ const std::set<u32>& irregular() {
 
 u32 strip_suffix(const u32& w, const u32& suffix) { return w.substr(0, w.size() - suffix.size()); }
 
+// WordNet's things that sound and sounds, for the ones the list above lacks ("chickadee", "sousaphone")
+const WordTable& sound_sources() {
+    static const WordTable words = read_word_table(
+#include "sound_source_words.inc"
+    );
+    return words;
+}
+
+bool known_noun(const u32& w) {
+    return nouns().count(w) > 0 || sound_sources().words.count(w) > 0 || sound_sources().forms.count(w) > 0;
+}
+
 }  // namespace
 
 std::set<u32> word_set(const char* words) {
@@ -146,11 +160,10 @@ std::set<u32> word_set(const char* words) {
 using namespace textmatch;
 
 bool sound_noun(const u32& w) {
-    const auto& n = nouns();
-    if (n.count(w)) return true;
-    if (w.size() > 3 && ends_with(w, U"ies") && n.count(strip_suffix(w, U"ies") + U"y")) return true;
-    if (w.size() > 3 && ends_with(w, U"es") && n.count(strip_suffix(w, U"es"))) return true;
-    return w.size() > 2 && ends_with(w, U"s") && n.count(strip_suffix(w, U"s"));
+    if (known_noun(w)) return true;
+    if (w.size() > 3 && ends_with(w, U"ies") && known_noun(strip_suffix(w, U"ies") + U"y")) return true;
+    if (w.size() > 3 && ends_with(w, U"es") && known_noun(strip_suffix(w, U"es"))) return true;
+    return w.size() > 2 && ends_with(w, U"s") && known_noun(strip_suffix(w, U"s"));
 }
 
 std::vector<u32> past_stems(const u32& w) {
