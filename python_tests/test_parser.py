@@ -3247,3 +3247,14 @@ def test_a_setting_named_before_is_not_the_sound_named_again():
 def test_a_first_sentence_placed_by_a_landmark_and_naming_no_sound_frames_the_scene(text, labels):
     src = parse(text).sources
     assert len(src) == len(labels) and all(w in s.label for w, s in zip(labels, src)), src
+
+
+@pytest.mark.parametrize("text,labels", [
+    ("a toilet flushes somewhere downstairs, underneath the studio.", ["toilet flushes"]),
+    ("Fuel hissing from underneath, below trainee level. Keep dispatch radio at 0.", ["fuel hissing", "dispatch radio"]),
+    ("Next round, a low hum moving slowly from right to left across the front, with a steady metronome tick behind the "
+     "client. No other sounds please, she startles easily.", ["low hum", "steady metronome tick"]),
+    ("thunder far away in front, and a cat purring on the right side. Please no sudden loud cracks.", ["thunder", "cat purring"]),
+])
+def test_places_after_a_comma_and_sounds_asked_away_name_no_sound(text, labels):
+    assert [s.label for s in parse(text).sources] == labels

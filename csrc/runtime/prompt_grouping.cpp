@@ -63,8 +63,13 @@ bool where_it_is(const Toks& piece) {
     static const std::set<u32> prepositions = {U"out", U"through", U"outside", U"beyond", U"past", U"by", U"near",
                                                U"in", U"inside", U"at", U"on", U"behind", U"under", U"over", U"across"};
     static const std::set<u32> determiners = {U"the", U"a", U"an", U"my", U"your", U"our", U"his", U"her", U"their", U"its", U"of"};
-    if (piece.empty() || piece[0]->kind != Kind::Word || !prepositions.count(piece[0]->low())) return false;
-    bool place = false, noun = false;
+    // (", underneath the studio", ", behind the crowd": a height or side said as a preposition opens it too)
+    static const std::set<u32> placing = {U"behind", U"underneath", U"under", U"below", U"beneath", U"above", U"over"};
+    const bool placing_first = !piece.empty() && (piece[0]->kind == Kind::Elev || piece[0]->kind == Kind::Dir) &&
+                               placing.count(piece[0]->low()) > 0;
+    if (piece.empty() || (!placing_first && (piece[0]->kind != Kind::Word || !prepositions.count(piece[0]->low()))))
+        return false;
+    bool place = placing_first, noun = false;
     for (std::size_t i = 1; i < piece.size(); ++i) {
         const Tok& k = *piece[i];
         if (k.kind == Kind::Dir) { place = true; continue; }

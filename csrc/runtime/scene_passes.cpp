@@ -579,7 +579,12 @@ void drop_unplaced_framing(std::vector<SceneSource>& sources, std::vector<bool>&
         const bool facing = !words.empty() && sources[k].speed == "still" &&
                             std::all_of(words.begin(), words.end(), [](const TextWord& x) { return facing_only.count(x.low) > 0; }) &&
                             std::any_of(words.begin(), words.end(), [](const TextWord& x) { return x.low == U"facing"; });
-        if (!facing && (placed[k] || sources[k].speed != "still" || !frames_the_scene(sources[k].label))) continue;
+        // "No other sounds please", "Please no sudden loud cracks": a sound asked away
+        const bool asked_away = !words.empty() && (words[0].low == U"no" || words[0].low == U"nothing" ||
+                                                   words[0].low == U"without" || words[0].low == U"never");
+        if (!facing && !(asked_away && !placed[k] && sources[k].speed == "still") &&
+            (placed[k] || sources[k].speed != "still" || !frames_the_scene(sources[k].label)))
+            continue;
         sources.erase(sources.begin() + static_cast<long>(k));
         placed.erase(placed.begin() + static_cast<long>(k));
     }
