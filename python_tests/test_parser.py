@@ -3258,3 +3258,14 @@ def test_a_first_sentence_placed_by_a_landmark_and_naming_no_sound_frames_the_sc
 ])
 def test_places_after_a_comma_and_sounds_asked_away_name_no_sound(text, labels):
     assert [s.label for s in parse(text).sources] == labels
+
+
+@pytest.mark.parametrize("text,labels,az,el", [
+    ("k make it spooky: creaky stairs to the left, fridge humming straight ahead, and a dog barking outside on the right",
+     ["creaky stairs", "fridge", "dog"], [-90, 0, 90], [0, 0, 0]),
+    ("Can you make the buffalo herd coming closer from behind, and one bird on top of the car?", ["buffalo", "bird"],
+     [180, 0], [0, 1]),
+    ("on top of that, a dog barks on the left", ["dog"], [-90], [0]),
+])
+def test_sounding_things_and_on_top(text, labels, az, el):
+    _assert_sources_and_heights(text, labels, az, el)

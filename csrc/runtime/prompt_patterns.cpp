@@ -548,6 +548,10 @@ Patterns::Patterns() {
          "(?![\\w'-])|(?:(?<=flying )|(?<=flies )|(?<=flew )|(?<=fly )|(?<=passes )|(?<=passing )|(?<=goes ))over"
          "(?=\\s+(?:from|and|then)\\b|\\s*[,.;!?]|\\s*$)", kAboveDeg);
     elevs.back().first.needs_any({U"over"});
+    // "one bird on top of the car", "the rain starting on top": above the listener's place
+    elev("on\\s+top(?:\\s+of\\s+(?:the|my|our|your|a|an)\\s+(?:car|van|bus|truck|roof|house|tent|cabin|hut|shed|caravan|"
+         "building|tower|wardrobe|cupboard|fridge|shelf|bookcase|head|jeep|boat))?(?!\\s+of\\b)(?![\\w-])", kAboveDeg);
+    elevs.back().first.needs_any({U"on top"});
     // "arrows whistle down out of the sky", "thunder from the sky", "mice in the attic"
     elev("(?:out\\s+of|from|down\\s+from)\\s+the\\s+(?:sky|clouds|heavens)|(?:in|from)\\s+the\\s+(?:attic|loft)", kAboveDeg);
     elevs.back().first.needs_any({U"sky", U"clouds", U"heavens", U"attic", U"loft"});

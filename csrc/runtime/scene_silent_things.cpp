@@ -41,7 +41,12 @@ bool only_a_silent_thing(const std::string& label_utf8) {
     }
     while (!words.empty() && determiners.count(words.front()) && words.size() > 1) words.erase(words.begin());
     if (words.empty() || words.size() > 2 || !silent_thing(words.back())) return false;
-    return std::none_of(words.begin(), words.end(), [](const u32& x) { return sound_verb(x) || (sound_noun(x) && !silent_thing(x)); });
+    // "creaky stairs", "a squeaky bench": said to sound
+    static const std::set<u32> sounding = {U"creaky", U"creaking", U"squeaky", U"noisy", U"rattly", U"rattling", U"clanky",
+                                           U"banging", U"buzzing", U"humming", U"ticking", U"dripping", U"loud"};
+    return std::none_of(words.begin(), words.end(), [](const u32& x) {
+        return sound_verb(x) || (sound_noun(x) && !silent_thing(x)) || sounding.count(x);
+    });
 }
 
 }  // namespace
