@@ -1,5 +1,5 @@
 """Writes csrc/runtime/sound_source_words.inc: English nouns whose first WordNet sense is a thing that
-makes sound or a sound itself: an animal, a musical instrument, a vehicle, an engine or machine, a home
+makes sound or a sound itself (or, for a word of two senses, either): an animal, a musical instrument, a vehicle, an engine or machine, a home
 appliance, a power tool, a timepiece, a gun, a bell, a whistle, an alarm or other signalling or acoustic
 device, a noisemaker, or a sound or noise ("chickadee", "sousaphone", "rickshaw", "clangour"), and their
 irregular plurals.
@@ -90,17 +90,19 @@ def sound_source_words(root: Path) -> tuple[list[str], list[tuple[str, str]]]:
             continue
         f = line.split()
         lemma, count, pointers = f[0], int(f[2]), int(f[3])
-        first = f[4 + pointers + 2:][:count][0]
+        offsets = f[4 + pointers + 2:][:count]
+        first = offsets[0]
         if not lemma.replace("-", "").isalpha() or len(lemma) < 3 or lemma in NOT_A_SOURCE:
             continue
         if lemma in adjectives or lemma in adverbs or verbs.get(lemma, 0) > count:
             continue
         # not a genus or family ("vespa", "canidae"), and a thing of many senses only as its own kind
-        # of animal ("galley" is a ship first and a kitchen too)
+        # of animal ("galley" is a ship first and a kitchen too); of two senses, either ("foghorn": a
+        # signal, and the horn that sounds it)
         if glosses[first].lstrip().startswith(("genus", "type genus", "family", "order", "class", "suborder",
                                                 "subfamily", "phylum", "superfamily", "subclass", "subphylum")):
             continue
-        if animal(first) or (count <= 2 and sounds(first)):
+        if animal(first) or (count <= 2 and any(sounds(o) for o in offsets)):
             words.append(lemma)
     known = set(words)
     plurals = []
