@@ -3269,3 +3269,8 @@ def test_places_after_a_comma_and_sounds_asked_away_name_no_sound(text, labels):
 ])
 def test_sounding_things_and_on_top(text, labels, az, el):
     _assert_sources_and_heights(text, labels, az, el)
+
+
+def test_a_move_verb_after_a_modal_goes_on_with_the_sound_before():
+    s = _one("the crosswalk beacon starts on the left curb and should pan to the right curb as the user crosses.")
+    assert s.moving and round(s.azimuth_start_deg) == -90 and round(s.azimuth_end) == 90, s

@@ -73,6 +73,16 @@ bool continues_sentence(const Toks& piece, const Toks& before) {
     while (i < piece.size() && piece[i]->kind == Kind::Word &&
            (piece[i]->low() == U"and" || piece[i]->low() == U"then" || piece[i]->low() == U"also"))
         ++i;
+    // "the beacon starts on the left curb and should pan to the right curb": a move verb after a modal,
+    // with where it goes, goes on with the sound before
+    {
+        static const std::set<u32> modals = {U"should", U"will", U"would", U"must", U"can", U"could", U"slowly", U"then"};
+        std::size_t m = i;
+        while (m < piece.size() && piece[m]->kind == Kind::Word && modals.count(piece[m]->low())) ++m;
+        if (m > i && m < piece.size() && is_move(piece[m]->kind) &&
+            std::any_of(piece.begin() + static_cast<long>(m), piece.end(), [](const Tok* t) { return t->kind == Kind::To; }))
+            return true;
+    }
     // "starting behind and walking past on the right", "approaching from straight ahead and passing by
     // on my right": one move told in participles
     auto has = [](const Toks& ts, auto pred) { return std::any_of(ts.begin(), ts.end(), pred); };
