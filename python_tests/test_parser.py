@@ -3274,3 +3274,13 @@ def test_sounding_things_and_on_top(text, labels, az, el):
 def test_a_move_verb_after_a_modal_goes_on_with_the_sound_before():
     s = _one("the crosswalk beacon starts on the left curb and should pan to the right curb as the user crosses.")
     assert s.moving and round(s.azimuth_start_deg) == -90 and round(s.azimuth_end) == 90, s
+
+
+@pytest.mark.parametrize("text,labels,az,el", [
+    ("Church bell ~ -120 deg, traffic hum dead ahead.", ["church bell", "traffic hum"], [-120, 0], [0, 0]),
+    ("blade scraping under the machine", ["blade"], [0], [-1]),
+    ("rain tapping the roof, dialogue centred", ["rain", "dialogue"], [0, 0], [1, 0]),
+    ("~ nice ~ a dog on the left", ["dog"], [-90], [0]),
+])
+def test_tildes_machines_and_roofs(text, labels, az, el):
+    _assert_sources_and_heights(text, labels, az, el)

@@ -330,6 +330,7 @@ bool parse_prompt(const std::string& text, SceneSpec& out, std::string& err) {
     t = with_people_as_the_listener(t);
     t = with_heights_as_words(t);
     t = with_at_signs_as_at(t);
+    t = with_tildes_joined(t);
     t = with_time_phrases_dropped(t);
     t = with_text_references_dropped(t);
     t = with_saw_as_seeing(t);

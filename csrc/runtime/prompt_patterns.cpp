@@ -548,6 +548,10 @@ Patterns::Patterns() {
          "(?![\\w'-])|(?:(?<=flying )|(?<=flies )|(?<=flew )|(?<=fly )|(?<=passes )|(?<=passing )|(?<=goes ))over"
          "(?=\\s+(?:from|and|then)\\b|\\s*[,.;!?]|\\s*$)", kAboveDeg);
     elevs.back().first.needs_any({U"over"});
+    // "rain tapping the roof", "hail drumming the skylight": what beats on a roof overhead
+    elev("(?:(?<=tapping )|(?<=drumming )|(?<=pattering )|(?<=hammering )|(?<=pounding )|(?<=lashing )|(?<=beating )|"
+         "(?<=battering )|(?<=pelting ))the\\s+(?:roof|skylight|ceiling|awning|tarp|tent|canopy)(?![\\w-])", kAboveDeg);
+    elevs.back().first.needs_any({U"roof", U"skylight", U"ceiling", U"awning", U"tarp", U"tent", U"canopy"});
     // "one bird on top of the car", "the rain starting on top": above the listener's place
     elev("on\\s+top(?:\\s+of\\s+(?:the|my|our|your|a|an)\\s+(?:car|van|bus|truck|roof|house|tent|cabin|hut|shed|caravan|"
          "building|tower|wardrobe|cupboard|fridge|shelf|bookcase|head|jeep|boat))?(?!\\s+of\\b)(?![\\w-])", kAboveDeg);
@@ -568,7 +572,7 @@ Patterns::Patterns() {
     elev("(?:down\\s+)?(?:below|beneath|underneath)" + under + "|under\\s+(?:(?:the|my|your|our|their|his|her)\\s+)?(?:(?:exam|kitchen|dining|coffee|work|old|wooden|big|little)\\s+)?(?:floor|floorboards|ground|feet|seat|seats|chair|bed|desk|table|bench|couch|sofa|stage|seating|bleachers|boardwalk|"
          // "snow chains clatter under the car", "ice clinking in the cooler under my stall"
          "car|van|truck|lorry|bus|train|carriage|platform|pier|dock|jetty|boat|hull|stall|counter|cart|trolley|caravan|"
-         "sink|workbench|decking|porch)(?![\\w-])|"
+         "sink|workbench|decking|porch|machine|machines|conveyor|press|engine|lift|elevator|floorboard)(?![\\w-])|"
          // "a cello drone that passes under the seating", "rolls underneath the audience"
          "(?<=passes )under|(?<=passing )under|(?<=passed )under|(?<=goes )under|(?<=rolls )under|(?<=rolling )under|"
          "under\\s+(?:me|you|us|the\\s+listener)|"

@@ -29,6 +29,21 @@ u32 with_at_signs_as_at(const u32& t) {
     return out;
 }
 
+// "Church bell ~ -120 deg": a tilde before a number is "about" it, whatever the spaces
+u32 with_tildes_joined(const u32& t) {
+    if (t.find('~') == u32::npos) return t;
+    u32 out;
+    for (std::size_t i = 0; i < t.size(); ++i) {
+        out.push_back(t[i]);
+        if (t[i] != '~') continue;
+        std::size_t j = i + 1;
+        while (j < t.size() && t[j] == ' ') ++j;
+        if (j > i + 1 && j < t.size() && ((t[j] >= '0' && t[j] <= '9') || t[j] == '-' || t[j] == '+' || t[j] == 0x2212))
+            i = j - 1;
+    }
+    return out;
+}
+
 // "After ten seconds a car pulls up", "over five seconds", "for a few moments": when, not what;
 // the time phrase is taken out so it names no sound.
 u32 with_time_phrases_dropped(const u32& t) {
