@@ -3284,3 +3284,18 @@ def test_a_move_verb_after_a_modal_goes_on_with_the_sound_before():
 ])
 def test_tildes_machines_and_roofs(text, labels, az, el):
     _assert_sources_and_heights(text, labels, az, el)
+
+
+@pytest.mark.parametrize("text,labels,az", [
+    ("dog bark: front-right (45°), cat meow: rear (180°)", ["dog bark", "cat meow"], [45, 180]),
+    ("dog: left (-90°), cat: right (90°)", ["dog", "cat"], [-90, 90]),
+    ("dog: back-left (-135°), cat: ahead (0°)", ["dog", "cat"], [-135, 0]),
+    ("dog: left (30 degrees), cat: behind", ["dog", "cat"], [-30, 180]),
+])
+def test_an_angle_in_brackets_after_a_place(text, labels, az):
+    _assert_sources(text, labels, az)
+
+
+def test_a_numbered_list_after_a_side_is_no_angle():
+    src = parse("(1) a motorcycle swerves from hard right round behind us to hard left\n(3) sirens approaching at 3 o'clock").sources
+    assert [round(s.azimuth_start_deg) for s in src] == [90, 90] and src[0].moving, src

@@ -299,7 +299,7 @@ bool parse_prompt(const std::string& text, SceneSpec& out, std::string& err) {
         else if (c == 0x2014) t += U" - ";
         else t.push_back(c);
     }
-    t = normalise_symbols(fields_as_phrases(t));
+    t = normalise_symbols(fields_as_phrases(with_bracketed_angles_after_places_dropped(t)));
     // "right-to-left", "left-to-right": the hyphens as spaces (same length), so the move reads as words
     for (std::size_t i = 0; i + 4 <= t.size(); ++i) {
         if (!(t[i] == '-' && (t[i + 1] == 't' || t[i + 1] == 'T') && (t[i + 2] == 'o' || t[i + 2] == 'O') && t[i + 3] == '-'))

@@ -44,6 +44,30 @@ u32 with_tildes_joined(const u32& t) {
     return out;
 }
 
+// "dog bark: front-right (45°), cat meow: rear (180°)": an angle in brackets after a place that it
+// agrees with says the same place again; after "left" or "right" it says how far ("left (30°)")
+u32 with_bracketed_angles_after_places_dropped(const u32& t) {
+    if (t.find('(') == u32::npos) return t;
+    static const Regex angle("(?P<side>(?:front|back|rear)[- ]?(?:right|left)|left|right|front|rear|back|behind|ahead|centre|center)"
+                             "[ \\t]*\\([ \\t]*(?P<num>[+\\-\\u2212]?\\d{1,3})[ \\t]*(?:\\u00b0|deg|degs|degrees)[ \\t]*\\)", true);
+    return with_matches_replaced(t, angle, [&](const Regex::Match& m, const u32& low) {
+        const int gs = angle.group("side"), gn = angle.group("num");
+        const u32 side = m.group(low, gs);
+        const bool front = side.find(U"front") != u32::npos, rear = side.find(U"back") != u32::npos ||
+                           side.find(U"rear") != u32::npos || side.find(U"behind") != u32::npos;
+        const double lateral = side.find(U"left") != u32::npos ? -90.0 : side.find(U"right") != u32::npos ? 90.0 : 0.0;
+        const double az = lateral == 0.0 ? (rear ? 180.0 : 0.0) : front ? lateral / 2.0 : rear ? lateral * 1.5 : lateral;
+        const double said = number(m.group(low, gn));
+        const double apart = std::fabs(std::fmod(std::fabs(said - az) + 180.0, 360.0) - 180.0);
+        const u32 whole = t.substr(static_cast<std::size_t>(m.start), static_cast<std::size_t>(m.end - m.start));
+        if (apart <= 50.0) return t.substr(static_cast<std::size_t>(m.caps[2 * gs]), side.size());
+        // ("dog: left (30°)": how far to that side)
+        if ((side == U"left" || side == U"right") && std::fabs(said) <= 180.0)
+            return from_utf8(std::to_string(static_cast<int>(std::fabs(said)))) + U" degrees " + side;
+        return whole;
+    });
+}
+
 // "After ten seconds a car pulls up", "over five seconds", "for a few moments": when, not what;
 // the time phrase is taken out so it names no sound.
 u32 with_time_phrases_dropped(const u32& t) {
