@@ -271,3 +271,68 @@ def test_every_odd_sound_name_is_kept_where_it_is_put():
                                             for x, (w, a) in zip(src, want)):
             wrong.append((text, [(x.label, round(x.azimuth_start_deg)) for x in src]))
     assert not wrong, f"{len(wrong)} of 400 wrong, e.g. {wrong[:5]}"
+
+
+def test_every_part_of_a_moving_thing_is_heard_as_it():
+    """A part of a moving thing said after it (", engine roaring", "with the siren going") is heard as
+    the thing: one source, on the thing's path."""
+    rng = random.Random(10)
+    movers = [("a fire truck", "fire truck"), ("a motorbike", "motorbike"), ("an old tractor", "tractor"),
+              ("a biplane", "biplane"), ("a gurney", "gurney"), ("a horse", "horse"), ("a helicopter", "helicopter"),
+              ("the ambulance", "ambulance"), ("a delivery van", "van")]
+    moves = {"passes from left to right": (-90, 90), "drives past from right to left": (90, -90),
+             "comes from behind me to the front": (180, 0), "goes from front to back": (0, 180),
+             "rolls from my left to my right": (-90, 90)}
+    parts = [", engine roaring", " with the siren going", ", its engine sputtering", ", one wheel squeaking",
+             ", wheels rattling", ", rotor thudding", ", hooves clattering", ", brakes squealing", ", horn blaring"]
+    wrong = []
+    for _ in range(300):
+        (s, w), m, part = rng.choice(movers), rng.choice(list(moves)), rng.choice(parts)
+        text = f"{s[:1].upper() + s[1:]} {m}{part}."
+        a0, a1 = moves[m]
+        src = parse(text).sources
+        ok = (len(src) == 1 and w in src[0].label.lower() and src[0].moving and
+              abs(((src[0].azimuth_start_deg - a0) + 180) % 360 - 180) <= TOL and
+              abs(abs(src[0].azimuth_end - src[0].azimuth_start_deg) - abs(a1 - a0)) <= TOL)
+        if not ok:
+            wrong.append((text, [(x.label, round(x.azimuth_start_deg), round(x.azimuth_end), x.moving) for x in src]))
+    assert not wrong, f"{len(wrong)} of 300 wrong, e.g. {wrong[:5]}"
+
+
+def test_every_setting_sentence_names_none():
+    """A first sentence that sets the scene (a time, a place named by a landmark, where the listener
+    stands) names no sound, placed or not."""
+    rng = random.Random(11)
+    settings = ["Alley behind the takeaways.", "Evening at the loft.", "Test ride out back:", "Mash day.",
+                "Setting up at dawn.", "Late shift at the depot.", "We're up on a three storey pitch.",
+                "Up on the third floor:", "I'm up on the roof.", "45 floors up on the crane.", "Sunday morning in the park.",
+                "Back garden, late August.", "Physio said to practise this.", "My doctor suggested relaxing sounds."]
+    places = ["on the left", "to my right", "behind me", "in front of me", "at 2 o'clock", "front-left"]
+    wrong = []
+    for _ in range(300):
+        k = rng.choice([2, 3])
+        picks, where = rng.sample(SOUNDS[:10], k), [rng.choice(places) for _ in range(k)]
+        body = ", ".join(f"{s} {p}" for (s, _), p in zip(picks, where))
+        text = f"{rng.choice(settings)} {body[:1].upper() + body[1:]}."
+        src = parse(text).sources
+        if len(src) != k or not all(_at(x, w, p) for x, (_, w), p in zip(src, picks, where)):
+            wrong.append((text, [(x.label, round(x.azimuth_start_deg), round(x.elevation_deg)) for x in src]))
+    assert not wrong, f"{len(wrong)} of 300 wrong, e.g. {wrong[:5]}"
+
+
+def test_every_angle_said_in_words_is_read():
+    """Angles said as words, the hundreds said first as people say them ("one thirty-five")."""
+    rng = random.Random(12)
+    spoken = {"ninety": 90, "forty-five": 45, "one thirty-five": 135, "one twenty": 120, "a hundred and twenty": 120,
+              "one fifty": 150, "sixty": 60, "thirty": 30, "one hundred and thirty-five": 135, "fifteen": 15}
+    wrong = []
+    for _ in range(200):
+        (s, w), (words, v) = rng.choice(SOUNDS[:10]), rng.choice(list(spoken.items()))
+        sign = rng.choice(["minus", "plus", "negative", ""])
+        unit = rng.choice([" degrees", ""]) if sign else " degrees"
+        text = rng.choice([f"{s} at {sign} {words}{unit}", f"{s[:1].upper() + s[1:]} at {sign} {words}{unit}."]).replace("  ", " ")
+        az = -v if sign in ("minus", "negative") else v
+        src = parse(text).sources
+        if len(src) != 1 or w not in src[0].label.lower() or abs(((src[0].azimuth_start_deg - az) + 180) % 360 - 180) > 1:
+            wrong.append((text, [(x.label, round(x.azimuth_start_deg)) for x in src]))
+    assert not wrong, f"{len(wrong)} of 200 wrong, e.g. {wrong[:5]}"

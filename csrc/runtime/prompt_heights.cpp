@@ -47,7 +47,7 @@ const std::set<u32>& down_verbs() {
         "mow gun slam crash rain pour beat thunder bounce roll slide tumble float drift glide fly swoop dive plunge "
         "sink settle splash trickle drip rattle clatter thud crash cascade tumble spiral hurtle",
         "sat lay lain put went gone came fell threw thrown brought wore stood bore shouted ran tore burnt burned cut let "
-        "held flew dove sank");
+        "held flew dove sank broke broken shut laid");
     return s;
 }
 

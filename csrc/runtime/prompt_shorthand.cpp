@@ -187,6 +187,12 @@ u32 with_chat_shorthand(const u32& t) {
             ++i;
             continue;
         }
+        // "sidechain the pad n pan the perc loop": "n" alone between two words is "and"
+        if ((c == 'n' || c == 'N') && i > 0 && t[i - 1] == ' ' && i + 2 < t.size() && t[i + 1] == ' ' &&
+            is_letter(t[i + 2]) && is_letter(t[i > 1 ? i - 2 : 0])) {
+            out += U"and";
+            continue;
+        }
         const bool letter = (c == 'l' || c == 'r') && starts &&
                             (i + 1 >= t.size() || !(is_word(t[i + 1]) || t[i + 1] == '\'' || t[i + 1] == '&' ||
                                                     (t[i + 1] == '.' && i + 2 < t.size() && is_word(t[i + 2]))));
