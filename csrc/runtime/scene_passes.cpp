@@ -244,15 +244,16 @@ bool onomatopoeia(const std::string& label_utf8) {
 // "Thunder. Rain on the left ..." keeps its thunder (a sound at the head).
 void drop_framing_sentence(std::vector<SceneSource>& sources, std::vector<bool>& placed, const u32& t) {
     if (sources.size() < 2 || sources[0].speed != "still") return;
-    // ("Alley behind the takeaways.", "Test ride out back:": placed, and still naming nothing heard)
-    if (placed[0] && names_a_sound(from_utf8(sources[0].label))) return;
+    // ("Alley behind the takeaways.", "Test ride out back:": placed, and still naming nothing heard;
+    // what its label names is read below, from the words before its first preposition)
     const auto placed_after = std::count(placed.begin() + 1, placed.end(), true);
     if (placed_after == 0 || (placed[0] && placed_after < 2)) return;
     const u32 low = lower(t);
     auto sentence_end = [&](std::size_t from) {
         std::size_t e = from;
         while (e < low.size() && !(low[e] == '.' || low[e] == ':' || low[e] == '!' || low[e] == '?' || low[e] == ';' ||
-                                   low[e] == '\n' || (low[e] == '-' && e > 0 && low[e - 1] == ' ')))
+                                   low[e] == '\n' ||
+                                   (low[e] == '-' && e > 0 && low[e - 1] == ' ' && !(e + 1 < low.size() && is_digit(low[e + 1])))))
             ++e;
         return e;
     };
@@ -282,8 +283,10 @@ void drop_framing_sentence(std::vector<SceneSource>& sources, std::vector<bool>&
     const std::vector<u32> words = words_of(sentence);
     if (words.empty() || words.size() > 8) return;
     static const std::set<u32> listening = {U"hear", U"heard", U"hearing", U"hears", U"listen", U"listening"};
+    // (placed by a landmark, a sound verb's bare form is a noun: "Lunch break behind the warehouse")
+    auto bare = [](const u32& w) { return !ends_with(w, U"s") && !ends_with(w, U"ed") && !ends_with(w, U"ing"); };
     for (const u32& w : words)
-        if (sound_verb(w) && !listening.count(w)) return;
+        if (sound_verb(w) && !listening.count(w) && !(placed[0] && bare(w))) return;
     static const std::set<u32> adverbs = {U"again", U"now", U"today", U"tonight", U"please", U"pls", U"here", U"there",
                                           U"then", U"too", U"also", U"only", U"once", U"more"};
     static const std::set<u32> scene_words = {U"band", U"orchestra", U"trio", U"quartet", U"quintet", U"ensemble", U"group",
@@ -298,10 +301,28 @@ void drop_framing_sentence(std::vector<SceneSource>& sources, std::vector<bool>&
     static const std::set<u32> sides = {U"left", U"right", U"degrees", U"deg", U"o'clock", U"oclock", U"ahead", U"front",
                                         U"overhead", U"above", U"below", U"me", U"us", U"you", U"listener", U"centre",
                                         U"center", U"azimuth", U"az", U"l", U"r", U"my", U"your", U"our", U"his", U"her",
-                                        U"their", U"feet", U"head", U"ear", U"ears", U"shoulder", U"side"};
-    if (placed[0] && std::any_of(words.begin(), words.end(), [](const u32& w) {
-            return sound_noun(w) || sound_verb(w) || sides.count(w) || std::any_of(w.begin(), w.end(), is_digit);
+                                        U"their", U"feet", U"head", U"ear", U"ears", U"shoulder", U"side", U"middle"};
+    // ... and naming no sound at its head, the words before its first preposition ("Car park behind the
+    // stadium": a park; "Kookaburra behind the house": a sound)
+    static const std::set<u32> prepositions = {U"at", U"in", U"on", U"by", U"of", U"behind", U"below", U"under", U"near",
+                                               U"beside", U"outside", U"inside", U"above", U"over", U"off", U"out", U"with",
+                                               U"for", U"to", U"from", U"into", U"past", U"across"};
+    // (the noun phrase that opens it, up to a verb or a preposition: "Bass stays in the middle" is bass)
+    const auto first_prep = std::find_if(words.begin(), words.end(), [](const u32& w) {
+        return prepositions.count(w) > 0 || verb_word_form(w) == 1 || verb_word_form(w) == 3;
+    });
+    const std::vector<u32> lead(words.begin(), first_prep);
+    // (the label's words are words of this sentence: "VR campfire scene:" is not where "fire" is named)
+    const std::vector<u32> label_words = words_of(label);
+    if (placed[0] && std::any_of(label_words.begin(), label_words.end(), [&](const u32& w) {
+            return std::find(words.begin(), words.end(), w) == words.end();
         }))
+        return;
+    if (placed[0] && (std::any_of(words.begin(), words.end(), [](const u32& w) {
+                          return sides.count(w) || std::any_of(w.begin(), w.end(), is_digit);
+                      }) ||
+                      (!lead.empty() && (sound_noun(lead.back()) || names_a_person(lead.back()))) ||
+                      std::any_of(lead.begin(), lead.end(), [&](const u32& w) { return sound_verb(w) && !bare(w); })))
         return;
     sources.erase(sources.begin());
     placed.erase(placed.begin());
