@@ -3299,3 +3299,19 @@ def test_an_angle_in_brackets_after_a_place(text, labels, az):
 def test_a_numbered_list_after_a_side_is_no_angle():
     src = parse("(1) a motorcycle swerves from hard right round behind us to hard left\n(3) sirens approaching at 3 o'clock").sources
     assert [round(s.azimuth_start_deg) for s in src] == [90, 90] and src[0].moving, src
+
+
+@pytest.mark.parametrize("text,labels,az,el", [
+    ("kitsune whisper behind the right ear", ["kitsune whisper"], [135], [0]),
+    ("whisper debuff voice over left shoulder", ["whisper"], [-135], [0]),
+    ("HE'S BEHIND YOU — ghost moan directly behind", ["ghost moan"], [180], [0]),
+    ("rain on the top speakers only", ["rain"], [0], [1]),
+    ("Section I: granular rain, ceiling speakers only", ["granular rain"], [0], [1]),
+])
+def test_body_sides_without_my_pronouns_and_top_speakers(text, labels, az, el):
+    _assert_sources_and_heights(text, labels, az, el)
+
+
+def test_any_verb_once_round_the_listener_is_a_circle():
+    s = _one("Hero moment: a hummingbird zips once around the listener's head.")
+    assert s.moving and abs(s.azimuth_end - s.azimuth_start_deg) == 360, s

@@ -56,8 +56,17 @@ u32 with_learner_phrases(const u32& t) {
     const bool has_hour = find_ascii_ci(t, U" h") != u32::npos && std::any_of(t.begin(), t.end(), is_digit);
     const bool has_behind = find_ascii_ci(t, U"behind") != u32::npos;
     const bool has_centre = find_ascii_ci(t, U"cent") != u32::npos;
-    if (!has_face && !has_around && !has_hour && !has_behind && !has_centre) return t;
+    const bool has_body = find_ascii_ci(t, U"shoulder") != u32::npos || find_ascii_ci(t, U" ear") != u32::npos;
+    if (!has_face && !has_around && !has_hour && !has_behind && !has_centre && !has_body) return t;
     u32 out = t;
+    // "voice over left shoulder", "whisper behind the right ear": the listener's own, said without "my"
+    static const Regex body("(?<![\\w-])(?P<prep>over|behind|at|by|in|near|beside|into)\\s+(?:the\\s+)?(?P<side>left|right)\\s+"
+                            "(?P<part>shoulder|ear)(?![\\w-])", true);
+    if (has_body)
+        out = with_matches_replaced(out, body, [](const Regex::Match& m, const u32& low) -> u32 {
+            return m.group(low, body.group("prep")) + U" my " + m.group(low, body.group("side")) + U" " +
+                   m.group(low, body.group("part"));
+        });
     // "in face of you", "in front if me"
     static const Regex face("(?<![\\w-])in\\s+(?:face|front)\\s+(?:of|if)\\s+(?=me|us|you|him|her|them|the)\\b", true);
     if (has_face) out = with_matches_replaced(out, face, [](const Regex::Match&, const u32&) -> u32 { return U"in front of "; });

@@ -199,6 +199,7 @@ const char kGlue[] =
     "occasionally briefly first later finally eventually both all each time same comes come came round "
     "panned like only not through centred centered kinda maybe roughly approximately exactly precisely really "
     "please should must shall do does did may might ok okay so basically um uh hmm well actually honestly hey hello yeah yes thanks oh omg "
+    "he's she's they're you're "
     "thx cheers lol i'm i'd we're along sources sounds layers want need clockwise counterclockwise counter-clockwise "
     "anticlockwise anti-clockwise twice thrice once getting directly exactly second third fourth fifth lastly last "
     "keeps keep kept hard heavily deeply began begins begin approx circa bearing loudest quietest mid-distance path route trajectory relative";
@@ -548,6 +549,9 @@ Patterns::Patterns() {
          "(?![\\w'-])|(?:(?<=flying )|(?<=flies )|(?<=flew )|(?<=fly )|(?<=passes )|(?<=passing )|(?<=goes ))over"
          "(?=\\s+(?:from|and|then)\\b|\\s*[,.;!?]|\\s*$)", kAboveDeg);
     elevs.back().first.needs_any({U"over"});
+    // "rain on the top speakers only", "granular rain, ceiling speakers only": the speakers above
+    elev("(?:ceiling|top|height|overhead|upper)\\s+(?:speakers?|channels?|layer|array)(?![\\w-])", kAboveDeg);
+    elevs.back().first.needs_any({U"speaker", U"channel", U"layer", U"array"});
     // "rain tapping the roof", "hail drumming the skylight": what beats on a roof overhead
     elev("(?:(?<=tapping )|(?<=drumming )|(?<=pattering )|(?<=hammering )|(?<=pounding )|(?<=lashing )|(?<=beating )|"
          "(?<=battering )|(?<=pelting ))the\\s+(?:roof|skylight|ceiling|awning|tarp|tent|canopy)(?![\\w-])", kAboveDeg);
@@ -623,6 +627,8 @@ Patterns::Patterns() {
         "scurrying|skittering|galloping|flits|flitting|float|floats|floating|floated|drift|drifts|drifting|drifted)\\s+(?:" + turn + "\\s+)?"
         "(?:(?:all\\s+the\\s+way|all|right|once|one\\s+time|slowly|quickly|gently|lazily)\\s+)*" + round_me + "(?:\\s+" + turn + ")?|"
         "(?:(?:a|one)\\s+)?(?:full|complete|whole)\\s+(?:" + turn + "\\s+)?(?:circle|revolution|turn|round|loop|lap|orbit)s?|"
+        // "a hummingbird zips once around the listener's head": any verb, once round
+        "(?<=[a-z]s |[a-z]d |ng )(?:once|one\\s+time)\\s+" + round_me + "|"
         "all\\s+the\\s+way\\s+" + round_me + "|"
         "(?:circles|circle|circling|circled|orbits|orbit|orbiting|orbited)\\s+" + centre + "|(?:a)?round\\s+and\\s+(?:a)?round|"
         // "spinning 360 degrees around the listener", "a full 360"
