@@ -3315,3 +3315,25 @@ def test_body_sides_without_my_pronouns_and_top_speakers(text, labels, az, el):
 def test_any_verb_once_round_the_listener_is_a_circle():
     s = _one("Hero moment: a hummingbird zips once around the listener's head.")
     assert s.moving and abs(s.azimuth_end - s.azimuth_start_deg) == 360, s
+
+
+@pytest.mark.parametrize("text,labels,start,end", [
+    ("motorbike came from behind me n went off ahead", ["motorbike"], [180], [0]),
+    ("a motorbike came from behind me and sped off ahead of me", ["motorbike"], [180], [0]),
+    ("a jet in the trailer flew from the left speaker all the way round behind us to the right one, sick", ["jet"], [-90], [-270]),
+    ("Encore: a lone bagpiper started far off in front and marched past on our left, ending up behind the audience.",
+     ["bagpiper"], [0], [-180]),
+])
+def test_moves_that_end_off_ahead_or_at_the_other_one(text, labels, start, end):
+    src = parse(text).sources
+    assert len(src) == len(labels), src
+    for s, w, a, b in zip(src, labels, start, end):
+        assert w in s.label and s.moving and round(s.azimuth_start_deg) % 360 == a % 360 and round(s.azimuth_end - s.azimuth_start_deg) == b - a, s
+
+
+@pytest.mark.parametrize("text,labels,az", [
+    ("two dogs: the left one barks, the right one howls", ["dog", "dog"], [-90, 90]),
+    ("zip being pulled slightly to the right, fabric tearing far left", ["zip", "fabric"], [20, -90]),
+])
+def test_one_on_each_side_and_a_zip(text, labels, az):
+    _assert_sources(text, labels, az)

@@ -331,6 +331,8 @@ bool parse_prompt(const std::string& text, SceneSpec& out, std::string& err) {
     t = with_heights_as_words(t);
     t = with_at_signs_as_at(t);
     t = with_tildes_joined(t);
+    t = with_off_ahead_as_to_the_front(t);
+    t = with_side_ones_as_sides(t);
     t = with_time_phrases_dropped(t);
     t = with_text_references_dropped(t);
     t = with_saw_as_seeing(t);

@@ -68,6 +68,29 @@ u32 with_bracketed_angles_after_places_dropped(const u32& t) {
     });
 }
 
+// "came from behind me and went off ahead", "sped off in front": where the move ends, as "off to the front" is
+u32 with_off_ahead_as_to_the_front(const u32& t) {
+    if (find_ascii_ci(t, U"off ") == u32::npos) return t;
+    static const Regex off("(?<![\\w-])(?<!far )(?<!way )(?<!further )(?<!farther )off\\s+(?:straight\\s+)?(?:ahead(?:\\s+of\\s+(?:me|us|you|them))?|forwards?|in\\s+front(?:\\s+of\\s+(?:me|us|you|them))?)"
+                           "(?![\\w-])", true);
+    return with_matches_replaced(t, off, [](const Regex::Match&, const u32&) { return u32(U"off to the front"); });
+}
+
+// "the jet flew from the left speaker round to the right one": the speaker on that side; "the left
+// one barks, the right one howls": one sound on each side
+u32 with_side_ones_as_sides(const u32& t) {
+    if (find_ascii_ci(t, U" one") == u32::npos) return t;
+    static const Regex one("(?:(?<=to )|(?<=from )|(?<=on )|(?<=at )|(?<=in )|(?<=into ))(?P<side>(?:the|that)\\s+"
+                           "(?:left|right|front|back|rear))\\s+one(?![\\w-])", true);
+    const u32 out = with_matches_replaced(t, one, [&](const Regex::Match& m, const u32& low) { return m.group(low, one.group("side")); });
+    // "two dogs: the left one barks, the right one howls": one of each side, as "the one on the left"
+    if (find_ascii_ci(out, U"left one") == u32::npos || find_ascii_ci(out, U"right one") == u32::npos) return out;
+    static const Regex pair("(?<![\\w-])the\\s+(?P<side>left|right)\\s+one(?![\\w-])", true);
+    return with_matches_replaced(out, pair, [&](const Regex::Match& m, const u32& low) {
+        return U"the one on the " + m.group(low, pair.group("side"));
+    });
+}
+
 // "After ten seconds a car pulls up", "over five seconds", "for a few moments": when, not what;
 // the time phrase is taken out so it names no sound.
 u32 with_time_phrases_dropped(const u32& t) {
