@@ -3337,3 +3337,9 @@ def test_moves_that_end_off_ahead_or_at_the_other_one(text, labels, start, end):
 ])
 def test_one_on_each_side_and_a_zip(text, labels, az):
     _assert_sources(text, labels, az)
+
+
+def test_nobody_speaking_is_no_sound():
+    src = parse("In the doctor's waiting room nobody spoke. A toddler babbled at my feet, the receptionist's phone trilled "
+                "over to my left.").sources
+    assert [s.label for s in src] == ["toddler babbled", "receptionist's phone trilled"], src

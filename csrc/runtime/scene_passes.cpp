@@ -601,8 +601,12 @@ void drop_unplaced_framing(std::vector<SceneSource>& sources, std::vector<bool>&
                             std::all_of(words.begin(), words.end(), [](const TextWord& x) { return facing_only.count(x.low) > 0; }) &&
                             std::any_of(words.begin(), words.end(), [](const TextWord& x) { return x.low == U"facing"; });
         // "No other sounds please", "Please no sudden loud cracks": a sound asked away
+        // ("In the doctor's waiting room nobody spoke": no one heard)
         const bool asked_away = !words.empty() && (words[0].low == U"no" || words[0].low == U"nothing" ||
-                                                   words[0].low == U"without" || words[0].low == U"never");
+                                                   words[0].low == U"without" || words[0].low == U"never" ||
+                                                   std::any_of(words.begin(), words.end(), [](const TextWord& x) {
+                                                       return x.low == U"nobody";
+                                                   }));
         if (!facing && !(asked_away && !placed[k] && sources[k].speed == "still") &&
             (placed[k] || sources[k].speed != "still" || !frames_the_scene(sources[k].label)))
             continue;
