@@ -3343,3 +3343,14 @@ def test_nobody_speaking_is_no_sound():
     src = parse("In the doctor's waiting room nobody spoke. A toddler babbled at my feet, the receptionist's phone trilled "
                 "over to my left.").sources
     assert [s.label for s in src] == ["toddler babbled", "receptionist's phone trilled"], src
+
+
+@pytest.mark.parametrize("text,labels,az", [
+    ("bro can u make the seagull fly around the camera like in a circle lol 🐦 and waves crashing in front, plus my mate "
+     "shouting from behind me", ["seagull", "waves", "mate"], [0, 0, 180]),
+    ("🐶 barking on the left 🚗 passing right to left", ["dog", "car"], [-90, 90]),
+    ("a choir fades in across the front soundstage, a bee on the left", ["choir", "bee"], [0, -90]),
+    ("dialogue locked center, score wide", ["dialogue", "score"], [0, 0]),
+])
+def test_emoji_closing_a_clause_and_wide_sounds(text, labels, az):
+    _assert_sources(text, labels, az)

@@ -229,9 +229,9 @@ u32 with_idle_around_dropped(const u32& t) {
 // sound laid along one side of the listener, not a sound that moves along it
 u32 with_spread_across_as_still(const u32& t) {
     if (find_ascii_ci(t, U"across") == u32::npos) return t;
-    static const Regex spread("(?<![\\w-])(?:spread(?:\\s+out)?|stretched(?:\\s+out)?|strung\\s+out|all)\\s+"
+    static const Regex spread("(?<![\\w-])(?:spread(?:\\s+out)?|stretched(?:\\s+out)?|strung\\s+out|all|fades\\s+in|fading\\s+in)\\s+"
                               "(?:from\\s+(?:the\\s+)?(?:left|right)\\s+to\\s+(?:the\\s+)?(?:left|right)\\s+)?"
-                              "across\\s+the\\s+(?P<side>front|back|rear)(?![\\w-])", true);
+                              "across\\s+the\\s+(?P<side>front|back|rear)(?:\\s+(?:soundstage|stage|speakers))?(?![\\w-])", true);
     return with_matches_replaced(t, spread, [&](const Regex::Match& m, const u32&) {
         const int g = spread.group("side");
         const u32 side = lower(t.substr(static_cast<std::size_t>(m.caps[2 * g]), 5));

@@ -172,8 +172,17 @@ u32 normalise_symbols(const u32& text) {
             ++rest;
         bool clause_placed = false;
         for (const u32& w : places) clause_placed = clause_placed || has_word(clause, w);
+        // ("make the seagull fly around the camera like in a circle lol 🐦 and waves crashing"): one after a
+        // clause that names its sound, before "and" or "plus", closes that clause too
+        u32 then;
+        for (std::size_t k = rest; k < in.size() && k < rest + 6 && (is_word(in[k]) || in[k] == ','); ++k) then.push_back(lower_simple(in[k]));
+        u32 specific = U" " + clause + U" ";  // (a sound named by more than "sound" or "noise")
+        for (const u32 generic : {U" sounds ", U" sound ", U" noises ", U" noise "})
+            for (std::size_t at; (at = specific.find(generic)) != u32::npos;) specific.replace(at, generic.size(), U" ");
+        const bool closes_clause = names_a_sound(specific) && (then.rfind(U"and", 0) == 0 || then.rfind(U"plus", 0) == 0 ||
+                                                               then.rfind(U",", 0) == 0);
         const bool closes_placed_line =
-            (rest == in.size() || in[rest] == '\n') && clause_placed && names_a_sound(clause);
+            ((rest == in.size() || in[rest] == '\n') && clause_placed && names_a_sound(clause)) || closes_clause;
         // "the skatepark vid 🛹🔥 also my friend", "drone circling the player once 🔥": the fire is
         // praise unless a fire's sound or a place follows it ("🔥 crackling on the left")
         u32 next_word;

@@ -56,7 +56,7 @@ const std::set<u32>& nouns() {
         "register till scanner photocopier copier shredder typewriter tap faucet shower toilet sink drain pipe "
         "pipes gutter pot pan wok fryer grill barbecue skillet kettle "
         "door doors gate keys "
-        "clippers hairdryer razor shaver toothbrush cradle zip zipper velcro "
+        "clippers hairdryer razor shaver toothbrush cradle zip zipper velcro score soundtrack bgm "
         "fountain metronome camera projector arcade pinball slot fireworks firework firecracker gun gunfire "
         "gunshot gunshots shot shots rifle pistol shotgun cannon artillery missile bomb grenade explosion "
         "explosions laser blaster phaser sword swords blade blades shield arrow arrows bow bowstring catapult "
