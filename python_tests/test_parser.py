@@ -3354,3 +3354,20 @@ def test_nobody_speaking_is_no_sound():
 ])
 def test_emoji_closing_a_clause_and_wide_sounds(text, labels, az):
     _assert_sources(text, labels, az)
+
+
+@pytest.mark.parametrize("text,label,start,end", [
+    ("a runner overtakes me from behind", "runner", 180, 0),
+    ("runner overtakes me on the right from behind", "runner", 180, 0),
+    ("Helicopter coming in from behind and landing in front of me", "helicopter", 180, 0),
+    ("a helicopter comes from behind and lands in front of me", "helicopter", 180, 0),
+    ("bagpiper walked in behind us and passed along our right side up to the front", "bagpiper", 180, 0),
+])
+def test_overtakes_landings_and_coming_in_behind(text, label, start, end):
+    s = _one(text)
+    assert label in s.label and s.moving and round(s.azimuth_start_deg) % 360 == start % 360, s
+    assert round(s.azimuth_end - s.azimuth_start_deg) == end - start, s
+
+
+def test_a_landing_named_with_its_own_sound_stays_a_sound():
+    assert [s.label for s in parse("a dog barks on the left, a plane landing in front").sources] == ["dog barks", "plane landing"]

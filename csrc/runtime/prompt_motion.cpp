@@ -123,7 +123,15 @@ SceneSource resolve(const Toks& toks, const u32& label) {
     // "a train passing behind me": a sound that passes there with no other place (not "constant
     // elevation, passing in front", which names none)
     const bool passes_alone = !std::isnan(via_phrase) && dirs.empty() && (names_a_sound(label) || names_a_person(label));
-    const bool has_motion = !move_idx.empty() || (has_from && has_to) || approach || recede || circle != 0.0 || passes_alone;
+    // "comes from behind and lands in front of me": a verb of stopping between two places ends a move at the second
+    bool ends_there = false;
+    if (dirs.size() >= 2) {
+        static const std::set<u32> ending = {U"landing", U"lands", U"landed", U"stopping", U"stops", U"stopped", U"halts",
+                                             U"halted", U"settles", U"settled", U"parks", U"parked", U"parking"};
+        for (int i = dirs.front().idx + 1; i < dirs.back().idx && !ends_there; ++i) ends_there = ending.count(toks[i]->low()) > 0;
+    }
+    const bool has_motion = !move_idx.empty() || (has_from && has_to) || approach || recede || circle != 0.0 || passes_alone ||
+                            ends_there;
 
     std::string d0, d1;  // distance classes; "" is Python's None
     for (int i = 0; i < static_cast<int>(toks.size()); ++i) {
@@ -275,6 +283,12 @@ SceneSource resolve(const Toks& toks, const u32& label) {
                 a0 = only.az;
                 if (!approach && !recede && circle == 0.0 && (passing_by || only.role == Kind::From) && side_not_front_back(a0))
                     a1 = -a0, has_a1 = true;
+                // "a runner overtakes me from behind": on past the listener to straight ahead
+                const bool overtakes = std::any_of(toks.begin(), toks.end(), [](const Tok* t) {
+                    return t->low().compare(0, 7, U"overtak") == 0 || t->low() == U"overtook";
+                });
+                if (!approach && !recede && circle == 0.0 && overtakes && std::fabs(wrap_deg(a0)) == 180.0)
+                    a0 = 180.0, a1 = 0.0, has_a1 = true;
             }
         } else if (!std::isnan(via_phrase) && dirs.empty() && !approach && !recede && circle == 0.0 && passes_alone) {
             // "a train passing behind me", "a car passing in front of me": across that side, left to right

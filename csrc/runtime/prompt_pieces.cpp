@@ -240,6 +240,13 @@ bool lone_participle_describes(const Toks& p, bool previous_located) {
     const int form = content.size() == 1 ? verb_word_form(w) : 0;
     const bool any_verb = content.size() == 1 && w.size() > 3 && !sound_noun(w) &&
                           (form == 1 || form == 3 || verb_form(w) % 2 == 1 || ends_with(w, U"ing") || ends_with(w, U"ed"));
+    // "coming in from behind and landing in front of me": where the move ends
+    static const std::set<u32> ending = {U"landing", U"lands", U"landed", U"stopping", U"stops", U"stopped", U"halting",
+                                         U"halts", U"halted", U"settling", U"settles", U"settled", U"arriving", U"arrives",
+                                         U"arrived", U"finishing", U"finishes", U"finished", U"parking", U"parks", U"parked"};
+    if (previous_located && content.size() == 1 && ending.count(w) &&
+        std::any_of(p.begin(), p.end(), [](const Tok* t) { return t->kind == Kind::Dir; }))
+        return true;
     if (previous_located && any_verb && std::any_of(p.begin(), p.end(), [&](const Tok* t) {
             return t->kind == Kind::By || t->kind == Kind::Passing || t->kind == Kind::Recede ||
                    (!sound_verb(w) && t->kind == Kind::To);

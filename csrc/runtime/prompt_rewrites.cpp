@@ -76,6 +76,17 @@ u32 with_off_ahead_as_to_the_front(const u32& t) {
     return with_matches_replaced(t, off, [](const Regex::Match&, const u32&) { return u32(U"off to the front"); });
 }
 
+// "the bagpiper walked in behind us and passed along our right side": came in from behind
+u32 with_coming_in_behind_as_from_behind(const u32& t) {
+    if (find_ascii_ci(t, U"in behind") == u32::npos) return t;
+    static const Regex in("(?<![\\w-])(?P<verb>walked|walks|walking|came|comes|coming|marched|marches|marching|stepped|steps|"
+                          "drove|drives|driving|rode|rides|riding|crept|creeps|creeping|wandered|wanders|strolled|strolls|"
+                          "ran|runs|running|rolled|rolls|rolling)\\s+in\\s+behind(?=\\s+(?:me|us|you|them|the\\s+listener)\\b)", true);
+    return with_matches_replaced(t, in, [&](const Regex::Match& m, const u32& low) {
+        return m.group(low, in.group("verb")) + U" in from behind";
+    });
+}
+
 // "the jet flew from the left speaker round to the right one": the speaker on that side; "the left
 // one barks, the right one howls": one sound on each side
 u32 with_side_ones_as_sides(const u32& t) {
