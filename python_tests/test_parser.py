@@ -3371,3 +3371,18 @@ def test_overtakes_landings_and_coming_in_behind(text, label, start, end):
 
 def test_a_landing_named_with_its_own_sound_stays_a_sound():
     assert [s.label for s in parse("a dog barks on the left, a plane landing in front").sources] == ["dog barks", "plane landing"]
+
+
+@pytest.mark.parametrize("text,label,start,end", [
+    ("Recording for the apprentices: a tyre thump that starts at the back left and travels forward to the front left as "
+     "the car speeds up.", "tyre thump", -135, -45),
+    ("I'd like the train to chug in from the left and stop right in front of them, and a little bell ringing up above.",
+     "train", -90, 0),
+])
+def test_forward_is_no_place_on_the_way_and_stopping_ends_a_move(text, label, start, end):
+    s = next(x for x in parse(text).sources if label in x.label)
+    assert s.moving and round(s.azimuth_start_deg) == start and round(s.azimuth_end) == end, s
+
+
+def test_a_place_after_and_to_still_opens_the_next_item():
+    assert [round(s.azimuth_start_deg) for s in parse("To my left, rain tapping on a window, and to my right, a cat purring.").sources] == [-90, 90]

@@ -463,9 +463,11 @@ std::vector<Group> group(std::vector<Tok>& tokens, std::vector<bool>& colon_afte
             std::size_t nxt = k + 1;
             while (nxt < pieces.size() && !has_label[nxt]) ++nxt;
             // ("..., passes me on the left and rides off ahead, bell dinging": a verb goes on with the sound before)
+            // (and "..., and stop right in front of them": where the move before ends)
             const bool told = std::any_of(p.begin(), p.end(), [](const Tok* t) {
                 return is_move(t->kind) || (t->kind == Kind::Word && verb_form(t->low()) == 1);
-            });
+            }) || (!p.empty() && p[0]->kind == Kind::To && p[0]->low() != U"to" && p[0]->low() != U"towards" &&
+                   p[0]->low() != U"toward" && p[0]->low() != U"into" && p[0]->low() != U"onto");
             if (nxt < pieces.size() && !locations(p).empty() && !locations(sources[current].toks).empty() &&
                 locations(pieces[nxt]).empty() && !mirrors_last_place(p, sources[current].toks) && !told)
                 pending.insert(pending.end(), p.begin(), p.end());

@@ -126,8 +126,9 @@ SceneSource resolve(const Toks& toks, const u32& label) {
     // "comes from behind and lands in front of me": a verb of stopping between two places ends a move at the second
     bool ends_there = false;
     if (dirs.size() >= 2) {
-        static const std::set<u32> ending = {U"landing", U"lands", U"landed", U"stopping", U"stops", U"stopped", U"halts",
-                                             U"halted", U"settles", U"settled", U"parks", U"parked", U"parking"};
+        static const std::set<u32> ending = {U"landing", U"lands", U"landed", U"land", U"stopping", U"stops", U"stopped",
+                                             U"stop", U"halts", U"halted", U"halt", U"settles", U"settled", U"settle",
+                                             U"parks", U"parked", U"parking", U"park"};
         for (int i = dirs.front().idx + 1; i < dirs.back().idx && !ends_there; ++i) ends_there = ending.count(toks[i]->low()) > 0;
     }
     const bool has_motion = !move_idx.empty() || (has_from && has_to) || approach || recede || circle != 0.0 || passes_alone ||
@@ -189,6 +190,9 @@ SceneSource resolve(const Toks& toks, const u32& label) {
             const bool on_axis = !side_not_front_back(a0) && !side_not_front_back(a1);
             for (int k = 0; k < static_cast<int>(dirs.size()) && std::isnan(via) && !unwrapped; ++k) {
                 if (k == start || k == end) continue;
+                // ("travels forward to the front left": which way it faces as it goes, not a place on the way)
+                const u32& said = toks[dirs[k].idx]->low();
+                if (said == U"forward" || said == U"forwards" || said == U"backward" || said == U"backwards") continue;
                 const bool between = dirs[k].idx > dirs[start].idx && dirs[k].idx < dirs[end].idx;
                 const bool rear = std::fabs(wrap_deg(dirs[k].az)) >= 170 && std::fabs(wrap_deg(a0)) < 170 &&
                                   std::fabs(wrap_deg(a1)) < 170;  // "passes behind me from left to right"

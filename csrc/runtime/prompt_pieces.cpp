@@ -243,7 +243,8 @@ bool lone_participle_describes(const Toks& p, bool previous_located) {
     // "coming in from behind and landing in front of me": where the move ends
     static const std::set<u32> ending = {U"landing", U"lands", U"landed", U"stopping", U"stops", U"stopped", U"halting",
                                          U"halts", U"halted", U"settling", U"settles", U"settled", U"arriving", U"arrives",
-                                         U"arrived", U"finishing", U"finishes", U"finished", U"parking", U"parks", U"parked"};
+                                         U"arrived", U"finishing", U"finishes", U"finished", U"parking", U"parks", U"parked",
+                                         U"stop", U"land", U"halt", U"settle", U"park"};
     if (previous_located && content.size() == 1 && ending.count(w) &&
         std::any_of(p.begin(), p.end(), [](const Tok* t) { return t->kind == Kind::Dir; }))
         return true;
