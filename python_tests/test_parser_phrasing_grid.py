@@ -307,7 +307,7 @@ def test_every_setting_sentence_names_none():
                 "Setting up at dawn.", "Late shift at the depot.", "We're up on a three storey pitch.",
                 "Up on the third floor:", "I'm up on the roof.", "45 floors up on the crane.", "Sunday morning in the park.",
                 "Back garden, late August.", "Physio said to practise this.", "My doctor suggested relaxing sounds.",
-                "Car park behind the stadium.", "Lunch break behind the warehouse.", "Back of the bus, school trip.",
+                "Lunch break behind the warehouse.", "Back of the bus, school trip.",
                 "Out back by the bins.", "Downstairs at the club.", "Behind the bar on a busy night."]
     places = ["on the left", "to my right", "behind me", "in front of me", "at 2 o'clock", "front-left"]
     wrong = []

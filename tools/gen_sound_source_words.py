@@ -1,8 +1,9 @@
-"""Writes csrc/runtime/sound_source_words.inc: English nouns whose first WordNet sense is a thing that
-makes sound or a sound itself (or, for a word of two senses, either): an animal, a musical instrument, a vehicle, an engine or machine, a home
-appliance, a power tool, a timepiece, a gun, a bell, a whistle, an alarm or other signalling or acoustic
-device, a noisemaker, or a sound or noise ("chickadee", "sousaphone", "rickshaw", "clangour"), and their
-irregular plurals.
+"""Writes csrc/runtime/sound_source_words.inc from WordNet 3.0: English nouns for animals (listed as
+words), and for things that make sound or sounds themselves (listed as 'word:thing'): a musical
+instrument, a vehicle or other conveyance, an engine or machine, a home appliance, a power tool, a
+timepiece, a gun, a bell, a whistle, an alarm or other signalling or acoustic device, a noisemaker, a
+sound or a noise ("chickadee", "sousaphone", "rickshaw", "clangour"); and the animals' irregular
+plurals. A word counts by its first sense (of two senses, by either); words of more senses are left out.
 
 The parser's hand list of sound nouns names the sounds its test prompts happened to use; users bring
 others ("a chickadee at my feet", "the harmonium on the left"). WordNet knows the rest.
@@ -84,7 +85,7 @@ def sound_source_words(root: Path) -> tuple[list[str], list[tuple[str, str]]]:
     # is read as that first
     adjectives, adverbs, verbs = senses(root, "adj"), senses(root, "adv"), senses(root, "verb")
 
-    words = []
+    words, things = [], []
     for line in (root / "index.noun").read_text(encoding="latin-1").splitlines():
         if line.startswith("  "):
             continue
@@ -96,21 +97,25 @@ def sound_source_words(root: Path) -> tuple[list[str], list[tuple[str, str]]]:
             continue
         if lemma in adjectives or lemma in adverbs or verbs.get(lemma, 0) > count:
             continue
-        # not a genus or family ("vespa", "canidae"), and a thing of many senses only as its own kind
-        # of animal ("galley" is a ship first and a kitchen too); of two senses, either ("foghorn": a
-        # signal, and the horn that sounds it)
+        # not a genus or family ("vespa", "canidae"); a word of more than two senses is something
+        # else as often ("galley" is a ship and a kitchen, "feeder" an animal and a bird table); of
+        # two senses, either ("foghorn": a signal, and the horn that sounds it)
         if glosses[first].lstrip().startswith(("genus", "type genus", "family", "order", "class", "suborder",
                                                 "subfamily", "phylum", "superfamily", "subclass", "subphylum")):
             continue
-        if animal(first) or (count <= 2 and any(sounds(o) for o in offsets)):
+        if animal(first) and count <= 2:
             words.append(lemma)
-    known = set(words)
+        elif count <= 2 and any(sounds(o) for o in offsets):
+            things.append(lemma)
+    known = set(words) | set(things)
     plurals = []
     for line in (root / "noun.exc").read_text(encoding="latin-1").splitlines():
         plural, singular = line.split()[:2]
         if singular in known and plural.replace("-", "").isalpha():
             plurals.append((plural, singular))
-    return sorted(words), sorted(plurals)
+    # a thing is listed as 'word:thing', so the runtime can tell the animals (which are heard wherever
+    # they are named) from the things (which may be landmarks: "next to the pram on my right")
+    return sorted(words), sorted(plurals) + sorted((t, "thing") for t in things)
 
 
 def render(root: Path) -> str:

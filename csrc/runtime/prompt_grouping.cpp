@@ -567,6 +567,10 @@ u32 label_of(const Toks& toks, const u32& t) {
             // ("a biplane flying over ..., engine sputtering": the biplane's engine is heard as the biplane)
             !(!first.empty() && t.substr(toks[k - 1]->end, toks[k]->start - toks[k - 1]->end).find(U',') != u32::npos &&
               names_a_part_of_a_thing(later) &&
+              // (only of a thing on the move: "Down the street on the right, sirens wailing" names the sirens)
+              std::any_of(toks.begin(), toks.begin() + static_cast<long>(k), [](const Tok* x) {
+                  return is_move(x->kind) || x->kind == Kind::From || x->kind == Kind::To || x->kind == Kind::Passing;
+              }) &&
               !names_a_part_of_a_thing(first)))
             return later;
     }

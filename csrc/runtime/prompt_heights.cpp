@@ -100,14 +100,21 @@ u32 with_heights_as_words(const u32& t) {
             continue;
         }
         // "We're up on a three storey pitch", "I'm up on the roof", "45 floors up": where the listener is
-        static const std::set<u32> being = {U"we're", U"i'm", U"am", U"are", U"was", U"were", U"standing", U"sitting",
-                                            U"stood", U"sat", U"perched", U"floors", U"storeys", U"stories"};
-        if (w == U"up" && i > 0 && being.count(ws[i - 1].low)) {
-            std::size_t end = ws[i].end;  // the place said with it goes too ("up on a three storey pitch")
-            while (end < t.size() && t[end] != '.' && t[end] != '!' && t[end] != '?' && t[end] != '\n' && t[end] != ',' &&
-                   t[end] != ':' && t[end] != ';')
-                ++end;
-            edits.push_back({ws[i].begin, end, U""});
+        // (the place said with it goes too, up to the next clause: "We're up on a hill with sheep on the left")
+        static const std::set<u32> being = {U"we're", U"i'm", U"floors", U"storeys", U"stories"};
+        const bool first_person = i > 1 && (ws[i - 1].low == U"am" || ws[i - 1].low == U"are" || ws[i - 1].low == U"was" ||
+                                            ws[i - 1].low == U"were") &&
+                                  (ws[i - 2].low == U"i" || ws[i - 2].low == U"we");
+        if (w == U"up" && i > 0 && (being.count(ws[i - 1].low) || first_person)) {
+            std::size_t k = i + 1, last = i;
+            static const std::set<u32> stops = {U"and", U"with", U"while", U"where", U"as", U"listening", U"but", U"so"};
+            static const std::set<u32> preps = {U"on", U"in", U"at", U"atop"};
+            if (k < ws.size() && preps.count(ws[k].low) && joined(t, ws[k - 1], ws[k])) {
+                for (last = k; last + 1 < ws.size() && last < k + 5 && joined(t, ws[last], ws[last + 1]) &&
+                               !stops.count(ws[last + 1].low);)
+                    ++last;
+            }
+            edits.push_back({ws[i].begin, ws[last].end, U""});
             continue;
         }
         const bool after_verb = i > 0 && joined(t, ws[i - 1], ws[i]) &&

@@ -546,7 +546,9 @@ Patterns::Patterns() {
     // "passes over the top from behind", "goes over the roof front to back", "flew over the lookout": what
     // passes over a thing the listener is under or beside goes above; "flying over from behind me"
     elev("(?<=over )(?:the\\s+)?(?:top|roof|rooftops?|house|houses|building|lookout|tent|cab|hall|tower|treetops)"
-         "(?![\\w'-])|(?:(?<=flying )|(?<=flies )|(?<=flew )|(?<=fly )|(?<=passes )|(?<=passing )|(?<=goes ))over"
+         // (not "over the top of the strings", "an over the top laugh", "over the house fence")
+         "(?=\\s*(?:[,.;!?]|$)|\\s+(?:from|to|and|then|front|back|left|right|toward|towards|at|in|on|into|away|behind|ahead)\\b)|"
+         "(?:(?<=flying )|(?<=flies )|(?<=flew )|(?<=fly )|(?<=passes )|(?<=passing )|(?<=goes ))over"
          "(?=\\s+(?:from|and|then)\\b|\\s*[,.;!?]|\\s*$)", kAboveDeg);
     elevs.back().first.needs_any({U"over"});
     // "rain on the top speakers only", "granular rain, ceiling speakers only": the speakers above
@@ -575,8 +577,11 @@ Patterns::Patterns() {
     elevs.back().first.needs_any({U"elev", U"el ", U"height"});
     elev("(?:down\\s+)?(?:below|beneath|underneath)" + under + "|under\\s+(?:(?:the|my|your|our|their|his|her)\\s+)?(?:(?:exam|kitchen|dining|coffee|work|old|wooden|big|little)\\s+)?(?:floor|floorboards|ground|feet|seat|seats|chair|bed|desk|table|bench|couch|sofa|stage|seating|bleachers|boardwalk|"
          // "snow chains clatter under the car", "ice clinking in the cooler under my stall"
-         "car|van|truck|lorry|bus|train|carriage|platform|pier|dock|jetty|boat|hull|stall|counter|cart|trolley|caravan|"
-         "sink|workbench|decking|porch|machine|machines|conveyor|press|engine|lift|elevator|floorboard)(?![\\w-])|"
+         "(?:car|van|truck|lorry|bus|train|carriage|platform|pier|dock|jetty|boat|hull|stall|counter|cart|trolley|caravan|"
+         "sink|workbench|decking|porch|machine|machines|conveyor|press|engine|lift|elevator|floorboard)"
+         // (the thing itself, not "under the train station roof", "under the engine noise")
+         "(?=\\s*(?:[,.;!?]|$)|\\s+(?:and|with|to|on|in|at|behind|beside|near|while|as|from|then|left|right|ahead|"
+         "front|somewhere|i|we|the|a|is|are|was|were)\\b))(?![\\w-])|"
          // "a cello drone that passes under the seating", "rolls underneath the audience"
          "(?<=passes )under|(?<=passing )under|(?<=passed )under|(?<=goes )under|(?<=rolls )under|(?<=rolling )under|"
          "under\\s+(?:me|you|us|the\\s+listener)|"
@@ -608,11 +613,10 @@ Patterns::Patterns() {
                        U"ft", U"mtr"});
     // a full circle: "in one full clockwise circle", "circles around me", "flies all the way round you"
     const std::string turn = "(?:clockwise|counter-?clockwise|anti-?clockwise)";
-    const std::string centre = "(?:me|you|us|them|everyone|everybody|all\\s+of\\s+us|(?:the\\s+)?(?:listener|players?|user|camera|audience|visitors?|guests?|viewers?|"
-                               "kids|children|students|pupils|dancers|class|family)|"
+    const std::string centre = "(?:me|you|us|them|everyone|everybody|all\\s+of\\s+us|(?:the\\s+)?(?:listener|players?|user|camera|audience|visitors?|guests?|viewers?)|"
                                "(?:my|your|our|the\\s+listener's|the\\s+player's|the)\\s+heads?|"
                                "the\\s+(?:whole\\s+|entire\\s+)?(?:room|dance\\s*floor|stage|car|house|space|arena|hall|field|"
-                               "track|stadium|ring|pitch|court|circuit|velodrome|table)|(?:my|your|our|the|his|her|their)\\s+(?:chair|seat|bed|desk|table|couch|sofa|bench|"
+                               "track|stadium|ring|pitch|court|circuit|velodrome)|(?:my|your|our|the|his|her|their)\\s+(?:chair|seat|bed|desk|table|couch|sofa|bench|"
                                "recorder|mic|microphone|dummy\\s+head|tent|camp|campsite|campfire|fire|team|group|boat|raft))";
     const std::string round_me = "(?:(?:a)?round\\s+and\\s+)?(?:a)?round\\s+" + centre;
     circle = std::make_unique<Regex>(
@@ -624,12 +628,17 @@ Patterns::Patterns() {
         "orbits|orbiting|buzzes|buzzing|whirls|whirling|swirls|swirling|loops|looping|rotates|rotating|rotated|"
         "sweeps|sweeping|pans|panning|turn|turns|turning|runs|running|walks|walking|chugs|chugging|drives|driving|"
         "rides|riding|marches|marching|races|racing|flapping|fluttering|darting|swooping|zooming|whizzing|dancing|hopping|"
-        "scurrying|skittering|galloping|flits|flitting|float|floats|floating|floated|drift|drifts|drifting|drifted)\\s+(?:" + turn + "\\s+)?"
+        "scurrying|skittering|galloping|flits|flitting)\\s+(?:" + turn + "\\s+)?"
         "(?:(?:all\\s+the\\s+way|all|right|once|one\\s+time|slowly|quickly|gently|lazily)\\s+)*" + round_me + "(?:\\s+" + turn + ")?|"
         "(?:(?:a|one)\\s+)?(?:full|complete|whole)\\s+(?:" + turn + "\\s+)?(?:circle|revolution|turn|round|loop|lap|orbit)s?|"
         // "a hummingbird zips once around the listener's head": any verb, once round
         "(?<=[a-z]s |[a-z]d |ng )(?:once|one\\s+time)\\s+" + round_me + "|"
         "all\\s+the\\s+way\\s+" + round_me + "|"
+        // "a bee that buzzes all the way around the kids", "circles the table once": a group or a table the
+        // listener is at, when the text says it goes all the way round or how many times
+        "all\\s+the\\s+way\\s+(?:a)?round\\s+the\\s+(?:kids|children|students|pupils|class|family|group|table)(?![\\w-])|"
+        "(?:a)?round\\s+the\\s+(?:kids|children|students|pupils|class|family|group|table)(?=\\s+(?:once|one\\s+time)\\b)|"
+        "(?:circles|circling|circled)\\s+the\\s+(?:kids|children|students|class|table)(?=\\s+(?:once|one\\s+time)\\b)|"
         "(?:circles|circle|circling|circled|orbits|orbit|orbiting|orbited)\\s+" + centre + "|(?:a)?round\\s+and\\s+(?:a)?round|"
         // "spinning 360 degrees around the listener", "a full 360"
         "(?:(?:a\\s+)?(?:full\\s+)?360(?:\\s*(?:degrees?|degs?|\\u00b0))?(?:\\s+" + round_me + ")?)|"
@@ -650,7 +659,7 @@ Patterns::Patterns() {
         "moved|travels|travel|travelled|traveled|travelling|traveling|walk|walks|walking|walked|drive|drives|driving|"
         "drove|gallops|gallop|galloping|galloped|race|races|racing|raced|swoops|swooping|swooped|buzz|buzzes|buzzing|"
         "buzzed|spin|spins|spinning|dance|dances|dancing|danced|wanders|wander|wandering|wandered|scrapes|scraping|"
-        "drifts|drift|drifting|drifted|marches|marching|rolls|rolling|stomps|stomping|circles|circling|circled|"
+        "drifts|drift|drifting|drifted|marches|marching|rolls|rolling|stomps|stomping|circles|circling|circled|float|"
         "[a-z]+(?:s|ing|ed))"
         "\\s+(?:(?:its|his|her|their)\\s+way\\s+)?(?:all\\s+the\\s+way\\s+)?(?:a)?round"
         "(?=(?:\\s+[\\w'-]+){0,5}?\\s*,?\\s+(?:once|one\\s+(?:full\\s+)?time|in\\s+(?:a\\s+)?(?:full\\s+)?circle)(?![\\w-])))"

@@ -248,9 +248,14 @@ bool lone_participle_describes(const Toks& p, bool previous_located) {
     if (previous_located && content.size() == 1 && ending.count(w) &&
         std::any_of(p.begin(), p.end(), [](const Tok* t) { return t->kind == Kind::Dir; }))
         return true;
+    // (a verb in -ing with "to the right" is an activity heard there: "cooking to the right"; and an
+    // answer is a sound of its own: "answered to the right")
+    static const std::set<u32> answers = {U"answered", U"answers", U"replied", U"replies", U"responded", U"responds",
+                                          U"echoed", U"echoes", U"called", U"calls"};
+    const bool finite = !ends_with(w, U"ing") && !answers.count(w);
     if (previous_located && any_verb && std::any_of(p.begin(), p.end(), [&](const Tok* t) {
             return t->kind == Kind::By || t->kind == Kind::Passing || t->kind == Kind::Recede ||
-                   (!sound_verb(w) && t->kind == Kind::To);
+                   (!sound_verb(w) && finite && t->kind == Kind::To);
         }))
         return true;
     if (content.size() != 1 || !(ends_with(w, U"ing") || ends_with(w, U"ed")) || content[0]->text.size() <= 5) return false;

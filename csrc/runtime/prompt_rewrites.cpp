@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "sound_words.h"
+#include "verb_words.h"
 #include "text_words.h"
 
 namespace bewo::rt::prompt_detail {
@@ -45,7 +46,7 @@ u32 with_tildes_joined(const u32& t) {
 }
 
 // "dog bark: front-right (45°), cat meow: rear (180°)": an angle in brackets after a place that it
-// agrees with says the same place again; after "left" or "right" it says how far ("left (30°)")
+// agrees with says that place exactly; after "left" or "right" it says how far ("left (30°)")
 u32 with_bracketed_angles_after_places_dropped(const u32& t) {
     if (t.find('(') == u32::npos) return t;
     static const Regex angle("(?P<side>(?:front|back|rear)[- ]?(?:right|left)|left|right|front|rear|back|behind|ahead|centre|center)"
@@ -60,7 +61,8 @@ u32 with_bracketed_angles_after_places_dropped(const u32& t) {
         const double said = number(m.group(low, gn));
         const double apart = std::fabs(std::fmod(std::fabs(said - az) + 180.0, 360.0) - 180.0);
         const u32 whole = t.substr(static_cast<std::size_t>(m.start), static_cast<std::size_t>(m.end - m.start));
-        if (apart <= 50.0) return t.substr(static_cast<std::size_t>(m.caps[2 * gs]), side.size());
+        // (the angle is the more exact: "Strings left (-45°)" is at -45)
+        if (apart <= 50.0) return U"at " + m.group(low, gn) + U" degrees";
         // ("dog: left (30°)": how far to that side)
         if ((side == U"left" || side == U"right") && std::fabs(said) <= 180.0)
             return from_utf8(std::to_string(static_cast<int>(std::fabs(said)))) + U" degrees " + side;
@@ -243,7 +245,31 @@ u32 with_spread_across_as_still(const u32& t) {
     static const Regex spread("(?<![\\w-])(?:spread(?:\\s+out)?|stretched(?:\\s+out)?|strung\\s+out|all|fades\\s+in|fading\\s+in)\\s+"
                               "(?:from\\s+(?:the\\s+)?(?:left|right)\\s+to\\s+(?:the\\s+)?(?:left|right)\\s+)?"
                               "across\\s+the\\s+(?P<side>front|back|rear)(?:\\s+(?:soundstage|stage|speakers))?(?![\\w-])", true);
-    return with_matches_replaced(t, spread, [&](const Regex::Match& m, const u32&) {
+    return with_matches_replaced(t, spread, [&](const Regex::Match& m, const u32& low) {
+        // ("A bird flies all across the front": a move; "crowd murmur all across the back": spread)
+        if (low.compare(static_cast<std::size_t>(m.start), 3, U"all") == 0) {
+            std::size_t e = static_cast<std::size_t>(m.start);
+            while (e > 0 && low[e - 1] == ' ') --e;
+            std::size_t b = e;
+            while (b > 0 && is_letter(low[b - 1])) --b;
+            const u32 before = low.substr(b, e - b);
+            static const std::set<u32> moving = {U"fly", U"flie", U"flew", U"pan", U"zoom", U"sweep", U"swept", U"roll", U"move",
+                                                 U"travel", U"run", U"ran", U"drive", U"drove", U"race", U"rush", U"pass",
+                                                 U"cross", U"go", U"goe", U"went", U"walk", U"march", U"glide", U"drift",
+                                                 U"swoop", U"zip", U"speed", U"sped", U"ride", U"rode", U"sail", U"slide",
+                                                 U"slid", U"swing", U"swung", U"whizz", U"whiz", U"dart", U"scurry", U"scurrie",
+                                                 U"gallop", U"trot", U"shift", U"rumble", U"thunder", U"chase", U"stream"};
+            u32 stem = before;
+            for (const u32 suffix : {U"ing", U"ed", U"es", U"s", U"d"})
+                if (stem.size() > suffix.size() + 1 && ends_with(stem, suffix)) {
+                    stem = stem.substr(0, stem.size() - suffix.size());
+                    break;
+                }
+            const bool doubled = stem.size() > 2 && stem.back() == stem[stem.size() - 2];  // "panning"
+            if (moving.count(stem) || moving.count(before) || (doubled && moving.count(stem.substr(0, stem.size() - 1))) ||
+                moving.count(stem + U"e"))
+                return t.substr(static_cast<std::size_t>(m.start), static_cast<std::size_t>(m.end - m.start));
+        }
         const int g = spread.group("side");
         const u32 side = lower(t.substr(static_cast<std::size_t>(m.caps[2 * g]), 5));
         return u32(side.rfind(U"front", 0) == 0 ? U"in front" : U"behind");
@@ -264,16 +290,18 @@ u32 with_fixed_pairs_joined(const u32& t) {
                             "(?<![\\w-])(?:pots|pot)\\s+and\\s+pans(?![\\w-])|(?<![\\w-])(?:knives|knife)\\s+and\\s+forks(?![\\w-])|"
                             "(?<![\\w-])(?:bucket|buckets)\\s+and\\s+(?:spade|spades|mop)(?![\\w-])", true);
     return with_matches_replaced(t, pair, [&](const Regex::Match& m, const u32&) {
-        u32 joined;
-        bool space = false;
-        for (char32_t c : t.substr(static_cast<std::size_t>(m.start), static_cast<std::size_t>(m.end - m.start))) {
-            if (is_space(c)) {
-                space = true;
+        // the words joined by hyphens, "&" and "n" read as "and" ("horse & cart" -> "horse-and-cart")
+        u32 joined, word;
+        const u32 whole = t.substr(static_cast<std::size_t>(m.start), static_cast<std::size_t>(m.end - m.start)) + U" ";
+        for (char32_t c : whole) {
+            if (!is_space(c)) {
+                word.push_back(c);
                 continue;
             }
-            if (space) joined.push_back('-');
-            space = false;
-            joined.push_back(c);
+            if (word.empty()) continue;
+            if (word == U"&" || word == U"n" || word == U"N") word = U"and";
+            joined += (joined.empty() ? U"" : U"-") + word;
+            word.clear();
         }
         return joined;
     });
@@ -312,7 +340,10 @@ u32 with_remaining_left_dropped(const u32& t) {
 u32 with_leaving_left_as_quit(const u32& t) {
     if (find_ascii_ci(t, U"left") == u32::npos) return t;
     static const Regex leaving("(?<![\\w'-])(?:i|we|she|he|they|who|everyone|everybody|someone|somebody)\\s+"
-                               "(?:(?:just|had|have|has|finally|already|then|never)\\s+)?(?P<left>left)(?![\\w'-])", true);
+                               "(?:(?:just|had|have|has|finally|already|then|never)\\s+)?(?P<left>left)(?![\\w'-])"
+                               // (leaving, said alone: not "someone left of me", "I left the radio on")
+                               "(?=\\s*(?:[,.;!?]|$|at\\b|early\\b|late\\b|for\\b|before\\b|after\\b|when\\b|and\\b|then\\b|"
+                               "home\\b|work\\b|school\\b|town\\b|the\\s+(?:room|house|building|party|office|flat|station|pub)\\b))", true);
     return with_matches_replaced(t, leaving, [&](const Regex::Match& m, const u32&) {
         const int g = leaving.group("left");
         return t.substr(static_cast<std::size_t>(m.start), static_cast<std::size_t>(m.caps[2 * g] - m.start)) + U"quit";

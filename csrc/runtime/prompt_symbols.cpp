@@ -172,6 +172,8 @@ u32 normalise_symbols(const u32& text) {
             ++rest;
         bool clause_placed = false;
         for (const u32& w : places) clause_placed = clause_placed || has_word(clause, w);
+        // (after "a", "the", "by the", "and": a noun, the thing itself)
+        static const std::set<u32> naming = {U"a", U"the", U"and", U"with", U"by", U"of", U"some", U"our", U"my", U"near"};
         // ("make the seagull fly around the camera like in a circle lol 🐦 and waves crashing"): one after a
         // clause that names its sound, before "and" or "plus", closes that clause too
         u32 then;
@@ -179,16 +181,18 @@ u32 normalise_symbols(const u32& text) {
         u32 specific = U" " + clause + U" ";  // (a sound named by more than "sound" or "noise")
         for (const u32 generic : {U" sounds ", U" sound ", U" noises ", U" noise "})
             for (std::size_t at; (at = specific.find(generic)) != u32::npos;) specific.replace(at, generic.size(), U" ");
-        const bool closes_clause = names_a_sound(specific) && (then.rfind(U"and", 0) == 0 || then.rfind(U"plus", 0) == 0 ||
-                                                               then.rfind(U",", 0) == 0);
+        const bool closes_clause = names_a_sound(specific) && !naming.count(before) && before != U"or" &&
+                                   (then.rfind(U"and", 0) == 0 || then.rfind(U"plus", 0) == 0 || then.rfind(U",", 0) == 0);
         const bool closes_placed_line =
             ((rest == in.size() || in[rest] == '\n') && clause_placed && names_a_sound(clause)) || closes_clause;
         // "the skatepark vid 🛹🔥 also my friend", "drone circling the player once 🔥": the fire is
         // praise unless a fire's sound or a place follows it ("🔥 crackling on the left")
         u32 next_word;
         for (std::size_t k = rest; k < in.size() && (is_word(in[k]) || in[k] == '\''); ++k) next_word.push_back(lower_simple(in[k]));
-        const bool praise = c == 0x1F525 && !places.count(next_word) && !sound_verb(next_word) && next_word != U"on" &&
-                            next_word != U"at" && next_word != U"to" && next_word != U"in" && next_word != U"from";
+        const bool named_as_noun = naming.count(before) > 0;
+        const bool praise = c == 0x1F525 && !named_as_noun && !places.count(next_word) && !sound_verb(next_word) &&
+                            next_word != U"on" && next_word != U"at" && next_word != U"to" && next_word != U"in" &&
+                            next_word != U"from";
         if (clause.find(lower(head)) != u32::npos || after_word || closes_placed_line || praise) {
             // "dog on the left 🐶 car on the right": after a place it still ends the item
             if (places.count(before) && rest < in.size() && in[rest] != '\n') {

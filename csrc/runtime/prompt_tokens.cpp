@@ -49,7 +49,8 @@ double word_number(const u32& s) {
             hundreds = true;
         }
         // "one thirty-five": a lone digit before a number of ten or more is the hundreds
-        else if (kValues.count(w) && kValues.at(w) >= 10 && v >= 1.0 && v <= 9.0 && !hundreds)
+        else if (kValues.count(w) && kValues.at(w) >= 10 && v >= 1.0 && v <= 3.0 && !hundreds &&
+                 v * 100.0 + kValues.at(w) <= 360.0)
             v = v * 100.0 + kValues.at(w);
         else if (kValues.count(w)) v += kValues.at(w);
         w.clear();
@@ -414,7 +415,14 @@ void with_opening_sound_nouns(std::vector<Tok>& tokens) {
             while (b > 0 && tokens[b - 1].kind == Kind::Space) --b;
             static const std::set<u32> rolled = {U"dice", U"die", U"drum", U"snare", U"timpani", U"cymbal", U"thunder",
                                                  U"tom", U"toms", U"marimba", U"tabla", U"bongo", U"bongos"};
-            if (b > 0 && tokens[b - 1].kind == Kind::Word && rolled.count(tokens[b - 1].low()) &&
+            // (not "thunder rolls in from the left": a roll going somewhere moves)
+            std::size_t n = i + 1;
+            while (n < tokens.size() && tokens[n].kind == Kind::Space) ++n;
+            static const std::set<u32> going = {U"in", U"over", U"across", U"from", U"to", U"along", U"past", U"around",
+                                                U"round", U"away", U"off", U"by", U"through", U"towards", U"toward"};
+            const bool goes = n < tokens.size() && (tokens[n].kind != Kind::Word || going.count(tokens[n].low())) &&
+                              tokens[n].kind != Kind::Soft && tokens[n].kind != Kind::Hard;
+            if (!goes && b > 0 && tokens[b - 1].kind == Kind::Word && rolled.count(tokens[b - 1].low()) &&
                 tokens[b - 1].end == k.start - 1) {
                 k.kind = Kind::Word;
                 k.value.clear();

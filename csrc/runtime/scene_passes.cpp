@@ -242,6 +242,15 @@ bool onomatopoeia(const std::string& label_utf8) {
 // "Atmos: ship's cabin. Waves slap the hull on the left ...": an unplaced first sentence of a few
 // words, with no sound verb and no sound at its head, before placed sounds, frames the scene.
 // "Thunder. Rain on the left ..." keeps its thunder (a sound at the head).
+// "Roadworks behind the house.", "Football match behind the fence.": a place named for what is heard there
+static bool sounding_place(const u32& w) {
+    static const std::set<u32> places = {U"roadworks", U"highway", U"motorway", U"freeway", U"playground", U"match",
+                                         U"game", U"construction", U"site", U"market", U"fair", U"festival", U"concert",
+                                         U"railway", U"airport", U"stadium", U"arcade", U"funfair", U"rally",
+                                         U"parade", U"protest", U"demo", U"gig", U"rave", U"pub", U"bar", U"club"};
+    return places.count(w) > 0;
+}
+
 void drop_framing_sentence(std::vector<SceneSource>& sources, std::vector<bool>& placed, const u32& t) {
     if (sources.size() < 2 || sources[0].speed != "still") return;
     // ("Alley behind the takeaways.", "Test ride out back:": placed, and still naming nothing heard;
@@ -321,7 +330,10 @@ void drop_framing_sentence(std::vector<SceneSource>& sources, std::vector<bool>&
     if (placed[0] && (std::any_of(words.begin(), words.end(), [](const u32& w) {
                           return sides.count(w) || std::any_of(w.begin(), w.end(), is_digit);
                       }) ||
-                      (!lead.empty() && (sound_noun(lead.back()) || names_a_person(lead.back()))) ||
+                      std::any_of(lead.begin(), lead.end(), [](const u32& w) {
+                          return sound_source_noun(w) || sounding_place(w);
+                      }) ||
+                      (!lead.empty() && names_a_person(lead.back())) ||
                       std::any_of(lead.begin(), lead.end(), [&](const u32& w) { return sound_verb(w) && !bare(w); })))
         return;
     sources.erase(sources.begin());
@@ -555,14 +567,27 @@ bool frames_the_scene(const std::string& label_utf8) {
     if (words.empty()) return false;
     // "Physio said to practise walking", "My doctor suggested relaxing sounds", "my granddaughter said
     // this would work": who asked for the scene, and what they said of it
-    static const std::set<u32> reporting = {U"suggested", U"suggests", U"recommended", U"recommends", U"wants", U"wanted",
-                                            U"thinks", U"thought", U"reckons", U"insists", U"insisted", U"mentioned",
-                                            U"explained", U"told", U"tells", U"asked", U"asks", U"advised", U"prescribed"};
+    // ("my physio wants sounds to turn towards"; not "the baby wants milk")
+    for (std::size_t i = 1; i + 1 < words.size() && i <= 3; ++i)
+        if (words[i] == U"wants" && (words[i + 1] == U"sounds" || words[i + 1] == U"sound" || words[i + 1] == U"to" ||
+                                     words[i + 1] == U"me" || words[i + 1] == U"us"))
+            return true;
+    static const std::set<u32> reporting = {U"suggested", U"suggests", U"recommended", U"recommends", U"thinks",
+                                            U"reckons", U"insists", U"insisted", U"mentioned", U"explained", U"advised",
+                                            U"prescribed"};
     static const std::set<u32> said = {U"said", U"says"}, what_follows = {U"to", U"that", U"this", U"it", U"i", U"we",
                                                                          U"you", U"they", U"my", U"our", U"these"};
     for (std::size_t i = 1; i < words.size() && i <= 3; ++i)
-        if (reporting.count(words[i]) || (said.count(words[i]) && i + 1 < words.size() && what_follows.count(words[i + 1])) ||
-            (words[i] == U"said" && i + 1 == words.size()))  // ("Physio said to practise ...": the label ends there)
+        if (reporting.count(words[i]) ||
+            // (someone who asked for it, not a voice heard: "The announcer says this is the last call")
+            ((said.count(words[i]) && i + 1 < words.size() && what_follows.count(words[i + 1])) ||
+             (words[i] == U"said" && i + 1 == words.size())) &&  // ("Physio said to practise ...": the label ends there)
+                std::none_of(words.begin(), words.begin() + static_cast<long>(i), [](const u32& w) {
+                    static const std::set<u32> voices = {U"announcer", U"narrator", U"host", U"dj", U"presenter", U"voice",
+                                                         U"commentator", U"singer", U"radio", U"tv", U"pa", U"caller",
+                                                         U"speaker", U"preacher", U"teacher", U"guide", U"captain", U"pilot"};
+                    return voices.count(w) > 0;
+                }))
             return true;
     static const std::set<u32> activities = {U"reading", U"making", U"doing"};  // "reading in bed", not "reading aloud"
     const bool activity = activities.count(words[0]) && words.size() > 1 && !sound_noun(words[1]);
@@ -602,7 +627,8 @@ void drop_unplaced_framing(std::vector<SceneSource>& sources, std::vector<bool>&
                             std::any_of(words.begin(), words.end(), [](const TextWord& x) { return x.low == U"facing"; });
         // "No other sounds please", "Please no sudden loud cracks": a sound asked away
         // ("In the doctor's waiting room nobody spoke": no one heard)
-        const bool asked_away = !words.empty() && (words[0].low == U"no" || words[0].low == U"nothing" ||
+        const u32 raw = lower(from_utf8(sources[k].label));  // ("No.9 bus", "no-nonsense typing": not "no")
+        const bool asked_away = !words.empty() && ((words[0].low == U"no" && raw.rfind(U"no ", 0) == 0) || words[0].low == U"nothing" ||
                                                    words[0].low == U"without" || words[0].low == U"never" ||
                                                    std::any_of(words.begin(), words.end(), [](const TextWord& x) {
                                                        return x.low == U"nobody";
@@ -767,7 +793,9 @@ void drop_sounds_made_on_the_move(std::vector<SceneSource>& sources, std::vector
                                 sources[k].elevation_deg == before.elevation_deg;
         const bool its_sound = (!placed[k] || same_place) && after_comma && before.speed != "still" &&
                                (doing || (part && words.size() <= 3));
-        if (one_sentence && (its_sound || (with_its && part))) {
+        // ("Traffic on the left, with the sirens far off to the right": still things' parts have places of their own)
+        const bool its_part = with_its && part && before.speed != "still" && (!placed[k] || same_place);
+        if (one_sentence && (its_sound || its_part)) {
             sources.erase(sources.begin() + static_cast<long>(k));
             placed.erase(placed.begin() + static_cast<long>(k));
         }

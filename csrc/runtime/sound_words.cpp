@@ -136,8 +136,22 @@ const WordTable& sound_sources() {
     return words;
 }
 
-bool known_noun(const u32& w) {
-    return nouns().count(w) > 0 || sound_sources().words.count(w) > 0 || sound_sources().forms.count(w) > 0;
+bool in_table(const u32& w) { return sound_sources().words.count(w) > 0 || sound_sources().forms.count(w) > 0; }
+
+// An animal of WordNet's (or its plural): heard wherever it is named ("the guinea fowl are running")
+bool an_animal(const u32& w) {
+    const auto& t = sound_sources();
+    if (t.words.count(w)) return true;
+    const auto it = t.forms.find(w);
+    return it != t.forms.end() && t.words.count(it->second) > 0;
+}
+
+template <class Known>
+bool with_plurals(const u32& w, Known known) {
+    if (known(w)) return true;
+    if (w.size() > 3 && ends_with(w, U"ies") && known(strip_suffix(w, U"ies") + U"y")) return true;
+    if (w.size() > 3 && ends_with(w, U"es") && known(strip_suffix(w, U"es"))) return true;
+    return w.size() > 2 && ends_with(w, U"s") && known(strip_suffix(w, U"s"));
 }
 
 }  // namespace
@@ -160,10 +174,11 @@ std::set<u32> word_set(const char* words) {
 using namespace textmatch;
 
 bool sound_noun(const u32& w) {
-    if (known_noun(w)) return true;
-    if (w.size() > 3 && ends_with(w, U"ies") && known_noun(strip_suffix(w, U"ies") + U"y")) return true;
-    if (w.size() > 3 && ends_with(w, U"es") && known_noun(strip_suffix(w, U"es"))) return true;
-    return w.size() > 2 && ends_with(w, U"s") && known_noun(strip_suffix(w, U"s"));
+    return with_plurals(w, [](const u32& x) { return nouns().count(x) > 0 || an_animal(x); });
+}
+
+bool sound_source_noun(const u32& w) {
+    return sound_noun(w) || with_plurals(w, [](const u32& x) { return in_table(x); });
 }
 
 std::vector<u32> past_stems(const u32& w) {

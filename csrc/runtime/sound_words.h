@@ -15,8 +15,13 @@ using textmatch::u32;
 std::set<u32> word_set(const char* words);
 
 // A noun for a thing or creature that makes sound, or for a sound itself ("dog", "violins",
-// "fridge", "beeps", "rain"). Plurals are read.
+// "fridge", "beeps", "rain"), or any animal WordNet knows ("guinea fowl"). Plurals are read.
 bool sound_noun(const u32& word);
+
+// sound_noun, or one of WordNet's many more things that sound ("chickadee", "harmonium"): read only
+// where a rare word must not be taken for a landmark (a whole sentence that may frame the scene);
+// elsewhere the short list keeps a landmark ("next to the pram on my right") a landmark.
+bool sound_source_noun(const u32& word);
 
 // A verb of making sound in any regular or common irregular form ("barks", "barked", "barking",
 // "rang", "sang").
