@@ -66,6 +66,8 @@ bool is_content(const Tok& tok);
 bool is_move(Kind k);
 const std::set<u32>& sound_verbs();
 int verb_form(const u32& w);
+// A verb of coming to a stop ("lands", "stopped", "park"): said between two places, the move ends at the second.
+bool stops_a_move(const u32& w);
 bool continues_sentence(const Toks& piece, const Toks& before);
 std::vector<Role> roles(const Toks& toks);
 std::vector<Role> locations(const Toks& toks);

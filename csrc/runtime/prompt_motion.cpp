@@ -126,10 +126,7 @@ SceneSource resolve(const Toks& toks, const u32& label) {
     // "comes from behind and lands in front of me": a verb of stopping between two places ends a move at the second
     bool ends_there = false;
     if (dirs.size() >= 2) {
-        static const std::set<u32> ending = {U"landing", U"lands", U"landed", U"land", U"stopping", U"stops", U"stopped",
-                                             U"stop", U"halts", U"halted", U"halt", U"settles", U"settled", U"settle",
-                                             U"parks", U"parked", U"parking", U"park"};
-        for (int i = dirs.front().idx + 1; i < dirs.back().idx && !ends_there; ++i) ends_there = ending.count(toks[i]->low()) > 0;
+        for (int i = dirs.front().idx + 1; i < dirs.back().idx && !ends_there; ++i) ends_there = stops_a_move(toks[i]->low());
     }
     const bool has_motion = !move_idx.empty() || (has_from && has_to) || approach || recede || circle != 0.0 || passes_alone ||
                             ends_there;

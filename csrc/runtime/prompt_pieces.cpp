@@ -241,11 +241,10 @@ bool lone_participle_describes(const Toks& p, bool previous_located) {
     const bool any_verb = content.size() == 1 && w.size() > 3 && !sound_noun(w) &&
                           (form == 1 || form == 3 || verb_form(w) % 2 == 1 || ends_with(w, U"ing") || ends_with(w, U"ed"));
     // "coming in from behind and landing in front of me": where the move ends
-    static const std::set<u32> ending = {U"landing", U"lands", U"landed", U"stopping", U"stops", U"stopped", U"halting",
-                                         U"halts", U"halted", U"settling", U"settles", U"settled", U"arriving", U"arrives",
-                                         U"arrived", U"finishing", U"finishes", U"finished", U"parking", U"parks", U"parked",
-                                         U"stop", U"land", U"halt", U"settle", U"park"};
-    if (previous_located && content.size() == 1 && ending.count(w) &&
+    // (and, said after a place of its own, arriving or finishing there)
+    static const std::set<u32> arriving = {U"halting", U"settling", U"arriving", U"arrives", U"arrived", U"finishing",
+                                           U"finishes", U"finished"};
+    if (previous_located && content.size() == 1 && (stops_a_move(w) || arriving.count(w)) &&
         std::any_of(p.begin(), p.end(), [](const Tok* t) { return t->kind == Kind::Dir; }))
         return true;
     // (a verb in -ing with "to the right" is an activity heard there: "cooking to the right"; and an

@@ -68,6 +68,13 @@ int verb_form(const u32& w) {
 // "A train approaches from the right and rumbles off to the left", "... and meows again": a piece
 // that opens with a verb in the form of the sentence's verb before it goes on with that sentence's
 // sound (the verb agrees: -s after -s, base form after base form).
+bool stops_a_move(const u32& w) {
+    static const std::set<u32> stopping = {U"landing", U"lands", U"landed", U"land", U"stopping", U"stops", U"stopped",
+                                           U"stop", U"halts", U"halted", U"halt", U"settles", U"settled", U"settle",
+                                           U"parks", U"parked", U"parking", U"park"};
+    return stopping.count(w) > 0;
+}
+
 bool continues_sentence(const Toks& piece, const Toks& before) {
     std::size_t i = 0;
     while (i < piece.size() && piece[i]->kind == Kind::Word &&
