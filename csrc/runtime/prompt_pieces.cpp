@@ -229,7 +229,8 @@ bool lone_participle_describes(const Toks& p, bool previous_located) {
     // ("barking at each other", "barking like crazy", "beeping the whole time": the participle alone)
     static const std::set<u32> manner = {U"each", U"other", U"like", U"crazy", U"mad", U"whole", U"time", U"way",
                                          U"nonstop", U"non-stop", U"constantly", U"continuously", U"loudly", U"softly",
-                                         U"quietly", U"happily", U"excitedly", U"furiously", U"frantically", U"again"};
+                                         U"quietly", U"happily", U"excitedly", U"furiously", U"frantically", U"again",
+                                         U"all", U"night", U"day", U"long"};  // "moaning all night"
     Toks content;
     for (Tok* t : p)
         if (is_content(*t) && !manner.count(t->low())) content.push_back(t);
@@ -404,6 +405,11 @@ bool heading_name(const Toks& p) {
         if (stop.count(t->low())) return false;
         if (is_content(*t)) words.push_back(t);
     }
+    // ("babies crying all round the room": a sound heard about the room, not its name)
+    if (std::any_of(words.begin(), words.end(), [](const Tok* t) {
+            return ends_with(t->low(), U"ing") && sound_verb(t->low());
+        }))
+        return false;
     return !words.empty() && words.size() <= 3 && heads.count(words.back()->low()) > 0;
 }
 

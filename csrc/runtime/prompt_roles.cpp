@@ -114,12 +114,24 @@ bool continues_sentence(const Toks& piece, const Toks& before) {
     while (i < piece.size() && (piece[i]->kind == Kind::Speed ||
                                 (piece[i]->kind == Kind::Word && piece[i]->low().size() > 4 && ends_with(piece[i]->low(), U"ly"))))
         ++i;
-    if (i + 1 < piece.size() && is_content(*piece[i]) && piece[i + 1]->kind == Kind::Word && !sound_noun(piece[i]->low())) {
+    // ("comes from behind and roars off ahead": a sound's verb too, once a move has begun)
+    // ("comes from behind" is one filler token: where the sound is, until a move goes on from it)
+    const bool started = moving_before || has(before, [](const Tok* t) {
+        return t->kind == Kind::From || (t->kind == Kind::Filler && ends_with(t->low(), U" from"));
+    });
+    if (i + 1 < piece.size() && is_content(*piece[i]) && piece[i + 1]->kind == Kind::Word &&
+        (!sound_noun(piece[i]->low()) || (started && sound_verb(piece[i]->low())))) {
         static const std::set<u32> particles = {U"off", U"away", U"out", U"back", U"round", U"around", U"past", U"along"};
         static const std::set<u32> owners = {U"its", U"their", U"his", U"her"};
         const u32& verb = piece[i]->low();
         const u32& next = piece[i + 1]->low();
-        const bool finite = verb.size() > 3 && (ends_with(verb, U"s") || ends_with(verb, U"ed")) && !ends_with(verb, U"ss");
+        // "should start behind the user and swing round ...": a base form after a modal's verb before
+        const bool after_modal = has(before, [](const Tok* t) {
+            static const std::set<u32> modals = {U"should", U"will", U"would", U"must", U"can", U"could"};
+            return modals.count(t->low()) > 0;
+        });
+        const bool finite = verb.size() > 3 && (((ends_with(verb, U"s") || ends_with(verb, U"ed")) && !ends_with(verb, U"ss")) ||
+                                                (after_modal && started && (verb_form(verb) == 2 || verb_word_form(verb) == 2)));
         if ((finite && particles.count(next)) ||
             (owners.count(next) && i + 2 < piece.size() && piece[i + 2]->low() == U"way"))
             return true;

@@ -83,6 +83,18 @@ void merge_same_sources(std::vector<Group>& groups, std::vector<u32>& labels) {
     }
 }
 
+// Whether the word at i follows a preposition, past "the", "that" or "this" ("out of the same ...").
+static bool after_a_preposition(const Toks& toks, std::size_t i) {
+    static const std::set<u32> preps = {U"of", U"from", U"in", U"at", U"on", U"by", U"near", U"to", U"through",
+                                        U"behind", U"beside", U"inside", U"outside", U"under", U"over", U"above",
+                                        U"below", U"into", U"onto", U"past", U"round", U"around", U"along", U"across"};
+    while (i > 0 && (toks[i - 1]->low() == U"the" || toks[i - 1]->low() == U"that" || toks[i - 1]->low() == U"this")) --i;
+    if (i == 0) return false;
+    const u32 before = collapse_space(toks[i - 1]->low());  // "comes from" is one token
+    const std::size_t sp = before.rfind(U' ');
+    return preps.count(sp == u32::npos ? before : before.substr(sp + 1)) > 0;
+}
+
 // "from the same spot", "in the same place": where the sound before it is (and no place of its own).
 bool same_place(const Toks& toks) {
     static const std::set<u32> nouns = {U"spot", U"place", U"position", U"direction", U"side", U"location", U"point",
@@ -96,7 +108,9 @@ bool same_place(const Toks& toks) {
                                pron = {U"it", U"him", U"her", U"them"};
     for (std::size_t i = 0; i + 1 < toks.size(); ++i) {
         const u32 w = collapse_space(toks[i]->low()), next = toks[i + 1]->low();
-        if (w == U"same" && (nouns.count(next) || is_content(*toks[i + 1]))) return true;  // "out of the same speaker"
+        // "out of the same speaker"; a place only after a preposition: "Same story!" places nothing
+        if (w == U"same" && (nouns.count(next) || (is_content(*toks[i + 1]) && after_a_preposition(toks, i))))
+            return true;
         if (near.count(w) && pron.count(next)) return true;
         if ((w == U"next" || w == U"close") && i + 2 < toks.size() && next == U"to" && pron.count(toks[i + 2]->low()))
             return true;

@@ -154,7 +154,19 @@ static bool said_to_be_everywhere(const std::string& label, const u32& low) {
                         U" wherever", U" doesn't matter where", U" don't care where", U" wide,", U" wide.",
                         // "a baby fussing somewhere", "the radio's on somewhere I can't place"
                         U" somewhere,", U" somewhere.", U" somewhere i can't", U" somewhere i cannot", U" can't tell where",
-                        U" not sure where", U" idk where"})
+                        U" not sure where", U" idk where",
+                        // "cicadas on every side", "babies crying all round the room"
+                        U" on every side", U" from every side", U" all round", U" round us", U" round me",
+                        U" around the room", U" round the room"})
+        if (after.find(w) != u32::npos) return true;
+    // "Road noise throughout.", "Rain on the hi-vis the whole time.": a sound's bed under the whole scene
+    // ("Participants wear the headphones throughout" names no sound first)
+    const std::vector<TextWord> words = words_of(a);
+    // (the sound opens the label: "rain ...", "road noise ...")
+    if (std::none_of(words.begin(), words.begin() + std::min<std::size_t>(2, words.size()),
+                     [](const TextWord& w) { return sound_noun(w.low); }))
+        return false;
+    for (const u32 w : {U" throughout", U" the whole time", U" the entire time", U" in the background"})
         if (after.find(w) != u32::npos) return true;
     return false;
 }
@@ -183,6 +195,26 @@ static bool asks_the_reader(const std::string& label) {
     const std::vector<TextWord> words = words_of(lower(from_utf8(label)));
     return words.size() >= 2 && (words[1].low == U"me" || words[1].low == U"us") && words[0].low != U"behind" &&
            words[0].low != U"above" && words[0].low != U"around";
+}
+
+// "... Customer says it's worse in the mornings.", "... Client said the last version felt too empty.":
+// a sentence of its own, after the scene, with what someone reported about it, not a voice heard in
+// it (a voice in the scene is said with its words, "the announcer says 'mind the gap'", or beside
+// the sounds: "The announcer says this is the last call and a train whistles on the left").
+static bool reports_what_was_said(const std::string& label, const u32& low, bool first) {
+    const std::size_t at = low.find(lower(from_utf8(label)));
+    if (first || at == u32::npos) return false;
+    std::size_t b = at;
+    while (b > 0 && (low[b - 1] == ' ' || low[b - 1] == '\t')) --b;
+    if (b > 0 && low[b - 1] != '.' && low[b - 1] != '!' && low[b - 1] != '?' && low[b - 1] != '\n') return false;
+    static const std::set<u32> verbs = {U"says", U"said", U"say", U"tells", U"told", U"reckons", U"thinks", U"thought"},
+                               clause = {U"it", U"it's", U"its", U"that", U"the", U"they", U"they're", U"he", U"she",
+                                         U"we", U"i", U"you", U"there", U"this", U"these", U"those", U"his", U"her",
+                                         U"their", U"our", U"my", U"your", U"me", U"us", U"him", U"them"};
+    const std::vector<TextWord> words = words_of(lower(from_utf8(label)));
+    for (std::size_t i = 1; i + 2 < words.size(); ++i)
+        if (verbs.count(words[i].low) && clause.count(words[i + 1].low)) return true;
+    return false;
 }
 
 // "Far ahead, where the tunnel opened out, a waterfall roared": a place given with a landmark
@@ -251,6 +283,17 @@ static bool sounding_place(const u32& w) {
     return places.count(w) > 0;
 }
 
+// "for ten minutes", "for a while", "for 5 s": how long, not what for
+static bool lasts_a_while(std::vector<u32>::const_iterator at, std::vector<u32>::const_iterator end) {
+    static const std::set<u32> spans = {U"while", U"bit", U"moment", U"now", U"ever", U"ages", U"hours", U"hour",
+                                        U"minutes", U"minute", U"seconds", U"second", U"secs", U"sec", U"s", U"min",
+                                        U"mins", U"long", U"good", U"whole", U"rest", U"two", U"three", U"four",
+                                        U"five", U"ten", U"twenty", U"thirty", U"several", U"few", U"couple"};
+    for (int k = 0; k < 2 && at != end; ++k, ++at)
+        if (spans.count(*at) || std::any_of(at->begin(), at->end(), is_digit)) return true;
+    return false;
+}
+
 void drop_framing_sentence(std::vector<SceneSource>& sources, std::vector<bool>& placed, const u32& t) {
     if (sources.size() < 2 || sources[0].speed != "still") return;
     // ("Alley behind the takeaways.", "Test ride out back:": placed, and still naming nothing heard;
@@ -290,12 +333,20 @@ void drop_framing_sentence(std::vector<SceneSource>& sources, std::vector<bool>&
     // the sentence names this sound alone ("Kick and snare centered;" places the snare beside it)
     if (sentence.find(lower(from_utf8(sources[1].label))) != u32::npos) return;
     const std::vector<u32> words = words_of(sentence);
-    if (words.empty() || words.size() > 8) return;
+    // "Domestic call reconstruction for trainees.", "Postnatal visit notes for the sound team.": what the
+    // scene is for, said after a head that is no sound ("Rain for ten minutes." is rain)
+    static const std::set<u32> media = {U"audio", U"sound", U"sounds", U"recording", U"clip", U"track", U"mix",
+                                        U"ambience", U"ambiance", U"soundscape", U"notes", U"demo", U"version"};
+    const auto for_at = std::find(words.begin(), words.end(), U"for");
+    const bool purpose = !placed[0] && for_at != words.begin() && for_at != words.end() && for_at + 1 != words.end() &&
+                         (!sound_source_noun(*(for_at - 1)) || media.count(*(for_at - 1))) &&
+                         !sound_verb(*(for_at - 1)) && !lasts_a_while(for_at + 1, words.end());
+    if (words.empty() || words.size() > (purpose ? 12u : 8u)) return;
     static const std::set<u32> listening = {U"hear", U"heard", U"hearing", U"hears", U"listen", U"listening"};
     // (placed by a landmark, a sound verb's bare form is a noun: "Lunch break behind the warehouse")
     auto bare = [](const u32& w) { return !ends_with(w, U"s") && !ends_with(w, U"ed") && !ends_with(w, U"ing"); };
     for (const u32& w : words)
-        if (sound_verb(w) && !listening.count(w) && !(placed[0] && bare(w))) return;
+        if (sound_verb(w) && !listening.count(w) && !((placed[0] || purpose) && bare(w))) return;
     static const std::set<u32> adverbs = {U"again", U"now", U"today", U"tonight", U"please", U"pls", U"here", U"there",
                                           U"then", U"too", U"also", U"only", U"once", U"more"};
     static const std::set<u32> scene_words = {U"band", U"orchestra", U"trio", U"quartet", U"quintet", U"ensemble", U"group",
@@ -417,7 +468,7 @@ std::vector<std::string> drop_unplaced_beside_placed(std::vector<SceneSource>& s
         keep[k] = placed[k] ||
                   ((sources[k].speed != "still" || heard(sources[k].label) || joined_to_next(k) || everywhere(k) ||
                     ambience(k)) && !lone_verb(sources[k].label) && !said_of_it(sources[k].label) &&
-                   !asks_the_reader(sources[k].label));
+                   !asks_the_reader(sources[k].label) && !reports_what_was_said(sources[k].label, low, k == 0));
     for (std::size_t k = sources.size(); k-- > 0;) {
         if (keep[k]) continue;
         dropped.insert(dropped.begin(), sources[k].label);
