@@ -256,10 +256,18 @@ std::vector<Group> group(std::vector<Tok>& tokens, std::vector<bool>& colon_afte
             // "hear" alone or ending a phrase read as one token ("I can hear", "we hear")
             auto hear = std::find_if(subject, piece.end(), [](const Tok* t) {
                 const u32& w = t->low();
+                // ("I remember the roof groaning above us": the sound starts after what recalls it too)
                 return ends_with(w, U"hear") || ends_with(w, U"hears") || ends_with(w, U"heard") ||
-                       ends_with(w, U"hearing") || w == U"listen";
+                       ends_with(w, U"hearing") || w == U"listen" || ends_with(w, U"remember") ||
+                       ends_with(w, U"remembered") || w == U"recall";
             });
             // (a place said before it stays: "On the left I hear a dog")
+            // ("I want to remember it:" names nothing after it)
+            const bool recalled = hear != piece.end() && !ends_with((*hear)->low(), U"hear") &&
+                                  !ends_with((*hear)->low(), U"hears") && !ends_with((*hear)->low(), U"heard") &&
+                                  !ends_with((*hear)->low(), U"hearing") && (*hear)->low() != U"listen";
+            static const std::set<u32> determiners = {U"the", U"a", U"an", U"my", U"our", U"his", U"her", U"their", U"some"};
+            if (recalled && (hear + 1 == piece.end() || !determiners.count((*(hear + 1))->low()))) continue;
             if (hear != piece.end() && hear + 1 != piece.end())
                 piece.erase(std::remove_if(piece.begin(), hear + 1,
                                            [](const Tok* t) { return t->kind != Kind::Dir && t->kind != Kind::Elev; }),
@@ -408,7 +416,8 @@ std::vector<Group> group(std::vector<Tok>& tokens, std::vector<bool>& colon_afte
             else if (prev && opener[k] == U"," && where_it_is(pieces[k])) has_label[k] = false;
             else if (prev && (opener[k].find(U"and") != u32::npos || opener[k].find(U"then") != u32::npos ||
                               (opener[k] == U"," && !pieces[k].empty() &&
-                               (ends_with(pieces[k][0]->low(), U"ed") || verb_form(pieces[k][0]->low()) % 2 == 1)) ||
+                               (ends_with(pieces[k][0]->low(), U"ed") || verb_form(pieces[k][0]->low()) % 2 == 1 ||
+                                pieces[k][0]->kind == Kind::Passing)) ||
                               // ", coming up from behind and pulling ahead": a participle with a start
                               (opener[k] == U"," && !pieces[k].empty() && ends_with(pieces[k][0]->low(), U"ing") &&
                                std::any_of(pieces[k].begin(), pieces[k].end(),
@@ -464,8 +473,9 @@ std::vector<Group> group(std::vector<Tok>& tokens, std::vector<bool>& colon_afte
             while (nxt < pieces.size() && !has_label[nxt]) ++nxt;
             // ("..., passes me on the left and rides off ahead, bell dinging": a verb goes on with the sound before)
             // (and "..., and stop right in front of them": where the move before ends)
+            // ("and slowly crosses in front to hard right, with debris ...": a passing too)
             const bool told = std::any_of(p.begin(), p.end(), [](const Tok* t) {
-                return is_move(t->kind) || (t->kind == Kind::Word && verb_form(t->low()) == 1);
+                return is_move(t->kind) || t->kind == Kind::Passing || (t->kind == Kind::Word && verb_form(t->low()) == 1);
             }) || (!p.empty() && p[0]->kind == Kind::To && p[0]->low() != U"to" && p[0]->low() != U"towards" &&
                    p[0]->low() != U"toward" && p[0]->low() != U"into" && p[0]->low() != U"onto");
             if (nxt < pieces.size() && !locations(p).empty() && !locations(sources[current].toks).empty() &&

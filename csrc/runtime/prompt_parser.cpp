@@ -17,6 +17,7 @@
 #include "prompt_learner.h"
 #include "prompt_internal.h"
 #include "prompt_listener.h"
+#include "prompt_word_order.h"
 #include "prompt_shorthand.h"
 #include "prompt_symbols.h"
 #include "prompt_tables.h"
@@ -327,6 +328,8 @@ bool parse_prompt(const std::string& text, SceneSpec& out, std::string& err) {
     t = with_chat_shorthand(t);
     t = with_openers_dropped(t);
     t = with_leading_setting_set_off(t);
+    t = with_inverted_sentences_turned(t);
+    t = with_routes_set_off(t);
     t = with_people_as_the_listener(t);
     t = with_heights_as_words(t);
     t = with_at_signs_as_at(t);

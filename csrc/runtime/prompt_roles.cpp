@@ -119,6 +119,13 @@ bool continues_sentence(const Toks& piece, const Toks& before) {
     const bool started = moving_before || has(before, [](const Tok* t) {
         return t->kind == Kind::From || (t->kind == Kind::Filler && ends_with(t->low(), U" from"));
     });
+    // "..., passes behind my chair and ends up on my left by the window": the move goes on past
+    // things, not a sound named by them
+    if (started && i < piece.size() &&
+        (piece[i]->kind == Kind::Passing ||
+         (piece[i]->kind == Kind::To && piece[i]->low() != U"to" && piece[i]->low() != U"towards" &&
+          piece[i]->low() != U"toward" && piece[i]->low() != U"into" && piece[i]->low() != U"onto")))
+        return true;
     if (i + 1 < piece.size() && is_content(*piece[i]) && piece[i + 1]->kind == Kind::Word &&
         (!sound_noun(piece[i]->low()) || (started && sound_verb(piece[i]->low())))) {
         static const std::set<u32> particles = {U"off", U"away", U"out", U"back", U"round", U"around", U"past", U"along"};
@@ -155,6 +162,9 @@ bool continues_sentence(const Toks& piece, const Toks& before) {
     if (form == 2 && ends_with(piece[i]->low(), U"ing")) return false;
     // "and waves crash on the left": a verb after it makes the opener a subject
     if (i + 1 < piece.size() && piece[i + 1]->kind == Kind::Word && verb_form(piece[i + 1]->low()) % 2 == 1) return false;
+    // "and announce voice at back": a base form before a sound's name (no article) names that sound
+    if (form == 2 && i + 1 < piece.size() && piece[i + 1]->kind == Kind::Word && sound_noun(piece[i + 1]->low()))
+        return false;
     // the sentence before: a finite verb after its subject's first word
     std::size_t subject = 0;
     while (subject < before.size() && !is_content(*before[subject])) ++subject;
