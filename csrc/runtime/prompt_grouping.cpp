@@ -299,6 +299,13 @@ std::vector<Group> group(std::vector<Tok>& tokens, std::vector<bool>& colon_afte
             const auto w = std::find_if(pieces[k].begin(), pieces[k].end(), [](const Tok* t) { return t->kind == Kind::Word; });
             if (w != pieces[k].end() && ((*w)->low() == U"you" || (*w)->low() == U"we" || (*w)->low() == U"i"))
                 pieces[k].clear();
+            // "... to my right as the batsmen walk off": when, told by what someone does, with no place
+            // and no word of a sound ("as the crowd cheers" is one)
+            else if (std::none_of(pieces[k].begin(), pieces[k].end(), [](const Tok* t) {
+                         return (t->kind != Kind::Word && !is_move(t->kind)) || sound_noun(t->low()) ||
+                                sound_verb(t->low());
+                     }))
+                pieces[k].clear();
         }
         // "Looking down the highway, ...", "Sitting in the back row, ...": where the listener is, no sound
         // (and what is with them there: "Sitting on the porch with the house at my back, ...")
@@ -339,6 +346,12 @@ std::vector<Group> group(std::vector<Tok>& tokens, std::vector<bool>& colon_afte
                                         return poses.count(t->low()) > 0;
                                     }) && std::none_of(pieces[0].begin(), pieces[0].end(), [](const Tok* t) {
                                         return t->kind == Kind::Dir || t->kind == Kind::Elev;
+                                    })) ||
+                                   // "We've been on the roof since 3am.": where the listener is, up or down
+                                   (listener_acts(pieces[0]) && std::any_of(pieces[0].begin(), pieces[0].end(), [](const Tok* t) {
+                                        return t->low() == U"been";
+                                    }) && std::none_of(pieces[0].begin(), pieces[0].end(), [](const Tok* t) {
+                                        return t->kind == Kind::Dir || sound_noun(t->low()) || sound_verb(t->low());
                                     }))))
             pieces[0].clear();
         std::vector<bool> has_label(pieces.size());
@@ -555,6 +568,14 @@ bool after_a_preposition(const Toks& rest) {
     return false;
 }
 
+// "shovel digging", "old man whittling": a noun and what it is doing.
+static bool noun_then_participle(const u32& label) {
+    const std::size_t sp = label.rfind(U' ');
+    if (sp == u32::npos) return false;
+    const u32 head = lower(label.substr(0, label.find(U' ')));
+    return ends_with(lower(label.substr(sp + 1)), U"ing") && label.size() - sp > 5 && !ends_with(head, U"ing");
+}
+
 u32 label_of(const Toks& toks, const u32& t) {
     const u32 first = first_label(toks, t);
     // "make sound of the river": "sound of" says nothing of what is heard ("pink noise" does)
@@ -573,7 +594,9 @@ u32 label_of(const Toks& toks, const u32& t) {
         // (not after a distance said as an adjective: "a tiny distant tinkling bell" is one noun phrase)
         if (!later.empty() && later != first && has_sound_noun(later) &&
             (!ends_with(opener, U"ing") || toks[k - 1]->kind == Kind::Dist) &&
-            !(subject_acts(toks, first) && after_a_preposition(rest)) &&
+            // ("a shovel digging behind the car": a thing doing something, the car only where)
+            !((subject_acts(toks, first) || noun_then_participle(first)) &&
+              after_a_preposition(Toks(toks.begin() + static_cast<long>(k) - 1, toks.end()))) &&
             // ("a biplane flying over ..., engine sputtering": the biplane's engine is heard as the biplane)
             !(!first.empty() && t.substr(toks[k - 1]->end, toks[k]->start - toks[k - 1]->end).find(U',') != u32::npos &&
               names_a_part_of_a_thing(later) &&

@@ -429,7 +429,9 @@ Patterns::Patterns() {
         "(?:the\\s+)?(?:dead\\s+)?(?:centre|center|middle)(?:\\s+stage)?|straight\\s+on|cent(?:er|r)ed|"
         // "directly across the table", "across from me": facing the listener
         "(?:straight|directly|dead)\\s+across(?:\\s+from\\s+" + me + "|\\s+the\\s+(?:room|table|aisle|hall|street|road|field|pitch|court|stage|lake|river|water|yard|square|way))?|"
-        "across\\s+from\\s+" + me,
+        "across\\s+from\\s+" + me + "|"
+        // "straight opposite me", "directly opposite us": facing the listener
+        "(?:(?:straight|directly|dead|right)\\s+)?opposite\\s+" + me + "\\b",
         DirValue::Front);
     // "from the opposite side", "on the other side of me": where the sound before it is not (the
     // place is worked out from that sound in parse_prompt; 0 stands in for it here)

@@ -141,6 +141,18 @@ bool describes_previous(const Toks& p, bool previous_located) {
                                                U"back", U"feet", U"foot", U"hand", U"hands", U"side", U"knee", U"neck",
                                                U"chest", U"arm", U"arms", U"leg", U"legs", U"eyes", U"body"};
             if (previous_located && !locations(p).empty() && next != p.end() && !body.count((*next)->low())) return false;
+            // "Night shift at home. His feeding pump alarm beeps at 4 o'clock": a sounding thing of
+            // theirs, placed, is a sound of its own
+            // (what their body makes is still theirs: "someone walking, their steps on the left")
+            static const std::set<u32> theirs = {U"steps", U"footsteps", U"footfalls", U"feet", U"voice", U"voices",
+                                                 U"breath", U"breathing", U"laugh", U"laughter", U"heels", U"shoes",
+                                                 U"boots", U"paws", U"claws", U"hooves", U"wings", U"tail", U"song",
+                                                 U"call", U"calls", U"cry", U"cries", U"bark", U"purr", U"snoring"};
+            if (!locations(p).empty() && next != p.end() && !theirs.count((*next)->low()) &&
+                std::any_of(content.begin(), content.end(), [](const Tok* x) {
+                    return sound_noun(x->low()) && !sound_verb(x->low()) && !theirs.count(x->low());
+                }))
+                return false;
             return !(next != p.end() && (others.count((*next)->low()) || is_person_noun((*next)->low())));
         }
         // "..., on cobbles", "..., in a loop": a short place or manner phrase of the sound before
@@ -473,7 +485,8 @@ bool listener_acts(const Toks& p) {
     for (const Tok* t : p) {
         if (t->kind != Kind::Word) continue;
         const u32& w = t->low();
-        return w == U"i" || w == U"we" || w == U"i'm" || w == U"we're" || w == U"you're";
+        return w == U"i" || w == U"we" || w == U"i'm" || w == U"we're" || w == U"you're" || w == U"i've" ||
+               w == U"we've" || w == U"you've";  // "We've been on the roof since 3am."
     }
     return false;
 }

@@ -4,9 +4,11 @@
 #include <set>
 #include <vector>
 
+#include "person_words.h"
 #include "sound_words.h"
 #include "text_match.h"
 #include "text_words.h"
+#include "verb_words.h"
 
 namespace bewo::rt {
 
@@ -50,6 +52,43 @@ u32 slipped_place_word(const u32& low_word, const u32& t, std::size_t before_beg
                                  found == U"overhead"))
         return found;
     return leads.count(lower(t.substr(before_begin, before_end - before_begin))) ? found : u32();
+}
+
+// "bhnd", "slght", "cntr", "oclck": a place word typed without some of its vowels (the first
+// letter kept, at least one vowel left out, nothing else changed), as people text.
+u32 place_word_without_vowels(const u32& low_word) {
+    static const std::vector<std::pair<u32, u32>> words = {
+        {U"behind", U"behind"}, {U"left", U"left"}, {U"right", U"right"}, {U"front", U"front"}, {U"ahead", U"ahead"},
+        {U"above", U"above"}, {U"below", U"below"}, {U"overhead", U"overhead"}, {U"slightly", U"slightly"},
+        {U"slight", U"slightly"}, {U"around", U"around"}, {U"center", U"center"}, {U"centre", U"centre"},
+        {U"middle", U"middle"}, {U"across", U"across"}, {U"towards", U"towards"}, {U"between", U"between"},
+        {U"oclock", U"o'clock"}, {U"clockwise", U"clockwise"}, {U"degrees", U"degrees"}};
+    auto vowel = [](char32_t c) { return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y'; };
+    if (low_word.size() < 3 || sound_verb(low_word) || sound_noun(low_word) || verb_word_form(low_word) != 0) return u32();
+    for (const auto& [w, said] : words) {
+        if (low_word.size() >= w.size() || low_word[0] != w[0]) continue;
+        std::size_t k = 0;
+        bool only_vowels = true;
+        for (char32_t c : w) {
+            if (k < low_word.size() && low_word[k] == c) ++k;
+            else if (!vowel(c)) only_vowels = false;
+        }
+        if (k == low_word.size() && only_vowels) return said;
+    }
+    return u32();
+}
+
+// "barkin", "meowin", "runnin": a verb's -ing said without its g.
+u32 with_its_g(const u32& low_word) {
+    if (low_word.size() < 5 || !ends_with(low_word, U"in") || sound_noun(low_word) || names_a_person(low_word)) return u32();
+    const u32 ing = low_word + U"g", stem = low_word.substr(0, low_word.size() - 2);
+    static const std::set<u32> moving = {U"run", U"walk", U"come", U"go", U"fly", U"drive", U"ride", U"pass", U"move",
+                                         U"roll", U"crawl", U"creep", U"zoom", U"race", U"head", U"sneak", U"stomp"};
+    const u32 single = stem.size() > 2 && stem.back() == stem[stem.size() - 2] ? stem.substr(0, stem.size() - 1) : stem;
+    if (sound_verb(ing) || moving.count(stem) || moving.count(single) || moving.count(stem + U"e") ||
+        verb_word_form(stem) == 2 || verb_word_form(stem + U"e") == 2 || verb_word_form(single) == 2)
+        return ing;
+    return u32();
 }
 
 }  // namespace
@@ -138,6 +177,8 @@ u32 with_common_misspellings_fixed(const u32& t) {
             std::size_t b = k;
             while (b > 0 && is_letter(t[b - 1])) --b;
             slipped = slipped_place_word(low_word, t, b, k);
+            if (slipped.empty()) slipped = place_word_without_vowels(low_word);
+            if (slipped.empty()) slipped = with_its_g(low_word);
         }
         out += ok ? it->second : !slipped.empty() ? slipped : word;
         i = j;
