@@ -315,7 +315,7 @@ FLOORS = {9: 117, 10: 118, 11: 118, 12: 115, 13: 119, 14: 115, 15: 104, 16: 92, 
           33: 112, 34: 114, 35: 113, 36: 99, 37: 100, 38: 104, 39: 114, 40: 115, 41: 110, 42: 118, 43: 116, 44: 114,
           45: 112, 46: 112, 47: 107, 48: 104, 49: 98, 50: 111, 51: 114, 52: 110, 53: 110, 54: 116, 55: 110, 56: 112,
           57: 102, 58: 99, 59: 111, 60: 118, 61: 109, 62: 118, 63: 109, 64: 107, 65: 101, 66: 112, 67: 112, 68: 103,
-          72: 113, 73: 106, 74: 111, 75: 109, 76: 110, 77: 113, 78: 108, 79: 103, 80: 110}
+          72: 113, 73: 106, 74: 111, 75: 109, 76: 110, 77: 113, 78: 109, 79: 104, 80: 111}
 
 
 @pytest.mark.parametrize("name,floor", [(f"phrasing_prompts_heldout{k}.jsonl", v) for k, v in FLOORS.items()])
@@ -3542,3 +3542,21 @@ def test_session_18_real_words_are_not_read_as_typos(text, word):
 
 def test_session_18_blow_is_not_below():
     _assert_sources_and_heights("wind starting to blow on my left", ["wind"], [-90], [0])
+
+
+@pytest.mark.parametrize("text,labels,az,el", [
+    # "have left" with nothing after it is gone, not a side
+    ("Now the kids have left, the house is so quiet. I want toast popping up on my left and the radio news in front.",
+     ["toast", "radio"], [-90, 0], [0, 0]),
+    # a tilde between a name and its place
+    ("rain ~ left, birds ~ right", ["rain", "birds"], [-90, 90], [0, 0]),
+    ("bells offstage ~ back left, cannon fire front right", ["bells", "cannon"], [-135, 45], [0, 0]),
+    ("a drone at ~ 30 degrees left", ["drone"], [-30], [0]),
+])
+def test_session_18_left_gone_and_tildes(text, labels, az, el):
+    _assert_sources_and_heights(text, labels, az, el)
+
+
+def test_session_18_the_sound_named_again_circles_from_where_it_was():
+    s = _one("It starts with a dog barking far behind me and slowly the barking circles all the way around me.")
+    assert s.moving and round(s.azimuth_start_deg) == 180 and abs(s.azimuth_end - s.azimuth_start_deg) == 360, s

@@ -614,6 +614,10 @@ bool idiom_side(const std::vector<Tok>& tokens, std::size_t i) {
     static const std::set<u32> object = {U"the", U"a", U"an", U"his", U"her", U"their", U"my", U"our", U"your",
                                          U"its", U"this", U"that", U"for", U"home", U"early", U"without", U"town",
                                          U"work", U"school"};
+    // "Now the kids have left, the house is quiet": gone, with nothing after it
+    static const std::set<u32> perfect = {U"have", U"has", U"had", U"'ve", U"'d"};
+    if (perfect.count(before) && (after.empty() || after == U"," || after == U"." || after == U"!" || after == U"and"))
+        return true;
     return subject.count(before) && object.count(after) && tokens[i].text.size() == 4;
 }
 

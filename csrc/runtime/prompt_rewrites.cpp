@@ -39,8 +39,14 @@ u32 with_tildes_joined(const u32& t) {
         if (t[i] != '~') continue;
         std::size_t j = i + 1;
         while (j < t.size() && t[j] == ' ') ++j;
-        if (j > i + 1 && j < t.size() && ((t[j] >= '0' && t[j] <= '9') || t[j] == '-' || t[j] == '+' || t[j] == 0x2212))
+        if (j > i + 1 && j < t.size() && ((t[j] >= '0' && t[j] <= '9') || t[j] == '-' || t[j] == '+' || t[j] == 0x2212)) {
             i = j - 1;
+            continue;
+        }
+        // "rain ~ left, birds ~ right": between a name and its place, a dash
+        std::size_t b = i;
+        while (b > 0 && t[b - 1] == ' ') --b;
+        if (j > i + 1 && b < i && b > 0 && is_letter(t[b - 1]) && j < t.size() && is_letter(t[j])) out.back() = '-';
     }
     return out;
 }

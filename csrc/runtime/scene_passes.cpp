@@ -1,6 +1,7 @@
 #include "scene_passes.h"
 
 #include <algorithm>
+#include <cmath>
 #include <set>
 
 #include "sound_words.h"
@@ -81,6 +82,24 @@ std::string subject_of(const std::string& label_utf8) {
 // moving, is the same sound told again, not a second dog.
 void merge_definite_repeats(std::vector<SceneSource>& sources, std::vector<bool>& placed, std::vector<int>& clause_of,
                             std::vector<std::vector<u32>>& mentions) {
+    // "a dog barking far behind me and slowly the barking circles all the way around me": the same
+    // sound, named again with "the", goes once round from where it was (its circle said with no start)
+    for (std::size_t j = 1; j < sources.size(); ++j) {
+        SceneSource& b = sources[j];
+        SceneSource& a = sources[j - 1];
+        const double turn = b.azimuth_end_deg - b.azimuth_start_deg;
+        if (mentions[j].empty() || b.speed == "still" || std::abs(std::abs(turn) - 360.0) > 1e-9 ||
+            b.azimuth_start_deg != 0.0 || a.speed != "still" || !placed[j - 1] ||
+            std::none_of(mentions[j].begin(), mentions[j].end(),
+                         [&](const u32& n) { return label_has_word(subject_of(a.label), n); }))
+            continue;
+        a.azimuth_end_deg = a.azimuth_start_deg + turn;
+        a.speed = b.speed;
+        a.change_time = b.change_time;
+        if (a.elevation_deg == 0.0) a.elevation_deg = b.elevation_deg;
+        erase_source(sources, placed, clause_of, mentions, j);
+        --j;
+    }
     for (std::size_t j = 1; j < sources.size(); ++j) {
         if (mentions[j].empty() || sources[j].speed != "still") continue;
         for (std::size_t i = 0; i < j; ++i) {
