@@ -330,6 +330,7 @@ bool parse_prompt(const std::string& text, SceneSpec& out, std::string& err) {
     t = with_leading_setting_set_off(t);
     t = with_inverted_sentences_turned(t);
     t = with_routes_set_off(t);
+    t = with_way_round_joined(t);
     t = with_people_as_the_listener(t);
     t = with_heights_as_words(t);
     t = with_at_signs_as_at(t);

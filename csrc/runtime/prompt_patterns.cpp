@@ -99,7 +99,8 @@ const char kPassingBehind[] =
 
 // Regex groups for the listener and a possessive, inside the direction patterns.
 const std::string kMe = "(?:me|you|us|myself|yourself|(?:the\\s+)?(?:listeners|players|visitors|guests|viewers|listener|player|camera|character|avatar|viewer|mic|microphone|"
-                        "user|audience|stage|visitors?|recorder|recordist|rig|dummy[\\s-]head|seat)|"
+                        "user|audience|stage|visitors?|recorder|recordist|rig|dummy[\\s-]head|seat|receiver(?:\\s+position)?|"
+                        "listening\\s+(?:position|spot))|"
                         "(?:my|your|the\\s+listener's)\\s+(?:face|nose|head|seat))";
 const std::string kPoss = "(?:(?:the\\s+)?(?:listener|player|camera|user|viewer|character|avatar|visitor)'s|(?:the\\s+)?visitors'|the|your|my|our|his|her|their)";
 

@@ -87,6 +87,18 @@ u32 with_routes_set_off(const u32& t) {
     });
 }
 
+u32 with_way_round_joined(const u32& t) {
+    if (find_ascii_ci(t, U"behind") == u32::npos) return t;
+    static const Regex across("(?P<move>from\\s+(?:(?:the|my|our|your)\\s+)?(?P<a>left|right)[^,.;:!?\\n]{0,40}?\\s+to\\s+"
+                              "(?:(?:the|my|our|your)\\s+)?(?P<b>right|left)(?:\\s+side)?)\\s*,\\s*"
+                              "(?P<via>behind\\s+(?:me|us|you|(?:my|our|your|the)\\s+[a-z]+))(?=\\s*(?:[,.;!?\\n]|$))", true);
+    return with_matches_replaced(t, across, [&](const Regex::Match& m, const u32& low) {
+        if (m.group(low, across.group("a")) == m.group(low, across.group("b")))
+            return t.substr(static_cast<std::size_t>(m.start), static_cast<std::size_t>(m.end - m.start));
+        return m.group(t, across.group("move")) + U" " + m.group(t, across.group("via"));
+    });
+}
+
 u32 with_inverted_sentences_turned(const u32& t) {
     if (find_ascii_ci(t, U"from ") == u32::npos && find_ascii_ci(t, U"out of ") == u32::npos) return t;
     const u32 low = lower_same_length(t);

@@ -13,4 +13,8 @@ std::u32string with_inverted_sentences_turned(const std::u32string& text);
 // side round the back (or the front) to the other, not a start and an end "behind me to my right".
 std::u32string with_routes_set_off(const std::u32string& text);
 
+// "from my right to my left, behind me," -> "from my right to my left behind me,": the way a move
+// across goes, said after a comma.
+std::u32string with_way_round_joined(const std::u32string& text);
+
 }  // namespace bewo::rt
