@@ -313,9 +313,9 @@ def test_phrasing_score(name):
 FLOORS = {9: 117, 10: 118, 11: 118, 12: 115, 13: 119, 14: 115, 15: 104, 16: 92, 17: 115, 18: 112, 19: 109, 20: 114,
           21: 117, 22: 100, 23: 118, 24: 109, 25: 118, 26: 114, 27: 118, 28: 115, 29: 113, 30: 110, 31: 102, 32: 109,
           33: 112, 34: 114, 35: 114, 36: 99, 37: 100, 38: 104, 39: 114, 40: 115, 41: 110, 42: 118, 43: 117, 44: 114,
-          45: 112, 46: 112, 47: 107, 48: 104, 49: 98, 50: 111, 51: 114, 52: 110, 53: 110, 54: 116, 55: 110, 56: 112,
+          45: 112, 46: 112, 47: 108, 48: 104, 49: 98, 50: 111, 51: 114, 52: 110, 53: 110, 54: 116, 55: 110, 56: 112,
           57: 102, 58: 99, 59: 111, 60: 118, 61: 109, 62: 118, 63: 109, 64: 107, 65: 101, 66: 112, 67: 112, 68: 103,
-          72: 113, 73: 106, 74: 111, 75: 109, 76: 110, 77: 113, 78: 109, 79: 104, 80: 111}
+          72: 113, 73: 106, 74: 111, 75: 109, 76: 110, 77: 113, 78: 109, 79: 104, 80: 111, 81: 103, 82: 109, 83: 99}
 
 
 @pytest.mark.parametrize("name,floor", [(f"phrasing_prompts_heldout{k}.jsonl", v) for k, v in FLOORS.items()])
@@ -3563,3 +3563,43 @@ def test_session_18_left_gone_and_tildes(text, labels, az, el):
 def test_session_18_the_sound_named_again_circles_from_where_it_was():
     s = _one("It starts with a dog barking far behind me and slowly the barking circles all the way around me.")
     assert s.moving and round(s.azimuth_start_deg) == 180 and abs(s.azimuth_end - s.azimuth_start_deg) == 360, s
+
+
+@pytest.mark.parametrize("text,labels,az,el", [
+    # file names and slugs, a side as a letter after degrees
+    ("dog-bark-left", ["dog"], [-90], [0]),
+    ("owl-10-oclock", ["owl"], [-60], [0]),
+    ("forest-walk-stream-front-left-woodpecker-behind-v2", ["stream", "woodpecker"], [-45, 180], [0, 0]),
+    ("kids_playground_slightly_left_pigeons_above_0519.wav", ["kids", "pigeons"], [-20, 0], [0, 1]),
+    ("Typewriter | 30° L", ["typewriter"], [-30], [0]),
+    ("a merry-go-round behind me and a hi-hat on the left", ["merry-go-round", "hi-hat"], [180, -90], [0, 0]),
+    # command-line flags
+    ("add owl --clock 10; add stream --clock 4; add wind --el up", ["owl", "stream", "wind"], [-60, 120, 0], [0, 0, 1]),
+    ("place bees --az 60 && place 'lawn sprinkler' --az -90 && place radio --az 0 --el down",
+     ["bees", "sprinkler", "radio"], [60, -90, 0], [0, 0, -1]),
+    # telegrams and radio logs
+    ("OWL ABOVE STOP WOLF BEHIND STOP", ["OWL", "WOLF"], [0, 180], [1, 0]),
+    ("0630 genny running behind me, dog barking fwd, rooster crowing fm L", ["genny", "dog", "rooster"], [180, 0, -90], [0, 0, 0]),
+    ("cow mooing bk rt", ["cow"], [135], [0]),
+    ("the FM radio on the left", ["FM radio"], [-90], [0]),
+    # a sound named by a pose word, and a piece saying there is no place
+    ("jogging footsteps, on my left", ["jogging footsteps"], [-90], [0]),
+    ("frog chorus all around, no particular direction, and an owl on the left", ["frog", "owl"], [0, -90], [0, 0]),
+])
+def test_session_18_terse_forms(text, labels, az, el):
+    _assert_sources_and_heights(text, labels, az, el)
+
+
+@pytest.mark.parametrize("text,labels,moves", [
+    ("render --src 'motorbike' --from -90 --to 90 --path front", ["motorbike"], [(-90, 90)]),
+    ("spatial-cli add 'church bells' --pos behind; spatial-cli move 'bus' --from right --to left --via rear",
+     ["church bells", "bus"], [(180, 180), (90, 270)]),
+    ("Two trains passing at once: one left to right in front of me, the other right to left behind me.",
+     ["train", "train"], [(-90, 90), (90, 270)]),
+    ("the cars brake hard on my right then accelerate away to my left", ["cars"], [(90, -90)]),
+    ("jogging footsteps, left to right in front", ["footsteps"], [(-90, 90)]),
+])
+def test_session_18_terse_moves(text, labels, moves):
+    src = parse(text).sources
+    assert [(round(s.azimuth_start_deg), round(s.azimuth_end)) for s in src] == moves and \
+        all(w in s.label for s, w in zip(src, labels)), src

@@ -366,7 +366,14 @@ std::vector<Group> group(std::vector<Tok>& tokens, std::vector<bool>& colon_afte
             const bool parts_only = std::all_of(content.begin(), content.end(), [](const Tok* x) {
                 return place_parts.count(x->low()) > 0;
             }) && std::any_of(pieces[k].begin(), pieces[k].end(), [](const Tok* x) { return x->kind == Kind::Dir; });
-            has_label[k] = !content.empty() && !descriptor_only(content) && !parts_only && !sound_said_twice(pieces, k) &&
+            // "..., no particular direction", "any position": says the sound before has no place
+            static const std::set<u32> no_place = {U"no", U"any", U"particular", U"specific", U"fixed", U"set",
+                                                   U"exact", U"direction", U"place", U"position", U"spot", U"location"};
+            const bool placeless = std::all_of(content.begin(), content.end(), [](const Tok* x) {
+                return no_place.count(x->low()) > 0;
+            });
+            has_label[k] = !content.empty() && !descriptor_only(content) && !parts_only && !placeless &&
+                           !sound_said_twice(pieces, k) &&
                            // a heading before a colon ("Put these in:", "FADE IN:") stays a heading
                            !(only_verbs(pieces[k], content) && !colon_after[c] && !names_a_noun_phrase(pieces[k]) &&
                              verb_goes_on(pieces, has_label, k));

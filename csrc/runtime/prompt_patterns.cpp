@@ -65,7 +65,7 @@ const char* const kSpeedSynonyms[][2] = {  // speed class -> adverbs beyond the 
 const char* const kSpeedVerbSynonyms[][2] = {  // speed class -> verbs beyond the shared ones
     {"slow", "drifted|crept|crawled|glided|meanders|meandering|ambles|ambling|strolls|strolling|wanders|wandering"},
     {"fast", "zooms|zoom|zooming|zoomed|speeds|speed|speeding|whooshes|whoosh|whooshing|raced|rushed|darted|zipped|"
-             "whizzed|shoots|shooting|hurtles|hurtling|flashes|flashing"},
+             "whizzed|shoots|shooting|hurtles|hurtling|flashes|flashing|accelerates|accelerate|accelerating|accelerated"},
     {"instant", "jumped|leapt|leaped|teleports|teleporting|teleported|hops|hopping|hopped|switches|"
                 "switching"},
 };
@@ -282,7 +282,7 @@ Patterns::Patterns() {
     dir("(?:(?:an?\\s+)?(?:azimuth|angle|bearing|direction)(?:\\s+angle)?\\s+(?:of\\s+)?)?"
         "(?P<num>" + num + ")\\s*(?:degrees?|degs?|\\u00b0)"
         "(?:\\s+(?:(?:off\\s+)?(?:to|towards|toward|on|off)\\s+(?:the\\s+|your\\s+|my\\s+|" + poss + "\\s+)?)?"
-        "(?P<side>left|right)(?:(?:[- ]hand)?\\s+side)?"
+        "(?P<side>left|right|[lr](?![\\w'-]))(?:(?:[- ]hand)?\\s+side)?"
         "(?:\\s+of\\s+(?:centre|center|straight\\s+ahead|the\\s+front|front|" + me + "))?)?",
         DirValue::Degrees);
     dirs.back().first.needs_any({U"deg", U"\u00b0"});

@@ -528,9 +528,13 @@ bool listener_pose(const Toks& p) {
                                         U"stood", U"sat", U"biking", U"cycling", U"driving", U"riding", U"jogging", U"commuting",
                                         U"hiking", U"strolling", U"wandering", U"travelling", U"traveling", U"stuck", U"heading",
                                         U"staring", U"watching", U"seated", U"relaxing", U"resting", U"perched"};
-    for (const Tok* t : p) {  // the first word ("Walking" may have been read as a move)
+    for (auto it = p.begin(); it != p.end(); ++it) {  // the first word ("Walking" may have been read as a move)
+        const Tok* t = *it;
         if (t->kind != Kind::Word && !is_move(t->kind)) continue;
-        return poses.count(t->low()) > 0;
+        if (!poses.count(t->low())) return false;
+        // ("jogging footsteps, left to right": a sound named by the pose, not the listener's pose)
+        const auto next = std::find_if(it + 1, p.end(), [](const Tok* x) { return x->kind == Kind::Word; });
+        return next == p.end() || !(sound_noun((*next)->low()) && !sound_verb((*next)->low()));
     }
     return false;
 }

@@ -137,8 +137,13 @@ bool continues_sentence(const Toks& piece, const Toks& before) {
             static const std::set<u32> modals = {U"should", U"will", U"would", U"must", U"can", U"could"};
             return modals.count(t->low()) > 0;
         });
+        // ("the cars brake hard on my right then accelerate away to my left": plural verbs, both base forms)
+        const bool base = verb_form(verb) == 2 || verb_word_form(verb) == 2;
+        const bool plural_before = has(before, [](const Tok* t) {
+            return t->kind == Kind::Word && !ends_with(t->low(), U"ing") && (verb_form(t->low()) == 2 || verb_word_form(t->low()) == 2);
+        });
         const bool finite = verb.size() > 3 && (((ends_with(verb, U"s") || ends_with(verb, U"ed")) && !ends_with(verb, U"ss")) ||
-                                                (after_modal && started && (verb_form(verb) == 2 || verb_word_form(verb) == 2)));
+                                                (after_modal && started && base) || (plural_before && base));
         if ((finite && particles.count(next)) ||
             (owners.count(next) && i + 2 < piece.size() && piece[i + 2]->low() == U"way"))
             return true;

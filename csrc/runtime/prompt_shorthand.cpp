@@ -117,7 +117,13 @@ static u32 without_stretched_letters(const u32& w) {
     return u32();
 }
 
-u32 with_common_misspellings_fixed(const u32& t) {
+u32 with_common_misspellings_fixed(const u32& text) {
+    // "thunder rumble o/head", "aircraft pass o/hd": overhead, as radio logs write it
+    static const Regex over_head("(?<![\\w/])o/h(?:ea)?d?(?![\\w/])", true);
+    const u32 t = text.find('/') == u32::npos ? text
+                                              : with_matches_replaced(text, over_head, [](const Regex::Match&, const u32&) {
+                                                    return u32(U"overhead");
+                                                });
     static const std::map<u32, u32> fixes = {
         {U"rigth", U"right"}, {U"rihgt", U"right"}, {U"rght", U"right"}, {U"lfet", U"left"},
         {U"lef", U"left"}, {U"letf", U"left"}, {U"behnd", U"behind"}, {U"behidn", U"behind"}, {U"bhind", U"behind"},
@@ -130,7 +136,8 @@ u32 with_common_misspellings_fixed(const u32& t) {
         {U"slighly", U"slightly"}, {U"slightley", U"slightly"}, {U"twds", U"towards"}, {U"abv", U"above"},
         {U"rite", U"right"}, {U"slighty", U"slightly"}, {U"slightely", U"slightly"}, {U"rigt", U"right"},
         {U"write", U"right"}, {U"let", U"left"}, {U"teh", U"the"}, {U"litle", U"little"}, {U"littel", U"little"},
-        {U"behing", U"behind"}, {U"behid", U"behind"}};
+        {U"behing", U"behind"}, {U"behid", U"behind"}, {U"o'clk", U"o'clock"}, {U"oclk", U"o'clock"},
+        {U"fwd", U"forward"}, {U"fm", U"from"}, {U"bk", U"back"}};
     u32 out;
     out.reserve(t.size() + 8);
     for (std::size_t i = 0; i < t.size();) {
@@ -149,6 +156,16 @@ u32 with_common_misspellings_fixed(const u32& t) {
                                                    it->first == U"rt" || it->first == U"rite" ||
                                                    it->first == U"write" || it->first == U"let");
         bool ok = it != fixes.end();
+        // radio log shorthand, only before a place: "crowing fm L", "kids shouting bk left" ("FM radio" stays)
+        if (ok && (it->first == U"fm" || it->first == U"bk")) {
+            std::size_t n = j;
+            while (n < t.size() && t[n] == ' ') ++n;
+            std::size_t ne = n;
+            while (ne < t.size() && is_letter(t[ne])) ++ne;
+            static const std::set<u32> places = {U"l", U"r", U"left", U"right", U"rt", U"lft", U"behind", U"front", U"the",
+                                                 U"my", U"rear", U"ahead", U"above", U"below"};
+            ok = places.count(lower(t.substr(n, ne - n))) > 0 || (n < t.size() && is_digit(t[n]));
+        }
         if (guarded) {
             std::size_t k = i;
             while (k > 0 && t[k - 1] == ' ') --k;
@@ -156,7 +173,9 @@ u32 with_common_misspellings_fixed(const u32& t) {
             while (b > 0 && is_letter(t[b - 1])) --b;
             const u32 before = lower(t.substr(b, k - b));
             ok = before == U"the" || before == U"my" || before == U"your" || before == U"to" || before == U"from" ||
-                 before == U"on" || before == U"directly" || before == U"right";
+                 before == U"on" || before == U"directly" || before == U"right" ||
+                 // "cow mooing bk rt", "buzz fm rt side": after radio log shorthand too
+                 ((it->first == U"rt" || it->first == U"lft") && (before == U"fm" || before == U"bk" || before == U"back"));
             // "birds lft cars rt": shorthand for a side right after a sound's name
             if (it->first == U"rt" && (sound_noun(before) || names_a_person(before))) ok = true;
             // "the rite of spring", "last rites": a rite, not a side

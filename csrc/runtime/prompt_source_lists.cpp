@@ -182,7 +182,15 @@ void drop_list_headings(std::vector<SceneSource>& sources, std::vector<int>& cla
     };
     for (std::size_t h = 0; h < sources.size(); ++h) {
         const int c = clause_of[h];
-        if (placed[h] || sources[h].speed != "still" || h + 1 >= sources.size()) continue;
+        if (h + 1 >= sources.size()) continue;
+        // ("Two trains passing at once: one left to right ..., the other ...": a counted heading's
+        // verb of motion is its items')
+        const bool counted_heading = colon_after[c] && starts_with_one(sources[h + 1].label) && [&] {
+            const u32 low = lower(from_utf8(sources[h].label));
+            const u32 first = low.substr(0, low.find(U' '));
+            return count_words().count(first) > 0 && first != U"some";
+        }();
+        if ((placed[h] || sources[h].speed != "still") && !counted_heading) continue;
         // "A duet: a flute ... and a cello ...", "Three sounds - a gong ..., a rattle ...", or "A pair
         // of frogs, one ... and one ..." (after a dash, a list of two or more: "a bird sings - then a crow")
         const bool after_dash = h + 2 < sources.size() && clause_of[h + 2] == c + 1;

@@ -103,7 +103,8 @@ double dir_value(DirValue kind, const Regex& rx, const Regex::Match& m, const u3
     auto side_of = [&](const char* g) -> int {  // -1 left, 1 right, 0 absent
         const int i = rx.group(g);
         if (!m.has(i)) return 0;
-        return lower(m.group(low, i)) == U"left" ? -1 : 1;
+        const u32 side = lower(m.group(low, i));
+        return side == U"left" || side == U"l" ? -1 : 1;  // "30 deg L"
     };
     switch (kind) {
     case DirValue::Table: {
