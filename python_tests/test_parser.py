@@ -315,7 +315,8 @@ FLOORS = {9: 117, 10: 118, 11: 118, 12: 115, 13: 119, 14: 115, 15: 104, 16: 92, 
           33: 112, 34: 114, 35: 114, 36: 99, 37: 100, 38: 104, 39: 114, 40: 115, 41: 110, 42: 118, 43: 117, 44: 114,
           45: 112, 46: 112, 47: 108, 48: 104, 49: 98, 50: 111, 51: 114, 52: 110, 53: 110, 54: 116, 55: 110, 56: 112,
           57: 102, 58: 99, 59: 111, 60: 118, 61: 109, 62: 118, 63: 109, 64: 107, 65: 101, 66: 112, 67: 112, 68: 103,
-          72: 113, 73: 106, 74: 111, 75: 109, 76: 110, 77: 113, 78: 109, 79: 104, 80: 111, 81: 103, 82: 109, 83: 99}
+          72: 113, 73: 106, 74: 111, 75: 109, 76: 110, 77: 113, 78: 109, 79: 104, 80: 111, 81: 103, 82: 109, 83: 99,
+          84: 104, 85: 106, 86: 113}
 
 
 @pytest.mark.parametrize("name,floor", [(f"phrasing_prompts_heldout{k}.jsonl", v) for k, v in FLOORS.items()])
@@ -3573,6 +3574,8 @@ def test_session_18_the_sound_named_again_circles_from_where_it_was():
     ("kids_playground_slightly_left_pigeons_above_0519.wav", ["kids", "pigeons"], [-20, 0], [0, 1]),
     ("Typewriter | 30° L", ["typewriter"], [-30], [0]),
     ("a merry-go-round behind me and a hi-hat on the left", ["merry-go-round", "hi-hat"], [180, -90], [0, 0]),
+    ("Fridge humming behind me, the shop door chime out front. Need it for a behind-the-scenes TikTok!",
+     ["fridge", "chime"], [180, 0], [0, 0]),
     # command-line flags
     ("add owl --clock 10; add stream --clock 4; add wind --el up", ["owl", "stream", "wind"], [-60, 120, 0], [0, 0, 1]),
     ("place bees --az 60 && place 'lawn sprinkler' --az -90 && place radio --az 0 --el down",

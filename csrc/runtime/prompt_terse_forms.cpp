@@ -54,7 +54,9 @@ u32 with_slugs_as_words(const u32& t) {
         std::vector<u32> low;
         for (const u32& p : parts) low.push_back(lower(p));
         const bool placed = std::any_of(low.begin(), low.end(), place_part);
-        if (parts.size() < 3 || !placed) {
+        // ("behind-the-scenes", "right-hand-side", "front-of-house": English compounds that open with the place)
+        const bool compound = parts.size() <= 3 && place_part(low[0]);
+        if (parts.size() < 3 || !placed || compound) {
             out += t.substr(i, end - i);
             i = end;
             continue;
