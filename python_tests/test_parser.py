@@ -314,9 +314,9 @@ FLOORS = {9: 117, 10: 118, 11: 118, 12: 115, 13: 119, 14: 115, 15: 104, 16: 92, 
           21: 117, 22: 100, 23: 118, 24: 109, 25: 118, 26: 114, 27: 118, 28: 115, 29: 113, 30: 110, 31: 102, 32: 109,
           33: 112, 34: 114, 35: 114, 36: 99, 37: 100, 38: 104, 39: 114, 40: 115, 41: 110, 42: 118, 43: 117, 44: 114,
           45: 112, 46: 112, 47: 108, 48: 104, 49: 98, 50: 111, 51: 114, 52: 110, 53: 110, 54: 116, 55: 110, 56: 112,
-          57: 102, 58: 99, 59: 111, 60: 118, 61: 109, 62: 118, 63: 109, 64: 107, 65: 101, 66: 112, 67: 112, 68: 103,
+          57: 102, 58: 99, 59: 111, 60: 118, 61: 109, 62: 118, 63: 109, 64: 107, 65: 102, 66: 112, 67: 112, 68: 103,
           72: 113, 73: 106, 74: 111, 75: 109, 76: 110, 77: 113, 78: 109, 79: 104, 80: 111, 81: 103, 82: 109, 83: 99,
-          84: 104, 85: 106, 86: 113}
+          84: 106, 85: 108, 86: 113}
 
 
 @pytest.mark.parametrize("name,floor", [(f"phrasing_prompts_heldout{k}.jsonl", v) for k, v in FLOORS.items()])
@@ -3606,3 +3606,23 @@ def test_session_18_terse_moves(text, labels, moves):
     src = parse(text).sources
     assert [(round(s.azimuth_start_deg), round(s.azimuth_end)) for s in src] == moves and \
         all(w in s.label for s, w in zip(src, labels)), src
+
+
+@pytest.mark.parametrize("text,labels,az,el", [
+    # the bow is ahead: "fine on the port bow" a little left; a violin's bow is still a bow
+    ("Foghorn on the starboard beam, bell buoy fine on the port bow.", ["foghorn", "bell buoy"], [90, -20], [0, 0]),
+    ("a violinist's bow scraping on the left", ["bow"], [-90], [0]),
+    # a name with its capital after a comma is a name, not a verb ("bob")
+    ("Alice on the left, Bob on the right", ["alice", "bob"], [-90, 90], [0, 0]),
+])
+def test_session_18_sailors_and_names(text, labels, az, el):
+    _assert_sources_and_heights(text, labels, az, el)
+
+
+@pytest.mark.parametrize("text,start,end", [
+    ("foghorn of another vessel passing down our port side from bow to stern", 0, -180),
+    ("a powerboat crossing our bow from starboard to port", 90, -90),
+])
+def test_session_18_moves_by_bow_and_stern(text, start, end):
+    s = _one(text)
+    assert s.moving and round(s.azimuth_start_deg) == start and round(s.azimuth_end) == end, s

@@ -29,6 +29,8 @@ bool only_verbs(const Toks& piece, const Toks& content) {
     return std::all_of(content.begin(), content.end(), [](const Tok* t) {
         const u32& w = t->low();
         if (ends_with(w, U"ing") || sound_noun(w)) return false;
+        // ("Alice on the left, Bob on the right": a name with its capital, after the piece before)
+        if (t->text.size() > 1 && is_upper(t->text[0]) && is_lower(t->text[1])) return false;
         return verb_word_form(w) != 0 || (w.size() > 4 && ends_with(w, U"ly"));
     }) && std::any_of(content.begin(), content.end(), [](const Tok* t) { return verb_word_form(t->low()) != 0; });
 }

@@ -701,8 +701,20 @@ u32 with_nautical_sides(const u32& t) {
                    return (a >= 'A' && a <= 'Z' ? a + 32 : a) == b;
                }) != t.end();
     };
-    if (!has(U"port") && !has(U"astern") && !has(U" aft") && !has(U"starboard")) return t;
+    if (!has(U"port") && !has(U"astern") && !has(U" aft") && !has(U"starboard") && !has(U"bow") && !has(U"stern"))
+        return t;
     static const std::pair<const char32_t*, const char32_t*> said[] = {
+        // the bow is ahead, the stern behind ("passing down our port side from bow to stern")
+        {U"from bow to stern", U"from the front to the back"}, {U"from stern to bow", U"from the back to the front"},
+        {U"from the bow to the stern", U"from the front to the back"},
+        {U"from the stern to the bow", U"from the back to the front"},
+        {U"crossing our bow", U"crossing in front of us"}, {U"across our bow", U"across in front of us"},
+        {U"across the bow", U"across in front of us"}, {U"crossing the bow", U"crossing in front of us"},
+        {U"fine on the port bow", U"slightly to the left"}, {U"fine on the starboard bow", U"slightly to the right"},
+        {U"on the port bow", U"front-left"}, {U"on the starboard bow", U"front-right"}, {U"port bow", U"front-left"},
+        {U"starboard bow", U"front-right"}, {U"on the port quarter", U"behind on the left"},
+        {U"on the starboard quarter", U"behind on the right"}, {U"dead astern", U"directly behind"},
+        {U"off the bow", U"ahead"}, {U"off the stern", U"behind"}, {U"from the stern", U"from behind"},
         {U"from port to starboard", U"from the left to the right"}, {U"from starboard to port", U"from the right to the left"},
         {U"off the port beam", U"on the left"}, {U"off the starboard beam", U"on the right"},
         {U"off the port quarter", U"behind on the left"}, {U"off the starboard quarter", U"behind on the right"},
