@@ -3626,3 +3626,26 @@ def test_session_18_sailors_and_names(text, labels, az, el):
 def test_session_18_moves_by_bow_and_stern(text, start, end):
     s = _one(text)
     assert s.moving and round(s.azimuth_start_deg) == start and round(s.azimuth_end) == end, s
+
+
+@pytest.mark.parametrize("text,labels,az,el", [
+    # found by review of session 18's rules: each rule held to where it is meant
+    ("RAIN AT THE BUS STOP BEHIND ME, TRAFFIC ON THE RIGHT", ["rain", "traffic"], [180, 90], [0, 0]),
+    ("A CAR COMES TO A STOP ON MY LEFT AND A DOG BARKS BEHIND ME", ["car", "dog"], [-90, 180], [0, 0]),
+    ("A MAN YELLS STOP BEHIND ME AND A DOG BARKS ON THE LEFT", ["man", "dog"], [180, -90], [0, 0]),
+    ("Two dogs bark from the right: one big, one small.", ["dogs"], [90], [0]),
+    ("From the left a car approaches and a church bell sounds the hour.", ["car", "bell"], [-90, 0], [0, 0]),
+    ("Birds begin to sing on the left.", ["birds"], [-90], [0]),
+    ("A raisin box rattles on the right.", ["raisin"], [90], [0]),
+    ("A kid behind me spells out L-O-U-D.", ["kid"], [180], [0]),
+    ("Birds on the right. Someone says the train is late.", ["birds", "someone"], [90, 0], [0, 0]),
+    ("A car radio plays Kiss FM the whole drive, on my left", ["Kiss FM"], [-90], [0]),
+])
+def test_review_findings_of_session_18_stay_fixed(text, labels, az, el):
+    _assert_sources_and_heights(text, labels, az, el)
+
+
+def test_review_findings_of_session_18_another_of_a_kind_circles_alone():
+    first, other = parse("A bird sings on the right; the other bird circles around me.").sources
+    assert not first.moving and round(first.azimuth_start_deg) == 90, first
+    assert other.moving and abs(other.azimuth_end - other.azimuth_start_deg) == 360, other

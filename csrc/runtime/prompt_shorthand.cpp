@@ -85,9 +85,13 @@ u32 with_its_g(const u32& low_word) {
     static const std::set<u32> moving = {U"run", U"walk", U"come", U"go", U"fly", U"drive", U"ride", U"pass", U"move",
                                          U"roll", U"crawl", U"creep", U"zoom", U"race", U"head", U"sneak", U"stomp"};
     const u32 single = stem.size() > 2 && stem.back() == stem[stem.size() - 2] ? stem.substr(0, stem.size() - 1) : stem;
-    if (sound_verb(ing) || moving.count(stem) || moving.count(single) || moving.count(stem + U"e") ||
-        verb_word_form(stem) == 2 || verb_word_form(stem + U"e") == 2 || verb_word_form(single) == 2)
-        return ing;
+    // (only a sound's or a move's verb: "begin", "raisin" and "bobbin" stay)
+    static const std::set<u32> words = {U"begin", U"within", U"cabin", U"raisin", U"bobbin", U"muffin", U"penguin",
+                                        U"robin", U"violin", U"margin", U"basin", U"cousin", U"origin", U"coffin",
+                                        U"napkin", U"pumpkin", U"dolphin", U"goblin", U"latin", U"vitamin", U"mandolin",
+                                        U"javelin", U"griffin", U"puffin", U"bulletin", U"chaplain", U"captain"};
+    if (words.count(low_word)) return u32();
+    if (sound_verb(ing) || moving.count(stem) || moving.count(single) || moving.count(stem + U"e")) return ing;
     return u32();
 }
 
@@ -162,9 +166,17 @@ u32 with_common_misspellings_fixed(const u32& text) {
             while (n < t.size() && t[n] == ' ') ++n;
             std::size_t ne = n;
             while (ne < t.size() && is_letter(t[ne])) ++ne;
-            static const std::set<u32> places = {U"l", U"r", U"left", U"right", U"rt", U"lft", U"behind", U"front", U"the",
-                                                 U"my", U"rear", U"ahead", U"above", U"below"};
-            ok = places.count(lower(t.substr(n, ne - n))) > 0 || (n < t.size() && is_digit(t[n]));
+            static const std::set<u32> places = {U"l", U"r", U"left", U"right", U"rt", U"lft", U"behind", U"front",
+                                                 U"rear", U"ahead", U"above", U"below", U"back"};
+            u32 next = lower(t.substr(n, ne - n));
+            if (next == U"the" || next == U"my") {  // "fm the left" (not "Kiss FM the whole drive")
+                std::size_t m = ne;
+                while (m < t.size() && t[m] == ' ') ++m;
+                std::size_t me = m;
+                while (me < t.size() && is_letter(t[me])) ++me;
+                next = lower(t.substr(m, me - m));
+            }
+            ok = places.count(next) > 0 || (n < t.size() && is_digit(t[n]));
         }
         if (guarded) {
             std::size_t k = i;

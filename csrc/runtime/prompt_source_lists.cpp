@@ -190,7 +190,7 @@ void drop_list_headings(std::vector<SceneSource>& sources, std::vector<int>& cla
             const u32 first = low.substr(0, low.find(U' '));
             return count_words().count(first) > 0 && first != U"some";
         }();
-        if ((placed[h] || sources[h].speed != "still") && !counted_heading) continue;
+        if (placed[h] || (sources[h].speed != "still" && !counted_heading)) continue;
         // "A duet: a flute ... and a cello ...", "Three sounds - a gong ..., a rattle ...", or "A pair
         // of frogs, one ... and one ..." (after a dash, a list of two or more: "a bird sings - then a crow")
         const bool after_dash = h + 2 < sources.size() && clause_of[h + 2] == c + 1;

@@ -54,8 +54,10 @@ u32 with_slugs_as_words(const u32& t) {
         std::vector<u32> low;
         for (const u32& p : parts) low.push_back(lower(p));
         const bool placed = std::any_of(low.begin(), low.end(), place_part);
-        // ("behind-the-scenes", "right-hand-side", "front-of-house": English compounds that open with the place)
-        const bool compound = parts.size() <= 3 && place_part(low[0]);
+        // ("behind-the-scenes", "right-hand-side", "front-of-house": English compounds that open with the
+        // place; "L-O-U-D": a word spelled out)
+        const bool compound = (parts.size() <= 3 && place_part(low[0])) ||
+                              std::none_of(low.begin(), low.end(), [](const u32& p) { return p.size() >= 3 && !place_part(p); });
         if (parts.size() < 3 || !placed || compound) {
             out += t.substr(i, end - i);
             i = end;
@@ -178,10 +180,24 @@ u32 with_telegram_stops(const u32& t) {
     const auto letters = std::count_if(t.begin(), t.end(), is_letter);
     const auto upper = std::count_if(t.begin(), t.end(), is_upper);
     if (letters == 0 || upper * 10 < letters * 9) return t;  // shouted throughout, as telegrams are
+    // (the word itself said: "AT THE BUS STOP", "COMES TO A STOP", "YELLS STOP"; a telegram has two or more)
+    static const std::set<u32> said_before = {U"a", U"the", U"bus", U"full", U"pit", U"says", U"yells", U"shouts",
+                                              U"screams", U"cries", U"no", U"non", U"last", U"next", U"first"};
+    auto stop_at = [&](std::size_t i) {
+        if (t.compare(i, 4, U"STOP") != 0 || (i > 0 && is_letter(t[i - 1])) || (i + 4 < t.size() && is_letter(t[i + 4])))
+            return false;
+        std::size_t e = i;
+        while (e > 0 && t[e - 1] == ' ') --e;
+        std::size_t b = e;
+        while (b > 0 && is_letter(t[b - 1])) --b;
+        return b < e && !said_before.count(lower(t.substr(b, e - b)));
+    };
+    std::size_t stops = 0;
+    for (std::size_t i = 0; i < t.size(); ++i) stops += stop_at(i);
+    if (stops < 2) return t;
     u32 out;
     for (std::size_t i = 0; i < t.size();) {
-        const bool word = t.compare(i, 4, U"STOP") == 0 && (i == 0 || !is_letter(t[i - 1])) &&
-                          (i + 4 >= t.size() || !is_letter(t[i + 4]));
+        const bool word = stop_at(i);
         if (word && i > 0) {
             while (!out.empty() && out.back() == ' ') out.pop_back();
             out += U".";

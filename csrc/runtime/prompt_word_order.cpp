@@ -3,6 +3,7 @@
 #include <set>
 #include <vector>
 
+#include "sound_words.h"
 #include "text_match.h"
 #include "text_words.h"
 
@@ -48,10 +49,17 @@ u32 turned(const u32& t, const u32& low, std::size_t b, std::size_t e) {
         }
     if (!opened) return u32();
     // the first verb of the list that is followed by a determiner (words between: the place)
+    std::size_t words = 0;
     for (std::size_t i = place; i < e; ++i) {
         if (low[i] != ' ') continue;
+        // (a short place, before any other clause: "From the left a car approaches and a bell sounds the hour")
+        if (++words > 9 || low.compare(i, 5, U" and ") == 0) return u32();
         const u32 verb = word_at(low, i + 1);
         if (!verbs.count(verb)) continue;
+        // ("From the hill the church bell sounds the alarm": a sound before the verb is its subject)
+        std::size_t pb = i;
+        while (pb > place && low[pb - 1] != ' ') --pb;
+        if (sound_noun(low.substr(pb, i - pb)) || names_a_person(low.substr(pb, i - pb))) return u32();
         std::size_t s = i + 1 + verb.size();
         if (verb == U"rang" || verb == U"rings") {  // "rang out"
             if (low.compare(s, 4, U" out") == 0) s += 4;

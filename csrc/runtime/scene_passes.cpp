@@ -88,10 +88,13 @@ void merge_definite_repeats(std::vector<SceneSource>& sources, std::vector<bool>
         SceneSource& b = sources[j];
         SceneSource& a = sources[j - 1];
         const double turn = b.azimuth_end_deg - b.azimuth_start_deg;
+        // (every word of its name said before: "the other bird" or "the small bird" is another one)
+        const std::vector<TextWord> named = words_of(lower(from_utf8(b.label)));
         if (mentions[j].empty() || b.speed == "still" || std::abs(std::abs(turn) - 360.0) > 1e-9 ||
             b.azimuth_start_deg != 0.0 || a.speed != "still" || !placed[j - 1] ||
             std::none_of(mentions[j].begin(), mentions[j].end(),
-                         [&](const u32& n) { return label_has_word(subject_of(a.label), n); }))
+                         [&](const u32& n) { return label_has_word(subject_of(a.label), n); }) ||
+            !std::all_of(named.begin(), named.end(), [&](const TextWord& w) { return label_has_word(a.label, w.low); }))
             continue;
         a.azimuth_end_deg = a.azimuth_start_deg + turn;
         a.speed = b.speed;
@@ -230,9 +233,16 @@ static bool reports_what_was_said(const std::string& label, const u32& low, bool
                                clause = {U"it", U"it's", U"its", U"that", U"the", U"they", U"they're", U"he", U"she",
                                          U"we", U"i", U"you", U"there", U"this", U"these", U"those", U"his", U"her",
                                          U"their", U"our", U"my", U"your", U"me", U"us", U"him", U"them"};
+    // (who reports: someone the scene is made for, or anyone in the past; "Dad says it's bedtime" may be heard)
+    static const std::set<u32> reporters = {U"client", U"customer", U"vendor", U"boss", U"manager", U"director",
+                                            U"producer", U"editor", U"doctor", U"therapist", U"physio", U"landlord",
+                                            U"agent", U"supplier", U"engineer", U"clients", U"customers", U"team"};
     const std::vector<TextWord> words = words_of(lower(from_utf8(label)));
     for (std::size_t i = 1; i + 2 < words.size(); ++i)
-        if (verbs.count(words[i].low) && clause.count(words[i + 1].low)) return true;
+        if (verbs.count(words[i].low) && clause.count(words[i + 1].low) &&
+            (reporters.count(words[i - 1].low) || words[i].low == U"said" || words[i].low == U"told" ||
+             words[i].low == U"thought"))
+            return true;
     return false;
 }
 
