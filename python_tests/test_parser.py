@@ -315,8 +315,8 @@ FLOORS = {9: 117, 10: 118, 11: 118, 12: 115, 13: 119, 14: 115, 15: 104, 16: 92, 
           33: 112, 34: 114, 35: 114, 36: 99, 37: 100, 38: 104, 39: 114, 40: 115, 41: 110, 42: 118, 43: 117, 44: 114,
           45: 112, 46: 112, 47: 108, 48: 104, 49: 98, 50: 111, 51: 114, 52: 110, 53: 110, 54: 116, 55: 110, 56: 112,
           57: 102, 58: 99, 59: 111, 60: 118, 61: 109, 62: 118, 63: 109, 64: 107, 65: 102, 66: 112, 67: 112, 68: 103,
-          72: 113, 73: 106, 74: 111, 75: 109, 76: 110, 77: 113, 78: 109, 79: 104, 80: 111, 81: 103, 82: 109, 83: 99,
-          84: 106, 85: 108, 86: 113}
+          69: 108, 70: 109, 71: 103, 72: 113, 73: 106, 74: 111, 75: 109, 76: 110, 77: 113, 78: 109, 79: 104, 80: 111,
+          81: 103, 82: 109, 83: 99, 84: 106, 85: 108, 86: 113}
 
 
 @pytest.mark.parametrize("name,floor", [(f"phrasing_prompts_heldout{k}.jsonl", v) for k, v in FLOORS.items()])
@@ -3649,3 +3649,22 @@ def test_review_findings_of_session_18_another_of_a_kind_circles_alone():
     first, other = parse("A bird sings on the right; the other bird circles around me.").sources
     assert not first.moving and round(first.azimuth_start_deg) == 90, first
     assert other.moving and abs(other.azimuth_end - other.azimuth_start_deg) == 360, other
+
+
+@pytest.mark.parametrize("text,labels,az,el", [
+    # what the scene is quiet apart from, starts or finishes with, is the sound
+    ("Quiet apart from a ceiling fan overhead", ["fan"], [0], [1]),
+    ("Silent except for a clock ticking on the left", ["clock"], [-90], [0]),
+    # a sound said to have no place is kept, unplaced
+    ("The duck quacks from straight ahead. Keep the music box tune quiet and unplaced.", ["duck", "music box"], [0, 0], [0, 0]),
+    # "im" is the listener
+    ("im at the back, the singer's straight ahead and the espresso machine is screaming on my left lol",
+     ["singer", "espresso"], [0, -90], [0, 0]),
+])
+def test_session_18_quiet_apart_from_and_unplaced(text, labels, az, el):
+    _assert_sources_and_heights(text, labels, az, el)
+
+
+def test_session_18_finish_with_a_circling_bell():
+    *_, bell = parse("The ghost whispers in your right ear. Finish with a bell that circles around you one time.").sources
+    assert bell.label.startswith("bell") and bell.moving and abs(bell.azimuth_end - bell.azimuth_start_deg) == 360, bell

@@ -358,6 +358,21 @@ u32 with_openers_dropped(const u32& t) {
             for (std::size_t k = w + 1; k < when && !sound_before; ++k) sound_before = sound_verb(words[k].low);
             if (when > 0 && !sound_before) cuts.emplace_back(words[w].start, words[when + 1].start);
         }
+        // "Finish with a bell that circles ...", "Open with rain": what the scene starts or ends with
+        static const std::set<u32> edges = {U"finish", U"end", U"start", U"open", U"begin", U"close"};
+        if (edges.count(words[w].low) && is(w + 1, U"with")) {
+            cuts.emplace_back(words[w].start, words[w + 2 < words.size() ? w + 2 : w + 1].start);
+            continue;
+        }
+        // "Quiet apart from a ceiling fan overhead", "Silent except for ...": the sound is what is left
+        static const std::set<u32> quiet = {U"quiet", U"silent", U"silence", U"nothing", U"all", U"everything"};
+        if (quiet.count(words[w].low) && w + 2 < words.size() &&
+            ((is(w + 1, U"apart") && is(w + 2, U"from")) || (is(w + 1, U"except") && is(w + 2, U"for")) ||
+             (is(w + 1, U"but") && w + 2 < words.size() && dets.count(words[w + 2].low)))) {
+            const std::size_t from = is(w + 1, U"but") ? w + 2 : w + 3;
+            if (from < words.size()) cuts.emplace_back(words[w].start, words[from].start);
+            continue;
+        }
         // "if a torch crackles ...": the condition is the scene
         if (is(w, U"if") && w + 1 < words.size() && dets.count(words[w + 1].low) && words[w + 1].low != U"that" &&
             words[w + 1].low != U"this") {

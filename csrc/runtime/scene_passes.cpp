@@ -179,7 +179,10 @@ static bool said_to_be_everywhere(const std::string& label, const u32& low) {
                         U" not sure where", U" idk where",
                         // "cicadas on every side", "babies crying all round the room"
                         U" on every side", U" from every side", U" all round", U" round us", U" round me",
-                        U" around the room", U" round the room"})
+                        U" around the room", U" round the room",
+                        // "Keep the music box tune quiet and unplaced", "narrator's voice head-locked, no position"
+                        U" unplaced", U" no position", U" position doesn't matter", U" head-locked", U" headlocked",
+                        U" head locked", U" not placed", U" non-diegetic", U" nondiegetic"})
         if (after.find(w) != u32::npos) return true;
     // "Road noise throughout.", "Rain on the hi-vis the whole time.": a sound's bed under the whole scene
     // ("Participants wear the headphones throughout" names no sound first)
