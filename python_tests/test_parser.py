@@ -316,7 +316,7 @@ FLOORS = {9: 117, 10: 118, 11: 118, 12: 115, 13: 119, 14: 115, 15: 104, 16: 92, 
           45: 112, 46: 112, 47: 108, 48: 104, 49: 98, 50: 111, 51: 114, 52: 110, 53: 110, 54: 116, 55: 110, 56: 112,
           57: 102, 58: 99, 59: 111, 60: 118, 61: 109, 62: 118, 63: 109, 64: 107, 65: 102, 66: 112, 67: 112, 68: 103,
           69: 108, 70: 109, 71: 103, 72: 113, 73: 106, 74: 111, 75: 109, 76: 110, 77: 113, 78: 109, 79: 104, 80: 111,
-          81: 103, 82: 109, 83: 99, 84: 106, 85: 108, 86: 113}
+          81: 103, 82: 109, 83: 99, 84: 106, 85: 108, 86: 113, 87: 68, 88: 112, 89: 88}
 
 
 @pytest.mark.parametrize("name,floor", [(f"phrasing_prompts_heldout{k}.jsonl", v) for k, v in FLOORS.items()])
@@ -3668,3 +3668,17 @@ def test_session_18_quiet_apart_from_and_unplaced(text, labels, az, el):
 def test_session_18_finish_with_a_circling_bell():
     *_, bell = parse("The ghost whispers in your right ear. Finish with a bell that circles around you one time.").sources
     assert bell.label.startswith("bell") and bell.moving and abs(bell.azimuth_end - bell.azimuth_start_deg) == 360, bell
+
+
+@pytest.mark.parametrize("text,labels,az,el", [
+    # config files: a section named for its sound, or only a heading when its fields name it
+    ('[owl]\npos = "back left"', ["owl"], [-135], [0]),
+    ('[[source]]\nname = "crackling campfire"\nazimuth = 0\n\n[[source]]\nname = "owl"\nazimuth = -120',
+     ["campfire", "owl"], [0, -120], [0, 0]),
+    ('[scene.rain]\nposition = "overhead"\n\n[scene.frogs]\nposition = "in front, slightly right"', ["rain", "frogs"], [0, 20], [1, 0]),
+    ('dog = "left"\ncat = "right"', ["dog", "cat"], [-90, 90], [0, 0]),
+    # (a key written against its value stays a key of its own)
+    ("az=-45: crackling campfire; az=90: owl hoots", ["campfire", "owl"], [-45, 90], [0, 0]),
+])
+def test_session_18_config_files(text, labels, az, el):
+    _assert_sources_and_heights(text, labels, az, el)

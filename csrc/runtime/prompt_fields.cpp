@@ -318,6 +318,75 @@ u32 calls_as_fields(const u32& t) {
 
 namespace {
 
+// "[owl]\npos = \"back left\"", "[[source]]\nname = \"owl\"": a config file's sections. A section named
+// for its sound gives the sound ("[scene.rain]" is rain); one whose fields name it ("name = ...") is
+// only a heading. Returns the text with each header line so read; `found` says whether there was one.
+u32 with_sections_named(const u32& t, bool& found) {
+    found = false;
+    if (t.find('[') == u32::npos || t.find('\n') == u32::npos) return t;
+    std::vector<u32> lines(1);
+    for (char32_t c : t) {
+        if (c == '\n') lines.emplace_back();
+        else lines.back().push_back(c);
+    }
+    auto header = [](const u32& line) -> u32 {  // the section's name, or empty
+        const u32 s = strip_space(line);
+        if (s.size() < 3 || s.front() != '[' || s.back() != ']') return u32();
+        u32 name = strip_chars(s, U"[] ");
+        if (name.empty() || std::any_of(name.begin(), name.end(), [](char32_t c) { return c == ' ' || c == ','; })) return u32();
+        const std::size_t dot = name.rfind('.');
+        if (dot != u32::npos) name = name.substr(dot + 1);
+        for (char32_t& c : name)
+            if (c == '_' || c == '-') c = ' ';
+        return name;
+    };
+    auto names_its_sound = [](const u32& line) {
+        const u32 s = lower(strip_space(line));
+        std::size_t e = 0;
+        while (e < s.size() && (is_letter(s[e]) || s[e] == '_')) ++e;
+        std::size_t k = e;
+        while (k < s.size() && s[k] == ' ') ++k;
+        return e > 0 && k < s.size() && (s[k] == '=' || s[k] == ':') && sound_keys().count(s.substr(0, e)) > 0;
+    };
+    u32 out;
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+        const u32 name = header(lines[i]);
+        if (name.empty()) {
+            out += lines[i] + (i + 1 < lines.size() ? U"\n" : U"");
+            continue;
+        }
+        found = true;
+        bool named = false;
+        for (std::size_t j = i + 1; j < lines.size() && header(lines[j]).empty(); ++j) named = named || names_its_sound(lines[j]);
+        if (!named) out += U"name = " + name;
+        out += i + 1 < lines.size() ? U"\n" : U"";
+    }
+    return out;
+}
+
+// 'dog = "left"', 'azimuth = -120': a line that assigns a value, as config files write them.
+bool assigns_values(const u32& t) {
+    std::size_t lines = 0;
+    for (std::size_t i = 0; i < t.size();) {
+        std::size_t e = t.find('\n', i);
+        if (e == u32::npos) e = t.size();
+        const u32 s = strip_space(t.substr(i, e - i));
+        std::size_t k = 0;
+        while (k < s.size() && (is_letter(s[k]) || is_digit(s[k]) || s[k] == '_' || s[k] == '.')) ++k;
+        std::size_t v = k;
+        while (v < s.size() && s[v] == ' ') ++v;
+        if (k > 0 && v + 1 < s.size() && s[v] == '=') {
+            std::size_t w = v + 1;
+            while (w < s.size() && s[w] == ' ') ++w;
+            // (a quoted value, or a number with spaces round "=": "az=-45: campfire" is a key of its own)
+            const bool spaced = v > k && w > v + 1;
+            if (w < s.size() && (s[w] == '"' || (spaced && (is_digit(s[w]) || s[w] == '-' || s[w] == '+')))) ++lines;
+        }
+        i = e + 1;
+    }
+    return lines > 0;
+}
+
 // calls: the text is engine calls read as fields, so even one field is a record.
 u32 fields_text_as_phrases(const u32& text, bool calls) {
     // most prompts are prose: no field separator and no file name, nothing to do
@@ -331,7 +400,10 @@ u32 fields_text_as_phrases(const u32& text, bool calls) {
                        }();
     if (!fields && !files) return text;
     u32 t = files ? without_file_names(text) : text;
-    const bool braces = t.find('{') != u32::npos && t.find('}') != u32::npos;
+    bool sections = false;
+    t = with_sections_named(t, sections);
+    // braces, or a config file's sections and assignments: quotes and brackets only wrap values
+    const bool braces = (t.find('{') != u32::npos && t.find('}') != u32::npos) || sections || assigns_values(t);
     if (braces)
         for (std::size_t i = 0; i < t.size(); ++i) {
             const char32_t c = t[i];
