@@ -327,7 +327,7 @@ bool parse_prompt(const std::string& text, SceneSpec& out, std::string& err) {
     t = with_common_misspellings_fixed(t);
     t = with_leaving_left_as_quit(t);
     t = with_chat_shorthand(t);
-    t = with_openers_dropped(t);
+    t = with_openers_dropped(with_fillers_as_pauses(t));
     t = with_leading_setting_set_off(t);
     t = with_inverted_sentences_turned(t);
     t = with_routes_set_off(t);

@@ -783,6 +783,12 @@ u32 with_corrections_applied(const u32& t, const std::vector<Tok>& tokens) {
                              (w == U"no" && word_at(m + 1) == U"wait") ||  // "on left no wait right"
                              ((w == U"no" || w == U"wait") && next_breaks) ||
                              (w == U"no" && after_a_break(m) && place_follows(m)) ||  // "on the right... no the left"
+                             // dictated: "cello at minus thirty no plus thirty", "calling left no right side"
+                             (w == U"no" && m > 0 && [&] {
+                                 std::size_t k = m;
+                                 while (k > 0 && tokens[k - 1].kind == Kind::Space) --k;
+                                 return k > 0 && is_place(tokens[k - 1]);
+                             }() && place_follows(m)) ||
                              ((w == U"er" || w == U"erm" || w == U"uh" || w == U"um") && after_a_break(m) && next_breaks));
         if (!marker) continue;
         std::size_t p = m, q = m;

@@ -287,6 +287,38 @@ u32 with_chat_shorthand(const u32& t) {
     return out;
 }
 
+// "fireplace crackling in front um birds behind": a spoken filler is a pause, as a comma is.
+u32 with_fillers_as_pauses(const u32& t) {
+    static const std::set<u32> fillers = {U"um", U"umm", U"ummm", U"uh", U"uhh", U"uhm", U"erm", U"ehm"};
+    u32 out;
+    for (std::size_t i = 0; i < t.size();) {
+        if (!is_letter(t[i]) || (i > 0 && (is_letter(t[i - 1]) || t[i - 1] == '\''))) {
+            out.push_back(t[i++]);
+            continue;
+        }
+        std::size_t j = i;
+        while (j < t.size() && is_letter(t[j])) ++j;
+        const bool alone = j >= t.size() || (!is_letter(t[j]) && t[j] != '\'' && t[j] != '-');
+        if (alone && fillers.count(lower(t.substr(i, j - i)))) {
+            while (!out.empty() && out.back() == ' ') out.pop_back();
+            // (inside a phrase it is only dropped: "the waterfall is um thirty degrees left")
+            std::size_t b = out.size();
+            while (b > 0 && is_letter(out[b - 1])) --b;
+            static const std::set<u32> inside = {U"is", U"are", U"was", U"were", U"at", U"the", U"a", U"an", U"to",
+                                                 U"on", U"in", U"of", U"my", U"and", U"about", U"like", U"with",
+                                                 U"from", U"by", U"some", U"its", U"it's", U"be"};
+            const bool mid_phrase = inside.count(lower(out.substr(b)));
+            if (!out.empty() && !mid_phrase && out.back() != ',' && out.back() != '.' && out.back() != '\n') out += U",";
+            out += U" ";
+            while (j < t.size() && (t[j] == ' ' || t[j] == ',')) ++j;
+        } else {
+            out += t.substr(i, j - i);
+        }
+        i = j;
+    }
+    return out;
+}
+
 u32 with_openers_dropped(const u32& t) {
     struct Word { std::size_t start, end; u32 low; };
     std::vector<Word> words;  // letters and apostrophes; other characters split words

@@ -15,6 +15,8 @@ std::u32string with_chat_shorthand(const std::u32string& text);
 // Words that open a sentence without belonging to its sound: "lmao the horse whinnied", "bro the
 // footsteps", "why is there always a busker ...", "if a torch crackles ...", and a purpose before
 // the request ("For the ad break the doorbell ding ...", "For the intro of my podcast I want rain ...").
+// "fireplace crackling in front um birds behind": spoken fillers as the pauses they are.
+std::u32string with_fillers_as_pauses(const std::u32string& text);
 std::u32string with_openers_dropped(const std::u32string& text);
 
 // "In a busy kitchen pans clatter on the left": a setting said first, set off with a comma.
