@@ -3693,6 +3693,9 @@ def test_session_18_config_files(text, labels, az, el):
     ("board rider calling left no right side", ["rider"], [90], [0]),
     ("a dog on the left and no cats", ["dog"], [-90], [0]),
     ("Umbrella rain on the left", ["umbrella"], [-90], [0]),
+    # a greeting and the names in it name no sound
+    ("hey Siri play rain on the left", ["rain"], [-90], [0]),
+    ("Hi Bob, a dog barks on the left", ["dog"], [-90], [0]),
 ])
 def test_session_18_dictated_speech(text, labels, az, el):
     _assert_sources_and_heights(text, labels, az, el)

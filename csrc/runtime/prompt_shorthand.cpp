@@ -346,7 +346,20 @@ u32 with_openers_dropped(const u32& t) {
     static const std::set<u32> dets = {U"the", U"a", U"an", U"my", U"our", U"this", U"that", U"your", U"some"};
     std::vector<std::pair<std::size_t, std::size_t>> cuts;
     for (std::size_t w = 0; w < words.size(); ++w) {
-        if (!sentence_start(words[w].start)) continue;
+        // (a cut just made ends where a sentence starts: "hi Sam it's Jo, for act two I want ...")
+        if (!sentence_start(words[w].start) && !(!cuts.empty() && cuts.back().second == words[w].start)) continue;
+        // "hi Sam it's Jo um for act two ...", "hey Dave, ...": a greeting and the names in it
+        static const std::set<u32> greetings = {U"hi", U"hey", U"hello", U"hiya", U"morning", U"evening", U"dear"};
+        auto capitalised = [&](std::size_t k) {
+            return k < words.size() && words[k].end - words[k].start > 1 && is_upper(t[words[k].start]) &&
+                   is_lower(t[words[k].start + 1]);
+        };
+        if (greetings.count(words[w].low) && capitalised(w + 1) && !sound_noun(words[w + 1].low)) {
+            std::size_t e = w + 2;
+            if (e < words.size() && words[e].low == U"it's" && capitalised(e + 1)) e += 2;  // "it's Jo"
+            if (e < words.size()) cuts.emplace_back(words[w].start, words[e].start);
+            continue;
+        }
         std::size_t v = w;
         while (v < words.size() && (v == w || only_punct_between(words[v - 1].end, words[v].start))) {
             // "Look, the choo-choo!", "Listen. A dog ...": a call to attention before a break
