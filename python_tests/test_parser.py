@@ -3699,3 +3699,16 @@ def test_session_18_config_files(text, labels, az, el):
 ])
 def test_session_18_dictated_speech(text, labels, az, el):
     _assert_sources_and_heights(text, labels, az, el)
+
+
+@pytest.mark.parametrize("text,labels,az,el", [
+    # found by a second review of session 18's rules
+    ("a warning from the stern old captain on the left", ["warning"], [-90], [0]),
+    ("an arrow whistles off the bow on my left", ["arrow"], [-90], [0]),
+    ("IM notifications ping on my left, email alerts on my right", ["IM", "email"], [-90, 90], [0, 0]),
+    ('Length = 30 seconds\nA coach on the right yells "Go left!" as footsteps run behind me.', ["coach", "footsteps"], [90, 180], [0, 0]),
+    ("an old radio plays Umm Kulthum on the left, a kettle whistles behind", ["Umm Kulthum", "kettle"], [-90, 180], [0, 0]),
+])
+def test_review_findings_of_session_18_second_pass(text, labels, az, el):
+    _assert_sources_and_heights(text, labels, az, el)
+    assert not any(s.moving for s in parse(text).sources)

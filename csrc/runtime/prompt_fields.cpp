@@ -384,7 +384,7 @@ bool assigns_values(const u32& t) {
         }
         i = e + 1;
     }
-    return lines > 0;
+    return lines >= 2;  // ("Length = 30 seconds" above prose is one line, not a config file)
 }
 
 // calls: the text is engine calls read as fields, so even one field is a record.

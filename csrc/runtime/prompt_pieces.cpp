@@ -486,7 +486,8 @@ bool listener_acts(const Toks& p) {
         if (t->kind != Kind::Word) continue;
         const u32& w = t->low();
         return w == U"i" || w == U"we" || w == U"i'm" || w == U"we're" || w == U"you're" || w == U"i've" ||
-               w == U"we've" || w == U"you've" || w == U"im";  // "We've been on the roof since 3am."
+               w == U"we've" || w == U"you've" ||
+               t->text == U"im";  // "We've been on the roof since 3am.", "im at the back" (not "IM alerts")
     }
     return false;
 }

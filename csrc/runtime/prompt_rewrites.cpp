@@ -714,7 +714,7 @@ u32 with_nautical_sides(const u32& t) {
         {U"on the port bow", U"front-left"}, {U"on the starboard bow", U"front-right"}, {U"port bow", U"front-left"},
         {U"starboard bow", U"front-right"}, {U"on the port quarter", U"behind on the left"},
         {U"on the starboard quarter", U"behind on the right"}, {U"dead astern", U"directly behind"},
-        {U"off the bow", U"ahead"}, {U"off the stern", U"behind"}, {U"from the stern", U"from behind"},
+
         {U"from port to starboard", U"from the left to the right"}, {U"from starboard to port", U"from the right to the left"},
         {U"off the port beam", U"on the left"}, {U"off the starboard beam", U"on the right"},
         {U"off the port quarter", U"behind on the left"}, {U"off the starboard quarter", U"behind on the right"},

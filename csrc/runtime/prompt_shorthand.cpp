@@ -298,7 +298,11 @@ u32 with_fillers_as_pauses(const u32& t) {
         }
         std::size_t j = i;
         while (j < t.size() && is_letter(t[j])) ++j;
-        const bool alone = j >= t.size() || (!is_letter(t[j]) && t[j] != '\'' && t[j] != '-');
+        // ("Umm Kulthum": a capital before a capitalised word is a name)
+        std::size_t n = j;
+        while (n < t.size() && t[n] == ' ') ++n;
+        const bool name = is_upper(t[i]) && n > j && n < t.size() && is_upper(t[n]);
+        const bool alone = !name && (j >= t.size() || (!is_letter(t[j]) && t[j] != '\'' && t[j] != '-'));
         if (alone && fillers.count(lower(t.substr(i, j - i)))) {
             while (!out.empty() && out.back() == ' ') out.pop_back();
             // (inside a phrase it is only dropped: "the waterfall is um thirty degrees left")
