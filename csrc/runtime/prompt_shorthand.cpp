@@ -64,7 +64,7 @@ u32 place_word_without_vowels(const u32& low_word) {
         {U"middle", U"middle"}, {U"across", U"across"}, {U"towards", U"towards"}, {U"between", U"between"},
         {U"oclock", U"o'clock"}, {U"clockwise", U"clockwise"}, {U"degrees", U"degrees"}};
     auto vowel = [](char32_t c) { return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y'; };
-    if (low_word.size() < 3 || sound_verb(low_word) || sound_noun(low_word) || verb_word_form(low_word) != 0) return u32();
+    if (low_word.size() < 3) return u32();
     for (const auto& [w, said] : words) {
         if (low_word.size() >= w.size() || low_word[0] != w[0]) continue;
         std::size_t k = 0;
@@ -73,14 +73,17 @@ u32 place_word_without_vowels(const u32& low_word) {
             if (k < low_word.size() && low_word[k] == c) ++k;
             else if (!vowel(c)) only_vowels = false;
         }
-        if (k == low_word.size() && only_vowels) return said;
+        // (a word of its own is not a typo: "blow" is not "below"; looked up only on a match, as it costs)
+        if (k == low_word.size() && only_vowels)
+            return sound_verb(low_word) || sound_noun(low_word) || verb_word_form(low_word) != 0 ? u32() : said;
     }
     return u32();
 }
 
 // "barkin", "meowin", "runnin": a verb's -ing said without its g.
 u32 with_its_g(const u32& low_word) {
-    if (low_word.size() < 5 || !ends_with(low_word, U"in") || sound_noun(low_word) || names_a_person(low_word)) return u32();
+    if (low_word.size() < 5 || !ends_with(low_word, U"in")) return u32();
+    if (sound_noun(low_word) || names_a_person(low_word)) return u32();
     const u32 ing = low_word + U"g", stem = low_word.substr(0, low_word.size() - 2);
     static const std::set<u32> moving = {U"run", U"walk", U"come", U"go", U"fly", U"drive", U"ride", U"pass", U"move",
                                          U"roll", U"crawl", U"creep", U"zoom", U"race", U"head", U"sneak", U"stomp"};
@@ -303,7 +306,8 @@ u32 with_fillers_as_pauses(const u32& t) {
         while (n < t.size() && t[n] == ' ') ++n;
         const bool name = is_upper(t[i]) && n > j && n < t.size() && is_upper(t[n]);
         const bool alone = !name && (j >= t.size() || (!is_letter(t[j]) && t[j] != '\'' && t[j] != '-'));
-        if (alone && fillers.count(lower(t.substr(i, j - i)))) {
+        const char32_t first = t[i] | 0x20;  // (only a short word of "u" or "e" is looked up)
+        if (alone && j - i <= 4 && (first == 'u' || first == 'e') && fillers.count(lower(t.substr(i, j - i)))) {
             while (!out.empty() && out.back() == ' ') out.pop_back();
             // (inside a phrase it is only dropped: "the waterfall is um thirty degrees left")
             std::size_t b = out.size();

@@ -1,5 +1,6 @@
 #include "prompt_word_order.h"
 
+#include <algorithm>
 #include <set>
 #include <vector>
 
@@ -84,7 +85,10 @@ u32 turned(const u32& t, const u32& low, std::size_t b, std::size_t e) {
 }  // namespace
 
 u32 with_routes_set_off(const u32& t) {
-    if (find_ascii_ci(t, U"behind") == u32::npos && find_ascii_ci(t, U"front") == u32::npos) return t;
+    // (the regex is only run on text that has all its words)
+    if ((find_ascii_ci(t, U"behind") == u32::npos && find_ascii_ci(t, U"front") == u32::npos) ||
+        find_ascii_ci(t, U"from ") == u32::npos || find_ascii_ci(t, U" to ") == u32::npos)
+        return t;
     static const Regex route("(?P<from>from\\s+(?:(?:my|our|your|the|his|her|their)\\s+)?(?P<a>left|right)(?:[- ]hand)?(?:\\s+side)?)"
                              "\\s+(?P<via>(?:behind|in\\s+front\\s+of)\\s+(?:me|us|you|him|her|them|the\\s+listener))"
                              "\\s+(?P<to>to\\s+(?:my|our|your|the|his|her|their)\\s+(?P<b>left|right)\\b)", true);
@@ -96,7 +100,8 @@ u32 with_routes_set_off(const u32& t) {
 }
 
 u32 with_way_round_joined(const u32& t) {
-    if (find_ascii_ci(t, U"behind") == u32::npos) return t;
+    if (find_ascii_ci(t, U"behind") == u32::npos || find_ascii_ci(t, U"from ") == u32::npos || t.find(',') == u32::npos)
+        return t;
     static const Regex across("(?P<move>from\\s+(?:(?:the|my|our|your)\\s+)?(?P<a>left|right)[^,.;:!?\\n]{0,40}?\\s+to\\s+"
                               "(?:(?:the|my|our|your)\\s+)?(?P<b>right|left)(?:\\s+side)?)\\s*,\\s*"
                               "(?P<via>behind\\s+(?:me|us|you|(?:my|our|your|the)\\s+[a-z]+))(?=\\s*(?:[,.;!?\\n]|$))", true);
@@ -109,6 +114,13 @@ u32 with_way_round_joined(const u32& t) {
 
 u32 with_inverted_sentences_turned(const u32& t) {
     if (find_ascii_ci(t, U"from ") == u32::npos && find_ascii_ci(t, U"out of ") == u32::npos) return t;
+    // (a verb of the list is needed: "came", "rose", "drifted", ...)
+    static const std::vector<const char32_t*> verbs = {U" came ", U" comes ", U" come ", U" rose ", U" rises ",
+                                                        U" drift", U" float", U" echo", U" rang ", U" rings ",
+                                                        U" sound", U" emerge", U" crept ", U" creeps ", U" burst",
+                                                        U" boom", U" erupt"};
+    if (std::none_of(verbs.begin(), verbs.end(), [&](const char32_t* v) { return find_ascii_ci(t, v) != u32::npos; }))
+        return t;
     const u32 low = lower_same_length(t);
     u32 out;
     std::size_t b = 0;
