@@ -84,7 +84,7 @@ void merge_same_sources(std::vector<Group>& groups, std::vector<u32>& labels) {
 }
 
 // Whether the word at i follows a preposition, past "the", "that" or "this" ("out of the same ...").
-static bool after_a_preposition(const Toks& toks, std::size_t i) {
+static bool word_after_a_preposition(const Toks& toks, std::size_t i) {
     static const std::set<u32> preps = {U"of", U"from", U"in", U"at", U"on", U"by", U"near", U"to", U"through",
                                         U"behind", U"beside", U"inside", U"outside", U"under", U"over", U"above",
                                         U"below", U"into", U"onto", U"past", U"round", U"around", U"along", U"across"};
@@ -109,7 +109,7 @@ bool same_place(const Toks& toks) {
     for (std::size_t i = 0; i + 1 < toks.size(); ++i) {
         const u32 w = collapse_space(toks[i]->low()), next = toks[i + 1]->low();
         // "out of the same speaker"; a place only after a preposition: "Same story!" places nothing
-        if (w == U"same" && (nouns.count(next) || (is_content(*toks[i + 1]) && after_a_preposition(toks, i))))
+        if (w == U"same" && (nouns.count(next) || (is_content(*toks[i + 1]) && word_after_a_preposition(toks, i))))
             return true;
         if (near.count(w) && pron.count(next)) return true;
         if ((w == U"next" || w == U"close") && i + 2 < toks.size() && next == U"to" && pron.count(toks[i + 2]->low()))

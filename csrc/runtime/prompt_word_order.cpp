@@ -25,14 +25,19 @@ u32 word_at(const u32& low, std::size_t at) {
     return low.substr(at, e - at);
 }
 
-// The sentence low[b, e) turned round, or empty if it is not "from <place> <verb> <sound>".
-u32 turned(const u32& t, const u32& low, std::size_t b, std::size_t e) {
-    static const std::vector<u32> leads = {U"and then ", U"then ", U"suddenly ", U"and ", U"but "};
-    static const std::vector<u32> opens = {U"from ", U"out of ", U"up from ", U"down from ", U"across from "};
+// The verbs a sound comes by when its place is said first ("From the kitchen came a crash").
+const std::set<u32>& inverting_verbs() {
     static const std::set<u32> verbs = {U"came", U"comes", U"come", U"rose", U"rises", U"drifted", U"drifts", U"floated",
                                         U"floats", U"echoed", U"echoes", U"rang", U"rings", U"sounded", U"sounds",
                                         U"emerged", U"emerges", U"crept", U"creeps", U"burst", U"bursts", U"boomed",
                                         U"booms", U"erupted", U"erupts"};
+    return verbs;
+}
+
+// The sentence low[b, e) turned round, or empty if it is not "from <place> <verb> <sound>".
+u32 turned(const u32& t, const u32& low, std::size_t b, std::size_t e) {
+    static const std::vector<u32> leads = {U"and then ", U"then ", U"suddenly ", U"and ", U"but "};
+    static const std::vector<u32> opens = {U"from ", U"out of ", U"up from ", U"down from ", U"across from "};
     static const std::set<u32> determiners = {U"the", U"a", U"an", U"some", U"another", U"two", U"three", U"four",
                                               U"several", U"his", U"her", U"their", U"its", U"my", U"our", U"more"};
     std::size_t p = b;
@@ -56,7 +61,7 @@ u32 turned(const u32& t, const u32& low, std::size_t b, std::size_t e) {
         // (a short place, before any other clause: "From the left a car approaches and a bell sounds the hour")
         if (++words > 9 || low.compare(i, 5, U" and ") == 0) return u32();
         const u32 verb = word_at(low, i + 1);
-        if (!verbs.count(verb)) continue;
+        if (!inverting_verbs().count(verb)) continue;
         // ("From the hill the church bell sounds the alarm": a sound before the verb is its subject)
         std::size_t pb = i;
         while (pb > place && low[pb - 1] != ' ') --pb;
@@ -114,12 +119,13 @@ u32 with_way_round_joined(const u32& t) {
 
 u32 with_inverted_sentences_turned(const u32& t) {
     if (find_ascii_ci(t, U"from ") == u32::npos && find_ascii_ci(t, U"out of ") == u32::npos) return t;
-    // (a verb of the list is needed: "came", "rose", "drifted", ...)
-    static const std::vector<const char32_t*> verbs = {U" came ", U" comes ", U" come ", U" rose ", U" rises ",
-                                                        U" drift", U" float", U" echo", U" rang ", U" rings ",
-                                                        U" sound", U" emerge", U" crept ", U" creeps ", U" burst",
-                                                        U" boom", U" erupt"};
-    if (std::none_of(verbs.begin(), verbs.end(), [&](const char32_t* v) { return find_ascii_ci(t, v) != u32::npos; }))
+    // (one of the verbs is needed, after a space: turned() reads each sentence that has one)
+    static const std::vector<u32> spaced = [] {
+        std::vector<u32> out;
+        for (const u32& v : inverting_verbs()) out.push_back(U" " + v);
+        return out;
+    }();
+    if (std::none_of(spaced.begin(), spaced.end(), [&](const u32& v) { return find_ascii_ci(t, v.c_str()) != u32::npos; }))
         return t;
     const u32 low = lower_same_length(t);
     u32 out;
