@@ -66,6 +66,8 @@ public:
         // a pattern that opens with (?<![\w-]) starts only where a word does (not one whose
         // first alternative alone opens with it)
         word_start_ = pattern.compare(0, 10, "(?<![\\w-])") == 0 && root.t == Node::Cat;
+        // may_start already holds that look-behind: a scan enters just past it
+        if (word_start_ && prog_[0].op == kLook && !prog_[0].ahead && prog_[0].neg) scan_entry_ = prog_[0].b;
     }
     bool ok() const { return !bad_; }
     int group(const char* name) const {
@@ -73,14 +75,7 @@ public:
         return it == names_.end() ? -1 : it->second;
     }
     // re.match at pos.
-    bool match_at(const u32& s, int pos, Match& m) const {
-        m.caps.assign(2 * ngroups_, -1);
-        Exec x{s.data(), static_cast<int>(s.size()), m.caps.data(), 0, -1};
-        if (!run(x, 0, pos)) return false;
-        m.start = pos;
-        m.end = x.end;
-        return true;
-    }
+    bool match_at(const u32& s, int pos, Match& m) const { return match_from(s, pos, m, 0); }
     // re.finditer.
     // A pattern that cannot match text lacking all of these (lower-case) pieces skips such text.
     Regex& needs_any(std::initializer_list<const char32_t*> pieces) {
@@ -95,7 +90,7 @@ public:
         for (int pos = 0; pos <= static_cast<int>(s.size());) {
             bool found = false;
             for (int p = pos; p <= static_cast<int>(s.size()); ++p) {
-                if (may_start(s, p) && match_at(s, p, m)) { found = true; break; }
+                if (may_start(s, p) && match_from(s, p, m, scan_entry_)) { found = true; break; }
             }
             if (!found) break;
             out.push_back(m);
@@ -106,7 +101,7 @@ public:
     bool search(const u32& s) const {
         Match m;
         for (int p = 0; p <= static_cast<int>(s.size()); ++p)
-            if (may_start(s, p) && match_at(s, p, m)) return true;
+            if (may_start(s, p) && match_from(s, p, m, scan_entry_)) return true;
         return false;
     }
 
@@ -202,6 +197,14 @@ private:
         }
         return f;
     }
+    bool match_from(const u32& s, int pos, Match& m, int pc) const {
+        m.caps.assign(2 * ngroups_, -1);
+        Exec x{s.data(), static_cast<int>(s.size()), m.caps.data(), 0, -1};
+        if (!run(x, pc, pos)) return false;
+        m.start = pos;
+        m.end = x.end;
+        return true;
+    }
     bool may_start(const u32& s, int p) const {
         if (word_start_ && p > 0 && (s[p - 1] == '-' || is_word(s[p - 1]))) return false;
         return can_begin(start_, s.data(), static_cast<int>(s.size()), p);
@@ -232,6 +235,9 @@ private:
         }
         return in != cl.neg;
     }
+#if defined(__GNUC__)
+    __attribute__((always_inline))  // the interpreter's innermost test: a call per character costs more than it does
+#endif
     bool one(const Inst& in, char32_t c) const {
         if (in.op == kChar) return eq(c, in.c);
         if (in.op == kClass) return cls_has(in.a, c);
@@ -285,7 +291,10 @@ private:
             case kLook: {
                 const int end = x.end;
                 const int from = in.ahead ? pos : pos - in.min;
-                const bool hit = from >= 0 && run(x, in.a, from);
+                // a look at one character ("(?![\\w-])", most word ends) is tested without a frame
+                const Inst& body = prog_[in.a];
+                const bool one_char = (body.op == kChar || body.op == kClass || body.op == kAny) && prog_[in.a + 1].op == kMatch;
+                const bool hit = from >= 0 && (one_char ? from < x.n && one(body, x.s[from]) : run(x, in.a, from));
                 x.end = end;
                 if (hit == in.neg) return false;
                 pc = in.b;
@@ -598,6 +607,7 @@ private:
     }
 
     bool icase_, bad_ = false, word_start_ = false;
+    int scan_entry_ = 0;  // where find_all and search enter the program
     std::vector<u32> needs_;
     First start_;
     u32 pat_;
