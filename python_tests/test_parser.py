@@ -3712,3 +3712,29 @@ def test_session_18_dictated_speech(text, labels, az, el):
 def test_review_findings_of_session_18_second_pass(text, labels, az, el):
     _assert_sources_and_heights(text, labels, az, el)
     assert not any(s.moving for s in parse(text).sources)
+
+
+@pytest.mark.parametrize("text,labels,az,el", [
+    # a sign said in words belongs to a terse item's number
+    ("tap drips at minus 45", ["tap"], [-45], [0]),
+    ("kick at minus 30, snare plus 20", ["kick", "snare"], [-30, 20], [0, 0]),
+    # "slight" as "slightly"
+    ("calendar reminder bell, slight left pls", ["bell"], [-20], [0]),
+    # anyone's shoulder, and "behind me over my shoulder"
+    ("a whispered voiceover over the audience's left shoulder", ["voiceover"], [-135], [0]),
+    ("some dude kept laughing behind me over my right shoulder", ["dude"], [135], [0]),
+    # a 360 format is no circle
+    ("music on the left. Can someone make this into a 360 mix?", ["music"], [-90], [0]),
+    # a forum's board name, "TL;DR", and a colon key that says what the text is
+    ("r/ambientsounds request: pages turning on left, printer on right", ["pages", "printer"], [-90, 90], [0, 0]),
+    ("TL;DR the upstairs neighbors are dancing above me", ["neighbors"], [0], [1]),
+    # a plural noun and the sound it makes open an item of their own after "and"
+    ("an owl hoots on the right, and leaves crunch underfoot", ["owl", "leaves"], [90, 0], [0, -1]),
+])
+def test_session_19_first_pass(text, labels, az, el):
+    _assert_sources_and_heights(text, labels, az, el)
+
+
+def test_session_19_a_360_move_still_circles():
+    assert parse("a bee flies 360 around me").sources[0].moving
+    assert parse("the car brakes on the left and leaves").sources[0].label.startswith("car")

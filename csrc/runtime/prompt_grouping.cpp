@@ -147,6 +147,16 @@ static bool sound_made_with(const Toks& piece) {
     return false;
 }
 
+// "..., and leaves crunch underfoot", "and boots squeak behind": a plural noun and the sound it makes,
+// in the base form, open a sentence of their own ("and leaves" alone goes on with the one before).
+static bool plural_noun_then_its_sound(const Toks& p) {
+    if (p.size() < 2 || p[0]->kind != Kind::Word || p[1]->kind != Kind::Word) return false;
+    const u32& noun = p[0]->low();
+    const u32& verb = p[1]->low();  // (the base form: "crunch", not "crunches", "crunched", "crunching")
+    return noun.size() > 4 && ends_with(noun, U"s") && !ends_with(noun, U"ss") && sound_verb(verb) &&
+           !ends_with(verb, U"s") && !ends_with(verb, U"ed") && !ends_with(verb, U"ing");
+}
+
 std::vector<Group> group(std::vector<Tok>& tokens, std::vector<bool>& colon_after, std::vector<bool>& colon_only) {
     mark_wrapped_lines(tokens);
     adjust_tokens(tokens);
@@ -378,6 +388,7 @@ std::vector<Group> group(std::vector<Tok>& tokens, std::vector<bool>& colon_afte
                            !sound_said_twice(pieces, k) &&
                            // a heading before a colon ("Put these in:", "FADE IN:") stays a heading
                            !(only_verbs(pieces[k], content) && !colon_after[c] && !names_a_noun_phrase(pieces[k]) &&
+                             !plural_noun_then_its_sound(pieces[k]) &&
                              verb_goes_on(pieces, has_label, k));
             if (!has_label[k] && !content.empty()) {
                 const auto own = locations(pieces[k]);
@@ -431,6 +442,7 @@ std::vector<Group> group(std::vector<Tok>& tokens, std::vector<bool>& colon_afte
             const bool prev_located = prev && (!locations(*prev).empty() ||
                                                (!moves_on && std::any_of(prev->begin(), prev->end(),
                                                                          [](const Tok* t) { return t->kind == Kind::Elev; })));
+            if (plural_noun_then_its_sound(pieces[k])) continue;
             if (!line_item && describes_previous(pieces[k], prev_located)) has_label[k] = false;
             else if (prev && route_landmark(pieces[k], told.empty() ? *prev : told)) has_label[k] = false;
             else if (prev && opener[k].find(U"and") != u32::npos && parallel_verb(pieces[k], told.empty() ? *prev : told))

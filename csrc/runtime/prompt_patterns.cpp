@@ -175,7 +175,9 @@ const char kFillerSynonyms[] =
     "four sounds|two layers|three layers|two things|three things|two elements|three elements|"
     // the speaker telling of a sound, not the sound: "I dreamt a bell was ringing", "I remember a woodpecker"
     "i dreamt that|i dreamed that|i dreamt|i dreamed|i dream of|i remember that|i remember|i recall|i still remember|"
-    "i could hear|i heard|we heard|we could hear|imagine that|imagine";
+    "i could hear|i heard|we heard|we could hear|imagine that|imagine|"
+    // a forum's "too long; didn't read": what follows is the short form
+    "tl;dr|tldr|tl dr|tl,dr";
 // The shared room sentences without their place ("the scene takes place {r}") and list intros.
 std::vector<std::string> fillers() {
     const SharedVocabulary& v = shared_vocabulary();
@@ -368,7 +370,7 @@ Patterns::Patterns() {
     // small offsets ("slightly", "a little", "a bit", "just" left/right, "left of centre")
     const std::string of_centre = "(?:\\s+of\\s+(?:centre|center|the\\s+centre|the\\s+center|straight\\s+ahead|the\\s+middle|"
                                   "the\\s+front|" + me + "))?";
-    dir("(?:(?:just|slightly|a\\s+little|a\\s+bit|a\\s+little\\s+bit|little\\s+bit|a\\s+tiny\\s+bit|somewhat|a\\s+touch|partly|a\\s+tad|a\\s+hair|"
+    dir("(?:(?:just|slightly|slight|a\\s+little|a\\s+bit|a\\s+little\\s+bit|little\\s+bit|a\\s+tiny\\s+bit|somewhat|a\\s+touch|partly|a\\s+tad|a\\s+hair|"
         "a\\s+lil|lil|a\\s+lil'|(?<=\\w\\s)bit|"
         "a\\s+smidge|marginally|fractionally|a\\s+shade|mildly)\\s+(?:off\\s+)?"
         "(?:to\\s+|towards\\s+|toward\\s+|on\\s+)?(?:" + poss + "\\s+)?" + side + of_centre + ")"
@@ -386,7 +388,9 @@ Patterns::Patterns() {
         "(?:" + poss + "\\s+)?" + with_side("s3") + "(?:[- ](?:rear|back)|-behind)|"
         "(?<!round )behind(?:\\s+" + me + ")?,?\\s+(?:and\\s+)?(?:slightly\\s+)?on\\s+(?:" + poss + "\\s+)?" + with_side("s8") + "(?:[- ]hand)?(?:\\s+side)?|"
         "(?<!round )(?<!from )(?<!from directly )(?<!from straight )behind(?:\\s+" + me + ")?,?\\s+(?:and\\s+)?(?:slightly\\s+)?(?:to|towards|toward)\\s+(?:" + poss + "\\s+)?" + with_side("s4") + "(?:[- ]hand)?(?:\\s+side)?|"
-        "(?:over|behind)\\s+(?:your|my|the)\\s+" + with_side("s5") + "\\s+shoulder|"
+        // ("behind me over my right shoulder", "over the audience's left shoulder": anyone's shoulder)
+        "(?:behind(?:\\s+" + me + ")?,?\\s+(?:and\\s+)?)?(?:over|behind)\\s+(?:" + poss + "|(?:the\\s+)?[a-z]+(?:'s|s'))\\s+" +
+        with_side("s5") + "\\s+shoulder|"
         "(?:" + poss + "\\s+)?" + with_side("s6") + "(?:[- ]hand)?\\s+side,?\\s+behind(?:\\s+" + me + ")?",
         DirValue::BehindSide);
     // not a place: "the left lane", "left alone", a bare "right" as in "right next to", "right above"
@@ -644,7 +648,9 @@ Patterns::Patterns() {
         "(?:circles|circling|circled)\\s+the\\s+(?:kids|children|students|class|table)(?=\\s+(?:once|one\\s+time)\\b)|"
         "(?:circles|circle|circling|circled|orbits|orbit|orbiting|orbited)\\s+" + centre + "|(?:a)?round\\s+and\\s+(?:a)?round|"
         // "spinning 360 degrees around the listener", "a full 360"
-        "(?:(?:a\\s+)?(?:full\\s+)?360(?:\\s*(?:degrees?|degs?|\\u00b0))?(?:\\s+" + round_me + ")?)|"
+        // (not the format: "a 360 mix", "360-degree audio", "360 video")
+        "(?:(?:a\\s+)?(?:full\\s+)?360(?:\\s*(?:degrees?|degs?|\\u00b0))?(?![\\s-]*(?:mix|mixes|audio|video|videos|sound|soundscape|"
+        "format|experience|view|camera|recording|render|version|spatial|immersive|binaural|ambisonic|vr|panorama|photo)\\b)(?:\\s+" + round_me + ")?)|"
         // "in a slow ring around me"; "gulls circling overhead" (the height stays a word of its own)
         "(?:in\\s+)?a\\s+(?:\\w+\\s+)?ring\\s+" + round_me + "|"
         "(?:circles|circle|circling|circled|wheeling|wheel|wheels)(?=\\s+(?:slowly\\s+|lazily\\s+)?(?:overhead|above|up\\s+above|"

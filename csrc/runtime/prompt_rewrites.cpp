@@ -394,9 +394,11 @@ u32 with_keep_instructions_dropped(const u32& t) {
 }
 
 // "+45", "-45", "150" as a pattern matched them (ASCII digits): the size and whether a sign was written.
+// A sign said in words ("minus 45", "plus 30") counts as written; the size is kept positive as with "-".
 std::pair<int, bool> written_angle(const u32& num) {
-    const bool sign = num[0] == '+' || num[0] == '-' || num[0] == 0x2212;
-    return {std::stoi(to_utf8(sign ? num.substr(1) : num)), sign};
+    const std::size_t digits = num.find_first_of(U"0123456789");
+    const bool sign = digits > 0;
+    return {std::stoi(to_utf8(num.substr(digits))), sign};
 }
 
 // Terse lists of sounds and numbers ("rain 90, thunder -45", "crowd 12, whistle 3", "dog barking
@@ -405,8 +407,9 @@ std::pair<int, bool> written_angle(const u32& num) {
 // a sign, 0 or 13 to 360 are degrees.
 u32 with_terse_angles(const u32& t) {
     if (std::none_of(t.begin(), t.end(), [](char32_t c) { return c >= '0' && c <= '9'; })) return t;
-    static const Regex item("(?:^|(?<=[,;:\\n]))(?P<name>\\s*[a-z][a-z'-]*(?:\\s+[a-z][a-z'-]*){0,3})\\s+"
-                            "(?P<num>[+\\-\\u2212]?[0-9]{1,3})(?=\\s*(?:[,;\\n]|\\.(?!\\d)|$))", true);
+    // ("tap drips at minus 45": a sign said in words belongs to the number, not to the name)
+    static const Regex item("(?:^|(?<=[,;:\\n]))(?P<name>\\s*[a-z][a-z'-]*(?:\\s+[a-z][a-z'-]*){0,3})(?<!minus)(?<!plus)(?<!negative)\\s+"
+                            "(?P<num>(?:(?:minus|plus|negative)\\s+)?[+\\-\\u2212]?[0-9]{1,3})(?=\\s*(?:[,;\\n]|\\.(?!\\d)|$))", true);
     static const Regex after("(?<![\\w-])(?P<lead>from|at|towards|toward)\\s+(?P<num>[+\\-\\u2212]?[0-9]{2,3})"
                              "(?=\\s*(?:[,;!\\n]|\\.(?!\\d)|and\\b|then\\b|$|-\\s))", true);
     const u32 low = lower_same_length(t);  // positions in low are positions in t

@@ -209,10 +209,28 @@ u32 with_telegram_stops(const u32& t) {
     return out;
 }
 
+// "r/ambientsounds request:", "thanks u/sam_o": a forum's name for a board or a person is a name (its
+// "r" is no right side, its "/" no break between items).
+u32 with_forum_handles_as_names(const u32& t) {
+    u32 out;
+    out.reserve(t.size());
+    for (std::size_t i = 0; i < t.size(); ++i) {
+        const char32_t c = t[i] | 0x20;
+        const bool opens = (c == 'r' || c == 'u') && i + 2 < t.size() && t[i + 1] == '/' && is_letter(t[i + 2]) &&
+                           (i == 0 || (!slug_char(t[i - 1]) && t[i - 1] != '/'));
+        if (opens) {
+            ++i;  // the "r" and its "/"
+            continue;
+        }
+        out.push_back(t[i]);
+    }
+    return out;
+}
+
 }  // namespace
 
 u32 with_terse_forms_as_words(const u32& text) {
-    return with_telegram_stops(with_flags_as_words(with_slugs_as_words(text)));
+    return with_telegram_stops(with_flags_as_words(with_slugs_as_words(with_forum_handles_as_names(text))));
 }
 
 }  // namespace bewo::rt

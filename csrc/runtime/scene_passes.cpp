@@ -901,7 +901,12 @@ void name_items_by_their_colon_key(std::vector<SceneSource>& sources, const u32&
     static const std::set<u32> generic = {U"music", U"sound", U"sounds", U"sfx", U"fx", U"ambience", U"ambiance",
                                           U"background", U"audio", U"noise", U"foley", U"atmos", U"bed", U"layer",
                                           U"track", U"cue", U"note", U"notes", U"scene", U"mix", U"animals",
-                                          U"instruments", U"vehicles", U"voices", U"people", U"sources", U"layers"};
+                                          U"instruments", U"vehicles", U"voices", U"people", U"sources", U"layers",
+                                          // what the text is, not what makes a sound ("Request: pages turning ...")
+                                          U"request", U"requests", U"question", U"update", U"edit", U"idea", U"brief",
+                                          U"prompt", U"task", U"todo", U"plan", U"setup", U"layout", U"vibe", U"vibes",
+                                          U"description", U"feedback", U"help", U"ps", U"fyi", U"summary", U"context",
+                                          U"goal", U"aim", U"tldr"};
     std::size_t from = 0;
     for (SceneSource& s : sources) {
         const u32 label = lower(from_utf8(s.label));
