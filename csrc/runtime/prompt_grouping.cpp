@@ -120,6 +120,16 @@ bool verb_goes_on(const std::vector<Toks>& pieces, const std::vector<bool>& has_
     });
 }
 
+// "tenor at 10 o'clock, lead at 11": after a comma, a lone base form put straight at a place, with no
+// object, is an item named like the ones around it (an order has an object: "move it to the left";
+// "to" a place is where a move ends: "and slide to the front")
+static bool lone_word_at_a_place(const Toks& p) {
+    static const std::set<u32> preps = {U"at", U"on", U"in"};
+    return p.size() >= 2 && p[0]->kind == Kind::Word && verb_word_form(p[0]->low()) == 2 &&
+           (p[1]->kind == Kind::Dir || (p.size() >= 3 && preps.count(p[1]->low()) && p[2]->kind == Kind::Dir)) &&
+           std::none_of(p.begin() + 1, p.end(), [](const Tok* t) { return is_content(*t); });
+}
+
 // "both high overhead", "all up in the trees": a place said of the sounds before it
 static bool said_of_those_before(const Toks& p) {
     if (p.empty() || p[0]->kind != Kind::Word) return false;
@@ -389,6 +399,7 @@ std::vector<Group> group(std::vector<Tok>& tokens, std::vector<bool>& colon_afte
                            // a heading before a colon ("Put these in:", "FADE IN:") stays a heading
                            !(only_verbs(pieces[k], content) && !colon_after[c] && !names_a_noun_phrase(pieces[k]) &&
                              !plural_noun_then_its_sound(pieces[k]) &&
+                             !(opener[k] == U"," && lone_word_at_a_place(pieces[k])) &&
                              verb_goes_on(pieces, has_label, k));
             if (!has_label[k] && !content.empty()) {
                 const auto own = locations(pieces[k]);

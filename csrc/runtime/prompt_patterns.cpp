@@ -381,7 +381,9 @@ Patterns::Patterns() {
         // (not "from left to right ahead of me": a move's end, then where it passes)
         "(?:" + poss + "\\s+|(?<!to )(?<!from ))" + with_side("s3") + "(?:-(?:front|ahead)|\\s+front|\\s+ahead(?!\\s+of\\b))|"
         "(?:ahead|in\\s+front)(?:\\s+of\\s+" + me + ")?\\s+on\\s+(?:" + poss + "\\s+)?" + with_side("s6") + "(?:[- ]hand)?(?:\\s+side)?|"
-        "(?:ahead|in\\s+front|up\\s+front)(?:\\s+of\\s+" + me + ")?(?:,?\\s+and|,)\\s+(?:slightly\\s+)?(?:to|on)\\s+(?:" + poss + "\\s+)?" + with_side("s4") + "|"
+        // (not "in front of us, and on the right side the birds sing": there the side opens the next item)
+        "(?:ahead|in\\s+front|up\\s+front)(?:\\s+of\\s+" + me + ")?(?:,?\\s+and|,)\\s+(?:slightly\\s+)?(?:to|on)\\s+(?:" + poss + "\\s+)?" + with_side("s4") +
+        "(?!(?:[- ]hand)?(?:\\s+side)?,?\\s+(?:the|a|an|some|my|our|his|her|their|there|two|three|four)\\s)|"
         "diagonally\\s+(?:ahead|in\\s+front|forward)?\\s*(?:and\\s+)?(?:to|on)?\\s*(?:" + poss + "\\s+)?" + with_side("s5"),
         DirValue::FrontSide);
     dir("(?:" + poss + "\\s+)?(?:back|rear)[- ]?" + side + "(?:\\s+side)?(?:\\s+of\\s+" + me + ")?|behind[- ]" + with_side("s7") + "(?:\\s+of\\s+" + me + ")?(?!\\s+(?:of|next|by)\\b)|"
@@ -425,7 +427,8 @@ Patterns::Patterns() {
                             "(?=\\s*(?:[,.;:)\\n&]|$|and\\b))(?!\\.\\w)|(?:(?<=dead\\s)|(?<=pan\\s)|(?<=panned\\s))(?P<lrc>c)"
                             "(?=\\s*(?:[,.;:)\\n&]|$|and\\b))(?!\\.\\w)", false),
                       DirValue::Shorthand);
-    dir("(?:straight|directly|dead|(?<!to )(?<!from )(?<!and )(?<!the )(?<!my )(?<!your )right|just|a\\s+little|a\\s+bit|slightly)?\\s*(?:ahead|in\\s+front)(?:\\s+of\\s+" + me + ")?|"
+    // ("comes from right in front of you": "right" before "in front" says how near the front, after "from" too)
+    dir("(?:straight|directly|dead|(?<!to )(?<!from )(?<!and )(?<!the )(?<!my )(?<!your )right|(?<=from )right(?=\\s+in\\s+front)|just|a\\s+little|a\\s+bit|slightly)?\\s*(?:ahead|in\\s+front)(?:\\s+of\\s+" + me + ")?|"
         "(?:the\\s+)?frontal\\s+(?:region|area|zone|field|direction|plane)|"
         "(?:" + poss + "\\s+)?(?:front|forward)(?:\\s+(?:and\\s+)?(?:centre|center))?"
         // not "the front door bell rings on the left": a thing named with front
