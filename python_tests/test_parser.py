@@ -3755,7 +3755,8 @@ def test_session_19_a_360_move_still_circles():
     # an unplaced piece beside placed sounds names a sound only with a noun that is no verb, or a person
     ("I did jury service last week and want to remember how it sounded. The witness spoke from the stand at "
      "about 2 o'clock, the air vent hissed overhead.", ["witness", "vent"], [60, 0], [0, 1]),
-    ("BUG-2231: NPC footsteps should come from behind-right (135°) but currently plays centered.", ["footsteps"], [135], [0]),
+    ("Doing the big weekly shop and I want to capture it for my sound diary. Freezer doors thudding shut to my left, "
+     "a bloke arguing on his phone ahead of me.", ["freezer", "bloke"], [-90, 0], [0, 0]),
     ("A dog barks on the left. A man says hello.", ["dog", "man"], [-90, 0], [0, 0]),
     ("a train passes from left to right, people talking", ["train", "people"], [-90, 0], [0, 0]),
     ("crickets chirp, a violin plays on the left", ["crickets", "violin"], [0, -90], [0, 0]),
