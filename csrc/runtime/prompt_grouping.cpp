@@ -125,7 +125,8 @@ bool verb_goes_on(const std::vector<Toks>& pieces, const std::vector<bool>& has_
 // "to" a place is where a move ends: "and slide to the front")
 static bool lone_word_at_a_place(const Toks& p) {
     static const std::set<u32> preps = {U"at", U"on", U"in"};
-    return p.size() >= 2 && p[0]->kind == Kind::Word && verb_word_form(p[0]->low()) == 2 &&
+    // (not a verb of sound or motion: "begin at 9, finish at 3" is where a move goes)
+    return p.size() >= 2 && p[0]->kind == Kind::Word && verb_word_form(p[0]->low()) == 2 && !sound_verbs().count(p[0]->low()) &&
            (p[1]->kind == Kind::Dir || (p.size() >= 3 && preps.count(p[1]->low()) && p[2]->kind == Kind::Dir)) &&
            std::none_of(p.begin() + 1, p.end(), [](const Tok* t) { return is_content(*t); });
 }

@@ -359,7 +359,7 @@ Patterns::Patterns() {
     // "droid beeping +120", "wait, -60": a signed angle said alone after a word (not a gain or a pitch)
     dir("(?P<num>[+\\-\\u2212](?<=[A-Za-z,] .)(?<!gain .)(?<!pitch .)(?<!volume .)(?<!level .)(?<!by .)(?<!vol .)(?<!db .)\\d{1,3})"
         "(?!\\d|\\.\\d|\\s*(?:m\\b|metres?|meters?|feet|ft|%|percent|db|hz|khz|seconds?|s\\b|ms\\b|minutes?|st\\b|"
-        "semitones?|cents?|bpm|lufs|x\\b|:|to\\b|and\\b))", DirValue::Degrees);
+        "semitones?|cents?|bpm|lufs|x\\b|:|to\\b|and\\s+[+\\-\\u2212]?\\d))", DirValue::Degrees);  // (not "-30 and +30": a range)
     dirs.back().first.needs_any({U"-", U"+", U"\u2212"});
     // film and game language: "camera left", "screen right", "frame left" are the listener's sides
     dir("(?:(?:" + poss + ")\\s+)?(?:camera|screen|frame)[- ](?P<side>left|right)", DirValue::Side);
@@ -391,7 +391,7 @@ Patterns::Patterns() {
         "(?<!round )behind(?:\\s+" + me + ")?,?\\s+(?:and\\s+)?(?:slightly\\s+)?on\\s+(?:" + poss + "\\s+)?" + with_side("s8") + "(?:[- ]hand)?(?:\\s+side)?|"
         "(?<!round )(?<!from )(?<!from directly )(?<!from straight )behind(?:\\s+" + me + ")?,?\\s+(?:and\\s+)?(?:slightly\\s+)?(?:to|towards|toward)\\s+(?:" + poss + "\\s+)?" + with_side("s4") + "(?:[- ]hand)?(?:\\s+side)?|"
         // ("behind me over my right shoulder", "over the audience's left shoulder": anyone's shoulder)
-        "(?:behind(?:\\s+" + me + ")?,?\\s+(?:and\\s+)?)?(?:over|behind)\\s+(?:" + poss + "|(?:the\\s+)?[a-z]+(?:'s|s'))\\s+" +
+        "(?:behind(?:\\s+(?:him|her|them|" + me + "))?,?\\s+(?:and\\s+)?)?(?:over|behind)\\s+(?:" + poss + "|(?:the\\s+)?[a-z]+(?:'s|s'))\\s+" +
         with_side("s5") + "\\s+shoulder|"
         "(?:" + poss + "\\s+)?" + with_side("s6") + "(?:[- ]hand)?\\s+side,?\\s+behind(?:\\s+" + me + ")?",
         DirValue::BehindSide);

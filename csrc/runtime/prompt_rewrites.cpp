@@ -110,6 +110,30 @@ u32 with_side_ones_as_sides(const u32& t) {
     });
 }
 
+// "violin L, cello R, timpani back", "drums back, bass front": in a terse item, "back" right after the
+// name of a sounding thing that opens the item is where it is ("comes back", "the dog barks back" are not).
+u32 with_terse_back_as_behind(const u32& t) {
+    if (find_ascii_ci(t, U"back") == u32::npos) return t;
+    const std::vector<TextWord> words = words_of(t);
+    static const std::set<u32> articles = {U"the", U"a", U"an", U"some", U"my", U"our"};
+    auto opens_item = [&](std::size_t i) {  // words[i] opens its item: first, after a break, or after an article
+        if (i == 0) return true;
+        for (std::size_t c = words[i - 1].end; c < words[i].begin; ++c)
+            if (t[c] == ',' || t[c] == ';' || t[c] == ':' || t[c] == '\n' || t[c] == '/' || t[c] == '(') return true;
+        return articles.count(words[i - 1].low) > 0;
+    };
+    u32 out = t;
+    for (std::size_t i = words.size(); i-- > 1;) {
+        if (words[i].low != U"back" || !sound_source_noun(words[i - 1].low) || !opens_item(i - 1)) continue;
+        std::size_t after = words[i].end;
+        while (after < t.size() && t[after] == ' ') ++after;
+        if (after < t.size() && t[after] != ',' && t[after] != ';' && t[after] != '.' && t[after] != ')' && t[after] != '\n')
+            continue;
+        out.replace(words[i].begin, 4, U"behind");
+    }
+    return out;
+}
+
 // "After ten seconds a car pulls up", "over five seconds", "for a few moments": when, not what;
 // the time phrase is taken out so it names no sound.
 u32 with_time_phrases_dropped(const u32& t) {

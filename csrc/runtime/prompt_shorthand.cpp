@@ -368,6 +368,15 @@ u32 with_openers_dropped(const u32& t) {
             if (e < words.size()) cuts.emplace_back(words[w].start, words[e].start);
             continue;
         }
+        // "hey asmr, tapping on the left ...", "hi all, ...": a greeting and who it greets, before a comma
+        if (greetings.count(words[w].low) && w + 2 < words.size() && words[w + 1].start > words[w].end &&
+            std::all_of(t.begin() + static_cast<long>(words[w].end), t.begin() + static_cast<long>(words[w + 1].start),
+                        [](char32_t c) { return c == ' '; }) &&
+            std::u32string(t.begin() + static_cast<long>(words[w + 1].end), t.begin() + static_cast<long>(words[w + 2].start)).find(U',') !=
+                std::u32string::npos) {
+            cuts.emplace_back(words[w].start, words[w + 2].start);
+            continue;
+        }
         std::size_t v = w;
         while (v < words.size() && (v == w || only_punct_between(words[v - 1].end, words[v].start))) {
             // "Look, the choo-choo!", "Listen. A dog ...": a call to attention before a break
