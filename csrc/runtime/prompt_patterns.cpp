@@ -177,7 +177,9 @@ const char kFillerSynonyms[] =
     "i dreamt that|i dreamed that|i dreamt|i dreamed|i dream of|i remember that|i remember|i recall|i still remember|"
     "i could hear|i heard|we heard|we could hear|imagine that|imagine|"
     // a forum's "too long; didn't read": what follows is the short form
-    "tl;dr|tldr|tl dr|tl,dr";
+    "tl;dr|tldr|tl dr|tl,dr|"
+    // "humming to herself on the left": to whom, not where a move ends
+    "to himself|to herself|to themselves|to itself|to myself|to yourself|to ourselves";
 // The shared room sentences without their place ("the scene takes place {r}") and list intros.
 std::vector<std::string> fillers() {
     const SharedVocabulary& v = shared_vocabulary();

@@ -670,6 +670,24 @@ void adjust_tokens(std::vector<Tok>& tokens) {
             tok.kind = Kind::Filler;  // "put the narrator voice straight ahead": the voice, not "put"
             continue;
         }
+        // "steam press hissing behind me, till in front", "tills bleeping back right": a shop's till opening
+        // an item, not "until"
+        if (tok.kind == Kind::To && (tok.low() == U"till" || tok.low() == U"tills")) {
+            std::size_t b = i, n = i + 1;
+            while (b > 0 && tokens[b - 1].kind == Kind::Space) --b;
+            while (n < tokens.size() && tokens[n].kind == Kind::Space) ++n;
+            auto item_starts_at = [&](std::size_t at) {  // a break (or nothing) before position at
+                while (at > 0 && tokens[at - 1].kind == Kind::Space) --at;
+                return at == 0 || tokens[at - 1].kind == Kind::Hard || tokens[at - 1].kind == Kind::Soft;
+            };
+            const bool opens = item_starts_at(b) ||
+                               (b > 0 && tokens[b - 1].kind == Kind::Word && (tokens[b - 1].low() == U"the" || tokens[b - 1].low() == U"a") &&
+                                item_starts_at(b - 1));
+            if (opens && n < tokens.size() && (tokens[n].kind == Kind::Dir || tokens[n].kind == Kind::Word)) {
+                tok.kind = Kind::Word;
+                continue;
+            }
+        }
         // "the drill is going on the other side of the wall": running, not moving
         if (is_move(tok.kind) && (tok.low() == U"going" || tok.low() == U"goes" || tok.low() == U"go") &&
             i + 1 < tokens.size() &&

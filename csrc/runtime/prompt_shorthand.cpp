@@ -368,6 +368,13 @@ u32 with_openers_dropped(const u32& t) {
             if (e < words.size()) cuts.emplace_back(words[w].start, words[e].start);
             continue;
         }
+        // "right so I'm in the staff room ...", "right then, ...": a speaker's "right" before a filler is no side
+        static const std::set<u32> after_right = {U"so", U"then", U"ok", U"okay", U"well", U"um", U"erm", U"uh"};
+        if (words[w].low == U"right" && w + 1 < words.size() && after_right.count(words[w + 1].low) &&
+            only_punct_between(words[w].end, words[w + 1].start)) {
+            cuts.emplace_back(words[w].start, words[w + 1].start);
+            continue;
+        }
         // "hey asmr, tapping on the left ...", "hi all, ...": a greeting and who it greets, before a comma
         if (greetings.count(words[w].low) && w + 2 < words.size() && words[w + 1].start > words[w].end &&
             std::all_of(t.begin() + static_cast<long>(words[w].end), t.begin() + static_cast<long>(words[w + 1].start),
