@@ -3811,7 +3811,7 @@ def test_session_19_review_moves_and_words_that_stay():
     # a shop's till opening an item is no "until"; "to herself" is to whom, not where a move ends
     ("steam press hissing behind me, till in front", ["steam press", "till"], [180, 0], [0, 0]),
     ("paint shaker back left, till bleeping back right", ["paint shaker", "till"], [-135, 135], [0, 0]),
-    ("a lid banging on the right and Ava humming to herself on the left", ["lid", "Ava"], [90, -90], [0, 0]),
+    ("a lid banging on the right and Ava humming to herself on the left", ["lid", "ava"], [90, -90], [0, 0]),
     # a speaker's "right so" is no side
     ("right so I'm in the staff room the fridge hums on my left the microwave pings in front", ["fridge", "microwave"],
      [-90, 0], [0, 0]),
