@@ -315,7 +315,7 @@ def test_phrasing_score(name):
 # word or two name it fixed more prompts than it broke ("chalk squeaking", "hull groaned" are left out, and
 # the note names them). Sets 90 to 92
 # were written at session 19's start and scored once (319 of 360), 93 to 95 on arrival (318 at the start,
-# 321 then), 96 to 98 on arrival (314 at the start, 317 then).
+# 321 then), 96 to 98 on arrival (314 at the start, 317 then), 99 to 101 on arrival (318 at the start, 317 then).
 FLOORS = {9: 117, 10: 118, 11: 118, 12: 115, 13: 119, 14: 115, 15: 104, 16: 92, 17: 115, 18: 112, 19: 108, 20: 114,
           21: 117, 22: 101, 23: 119, 24: 109, 25: 118, 26: 114, 27: 118, 28: 115, 29: 113, 30: 110, 31: 107, 32: 110,
           33: 112, 34: 114, 35: 114, 36: 98, 37: 102, 38: 106, 39: 114, 40: 115, 41: 110, 42: 118, 43: 117, 44: 115,
@@ -323,7 +323,7 @@ FLOORS = {9: 117, 10: 118, 11: 118, 12: 115, 13: 119, 14: 115, 15: 104, 16: 92, 
           57: 102, 58: 101, 59: 113, 60: 118, 61: 110, 62: 118, 63: 110, 64: 107, 65: 106, 66: 115, 67: 112, 68: 105,
           69: 108, 70: 109, 71: 104, 72: 115, 73: 109, 74: 111, 75: 115, 76: 112, 77: 113, 78: 111, 79: 105, 80: 111,
           81: 103, 82: 110, 83: 98, 84: 109, 85: 109, 86: 115, 87: 70, 88: 113, 89: 95, 90: 107, 91: 115, 92: 108,
-          93: 104, 94: 108, 95: 113, 96: 105, 97: 105, 98: 111}
+          93: 104, 94: 108, 95: 113, 96: 107, 97: 105, 98: 111, 99: 107, 100: 99, 101: 111}
 
 
 @pytest.mark.parametrize("name,floor", [(f"phrasing_prompts_heldout{k}.jsonl", v) for k, v in FLOORS.items()])
@@ -3824,3 +3824,20 @@ def test_session_19_third_pass(text, labels, az, el):
 def test_session_19_till_as_until_still_ends_a_move():
     s = parse("a car moves left till in front").sources
     assert len(s) == 1 and s[0].moving and round(s[0].azimuth_end) == 0
+
+
+@pytest.mark.parametrize("text,labels,az,el", [
+    # a start said in words, then as a number: the number
+    ("the engine starts behind me at about 150° and pulls forward to around 60°", ["engine"], [150], [0]),
+    # a short unit of time is when, not a sound; "doesn't matter where" asks for no place
+    ("gentle chimes start behind the user and sweep round to the front over 30s", ["chimes"], [180], [0]),
+    ("church bells somewhere, doesn't matter where", ["church bells"], [0], [0]),
+])
+def test_session_19_fourth_pass(text, labels, az, el):
+    _assert_sources_and_heights(text, labels, az, el)
+    assert len(parse(text).sources) == 1
+
+
+def test_session_19_metres_stay_distances():
+    s = parse("a car passes within 2m of me on the left").sources
+    assert len(s) == 1 and s[0].label == "car"

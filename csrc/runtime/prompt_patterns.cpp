@@ -179,7 +179,10 @@ const char kFillerSynonyms[] =
     // a forum's "too long; didn't read": what follows is the short form
     "tl;dr|tldr|tl dr|tl,dr|"
     // "humming to herself on the left": to whom, not where a move ends
-    "to himself|to herself|to themselves|to itself|to myself|to yourself|to ourselves";
+    "to himself|to herself|to themselves|to itself|to myself|to yourself|to ourselves|"
+    // "church bells somewhere, doesn't matter where": no place asked for, and no sound
+    "doesn't matter where|does not matter where|doesnt matter where|doesn't matter|doesnt matter|no matter where|"
+    "wherever you like|wherever you want|anywhere you like|anywhere is fine|any direction is fine";
 // The shared room sentences without their place ("the scene takes place {r}") and list intros.
 std::vector<std::string> fillers() {
     const SharedVocabulary& v = shared_vocabulary();

@@ -151,6 +151,8 @@ u32 with_time_phrases_dropped(const u32& t) {
     static const Regex time("(?<![\\w-])(?:(?:after|over|for|within|in|every)\\s+(?:about\\s+|around\\s+|roughly\\s+)?"
                             "(?:\\d+(?:\\.\\d+)?|a|an|a\\s+few|few|several|one|two|three|four|five|six|seven|eight|nine|ten|"
                             "twenty|thirty|sixty|couple\\s+of|a\\s+couple\\s+of)\\s+(?:seconds?|secs?|minutes?|mins?|moments?|beats?|bars?)|"
+                            // "over 30s", "in 2 min", "every 90 s": the unit in short
+                            "(?:after|over|for|within|in|every)\\s+(?:about\\s+|around\\s+|roughly\\s+|~)?\\d+(?:\\.\\d+)?\\s*(?:s|min|sec|ms)(?![\\w'-])(?!\\s*(?:away|off|from|distant|behind|ahead|left|right))|"
                             // "for a good minute or two", "for a while"
                             "for\\s+(?:a\\s+)?(?:good\\s+)?(?:minute|second|moment)\\s+or\\s+two|for\\s+a\\s+(?:while|bit|little\\s+while)|"
                             // "a few seconds later", "a moment later"

@@ -313,6 +313,25 @@ std::vector<Role> roles(const Toks& toks) {
             if (j == out[k + 1].idx) out[k].role = Kind::From;
         }
     }
+    // "starts behind me at about 150°", "from the left, ~100°": a start said in words and then as a
+    // number is one start, at the number (the more exact)
+    auto numeric = [&](const Role& r) {
+        const u32& w = toks[r.idx]->low();
+        return std::any_of(w.begin(), w.end(), is_digit) || w.find(U"o'clock") != u32::npos || w.find(U"oclock") != u32::npos;
+    };
+    for (std::size_t k = 0; k + 1 < out.size(); ++k) {
+        if (out[k].role != Kind::From || out[k + 1].role != Kind::At || numeric(out[k]) || !numeric(out[k + 1])) continue;
+        bool near = true;  // only hedges, "at", "like" and commas or brackets between them
+        for (int j = out[k].idx + 1; j < out[k + 1].idx && near; ++j) {
+            static const std::set<u32> between = {U"at", U"about", U"around", U"roughly", U"approximately", U"approx",
+                                                  U"like", U"me", U"say", U"exactly", U"maybe", U"~", U"(", U","};
+            near = between.count(toks[j]->low()) > 0 || toks[j]->kind == Kind::Soft || toks[j]->kind == Kind::Filler;
+        }
+        if (!near || std::fabs(wrap_deg(out[k + 1].az - out[k].az)) > 60.0) continue;  // (a second place far off: two places)
+        out[k].az = out[k + 1].az;
+        out[k].raw = out[k + 1].raw;
+        out.erase(out.begin() + static_cast<long>(k) + 1);
+    }
     // "behind the counter in front of me": behind a thing is no place beside a place said
     auto weak = [&](const Role& r) { return toks[r.idx]->value == "weak"; };
     if (std::any_of(out.begin(), out.end(), weak) && !std::all_of(out.begin(), out.end(), weak))
