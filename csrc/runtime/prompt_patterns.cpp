@@ -435,14 +435,18 @@ Patterns::Patterns() {
     // ("comes from right in front of you": "right" before "in front" says how near the front, after "from" too)
     dir("(?:straight|directly|dead|(?<!to )(?<!from )(?<!and )(?<!the )(?<!my )(?<!your )right|(?<=from )right(?=\\s+in\\s+front)|just|a\\s+little|a\\s+bit|slightly)?\\s*(?:ahead|in\\s+front)(?:\\s+of\\s+" + me + ")?|"
         "(?:the\\s+)?frontal\\s+(?:region|area|zone|field|direction|plane)|"
-        "(?:" + poss + "\\s+)?(?:front|forward)(?:\\s+(?:and\\s+)?(?:centre|center))?"
+        "(?:" + poss + "\\s+)?(?:front|forward)(?:(?:\\s+|-|\\s*-\\s*)(?:and\\s+)?(?:centre|center|mid))?"
         // not "the front door bell rings on the left": a thing named with front
         "(?!\\s+(?:door|doors|doorbell|gate|porch|yard|garden|seat|seats|window|windows|wheel|wheels|desk|steps|"
         "entrance|bumper|office|lawn|deck|teeth|page|cover|counter|hall|room|stairs|tyre|tire|tires|tyres)\\b)|"
         "(?:the\\s+)?(?:dead\\s+)?(?:centre|center|middle)(?:\\s+stage)?|straight\\s+on|cent(?:er|r)ed|"
+        // "hype man mid", "vox mid,": a mix engineer's middle, ending an item
+        "(?<=[a-z] )mid(?=\\s*(?:[,.;)\\n]|$))|"
         // "directly across the table", "across from me": facing the listener
         "(?:straight|directly|dead)\\s+across(?:\\s+from\\s+" + me + "|\\s+the\\s+(?:room|table|aisle|hall|street|road|field|pitch|court|stage|lake|river|water|yard|square|way))?|"
         "across\\s+from\\s+" + me + "|"
+        // "across the table from me": facing the listener
+        "across\\s+the\\s+(?:room|table|aisle|hall|street|road|desk|counter|fire|campfire|circle)\\s+from\\s+" + me + "|"
         // "straight opposite me", "directly opposite us": facing the listener
         "(?:(?:straight|directly|dead|right)\\s+)?opposite\\s+" + me + "\\b",
         DirValue::Front);
@@ -495,7 +499,9 @@ Patterns::Patterns() {
     // ("to my right above head height": a side, then a height)
     elev("(?:directly|(?<!my )(?<!your )(?<!our )(?<!the )(?<!to )(?<!degrees )(?<!degree )(?<!deg )right|straight|just)\\s+(?:overhead|above)" + head + "|overhead" + head +
          "|over\\s+(?:my|your|our|their|everyone's|everybody's|people's|(?:the\\s+)?[\\w-]+(?:'s|s'))\\s+heads?", kOverheadDeg);
-    elev("(?:high\\s+|way\\s+|up\\s+)?above" + head + "|from\\s+above|high\\s+up(?:\\s+in\\s+the\\s+(?:air|sky))?|up\\s+high|"
+    elev("(?:high\\s+|way\\s+|up\\s+)?above" + head + "|from\\s+above|"
+         // a mix's height speakers: "choir pad in the overheads", "in the height channels", "top speakers"
+         "in\\s+the\\s+(?:overheads|heights|height\\s+(?:channels|speakers)|top\\s+(?:speakers|layer|channels)|ceiling\\s+speakers)|high\\s+up(?:\\s+in\\s+the\\s+(?:air|sky))?|up\\s+high|"
          "(?:up\\s+|high\\s+)?in\\s+the\\s+(?:sky|air|rafters|treetops)|(?:across|through|over)\\s+the\\s+sky|"
          // ("rain on the church roof", "rain on the skylight", "drumming on the tin roof")
          "(?:up\\s+)?(?:on|from|in|across)\\s+(?:(?:the|our|my)\\s+)?(?:(?:tin|church|car|cab|van|tent|shed|barn|glass|metal|"

@@ -134,6 +134,16 @@ u32 with_terse_back_as_behind(const u32& t) {
     return out;
 }
 
+// "the Rhodes feels too far right, bring it in to 30° right": a place said to be wrong, before the
+// place it is moved to, is not where it is.
+u32 with_wrong_places_dropped(const u32& t) {
+    if (find_ascii_ci(t, U"too ") == u32::npos) return t;
+    static const Regex wrong("(?<![\\w-])(?:feels|is|sits|sounds|seems|was|it's|its)?\\s*too\\s+(?:far\\s+|much\\s+|hard\\s+)?"
+                             "(?:to\\s+the\\s+|on\\s+the\\s+)?(?:left|right)(?![\\w-])"
+                             "(?=[^.!?]*?\\b(?:bring|move|pull|push|put|pan|nudge|shift|bring|swing)\\s+(?:it|that|them|this|those)\\b)", true);
+    return with_matches_replaced(t, wrong, [](const Regex::Match&, const u32&) { return u32(); });
+}
+
 // "After ten seconds a car pulls up", "over five seconds", "for a few moments": when, not what;
 // the time phrase is taken out so it names no sound.
 u32 with_time_phrases_dropped(const u32& t) {
@@ -441,18 +451,31 @@ u32 with_terse_angles(const u32& t) {
     const u32 low = lower_same_length(t);  // positions in low are positions in t
     struct Hit { int start, end; int value; bool signed_; };
     std::vector<Hit> hits;
+    const bool hours_said = lower(t).find(U"o'clock") != u32::npos || lower(t).find(U"oclock") != u32::npos;
     for (const auto& m : item.find_all(low)) {
-        if (!names_a_sound(m.group(low, item.group("name")))) continue;  // "Cue 31.", "Scene 14."
         const int g = item.group("num");
         const auto [value, sign] = written_angle(m.group(low, g));
+        // "Cue 31.", "Scene 14." name no sound; beside hours said as hours, a bare hour places any short
+        // name ("harp 11 o'clock, celesta 10")
+        const u32 name = m.group(low, item.group("name"));
+        // (only after an item placed at an hour: "Cue 3, ...", "Trench 3, ..." open a text)
+        auto after_an_hour = [&]() {
+            std::size_t at = static_cast<std::size_t>(m.start);
+            if (at == 0 || (low[at - 1] != ',' && low[at - 1] != ';')) return false;
+            const std::size_t from = low.find_last_of(U",;\n", at - 1 == 0 ? 0 : at - 2);
+            const u32 before = low.substr(from == u32::npos ? 0 : from + 1, at - 1 - (from == u32::npos ? 0 : from + 1));
+            return before.find(U"o'clock") != u32::npos || before.find(U"oclock") != u32::npos;
+        };
+        if (!names_a_sound(name) &&
+            !(hours_said && !sign && value >= 1 && value <= 12 && words_of(name).size() <= 2 && after_an_hour()))
+            continue;
         hits.push_back({m.caps[2 * g], m.caps[2 * g + 1], value, sign});
     }
     const std::size_t hours = static_cast<std::size_t>(std::count_if(hits.begin(), hits.end(), [](const Hit& h) {
         return !h.signed_ && h.value >= 1 && h.value <= 12;
     }));
     // ("goats 9 o'clock, radio 3 o'clock, wind 6": a bare hour among hours said as hours)
-    const u32 lowered = lower(t);
-    const bool said_hours = lowered.find(U"o'clock") != u32::npos || lowered.find(U"oclock") != u32::npos;
+    const bool said_hours = hours_said;
     const bool clock = (hours >= 2 || said_hours) && hours == hits.size();
     std::vector<std::pair<int, u32>> edits;  // (position, text to insert) from the end
     for (const Hit& h : hits) {
