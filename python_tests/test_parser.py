@@ -3862,3 +3862,25 @@ def test_session_19_music_and_mix_notes(text, labels, az, el):
 def test_session_19_numbered_headings_name_no_hour():
     assert [s.label for s in parse("Cue 3, a dog at 9 o'clock").sources] == ["dog"]
     assert [s.label for s in parse("a mid-range hum on the left").sources] == ["mid-range hum"]
+
+
+@pytest.mark.parametrize("text,start,end", [
+    # found by a second review of session 19's rules: "till" after a move ends it; "right then left" is a move
+    ("a car moves left, till in front", -90, 0),
+    ("a car drives from the left, till in front of me", -90, 0),
+    ("rain from left, till right", -90, 90),
+    ("right then left, a car passes", 90, -90),
+])
+def test_review_findings_of_session_19_second_pass_moves(text, start, end):
+    s = parse(text).sources
+    assert len(s) == 1 and s[0].moving and (round(s[0].azimuth_start_deg), round(s[0].azimuth_end)) == (start, end)
+
+
+@pytest.mark.parametrize("text,labels,az,el", [
+    ("strings mid, horns mid-left", ["strings", "horns"], [0, -45], [0, 0]),
+    ("Right: then a dog barks.", ["dog"], [90], [0]),
+    # a place said wrong stays when where it goes is not said in words the parser reads
+    ("the synth is too far right; move it to 40", ["synth"], [90], [0]),
+])
+def test_review_findings_of_session_19_second_pass(text, labels, az, el):
+    _assert_sources_and_heights(text, labels, az, el)

@@ -389,7 +389,9 @@ Patterns::Patterns() {
         // (not "in front of us, and on the right side the birds sing": there the side opens the next item)
         "(?:ahead|in\\s+front|up\\s+front)(?:\\s+of\\s+" + me + ")?(?:,?\\s+and|,)\\s+(?:slightly\\s+)?(?:to|on)\\s+(?:" + poss + "\\s+)?" + with_side("s4") +
         "(?!(?:[- ]hand)?(?:\\s+side)?,?\\s+(?:the|a|an|some|my|our|his|her|their|there|two|three|four)\\s)|"
-        "diagonally\\s+(?:ahead|in\\s+front|forward)?\\s*(?:and\\s+)?(?:to|on)?\\s*(?:" + poss + "\\s+)?" + with_side("s5"),
+        "diagonally\\s+(?:ahead|in\\s+front|forward)?\\s*(?:and\\s+)?(?:to|on)?\\s*(?:" + poss + "\\s+)?" + with_side("s5") + "|"
+        // a mix's "mid-left", "mid right": half way to the side
+        "mid[- ]?" + with_side("s9") + "(?![\\w-])",
         DirValue::FrontSide);
     dir("(?:" + poss + "\\s+)?(?:back|rear)[- ]?" + side + "(?:\\s+side)?(?:\\s+of\\s+" + me + ")?|behind[- ]" + with_side("s7") + "(?:\\s+of\\s+" + me + ")?(?!\\s+(?:of|next|by)\\b)|"
         "(?:" + poss + "\\s+)?" + with_side("s3") + "(?:[- ](?:rear|back)|-behind)|"

@@ -683,7 +683,16 @@ void adjust_tokens(std::vector<Tok>& tokens) {
             const bool opens = item_starts_at(b) ||
                                (b > 0 && tokens[b - 1].kind == Kind::Word && (tokens[b - 1].low() == U"the" || tokens[b - 1].low() == U"a") &&
                                 item_starts_at(b - 1));
-            if (opens && n < tokens.size() && (tokens[n].kind == Kind::Dir || tokens[n].kind == Kind::Word)) {
+            // (not after a move: "a car moves left, till in front" ends it there; and a till is placed or
+            // heard: "till in front", "till bleeping", not "till the chorus")
+            bool after_a_move = false;
+            for (std::size_t k = b; k-- > 0 && tokens[k].kind != Kind::Hard;)
+                after_a_move = after_a_move || is_move(tokens[k].kind) || tokens[k].kind == Kind::From ||
+                               tokens[k].kind == Kind::Passing || tokens[k].kind == Kind::Approach ||
+                               tokens[k].kind == Kind::Recede || tokens[k].kind == Kind::SpeedVerb;
+            const bool placed_or_heard = n < tokens.size() && (tokens[n].kind == Kind::Dir ||
+                                         (tokens[n].kind == Kind::Word && ends_with(tokens[n].low(), U"ing")));
+            if (opens && !after_a_move && placed_or_heard) {
                 tok.kind = Kind::Word;
                 continue;
             }

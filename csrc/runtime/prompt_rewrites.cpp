@@ -140,7 +140,9 @@ u32 with_wrong_places_dropped(const u32& t) {
     if (find_ascii_ci(t, U"too ") == u32::npos) return t;
     static const Regex wrong("(?<![\\w-])(?:feels|is|sits|sounds|seems|was|it's|its)?\\s*too\\s+(?:far\\s+|much\\s+|hard\\s+)?"
                              "(?:to\\s+the\\s+|on\\s+the\\s+)?(?:left|right)(?![\\w-])"
-                             "(?=[^.!?]*?\\b(?:bring|move|pull|push|put|pan|nudge|shift|bring|swing)\\s+(?:it|that|them|this|those)\\b)", true);
+                             // (and only when where it goes is said in words the parser reads: "to 30° right", "to the centre")
+                             "(?=[^.!?]*?\\b(?:bring|move|pull|push|put|pan|nudge|shift|swing)\\s+(?:it|that|them|this|those)\\b"
+                             "[^.!?;]*?(?:\\b(?:left|right|centre|center|middle|front|behind|back|degrees?|o'clock)\\b|\\u00b0|[+\\-\\u2212]\\d))", true);
     return with_matches_replaced(t, wrong, [](const Regex::Match&, const u32&) { return u32(); });
 }
 

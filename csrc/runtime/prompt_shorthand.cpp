@@ -370,8 +370,13 @@ u32 with_openers_dropped(const u32& t) {
         }
         // "right so I'm in the staff room ...", "right then, ...": a speaker's "right" before a filler is no side
         static const std::set<u32> after_right = {U"so", U"then", U"ok", U"okay", U"well", U"um", U"erm", U"uh"};
-        if (words[w].low == U"right" && w + 1 < words.size() && after_right.count(words[w + 1].low) &&
-            only_punct_between(words[w].end, words[w + 1].start)) {
+        // (not "right then left, ...", "Right: then ...": a side, then more of the move or a colon key)
+        static const std::set<u32> sides = {U"left", U"right", U"front", U"back", U"behind", U"ahead", U"centre", U"center"};
+        const bool plain_gap = std::all_of(t.begin() + static_cast<long>(words[w].end),
+                                           t.begin() + static_cast<long>(w + 1 < words.size() ? words[w + 1].start : words[w].end),
+                                           [](char32_t c) { return c == ' ' || c == ','; });
+        if (words[w].low == U"right" && w + 1 < words.size() && after_right.count(words[w + 1].low) && plain_gap &&
+            !(w + 2 < words.size() && sides.count(words[w + 2].low))) {
             cuts.emplace_back(words[w].start, words[w + 1].start);
             continue;
         }

@@ -152,7 +152,7 @@ double dir_value(DirValue kind, const Regex& rx, const Regex::Match& m, const u3
         const u32 text = low.substr(m.start, m.end - m.start);
         const bool slight = text.find(U"slightly") != u32::npos || text.find(U"a little") != u32::npos ||
                             text.find(U"a bit") != u32::npos;
-        for (const char* g : {"side", "s3", "s4", "s5", "s6", "s7", "s8"})  // (FrontSide's s6: "in front of me on the right")
+        for (const char* g : {"side", "s3", "s4", "s5", "s6", "s7", "s8", "s9"})  // (FrontSide's s6: "in front of me on the right")
             if (!s && rx.group(g) >= 0) s = side_of(g);
         // "behind and slightly to the left": 20 degrees off the back
         const double off = kind == DirValue::FrontSide ? (slight ? kSlightDeg : 45.0) : (slight ? 180.0 - kSlightDeg : 135.0);
