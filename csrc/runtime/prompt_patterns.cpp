@@ -441,7 +441,10 @@ Patterns::Patterns() {
         // not "the front door bell rings on the left": a thing named with front
         "(?!\\s+(?:door|doors|doorbell|gate|porch|yard|garden|seat|seats|window|windows|wheel|wheels|desk|steps|"
         "entrance|bumper|office|lawn|deck|teeth|page|cover|counter|hall|room|stairs|tyre|tire|tires|tyres)\\b)|"
-        "(?:the\\s+)?(?:dead\\s+)?(?:centre|center|middle)(?:\\s+stage)?|straight\\s+on|cent(?:er|r)ed|"
+        // (not "from the middle of the arena on my left", "I'm in the middle of the band": the middle of a
+        // place is where the listener or a landmark is, no place round the listener; the middle of what
+        // faces the listener, "the center of the dash", is ahead)
+        "(?:the\\s+)?(?:dead\\s+)?(?:centre|center|middle)(?:\\s+stage)?(?!\\s+of\\s+(?:the|a|an|this|that|our|my)\\s+(?!(?:dash|dashboard|screen|stage|windscreen|windshield|tv|front)\\b))|straight\\s+on|cent(?:er|r)ed|"
         // "hype man mid", "vox mid,": a mix engineer's middle, ending an item
         "(?<=[a-z] )mid(?=\\s*(?:[,.;)\\n]|$))|"
         // "directly across the table", "across from me": facing the listener
@@ -747,7 +750,7 @@ Patterns::Patterns() {
     // a request, however it is put: "can u make", "could you please render", "I need you to create",
     // "pls generate", "make me": what follows is the sound
     words.push_back({Regex("(?<![\\w-])(?:(?:(?:(?:please|pls|plz)\\s+)?(?:can|could|would|will|cn|cud|cld|wud|can't|could't)\\s+"
-                           "(?:you|u|ya|ye)\\s+(?:(?:please|pls|plz|maybe|just|quickly)\\s+)?|"
+                           "(?:you|u|ya|ye|someone|somebody|anyone|anybody)\\s+(?:(?:please|pls|plz|maybe|just|quickly)\\s+)?|"
                            "(?:i\\s+(?:need|want|would\\s+like)|i'd\\s+like|i\\s+wanna|i\\s+wan)\\s+(?:you|u|ya)\\s+to\\s+(?:please\\s+)?|"
                            "(?:please|pls|plz)\\s+(?=(?:make|do|generate|create|render|produce|play|synthesi[sz]e|simulate|build|"
                            "mix|design|gen|generat|mak)\\b))"
@@ -755,7 +758,8 @@ Patterns::Patterns() {
                            "gen|generat|mak)(?:\\s+(?:me|us))?|"
                            "(?:make|create|render|produce|generate|synthesi[sz]e|simulate)\\s+(?:me|us))(?![\\w-])", true),
                      Kind::Filler, ""});
-    words.back().rx.needs_any({U"you", U"u ", U"ya", U"ye", U"please", U"pls", U"plz", U" me", U" us"});
+    words.back().rx.needs_any({U"you", U"u ", U"ya", U"ye", U"please", U"pls", U"plz", U" me", U" us", U"someone", U"somebody",
+                               U"anyone", U"anybody"});
     // "make birds sing above me", "Put the TV in front of me", "add a door creaking": a request that
     // opens the text or a sentence
     words.push_back({Regex("(?:^|(?<=\\. )|(?<=\\n)|(?<=! ))\\s*(?:(?:please|pls|plz)\\s+)?(?:make|create|generate|render|produce|"

@@ -362,7 +362,11 @@ u32 with_openers_dropped(const u32& t) {
             return k < words.size() && words[k].end - words[k].start > 1 && is_upper(t[words[k].start]) &&
                    is_lower(t[words[k].start + 1]);
         };
-        if (greetings.count(words[w].low) && capitalised(w + 1) && !sound_noun(words[w + 1].low)) {
+        // (not "Hello. Can you make ...": a name follows its greeting in the same sentence)
+        const bool same_sentence = w + 1 < words.size() &&
+                                   std::all_of(t.begin() + static_cast<long>(words[w].end), t.begin() + static_cast<long>(words[w + 1].start),
+                                               [](char32_t c) { return c == ' ' || c == ','; });
+        if (greetings.count(words[w].low) && same_sentence && capitalised(w + 1) && !sound_noun(words[w + 1].low)) {
             std::size_t e = w + 2;
             if (e < words.size() && words[e].low == U"it's" && capitalised(e + 1)) e += 2;  // "it's Jo"
             if (e < words.size()) cuts.emplace_back(words[w].start, words[e].start);
