@@ -250,6 +250,24 @@ static bool reports_what_was_said(const std::string& label, const u32& low, bool
     return false;
 }
 
+// "The midwife said babies settle better ...", "Mrs Pettigrew insists the bells be loud", "The guides love
+// the chime": a person saying, wanting or feeling something about the scene, given no place of its own,
+// tells of the scene and is no sound (in a text that places its sounds; "the parrot says hello" is heard).
+static bool a_person_tells(const std::string& label) {
+    static const std::set<u32> verbs = {U"says", U"said", U"insists", U"insisted", U"reckons", U"thinks", U"thought",
+                                        U"told", U"tells", U"claims", U"claimed", U"swears", U"loves", U"love", U"hates",
+                                        U"hate", U"hated", U"loved", U"wants", U"wanted", U"likes", U"liked"};
+    const u32 text = from_utf8(label);
+    const std::vector<TextWord> words = words_of(lower(text));
+    for (std::size_t i = 1; i + 1 < words.size(); ++i) {
+        if (!verbs.count(words[i].low)) continue;
+        const u32& who = words[i - 1].low;
+        const bool named = is_upper(text[words[i - 1].begin]);  // "Mrs Pettigrew", "Dave"
+        return (is_person_noun(who) || names_a_person(who) || named) && who != U"i" && who != U"we" && who != U"you";
+    }
+    return false;
+}
+
 // "Far ahead, where the tunnel opened out, a waterfall roared": a place given with a landmark
 // that makes no sound, next to a sound given no place, is that sound's place.
 // A thing that opens its own sentence or line ("bird calls.\nchickadee at 2 o'clock") is an item
@@ -524,7 +542,8 @@ std::vector<std::string> drop_unplaced_beside_placed(std::vector<SceneSource>& s
         keep[k] = placed[k] ||
                   ((sources[k].speed != "still" || heard(sources[k].label) || joined_to_next(k) || everywhere(k) ||
                     ambience(k)) && !lone_verb(sources[k].label) && !said_of_it(sources[k].label) &&
-                   !asks_the_reader(sources[k].label) && !reports_what_was_said(sources[k].label, low, k == 0));
+                   !asks_the_reader(sources[k].label) && !reports_what_was_said(sources[k].label, low, k == 0) &&
+                   !a_person_tells(sources[k].label));
     for (std::size_t k = sources.size(); k-- > 0;) {
         if (keep[k]) continue;
         dropped.insert(dropped.begin(), sources[k].label);
