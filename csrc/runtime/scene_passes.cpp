@@ -254,8 +254,9 @@ static bool reports_what_was_said(const std::string& label, const u32& low, bool
 // the chime": a person saying, wanting or feeling something about the scene, given no place of its own,
 // tells of the scene and is no sound (in a text that places its sounds; "the parrot says hello" is heard).
 static bool a_person_tells(const std::string& label) {
-    static const std::set<u32> verbs = {U"says", U"said", U"insists", U"insisted", U"reckons", U"thinks", U"thought",
-                                        U"told", U"tells", U"claims", U"claimed", U"swears", U"loves", U"love", U"hates",
+    // (not "says": "The announcer says this is the last call", "Someone says the train is late" are heard)
+    static const std::set<u32> verbs = {U"said", U"insists", U"insisted", U"reckons", U"thinks", U"thought",
+                                        U"told", U"claims", U"claimed", U"swears", U"loves", U"love", U"hates",
                                         U"hate", U"hated", U"loved", U"wants", U"wanted", U"likes", U"liked"};
     const u32 text = from_utf8(label);
     const std::vector<TextWord> words = words_of(lower(text));
