@@ -205,6 +205,7 @@ const char kGlue[] =
     "shoulder position point way loudly softly quietly clearly faintly continuously repeatedly constantly fully "
     "completely totally entirely pls plz via rather "
     "occasionally briefly first later finally eventually both all each time same comes come came round "
+    "mostly mainly largely usually often always sometimes mostly generally "
     "panned like only not through centred centered kinda maybe roughly approximately exactly precisely really "
     "please should must shall do does did may might ok okay so basically um uh hmm well actually honestly hey hello yeah yes thanks oh omg "
     "he's she's they're you're "
@@ -333,7 +334,8 @@ Patterns::Patterns() {
         DirValue::HalfClock);
     dirs.back().first.needs_any({U":30"});
     // "worker calling - left 45", "bell: right 30 degrees": the side, then the angle, ending the item
-    dir("(?P<side>left|right)[ \\t]+(?P<num>\\d{1,3})(?:\\s*(?:degrees?|degs?|\\u00b0))?(?=\\s*(?:[,.;!?)\\n]|$|and\\b))",
+    // (not "dog left 2) cat right", "dog: left\n2. cat": a single digit and "." or ")" number the next item)
+    dir("(?P<side>left|right)[ \\t]+(?P<num>\\d{2,3}|\\d(?![.)]\\s))(?:\\s*(?:degrees?|degs?|\\u00b0))?(?=\\s*(?:[,.;!?)\\n]|$|and\\b))",
         DirValue::Degrees);
     // "hisses at about 45 to my left": an angle, then the side it is on
     dir("(?:(?<=at )|(?<=about )|(?<=around )|(?<=roughly )|(?<=maybe ))(?P<num>1[5-9]|[2-9]\\d|1[0-7]\\d|180|"
