@@ -324,7 +324,8 @@ FLOORS = {9: 117, 10: 118, 11: 118, 12: 115, 13: 119, 14: 115, 15: 104, 16: 92, 
           57: 102, 58: 101, 59: 113, 60: 118, 61: 110, 62: 118, 63: 110, 64: 107, 65: 106, 66: 116, 67: 112, 68: 105,
           69: 108, 70: 110, 71: 104, 72: 115, 73: 109, 74: 111, 75: 115, 76: 112, 77: 113, 78: 111, 79: 106, 80: 111,
           81: 103, 82: 110, 83: 98, 84: 109, 85: 109, 86: 115, 87: 70, 88: 113, 89: 95, 90: 108, 91: 115, 92: 108,
-          93: 105, 94: 108, 95: 113, 96: 107, 97: 105, 98: 111, 99: 108, 100: 106, 101: 113, 102: 101, 103: 99, 104: 103}
+          93: 105, 94: 108, 95: 113, 96: 107, 97: 105, 98: 111, 99: 108, 100: 106, 101: 113, 102: 101, 103: 99,
+          104: 106}
 
 
 @pytest.mark.parametrize("name,floor", [(f"phrasing_prompts_heldout{k}.jsonl", v) for k, v in FLOORS.items()])
@@ -3917,4 +3918,15 @@ def test_session_19_a_person_telling_is_no_sound():
     ("sirens everywhere, mostly coming from behind", ["sirens"], [180], [0]),
 ])
 def test_session_19_sixth_pass(text, labels, az, el):
+    _assert_sources_and_heights(text, labels, az, el)
+
+
+@pytest.mark.parametrize("text,labels,az,el", [
+    # "o'c" for o'clock; a condition in brackets is when, not where; "wanna hear" asks
+    ("consumer unit hum @ 3 o'c", ["consumer unit hum"], [90], [0]),
+    ("item 5: garage door motor grinding, 45 deg L (only when door opens). item 6: neighbour's dog barking, far behind",
+     ["garage door motor", "dog"], [-45, 180], [0, 0]),
+    ("wanna hear the 'lightweight baby' guy circling me while i squat lol", ["guy"], [0], [0]),
+])
+def test_session_19_seventh_pass(text, labels, az, el):
     _assert_sources_and_heights(text, labels, az, el)

@@ -182,7 +182,8 @@ const char kFillerSynonyms[] =
     "to himself|to herself|to themselves|to itself|to myself|to yourself|to ourselves|"
     // "church bells somewhere, doesn't matter where": no place asked for, and no sound
     "doesn't matter where|does not matter where|doesnt matter where|doesn't matter|doesnt matter|no matter where|"
-    "wherever you like|wherever you want|anywhere you like|anywhere is fine|any direction is fine";
+    "wherever you like|wherever you want|anywhere you like|anywhere is fine|any direction is fine|"
+    "wanna hear|wanna";
 // The shared room sentences without their place ("the scene takes place {r}") and list intros.
 std::vector<std::string> fillers() {
     const SharedVocabulary& v = shared_vocabulary();

@@ -143,7 +143,7 @@ u32 with_common_misspellings_fixed(const u32& text) {
         {U"slighly", U"slightly"}, {U"slightley", U"slightly"}, {U"twds", U"towards"}, {U"abv", U"above"},
         {U"rite", U"right"}, {U"slighty", U"slightly"}, {U"slightely", U"slightly"}, {U"rigt", U"right"},
         {U"write", U"right"}, {U"let", U"left"}, {U"teh", U"the"}, {U"litle", U"little"}, {U"littel", U"little"},
-        {U"behing", U"behind"}, {U"behid", U"behind"}, {U"o'clk", U"o'clock"}, {U"oclk", U"o'clock"},
+        {U"behing", U"behind"}, {U"behid", U"behind"}, {U"o'clk", U"o'clock"}, {U"oclk", U"o'clock"}, {U"o'c", U"o'clock"},
         {U"fwd", U"forward"}, {U"fm", U"from"}, {U"bk", U"back"}};
     u32 out;
     out.reserve(t.size() + 8);

@@ -220,8 +220,11 @@ std::vector<std::pair<int, int>> quoted_spans(const u32& t) {
             while (j < n && t[j] != ')' && t[j] != '(') ++j;
             if (j < n && t[j] == ')') {
                 const u32 inside = t.substr(i + 1, j - i - 1);
+                // ("(only when door opens)", "(if it rains)": when, not where)
+                static const Regex condition("^\\s*(?:only\\s+)?(?:when|whenever|if|unless|except|while|during|until)\\b", true);
+                const bool when = condition.search(inside);
                 const bool aside = (inside.find(U',') != u32::npos || inside.find(U"not ") != u32::npos ||
-                                    inside.find(U"i.e.") != u32::npos || inside.find(U"e.g.") != u32::npos) &&
+                                    inside.find(U"i.e.") != u32::npos || inside.find(U"e.g.") != u32::npos || when) &&
                                    !opens_with_a_place(inside) &&
                                    // "(A clock chimes behind JACK. Knocking, front right.)": the whole text
                                    !(strip_space(t.substr(0, i)).empty() && strip_space(t.substr(j + 1)).empty());
