@@ -412,7 +412,7 @@ u32 fields_text_as_phrases(const u32& text, bool calls) {
             if (c == '{' || c == '}' || c == '[' || c == ']' || c == '"' || quote) t[i] = ' ';
         }
     // ("1. dog: left\n2. cat: right": a line's number is no value of the line before)
-    static const Regex numbered("(?:^|(?<=\\n))[ \\t]*\\d{1,2}[.)](?=[ \\t]+\\S)", false);
+    static const Regex numbered("(?:^|(?<=\\n))[ \\t]*\\d{1,2}(?:[.)]|\\.\\)|:)(?=[ \\t]+\\S)", false);
     t = with_matches_replaced(t, numbered, [](const Regex::Match&, const u32&) { return u32(); });
     const std::vector<Item> items = items_of(t);
     // fields, not prose: braces, or two or more items keyed by a known key or a direction

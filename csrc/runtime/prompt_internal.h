@@ -141,6 +141,7 @@ u32 with_off_ahead_as_to_the_front(const u32& t);
 u32 with_side_ones_as_sides(const u32& t);
 u32 with_terse_back_as_behind(const u32& t);
 u32 with_wrong_places_dropped(const u32& t);
+u32 with_listener_amid(const u32& t);
 u32 with_coming_in_behind_as_from_behind(const u32& t);
 u32 with_bracketed_angles_after_places_dropped(const u32& t);
 u32 with_fixed_pairs_joined(const u32& t);

@@ -340,6 +340,7 @@ bool parse_prompt(const std::string& text, SceneSpec& out, std::string& err) {
     t = with_side_ones_as_sides(t);
     t = with_terse_back_as_behind(t);
     t = with_wrong_places_dropped(t);
+    t = with_listener_amid(t);
     t = with_coming_in_behind_as_from_behind(t);
     t = with_time_phrases_dropped(t);
     t = with_text_references_dropped(t);

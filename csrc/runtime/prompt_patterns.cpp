@@ -444,10 +444,7 @@ Patterns::Patterns() {
         // not "the front door bell rings on the left": a thing named with front
         "(?!\\s+(?:door|doors|doorbell|gate|porch|yard|garden|seat|seats|window|windows|wheel|wheels|desk|steps|"
         "entrance|bumper|office|lawn|deck|teeth|page|cover|counter|hall|room|stairs|tyre|tire|tires|tyres)\\b)|"
-        // (not "from the middle of the arena on my left", "I'm in the middle of the band": the middle of a
-        // place is where the listener or a landmark is, no place round the listener; the middle of what
-        // faces the listener, "the center of the dash", is ahead)
-        "(?:the\\s+)?(?:dead\\s+)?(?:centre|center|middle)(?:\\s+stage)?(?!\\s+of\\s+(?:the|a|an|this|that|our|my)\\s+(?!(?:dash|dashboard|screen|stage|windscreen|windshield|tv|front)\\b))|straight\\s+on|cent(?:er|r)ed|"
+        "(?:the\\s+)?(?:dead\\s+)?(?:centre|center|middle)(?:\\s+stage)?|straight\\s+on|cent(?:er|r)ed|"
         // "hype man mid", "vox mid,": a mix engineer's middle, ending an item
         "(?<=[a-z] )mid(?=\\s*(?:[,.;)\\n]|$))|"
         // "directly across the table", "across from me": facing the listener

@@ -146,6 +146,20 @@ u32 with_wrong_places_dropped(const u32& t) {
     return with_matches_replaced(t, wrong, [](const Regex::Match&, const u32&) { return u32(); });
 }
 
+// "I'm in the middle of the band", "I wanna stand in the centre of the circle": where the listener is,
+// not a place round the listener.
+u32 with_listener_amid(const u32& t) {
+    if (find_ascii_ci(t, U"middle of") == u32::npos && find_ascii_ci(t, U"centre of") == u32::npos &&
+        find_ascii_ci(t, U"center of") == u32::npos)
+        return t;
+    // (the place and its name, up to two words, go: "the alto row", "a thunderstorm", "the school")
+    static const Regex amid("(?<![\\w'-])(?:i'm|im|i\\s+am|we're|we\\s+are|me|stand|standing|sit|sitting|sat|stood|be|lie|lying)"
+                            "\\s+(?:right\\s+)?(?:in\\s+)?the\\s+(?:very\\s+)?(?:middle|centre|center)\\s+of"
+                            "(?:\\s+(?:the|a|an|my|our|this))?(?:\\s+(?!(?:and|with|while|as|when|where|but|so)\\b)[\\w'-]+){1,2}"
+                            "(?=\\s*(?:[,.;:!?\\n\\u2014\\u2013-]|$))", true);
+    return with_matches_replaced(t, amid, [](const Regex::Match&, const u32&) { return u32(); });
+}
+
 // "After ten seconds a car pulls up", "over five seconds", "for a few moments": when, not what;
 // the time phrase is taken out so it names no sound.
 u32 with_time_phrases_dropped(const u32& t) {

@@ -296,6 +296,16 @@ bool target_inside_a_move(const u32& low, int s, int e) {
     return false;
 }
 
+// The middle of a place ("the middle of the arena"), not of what faces the listener ("the center of the dash").
+static bool middle_of_a_thing(const u32& low, int s, int e) {
+    const u32 w = low.substr(s, e - s);
+    if (w.find(U"middle") == u32::npos && w.find(U"centre") == u32::npos && w.find(U"center") == u32::npos) return false;
+    static const Regex of_a_place("\\s+of\\s+(?:the|a|an|this|that|our|my)\\s+(?!(?:dash|dashboard|screen|stage|windscreen|"
+                                  "windshield|tv|front)\\b)", true);
+    Regex::Match m;
+    return of_a_place.match_at(low, e, m);
+}
+
 std::vector<Tok> tokenize(const u32& t, std::vector<RoomHit>& rooms) {
     const Patterns& P = patterns();
     const u32 low = lower_same_length(t);
@@ -342,6 +352,8 @@ std::vector<Tok> tokenize(const u32& t, std::vector<RoomHit>& rooms) {
         if (c.kind == Kind::Dir) {
             tok.az = dir_value(P.dirs[c.which].second, *c.rx, c.m, low, &tok.raw);
             if (behind_a_thing(low, c.s, c.e)) tok.value = "weak";  // "behind the sofa": see prompt_patterns.cpp
+            // "from the middle of the arena on my left": the middle of a place yields to a place said beside it
+            if (middle_of_a_thing(low, c.s, c.e)) tok.value = "weak";
         } else if (c.kind == Kind::Room) {
             RoomHit r{c.which == 0, low.substr(c.s, c.e - c.s), {}, {}};
             if (r.place) {

@@ -262,6 +262,11 @@ static bool a_person_tells(const std::string& label) {
     const std::vector<TextWord> words = words_of(lower(text));
     for (std::size_t i = 1; i + 1 < words.size(); ++i) {
         if (!verbs.count(words[i].low)) continue;
+        // ("A woman said goodbye softly", "the conductor said all aboard": what is said is heard)
+        static const std::set<u32> uttered = {U"hello", U"hi", U"goodbye", U"bye", U"goodnight", U"good", U"all",
+                                              U"thanks", U"thank", U"cheers", U"sorry", U"yes", U"no", U"hey", U"amen",
+                                              U"grace", U"something", U"nothing", U"my", U"your", U"his", U"her", U"their"};
+        if (uttered.count(words[i + 1].low)) return false;
         const u32& who = words[i - 1].low;
         const bool named = is_upper(text[words[i - 1].begin]);  // "Mrs Pettigrew", "Dave"
         return (is_person_noun(who) || names_a_person(who) || named) && who != U"i" && who != U"we" && who != U"you";
@@ -493,7 +498,10 @@ std::vector<std::string> drop_unplaced_beside_placed(std::vector<SceneSource>& s
             // ("a guitar on the left, drums", "..., a knock", "..., a low hum": a sound named in a word or two)
             (words.size() <= 2 && std::any_of(words.begin(), words.end(), [](const TextWord& w) {
                  return sound_source_noun(w.low) && !ends_with(w.low, U"ing") && !ends_with(w.low, U"ed");
-             }));
+             })) ||
+            // ("glasses clinking, laughter on the right", "hammering, a saw on the right": a sound in a word or
+            // two that ends on what it does)
+            (words.size() <= 2 && !words.empty() && ends_with(words.back().low, U"ing") && sound_verb(words.back().low));
         return (thing && std::any_of(words.begin(), words.end(), [](const TextWord& w) { return sound_verb(w.low); })) ||
                std::any_of(words.begin(), words.end(), [](const TextWord& w) { return weather_heard(w.low); });
     };
