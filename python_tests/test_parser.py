@@ -318,14 +318,14 @@ def test_phrasing_score(name):
 # 321 then), 96 to 98 on arrival (314 at the start, 317 then), 99 to 101 on arrival (318 at the start, 317 then), 102 to 104 on arrival (297
 # at the start, 300 then), 105 to 107 on arrival (316 at the start, 321 then).
 FLOORS = {9: 117, 10: 118, 11: 118, 12: 115, 13: 119, 14: 115, 15: 104, 16: 92, 17: 116, 18: 112, 19: 109, 20: 114,
-          21: 117, 22: 101, 23: 119, 24: 109, 25: 119, 26: 114, 27: 118, 28: 115, 29: 113, 30: 110, 31: 106, 32: 110,
-          33: 112, 34: 114, 35: 115, 36: 98, 37: 102, 38: 106, 39: 114, 40: 115, 41: 110, 42: 118, 43: 117, 44: 115,
-          45: 112, 46: 113, 47: 108, 48: 103, 49: 98, 50: 112, 51: 117, 52: 109, 53: 111, 54: 117, 55: 110, 56: 112,
-          57: 102, 58: 101, 59: 113, 60: 118, 61: 110, 62: 118, 63: 110, 64: 107, 65: 105, 66: 116, 67: 112, 68: 105,
+          21: 117, 22: 101, 23: 119, 24: 109, 25: 119, 26: 114, 27: 118, 28: 115, 29: 113, 30: 110, 31: 106, 32: 111,
+          33: 112, 34: 114, 35: 115, 36: 98, 37: 103, 38: 106, 39: 114, 40: 115, 41: 110, 42: 118, 43: 117, 44: 115,
+          45: 112, 46: 113, 47: 108, 48: 104, 49: 99, 50: 112, 51: 117, 52: 109, 53: 111, 54: 117, 55: 110, 56: 112,
+          57: 102, 58: 101, 59: 113, 60: 118, 61: 110, 62: 118, 63: 110, 64: 108, 65: 105, 66: 116, 67: 112, 68: 105,
           69: 108, 70: 110, 71: 105, 72: 115, 73: 109, 74: 111, 75: 115, 76: 112, 77: 113, 78: 111, 79: 105, 80: 111,
-          81: 103, 82: 110, 83: 98, 84: 109, 85: 109, 86: 115, 87: 70, 88: 113, 89: 95, 90: 108, 91: 115, 92: 108,
-          93: 105, 94: 108, 95: 113, 96: 107, 97: 105, 98: 111, 99: 109, 100: 106, 101: 113, 102: 101, 103: 99, 104: 107,
-          105: 108, 106: 113, 107: 100}
+          81: 104, 82: 110, 83: 99, 84: 109, 85: 109, 86: 115, 87: 86, 88: 113, 89: 95, 90: 108, 91: 115, 92: 108,
+          93: 105, 94: 108, 95: 113, 96: 107, 97: 105, 98: 111, 99: 109, 100: 106, 101: 113, 102: 101, 103: 99,
+          104: 108, 105: 108, 106: 113, 107: 104}
 
 
 @pytest.mark.parametrize("name,floor", [(f"phrasing_prompts_heldout{k}.jsonl", v) for k, v in FLOORS.items()])
@@ -3950,3 +3950,18 @@ def test_session_19_seventh_pass(text, labels, az, el):
 def test_review_findings_of_session_19_third_pass(text, labels, az, el):
     _assert_sources_and_heights(text, labels, az, el)
     assert not any("middle" in s.label for s in parse(text).sources)
+
+
+@pytest.mark.parametrize("text,labels,az,el", [
+    # a quote holding the only place words is the scene itself; words said aloud stay words
+    ('caption "a crowd cheers to the left while a whistle blows in front, and rain patters overhead" - v0.3 gets it wrong',
+     ["crowd", "whistle", "rain"], [-90, 0, 0], [0, 0, 1]),
+    ("curl localhost:9000/q -d 'phone ringing at 9 oclock'", ["phone"], [-90], [0]),
+    ("A GPS voice says 'turn left at the lights'.", ["GPS voice"], [0], [0]),
+    # "finishes" ends a move; height speakers ("thru the tops"); "no direction given" is no sound
+    ("Car pass-by: starts hard right, swings round behind us and finishes hard left.", ["car"], [90], [0]),
+    ("heli pass L→R thru the tops", ["heli"], [-90], [1]),
+    ("Negative control: a single beep, no direction given.", ["beep"], [0], [0]),
+])
+def test_session_19_quotes_and_mix_words(text, labels, az, el):
+    _assert_sources_and_heights(text, labels, az, el)

@@ -183,7 +183,9 @@ const char kFillerSynonyms[] =
     // "church bells somewhere, doesn't matter where": no place asked for, and no sound
     "doesn't matter where|does not matter where|doesnt matter where|doesn't matter|doesnt matter|no matter where|"
     "wherever you like|wherever you want|anywhere you like|anywhere is fine|any direction is fine|"
-    "wanna hear|wanna";
+    "wanna hear|wanna|"
+    // "a single beep, no direction given": says there is no place, names no sound
+    "no direction given|no position given|no direction specified|no position specified|no direction set";
 // The shared room sentences without their place ("the scene takes place {r}") and list intros.
 std::vector<std::string> fillers() {
     const SharedVocabulary& v = shared_vocabulary();
@@ -506,7 +508,7 @@ Patterns::Patterns() {
          "|over\\s+(?:my|your|our|their|everyone's|everybody's|people's|(?:the\\s+)?[\\w-]+(?:'s|s'))\\s+heads?", kOverheadDeg);
     elev("(?:high\\s+|way\\s+|up\\s+)?above" + head + "|from\\s+above|"
          // a mix's height speakers: "choir pad in the overheads", "in the height channels", "top speakers"
-         "in\\s+the\\s+(?:overheads|heights|height\\s+(?:channels|speakers)|top\\s+(?:speakers|layer|channels)|ceiling\\s+speakers)|high\\s+up(?:\\s+in\\s+the\\s+(?:air|sky))?|up\\s+high|"
+         "(?:in|into|through|thru|across)\\s+the\\s+(?:overheads|heights|tops|height\\s+(?:channels|speakers|layer)|top\\s+(?:speakers|layer|channels)|ceiling\\s+speakers)|high\\s+up(?:\\s+in\\s+the\\s+(?:air|sky))?|up\\s+high|"
          "(?:up\\s+|high\\s+)?in\\s+the\\s+(?:sky|air|rafters|treetops)|(?:across|through|over)\\s+the\\s+sky|"
          // ("rain on the church roof", "rain on the skylight", "drumming on the tin roof")
          "(?:up\\s+)?(?:on|from|in|across)\\s+(?:(?:the|our|my)\\s+)?(?:(?:tin|church|car|cab|van|tent|shed|barn|glass|metal|"
@@ -786,7 +788,7 @@ Patterns::Patterns() {
                            "into|onto|until|till|up\\s+to|(?:offset|ending|ends|end\\s+point|final\\s+position)\\s*(?:at|:)|"
                            "ends\\s+up|ending\\s+up|ended\\s+up|end\\s+up|ending|ends|stop|stops|stopping|stopped|halts|halting|disappears|disappearing|disappeared|vanishes|"
                            "vanishing|vanished|comes\\s+to\\s+(?:a\\s+)?(?:stop|halt|rest)|"
-                           "pulls\\s+up|pulling\\s+up|settles|settling|exits|exit|exiting|exited)(?![\\w-])", true),
+                           "pulls\\s+up|pulling\\s+up|settles|settling|exits|exit|exiting|exited|finishes|finishing|finished)(?![\\w-])", true),
                      Kind::To, ""});
     words.push_back({Regex("(?<![\\w-])(?<!followed )(?<!accompanied )(?<!answered )(?<!joined )(?<!echoed )"
                            "(?<!interrupted )(?:by|past)(?![\\w-])", true), Kind::By, ""});

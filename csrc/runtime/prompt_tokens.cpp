@@ -1,6 +1,7 @@
 // The prompt's tokens: vocabulary phrases found by the patterns (longest first), numbers in words,
 // quoted speech and asides set aside; what is left are words.
 #include "prompt_internal.h"
+#include "text_words.h"
 
 #include <algorithm>
 #include <cmath>
@@ -320,7 +321,33 @@ std::vector<Tok> tokenize(const u32& t, std::vector<RoomHit>& rooms) {
     // Quoted speech ("a voice says 'turn left'") and asides with a comma or "not" ("(the brass
     // instrument, not a car horn)") say nothing about where sounds are: set aside, unread.
     std::vector<Tok> found;
-    for (const auto& [s, e] : quoted_spans(low)) {
+    // (a quote that holds the only place words is the scene itself: 'caption "a crowd cheers to the left ..."')
+    std::vector<std::pair<int, int>> quoted = quoted_spans(low);
+    auto says_where = [](const u32& text) {
+        for (const char32_t* w : {U"left", U"right", U"behind", U"front", U"ahead", U"above", U"overhead", U"below",
+                                  U"o'clock", U"degree", U"\u00b0"})
+            if (text.find(w) != u32::npos) return true;
+        return false;
+    };
+    // (words said aloud stay words: "A GPS voice says 'turn left at the lights'")
+    auto spoken = [&](int s) {
+        const std::vector<TextWord> before = words_of(low.substr(s > 24 ? s - 24 : 0, s > 24 ? 24 : s));
+        static const std::set<u32> speech = {U"says", U"said", U"say", U"saying", U"shouts", U"shouted", U"shouting",
+                                             U"yells", U"yelled", U"yelling", U"calls", U"called", U"calling",
+                                             U"whispers", U"whispered", U"whispering", U"announces", U"announced",
+                                             U"goes", U"went", U"screams", U"screamed", U"asks", U"asked", U"sings",
+                                             U"sang", U"singing", U"cries", U"cried", U"mutters", U"muttered"};
+        for (std::size_t k = before.size(), n = 0; k-- > 0 && n < 3; ++n)
+            if (speech.count(before[k].low)) return true;
+        return false;
+    };
+    // (and asides in brackets too, when they hold the only place words: "(hard left, not centre)")
+    if (!quoted.empty() && std::none_of(quoted.begin(), quoted.end(), [&](const auto& q) { return spoken(q.first); })) {
+        u32 outside = low;
+        for (const auto& [s, e] : quoted) std::fill(outside.begin() + s, outside.begin() + e, U' ');
+        if (!says_where(outside)) quoted.clear();
+    }
+    for (const auto& [s, e] : quoted) {
         std::fill(taken.begin() + s, taken.begin() + e, 1);
         found.push_back({s, e, Kind::Filler, 0.0, "", t.substr(s, e - s)});
     }
