@@ -467,7 +467,8 @@ u32 with_terse_angles(const u32& t) {
     const u32 low = lower_same_length(t);  // positions in low are positions in t
     struct Hit { int start, end; int value; bool signed_; };
     std::vector<Hit> hits;
-    const bool hours_said = lower(t).find(U"o'clock") != u32::npos || lower(t).find(U"oclock") != u32::npos;
+    auto says_hours = [](const u32& text) { return text.find(U"o'clock") != u32::npos || text.find(U"oclock") != u32::npos; };
+    const bool hours_said = says_hours(low);
     for (const auto& m : item.find_all(low)) {
         const int g = item.group("num");
         const auto [value, sign] = written_angle(m.group(low, g));
@@ -476,11 +477,12 @@ u32 with_terse_angles(const u32& t) {
         const u32 name = m.group(low, item.group("name"));
         // (only after an item placed at an hour: "Cue 3, ...", "Trench 3, ..." open a text)
         auto after_an_hour = [&]() {
-            std::size_t at = static_cast<std::size_t>(m.start);
+            const std::size_t at = static_cast<std::size_t>(m.start);
             if (at == 0 || (low[at - 1] != ',' && low[at - 1] != ';')) return false;
-            const std::size_t from = low.find_last_of(U",;\n", at - 1 == 0 ? 0 : at - 2);
-            const u32 before = low.substr(from == u32::npos ? 0 : from + 1, at - 1 - (from == u32::npos ? 0 : from + 1));
-            return before.find(U"o'clock") != u32::npos || before.find(U"oclock") != u32::npos;
+            const std::size_t sep = at - 1;  // the break that opens this item; the item before ends there
+            const std::size_t prev = sep == 0 ? u32::npos : low.find_last_of(U",;\n", sep - 1);
+            const std::size_t from = prev == u32::npos ? 0 : prev + 1;
+            return says_hours(low.substr(from, sep - from));
         };
         if (!names_a_sound(name) &&
             !(hours_said && !sign && value >= 1 && value <= 12 && words_of(name).size() <= 2 && after_an_hour()))
@@ -491,8 +493,7 @@ u32 with_terse_angles(const u32& t) {
         return !h.signed_ && h.value >= 1 && h.value <= 12;
     }));
     // ("goats 9 o'clock, radio 3 o'clock, wind 6": a bare hour among hours said as hours)
-    const bool said_hours = hours_said;
-    const bool clock = (hours >= 2 || said_hours) && hours == hits.size();
+    const bool clock = (hours >= 2 || hours_said) && hours == hits.size();
     std::vector<std::pair<int, u32>> edits;  // (position, text to insert) from the end
     for (const Hit& h : hits) {
         if (h.value > 360 || (!clock && !h.signed_ && h.value >= 1 && h.value <= 12)) continue;

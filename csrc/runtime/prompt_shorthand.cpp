@@ -1,7 +1,9 @@
 #include "prompt_shorthand.h"
 
+#include <algorithm>
 #include <map>
 #include <set>
+#include <string_view>
 #include <vector>
 
 #include "person_words.h"
@@ -351,6 +353,10 @@ u32 with_openers_dropped(const u32& t) {
     static const std::set<u32> chatter = {U"lmao", U"lmfao", U"lol", U"rofl", U"bro", U"dude", U"yo", U"omg", U"ugh",
                                           U"welp", U"bruh", U"ngl", U"tbh", U"imo", U"btw", U"hey", U"helo", U"hallo",
                                           U"hullo", U"hiya", U"heya", U"ma'am", U"maam", U"madam", U"sir"};
+    auto only_between = [&](std::size_t a, std::size_t b, const char32_t* allowed) {  // ("" gap: false)
+        return b > a && std::all_of(t.begin() + static_cast<long>(a), t.begin() + static_cast<long>(b),
+                                    [&](char32_t c) { return std::u32string_view(allowed).find(c) != std::u32string_view::npos; });
+    };
     static const std::set<u32> dets = {U"the", U"a", U"an", U"my", U"our", U"this", U"that", U"your", U"some"};
     std::vector<std::pair<std::size_t, std::size_t>> cuts;
     for (std::size_t w = 0; w < words.size(); ++w) {
@@ -363,9 +369,7 @@ u32 with_openers_dropped(const u32& t) {
                    is_lower(t[words[k].start + 1]);
         };
         // (not "Hello. Can you make ...": a name follows its greeting in the same sentence)
-        const bool same_sentence = w + 1 < words.size() &&
-                                   std::all_of(t.begin() + static_cast<long>(words[w].end), t.begin() + static_cast<long>(words[w + 1].start),
-                                               [](char32_t c) { return c == ' ' || c == ','; });
+        const bool same_sentence = w + 1 < words.size() && only_between(words[w].end, words[w + 1].start, U" ,");
         if (greetings.count(words[w].low) && same_sentence && capitalised(w + 1) && !sound_noun(words[w + 1].low)) {
             std::size_t e = w + 2;
             if (e < words.size() && words[e].low == U"it's" && capitalised(e + 1)) e += 2;  // "it's Jo"
@@ -376,20 +380,15 @@ u32 with_openers_dropped(const u32& t) {
         static const std::set<u32> after_right = {U"so", U"then", U"ok", U"okay", U"well", U"um", U"erm", U"uh"};
         // (not "right then left, ...", "Right: then ...": a side, then more of the move or a colon key)
         static const std::set<u32> sides = {U"left", U"right", U"front", U"back", U"behind", U"ahead", U"centre", U"center"};
-        const bool plain_gap = std::all_of(t.begin() + static_cast<long>(words[w].end),
-                                           t.begin() + static_cast<long>(w + 1 < words.size() ? words[w + 1].start : words[w].end),
-                                           [](char32_t c) { return c == ' ' || c == ','; });
-        if (words[w].low == U"right" && w + 1 < words.size() && after_right.count(words[w + 1].low) && plain_gap &&
+        if (words[w].low == U"right" && w + 1 < words.size() && after_right.count(words[w + 1].low) &&
+            only_between(words[w].end, words[w + 1].start, U" ,") &&
             !(w + 2 < words.size() && sides.count(words[w + 2].low))) {
             cuts.emplace_back(words[w].start, words[w + 1].start);
             continue;
         }
         // "hey asmr, tapping on the left ...", "hi all, ...": a greeting and who it greets, before a comma
-        if (greetings.count(words[w].low) && w + 2 < words.size() && words[w + 1].start > words[w].end &&
-            std::all_of(t.begin() + static_cast<long>(words[w].end), t.begin() + static_cast<long>(words[w + 1].start),
-                        [](char32_t c) { return c == ' '; }) &&
-            std::u32string(t.begin() + static_cast<long>(words[w + 1].end), t.begin() + static_cast<long>(words[w + 2].start)).find(U',') !=
-                std::u32string::npos) {
+        if (greetings.count(words[w].low) && w + 2 < words.size() && only_between(words[w].end, words[w + 1].start, U" ") &&
+            t.find(U',', words[w + 1].end) < words[w + 2].start) {
             cuts.emplace_back(words[w].start, words[w + 2].start);
             continue;
         }

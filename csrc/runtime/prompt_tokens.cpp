@@ -297,6 +297,38 @@ bool target_inside_a_move(const u32& low, int s, int e) {
     return false;
 }
 
+// The quotes and asides quoted_spans finds, less those that hold the only place words: then the quote
+// is the scene itself ('caption "a crowd cheers to the left ..."'), unless its words are said aloud
+// ("A GPS voice says 'turn left at the lights'").
+static std::vector<std::pair<int, int>> spans_set_aside(const u32& low) {
+    std::vector<std::pair<int, int>> quoted = quoted_spans(low);
+    if (quoted.empty()) return quoted;
+    auto says_where = [](const u32& text) {
+        for (const char32_t* w : {U"left", U"right", U"behind", U"front", U"ahead", U"above", U"overhead", U"below",
+                                  U"o'clock", U"degree", U"\u00b0"})
+            if (text.find(w) != u32::npos) return true;
+        return false;
+    };
+    auto spoken = [&](int s) {  // a verb of speech among the three words before
+        const int from = std::max(0, s - 24);
+        const std::vector<TextWord> before = words_of(low.substr(from, s - from));
+        static const std::set<u32> speech = {U"says", U"said", U"say", U"saying", U"shouts", U"shouted", U"shouting",
+                                             U"yells", U"yelled", U"yelling", U"calls", U"called", U"calling",
+                                             U"whispers", U"whispered", U"whispering", U"announces", U"announced",
+                                             U"goes", U"went", U"screams", U"screamed", U"asks", U"asked", U"sings",
+                                             U"sang", U"singing", U"cries", U"cried", U"mutters", U"muttered"};
+        for (std::size_t k = before.size(), n = 0; k-- > 0 && n < 3; ++n)
+            if (speech.count(before[k].low)) return true;
+        return false;
+    };
+    if (std::any_of(quoted.begin(), quoted.end(), [&](const auto& q) { return spoken(q.first); })) return quoted;
+    u32 outside = low;
+    for (const auto& [s, e] : quoted) std::fill(outside.begin() + s, outside.begin() + e, U' ');
+    // (asides in brackets too: "(hard left, not centre)" holding the only place words is read)
+    if (!says_where(outside)) quoted.clear();
+    return quoted;
+}
+
 // The middle of a place ("the middle of the arena"), not of what faces the listener ("the center of the dash").
 static bool middle_of_a_thing(const u32& low, int s, int e) {
     const u32 w = low.substr(s, e - s);
@@ -321,33 +353,7 @@ std::vector<Tok> tokenize(const u32& t, std::vector<RoomHit>& rooms) {
     // Quoted speech ("a voice says 'turn left'") and asides with a comma or "not" ("(the brass
     // instrument, not a car horn)") say nothing about where sounds are: set aside, unread.
     std::vector<Tok> found;
-    // (a quote that holds the only place words is the scene itself: 'caption "a crowd cheers to the left ..."')
-    std::vector<std::pair<int, int>> quoted = quoted_spans(low);
-    auto says_where = [](const u32& text) {
-        for (const char32_t* w : {U"left", U"right", U"behind", U"front", U"ahead", U"above", U"overhead", U"below",
-                                  U"o'clock", U"degree", U"\u00b0"})
-            if (text.find(w) != u32::npos) return true;
-        return false;
-    };
-    // (words said aloud stay words: "A GPS voice says 'turn left at the lights'")
-    auto spoken = [&](int s) {
-        const std::vector<TextWord> before = words_of(low.substr(s > 24 ? s - 24 : 0, s > 24 ? 24 : s));
-        static const std::set<u32> speech = {U"says", U"said", U"say", U"saying", U"shouts", U"shouted", U"shouting",
-                                             U"yells", U"yelled", U"yelling", U"calls", U"called", U"calling",
-                                             U"whispers", U"whispered", U"whispering", U"announces", U"announced",
-                                             U"goes", U"went", U"screams", U"screamed", U"asks", U"asked", U"sings",
-                                             U"sang", U"singing", U"cries", U"cried", U"mutters", U"muttered"};
-        for (std::size_t k = before.size(), n = 0; k-- > 0 && n < 3; ++n)
-            if (speech.count(before[k].low)) return true;
-        return false;
-    };
-    // (and asides in brackets too, when they hold the only place words: "(hard left, not centre)")
-    if (!quoted.empty() && std::none_of(quoted.begin(), quoted.end(), [&](const auto& q) { return spoken(q.first); })) {
-        u32 outside = low;
-        for (const auto& [s, e] : quoted) std::fill(outside.begin() + s, outside.begin() + e, U' ');
-        if (!says_where(outside)) quoted.clear();
-    }
-    for (const auto& [s, e] : quoted) {
+    for (const auto& [s, e] : spans_set_aside(low)) {
         std::fill(taken.begin() + s, taken.begin() + e, 1);
         found.push_back({s, e, Kind::Filler, 0.0, "", t.substr(s, e - s)});
     }
