@@ -128,8 +128,21 @@ SceneSource resolve(const Toks& toks, const u32& label) {
     if (dirs.size() >= 2) {
         for (int i = dirs.front().idx + 1; i < dirs.back().idx && !ends_there; ++i) ends_there = stops_a_move(toks[i]->low());
     }
-    const bool has_motion = !move_idx.empty() || (has_from && has_to) || approach || recede || circle != 0.0 || passes_alone ||
-                            ends_there;
+    // "a tern diving ahead and slightly right", "a gull flying behind and to the right": two places
+    // joined by "and" with no start or end word are one place, whatever the verb
+    bool one_place = false;
+    if (dirs.size() == 2 && std::none_of(dirs.begin(), dirs.end(), [](const Role& d) {
+            return d.role == Kind::From || d.role == Kind::To;
+        }) && !approach && !recede && circle == 0.0 &&
+        std::isnan(via_phrase)) {
+        const double f = wrap_deg(dirs[0].az), g = wrap_deg(dirs[1].az);
+        const bool front_or_back = f == 0.0 || std::fabs(f) == 180.0;
+        one_place = front_or_back && std::fabs(g) > 0.0 && std::fabs(g) <= 90.0 && dirs[1].idx > dirs[0].idx;
+        for (int i = dirs[0].idx + 1; i < dirs[1].idx && one_place; ++i)
+            one_place = toks[i]->low() == U"and" || toks[i]->low() == U",";
+    }
+    const bool has_motion = (!move_idx.empty() && !one_place) || (has_from && has_to) || approach || recede || circle != 0.0 ||
+                            passes_alone || ends_there;
 
     std::string d0, d1;  // distance classes; "" is Python's None
     for (int i = 0; i < static_cast<int>(toks.size()); ++i) {

@@ -78,7 +78,9 @@ const char kMoveSynonyms[] =
     "walks|walk|walking|walked|drives|drive|driving|drove|flies|fly|flying|flew|runs|run|running|ran|rolls|roll|"
     "rolling|rolled|crosses|cross|crossing|crossed|heads|head|heading|headed|circles|circling|swings|swinging|"
     "slides|sliding|rides|riding|swoops|swooping|turns|turning|continues|continuing|proceeds|rotates|rotating|"
-    "glides|transitions";
+    "glides|transitions|bounds|bounding|bounded|dives|diving|dived|swing|swung|sprints|sprinting|sprinted|"
+    "gallops|galloping|galloped|trots|trotting|trotted|scurries|scurrying|scurried|"
+    "zips|zipping|strides|striding|strode|marches|marching|marched";
 const char kApproachSynonyms[] =
     "approached|draws near|draw near|drawing near|draws nearer|drawing nearer|gets closer|getting closer|"
     "moves closer|moving closer|move closer|comes near|coming near|nears|coming closer|comes closer|come closer|"
@@ -642,7 +644,7 @@ Patterns::Patterns() {
     // a full circle: "in one full clockwise circle", "circles around me", "flies all the way round you"
     const std::string turn = "(?:clockwise|counter-?clockwise|anti-?clockwise)";
     const std::string centre = "(?:me|you|us|them|everyone|everybody|all\\s+of\\s+us|(?:the\\s+)?(?:listener|players?|user|camera|audience|visitors?|guests?|viewers?)|"
-                               "(?:my|your|our|the\\s+listener's|the\\s+player's|the)\\s+heads?|"
+                               "(?:my|your|our|the\\s+listener's|the\\s+player's|the)\\s+(?:whole\\s+|entire\\s+)?heads?|the\\s+whole\\s+thing|"
                                "the\\s+(?:whole\\s+|entire\\s+)?(?:room|dance\\s*floor|stage|car|house|space|arena|hall|field|"
                                "track|stadium|ring|pitch|court|circuit|velodrome)|(?:my|your|our|the|his|her|their)\\s+(?:chair|seat|bed|desk|table|couch|sofa|bench|"
                                "recorder|mic|microphone|dummy\\s+head|tent|camp|campsite|campfire|fire|team|group|boat|raft))";
@@ -651,7 +653,7 @@ Patterns::Patterns() {
         "(?<![\\w-])(?:(?:in\\s+)?(?:a|one)\\s+(?:(?:full|complete|whole|wide|slow|fast|big|single)\\s+)*(?:" + turn + "\\s+)?"
         "(?:circle|revolution|orbit|lap|loop)(?:\\s+" + round_me + ")?|"
         "(?:circles?|circling|circled|go|goes|going|went|flies|flying|flew|moves|moving|travels|travelling|spins|spinning|"
-        "orbit|spin|revolve|fly|move|travel|whirl|swirl|loop|rotate|sweep|"
+        "orbit|spin|revolve|fly|move|travel|whirl|swirl|loop|rotate|sweep|spiral|swept|"
         "spirals|spiralling|spiraling|spiraled|spiralled|revolves|revolving|"
         "orbits|orbiting|buzzes|buzzing|whirls|whirling|swirls|swirling|loops|looping|rotates|rotating|rotated|"
         "sweeps|sweeping|pans|panning|turn|turns|turning|runs|running|walks|walking|chugs|chugging|drives|driving|"
@@ -660,7 +662,10 @@ Patterns::Patterns() {
         "(?:(?:all\\s+the\\s+way|all|right|once|one\\s+time|slowly|quickly|gently|lazily)\\s+)*" + round_me + "(?:\\s+" + turn + ")?|"
         "(?:(?:a|one)\\s+)?(?:full|complete|whole)\\s+(?:" + turn + "\\s+)?(?:circle|revolution|turn|round|loop|lap|orbit)s?|"
         // "a hummingbird zips once around the listener's head": any verb, once round
-        "(?<=[a-z]s |[a-z]d |ng )(?:once|one\\s+time)\\s+" + round_me + "|"
+        "(?<=[a-z]s |[a-z]d |ng |pt |nt )(?:once|one\\s+time)\\s+" + round_me + "|"
+        // "a seagull circles once above us", "circling once": a circling verb and how many times is a circle
+        // with no centre named
+        "(?:circles|circle|circling|circled|wheels|wheeling|wheeled|orbits|orbiting|orbited)\\s+(?:once|one\\s+time)(?![\\w-])|"
         "all\\s+the\\s+way\\s+" + round_me + "|"
         // "a bee that buzzes all the way around the kids", "circles the table once": a group or a table the
         // listener is at, when the text says it goes all the way round or how many times

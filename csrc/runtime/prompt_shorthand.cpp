@@ -129,10 +129,14 @@ static u32 without_stretched_letters(const u32& w) {
 u32 with_common_misspellings_fixed(const u32& text) {
     // "thunder rumble o/head", "aircraft pass o/hd": overhead, as radio logs write it
     static const Regex over_head("(?<![\\w/])o/h(?:ea)?d?(?![\\w/])", true);
-    const u32 t = text.find('/') == u32::npos ? text
-                                              : with_matches_replaced(text, over_head, [](const Regex::Match&, const u32&) {
-                                                    return u32(U"overhead");
-                                                });
+    u32 t = text.find('/') == u32::npos ? text
+                                        : with_matches_replaced(text, over_head, [](const Regex::Match&, const u32&) {
+                                              return u32(U"overhead");
+                                          });
+    // "a cat meowin be hind me": behind, split as it sounds
+    static const Regex be_hind("(?<![\\w-])be\\s+hind(?![\\w-])", true);
+    if (t.find(U"hind") != u32::npos)
+        t = with_matches_replaced(t, be_hind, [](const Regex::Match&, const u32&) { return u32(U"behind"); });
     static const std::map<u32, u32> fixes = {
         {U"rigth", U"right"}, {U"rihgt", U"right"}, {U"rght", U"right"}, {U"lfet", U"left"},
         {U"lef", U"left"}, {U"letf", U"left"}, {U"behnd", U"behind"}, {U"behidn", U"behind"}, {U"bhind", U"behind"},
@@ -146,7 +150,16 @@ u32 with_common_misspellings_fixed(const u32& text) {
         {U"rite", U"right"}, {U"slighty", U"slightly"}, {U"slightely", U"slightly"}, {U"rigt", U"right"},
         {U"write", U"right"}, {U"let", U"left"}, {U"teh", U"the"}, {U"litle", U"little"}, {U"littel", U"little"},
         {U"behing", U"behind"}, {U"behid", U"behind"}, {U"o'clk", U"o'clock"}, {U"oclk", U"o'clock"}, {U"o'c", U"o'clock"},
-        {U"fwd", U"forward"}, {U"fm", U"from"}, {U"bk", U"back"}};
+        {U"fwd", U"forward"}, {U"fm", U"from"}, {U"bk", U"back"},
+        // spelled as said ("seegulls behine me", "rain abuv", "in frunt", "slitly to the lef")
+        {U"frunt", U"front"}, {U"frount", U"front"}, {U"infrunt", U"in front"}, {U"behine", U"behind"},
+        {U"behined", U"behind"}, {U"bihind", U"behind"}, {U"behyne", U"behind"}, {U"abuv", U"above"},
+        {U"abuve", U"above"}, {U"abouve", U"above"}, {U"abbove", U"above"}, {U"bilow", U"below"}, {U"arond", U"around"},
+        {U"arround", U"around"}, {U"arund", U"around"}, {U"slitly", U"slightly"}, {U"slitely", U"slightly"},
+        {U"sligtly", U"slightly"}, {U"lefft", U"left"}, {U"leftt", U"left"}, {U"ryte", U"right"}, {U"degres", U"degrees"},
+        {U"degress", U"degrees"}, {U"degrese", U"degrees"}, {U"dgrees", U"degrees"}, {U"middel", U"middle"},
+        {U"midle", U"middle"}, {U"senter", U"center"}, {U"ovahead", U"overhead"}, {U"overheed", U"overhead"},
+        {U"lhs", U"left-hand side"}, {U"rhs", U"right-hand side"}};
     u32 out;
     out.reserve(t.size() + 8);
     for (std::size_t i = 0; i < t.size();) {
@@ -191,6 +204,8 @@ u32 with_common_misspellings_fixed(const u32& text) {
             const u32 before = lower(t.substr(b, k - b));
             ok = before == U"the" || before == U"my" || before == U"your" || before == U"to" || before == U"from" ||
                  before == U"on" || before == U"directly" || before == U"right" ||
+                 // "45 degrees lef"
+                 ((it->first == U"lef" || it->first == U"rite") && (before == U"degrees" || before == U"degree")) ||
                  // "cow mooing bk rt", "buzz fm rt side": after radio log shorthand too
                  ((it->first == U"rt" || it->first == U"lft") && (before == U"fm" || before == U"bk" || before == U"back"));
             // "birds lft cars rt": shorthand for a side right after a sound's name
