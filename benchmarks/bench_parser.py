@@ -33,7 +33,7 @@ PARSER_SOURCES = ["runtime/prompt_parser.cpp", "runtime/prompt_tokens.cpp", "run
                   "runtime/prompt_room.cpp",
                   "runtime/scene_json.cpp", "nn/tokenizer.cpp", "nn/json.cpp", "dsp/trajectory.cpp",
                   "runtime/vocabulary.cpp", "runtime/text_match.cpp", "runtime/prompt_symbols.cpp",
-                  "runtime/sound_words.cpp", "runtime/prompt_fields.cpp", "runtime/prompt_shorthand.cpp",
+                  "runtime/sound_words.cpp", "runtime/prompt_fields.cpp", "runtime/prompt_markup.cpp", "runtime/prompt_shorthand.cpp",
                   "runtime/prompt_patterns.cpp", "runtime/prompt_listener.cpp", "runtime/prompt_heights.cpp",
                   "runtime/scene_passes.cpp", "runtime/scene_skipped.cpp", "runtime/prompt_tables.cpp", "runtime/prompt_identifiers.cpp", "runtime/prompt_learner.cpp", "runtime/prompt_word_order.cpp", "runtime/prompt_terse_forms.cpp", "runtime/scene_silent_things.cpp", "runtime/person_words.cpp", "runtime/verb_words.cpp",
                   "runtime/word_table.cpp"]

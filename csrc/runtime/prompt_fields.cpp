@@ -5,6 +5,7 @@
 #include <set>
 #include <vector>
 
+#include "prompt_markup.h"
 #include "sound_words.h"
 #include "text_match.h"
 
@@ -484,6 +485,11 @@ u32 fields_text_as_phrases(const u32& text, bool calls) {
 }
 
 }  // namespace
+
+u32 markup_as_phrases(const u32& text) {
+    const u32 marked = markup_as_fields(text);
+    return marked != text ? fields_text_as_phrases(marked, true) : u32();
+}
 
 u32 fields_as_phrases(const u32& text) {
     const u32 called = text.find('(') != u32::npos ? calls_as_fields(text) : text;

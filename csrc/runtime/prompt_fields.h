@@ -9,5 +9,8 @@
 namespace bewo::rt {
 
 std::u32string fields_as_phrases(const std::u32string& text);
+// XML elements and OSC messages (prompt_markup.h) as phrases; empty when the text is neither. Read
+// before anything else touches the text, whose names ("azi_end") would be read as words.
+std::u32string markup_as_phrases(const std::u32string& text);
 
 }  // namespace bewo::rt

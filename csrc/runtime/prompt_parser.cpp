@@ -289,7 +289,8 @@ bool parse_prompt(const std::string& text, SceneSpec& out, std::string& err) {
         return false;
     }
     u32 t;  // typographic quotes and dashes as ASCII; a run of spaces or tabs as one space
-    for (char32_t c : identifiers_as_words(with_terse_forms_as_words(tables_as_fields(original)))) {
+    const u32 marked = markup_as_phrases(original);
+    for (char32_t c : !marked.empty() ? marked : identifiers_as_words(with_terse_forms_as_words(tables_as_fields(original)))) {
         const bool blank = c == ' ' || c == '\t' || c == 0xA0 || c == 0x2007 || c == 0x2009 || c == 0x202F || c == 0x3000;
         if (blank) {
             if (t.empty() || t.back() != ' ') t.push_back(' ');

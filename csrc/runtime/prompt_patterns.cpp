@@ -316,7 +316,7 @@ Patterns::Patterns() {
     dir("(?:(?<=at )(?<!due at )(?<!left at )(?<!quit at )(?<!leave at )(?<!home at )(?<!bed at )(?<!woke at )(?<!wake at )"
         "(?<!opens at )(?<!closes at )(?<!shift at )(?<!meet at )(?<!met at )(?<!dinner at )(?<!lunch at )"
         "(?<!breakfast at )(?<!curfew at )|(?<=through )|(?<=via )|(?<=past ))(?P<h>1[0-2]|[1-9]|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
-        "(?!\\s*(?:degrees?|degs?|\\u00b0|m|metres?|meters?|feet|ft|o'clock|o\\s+clock|am|pm|times|percent|%|:))"
+        "(?!\\s*(?:degrees?|degs?|\\u00b0|m|metres?|meters?|feet|ft|o'clock|o\\s+clock|am|pm|a\\.\\s*m|p\\.\\s*m|times|percent|%|:))"
         "(?=\\s*(?:[,.;!?)]|$|\\s+and\\b|\\s+(?:to|then|before)\\s+(?:1[0-2]|[1-9]|one|two|three|four|five|six|seven|eight|nine|"
         "ten|eleven|twelve|its|my|your|the)\\b))",
         DirValue::Clock);

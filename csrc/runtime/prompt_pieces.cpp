@@ -228,7 +228,9 @@ bool descriptor_only(const Toks& content) {
         U"maybe", U"begin", U"beginning", U"opening", U"finally", U"first", U"lastly", U"each", U"forth",
         U"instead", U"am", U"pm", U"a.m", U"p.m", U"january", U"february", U"march", U"april", U"june", U"july",
         U"august", U"september", U"october", U"november", U"december", U"monday", U"tuesday", U"wednesday",
-        U"thursday", U"friday", U"saturday", U"sunday", U"today", U"tonight", U"yesterday", U"welcome"};
+        U"thursday", U"friday", U"saturday", U"sunday", U"today", U"tonight", U"yesterday", U"welcome",
+        // "Fridge hum: behind me, constant, doesn't move", "Clock: left, never moves"
+        U"doesn't", U"doesnt", U"does", U"not", U"never", U"move", U"moves", U"moving", U"stays", U"put", U"still"};
     for (std::size_t i = 0; i < content.size(); ++i) {
         const u32 w = strip_chars(content[i]->low(), U"'-");
         // "barking at each other": "other" after "each" ("the other on my right" is an item)

@@ -88,7 +88,10 @@ u32 with_its_g(const u32& low_word) {
     if (sound_noun(low_word) || names_a_person(low_word)) return u32();
     const u32 ing = low_word + U"g", stem = low_word.substr(0, low_word.size() - 2);
     static const std::set<u32> moving = {U"run", U"walk", U"come", U"go", U"fly", U"drive", U"ride", U"pass", U"move",
-                                         U"roll", U"crawl", U"creep", U"zoom", U"race", U"head", U"sneak", U"stomp"};
+                                         U"roll", U"crawl", U"creep", U"zoom", U"race", U"head", U"sneak", U"stomp",
+                                         U"circle", U"orbit", U"spin", U"swoop", U"dive", U"wheel", U"whizz", U"zip",
+                                         U"rush", U"dash", U"gallop", U"march", U"trot", U"wander", U"drift", U"float",
+                                         U"glide", U"sweep", U"swirl", U"cross", U"travel"};
     const u32 single = stem.size() > 2 && stem.back() == stem[stem.size() - 2] ? stem.substr(0, stem.size() - 1) : stem;
     // (only a sound's or a move's verb: "begin", "raisin" and "bobbin" stay)
     static const std::set<u32> words = {U"begin", U"within", U"cabin", U"raisin", U"bobbin", U"muffin", U"penguin",
@@ -221,6 +224,24 @@ u32 with_common_misspellings_fixed(const u32& text) {
                 ok = ok && before != U"to" && before != U"directly" && before != U"right" && ends;
             }
         }
+        // "radio on me left", "slightly to me right": "me" for "my", as many say it, before a side
+        if (low_word == U"me") {
+            std::size_t k = i;
+            while (k > 0 && t[k - 1] == ' ') --k;
+            std::size_t b = k;
+            while (b > 0 && is_letter(t[b - 1])) --b;
+            static const std::set<u32> before = {U"on", U"to", U"at", U"by", U"off", U"from", U"over", U"behind"};
+            static const std::set<u32> after = {U"left", U"right", U"lef", U"rite", U"shoulder", U"ear", U"back"};
+            std::size_t n = j;
+            while (n < t.size() && t[n] == ' ') ++n;
+            std::size_t ne = n;
+            while (ne < t.size() && is_letter(t[ne])) ++ne;
+            if (before.count(lower(t.substr(b, k - b))) && after.count(lower(t.substr(n, ne - n))) && n > j) {
+                out += U"my";
+                i = j;
+                continue;
+            }
+        }
         u32 slipped;
         if (!ok && it == fixes.end() && low_word.size() >= 3 && low_word.size() <= 9) {
             std::size_t k = i;
@@ -278,6 +299,22 @@ u32 with_chat_shorthand(const u32& t) {
             out += U"with ";
             ++i;
             continue;
+        }
+        // "a hellicopter circlin around me an sirens in frunt": "an" before a word that starts with a
+        // sound no article "an" goes before is "and" ("an hour", "an x-ray", "an mri scanner" stay)
+        if ((c == 'a' || c == 'A') && starts && i > 0 && i + 3 < t.size() && (t[i + 1] == 'n' || t[i + 1] == 'N') &&
+            t[i + 2] == ' ' && is_letter(t[i + 3]) && !is_upper(t[i + 3])) {
+            const u32 next = word_after(i + 2);
+            static const std::u32string vowels = U"aeiouhx";
+            static const std::set<u32> letters_said = {U"mri", U"mp", U"rpg", U"sfx", U"fx", U"nhs", U"lfe", U"led", U"lp",
+                                                       U"suv", U"mc", U"rv", U"fm", U"sms", U"mot", U"ngo", U"lcd", U"nfl"};
+            const bool has_vowel = next.find_first_of(U"aeiouy") != u32::npos;
+            if (!next.empty() && (next == U"a" || (vowels.find(next[0]) == u32::npos && has_vowel && !letters_said.count(next))) &&
+                is_letter(t[i > 1 ? i - 2 : 0])) {
+                out += U"and";
+                ++i;
+                continue;
+            }
         }
         // "sidechain the pad n pan the perc loop": "n" alone between two words is "and"
         if ((c == 'n' || c == 'N') && i > 0 && t[i - 1] == ' ' && i + 2 < t.size() && t[i + 1] == ' ' &&
@@ -367,7 +404,10 @@ u32 with_openers_dropped(const u32& t) {
     };
     static const std::set<u32> chatter = {U"lmao", U"lmfao", U"lol", U"rofl", U"bro", U"dude", U"yo", U"omg", U"ugh",
                                           U"welp", U"bruh", U"ngl", U"tbh", U"imo", U"btw", U"hey", U"helo", U"hallo",
-                                          U"hullo", U"hiya", U"heya", U"ma'am", U"maam", U"madam", U"sir"};
+                                          U"hullo", U"hiya", U"heya", U"ma'am", U"maam", U"madam", U"sir", U"howay", U"oi"};
+    // "hey man, ...", "howay man can u do ...": who a call like that is said to
+    static const std::set<u32> called = {U"man", U"mate", U"pal", U"bro", U"dude", U"guys", U"lads", U"folks", U"buddy",
+                                         U"love", U"pet", U"hun", U"babe", U"y'all", U"yall", U"fam", U"bud", U"mister"};
     auto only_between = [&](std::size_t a, std::size_t b, const char32_t* allowed) {  // ("" gap: false)
         return b > a && std::all_of(t.begin() + static_cast<long>(a), t.begin() + static_cast<long>(b),
                                     [&](char32_t c) { return std::u32string_view(allowed).find(c) != std::u32string_view::npos; });
@@ -415,6 +455,7 @@ u32 with_openers_dropped(const u32& t) {
             while (next < t.size() && t[next] == ' ') ++next;
             const bool broken = next < t.size() && (t[next] == ',' || t[next] == '!' || t[next] == '.' || t[next] == ':');
             if (chatter.count(words[v].low) || (attention.count(words[v].low) && broken)) ++v;
+            else if (v > w && called.count(words[v].low) && chatter.count(words[v - 1].low)) ++v;
             else if (words[v].low == U"quick" && v + 1 < words.size() && (words[v + 1].low == U"q" || words[v + 1].low == U"question"))
                 v += 2;
             else break;
