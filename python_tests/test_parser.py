@@ -3964,3 +3964,134 @@ def test_review_findings_of_session_19_third_pass(text, labels, az, el):
 ])
 def test_session_19_quotes_and_mix_words(text, labels, az, el):
     _assert_sources_and_heights(text, labels, az, el)
+
+
+@pytest.mark.parametrize("text,labels,az,el", [
+    # a circling verb and "once" go round the listener, with no centre named
+    ("drone prop noise above me, circling once", ["drone"], [0], [1]),
+    # two places joined by "and" with no start or end word are one place, whatever the verb
+    ("tern diving ahead and slightly right", ["tern"], [20], [0]),
+    ("a gull flying behind and to the right", ["gull"], [135], [0]),
+    # places spelled as they are said
+    ("i wont the rain on the roof abuv me n a cat meowin be hind me", ["rain", "cat"], [0, 180], [1, 0]),
+    ("bird tweetin infront slitly to the left", ["bird"], [-20], [0]),
+    ("can you do a camp fier krakling at about 45 degrees lef", ["fier"], [-45], [0]),
+    ("i wud like the see waves in frunt and seegulls behine me", ["waves", "seegulls"], [0, 180], [0, 0]),
+    ("Pump running LHS.", ["pump"], [-90], [0]),
+    # "me" for "my" before a side; "an" for "and"; who a call like "hey man" is said to
+    ("trowel scrapin dead in front, radio blarin slightly to me right", ["trowel", "radio"], [0, 20], [0, 0]),
+    ("howay man can u do radio on me left n the mixer gannin behind us", ["radio", "mixer"], [-90, 180], [0, 0]),
+    ("hey man can you do a radio on my left", ["radio"], [-90], [0]),
+    ("an owl hoots on the left an a dog barks on the right", ["owl", "dog"], [-90, 90], [0, 0]),
+    ("an hour of rain on the left", ["hour of rain"], [-90], [0]),
+    # what a sound does not do describes it
+    ("Fridge hum: behind me, constant, doesn't move.", ["fridge hum"], [180], [0]),
+    ("Clock: left, never moves", ["clock"], [-90], [0]),
+])
+def test_session_20_first_pass(text, labels, az, el):
+    _assert_sources_and_heights(text, labels, az, el)
+    assert not any(s.moving for s in parse(text).sources) or "once" in text
+
+
+def test_session_20_circles_and_moves():
+    s = parse("drone prop noise above me, circling once").sources[0]
+    assert s.moving and abs(abs(s.azimuth_end - s.azimuth_start_deg) - 360) < 1
+    s = parse("can u do a hellicopter circlin around me an sirens in frunt").sources
+    assert [x.label for x in s] == ["hellicopter", "sirens"] and s[0].moving and not s[1].moving
+    # more verbs of going carry a move on to its end
+    s = parse("Deer crashing through the hedge 45 right, then bounding across the road in front of me to the left").sources
+    assert len(s) == 1 and s[0].moving and round(s[0].azimuth_start_deg) == 45 and round(s[0].azimuth_end) == -90
+    # a clock hour followed by a.m. is a time
+    s = parse("a mesquite fire at 2 a.m., coyotes behind").sources
+    assert all(round(x.azimuth_start_deg) != 60 for x in s) and round(s[-1].azimuth_start_deg) == 180
+
+
+_MARKUP_SOUNDS = ["church bells", "dog", "rain", "kettle", "heron", "tram", "busker", "owl", "waterfall",
+                  "motorbike", "crowd", "violin", "woodpecker", "foghorn"]
+
+
+def _markup_case(rng):
+    """A random scene of 1-3 sources: (name, attributes as prompt_markup reads them, what is expected)."""
+    out = []
+    for name in rng.sample(_MARKUP_SOUNDS, rng.randint(1, 3)):
+        kind = rng.choice(["az", "move", "height"])
+        if kind == "az":
+            a = rng.randrange(-175, 176, 5)
+            out.append((name, {rng.choice(["azimuth", "az", "azim", "pan"]): str(a)}, ("az", a)))
+        elif kind == "move":
+            a = rng.randrange(-170, 171, 10)
+            b = a + rng.choice([-1, 1]) * rng.randrange(30, 181, 10)
+            keys = rng.choice([("start_az", "end_az"), ("az_start", "az_end"), ("from", "to"), ("az", "to")])
+            out.append((name, {keys[0]: str(a), keys[1]: str(b)}, ("move", a, b)))
+        else:
+            e = rng.choice(["above", "below", "up", "down", str(rng.randrange(10, 85, 5)), str(-rng.randrange(10, 85, 5))])
+            up = e in ("above", "up") or (e[0].isdigit())
+            out.append((name, {rng.choice(["elevation", "el", "ele"]): e}, ("el", 1 if up else -1)))
+    return out
+
+
+def _assert_markup_read(text, case):
+    src = parse(text).sources
+    assert len(src) == len(case), (text, src)
+    for s, (name, _, want) in zip(src, case):
+        assert name in s.label.lower(), (text, s)
+        if want[0] == "az":
+            assert not s.moving and abs((s.azimuth_start_deg - want[1] + 180) % 360 - 180) < 0.5, (text, s)
+        elif want[0] == "move":
+            assert s.moving and abs((s.azimuth_start_deg - want[1] + 180) % 360 - 180) < 0.5, (text, s)
+            assert abs((s.azimuth_end - s.azimuth_start_deg) - (want[2] - want[1])) < 0.5, (text, s)
+        else:
+            assert (s.elevation_deg > 0) - (s.elevation_deg < 0) == want[1], (text, s)
+
+
+def test_session_20_xml_markup_read_as_elementtree_writes_it():
+    # scenes written by Python's own XML writer, in the forms engines use: an element per source
+    # with its attributes, a path element inside it, a wrapper element, comments
+    import random
+    import xml.etree.ElementTree as ET
+
+    seed = random.randrange(1 << 30)
+    rng = random.Random(seed)
+    for _ in range(60):
+        case = _markup_case(rng)
+        root = ET.Element(rng.choice(["scene", "soundscape", "mix"]))
+        for name, attrs, want in case:
+            el = ET.SubElement(root, rng.choice(["source", "obj", "track"]), {rng.choice(["name", "label", "sound"]): name})
+            if want[0] == "move" and rng.random() < 0.5:  # '<source name="x"><path from="-90" to="90"/></source>'
+                ET.SubElement(el, "path", {"from": str(want[1]), "to": str(want[2])})
+            else:
+                el.attrib.update(attrs)
+        text = ET.tostring(root, encoding="unicode")
+        if rng.random() < 0.5:  # the elements alone, as pasted from a larger file, with a comment
+            text = "<!-- v3 -->" + "".join(ET.tostring(c, encoding="unicode") for c in root)
+        _assert_markup_read(text, case)
+    # prose with a tag in it stays prose
+    assert "dog" in parse("I wrote <b>dog</b> on the left").sources[0].label
+
+
+def test_session_20_osc_messages_read_as_addressed():
+    import random
+
+    seed = random.randrange(1 << 30)
+    rng = random.Random(seed)
+    one_word = [n for n in _MARKUP_SOUNDS if " " not in n]
+    for _ in range(60):
+        case = [c for c in _markup_case(rng) if " " not in c[0]] or [("dog", {"azimuth": "30"}, ("az", 30))]
+        form = rng.choice(["numbered", "named", "inline"])
+        msgs = []
+        for i, (name, attrs, want) in enumerate(case, start=1):
+            if form == "numbered":  # "/src/1/name rain /src/1/azim -90"
+                msgs.append(f"/src/{i}/{rng.choice(['name', 'label'])} {name}")
+                msgs += [f"/src/{i}/{k} {v}" for k, v in attrs.items()]
+                msgs.append(f"/src/{i}/gain {rng.random():.2f}")
+            elif form == "named":  # "/spat/bird/azi 30"
+                msgs += [f"/spat/{name}/{k} {v}" for k, v in attrs.items()]
+            elif want[0] == "move":  # '/obj/3 "car" azim 120 -> 240 dur 6s'
+                msgs.append(f'/obj/{i} "{name}" azim {want[1]} -> {want[2]} dur {rng.randint(1, 9)}s')
+            else:
+                msgs += [f'/obj/{i} "{name}"'] + [f"/obj/{i}/{k} {v}" for k, v in attrs.items()]
+        _assert_markup_read(" ".join(msgs), case)
+    assert one_word
+    # paths in prose are no messages
+    assert parse("Event /amb/cave_drips: drips slightly right of the listener").sources[0].azimuth_start_deg > 0
+    assert "speech" in parse("[INFO] /audio/localize: speech source bearing -75 deg").sources[0].label

@@ -719,7 +719,7 @@ u32 with_bare_clock_hours(const u32& t) {
         for (const u32 w : {U"every ", U"each ", U"tonight", U"sharp", U"daily", U"tomorrow", U"today", U"nightly",
                             U"in the morning", U"in the evening", U"in the afternoon", U"at night", U"this morning",
                             U"in morning", U"in evening", U"in afternoon", U"in the night", U"at dawn", U"at dusk",
-                            U"this evening", U"on the dot", U"till ", U"until "})
+                            U"this evening", U"on the dot", U"till ", U"until ", U"a.m", U"p.m", U"a. m", U"p. m"})
             unit = unit || low.compare(after, w.size(), w) == 0;
         const bool bare = e > d && !unit && (after == t.size() || !(is_digit(t[after]) ||
                                                                  t[after] == ':' || t[after] == '%' || t[after] == '\'' ||
