@@ -130,6 +130,8 @@ std::string placement_note(const std::vector<SceneSource>& sources, const std::v
 u32 with_at_signs_as_at(const u32& t);
 u32 with_time_phrases_dropped(const u32& t);
 u32 with_text_references_dropped(const u32& t);
+u32 with_restated_places_dropped(const u32& t);
+u32 with_sign_off_dropped(const u32& t);
 u32 with_saw_as_seeing(const u32& t);
 u32 with_speakers_as_places(const u32& t);
 u32 with_current_places_dropped(const u32& t);

@@ -324,7 +324,7 @@ bool parse_prompt(const std::string& text, SceneSpec& out, std::string& err) {
         static const std::set<u32> heights = {U"above", U"below", U"overhead"}, sides = {U"left", U"right"};
         if (heights.count(lower(t.substr(a, i - a))) && sides.count(lower(t.substr(i + 1, b - i - 1)))) t[i] = ' ';
     }
-    t = with_learner_phrases(with_shouting_lowered(with_dictated_punctuation(t)));
+    t = with_learner_phrases(with_shouting_lowered(with_dictated_punctuation(with_sign_off_dropped(t))));
     t = with_common_misspellings_fixed(t);
     t = with_leaving_left_as_quit(t);
     t = with_chat_shorthand(t);
@@ -361,6 +361,7 @@ bool parse_prompt(const std::string& text, SceneSpec& out, std::string& err) {
     t = with_small_amounts_before_front_back_dropped(t);
     t = with_small_amounts_after_sides_moved(t);
     t = with_nautical_sides(t);
+    t = with_restated_places_dropped(t);
     bool north_assumed = false;
     t = with_compass_bearings(t, north_assumed);
     both_sides_and_bracketed_places(t);

@@ -207,6 +207,45 @@ u32 with_text_references_dropped(const u32& t) {
     return with_matches_replaced(t, ref, [](const Regex::Match&, const u32&) { return u32(); });
 }
 
+// "Many thanks, Claire, Front of House.", "Yours faithfully, Maj. (Retd) R. Fairclough": a letter's
+// closing and the names after it, at the end of the text, are no sound and no place.
+u32 with_sign_off_dropped(const u32& t) {
+    static const Regex closing("(?:^|(?<=[.!?\\n])\\s*)(?:many\\s+thanks|thanks\\s+(?:so\\s+much|a\\s+lot|again|in\\s+advance)|thanks|"
+                               "thank\\s+you(?:\\s+(?:so\\s+much|again|in\\s+advance))?|with\\s+thanks|(?:kind|best|warm|warmest)\\s+"
+                               "regards|regards|best\\s+wishes|all\\s+the\\s+best|best|yours\\s+(?:faithfully|sincerely|truly)|"
+                               "sincerely|love|ta)\\s*[,!.\\n-]", true);
+    if (t.size() < 12) return t;
+    const std::size_t from = t.size() > 160 ? t.size() - 160 : 0;
+    const u32 tail = t.substr(from);
+    std::size_t cut = u32::npos;
+    for (const Regex::Match& m : closing.find_all(tail)) {
+        // (only names and titles after it: "Claire, Front of House", "Nan xx")
+        const u32 rest = tail.substr(static_cast<std::size_t>(m.end));
+        std::size_t words = 0;
+        bool names_only = true;
+        for (const TextWord& w : words_of(rest)) {
+            ++words;
+            static const std::set<u32> small = {U"of", U"the", U"and", U"for", U"x", U"xx", U"xxx", U"&"};
+            names_only = names_only && (is_upper(rest[w.begin]) || small.count(w.low));
+        }
+        if (names_only && words >= 1 && words <= 8) {
+            cut = from + static_cast<std::size_t>(m.start);
+            break;
+        }
+    }
+    return cut == u32::npos ? t : t.substr(0, cut);
+}
+
+// "A whale blowing off the starboard bow, that's front right, and ...": a place said again in other
+// words, after a comma, is no item of its own.
+u32 with_restated_places_dropped(const u32& t) {
+    if (t.find(',') == u32::npos) return t;
+    static const Regex again("(?<=,)\\s*(?:that's|thats|that\\s+is)\\s+"
+                             "(?:(?:my|your|our|the|to\\s+the|on\\s+the|at)\\s+)?(?:front|back|rear|behind|ahead|hard|far|straight|"
+                             "directly|dead|slightly|left|right|\\d)[^,.;!?\\n]*(?=[,.;!?\\n]|$)", true);
+    return with_matches_replaced(t, again, [](const Regex::Match&, const u32&) { return u32(); });
+}
+
 // "I turned around but saw nothing", "We saw it run": the verb, not the tool (a saw is a sound).
 u32 with_saw_as_seeing(const u32& t) {
     if (find_ascii_ci(t, U"saw") == u32::npos) return t;
@@ -770,9 +809,17 @@ u32 with_nautical_sides(const u32& t) {
                    return (a >= 'A' && a <= 'Z' ? a + 32 : a) == b;
                }) != t.end();
     };
-    if (!has(U"port") && !has(U"astern") && !has(U" aft") && !has(U"starboard") && !has(U"bow") && !has(U"stern"))
+    if (!has(U"port") && !has(U"astern") && !has(U" aft") && !has(U"starboard") && !has(U"bow") && !has(U"stern") &&
+        !has(U"stbd"))
         return t;
     static const std::pair<const char32_t*, const char32_t*> said[] = {
+        // a log's shorthand, and "abeam": at the side ("Bell buoy abeam stbd.", "Port: tug. Stbd: jet ski.")
+        {U"stbd", U"starboard"}, {U"abeam to starboard", U"on the right"}, {U"abeam starboard", U"on the right"},
+        {U"starboard abeam", U"on the right"}, {U"abeam to port", U"on the left"}, {U"abeam port", U"on the left"},
+        {U"port abeam", U"on the left"}, {U"port:", U"left:"}, {U"starboard:", U"right:"},
+        // "~30° right of bow": the bow is straight ahead
+        {U"right of the bow", U"right of centre"}, {U"left of the bow", U"left of centre"},
+        {U"right of bow", U"right of centre"}, {U"left of bow", U"left of centre"},
         // the bow is ahead, the stern behind ("passing down our port side from bow to stern")
         {U"from bow to stern", U"from the front to the back"}, {U"from stern to bow", U"from the back to the front"},
         {U"from the bow to the stern", U"from the front to the back"},
@@ -785,6 +832,7 @@ u32 with_nautical_sides(const u32& t) {
         {U"on the starboard quarter", U"behind on the right"}, {U"dead astern", U"directly behind"},
 
         {U"from port to starboard", U"from the left to the right"}, {U"from starboard to port", U"from the right to the left"},
+        {U"port to starboard", U"from the left to the right"}, {U"starboard to port", U"from the right to the left"},
         {U"off the port beam", U"on the left"}, {U"off the starboard beam", U"on the right"},
         {U"off the port quarter", U"behind on the left"}, {U"off the starboard quarter", U"behind on the right"},
         {U"port beam", U"left"}, {U"starboard beam", U"right"}, {U"aft", U"behind"},
