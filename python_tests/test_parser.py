@@ -4095,3 +4095,37 @@ def test_session_20_osc_messages_read_as_addressed():
     # paths in prose are no messages
     assert parse("Event /amb/cave_drips: drips slightly right of the listener").sources[0].azimuth_start_deg > 0
     assert "speech" in parse("[INFO] /audio/localize: speech source bearing -75 deg").sources[0].label
+
+
+@pytest.mark.parametrize("text,labels,az,el", [
+    # found by a review of session 20's rules: a restated place is the only place when none came before
+    ("a dog barks, that's on the left", ["dog"], [-90], [0]),
+    ("a horn honks, that's behind", ["horn"], [180], [0]),
+    # "me right now" is no side; a circle named beside a side stays there
+    ("come over to me right away, a dog barks behind", ["dog"], [180], [0]),
+    ("a hawk circles once to the left", ["hawk"], [-90], [0]),
+    # RHS and LHS only as a side at the end of an item; capitalised names stay names
+    ("an RHS member talks on the left", ["member"], [-90], [0]),
+    ("water trickling RHS, traffic overhead", ["water", "traffic"], [90, 0], [0, 1]),
+    ("Tom Middel talks on the left", ["Middel"], [-90], [0]),
+    ("Frunt Street traffic on the right", ["Street"], [90], [0]),
+    # a vocative is dropped only before what is said to it
+    ("yo man walking behind me", ["man"], [180], [0]),
+    # an element's text is said of it; a time of day is no part of a label
+    ('<source name="dog">barks on the left</source>', ["dog barks"], [-90], [0]),
+    ("a bell rings at 3 p.m. on the right", ["bell rings"], [90], [0]),
+    ("a bell at 3 p.m. sharp, on the left", ["bell"], [-90], [0]),
+    # a unit said once after a list of numbers; a span of angles is its middle
+    ("4 voices at 12, 3, 6 and 9 o'clock", ["voices"] * 4, [0, 90, 180, -90], [0] * 4),
+    ("speakers at 30, 60 and 90 degrees", ["speakers"] * 3, [30, 60, 90], [0] * 3),
+    ("a bell somewhere between 30 and 60 degrees right", ["bell"], [45], [0]),
+    # a ship's log shorthand; a letter's closing
+    ("Bell buoy abeam stbd.", ["bell buoy"], [90], [0]),
+    ("Port: tug. Stbd: jet ski.", ["tug", "jet ski"], [-90, 90], [0, 0]),
+    ("a dog barks on the left. Yours faithfully, Maj. (Retd) R. Fairclough", ["dog"], [-90], [0]),
+    ("a dog barks on the left. Many thanks, Claire, Front of House.", ["dog"], [-90], [0]),
+    ("Thanks, a crowd on the left cheers", ["crowd"], [-90], [0]),
+])
+def test_review_findings_of_session_20(text, labels, az, el):
+    _assert_sources_and_heights(text, labels, az, el)
+    assert not any(s.moving for s in parse(text).sources)

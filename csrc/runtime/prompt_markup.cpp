@@ -111,9 +111,14 @@ u32 xml_as_fields(const u32& t) {
         const u32 words = collapse_space(strip_space(text_between));
         if (!words.empty() && !open.empty() && open.back() >= 0) {
             Fields& r = records[static_cast<std::size_t>(open.back())];
-            if (std::none_of(r.begin(), r.end(), [](const auto& f) { return f.first == U"sound"; }) &&
-                std::any_of(words.begin(), words.end(), is_letter))
-                r.insert(r.begin(), {U"sound", words});
+            if (std::any_of(words.begin(), words.end(), is_letter)) {
+                // ('<source name="dog">barks on the left</source>': what it does and where, said of it)
+                if (std::none_of(r.begin(), r.end(), [](const auto& f) { return f.first == U"sound"; }))
+                    r.insert(r.begin(), {U"sound", words});
+                else
+                    for (auto& f : r)
+                        if (f.first == U"sound") f.second += U" " + words;
+            }
         } else if (std::any_of(words.begin(), words.end(), is_letter)) {
             return u32();  // prose around the tags: not a markup document
         }

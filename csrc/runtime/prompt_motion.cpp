@@ -105,7 +105,11 @@ SceneSource resolve(const Toks& toks, const u32& label) {
     for (const Tok* t : toks) {
         if (t->kind == Kind::Passing && std::isnan(via_phrase))
             via_phrase = t->low().find(U"front") != u32::npos ? 0.0 : 180.0;
-        const bool in_place = t->low().find(U' ') == u32::npos && !dirs.empty() && !once;
+        // ("a hawk circles once to the left": there; "circling above me once, beginning in front": round)
+        const bool in_place = t->low().find(U' ') == u32::npos && !dirs.empty() &&
+                              (!once || std::none_of(toks.begin(), toks.end(), [](const Tok* k) {
+                                   return k->kind == Kind::From;
+                               }));
         if (t->kind == Kind::Circle && circle == 0.0 && !in_place) circle = t->az;
     }
     if (circle != 0.0) {  // "..., going counter-clockwise", "twice"

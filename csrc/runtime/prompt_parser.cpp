@@ -354,6 +354,8 @@ bool parse_prompt(const std::string& text, SceneSpec& out, std::string& err) {
     t = with_fixed_pairs_joined(t);
     t = with_remaining_left_dropped(t);
     t = with_keep_instructions_dropped(t);
+    t = with_angle_spans_as_middles(t);
+    t = with_shared_units_spread(t);
     t = with_bare_angle_ranges(t);
     t = with_terse_angles(t);
     t = with_bare_clock_hours(t);

@@ -79,8 +79,7 @@ const char kMoveSynonyms[] =
     "rolling|rolled|crosses|cross|crossing|crossed|heads|head|heading|headed|circles|circling|swings|swinging|"
     "slides|sliding|rides|riding|swoops|swooping|turns|turning|continues|continuing|proceeds|rotates|rotating|"
     "glides|transitions|bounds|bounding|bounded|dives|diving|dived|swing|swung|sprints|sprinting|sprinted|"
-    "gallops|galloping|galloped|trots|trotting|trotted|scurries|scurrying|scurried|"
-    "zips|zipping|strides|striding|strode|marches|marching|marched";
+    "scurries|scurrying|scurried|zips|zipping|strides|striding|strode";
 const char kApproachSynonyms[] =
     "approached|draws near|draw near|drawing near|draws nearer|drawing nearer|gets closer|getting closer|"
     "moves closer|moving closer|move closer|comes near|coming near|nears|coming closer|comes closer|come closer|"
@@ -665,7 +664,7 @@ Patterns::Patterns() {
         "(?<=[a-z]s |[a-z]d |ng |pt |nt )(?:once|one\\s+time)\\s+" + round_me + "|"
         // "a seagull circles once above us", "circling once": a circling verb and how many times is a circle
         // with no centre named
-        "(?:circles|circle|circling|circled|wheels|wheeling|wheeled|orbits|orbiting|orbited)\\s+(?:once|one\\s+time)(?![\\w-])|"
+        "(?:circles|circle|circling|circled|wheels|wheeling|wheeled|orbits|orbiting|orbited)(?=\\s+(?:once|one\\s+time)(?![\\w-]))|"
         "all\\s+the\\s+way\\s+" + round_me + "|"
         // "a bee that buzzes all the way around the kids", "circles the table once": a group or a table the
         // listener is at, when the text says it goes all the way round or how many times

@@ -4,6 +4,7 @@
 #include "prompt_internal.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -43,6 +44,28 @@ u32 with_bare_angle_ranges(const u32& t) {
     u32 out = t;
     for (auto it = edits.rbegin(); it != edits.rend(); ++it) out.insert(static_cast<std::size_t>(it->first), it->second);
     return out;
+}
+
+// "a bell somewhere between 30 and 60 degrees right": a still sound said to be within a span of
+// angles is at its middle ("from 30 to 60 degrees" is a move: with_bare_angle_ranges).
+u32 with_angle_spans_as_middles(const u32& t) {
+    if (!contains_ascii_ci(t, U"between")) return t;
+    static const Regex span("(?<![\\w-])(?:somewhere\\s+)?between\\s+(?P<a>[+\\-\\u2212]?\\d{1,3})(?:\\s*(?:degrees?|degs?|\\u00b0))?"
+                            "\\s+(?:and|&)\\s+(?P<b>[+\\-\\u2212]?\\d{1,3})\\s*(?:degrees?|degs?|\\u00b0)(?![\\w])", true);
+    const int a = span.group("a"), b = span.group("b");
+    return with_matches_replaced(t, span, [&](const Regex::Match& m, const u32& low) {
+        auto value = [&](int g) {
+            const auto [size, sign] = written_angle(m.group(low, g));
+            const u32 said = m.group(low, g);
+            return sign && (said[0] == '-' || said[0] == 0x2212) ? -size : size;
+        };
+        const int va = value(a), vb = value(b);
+        const u32 whole = low.substr(static_cast<std::size_t>(m.start), static_cast<std::size_t>(m.end - m.start));
+        if (std::abs(va) > 360 || std::abs(vb) > 360 || (va < 0) != (vb < 0) || std::abs(va - vb) > 90) return whole;
+        const int middle = (va + vb) / 2;
+        return u32(U"at ") + (middle > 0 && (m.group(low, a)[0] == '+') ? U"+" : U"") + from_utf8(std::to_string(middle)) +
+               U" degrees";
+    });
 }
 
 }  // namespace bewo::rt::prompt_detail

@@ -160,6 +160,19 @@ u32 with_listener_amid(const u32& t) {
     return with_matches_replaced(t, amid, [](const Regex::Match&, const u32&) { return u32(); });
 }
 
+// "3 p.m.", "10pm", "7:30 am": a digit, then "am" or "pm" as a word of its own
+static bool says_a_clock_time(const u32& t) {
+    for (std::size_t i = 0; i + 2 < t.size(); ++i) {
+        if (!is_digit(t[i])) continue;
+        std::size_t k = i + 1;
+        while (k < t.size() && t[k] == ' ') ++k;
+        if (k + 1 < t.size() && (t[k] | 0x20) != 'a' && (t[k] | 0x20) != 'p') continue;
+        if (k + 1 < t.size() && ((t[k + 1] | 0x20) == 'm' || (t[k + 1] == '.' && k + 2 < t.size() && (t[k + 2] | 0x20) == 'm')))
+            return true;
+    }
+    return false;
+}
+
 // "After ten seconds a car pulls up", "over five seconds", "for a few moments": when, not what;
 // the time phrase is taken out so it names no sound.
 u32 with_time_phrases_dropped(const u32& t) {
@@ -171,7 +184,7 @@ u32 with_time_phrases_dropped(const u32& t) {
         find_ascii_ci(t, U"volume") == u32::npos && find_ascii_ci(t, U"in time with") == u32::npos &&
         find_ascii_ci(t, U"in sync") == u32::npos && find_ascii_ci(t, U"self") == u32::npos &&
         find_ascii_ci(t, U"selves") == u32::npos && find_ascii_ci(t, U" own") == u32::npos &&
-        find_ascii_ci(t, U"for a") == u32::npos && find_ascii_ci(t, U"last ") == u32::npos)
+        find_ascii_ci(t, U"for a") == u32::npos && find_ascii_ci(t, U"last ") == u32::npos && !says_a_clock_time(t))
         return t;
     // ("every few seconds", "every now and then", "from time to time", "once in a while", "every so often")
     static const Regex time("(?<![\\w-])(?:(?:after|over|for|within|in|every)\\s+(?:about\\s+|around\\s+|roughly\\s+)?"
@@ -185,6 +198,9 @@ u32 with_time_phrases_dropped(const u32& t) {
                             "(?:a\\s+few|several|a\\s+couple\\s+of|a|one|two|three|five|ten|\\d+)\\s+(?:seconds?|secs?|minutes?|mins?|moments?|beats?|bars?)\\s+later|"
                             "every\\s+(?:now\\s+and\\s+(?:then|again)|so\\s+often|second|minute)|(?:(?<=^)|(?<=[,.;:!?] ))now\\s+and\\s+(?:then|again)|"
                             "from\\s+time\\s+to\\s+time|once\\s+in\\s+a\\s+while|"
+                            // "a bell rings at 3 p.m. on the right", "at 10pm sharp": a time of day
+                            "(?:(?:at|around|about|by|until|till|from)\\s+)?\\d{1,2}(?:[:.]\\d{2})?\\s*(?:a\\.\\s*m\\.?|p\\.\\s*m\\.?|am|pm)"
+                            "(?:\\s+sharp)?(?![\\w])|"
                             // "last night a dog barked": when, not what
                             "last\\s+(?:night|week|weekend|month|year|summer|winter|spring|autumn|fall|time|christmas|sunday|"
                             "monday|tuesday|wednesday|thursday|friday|saturday)|"
@@ -236,6 +252,35 @@ u32 with_sign_off_dropped(const u32& t) {
     return cut == u32::npos ? t : t.substr(0, cut);
 }
 
+// "4 voices at 12, 3, 6 and 9 o'clock", "speakers at 30, 60 and 90 degrees": a unit said once after a
+// list of numbers is each number's ("between 30 and 60 degrees" is a range, left as it is).
+u32 with_shared_units_spread(const u32& t) {
+    if (!contains_ascii_ci(t, U" and ") && !contains_ascii_ci(t, U"&")) return t;
+    static const Regex list("(?<![\\w.,+-])(?P<nums>\\d{1,3}(?:\\s*,\\s*\\d{1,3})*\\s*,?\\s*(?:and|&)\\s*\\d{1,3})\\s*"
+                            "(?P<unit>o'clock|oclock|o\\s+clock|degrees|degree|degs|deg|\\u00b0)(?![\\w])", true);
+    const int nums = list.group("nums"), unit = list.group("unit");
+    const u32 low = lower_same_length(t);
+    return with_matches_replaced(t, list, [&](const Regex::Match& m, const u32& text) {
+        const u32 said = m.group(text, nums), u = m.group(text, unit);
+        const u32 whole = text.substr(static_cast<std::size_t>(m.start), static_cast<std::size_t>(m.end - m.start));
+        const std::size_t at = static_cast<std::size_t>(m.start);
+        const bool listed = said.find(',') != u32::npos || (at >= 3 && low.compare(at - 3, 3, U"at ") == 0);
+        if (!listed || (at >= 8 && low.compare(at - 8, 8, U"between ") == 0)) return whole;
+        u32 out;
+        for (std::size_t i = 0; i < said.size();) {
+            if (!is_digit(said[i])) {
+                out.push_back(said[i++]);
+                continue;
+            }
+            std::size_t e = i;
+            while (e < said.size() && is_digit(said[e])) ++e;
+            out += said.substr(i, e - i) + (u == U"\u00b0" ? u : U" " + u);
+            i = e;
+        }
+        return out;
+    });
+}
+
 // "A whale blowing off the starboard bow, that's front right, and ...": a place said again in other
 // words, after a comma, is no item of its own.
 u32 with_restated_places_dropped(const u32& t) {
@@ -243,7 +288,16 @@ u32 with_restated_places_dropped(const u32& t) {
     static const Regex again("(?<=,)\\s*(?:that's|thats|that\\s+is)\\s+"
                              "(?:(?:my|your|our|the|to\\s+the|on\\s+the|at)\\s+)?(?:front|back|rear|behind|ahead|hard|far|straight|"
                              "directly|dead|slightly|left|right|\\d)[^,.;!?\\n]*(?=[,.;!?\\n]|$)", true);
-    return with_matches_replaced(t, again, [](const Regex::Match&, const u32&) { return u32(); });
+    // (only after a place it says again: "a dog barks, that's on the left" places the dog)
+    return with_matches_replaced(t, again, [](const Regex::Match& m, const u32& low) {
+        const std::size_t at = static_cast<std::size_t>(m.start);
+        const std::size_t from = low.find_last_of(U".!?;\n", at == 0 ? 0 : at - 1);
+        const u32 before = low.substr(from == u32::npos || at == 0 ? 0 : from + 1, at - (from == u32::npos || at == 0 ? 0 : from + 1));
+        for (const char32_t* w : {U"left", U"right", U"front", U"behind", U"ahead", U"degrees", U"o'clock", U"overhead",
+                                  U"above", U"below", U"back"})
+            if (before.find(w) != u32::npos) return u32();
+        return low.substr(at, static_cast<std::size_t>(m.end) - at);
+    });
 }
 
 // "I turned around but saw nothing", "We saw it run": the verb, not the tool (a saw is a sound).

@@ -175,7 +175,28 @@ u32 with_common_misspellings_fixed(const u32& text) {
         u32 word = t.substr(i, j - i);
         u32 low_word = lower(word);
         if (const u32 plain = without_stretched_letters(low_word); !plain.empty()) word = low_word = plain;
-        const auto it = fixes.find(low_word);
+        auto it = fixes.find(low_word);
+        if (it != fixes.end()) {
+            std::size_t n = j;
+            while (n < t.size() && t[n] == ' ') ++n;
+            std::size_t ne = n;
+            while (ne < t.size() && is_letter(t[ne])) ++ne;
+            const u32 next = lower(t.substr(n, ne - n));
+            // "Frunt Street", "Tom Middel": a capitalised name beside another is a name
+            std::size_t k = i;
+            while (k > 0 && t[k - 1] == ' ') --k;
+            const bool prev_capital = k > 0 && k < i && is_letter(t[k - 1]) && [&] {
+                std::size_t b = k;
+                while (b > 0 && is_letter(t[b - 1])) --b;
+                return is_upper(t[b]);
+            }();
+            const bool next_capital = ne > n && is_upper(t[n]);
+            if (is_upper(t[i]) && (prev_capital || next_capital)) it = fixes.end();
+            // "water trickling RHS", "on the LHS": a side only at the end of its item ("an RHS member" is not)
+            static const std::set<u32> after_side = {U"side", U"of", U"and", U"then", U"while", U"with"};
+            if (it != fixes.end() && (low_word == U"rhs" || low_word == U"lhs") && ne > n && !after_side.count(next))
+                it = fixes.end();
+        }
         // "bellow" and "overheard" are words too: only next to the words that place a sound
         const bool guarded = it != fixes.end() && (it->first == U"bellow" || it->first == U"overheard" || it->first == U"lef" ||
                                                    it->first == U"rt" || it->first == U"rite" ||
@@ -236,7 +257,16 @@ u32 with_common_misspellings_fixed(const u32& text) {
             while (n < t.size() && t[n] == ' ') ++n;
             std::size_t ne = n;
             while (ne < t.size() && is_letter(t[ne])) ++ne;
-            if (before.count(lower(t.substr(b, k - b))) && after.count(lower(t.substr(n, ne - n))) && n > j) {
+            // (not "to me right now", "by me right through it": "right" as "straight")
+            std::size_t m = ne;
+            while (m < t.size() && t[m] == ' ') ++m;
+            std::size_t me = m;
+            while (me < t.size() && is_letter(t[me])) ++me;
+            static const std::set<u32> straight = {U"now", U"away", U"after", U"through", U"then", U"there", U"here",
+                                                   U"before", U"into", U"up", U"down", U"in", U"at", U"on", U"off",
+                                                   U"as", U"when", U"this", U"that", U"out", U"over", U"next"};
+            const bool as_straight = straight.count(lower(t.substr(m, me - m))) > 0;
+            if (before.count(lower(t.substr(b, k - b))) && after.count(lower(t.substr(n, ne - n))) && n > j && !as_straight) {
                 out += U"my";
                 i = j;
                 continue;
@@ -455,7 +485,17 @@ u32 with_openers_dropped(const u32& t) {
             while (next < t.size() && t[next] == ' ') ++next;
             const bool broken = next < t.size() && (t[next] == ',' || t[next] == '!' || t[next] == '.' || t[next] == ':');
             if (chatter.count(words[v].low) || (attention.count(words[v].low) && broken)) ++v;
-            else if (v > w && called.count(words[v].low) && chatter.count(words[v - 1].low)) ++v;
+            else if (v > w && called.count(words[v].low) && chatter.count(words[v - 1].low) && [&] {
+                         // (what is said to them follows: "hey man can you ...", "hey man, ..."; not "yo man walking")
+                         static const std::set<u32> asking = {U"can", U"could", U"would", U"pls", U"please", U"plz",
+                                                              U"do", U"make", U"put", U"give", U"i", U"we", U"you",
+                                                              U"u", U"ya", U"listen", U"check", U"so", U"ok", U"okay"};
+                         std::size_t e = words[v].end;
+                         while (e < t.size() && t[e] == ' ') ++e;
+                         return e >= t.size() || t[e] == ',' || t[e] == '!' || t[e] == '.' ||
+                                (v + 1 < words.size() && asking.count(words[v + 1].low));
+                     }())
+                ++v;
             else if (words[v].low == U"quick" && v + 1 < words.size() && (words[v + 1].low == U"q" || words[v + 1].low == U"question"))
                 v += 2;
             else break;

@@ -260,13 +260,14 @@ static bool a_person_tells(const std::string& label) {
                                         U"hate", U"hated", U"loved", U"wants", U"wanted", U"likes", U"liked"};
     const u32 text = from_utf8(label);
     const std::vector<TextWord> words = words_of(lower(text));
-    for (std::size_t i = 1; i + 1 < words.size(); ++i) {
+    for (std::size_t i = 1; i < words.size(); ++i) {
         if (!verbs.count(words[i].low)) continue;
-        // ("A woman said goodbye softly", "the conductor said all aboard": what is said is heard)
+        // ("A woman said goodbye softly", "the conductor said all aboard": what is said is heard; "my host
+        // mum said", the label ending there, tells)
         static const std::set<u32> uttered = {U"hello", U"hi", U"goodbye", U"bye", U"goodnight", U"good", U"all",
                                               U"thanks", U"thank", U"cheers", U"sorry", U"yes", U"no", U"hey", U"amen",
                                               U"grace", U"something", U"nothing", U"my", U"your", U"his", U"her", U"their"};
-        if (uttered.count(words[i + 1].low)) return false;
+        if (i + 1 < words.size() && uttered.count(words[i + 1].low)) return false;
         const u32& who = words[i - 1].low;
         const bool named = is_upper(text[words[i - 1].begin]);  // "Mrs Pettigrew", "Dave"
         return (is_person_noun(who) || names_a_person(who) || named) && who != U"i" && who != U"we" && who != U"you";
@@ -464,6 +465,19 @@ void drop_unplaced_non_sounds(std::vector<SceneSource>& sources, std::vector<boo
     }
 }
 
+// "im waiting customer", "why is everything", "how do I": the teller, or a question put to the reader,
+// opens it; only a sounding thing named in it makes it a sound ("I hear the clock")
+static bool the_teller_or_a_question(const std::string& label) {
+    const std::vector<TextWord> words = words_of(lower(from_utf8(label)));
+    static const std::set<u32> openers = {U"i", U"i'm", U"im", U"i've", U"ive", U"i'd", U"why", U"how", U"what",
+                                          U"does", U"do", U"did", U"is", U"are", U"can", U"could", U"would",
+                                          U"should", U"will", U"when", U"where"};
+    if (words.empty() || !openers.count(words[0].low)) return false;
+    return std::none_of(words.begin() + 1, words.end(), [](const TextWord& w) {
+        return sound_source_noun(w.low) && !sound_verb(w.low) && !is_person_noun(w.low) && !names_a_person(w.low);
+    });
+}
+
 // "rain", "thunder": weather is heard wherever it is ("distant thunder", "rain on the river")
 static bool weather_heard(const u32& w) {
     static const std::set<u32> weather = {U"rain", U"thunder", U"hail", U"drizzle", U"downpour", U"thunderstorm",
@@ -552,7 +566,7 @@ std::vector<std::string> drop_unplaced_beside_placed(std::vector<SceneSource>& s
                   ((sources[k].speed != "still" || heard(sources[k].label) || joined_to_next(k) || everywhere(k) ||
                     ambience(k)) && !lone_verb(sources[k].label) && !said_of_it(sources[k].label) &&
                    !asks_the_reader(sources[k].label) && !reports_what_was_said(sources[k].label, low, k == 0) &&
-                   !a_person_tells(sources[k].label));
+                   !a_person_tells(sources[k].label) && !the_teller_or_a_question(sources[k].label));
     for (std::size_t k = sources.size(); k-- > 0;) {
         if (keep[k]) continue;
         dropped.insert(dropped.begin(), sources[k].label);
