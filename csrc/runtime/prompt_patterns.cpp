@@ -393,7 +393,7 @@ Patterns::Patterns() {
         "(?:" + poss + "\\s+|(?<!to )(?<!from ))" + with_side("s3") + "(?:-(?:front|ahead)|\\s+front|\\s+ahead(?!\\s+of\\b))|"
         "(?:ahead|in\\s+front)(?:\\s+of\\s+" + me + ")?\\s+on\\s+(?:" + poss + "\\s+)?" + with_side("s6") + "(?:[- ]hand)?(?:\\s+side)?|"
         // (not "in front of us, and on the right side the birds sing": there the side opens the next item)
-        "(?:ahead|in\\s+front|up\\s+front)(?:\\s+of\\s+" + me + ")?(?:,?\\s+and|,)\\s+(?:slightly\\s+)?(?:to|on)\\s+(?:" + poss + "\\s+)?" + with_side("s4") +
+        "(?:ahead|in\\s+front|up\\s+front)(?:\\s+of\\s+" + me + ")?(?:,?\\s+and\\s+|,\\s+|\\s*[+&]\\s*)(?:slightly\\s+)?(?:to|on)\\s+(?:" + poss + "\\s+)?" + with_side("s4") +
         "(?!(?:[- ]hand)?(?:\\s+side)?,?\\s+(?:the|a|an|some|my|our|his|her|their|there|two|three|four)\\s)|"
         "diagonally\\s+(?:ahead|in\\s+front|forward)?\\s*(?:and\\s+)?(?:to|on)?\\s*(?:" + poss + "\\s+)?" + with_side("s5") + "|"
         // a mix's "mid-left", "mid right": half way to the side
@@ -401,8 +401,8 @@ Patterns::Patterns() {
         DirValue::FrontSide);
     dir("(?:" + poss + "\\s+)?(?:back|rear)[- ]?" + side + "(?:\\s+side)?(?:\\s+of\\s+" + me + ")?|behind[- ]" + with_side("s7") + "(?:\\s+of\\s+" + me + ")?(?!\\s+(?:of|next|by)\\b)|"
         "(?:" + poss + "\\s+)?" + with_side("s3") + "(?:[- ](?:rear|back)|-behind)|"
-        "(?<!round )behind(?:\\s+" + me + ")?,?\\s+(?:and\\s+)?(?:slightly\\s+)?on\\s+(?:" + poss + "\\s+)?" + with_side("s8") + "(?:[- ]hand)?(?:\\s+side)?|"
-        "(?<!round )(?<!from )(?<!from directly )(?<!from straight )behind(?:\\s+" + me + ")?,?\\s+(?:and\\s+)?(?:slightly\\s+)?(?:to|towards|toward)\\s+(?:" + poss + "\\s+)?" + with_side("s4") + "(?:[- ]hand)?(?:\\s+side)?|"
+        "(?<!round )behind(?:\\s+" + me + ")?(?:,?\\s+(?:and\\s+)?|\\s*[+&]\\s*)(?:slightly\\s+)?on\\s+(?:" + poss + "\\s+)?" + with_side("s8") + "(?:[- ]hand)?(?:\\s+side)?|"
+        "(?<!round )(?<!from )(?<!from directly )(?<!from straight )behind(?:\\s+" + me + ")?(?:,?\\s+(?:and\\s+)?|\\s*[+&]\\s*)(?:slightly\\s+)?(?:to|towards|toward)\\s+(?:" + poss + "\\s+)?" + with_side("s4") + "(?:[- ]hand)?(?:\\s+side)?|"
         // ("behind me over my right shoulder", "over the audience's left shoulder": anyone's shoulder)
         "(?:behind(?:\\s+(?:him|her|them|" + me + "))?,?\\s+(?:and\\s+)?)?(?:over|behind)\\s+(?:" + poss + "|(?:the\\s+)?[a-z]+(?:'s|s'))\\s+" +
         with_side("s5") + "\\s+shoulder|"

@@ -136,6 +136,12 @@ u32 with_common_misspellings_fixed(const u32& text) {
                                         : with_matches_replaced(text, over_head, [](const Regex::Match&, const u32&) {
                                               return u32(U"overhead");
                                           });
+    // "phones ringing back-L", "front-R": a rear or front corner with its side's letter
+    static const Regex corner("(?<![\\w-])(?P<fb>back|rear|front|behind)-(?P<lr>[lr])(?![\\w'-])", true);
+    if (t.find('-') != u32::npos)
+        t = with_matches_replaced(t, corner, [](const Regex::Match& m, const u32& low) {
+            return m.group(low, corner.group("fb")) + (m.group(low, corner.group("lr")) == U"l" ? U"-left" : U"-right");
+        });
     // "a cat meowin be hind me": behind, split as it sounds
     static const Regex be_hind("(?<![\\w-])be\\s+hind(?![\\w-])", true);
     if (t.find(U"hind") != u32::npos)
