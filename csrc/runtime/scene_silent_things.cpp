@@ -39,6 +39,11 @@ bool only_a_silent_thing(const std::string& label_utf8) {
         if (ends_with(x, U"'s")) x = x.substr(0, x.size() - 2);
         words.push_back(x);
     }
+    // "so im up on the top lift": the listener, said where they are
+    static const std::set<u32> listener = {U"i", U"im", U"i'm", U"me", U"we", U"we're", U"us", U"myself", U"so", U"and",
+                                           U"then", U"now"};
+    if (!words.empty() && std::all_of(words.begin(), words.end(), [](const u32& x) { return listener.count(x) > 0; }))
+        return true;
     while (!words.empty() && determiners.count(words.front()) && words.size() > 1) words.erase(words.begin());
     if (words.empty() || words.size() > 2 || !silent_thing(words.back())) return false;
     // "creaky stairs", "a squeaky bench": said to sound
