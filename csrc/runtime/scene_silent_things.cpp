@@ -39,12 +39,26 @@ bool only_a_silent_thing(const std::string& label_utf8) {
         if (ends_with(x, U"'s")) x = x.substr(0, x.size() - 2);
         words.push_back(x);
     }
+    // "as if it's lying on the bench", "since she's about to turn left", "every time I turn": a
+    // condition or a reason, said of the sounds, not one of them
+    static const std::set<u32> subordinate = {U"if", U"since", U"because", U"whenever", U"unless", U"although",
+                                              U"though", U"cos", U"coz", U"cause"};
+    if (!words.empty() && (subordinate.count(words[0]) ||
+                           (words.size() >= 2 && (words[0] == U"every" || words[0] == U"each") && words[1] == U"time") ||
+                           (words.size() >= 2 && words[0] == U"as" && words[1] == U"if")))
+        return true;
+    // "Binaural radio play, act two.", "a binaural mock-up": what is made, not what is heard in it
+    static const std::set<u32> formats = {U"binaural", U"ambisonic", U"ambisonics", U"immersive", U"spatial"};
+    if (!words.empty() && formats.count(words[0])) return true;
     // "so im up on the top lift": the listener, said where they are
     static const std::set<u32> listener = {U"i", U"im", U"i'm", U"me", U"we", U"we're", U"us", U"myself", U"so", U"and",
                                            U"then", U"now"};
     if (!words.empty() && std::all_of(words.begin(), words.end(), [](const u32& x) { return listener.count(x) > 0; }))
         return true;
     while (!words.empty() && determiners.count(words.front()) && words.size() > 1) words.erase(words.begin());
+    // "window open at my front left", "window cracked on my right side": where the sound comes in
+    static const std::set<u32> states = {U"open", U"opened", U"cracked", U"ajar", U"shut", U"closed", U"down", U"up"};
+    if (words.size() == 2 && silent_thing(words[0]) && states.count(words[1])) return true;
     if (words.empty() || words.size() > 2 || !silent_thing(words.back())) return false;
     // "creaky stairs", "a squeaky bench": said to sound
     static const std::set<u32> sounding = {U"creaky", U"creaking", U"squeaky", U"noisy", U"rattly", U"rattling", U"clanky",
