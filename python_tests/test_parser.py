@@ -4129,3 +4129,30 @@ def test_session_20_osc_messages_read_as_addressed():
 def test_review_findings_of_session_20(text, labels, az, el):
     _assert_sources_and_heights(text, labels, az, el)
     assert not any(s.moving for s in parse(text).sources)
+
+
+@pytest.mark.parametrize("text,labels,az,el", [
+    # a second review of session 20's rules: what covers a sound is no floor below it
+    ("a dog whimpers under the blanket on the sofa to my right", ["dog"], [90], [0]),
+    ("brown noise from under the pillow", ["brown noise"], [0], [-1]),
+    # "over head" is overhead only at the end of its item
+    ("he pulls his hood over head on the left, fabric rustles", ["fabric"], [-90], [0]),
+    ("announcement over head, train arriving from left", ["announcement", "train"], [0, -90], [1, 0]),
+    # a closing followed by a place is a sound; a span and a list across zero
+    ("A dog barks on the left. Thanks, Big Ben Chiming Overhead", ["dog", "Ben"], [-90, 0], [0, 1]),
+    ("a bird between -30 and 30 degrees", ["bird"], [0], [0]),
+    ("speakers at -30, 0 and 30 degrees", ["speakers"] * 3, [-30, 0, 30], [0] * 3),
+    # the listener as a place is not the teller; the birds at dawn are heard
+    ("crickets all around me in the grass, a dog on the left", ["crickets", "dog"], [0, -90], [0, 0]),
+    ("we want a sound to wake up to: dawn chorus all round, woodpecker at 11 o clock", ["dawn chorus", "woodpecker"],
+     [0, -30], [0, 0]),
+    # a condition, the listener alone, a window said open, what is made
+    ("For our nature podcast intro, let a woodpecker tap from the upper right, as if it's in a tree above us.",
+     ["woodpecker"], [90], [1]),
+    ("so im up on the top lift yeh, helicopter goin over head, a compressor thumping at like 45 degrees left",
+     ["helicopter", "compressor"], [0, -45], [1, 0]),
+    ("Paris apartment, window open at my front left. An accordion playing down in the street below it.",
+     ["accordion"], [-45], [-1]),
+])
+def test_second_review_of_session_20(text, labels, az, el):
+    _assert_sources_and_heights(text, labels, az, el)

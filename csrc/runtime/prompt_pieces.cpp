@@ -438,10 +438,13 @@ bool place_only(const Toks& p) {
         if (t->kind == Kind::Dir || t->kind == Kind::Elev || is_move(t->kind) || t->kind == Kind::Circle) return false;
         if (is_content(*t)) content.push_back(t);
     }
-    for (std::size_t i = 0; i < content.size(); ++i)
+    for (std::size_t i = 0; i < content.size(); ++i) {
+        // "dawn chorus all round": the birds at dawn, not a song's chorus
+        if (content[i]->low() == U"chorus" && i > 0 && content[i - 1]->low() == U"dawn") return false;
         if (!place_words().count(content[i]->low()) && !(i + 1 < content.size() && sound_places.count(content[i]->low())) &&
             !(i > 0 && count_or_number(content[i]->low())))
             return false;
+    }
     return !content.empty();
 }
 

@@ -61,7 +61,7 @@ u32 with_angle_spans_as_middles(const u32& t) {
         };
         const int va = value(a), vb = value(b);
         const u32 whole = low.substr(static_cast<std::size_t>(m.start), static_cast<std::size_t>(m.end - m.start));
-        if (std::abs(va) > 360 || std::abs(vb) > 360 || (va < 0) != (vb < 0) || std::abs(va - vb) > 90) return whole;
+        if (std::abs(va) > 360 || std::abs(vb) > 360 || std::abs(va - vb) > 90) return whole;
         const int middle = (va + vb) / 2;
         return u32(U"at ") + (middle > 0 && (m.group(low, a)[0] == '+') ? U"+" : U"") + from_utf8(std::to_string(middle)) +
                U" degrees";

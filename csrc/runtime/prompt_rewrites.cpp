@@ -244,6 +244,9 @@ u32 with_sign_off_dropped(const u32& t) {
             static const std::set<u32> small = {U"of", U"the", U"and", U"for", U"x", U"xx", U"xxx", U"&"};
             names_only = names_only && (is_upper(rest[w.begin]) || small.count(w.low));
         }
+        // ("Thanks, Big Ben Chiming Overhead": a sound in capitals still says where it is)
+        for (const char32_t* w : {U"left", U"right", U"behind", U"ahead", U"overhead", U"above", U"below"})
+            names_only = names_only && lower(rest).find(w) == u32::npos;
         if (names_only && words >= 1 && words <= 8) {
             cut = from + static_cast<std::size_t>(m.start);
             break;
@@ -256,7 +259,7 @@ u32 with_sign_off_dropped(const u32& t) {
 // list of numbers is each number's ("between 30 and 60 degrees" is a range, left as it is).
 u32 with_shared_units_spread(const u32& t) {
     if (!contains_ascii_ci(t, U" and ") && !contains_ascii_ci(t, U"&")) return t;
-    static const Regex list("(?<![\\w.,+-])(?P<nums>\\d{1,3}(?:\\s*,\\s*\\d{1,3})*\\s*,?\\s*(?:and|&)\\s*\\d{1,3})\\s*"
+    static const Regex list("(?<![\\w.,+-])(?P<nums>[+\\-]?\\d{1,3}(?:\\s*,\\s*[+\\-]?\\d{1,3})*\\s*,?\\s*(?:and|&)\\s*[+\\-]?\\d{1,3})\\s*"
                             "(?P<unit>o'clock|oclock|o\\s+clock|degrees|degree|degs|deg|\\u00b0)(?![\\w])", true);
     const int nums = list.group("nums"), unit = list.group("unit");
     const u32 low = lower_same_length(t);

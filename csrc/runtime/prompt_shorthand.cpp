@@ -143,7 +143,8 @@ u32 with_common_misspellings_fixed(const u32& text) {
             return m.group(low, corner.group("fb")) + (m.group(low, corner.group("lr")) == U"l" ? U"-left" : U"-right");
         });
     // "announcement over head": overhead, in two words (not "over head and shoulders", "over my head")
-    static const Regex over_head_apart("(?<![\\w-])over\\s+head(?![\\w'-])(?!\\s+(?:and|to|first|over)\\b)", true);
+    // (at the end of its item: "pulls his hood over head on the left" is an action)
+    static const Regex over_head_apart("(?<![\\w-])over\\s+head(?=\\s*(?:[,.;:!?)\\n]|$|and\\b|then\\b|while\\b))", true);
     if (t.find(U"head") != u32::npos)
         t = with_matches_replaced(t, over_head_apart, [](const Regex::Match&, const u32&) { return u32(U"overhead"); });
     // "a cat meowin be hind me": behind, split as it sounds

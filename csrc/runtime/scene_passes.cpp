@@ -714,6 +714,9 @@ bool frames_the_scene(const std::string& label_utf8) {
         else if (!w.empty()) words.push_back(w), w.clear();
     }
     if (words.empty()) return false;
+    // "dawn chorus all round": the birds at dawn, heard
+    for (std::size_t i = 1; i < words.size(); ++i)
+        if (words[i] == U"chorus" && words[i - 1] == U"dawn") return false;
     // "Physio said to practise walking", "My doctor suggested relaxing sounds", "my granddaughter said
     // this would work": who asked for the scene, and what they said of it
     // ("my physio wants sounds to turn towards"; not "the baby wants milk")
@@ -760,9 +763,14 @@ bool frames_the_scene(const std::string& label_utf8) {
     const bool gerund = words[0].size() > 4 && ends_with(words[0], U"ing") && !sound_noun(words[0]) &&
                         words.size() > 1 && opens_object.count(words[1]);
     if (std::find(words.begin(), words.end(), U"facing") != words.end()) return false;  // "facing the TV": ahead
-    return activity || gerund || std::any_of(words.begin(), words.end(), [](const u32& x) {
-               return speaker.count(x) || when.count(x) || purpose.count(x);
-           });
+    // ("crickets all around me in the grass": the listener as a place, not the teller)
+    static const std::set<u32> place_before = {U"around", U"round", U"behind", U"above", U"below", U"beside", U"near",
+                                               U"over", U"under", U"past", U"towards", U"toward", U"before", U"beneath"};
+    for (std::size_t i = 0; i < words.size(); ++i) {
+        const bool placed_by_me = (words[i] == U"me" || words[i] == U"us") && i > 0 && place_before.count(words[i - 1]);
+        if ((speaker.count(words[i]) && !placed_by_me) || when.count(words[i]) || purpose.count(words[i])) return true;
+    }
+    return activity || gerund;
 }
 
 void drop_unplaced_framing(std::vector<SceneSource>& sources, std::vector<bool>& placed) {
