@@ -4156,3 +4156,21 @@ def test_review_findings_of_session_20(text, labels, az, el):
 ])
 def test_second_review_of_session_20(text, labels, az, el):
     _assert_sources_and_heights(text, labels, az, el)
+
+
+@pytest.mark.parametrize("text,labels,az,el", [
+    # "round" a side with no verb of going is where it is
+    ("generator truck rumbling round the back", ["generator"], [180], [0]),
+    ("the lad's boombox round the front, a dog on the left", ["boombox", "dog"], [0, -90], [0, 0]),
+    # a participant's side is the listener's
+    ("The reference talker is positioned ninety degrees to the participant's right; the masking noise is positioned "
+     "ninety degrees to the participant's left.", ["talker", "noise"], [90, -90], [0, 0]),
+    # what the scene is for names no sound
+    ("mic check for earbuds: speech at 0°, pink noise at 180° so i can hear the difference", ["speech", "pink noise"],
+     [0, 180], [0, 0]),
+    ("a kettle boiling off to the right so people think of tea", ["kettle"], [90], [0]),
+])
+def test_session_20_third_pass(text, labels, az, el):
+    _assert_sources_and_heights(text, labels, az, el)
+    assert not any(s.moving for s in parse(text).sources)
+    assert not parse(text).note or "no direction words" not in parse(text).note

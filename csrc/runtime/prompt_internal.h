@@ -133,6 +133,7 @@ u32 with_text_references_dropped(const u32& t);
 u32 with_restated_places_dropped(const u32& t);
 u32 with_sign_off_dropped(const u32& t);
 u32 with_shared_units_spread(const u32& t);
+u32 with_purpose_clauses_dropped(const u32& t);
 u32 with_saw_as_seeing(const u32& t);
 u32 with_speakers_as_places(const u32& t);
 u32 with_current_places_dropped(const u32& t);

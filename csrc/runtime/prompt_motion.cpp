@@ -126,7 +126,14 @@ SceneSource resolve(const Toks& toks, const u32& label) {
     const bool has_to = std::any_of(dirs.begin(), dirs.end(), [](const Role& d) { return d.role == Kind::To; });
     // "a train passing behind me": a sound that passes there with no other place (not "constant
     // elevation, passing in front", which names none)
-    const bool passes_alone = !std::isnan(via_phrase) && dirs.empty() && (names_a_sound(label) || names_a_person(label));
+    // "generator truck rumbling round the back", "the lad's boombox round the front": with no verb of
+    // going, "round" a side of the listener is where it is, not a way past
+    const bool round_a_side = !std::isnan(via_phrase) && dirs.empty() && move_idx.empty() && !approach && !recede &&
+                              std::any_of(toks.begin(), toks.end(), [](const Tok* t) {
+                                  return t->kind == Kind::Passing &&
+                                         (t->low().rfind(U"round ", 0) == 0 || t->low().rfind(U"around ", 0) == 0);
+                              });
+    const bool passes_alone = !round_a_side && !std::isnan(via_phrase) && dirs.empty() && (names_a_sound(label) || names_a_person(label));
     // "comes from behind and lands in front of me": a verb of stopping between two places ends a move at the second
     bool ends_there = false;
     if (dirs.size() >= 2) {
@@ -168,7 +175,7 @@ SceneSource resolve(const Toks& toks, const u32& label) {
     }
     if (d0.empty()) d0 = "moderate";
 
-    double a0 = dirs.empty() ? 0.0 : dirs[0].az;
+    double a0 = dirs.empty() ? (round_a_side ? via_phrase : 0.0) : dirs[0].az;
     bool has_a1 = false, unwrapped = false;
     std::optional<double> loop_via;  // a direction named between a move's start and an end equal to it
     int first_content = static_cast<int>(toks.size());

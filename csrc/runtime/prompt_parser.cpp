@@ -344,6 +344,7 @@ bool parse_prompt(const std::string& text, SceneSpec& out, std::string& err) {
     t = with_listener_amid(t);
     t = with_coming_in_behind_as_from_behind(t);
     t = with_time_phrases_dropped(t);
+    t = with_purpose_clauses_dropped(t);
     t = with_text_references_dropped(t);
     t = with_saw_as_seeing(t);
     t = with_speakers_as_places(t);
@@ -407,7 +408,9 @@ bool parse_prompt(const std::string& text, SceneSpec& out, std::string& err) {
             const bool stated = std::any_of(place.begin(), place.end(),
                                             [moving](const Tok* k) {
                                                 return k->kind == Kind::Dir || k->kind == Kind::Elev || k->kind == Kind::Circle ||
-                                                       (k->kind == Kind::Passing && moving);
+                                                       (k->kind == Kind::Passing &&
+                                                        (moving || k->low().rfind(U"round ", 0) == 0 ||
+                                                         k->low().rfind(U"around ", 0) == 0));
                                             });
             const bool here = placed_by_sounds_before(place, stated, out.sources) || stated;
             // only "behind the sofa": placed there unless a landmark of that name says where it is
