@@ -75,7 +75,11 @@ u32 with_people_as_the_listener(const u32& t) {
         if (w.size() > 2 && w.compare(w.size() - 2, 2, U"'s") == 0 && i > 0 && ws[i - 1].low == U"the" &&
             joined(t, ws[i - 1], ws[i]) && i + 1 < ws.size() && joined(t, ws[i], ws[i + 1]) && side_or_body(ws[i + 1].low)) {
             const u32 person = w.substr(0, w.size() - 2);
-            if (is_person_noun(person) && count(person) == 1) edits.push_back({ws[i - 1].begin, ws[i].end, U"the listener's"});
+            // (every time the person is named, as a side: "to the participant's right; ... to the participant's left")
+            std::size_t as_side = 0;
+            for (std::size_t j = 1; j + 1 < ws.size(); ++j)
+                as_side += ws[j].low == w && ws[j - 1].low == U"the" && side_or_body(ws[j + 1].low);
+            if (is_person_noun(person) && count(person) == as_side) edits.push_back({ws[i - 1].begin, ws[i].end, U"the listener's"});
             continue;
         }
         // "behind the pilot", "high above the children", "behind him", "behind her the bell tolled"

@@ -103,8 +103,7 @@ const std::string kMe = "(?:me|you|us|myself|yourself|(?:the\\s+)?(?:listeners|p
                         "user|audience|stage|visitors?|recorder|recordist|rig|dummy[\\s-]head|seat|receiver(?:\\s+position)?|"
                         "listening\\s+(?:position|spot))|"
                         "(?:my|your|the\\s+listener's)\\s+(?:face|nose|head|seat))";
-const std::string kPoss = "(?:(?:the\\s+)?(?:listener|player|camera|user|viewer|character|avatar|visitor|participant|subject|"
-                          "patient|trainee|wearer|reader|audience)'s|(?:the\\s+)?visitors'|the|your|my|our|his|her|their)";
+const std::string kPoss = "(?:(?:the\\s+)?(?:listener|player|camera|user|viewer|character|avatar|visitor)'s|(?:the\\s+)?visitors'|the|your|my|our|his|her|their)";
 
 // "next to me", "beside you", "in my ear": each listener word spelled out.
 std::vector<std::string> for_listener(const std::vector<std::string>& heads, const char* words) {

@@ -223,16 +223,23 @@ u32 with_text_references_dropped(const u32& t) {
     return with_matches_replaced(t, ref, [](const Regex::Match&, const u32&) { return u32(); });
 }
 
+static const char32_t* const kClosingWords[] = {U"thank", U"regards", U"best", U"yours", U"sincerely", U"love"};
+
 // "Many thanks, Claire, Front of House.", "Yours faithfully, Maj. (Retd) R. Fairclough": a letter's
 // closing and the names after it, at the end of the text, are no sound and no place.
 u32 with_sign_off_dropped(const u32& t) {
     static const Regex closing("(?:^|(?<=[.!?\\n])\\s*)(?:many\\s+thanks|thanks\\s+(?:so\\s+much|a\\s+lot|again|in\\s+advance)|thanks|"
                                "thank\\s+you(?:\\s+(?:so\\s+much|again|in\\s+advance))?|with\\s+thanks|(?:kind|best|warm|warmest)\\s+"
                                "regards|regards|best\\s+wishes|all\\s+the\\s+best|best|yours\\s+(?:faithfully|sincerely|truly)|"
-                               "sincerely|love|ta)\\s*[,!.\\n-]", true);
+                               "sincerely|love)\\s*[,!.\\n-]", true);
     if (t.size() < 12) return t;
     const std::size_t from = t.size() > 160 ? t.size() - 160 : 0;
     const u32 tail = t.substr(from);
+    // (most texts close with none of these: the pattern is only tried where one is)
+    const u32 low_tail = lower_same_length(tail);
+    if (std::none_of(std::begin(kClosingWords), std::end(kClosingWords),
+                     [&](const char32_t* w) { return low_tail.find(w) != u32::npos; }))
+        return t;
     std::size_t cut = u32::npos;
     for (const Regex::Match& m : closing.find_all(tail)) {
         // (only names and titles after it: "Claire, Front of House", "Nan xx")
@@ -258,7 +265,8 @@ u32 with_sign_off_dropped(const u32& t) {
 // "4 voices at 12, 3, 6 and 9 o'clock", "speakers at 30, 60 and 90 degrees": a unit said once after a
 // list of numbers is each number's ("between 30 and 60 degrees" is a range, left as it is).
 u32 with_shared_units_spread(const u32& t) {
-    if (!contains_ascii_ci(t, U" and ") && !contains_ascii_ci(t, U"&")) return t;
+    if (t.find(U"and") == u32::npos && t.find('&') == u32::npos) return t;
+    if (!contains_ascii_ci(t, U"clock") && !contains_ascii_ci(t, U"deg") && t.find(U'\u00b0') == u32::npos) return t;
     static const Regex list("(?<![\\w.,+-])(?P<nums>[+\\-]?\\d{1,3}(?:\\s*,\\s*[+\\-]?\\d{1,3})*\\s*,?\\s*(?:and|&)\\s*[+\\-]?\\d{1,3})\\s*"
                             "(?P<unit>o'clock|oclock|o\\s+clock|degrees|degree|degs|deg|\\u00b0)(?![\\w])", true);
     const int nums = list.group("nums"), unit = list.group("unit");
@@ -298,7 +306,7 @@ u32 with_purpose_clauses_dropped(const u32& t) {
 // "A whale blowing off the starboard bow, that's front right, and ...": a place said again in other
 // words, after a comma, is no item of its own.
 u32 with_restated_places_dropped(const u32& t) {
-    if (t.find(',') == u32::npos) return t;
+    if (t.find(',') == u32::npos || !contains_ascii_ci(t, U"that")) return t;
     static const Regex again("(?<=,)\\s*(?:that's|thats|that\\s+is)\\s+"
                              "(?:(?:my|your|our|the|to\\s+the|on\\s+the|at)\\s+)?(?:front|back|rear|behind|ahead|hard|far|straight|"
                              "directly|dead|slightly|left|right|\\d)[^,.;!?\\n]*(?=[,.;!?\\n]|$)", true);

@@ -138,7 +138,14 @@ u32 with_common_misspellings_fixed(const u32& text) {
                                           });
     // "phones ringing back-L", "front-R": a rear or front corner with its side's letter
     static const Regex corner("(?<![\\w-])(?P<fb>back|rear|front|behind)-(?P<lr>[lr])(?![\\w'-])", true);
-    if (t.find('-') != u32::npos)
+    const bool lettered_corner = [&] {
+        for (std::size_t i = 0; i + 1 < t.size(); ++i)
+            if (t[i] == '-' && (t[i + 1] == 'L' || t[i + 1] == 'R' || t[i + 1] == 'l' || t[i + 1] == 'r') &&
+                (i + 2 == t.size() || !is_letter(t[i + 2])))
+                return true;
+        return false;
+    }();
+    if (lettered_corner)
         t = with_matches_replaced(t, corner, [](const Regex::Match& m, const u32& low) {
             return m.group(low, corner.group("fb")) + (m.group(low, corner.group("lr")) == U"l" ? U"-left" : U"-right");
         });
