@@ -4174,3 +4174,18 @@ def test_session_20_third_pass(text, labels, az, el):
     _assert_sources_and_heights(text, labels, az, el)
     assert not any(s.moving for s in parse(text).sources)
     assert not parse(text).note or "no direction words" not in parse(text).note
+
+
+@pytest.mark.parametrize("text,labels,az,el", [
+    # Scots: "fae", "tae", "ma" before a side, "heid"
+    ("Trams clankin away on ma right side, a wee man sellin hot chestnuts shoutin fae the front, an a Salvation Army "
+     "band playin at ma back.", ["trams", "man", "band"], [90, 0, 180], [0, 0, 0]),
+    ("Neighbour upstairs beatin her rugs right above ma heid", ["eighbour"], [0], [1]),
+])
+def test_session_20_scots(text, labels, az, el):
+    _assert_sources_and_heights(text, labels, az, el)
+
+
+def test_session_20_scots_move():
+    s = parse("the ice cream van chimes passin fae ma right tae ma left").sources
+    assert len(s) == 1 and s[0].moving and round(s[0].azimuth_start_deg) == 90 and round(s[0].azimuth_end) == -90

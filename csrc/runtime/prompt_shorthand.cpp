@@ -180,7 +180,9 @@ u32 with_common_misspellings_fixed(const u32& text) {
         {U"sligtly", U"slightly"}, {U"lefft", U"left"}, {U"leftt", U"left"}, {U"ryte", U"right"}, {U"degres", U"degrees"},
         {U"degress", U"degrees"}, {U"degrese", U"degrees"}, {U"dgrees", U"degrees"}, {U"middel", U"middle"},
         {U"midle", U"middle"}, {U"senter", U"center"}, {U"ovahead", U"overhead"}, {U"overheed", U"overhead"},
-        {U"lhs", U"left-hand side"}, {U"rhs", U"right-hand side"}};
+        {U"lhs", U"left-hand side"}, {U"rhs", U"right-hand side"},
+        // Scots ("the milk float whirrin past fae left tae right", "aw roond us", "above ma heid")
+        {U"fae", U"from"}, {U"tae", U"to"}, {U"roond", U"round"}, {U"heid", U"head"}};
     u32 out;
     out.reserve(t.size() + 8);
     for (std::size_t i = 0; i < t.size();) {
@@ -264,13 +266,15 @@ u32 with_common_misspellings_fixed(const u32& text) {
             }
         }
         // "radio on me left", "slightly to me right": "me" for "my", as many say it, before a side
-        if (low_word == U"me") {
+        if (low_word == U"me" || low_word == U"ma") {
             std::size_t k = i;
             while (k > 0 && t[k - 1] == ' ') --k;
             std::size_t b = k;
             while (b > 0 && is_letter(t[b - 1])) --b;
-            static const std::set<u32> before = {U"on", U"to", U"at", U"by", U"off", U"from", U"over", U"behind"};
-            static const std::set<u32> after = {U"left", U"right", U"lef", U"rite", U"shoulder", U"ear", U"back"};
+            static const std::set<u32> before = {U"on", U"to", U"at", U"by", U"off", U"from", U"over", U"behind", U"above",
+                                                 U"fae", U"tae", U"under", U"below"};
+            static const std::set<u32> after = {U"left", U"right", U"lef", U"rite", U"shoulder", U"ear", U"back", U"heid",
+                                                U"head", U"feet"};
             std::size_t n = j;
             while (n < t.size() && t[n] == ' ') ++n;
             std::size_t ne = n;
