@@ -329,7 +329,7 @@ FLOORS = {9: 117, 10: 118, 11: 118, 12: 115, 13: 119, 14: 115, 15: 104, 16: 93, 
           81: 104, 82: 110, 83: 100, 84: 110, 85: 110, 86: 115, 87: 88, 88: 113, 89: 95, 90: 108, 91: 116, 92: 108,
           93: 107, 94: 108, 95: 114, 96: 107, 97: 105, 98: 111, 99: 109, 100: 107, 101: 113, 102: 102, 103: 99, 104: 109,
           105: 108, 106: 113, 107: 104, 108: 110, 109: 109, 110: 105, 111: 114, 112: 105, 113: 111, 114: 99, 115: 106, 116: 117,
-          117: 111, 118: 110, 119: 111}
+          117: 112, 118: 110, 119: 111}
 
 
 @pytest.mark.parametrize("name,floor", [(f"phrasing_prompts_heldout{k}.jsonl", v) for k, v in FLOORS.items()])
@@ -4194,3 +4194,14 @@ def test_session_20_scots(text, labels, az, el):
 def test_session_20_scots_move():
     s = parse("the ice cream van chimes passin fae ma right tae ma left").sources
     assert len(s) == 1 and s[0].moving and round(s[0].azimuth_start_deg) == 90 and round(s[0].azimuth_end) == -90
+
+
+@pytest.mark.parametrize("text,labels,az,el", [
+    # Nigerian Pidgin "for" a side at the end of an item; Scots "aw roond"
+    ("DJ speaker in front, generator dey hum for back", ["DJ", "generator"], [0, 180], [0, 0]),
+    ("put generator noise small for far right, a drum in front", ["generator", "drum"], [90, 0], [0, 0]),
+    ("Bells ringin oot fae the church in front, folk singin aw roond us, and a first-footer chappin the door behind us.",
+     ["ells", "folk", "first-footer"], [0, 0, 180], [0, 0, 0]),
+])
+def test_session_20_pidgin_and_scots(text, labels, az, el):
+    _assert_sources_and_heights(text, labels, az, el)

@@ -154,6 +154,21 @@ u32 with_common_misspellings_fixed(const u32& text) {
     static const Regex over_head_apart("(?<![\\w-])over\\s+head(?=\\s*(?:[,.;:!?)\\n]|$|and\\b|then\\b|while\\b))", true);
     if (t.find(U"head") != u32::npos)
         t = with_matches_replaced(t, over_head_apart, [](const Regex::Match&, const u32&) { return u32(U"overhead"); });
+    // Nigerian Pidgin "generator dey hum for back", "drum dey knock for her back", "player dey behind me for
+    // right": "for" a side, ending its item, is where it is; Scots "aw roond us" is all round
+    static const Regex pidgin_side("(?<![\\w-])for\\s+(?:(?:my|her|his|your|our|the)\\s+)?(?P<far>far\\s+)?"
+                                   "(?P<side>back|front|left|right)(?=\\s*(?:[,.;!?)\\n]|$))", true);
+    if (contains_ascii_ci(t, U"for "))
+        t = with_matches_replaced(t, pidgin_side, [](const Regex::Match& m, const u32& low) {
+            const u32 side = m.group(low, pidgin_side.group("side"));
+            const u32 far = m.has(pidgin_side.group("far")) ? u32(U"far ") : u32();
+            if (side == U"back") return u32(U"behind");
+            if (side == U"front") return u32(U"in front");
+            return U"on the " + far + side;
+        });
+    static const Regex aw_roond("(?<![\\w-])aw\\s+(?=roond|round|around|ower|over)", true);
+    if (contains_ascii_ci(t, U"aw "))
+        t = with_matches_replaced(t, aw_roond, [](const Regex::Match&, const u32&) { return u32(U"all "); });
     // "a cat meowin be hind me": behind, split as it sounds
     static const Regex be_hind("(?<![\\w-])be\\s+hind(?![\\w-])", true);
     if (t.find(U"hind") != u32::npos)
