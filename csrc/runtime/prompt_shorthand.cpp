@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "person_words.h"
@@ -83,6 +84,28 @@ u32 place_word_without_vowels(const u32& low_word) {
 }
 
 // "barkin", "meowin", "runnin": a verb's -ing said without its g.
+// [begin, end) of the letters of the word that ends before `at`, over spaces (empty when none)
+std::pair<std::size_t, std::size_t> word_before(const u32& t, std::size_t at) {
+    std::size_t k = at;
+    while (k > 0 && t[k - 1] == ' ') --k;
+    std::size_t b = k;
+    while (b > 0 && is_letter(t[b - 1])) --b;
+    return {b, k};
+}
+
+// [begin, end) of the letters of the word that starts at or after `at`, over spaces (empty when none)
+std::pair<std::size_t, std::size_t> word_after(const u32& t, std::size_t at) {
+    std::size_t n = at;
+    while (n < t.size() && t[n] == ' ') ++n;
+    std::size_t e = n;
+    while (e < t.size() && is_letter(t[e])) ++e;
+    return {n, e};
+}
+
+u32 lower_word(const u32& t, std::pair<std::size_t, std::size_t> span) {
+    return lower(t.substr(span.first, span.second - span.first));
+}
+
 u32 with_its_g(const u32& low_word) {
     if (low_word.size() < 5 || !ends_with(low_word, U"in")) return u32();
     if (sound_noun(low_word) || names_a_person(low_word)) return u32();
@@ -129,7 +152,9 @@ static u32 without_stretched_letters(const u32& w) {
     return u32();
 }
 
-u32 with_common_misspellings_fixed(const u32& text) {
+// Place words said in phrases ("o/hd", "back-L", "over head", Pidgin "for back", Scots "aw roond",
+// "be hind"), as the words they mean.
+static u32 with_spoken_place_phrases(const u32& text) {
     // "thunder rumble o/head", "aircraft pass o/hd": overhead, as radio logs write it
     static const Regex over_head("(?<![\\w/])o/h(?:ea)?d?(?![\\w/])", true);
     u32 t = text.find('/') == u32::npos ? text
@@ -173,6 +198,11 @@ u32 with_common_misspellings_fixed(const u32& text) {
     static const Regex be_hind("(?<![\\w-])be\\s+hind(?![\\w-])", true);
     if (t.find(U"hind") != u32::npos)
         t = with_matches_replaced(t, be_hind, [](const Regex::Match&, const u32&) { return u32(U"behind"); });
+    return t;
+}
+
+u32 with_common_misspellings_fixed(const u32& text) {
+    const u32 t = with_spoken_place_phrases(text);
     static const std::map<u32, u32> fixes = {
         {U"rigth", U"right"}, {U"rihgt", U"right"}, {U"rght", U"right"}, {U"lfet", U"left"},
         {U"lef", U"left"}, {U"letf", U"left"}, {U"behnd", U"behind"}, {U"behidn", U"behind"}, {U"bhind", U"behind"},
@@ -212,19 +242,11 @@ u32 with_common_misspellings_fixed(const u32& text) {
         if (const u32 plain = without_stretched_letters(low_word); !plain.empty()) word = low_word = plain;
         auto it = fixes.find(low_word);
         if (it != fixes.end()) {
-            std::size_t n = j;
-            while (n < t.size() && t[n] == ' ') ++n;
-            std::size_t ne = n;
-            while (ne < t.size() && is_letter(t[ne])) ++ne;
-            const u32 next = lower(t.substr(n, ne - n));
+            const auto [n, ne] = word_after(t, j);
+            const u32 next = lower_word(t, {n, ne});
             // "Frunt Street", "Tom Middel": a capitalised name beside another is a name
-            std::size_t k = i;
-            while (k > 0 && t[k - 1] == ' ') --k;
-            const bool prev_capital = k > 0 && k < i && is_letter(t[k - 1]) && [&] {
-                std::size_t b = k;
-                while (b > 0 && is_letter(t[b - 1])) --b;
-                return is_upper(t[b]);
-            }();
+            const auto [pb, pk] = word_before(t, i);
+            const bool prev_capital = pk < i && pk > pb && is_upper(t[pb]);
             const bool next_capital = ne > n && is_upper(t[n]);
             if (is_upper(t[i]) && (prev_capital || next_capital)) it = fixes.end();
             // "water trickling RHS", "on the LHS": a side only at the end of its item ("an RHS member" is not)
@@ -239,28 +261,15 @@ u32 with_common_misspellings_fixed(const u32& text) {
         bool ok = it != fixes.end();
         // radio log shorthand, only before a place: "crowing fm L", "kids shouting bk left" ("FM radio" stays)
         if (ok && (it->first == U"fm" || it->first == U"bk")) {
-            std::size_t n = j;
-            while (n < t.size() && t[n] == ' ') ++n;
-            std::size_t ne = n;
-            while (ne < t.size() && is_letter(t[ne])) ++ne;
+            const auto [n, ne] = word_after(t, j);
             static const std::set<u32> places = {U"l", U"r", U"left", U"right", U"rt", U"lft", U"behind", U"front",
                                                  U"rear", U"ahead", U"above", U"below", U"back"};
-            u32 next = lower(t.substr(n, ne - n));
-            if (next == U"the" || next == U"my") {  // "fm the left" (not "Kiss FM the whole drive")
-                std::size_t m = ne;
-                while (m < t.size() && t[m] == ' ') ++m;
-                std::size_t me = m;
-                while (me < t.size() && is_letter(t[me])) ++me;
-                next = lower(t.substr(m, me - m));
-            }
+            u32 next = lower_word(t, {n, ne});
+            if (next == U"the" || next == U"my") next = lower_word(t, word_after(t, ne));  // "fm the left" (not "Kiss FM the whole drive")
             ok = places.count(next) > 0 || (n < t.size() && is_digit(t[n]));
         }
         if (guarded) {
-            std::size_t k = i;
-            while (k > 0 && t[k - 1] == ' ') --k;
-            std::size_t b = k;
-            while (b > 0 && is_letter(t[b - 1])) --b;
-            const u32 before = lower(t.substr(b, k - b));
+            const u32 before = lower_word(t, word_before(t, i));
             ok = before == U"the" || before == U"my" || before == U"your" || before == U"to" || before == U"from" ||
                  before == U"on" || before == U"directly" || before == U"right" ||
                  // "45 degrees lef"
@@ -282,28 +291,17 @@ u32 with_common_misspellings_fixed(const u32& text) {
         }
         // "radio on me left", "slightly to me right": "me" for "my", as many say it, before a side
         if (low_word == U"me" || low_word == U"ma") {
-            std::size_t k = i;
-            while (k > 0 && t[k - 1] == ' ') --k;
-            std::size_t b = k;
-            while (b > 0 && is_letter(t[b - 1])) --b;
             static const std::set<u32> before = {U"on", U"to", U"at", U"by", U"off", U"from", U"over", U"behind", U"above",
                                                  U"fae", U"tae", U"under", U"below"};
             static const std::set<u32> after = {U"left", U"right", U"lef", U"rite", U"shoulder", U"ear", U"back", U"heid",
                                                 U"head", U"feet"};
-            std::size_t n = j;
-            while (n < t.size() && t[n] == ' ') ++n;
-            std::size_t ne = n;
-            while (ne < t.size() && is_letter(t[ne])) ++ne;
+            const auto [n, ne] = word_after(t, j);
             // (not "to me right now", "by me right through it": "right" as "straight")
-            std::size_t m = ne;
-            while (m < t.size() && t[m] == ' ') ++m;
-            std::size_t me = m;
-            while (me < t.size() && is_letter(t[me])) ++me;
             static const std::set<u32> straight = {U"now", U"away", U"after", U"through", U"then", U"there", U"here",
                                                    U"before", U"into", U"up", U"down", U"in", U"at", U"on", U"off",
                                                    U"as", U"when", U"this", U"that", U"out", U"over", U"next"};
-            const bool as_straight = straight.count(lower(t.substr(m, me - m))) > 0;
-            if (before.count(lower(t.substr(b, k - b))) && after.count(lower(t.substr(n, ne - n))) && n > j && !as_straight) {
+            const bool as_straight = straight.count(lower_word(t, word_after(t, ne))) > 0;
+            if (before.count(lower_word(t, word_before(t, i))) && after.count(lower_word(t, {n, ne})) && n > j && !as_straight) {
                 out += U"my";
                 i = j;
                 continue;
@@ -311,10 +309,7 @@ u32 with_common_misspellings_fixed(const u32& text) {
         }
         u32 slipped;
         if (!ok && it == fixes.end() && low_word.size() >= 3 && low_word.size() <= 9) {
-            std::size_t k = i;
-            while (k > 0 && t[k - 1] == ' ') --k;
-            std::size_t b = k;
-            while (b > 0 && is_letter(t[b - 1])) --b;
+            const auto [b, k] = word_before(t, i);
             slipped = slipped_place_word(low_word, t, b, k);
             if (slipped.empty()) slipped = place_word_without_vowels(low_word);
             if (slipped.empty()) slipped = with_its_g(low_word);
@@ -329,20 +324,8 @@ u32 with_common_misspellings_fixed(const u32& text) {
 u32 with_chat_shorthand(const u32& t) {
     u32 out;
     out.reserve(t.size() + 8);
-    auto word_before = [&](std::size_t i) {  // the word ending before position i (lower case)
-        std::size_t k = i;
-        while (k > 0 && t[k - 1] == ' ') --k;
-        std::size_t b = k;
-        while (b > 0 && is_letter(t[b - 1])) --b;
-        return lower(t.substr(b, k - b));
-    };
-    auto word_after = [&](std::size_t j) {
-        std::size_t k = j;
-        while (k < t.size() && t[k] == ' ') ++k;
-        std::size_t e = k;
-        while (e < t.size() && is_letter(t[e])) ++e;
-        return lower(t.substr(k, e - k));
-    };
+    auto word_before_at = [&](std::size_t i) { return lower_word(t, word_before(t, i)); };  // (lower case)
+    auto word_after_at = [&](std::size_t j) { return lower_word(t, word_after(t, j)); };
     static const std::set<u32> side_after = {U"to", U"side", U"and", U"then", U"pls", U"plz", U"please", U"n", U"w",
                                              U"with", U"while", U"ear", U"channel", U"speaker"};
     static const std::set<u32> side_before = {U"on", U"to", U"the", U"from", U"far", U"hard", U"back", U"front", U"rear",
@@ -371,7 +354,7 @@ u32 with_chat_shorthand(const u32& t) {
         // sound no article "an" goes before is "and" ("an hour", "an x-ray", "an mri scanner" stay)
         if ((c == 'a' || c == 'A') && starts && i > 0 && i + 3 < t.size() && (t[i + 1] == 'n' || t[i + 1] == 'N') &&
             t[i + 2] == ' ' && is_letter(t[i + 3]) && !is_upper(t[i + 3])) {
-            const u32 next = word_after(i + 2);
+            const u32 next = word_after_at(i + 2);
             static const std::u32string vowels = U"aeiouhx";
             static const std::set<u32> letters_said = {U"mri", U"mp", U"rpg", U"sfx", U"fx", U"nhs", U"lfe", U"led", U"lp",
                                                        U"suv", U"mc", U"rv", U"fm", U"sms", U"mot", U"ngo", U"lcd", U"nfl"};
@@ -401,7 +384,7 @@ u32 with_chat_shorthand(const u32& t) {
         const bool ends = j >= t.size() || t[j] == ',' || t[j] == '.' || t[j] == ';' || t[j] == '!' || t[j] == '?' ||
                           t[j] == ')' || t[j] == '/' || t[j] == '+' || t[j] == '&' || t[j] == '-' || t[j] == '\n' ||
                           t[j] == ':';
-        const u32 next = word_after(i + 1), prev = word_before(i);
+        const u32 next = word_after_at(i + 1), prev = word_before_at(i);
         const bool verb_next = next.size() > 4 && ends_with(next, U"ing");  // "birds r singing": are
         const bool side = !subjects.count(prev) && !verb_next &&
                           (ends || side_after.count(next) > 0 || side_before.count(prev) > 0);
