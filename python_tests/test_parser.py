@@ -4205,3 +4205,64 @@ def test_session_20_scots_move():
 ])
 def test_session_20_pidgin_and_scots(text, labels, az, el):
     _assert_sources_and_heights(text, labels, az, el)
+
+
+def _turn(s):
+    return round(s.azimuth_end - s.azimuth_start_deg) if s.moving else 0
+
+
+@pytest.mark.parametrize("text,label,turn", [
+    # once round, said in more ways: "in circle", "circled him once", "run rings round", "a complete circuit",
+    # an adverb before "round" ("going slowly round the ladies once")
+    ("swallows fly all around the courtyard in circle", "swallows", 360),
+    ("The crane-style fighter circled him once, sleeves whispering.", "sleeves", 360),
+    ("the kids run rings around me shouting", "kids", 360),
+    ("a car does one complete circuit around the listener", "car", 360),
+    ("a dolphin clicking going slowly round the ladies once", "dolphin", 360),
+    ("a fly buzzing in circles above me", "fly", 360),
+    # a circle with a side and no start word stays on that side; "starting" on it goes round from there
+    ("kids dancing in a circle on the left", "kids", 0),
+    ("the dog chases its tail in circles on the left", "dog", 0),
+    ("a bird flies in a circle, starting on my left", "bird", 360),
+    ("people sitting in circles on the left chatting", "people", 0),
+])
+def test_session_21_circles(text, label, turn):
+    s = parse(text).sources
+    assert len(s) == 1 and label in s[0].label and abs(_turn(s[0])) == turn, s
+
+
+@pytest.mark.parametrize("text,labels,az,el", [
+    # a possessive piece after an earlier sentence that names nothing heard is a sound of its own, and
+    # never takes the place of the sound after it
+    ("Recreating my old gaffer's shop for a memorial video. His wireless crackling on my left, the pot-bellied "
+     "stove ticking behind, and him whistling while he worked just in front.",
+     ["wireless", "stove", "worked"], [-90, 180, 0], [0, 0, 0]),
+    # asked for with "put", a possessive piece is a sound of its own
+    ("My late husband snored terribly. I miss it. Please put his snoring to my left, as in bed, and the rain on "
+     "the window behind my head. Also the wireless very quietly on the far right.",
+     ["snoring", "rain", "wireless"], [-90, 180, 90], [0, 0, 0]),
+    # ", and <place>, <sound>": the place is the next sound's, after a height too
+    ("Water laps against the window on her left, a drone hums overhead, and far behind, the siren wails.",
+     ["water", "drone", "siren"], [-90, 0, 180], [0, 1, 0]),
+    ("a car hisses past outside from right to left, and somewhere above, a neon sign buzzes.",
+     ["car", "neon"], [90, 0], [0, 1]),
+    # a bracketed place after a comma keys what follows; "(back)" is behind
+    ("(ahead) waves, (behind) my mum calling me in", ["waves", "mum"], [0, 180], [0, 0]),
+    ("Can you recreate: bass (L), vocals (C), guitar (R), crowd (back)?", ["bass", "vocals", "guitar", "crowd"],
+     [-90, 0, 90, 180], [0, 0, 0, 0]),
+])
+def test_session_21_first_pass(text, labels, az, el):
+    _assert_sources_and_heights(text, labels, az, el)
+
+
+def test_session_21_possessive_says_more_of_the_sound_before():
+    # "Its whistle" is the kettle's, heard on the left; the radio after it keeps its own place
+    s = parse("A kettle on the stove. Its whistle shrieks on the left, the radio mumbling behind.").sources
+    assert [round(x.azimuth_start_deg) for x in s] == [-90, 180] and "kettle" in s[0].label and "radio" in s[1].label
+
+
+def test_session_21_joined_sentence_keeps_its_move():
+    # ("Its drums started ... and moved across ...": the verb goes on, one sound)
+    s = parse("Last Lunar New Year the lion dance came through. Its drums started way off on my left and moved "
+              "across in front of the stall to the right, while firecrackers popped behind me.").sources
+    assert len(s) == 2 and s[0].moving and round(s[0].azimuth_start_deg) == -90 and round(s[0].azimuth_end) == 90

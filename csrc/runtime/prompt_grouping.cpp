@@ -168,6 +168,20 @@ static bool plural_noun_then_its_sound(const Toks& p) {
            !ends_with(verb, U"s") && !ends_with(verb, U"ed") && !ends_with(verb, U"ing");
 }
 
+namespace {
+bool opens_with_a_verb(const Toks& piece) {
+    for (const Tok* t : piece) {
+        if (t->kind == Kind::Word && (t->low() == U"and" || t->low() == U"then")) continue;
+        // ("Its recorded screech, which I play for clients, comes from ...": the verb after the aside)
+        if (t->low() == U"which" || t->low() == U"who" || t->low() == U"that") return true;
+        if (is_move(t->kind) || t->kind == Kind::Passing || t->kind == Kind::Approach || t->kind == Kind::Recede)
+            return true;
+        return t->kind == Kind::Word && (ends_with(t->low(), U"ed") || verb_form(t->low()) % 2 == 1);
+    }
+    return false;
+}
+}  // namespace
+
 std::vector<Group> group(std::vector<Tok>& tokens, std::vector<bool>& colon_after, std::vector<bool>& colon_only) {
     mark_wrapped_lines(tokens);
     adjust_tokens(tokens);
@@ -424,6 +438,8 @@ std::vector<Group> group(std::vector<Tok>& tokens, std::vector<bool>& colon_afte
                 has_label[k] = false;
         }
         const std::size_t first_in_clause = sources.size();
+        // a piece that says more of the last sound of an earlier sentence ("A kettle. Its whistle ...")
+        std::vector<bool> joins_last(pieces.size(), false);
         for (std::size_t k = 0; k < pieces.size(); ++k) {
             const bool label_before = std::find(has_label.begin(), has_label.begin() + k, true) != has_label.begin() + k;
             if (!has_label[k] || (sources.empty() && !label_before)) continue;
@@ -431,7 +447,7 @@ std::vector<Group> group(std::vector<Tok>& tokens, std::vector<bool>& colon_afte
             const Toks* prev = nullptr;
             Toks told;  // the labelled piece before and the label-less ones after it ("..., starting behind and")
             for (std::size_t j = k; j-- > 0;)
-                if (has_label[j]) {
+                if (has_label[j] || joins_last[j]) {
                     prev = &pieces[j];
                     for (std::size_t i = j; i < k; ++i) told.insert(told.end(), pieces[i].begin(), pieces[i].end());
                     break;
@@ -455,7 +471,20 @@ std::vector<Group> group(std::vector<Tok>& tokens, std::vector<bool>& colon_afte
                                                (!moves_on && std::any_of(prev->begin(), prev->end(),
                                                                          [](const Tok* t) { return t->kind == Kind::Elev; })));
             if (plural_noun_then_its_sound(pieces[k])) continue;
-            if (!line_item && describes_previous(pieces[k], prev_located)) has_label[k] = false;
+            // ("Recreating my old gaffer's shop for a video. His wireless crackling on my left, ...": the
+            // sentence before names nothing heard, so there is nothing to say more of)
+            const bool nothing_heard_before =
+                !label_before && prev && !pieces[k].empty() &&
+                (pieces[k][0]->low() == U"his" || pieces[k][0]->low() == U"her" || pieces[k][0]->low() == U"their") &&
+                std::none_of(prev->begin(), prev->end(), [](const Tok* t) {
+                    return t->kind == Kind::Word && (sound_noun(t->low()) || sound_verb(t->low()));
+                });
+            if (!line_item && !nothing_heard_before && describes_previous(pieces[k], prev_located)) {
+                has_label[k] = false;
+                // (not when the next piece goes on with its verb: "Its drums started on my left and moved
+                // across to the right" stays one sound)
+                joins_last[k] = !label_before && !(k + 1 < pieces.size() && opens_with_a_verb(pieces[k + 1]));
+            }
             else if (prev && route_landmark(pieces[k], told.empty() ? *prev : told)) has_label[k] = false;
             else if (prev && opener[k].find(U"and") != u32::npos && parallel_verb(pieces[k], told.empty() ? *prev : told))
                 has_label[k] = false;
@@ -509,6 +538,11 @@ std::vector<Group> group(std::vector<Tok>& tokens, std::vector<bool>& colon_afte
                 sources.back().toks.insert(sources.back().toks.end(), p.begin(), p.end());
                 continue;
             }
+            if (joins_last[k] && current < 0 && pending.empty() && !sources.empty()) {
+                sources.back().toks.insert(sources.back().toks.end(), p.begin(), p.end());
+                current = static_cast<int>(sources.size()) - 1;
+                continue;
+            }
             if (current < 0 || !pending.empty()) {
                 pending.insert(pending.end(), p.begin(), p.end());
                 continue;
@@ -524,8 +558,22 @@ std::vector<Group> group(std::vector<Tok>& tokens, std::vector<bool>& colon_afte
                 return is_move(t->kind) || t->kind == Kind::Passing || (t->kind == Kind::Word && verb_form(t->low()) == 1);
             }) || (!p.empty() && p[0]->kind == Kind::To && p[0]->low() != U"to" && p[0]->low() != U"towards" &&
                    p[0]->low() != U"toward" && p[0]->low() != U"into" && p[0]->low() != U"onto");
-            if (nxt < pieces.size() && !locations(p).empty() && !locations(sources[current].toks).empty() &&
-                locations(pieces[nxt]).empty() && !mirrors_last_place(p, sources[current].toks) && !told)
+            // (a height is a place too: "a drone hums overhead, and far behind, the siren wails", "...,
+            // and somewhere above, a neon sign buzzes")
+            auto placed_at = [](const Toks& q) {
+                return !locations(q).empty() || std::any_of(q.begin(), q.end(), [](const Tok* t) { return t->kind == Kind::Elev; });
+            };
+            const bool somewhere_high = std::any_of(p.begin(), p.end(), [](const Tok* t) { return t->low() == U"somewhere"; }) &&
+                                        placed_at(p);
+            // (but "from up and to the left, like ..." finishes the height's place: after a height alone,
+            // only ", and <place>," opens a place of the next sound)
+            const bool after_comma_and = k >= 2 && pieces[k - 1].empty() && opener[k - 1] == U"," &&
+                                         opener[k].find(U"and") != u32::npos;
+            const bool current_placed = !locations(sources[current].toks).empty() ||
+                                        (after_comma_and && placed_at(sources[current].toks));
+            if (nxt < pieces.size() && (!locations(p).empty() || somewhere_high) && current_placed &&
+                !placed_at(pieces[nxt]) &&
+                !mirrors_last_place(p, sources[current].toks) && !told)
                 pending.insert(pending.end(), p.begin(), p.end());
             else
                 sources[current].toks.insert(sources[current].toks.end(), p.begin(), p.end());

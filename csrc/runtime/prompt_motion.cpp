@@ -106,7 +106,15 @@ SceneSource resolve(const Toks& toks, const u32& label) {
         if (t->kind == Kind::Passing && std::isnan(via_phrase))
             via_phrase = t->low().find(U"front") != u32::npos ? 0.0 : 180.0;
         // ("a hawk circles once to the left": there; "circling above me once, beginning in front": round)
-        const bool in_place = t->low().find(U' ') == u32::npos && !dirs.empty() &&
+        // ("kids dancing in a circle on the left", "chasing its tail in circles on the left": there too)
+        // (but "in a fast circle, starting behind me" goes round from there)
+        const bool names_no_centre =
+            t->low().find(U' ') == u32::npos ||
+            (t->low().rfind(U"in ", 0) == 0 && t->low().find(U"round") == u32::npos &&
+             std::none_of(toks.begin(), toks.end(), [](const Tok* k) {
+                 return k->kind == Kind::From || k->low().rfind(U"start", 0) == 0 || k->low().rfind(U"begin", 0) == 0;
+             }));
+        const bool in_place = names_no_centre && !dirs.empty() &&
                               (!once || std::none_of(toks.begin(), toks.end(), [](const Tok* k) {
                                    return k->kind == Kind::From;
                                }));

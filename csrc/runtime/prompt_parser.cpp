@@ -66,7 +66,8 @@ std::string placement_note(const std::vector<SceneSource>& sources, const std::v
 
 // Written forms of "both sides" and of a place in brackets after each sound:
 //   "rain loop L/R", "left/right"            -> the slash as a space (two places of one sound);
-//   "footsteps (left) door knock (right)"    -> a line break after each bracketed place.
+//   "footsteps (left) door knock (right)"    -> a line break after each bracketed place;
+//   "waves, (behind) a dog barks"            -> the place as a key ("behind:") of what follows.
 // In place, same length.
 void both_sides_and_bracketed_places(u32& t) {
     auto word_at = [&](std::size_t a, std::size_t b) { return lower(t.substr(a, b - a)); };
@@ -86,11 +87,18 @@ void both_sides_and_bracketed_places(u32& t) {
     for (std::size_t i = 0; i < t.size(); ++i) {
         if (t[i] != '(') continue;
         const std::size_t close = t.find(')', i);
+        // "crowd (back)": in brackets, "back" alone is the place behind (said as "rear", same length)
+        if (close != u32::npos && lower(t.substr(i + 1, close - i - 1)) == U"back") t.replace(i + 1, 4, U"rear");
         if (close == u32::npos || close + 2 >= t.size()) continue;
         if (!places.count(collapse_space(strip_space(lower(t.substr(i + 1, close - i - 1)))))) continue;
         std::size_t k = close + 1;
         while (k < t.size() && t[k] == ' ') ++k;
-        if (k > close + 1 && k < t.size() && is_letter(t[k])) t[close + 1] = '\n';
+        if (!(k > close + 1 && k < t.size() && is_letter(t[k]))) continue;
+        t[close + 1] = '\n';
+        // "(ahead) waves, (behind) my mum calling": after a comma, a bracketed place keys what follows it
+        std::size_t b = i;
+        while (b > 0 && t[b - 1] == ' ') --b;
+        if (b > 0 && (t[b - 1] == ',' || t[b - 1] == ';')) t[i] = ' ', t[close] = ':';
     }
 }
 

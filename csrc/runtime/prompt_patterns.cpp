@@ -663,7 +663,12 @@ Patterns::Patterns() {
         "rides|riding|marches|marching|races|racing|flapping|fluttering|darting|swooping|zooming|whizzing|dancing|hopping|"
         "scurrying|skittering|galloping|flits|flitting)\\s+(?:" + turn + "\\s+)?"
         "(?:(?:all\\s+the\\s+way|all|right|once|one\\s+time|slowly|quickly|gently|lazily)\\s+)*" + round_me + "(?:\\s+" + turn + ")?|"
-        "(?:(?:a|one)\\s+)?(?:full|complete|whole)\\s+(?:" + turn + "\\s+)?(?:circle|revolution|turn|round|loop|lap|orbit)s?|"
+        "(?:(?:a|one)\\s+)?(?:full|complete|whole)\\s+(?:" + turn + "\\s+)?(?:circle|revolution|turn|round|loop|lap|orbit|circuit)s?"
+        "(?:\\s+" + round_me + ")?|"
+        // "the kids run rings around me", "a fly buzzing in circles above me"
+        "rings?\\s+" + round_me + "|"
+        "(?<![\\w-])(?<!sitting )(?<!sit )(?<!sat )(?<!sits )(?<!standing )(?<!stand )(?<!stood )(?<!seated )(?<!arranged )"
+        "(?<!gathered )(?<!placed )(?<!set )(?<!laid )(?<!lined )in\\s+circles?(?![\\w-])|"
         // "a hummingbird zips once around the listener's head": any verb, once round
         "(?<=[a-z]s |[a-z]d |ng |pt |nt )(?:once|one\\s+time)\\s+" + round_me + "|"
         // "a seagull circles once above us", "circling once": a circling verb and how many times is a circle
@@ -690,7 +695,7 @@ Patterns::Patterns() {
         // "the dragon circles the tower", "circles over me", "orbit a beacon": a circling verb with what
         // it goes round (a circle named beside a place stays there: see resolve's in_place)
         "(?:circles|(?<!a )(?<!the )(?<!one )circle|circling|circled|orbits|orbiting|orbited|orbit)(?=\\s+(?:(?:over|above)\\s+)?(?:the|a|an|his|her|their|our|"
-        "my|your|me|us|you)(?![\\w'-]))|"
+        "my|your|me|us|you|him|them)(?![\\w'-]))|"
         // "a horse runs around me one time", "the wind goes round the whole hall once": any way of going
         // round, when the text says how many times
         "(?:go|goes|going|went|run|runs|running|ran|fly|flies|flying|flew|blow|blows|blowing|blew|move|moves|moving|"
@@ -699,7 +704,7 @@ Patterns::Patterns() {
         "buzzed|spin|spins|spinning|dance|dances|dancing|danced|wanders|wander|wandering|wandered|scrapes|scraping|"
         "drifts|drift|drifting|drifted|marches|marching|rolls|rolling|stomps|stomping|circles|circling|circled|float|"
         "[a-z]+(?:s|ing|ed))"
-        "\\s+(?:(?:its|his|her|their)\\s+way\\s+)?(?:all\\s+the\\s+way\\s+)?(?:a)?round"
+        "\\s+(?:(?:its|his|her|their)\\s+way\\s+)?(?:all\\s+the\\s+way\\s+|(?:all|slowly|quickly|gently|lazily|right)\\s+)?(?:a)?round"
         "(?=(?:\\s+[\\w'-]+){0,5}?\\s*,?\\s+(?:once|one\\s+(?:full\\s+)?time|in\\s+(?:a\\s+)?(?:full\\s+)?circle)(?![\\w-])))"
         "(?![\\w-])", true);
     circle->needs_any({U"circl", U"round", U"revolution", U"orbit", U"turn", U"wheel", U"360"});

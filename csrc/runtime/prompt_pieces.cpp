@@ -125,6 +125,11 @@ bool describes_previous(const Toks& p, bool previous_located) {
                                             U"trapped", U"locked", U"chained", U"caged", U"kept", U"sleeping",
                                             U"snuggled", U"huddled", U"crouched", U"crouching", U"balanced"};
         if (poses.count(w)) return true;
+        // ("Please put his snoring to my left": asked for, a sound of its own)
+        if ((w == U"their" || w == U"its" || w == U"his" || w == U"her") && p[0]->kind == Kind::Filler &&
+            (p[0]->low().find(U"put") != u32::npos || p[0]->low().find(U"place") != u32::npos ||
+             p[0]->low().find(U"add") != u32::npos))
+            return false;
         if (w == U"their" || w == U"its" || w == U"his" || w == U"her") {
             // "then its mother hums": someone of its own, a sound of their own
             static const std::set<u32> others = {
