@@ -568,7 +568,7 @@ Patterns::Patterns() {
     elevs.back().first.needs_any({U"under", U"beneath"});
     // "geese flying over me", "the dragon swoops over the party", "wind blowing from up"
     // "passes over the top of the head", "over my head"
-    elev("(?<=over )(?:me|us|you|(?:the\\s+)?(?:listener|player|party|audience|crowd|camera|group|heads)|"
+    elev("(?<=over )(?:(?:the\\s+top\\s+of\\s+)?(?:me|us|you)|(?:the\\s+)?(?:listener|player|party|audience|crowd|camera|group|heads)|"
          "(?:the\\s+top\\s+of\\s+)?(?:my|your|our|the|the\\s+listener's|the\\s+player's)\\s+heads?)(?![\\w'-])|"
          "from\\s+up(?=\\s*(?:[,.;!?]|$|and\\b))", kAboveDeg);
     elevs.back().first.needs_any({U"over ", U"from up"});

@@ -146,6 +146,24 @@ u32 with_wrong_places_dropped(const u32& t) {
     return with_matches_replaced(t, wrong, [](const Regex::Match&, const u32&) { return u32(); });
 }
 
+// "a tank grinding forward on the far left", "soldiers marching forward on my right": which way it
+// goes, not a second place beside the side
+u32 with_going_forward_beside_a_side_dropped(const u32& t) {
+    if (find_ascii_ci(t, U"forward") == u32::npos) return t;
+    static const Regex forward("(?:(?<=ing )|(?<=[a-z]s )|(?<=ed ))forwards?\\s+(?=on\\s+(?:the|my|your|our|his|her|their)\\s+"
+                               "(?:far\\s+|hard\\s+)?(?:left|right)(?![\\w-]))", true);
+    return with_matches_replaced(t, forward, [](const Regex::Match&, const u32&) { return u32(); });
+}
+
+// "Is this the right place?", "the right way to ask", "at the right time": right as correct, no side
+u32 with_right_as_correct(const u32& t) {
+    if (find_ascii_ci(t, U"right ") == u32::npos) return t;
+    static const Regex correct("(?:(?<=the )|(?<=this )|(?<=that )|(?<=a ))right(?=\\s+(?:place|thing|things|time|answer|answers|"
+                               "word|words|size|choice|format|amount|idea|decision|person|order|settings?|file|button|app|"
+                               "tool|way\\s+(?:to|of)|way\\s*[?.!]|way\\s*$)(?![\\w-]))", true);
+    return with_matches_replaced(t, correct, [](const Regex::Match&, const u32&) { return u32(U"correct"); });
+}
+
 // "I'm in the middle of the band", "I wanna stand in the centre of the circle": where the listener is,
 // not a place round the listener.
 u32 with_listener_amid(const u32& t) {
@@ -645,17 +663,22 @@ u32 with_small_amounts_before_front_back_dropped(const u32& t) {
             continue;
         if (!joined(low, words[i], words[i + 1]) || !joined(low, words[i + 1], words[i + 2]))
             continue;  // not "after a bit. Behind me"
-        const u32& next = words[i + 2].low;
+        // ("a little bit in front": the same amount)
+        const std::size_t at = words[i + 1].low == U"little" && words[i + 2].low == U"bit" && i + 3 < words.size() &&
+                                       joined(low, words[i + 2], words[i + 3])
+                                   ? i + 3
+                                   : i + 2;
+        const u32& next = words[at].low;
         if (!front_back.count(next)) continue;
         // "in front" / "in the back", not "a little in the garden"
-        if (next == U"in" && !(i + 3 < words.size() && (words[i + 3].low == U"front" || words[i + 3].low == U"back")))
+        if (next == U"in" && !(at + 1 < words.size() && (words[at + 1].low == U"front" || words[at + 1].low == U"back")))
             continue;
         if (next == U"more" || next == U"further" || next == U"farther" || next == U"closer" || next == U"nearer" ||
             next == U"higher" || next == U"lower" || next == U"up" || next == U"down")
             continue;  // "a bit more to the left", "a little further back": left as they are
         out += t.substr(copied, words[i].begin - copied);
-        copied = words[i + 2].begin;
-        i += 1;
+        copied = words[at].begin;
+        i = at - 1;
     }
     return copied ? out + t.substr(copied) : t;
 }

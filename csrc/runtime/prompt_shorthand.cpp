@@ -194,6 +194,10 @@ static u32 with_spoken_place_phrases(const u32& text) {
     static const Regex aw_roond("(?<![\\w-])aw\\s+(?=roond|round|around|ower|over)", true);
     if (contains_ascii_ci(t, U"aw "))
         t = with_matches_replaced(t, aw_roond, [](const Regex::Match&, const u32&) { return u32(U"all "); });
+    // "just to the right o' me, a wee bit in front": a little
+    static const Regex wee_bit("(?<![\\w-])wee\\s+(?=bit(?![\\w-]))", true);
+    if (contains_ascii_ci(t, U"wee "))
+        t = with_matches_replaced(t, wee_bit, [](const Regex::Match&, const u32&) { return u32(U"little "); });
     // "a cat meowin be hind me": behind, split as it sounds
     static const Regex be_hind("(?<![\\w-])be\\s+hind(?![\\w-])", true);
     if (t.find(U"hind") != u32::npos)
@@ -227,7 +231,8 @@ u32 with_common_misspellings_fixed(const u32& text) {
         {U"midle", U"middle"}, {U"senter", U"center"}, {U"ovahead", U"overhead"}, {U"overheed", U"overhead"},
         {U"lhs", U"left-hand side"}, {U"rhs", U"right-hand side"},
         // Scots ("the milk float whirrin past fae left tae right", "aw roond us", "above ma heid")
-        {U"fae", U"from"}, {U"tae", U"to"}, {U"roond", U"round"}, {U"heid", U"head"}};
+        {U"fae", U"from"}, {U"tae", U"to"}, {U"roond", U"round"}, {U"heid", U"head"}, {U"o'", U"of"}, {U"an'", U"and"},
+        {U"hed", U"head"}};
     u32 out;
     out.reserve(t.size() + 8);
     for (std::size_t i = 0; i < t.size();) {
@@ -565,6 +570,28 @@ u32 with_openers_dropped(const u32& t) {
             const std::size_t from = is(w + 1, U"but") ? w + 2 : w + 3;
             if (from < words.size()) cuts.emplace_back(words[w].start, words[from].start);
             continue;
+        }
+        // "If the smoke alarm goes, play a loud beep above me", "When the toaster pops I want a pop ...",
+        // "When I need to turn left at the aisle's end, give me a chirp ...": a condition before what is
+        // asked for is when the sound plays, not a sound
+        if (is(w, U"if") || is(w, U"when") || is(w, U"whenever") || is(w, U"once")) {
+            static const std::set<u32> asked = {U"play", U"give", U"put", U"make", U"add", U"trigger", U"fire", U"use",
+                                                U"please", U"pls", U"can", U"could", U"i'd", U"we'd", U"i", U"we"};
+            std::size_t cut = 0;
+            for (std::size_t k = w + 2; k < words.size() && k <= w + 14 && !cut; ++k) {
+                const u32 gap = t.substr(words[k - 1].end, words[k].start - words[k - 1].end);
+                if (gap.find_first_of(U".!?\n;:") != u32::npos) break;
+                const bool after_comma = gap.find(U',') != u32::npos;
+                const bool wants = (words[k].low == U"i" || words[k].low == U"we") && k + 1 < words.size() &&
+                                   (words[k + 1].low == U"want" || words[k + 1].low == U"need" || words[k + 1].low == U"would");
+                if ((after_comma && asked.count(words[k].low) && (words[k].low != U"i" && words[k].low != U"we" ? true : wants)) ||
+                    (!after_comma && wants && k > w + 2))
+                    cut = k;
+            }
+            if (cut) {
+                cuts.emplace_back(words[w].start, words[cut].start);
+                continue;
+            }
         }
         // "if a torch crackles ...": the condition is the scene
         if (is(w, U"if") && w + 1 < words.size() && dets.count(words[w + 1].low) && words[w + 1].low != U"that" &&
