@@ -79,7 +79,7 @@ const char kMoveSynonyms[] =
     "rolling|rolled|crosses|cross|crossing|crossed|heads|head|heading|headed|circles|circling|swings|swinging|"
     "slides|sliding|rides|riding|swoops|swooping|turns|turning|continues|continuing|proceeds|rotates|rotating|"
     "glides|transitions|bounds|bounding|bounded|dives|diving|dived|swing|swung|sprints|sprinting|sprinted|"
-    "scurries|scurrying|scurried|zips|zipping|strides|striding|strode";
+    "scurries|scurrying|scurried|zips|zipping|strides|striding|strode|catching up|catches up|caught up|catch up";
 const char kApproachSynonyms[] =
     "approached|draws near|draw near|drawing near|draws nearer|drawing nearer|gets closer|getting closer|"
     "moves closer|moving closer|move closer|comes near|coming near|nears|coming closer|comes closer|come closer|"
@@ -331,10 +331,13 @@ Patterns::Patterns() {
     dir("(?:(?<=panned )|(?<=pan )|(?<=pan: ))(?P<side>left|right)\\s+(?P<num>\\d{1,3})\\s*(?:%|percent)", DirValue::Percent);
     dirs.back().first.needs_any({U"%", U"percent"});
     // "a bell at the 2:00 position", "at 10:30 position": clock positions written as times
-    dir("(?:(?:the|my|your)\\s+)?(?P<h>1[0-2]|[1-9]):00(?=\\s+(?:position|direction|o'clock)\\b)(?:\\s+(?:position|direction))?",
+    // ("voice sample at 7:30 on the clock", "at 4:30 o'clock": the same)
+    dir("(?:(?:the|my|your)\\s+)?(?P<h>1[0-2]|[1-9]):00(?=\\s+(?:position|direction|o'clock|on\\s+the\\s+clock)\\b)"
+        "(?:\\s+(?:position|direction|o'clock|on\\s+the\\s+clock(?:\\s*face)?))?",
         DirValue::Clock);
     dirs.back().first.needs_any({U":00"});
-    dir("(?:(?:the|my|your)\\s+)?(?P<h>1[0-2]|[1-9]):30(?=\\s+(?:position|direction)\\b)\\s+(?:position|direction)",
+    dir("(?:(?:the|my|your)\\s+)?(?P<h>1[0-2]|[1-9]):30(?=\\s+(?:position|direction|o'clock|on\\s+the\\s+clock)\\b)"
+        "\\s+(?:position|direction|o'clock|on\\s+the\\s+clock(?:\\s*face)?)",
         DirValue::HalfClock);
     dirs.back().first.needs_any({U":30"});
     // "worker calling - left 45", "bell: right 30 degrees": the side, then the angle, ending the item

@@ -46,14 +46,18 @@ u32 with_bare_angle_ranges(const u32& t) {
     return out;
 }
 
-// "a bell somewhere between 30 and 60 degrees right": a still sound said to be within a span of
-// angles is at its middle ("from 30 to 60 degrees" is a move: with_bare_angle_ranges).
+// "a bell somewhere between 30 and 60 degrees right", "between -45 and +45": a still sound said to be
+// within a span of angles is at its middle ("from 30 to 60 degrees" is a move: with_bare_angle_ranges).
 u32 with_angle_spans_as_middles(const u32& t) {
     if (!contains_ascii_ci(t, U"between")) return t;
     static const Regex span("(?<![\\w-])(?:somewhere\\s+)?between\\s+(?P<a>[+\\-\\u2212]?\\d{1,3})(?:\\s*(?:degrees?|degs?|\\u00b0))?"
-                            "\\s+(?:and|&)\\s+(?P<b>[+\\-\\u2212]?\\d{1,3})\\s*(?:degrees?|degs?|\\u00b0)(?![\\w])", true);
-    const int a = span.group("a"), b = span.group("b");
+                            "\\s+(?:and|&)\\s+(?P<b>[+\\-\\u2212]?\\d{1,3})(?P<unit>\\s*(?:degrees?|degs?|\\u00b0))?(?![\\w])", true);
+    const int a = span.group("a"), b = span.group("b"), unit = span.group("unit");
     return with_matches_replaced(t, span, [&](const Regex::Match& m, const u32& low) {
+        // with no unit, only signed angles say angles ("between -45 and +45"; not "between 2 and 3")
+        auto sign = [&](int g) { const u32 w = m.group(low, g); return w[0] == '+' || w[0] == '-' || w[0] == 0x2212; };
+        if (!m.has(unit) && !(sign(a) && sign(b)))
+            return low.substr(static_cast<std::size_t>(m.start), static_cast<std::size_t>(m.end - m.start));
         auto value = [&](int g) {
             const auto [size, sign] = written_angle(m.group(low, g));
             const u32 said = m.group(low, g);

@@ -310,15 +310,20 @@ u32 with_shared_units_spread(const u32& t) {
     });
 }
 
-// "pink noise at 180° so i can hear the difference", "a kettle on the right so people think of tea":
-// what the scene is for, to the end of its clause, names no sound.
+// "pink noise at 180° so i can hear the difference", "a kettle on the right so people think of tea",
+// "..., to remind me to keep right": what the scene is for, to the end of its clause, names no sound.
 u32 with_purpose_clauses_dropped(const u32& t) {
-    if (!contains_ascii_ci(t, U"so ")) return t;
+    // ", to remind me to keep right", ", to warn the driver": what it is for, after a comma
+    static const Regex reminder("(?<=,)\\s*(?:just\\s+)?(?:to|so\\s+as\\s+to)\\s+(?:remind|warn|alert|tell|help|wake|calm|prompt|cue|signal)\\s+"
+                                "(?:me|us|you|them|him|her|people|everyone|the\\s+[a-z]+)(?![\\w'-])[^,.;!?\\n]*", true);
+    const u32 u = contains_ascii_ci(t, U"to ") ? with_matches_replaced(t, reminder, [](const Regex::Match&, const u32&) { return u32(); })
+                                               : t;
+    if (!contains_ascii_ci(u, U"so ")) return u;
     static const Regex purpose("(?<![\\w'-])so\\s+(?:that\\s+)?(?:i|we|you|u|they|people|he|she|everyone|everybody|the\\s+[a-z]+)"
                                "\\s+(?:can|could|will|would|'ll|can't|cannot|know|knows|think|thinks|feel|feels|notice|"
                                "notices|don't|dont|won't|wont|learn|learns|understand|understands)(?![\\w'-])"
                                "[^,.;!?\\n]*", true);
-    return with_matches_replaced(t, purpose, [](const Regex::Match&, const u32&) { return u32(); });
+    return with_matches_replaced(u, purpose, [](const Regex::Match&, const u32&) { return u32(); });
 }
 
 // "A whale blowing off the starboard bow, that's front right, and ...": a place said again in other

@@ -284,9 +284,24 @@ bool behind_a_thing(const u32& low, int s, int e) {
 // "behind you, to the left" is one place, back-left; but after a start ("from my right ear, behind
 // my head, to my left ear") the words after the comma are where the move ends, not half a diagonal.
 bool target_inside_a_move(const u32& low, int s, int e) {
-    if (std::find(low.begin() + s, low.begin() + e, U',') == low.begin() + e) return false;  // most places
     const u32 place = low.substr(s, e - s);
-    if (place.find(U", to ") == u32::npos && place.find(U", and to ") == u32::npos) return false;
+    // ("starts at the left and walks behind me to the right": behind on the way, then to the right)
+    const bool behind_then_to = place.rfind(U"behind ", 0) == 0 && place.find(U" to ") != u32::npos && s >= 6 &&
+                                [&] {
+                                    std::size_t b = static_cast<std::size_t>(s) - 1;
+                                    while (b > 0 && low[b - 1] != ' ') --b;
+                                    const u32 verb = low.substr(b, static_cast<std::size_t>(s) - 1 - b);
+                                    static const std::set<u32> going = {U"walks", U"walking", U"goes", U"going", U"moves",
+                                                                        U"moving", U"runs", U"running", U"swings",
+                                                                        U"swinging", U"travels", U"travelling", U"pans",
+                                                                        U"panning", U"sweeps", U"sweeping", U"passes",
+                                                                        U"passing", U"flies", U"flying", U"drives", U"driving"};
+                                    return going.count(verb) > 0;
+                                }();
+    if (!behind_then_to) {
+        if (std::find(low.begin() + s, low.begin() + e, U',') == low.begin() + e) return false;  // most places
+        if (place.find(U", to ") == u32::npos && place.find(U", and to ") == u32::npos) return false;
+    }
     int b = s;
     while (b > 0 && low[b - 1] != '.' && low[b - 1] != ';' && low[b - 1] != ':' && low[b - 1] != '!' &&
            low[b - 1] != '?' && low[b - 1] != '\n')
