@@ -4266,3 +4266,52 @@ def test_session_21_joined_sentence_keeps_its_move():
     s = parse("Last Lunar New Year the lion dance came through. Its drums started way off on my left and moved "
               "across in front of the stall to the right, while firecrackers popped behind me.").sources
     assert len(s) == 2 and s[0].moving and round(s[0].azimuth_start_deg) == -90 and round(s[0].azimuth_end) == 90
+
+
+@pytest.mark.parametrize("text,labels,az,el", [
+    # a condition before what is asked for says when, and is no sound
+    ("If the smoke alarm goes, play a loud beep above me.", ["beep"], [0], [1]),
+    ("When the toaster pops I want a pop sound at 90 degrees left.", ["pop"], [-90], [0]),
+    ("If the baby cries, play rain on the left.", ["rain"], [-90], [0]),
+    # right as correct is no side
+    ("is this the right way to ask? a dog barks on the left", ["dog"], [-90], [0]),
+    # Scots o' and an', "a wee bit", "hed"; "a little bit in front" is the same small amount
+    ("Can ye do the Land Rover idling behind us an' the dogs panting at my left side?", ["Rover", "dogs"], [180, -90], [0, 0]),
+    ("the wind whistling right over the top o' us", ["wind"], [0], [1]),
+    ("a dog a little bit behind me", ["dog"], [180], [0]),
+    # which way it goes is no second place beside a side
+    ("a tank grinding forward on the far left", ["tank"], [-90], [0]),
+    ("soldiers marching forward on my right", ["soldiers"], [90], [0]),
+    # a span of signed angles is its middle; a clock time said to be on the clock is a clock position
+    ("Can you place a rain bed at ear level in front, somewhere between -45 and +45?", ["rain"], [0], [0]),
+    ("voice sample at 7:30 on the clock", ["voice"], [-135], [0]),
+    ("voice at 4:30 o'clock", ["voice"], [135], [0]),
+    # what the text says is silent, an apology, a purpose before a request, a swipe's key
+    ("Liver Building's on me left but that's not a sound obviously. Lads singing at the back of the boat, the "
+     "tannoy announcer front right.", ["ads", "tannoy"], [180, 45], [0, 0]),
+    ("sorry for my english, dog barking left and cat behind", ["dog", "cat"], [-90, 180], [0, 0]),
+    ("Sorry typing fast. Fox screaming off to the left.", ["fox"], [-90], [0]),
+    ("I run in the park at dawn. For intervals I want a whistle behind me.", ["whistle"], [180], [0]),
+])
+def test_session_21_second_pass(text, labels, az, el):
+    _assert_sources_and_heights(text, labels, az, el)
+
+
+@pytest.mark.parametrize("text,labels", [
+    ("Hello. Is this the right place? My grandson set this up for me.", None),
+    ("a bell at 4:30", ["bell"]),  # a time, no place
+])
+def test_session_21_no_place_said(text, labels):
+    scene = parse(text)
+    assert scene.note and all(s.azimuth_start_deg == 0 and not s.moving for s in scene.sources)
+
+
+@pytest.mark.parametrize("text,start,end", [
+    ("a bike bell passing me from behind to the front on my left, to remind me to keep right", 180, 360),
+    ("Virtual rival: footsteps at 4 o'clock catching up to 2 o'clock.", 120, 60),
+    ("Footsteps loop starts at the left (-90) and walks behind me to the right (+90)", -90, -270),
+    ("low battery beep: start in my left ear and swipe across to the right", -90, 90),
+])
+def test_session_21_moves(text, start, end):
+    s = parse(text).sources
+    assert len(s) == 1 and s[0].moving and round(s[0].azimuth_start_deg) == start and round(s[0].azimuth_end) == end, s

@@ -146,6 +146,8 @@ u32 with_side_ones_as_sides(const u32& t);
 u32 with_terse_back_as_behind(const u32& t);
 u32 with_wrong_places_dropped(const u32& t);
 u32 with_right_as_correct(const u32& t);
+u32 with_said_silent_dropped(const u32& t);
+u32 with_apologies_dropped(const u32& t);
 u32 with_going_forward_beside_a_side_dropped(const u32& t);
 u32 with_listener_amid(const u32& t);
 u32 with_coming_in_behind_as_from_behind(const u32& t);

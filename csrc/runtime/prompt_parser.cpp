@@ -350,6 +350,8 @@ bool parse_prompt(const std::string& text, SceneSpec& out, std::string& err) {
     t = with_terse_back_as_behind(t);
     t = with_wrong_places_dropped(t);
     t = with_right_as_correct(t);
+    t = with_said_silent_dropped(t);
+    t = with_apologies_dropped(t);
     t = with_going_forward_beside_a_side_dropped(t);
     t = with_listener_amid(t);
     t = with_coming_in_behind_as_from_behind(t);

@@ -146,6 +146,25 @@ u32 with_wrong_places_dropped(const u32& t) {
     return with_matches_replaced(t, wrong, [](const Regex::Match&, const u32&) { return u32(); });
 }
 
+// "Liver Building's on me left but that's not a sound obviously": a thing the text itself says is
+// silent, with the clause that placed it
+u32 with_said_silent_dropped(const u32& t) {
+    if (find_ascii_ci(t, U"sound") == u32::npos) return t;
+    static const Regex silent("(?:^|(?<=[.!?;\\n]))[^.!?;\\n]*?(?:,\\s*|\\s+)(?:but\\s+|though\\s+|and\\s+)?"
+                              "(?:that's|thats|that\\s+is|it's|its|it\\s+is|they're|they\\s+are|which\\s+is)\\s+"
+                              "(?:not|n't|obviously\\s+not)\\s+a\\s+sound(?:\\s+(?:obviously|of\\s+course|though|really))?"
+                              "(?=\\s*(?:[.!?;\\n]|$))", true);
+    return with_matches_replaced(t, silent, [](const Regex::Match&, const u32&) { return u32(); });
+}
+
+// "Sorry typing fast.", "sorry for the long message": an apology opening a sentence, to its end
+u32 with_apologies_dropped(const u32& t) {
+    if (find_ascii_ci(t, U"sorry") == u32::npos) return t;
+    static const Regex apology("(?:^|(?<=[.!?\\n])|(?<=[.!?\\n] ))\\s*sorry,?\\s+(?:for|about|if|typing|in\\s+advance|i'm\\s+typing|"
+                               "im\\s+typing|on\\s+(?:my|the)\\s+phone|my\\s+english|bad\\s+english|english)(?![\\w'-])[^.!?\\n,]*[.!?,]*", true);
+    return with_matches_replaced(t, apology, [](const Regex::Match&, const u32&) { return u32(); });
+}
+
 // "a tank grinding forward on the far left", "soldiers marching forward on my right": which way it
 // goes, not a second place beside the side
 u32 with_going_forward_beside_a_side_dropped(const u32& t) {

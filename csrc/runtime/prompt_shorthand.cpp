@@ -632,6 +632,17 @@ u32 with_openers_dropped(const u32& t) {
                 if (!only_punct_between(words[k - 1].end, words[k].start)) break;  // a number or symbol: not a purpose
             }
         }
+        // "For intervals I want a whistle ...", "for sleep i need rain": with no article, only before a
+        // request of the teller's within a few words
+        if (is(w, U"for") && w + 1 < words.size() && !dets.count(words[w + 1].low) && (cuts.empty() || cuts.back().first != words[w].start))
+            for (std::size_t k = w + 2; k < words.size() && k <= w + 4; ++k) {
+                if (!only_between(words[k - 1].end, words[k].start, U" ")) break;
+                if ((words[k].low == U"i" || words[k].low == U"we") && k + 1 < words.size() &&
+                    (words[k + 1].low == U"want" || words[k + 1].low == U"need" || words[k + 1].low == U"would")) {
+                    cuts.emplace_back(words[w].start, words[k].start);
+                    break;
+                }
+            }
     }
     if (cuts.empty()) return t;
     u32 out;
