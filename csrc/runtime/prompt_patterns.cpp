@@ -80,7 +80,7 @@ const char kMoveSynonyms[] =
     "slides|sliding|rides|riding|swoops|swooping|turns|turning|continues|continuing|proceeds|rotates|rotating|"
     "glides|transitions|bounds|bounding|bounded|dives|diving|dived|swing|swung|sprints|sprinting|sprinted|"
     "scurries|scurrying|scurried|zips|zipping|strides|striding|strode|catching up|catches up|caught up|catch up|"
-    "swipes|swiping|swiped|swipe";
+    "swipes|swiping|swiped|swipe|carrying on|carries on|carried on|trundling|trundles|trundled";
 const char kApproachSynonyms[] =
     "approached|draws near|draw near|drawing near|draws nearer|drawing nearer|gets closer|getting closer|"
     "moves closer|moving closer|move closer|comes near|coming near|nears|coming closer|comes closer|come closer|"

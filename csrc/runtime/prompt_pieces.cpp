@@ -164,6 +164,11 @@ bool describes_previous(const Toks& p, bool previous_located) {
         static const std::set<u32> preps = {U"on", U"in", U"over", U"across", U"along", U"against", U"under", U"inside",
                                             U"among", U"amid", U"upon", U"within", U"like"};
         if (preps.count(w) && locations(p).empty() && content.size() <= 2) return true;
+        // ("..., low over the water", "high above the trees": how the sound before goes)
+        if ((w == U"low" || w == U"high") && locations(p).empty() && content.size() <= 3) {
+            const auto at = std::find(p.begin(), p.end(), t);
+            if (at + 1 != p.end() && preps.count((*(at + 1))->low())) return true;
+        }
         // "..., playing its happy music", "wagging its tail": what the sound before it is doing
         if (ends_with(w, U"ing") && w.size() > 5) {
             const auto at = std::find(p.begin(), p.end(), t);

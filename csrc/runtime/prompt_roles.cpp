@@ -102,7 +102,8 @@ bool continues_sentence(const Toks& piece, const Toks& before) {
     // "A rival car overtakes on the left, coming up from behind and pulling ahead": the move said
     // again in participles, with its start
     static const std::set<u32> going = {U"coming", U"going", U"heading", U"moving", U"travelling", U"traveling",
-                                        U"racing", U"speeding", U"roaring", U"rumbling", U"creeping", U"gliding"};
+                                        U"racing", U"speeding", U"roaring", U"rumbling", U"creeping", U"gliding",
+                                        U"climbing", U"disappearing", U"vanishing"};
     if (i < piece.size() &&
         (is_move(piece[i]->kind) || piece[i]->kind == Kind::Approach || going.count(piece[i]->low())) &&
         ends_with(piece[i]->low(), U"ing") &&
@@ -128,7 +129,8 @@ bool continues_sentence(const Toks& piece, const Toks& before) {
         return true;
     if (i + 1 < piece.size() && is_content(*piece[i]) && piece[i + 1]->kind == Kind::Word &&
         (!sound_noun(piece[i]->low()) || (started && sound_verb(piece[i]->low())))) {
-        static const std::set<u32> particles = {U"off", U"away", U"out", U"back", U"round", U"around", U"past", U"along"};
+        static const std::set<u32> particles = {U"off", U"away", U"out", U"back", U"round", U"around", U"past", U"along",
+                                                U"across"};
         static const std::set<u32> owners = {U"its", U"their", U"his", U"her"};
         const u32& verb = piece[i]->low();
         const u32& next = piece[i + 1]->low();
