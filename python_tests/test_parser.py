@@ -4315,3 +4315,23 @@ def test_session_21_no_place_said(text, labels):
 def test_session_21_moves(text, start, end):
     s = parse(text).sources
     assert len(s) == 1 and s[0].moving and round(s[0].azimuth_start_deg) == start and round(s[0].azimuth_end) == end, s
+
+
+@pytest.mark.parametrize("text,start,end", [
+    # a verb of going on, not a sound of its own
+    ("Lunch sketch in the park - a jogger puffing up from behind me, passing on my left and carrying on ahead.", 180, 360),
+    ("digger engine behind the fence on my left, trundling toward the front", -90, 0),
+    # a participle with its own start goes on with the sound before; "end at" is where a move ends
+    ("someone sweeping the floor in front of me, moving from the door on my right across to the sink on my left", 90, -90),
+    ("The bishop's footsteps come up the aisle from behind me, pass on my right side and end at the altar straight ahead.",
+     180, 0),
+    ("heron flaps past from right to left, low over the water", 90, -90),
+])
+def test_session_21_moves_go_on(text, start, end):
+    s = parse(text).sources
+    assert len(s) == 1 and s[0].moving and round(s[0].azimuth_start_deg) == start and round(s[0].azimuth_end) == end, s
+
+
+def test_session_21_climbing_away_goes_on():
+    s = parse("Turbofan noise coming in from straight ahead, passing overhead, and climbing away behind the tower.").sources
+    assert len(s) == 1 and "urbofan" in s[0].label

@@ -803,7 +803,7 @@ Patterns::Patterns() {
     // a target: "to", and verbs that end a move somewhere ("stops in front", "ends up on the left")
     words.push_back({Regex("(?<![\\w-])(?:(?:all\\s+the\\s+way\\s+)?(?:over|across|round|around)\\s+to|all\\s+the\\s+way\\s+to|round\\s+to|around\\s+to|to|towards|toward|"
                            "into|onto|until|till|up\\s+to|(?:offset|ending|ends|end\\s+point|final\\s+position)\\s*(?:at|:)|"
-                           "ends\\s+up|ending\\s+up|ended\\s+up|end\\s+up|ending|ends|stop|stops|stopping|stopped|halts|halting|disappears|disappearing|disappeared|vanishes|"
+                           "ends\\s+up|ending\\s+up|ended\\s+up|end\\s+up|(?:end|ended)\\s+at|ending|ends|stop|stops|stopping|stopped|halts|halting|disappears|disappearing|disappeared|vanishes|"
                            "vanishing|vanished|comes\\s+to\\s+(?:a\\s+)?(?:stop|halt|rest)|"
                            "pulls\\s+up|pulling\\s+up|settles|settling|exits|exit|exiting|exited|finishes|finishing|finished)(?![\\w-])", true),
                      Kind::To, ""});

@@ -107,8 +107,10 @@ bool continues_sentence(const Toks& piece, const Toks& before) {
     if (i < piece.size() &&
         (is_move(piece[i]->kind) || piece[i]->kind == Kind::Approach || going.count(piece[i]->low())) &&
         ends_with(piece[i]->low(), U"ing") &&
+        // ("someone sweeping the floor in front of me, moving from the door on my right across to the sink":
+        // the move starts in the participle itself)
         (has(before, [](const Tok* t) { return t->kind == Kind::From; }) ||
-         (moving_before && has(piece, [](const Tok* t) { return t->kind == Kind::From; }))))
+         has(piece, [](const Tok* t) { return t->kind == Kind::From; })))
         return true;
     // "and slowly work its way round", "and swirls off behind me": a verb the word lists lack, told by
     // the particle after it (not "and cats on the right": a noun before its own place)
