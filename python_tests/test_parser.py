@@ -4335,3 +4335,18 @@ def test_session_21_moves_go_on(text, start, end):
 def test_session_21_climbing_away_goes_on():
     s = parse("Turbofan noise coming in from straight ahead, passing overhead, and climbing away behind the tower.").sources
     assert len(s) == 1 and "urbofan" in s[0].label
+
+
+@pytest.mark.parametrize("text,labels,az,el", [
+    # on the lap is below, in front; where the listener lived is no sound
+    ("my cat was purring on my lap and the tv was on in front of me", ["cat", "tv"], [0, 0], [-1, 0]),
+    ("When I was a girl we lived above the market. I should like to hear the costermongers calling from below my "
+     "window on the right.", ["costermongers"], [90], [-1]),
+])
+def test_session_21_third_pass(text, labels, az, el):
+    _assert_sources_and_heights(text, labels, az, el)
+
+
+def test_session_21_times_round_is_no_second_sound():
+    s = parse("Helicopter above, going around me one time, and wind from the left.").sources
+    assert len(s) == 2 and "elicopter" in s[0].label and abs(abs(_turn(s[0])) - 360) < 1 and s[0].elevation_deg > 0

@@ -409,7 +409,11 @@ std::vector<Group> group(std::vector<Tok>& tokens, std::vector<bool>& colon_afte
             const bool placeless = std::all_of(content.begin(), content.end(), [](const Tok* x) {
                 return no_place.count(x->low()) > 0;
             });
-            has_label[k] = !content.empty() && !descriptor_only(content) && !parts_only && !placeless &&
+            // ("Helicopter above, going around me one time, ...": how many times round, no sound of its own)
+            static const std::set<u32> counted = {U"one", U"two", U"time", U"times", U"full", U"complete", U"whole"};
+            const bool times_round = std::any_of(pieces[k].begin(), pieces[k].end(), [](const Tok* x) { return x->kind == Kind::Circle; }) &&
+                                     std::all_of(content.begin(), content.end(), [](const Tok* x) { return counted.count(x->low()) > 0; });
+            has_label[k] = !content.empty() && !descriptor_only(content) && !parts_only && !placeless && !times_round &&
                            !sound_said_twice(pieces, k) &&
                            // a heading before a colon ("Put these in:", "FADE IN:") stays a heading
                            !(only_verbs(pieces[k], content) && !colon_after[c] && !names_a_noun_phrase(pieces[k]) &&

@@ -150,6 +150,7 @@ u32 with_said_silent_dropped(const u32& t);
 u32 with_apologies_dropped(const u32& t);
 u32 with_going_forward_beside_a_side_dropped(const u32& t);
 u32 with_listener_amid(const u32& t);
+u32 with_home_above_or_below_dropped(const u32& t);
 u32 with_coming_in_behind_as_from_behind(const u32& t);
 u32 with_bracketed_angles_after_places_dropped(const u32& t);
 u32 with_fixed_pairs_joined(const u32& t);

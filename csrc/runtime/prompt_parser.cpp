@@ -354,6 +354,7 @@ bool parse_prompt(const std::string& text, SceneSpec& out, std::string& err) {
     t = with_apologies_dropped(t);
     t = with_going_forward_beside_a_side_dropped(t);
     t = with_listener_amid(t);
+    t = with_home_above_or_below_dropped(t);
     t = with_coming_in_behind_as_from_behind(t);
     t = with_time_phrases_dropped(t);
     t = with_purpose_clauses_dropped(t);

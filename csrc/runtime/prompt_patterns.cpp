@@ -558,6 +558,9 @@ Patterns::Patterns() {
     elev("(?:at\\s+)?(?:knee|waist|hip|ankle|shin)[- ](?:height|level)|low\\s+to\\s+the\\s+(?:ground|floor)|"
          "(?:close|near)\\s+to\\s+the\\s+(?:ground|floor)", -kAboveDeg);
     elevs.back().first.needs_any({U"height", U"level", U"ground", U"floor"});
+    // "my cat purring on my lap": below the ears, in front
+    elev("(?:on|in)\\s+(?:my|your|our|his|her|their|the\\s+listener's)\\s+laps?(?![\\w-])", -kAboveDeg);
+    elevs.back().first.needs_any({U"lap"});
     elev("down\\s+low|low\\s+down|(?:near|on|at|from)\\s+(?:the\\s+)?(?:floor|ground)(?:\\s+level)?|(?:floor|ground)\\s+level", -kAboveDeg);
     // a floor down or a place under the listener: "downstairs", "in the cellar", "at my feet", "under the bed"
     elev("downstairs|(?:in|from|down\\s+in)\\s+the\\s+(?:basement|cellar|crawl\\s*space)|"

@@ -183,6 +183,17 @@ u32 with_right_as_correct(const u32& t) {
     return with_matches_replaced(t, correct, [](const Regex::Match&, const u32&) { return u32(U"correct"); });
 }
 
+// "When I was a girl we lived above the market.": where the listener lived, above or below a place
+u32 with_home_above_or_below_dropped(const u32& t) {
+    if (find_ascii_ci(t, U"liv") == u32::npos && find_ascii_ci(t, U"stay") == u32::npos && find_ascii_ci(t, U"slep") == u32::npos &&
+        find_ascii_ci(t, U"sleep") == u32::npos)
+        return t;
+    static const Regex lived("(?<![\\w'-])(?:i|we)\\s+(?:lived|live|living|stayed|stay|slept|sleep)\\s+(?:right\\s+|just\\s+)?"
+                             "(?:above|over|below|under|beneath|underneath)\\s+(?:the|a|an|my|our)(?:\\s+[\\w'-]+){1,2}?"
+                             "(?=\\s*(?:[,.;:!?\\n]|$))", true);
+    return with_matches_replaced(t, lived, [](const Regex::Match&, const u32&) { return u32(); });
+}
+
 // "I'm in the middle of the band", "I wanna stand in the centre of the circle": where the listener is,
 // not a place round the listener.
 u32 with_listener_amid(const u32& t) {
