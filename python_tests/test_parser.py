@@ -4350,3 +4350,17 @@ def test_session_21_third_pass(text, labels, az, el):
 def test_session_21_times_round_is_no_second_sound():
     s = parse("Helicopter above, going around me one time, and wind from the left.").sources
     assert len(s) == 2 and "elicopter" in s[0].label and abs(abs(_turn(s[0])) - 360) < 1 and s[0].elevation_deg > 0
+
+
+@pytest.mark.parametrize("text,labels,az,el", [
+    # dictated with no punctuation: after a place, a (determiner and) noun with a sounding -ing opens the next item
+    ("bullfrogs booming on my left a whip-poor-will calling far to the right and my boots thudding on the planks "
+     "underneath", ["bullfrogs", "whip-poor-will", "boots"], [-90, 90, 0], [0, 0, -1]),
+    ("polisher droning in front of me dinner ladies clattering trays back right and a kid crying off to my left",
+     ["polisher", "ladies", "kid"], [0, 135, -90], [0, 0, 0]),
+    # (not a place by a thing)
+    ("the guy behind the counter yelling my order in front, and the door chime going off behind me",
+     ["guy", "chime"], [0, 180], [0, 0]),
+])
+def test_session_21_run_on_items(text, labels, az, el):
+    _assert_sources_and_heights(text, labels, az, el)

@@ -611,27 +611,63 @@ static bool placed_item_follows(const std::vector<Tok>& tokens, std::size_t i, c
                        [](const Tok& k) { return is_content(k); });
 }
 
+static bool weather_word(const u32& w) {
+    static const std::set<u32> weather = {U"thunder", U"rain", U"wind", U"hail", U"lightning", U"drizzle", U"sleet"};
+    return weather.count(w) > 0;
+}
+
+// After a place, a determiner (or none), one or two words and a sounding "-ing" ("... on my left a
+// whip-poor-will calling", "... in front of me dinner ladies clattering trays"): the next item.
+static bool sounding_item_follows(const std::vector<Tok>& tokens, std::size_t i) {
+    static const std::set<u32> dets = {U"a", U"an", U"the", U"some", U"my", U"his", U"her", U"our", U"their", U"two", U"three"};
+    std::size_t j = i;
+    if (j < tokens.size() && tokens[j].kind == Kind::Word && dets.count(tokens[j].low())) ++j;
+    std::size_t words = 0;
+    while (j < tokens.size() && words < 2 && tokens[j].kind == Kind::Word && is_content(tokens[j]) &&
+           !ends_with(tokens[j].low(), U"ing") && !dets.count(tokens[j].low()) && tokens[j].low() != U"and" &&
+           tokens[j].low() != U"of" && tokens[j].low() != U"me" && tokens[j].low() != U"us" && tokens[j].low() != U"you")
+        ++j, ++words;
+    if (words == 0 || j >= tokens.size()) return false;
+    const Tok& verb = tokens[j];
+    return (verb.kind == Kind::Word && ends_with(verb.low(), U"ing") && sound_verb(verb.low())) ||
+           (is_move(verb.kind) && ends_with(verb.low(), U"ing"));
+}
+
 // "waves crashing straight ahead seagulls crying off to the left" (dictated, no punctuation): after a
 // place, a sound's noun and its verb, or its own place, start the next item.
 void with_run_on_breaks(std::vector<Tok>& tokens) {
     std::vector<std::size_t> breaks;  // a break goes before each of these tokens
     for (std::size_t i = 0; i < tokens.size(); ++i) {
-        if (i > 0 && i + 1 < tokens.size() && tokens[i - 1].kind == Kind::Dir && tokens[i].kind == Kind::Word &&
-            sound_noun(tokens[i].low()) && !sound_verb(tokens[i].low())) {
+        // (after a height only a word of weather: "rain above me thunder far away on the left", not "the
+        // ceiling speaker directly above")
+        if (i > 0 && i + 1 < tokens.size() &&
+            (tokens[i - 1].kind == Kind::Dir || (tokens[i - 1].kind == Kind::Elev && weather_word(tokens[i].low()))) &&
+            tokens[i].kind == Kind::Word && sound_noun(tokens[i].low())) {
             const Tok& next = tokens[i + 1];
             const bool verb = is_move(next.kind) || (next.kind == Kind::Word && sound_verb(next.low()) &&
                                                      (ends_with(next.low(), U"ing") || ends_with(next.low(), U"s")));
             // "waves in front seagulls left wind right": a sound's noun and its own place
             // (not "the front door directly ahead": a thing named with front or back)
+            // ("rain above me thunder far away on the left": a noun that is a verb too, placed)
             const bool compound = named_with_front_or_back(tokens[i - 1], tokens[i]);
-            const bool placed = (next.kind == Kind::Dir || next.kind == Kind::Elev) && !compound;
-            if (verb || placed) {
+            const bool placed = (next.kind == Kind::Dir || next.kind == Kind::Elev ||
+                                 (next.kind == Kind::DistOf && i + 2 < tokens.size() && tokens[i + 2].kind == Kind::Word &&
+                                  (tokens[i + 2].low() == U"on" || tokens[i + 2].low() == U"to"))) &&
+                                !compound;
+            const bool noun_only = !sound_verb(tokens[i].low()) && tokens[i - 1].kind == Kind::Dir;
+            if ((verb && noun_only) || (placed && (noun_only || !ends_with(tokens[i].low(), U"s")))) {
                 breaks.push_back(i);
                 continue;
             }
         }
-        if (i > 0 && (tokens[i - 1].kind == Kind::Dir || tokens[i - 1].kind == Kind::Elev) && placed_item_follows(tokens, i, breaks))
+        if (i > 0 && (tokens[i - 1].kind == Kind::Dir || tokens[i - 1].kind == Kind::Elev) && placed_item_follows(tokens, i, breaks)) {
             breaks.push_back(i);  // "the kettle behind me the washing machine at 2 o'clock"
+            continue;
+        }
+        // (not a place by a thing: "the guy behind the counter yelling")
+        if (i > 0 && (tokens[i - 1].kind == Kind::Dir || tokens[i - 1].kind == Kind::Elev) && tokens[i - 1].value != "weak" &&
+            sounding_item_follows(tokens, i))
+            breaks.push_back(i);  // "bullfrogs booming on my left a whip-poor-will calling far to the right"
     }
     for (std::size_t k = breaks.size(); k-- > 0;) {
         Tok brk;
