@@ -4364,3 +4364,13 @@ def test_session_21_times_round_is_no_second_sound():
 ])
 def test_session_21_run_on_items(text, labels, az, el):
     _assert_sources_and_heights(text, labels, az, el)
+
+
+@pytest.mark.parametrize("text,label", [
+    # heard everywhere: a sound of its own, kept with no place
+    ("Harmonica to the back right, clapping all around", "clapping"),
+    ("applause coming from the whole room, a speaker dead ahead", "applause"),
+])
+def test_session_21_everywhere_is_a_sound_of_its_own(text, label):
+    s = parse(text).sources
+    assert len(s) == 2 and any(label in x.label and x.azimuth_start_deg == 0 and not x.moving for x in s), s

@@ -51,6 +51,11 @@ bool describes_previous(const Toks& p, bool previous_located) {
     Toks content;
     for (Tok* t : p)
         if (is_content(*t)) content.push_back(t);
+    // "Harmonica to the back right, clapping all around": heard everywhere, so not where the one before is
+    for (std::size_t i = 0; i < p.size(); ++i)
+        if (p[i]->low() == U"everywhere" ||
+            (p[i]->low() == U"all" && i + 1 < p.size() && (p[i + 1]->low() == U"around" || p[i + 1]->low() == U"round")))
+            return false;
     // "..., siren on", "..., horn blaring the whole way", "..., bell dinging": a part of the moving
     // thing before, or what it does all along, with no place of its own
     const bool own_height = std::any_of(p.begin(), p.end(), [](const Tok* t) { return t->kind == Kind::Elev; });

@@ -181,6 +181,9 @@ static bool said_to_be_everywhere(const std::string& label, const u32& low) {
                         // "cicadas on every side", "babies crying all round the room"
                         U" on every side", U" from every side", U" all round", U" round us", U" round me",
                         U" around the room", U" round the room",
+                        // "applause coming from the whole room", "cheers from everyone"
+                        U" the whole room", U" the entire room", U" the whole hall", U" the whole place",
+                        U" from everyone", U" from everybody", U" all around u ", U" around u ",
                         // "Keep the music box tune quiet and unplaced", "narrator's voice head-locked, no position"
                         U" unplaced", U" no position", U" position doesn't matter", U" head-locked", U" headlocked",
                         U" head locked", U" not placed", U" non-diegetic", U" nondiegetic"})
