@@ -245,7 +245,10 @@ bool descriptor_only(const Toks& content) {
         U"august", U"september", U"october", U"november", U"december", U"monday", U"tuesday", U"wednesday",
         U"thursday", U"friday", U"saturday", U"sunday", U"today", U"tonight", U"yesterday", U"welcome",
         // "Fridge hum: behind me, constant, doesn't move", "Clock: left, never moves"
-        U"doesn't", U"doesnt", U"does", U"not", U"never", U"move", U"moves", U"moving", U"stays", U"put", U"still"};
+        U"doesn't", U"doesnt", U"does", U"not", U"never", U"move", U"moves", U"moving", U"stays", U"put", U"still",
+        // "water drops: 30° left of centre, slowed to half speed": how the sound is processed
+        U"slowed", U"sped", U"pitched", U"reversed", U"delayed", U"detuned", U"stretched", U"compressed", U"distorted",
+        U"boosted", U"lowered", U"raised", U"half", U"normal", U"up", U"down"};
     for (std::size_t i = 0; i < content.size(); ++i) {
         const u32 w = strip_chars(content[i]->low(), U"'-");
         // "barking at each other": "other" after "each" ("the other on my right" is an item)
@@ -371,7 +374,11 @@ bool compound_noun(const Toks& p, std::size_t i) {
         return true;  // "Mountain pass."
     static const std::set<u32> drive_kinds = {U"warp", U"hard", U"disk", U"disc", U"jump", U"hyper", U"tape", U"flash"};
     if ((w == U"drive" || w == U"drives") && i > 0 && drive_kinds.count(p[i - 1]->low())) return true;  // "Warp drive spools up"
-    if (i == 0 || i + 1 != p.size() || !is_content(*p[i - 1])) return false;
+    // "tent zip rasping": a quick sound's verb in its base form, between a noun and a sounding "-ing",
+    // names that sound
+    const bool quick_sound = p[i]->kind == Kind::SpeedVerb && i > 0 && p[i - 1]->kind == Kind::Word && i + 1 < p.size() &&
+                             p[i + 1]->kind == Kind::Word && ends_with(p[i + 1]->low(), U"ing") && p[i + 1]->low().size() > 5;
+    if (i == 0 || (i + 1 != p.size() && !quick_sound) || !is_content(*p[i - 1])) return false;
     if ((ends_with(w, U"s") && !ends_with(w, U"ss")) || ends_with(w, U"ing") || ends_with(w, U"ed")) return false;
     const u32 prev = p[i - 1]->low();
     static const std::set<u32> plural = {U"people", U"children", U"men", U"women", U"geese", U"mice", U"feet", U"sheep",
