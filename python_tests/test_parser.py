@@ -4384,3 +4384,8 @@ def test_session_21_everywhere_is_a_sound_of_its_own(text, label):
 def test_session_21_labels(text, label, az):
     s = parse(text).sources
     assert len(s) == 1 and label in s[0].label and round(s[0].azimuth_start_deg) == az, s
+
+
+def test_session_21_place_alone_after_a_colon_is_the_keys():
+    s = parse("smoke alarm: directly behind, loud, then the all-clear voice from front-right").sources
+    assert [(x.label.split()[0], round(x.azimuth_start_deg)) for x in s] == [("smoke", 180), ("all-clear", 45)]

@@ -536,7 +536,16 @@ std::vector<Group> group(std::vector<Tok>& tokens, std::vector<bool>& colon_afte
                 continue;
             }
             // "rain - behind, thunder - left": after a dash, a place alone belongs to the sound before it
-            const bool after_dash = c > 0 && colon_after[c - 1] && !colon_only[c - 1];
+            // ("smoke alarm: directly behind, loud, then the voice from front-right": after a colon too,
+            // when the sound before is all the clause before it)
+            const bool after_dash = c > 0 && colon_after[c - 1] &&
+                                    (!colon_only[c - 1] || (!sources.empty() && sources.back().clause == static_cast<int>(c) - 1 &&
+                                                            first_in_clause == sources.size() &&
+                                                            std::all_of(p.begin(), p.end(), [](const Tok* t) {
+                                                                static const std::set<u32> glue = {U"on", U"at", U"in", U"to", U"the", U"my", U"your"};
+                                                                return t->kind == Kind::Dir || t->kind == Kind::Elev ||
+                                                                       (t->kind == Kind::Word && glue.count(t->low()));
+                                                            })));
             if (k == 0 && after_dash && current < 0 && !sources.empty() && !locations(p).empty() &&
                 locations(sources.back().toks).empty() && pieces.size() > 1) {
                 sources.back().toks.insert(sources.back().toks.end(), p.begin(), p.end());
