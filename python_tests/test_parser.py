@@ -4389,3 +4389,17 @@ def test_session_21_labels(text, label, az):
 def test_session_21_place_alone_after_a_colon_is_the_keys():
     s = parse("smoke alarm: directly behind, loud, then the all-clear voice from front-right").sources
     assert [(x.label.split()[0], round(x.azimuth_start_deg)) for x in s] == [("smoke", 180), ("all-clear", 45)]
+
+
+@pytest.mark.parametrize("text,labels,az,el", [
+    # "you'll hear": the sound starts after it; "right when" is a time; "from my five" after an o'clock
+    ("and on your left folks you'll hear the bagpiper outside the castle", ["bagpiper"], [-90], [0]),
+    ("so my question is right when I sit on the porch there's a rooster directly in front of me", ["rooster"], [0], [0]),
+    ("Can the Q*bert swearing noise come from my eleven o'clock and the Neo Geo fan hum from my five?",
+     ["Q*bert", "fan"], [-30, 150], [0, 0]),
+    # a question asking how to get a sound: what is asked for is the sound
+    ("Can someone tell me how to get the galahs screeching from the back left and a kettle whistling on the gas to "
+     "the front?", ["galahs", "kettle"], [-135, 0], [0, 0]),
+])
+def test_session_21_fourth_pass(text, labels, az, el):
+    _assert_sources_and_heights(text, labels, az, el)

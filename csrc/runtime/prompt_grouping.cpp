@@ -286,7 +286,8 @@ std::vector<Group> group(std::vector<Tok>& tokens, std::vector<bool>& colon_afte
         // "I'm lying in bed when I hear a mosquito ...", "From the hospital bed I can hear the monitor
         // ...", "I heard footsteps behind me": the sound starts after the listener hears it
         for (auto& piece : pieces) {
-            static const std::set<u32> who = {U"i", U"i'm", U"we", U"we're", U"you", U"you're", U"im"};
+            static const std::set<u32> who = {U"i", U"i'm", U"we", U"we're", U"you", U"you're", U"im", U"you'll",
+                                              U"we'll", U"i'll", U"you'd", U"we'd", U"i'd", U"u"};
             auto first_word = [](const u32& w) { return w.substr(0, w.find(U' ')); };
             auto subject = std::find_if(piece.begin(), piece.end(), [&](const Tok* t) { return who.count(first_word(t->low())) > 0; });
             if (subject == piece.end()) continue;
@@ -326,7 +327,11 @@ std::vector<Group> group(std::vector<Tok>& tokens, std::vector<bool>& colon_afte
                 const bool placed_after = (who == U"they" || who == U"they're") && std::any_of(piece.begin() + static_cast<long>(i), piece.end(),
                                                                          [](const Tok* t) { return t->kind == Kind::Dir; });
                 if (audience && i > 0 && !placed_after) {
-                    piece.erase(piece.begin() + static_cast<long>(i), piece.end());
+                    // ("right when I sit on the porch there's a rooster in front": the sound after "there's")
+                    auto there = std::find_if(piece.begin() + static_cast<long>(i), piece.end(), [](const Tok* t) {
+                        return t->low() == U"there's" || t->low() == U"theres" || t->low() == U"there";
+                    });
+                    piece.erase(piece.begin() + static_cast<long>(i), there);
                     break;
                 }
             }

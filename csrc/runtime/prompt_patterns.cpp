@@ -186,6 +186,10 @@ const char kFillerSynonyms[] =
     "doesn't matter where|does not matter where|doesnt matter where|doesn't matter|doesnt matter|no matter where|"
     "wherever you like|wherever you want|anywhere you like|anywhere is fine|any direction is fine|"
     "wanna hear|wanna|"
+    // "Can someone tell me how to get the galahs screeching from the back left": what is asked for follows
+    "tell me how to get|tell me how to make|tell me how to do|tell me how to put|show me how to get|show me how to make|"
+    "how do i get|how do i make|how do i put|how would i get|how can i get|how can i make|"
+    "can someone|could someone|can anyone|could anyone|can somebody|could somebody|"
     // "a single beep, no direction given": says there is no place, names no sound
     "no direction given|no position given|no direction specified|no position specified|no direction set";
 // The shared room sentences without their place ("the scene takes place {r}") and list intros.
@@ -315,7 +319,8 @@ Patterns::Patterns() {
     // (not a time: "essay due at 9", "home at 10", "I left at 6")
     dir("(?:(?<=at )(?<!due at )(?<!left at )(?<!quit at )(?<!leave at )(?<!home at )(?<!bed at )(?<!woke at )(?<!wake at )"
         "(?<!opens at )(?<!closes at )(?<!shift at )(?<!meet at )(?<!met at )(?<!dinner at )(?<!lunch at )"
-        "(?<!breakfast at )(?<!curfew at )|(?<=through )|(?<=via )|(?<=past ))(?P<h>1[0-2]|[1-9]|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+        "(?<!breakfast at )(?<!curfew at )|(?<=through )|(?<=via )|(?<=past )|(?<=from my )|(?<=at my )|(?<=to my ))"
+        "(?P<h>1[0-2]|[1-9]|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
         "(?!\\s*(?:degrees?|degs?|\\u00b0|m|metres?|meters?|feet|ft|o'clock|o\\s+clock|am|pm|a\\.\\s*m|p\\.\\s*m|times|percent|%|:))"
         "(?=\\s*(?:[,.;!?)]|$|\\s+and\\b|\\s+(?:to|then|before)\\s+(?:1[0-2]|[1-9]|one|two|three|four|five|six|seven|eight|nine|"
         "ten|eleven|twelve|its|my|your|the)\\b))",
@@ -414,7 +419,7 @@ Patterns::Patterns() {
         DirValue::BehindSide);
     // not a place: "the left lane", "left alone", a bare "right" as in "right next to", "right above"
     const std::string not_intensifier = "(?!(?<=right)(?<!to right)(?<!from right)(?<!until right)(?<!till right)(?<!and right)(?<!or right)(?<!hard right)(?<!far right)(?<!extreme right)(?<!full right)\\s+(?:next|beside|by|behind|above|below|under|here|there|now|away|at|"
-                                        "on|over|near|up|down|into|through|across|in|where|after|before|outside|inside|"
+                                        "on|over|near|up|down|into|through|across|in|where|when|after|before|outside|inside|"
                                         "against|along|around|round|beneath|underneath|overhead|close|nearby)\\b)";
     dir("(?:(?:" + poss + "\\s+)(?:far\\s+|hard\\s+|extreme\\s+|full\\s+|very\\s+)?" + side +
         "|(?:far\\s+|hard\\s+|extreme\\s+|full\\s+|very\\s+)?" + with_side("side2") + not_intensifier + ")"
