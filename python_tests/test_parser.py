@@ -4403,3 +4403,15 @@ def test_session_21_place_alone_after_a_colon_is_the_keys():
 ])
 def test_session_21_fourth_pass(text, labels, az, el):
     _assert_sources_and_heights(text, labels, az, el)
+
+
+@pytest.mark.parametrize("text,labels", [
+    # the scene being made, named by what it is, beside placed sounds, is no sound of its own
+    ("cafe ambience, espresso grinder at 11 oclock, chatter everywhere", ["espresso", "chatter"]),
+    ("Room 3 soundscape: wind howling behind the player", ["wind"]),
+    # (a bed heard everywhere stays)
+    ("traffic ambience all around, a horn on the left", ["traffic", "horn"]),
+])
+def test_session_21_what_is_made(text, labels):
+    s = parse(text).sources
+    assert len(s) == len(labels) and all(w in x.label for w, x in zip(labels, s)), s

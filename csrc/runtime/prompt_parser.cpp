@@ -460,6 +460,7 @@ bool parse_prompt(const std::string& text, SceneSpec& out, std::string& err) {
     give_landmark_places_to_sounds(out.sources, placed, t);
     share_places_of_joined_sounds(out.sources, placed, t);
     drop_placed_silent_things(out.sources, placed, t);
+    drop_what_is_made(out.sources, placed, t);
     drop_unplaced_non_sounds(out.sources, placed, t);
     drop_unplaced_framing(out.sources, placed);
     drop_scene_heading(out.sources, placed, t);

@@ -452,6 +452,28 @@ void drop_framing_sentence(std::vector<SceneSource>& sources, std::vector<bool>&
     placed.erase(placed.begin());
 }
 
+// "cafe ambience, espresso grinder at 11 oclock, ...", "Band room soundscape for our centenary video.",
+// "urban sim pass 3: ...": the scene being made, named by what it is, beside the sounds placed in it
+void drop_what_is_made(std::vector<SceneSource>& sources, std::vector<bool>& placed, const u32& t) {
+    if (std::none_of(placed.begin(), placed.end(), [](bool b) { return b; })) return;
+    const u32 low = lower(t);
+    static const std::set<u32> made = {U"soundscape", U"soundscapes", U"ambience", U"ambiance", U"atmos", U"scene",
+                                       U"setup", U"set-up", U"sim", U"simulation", U"scenario", U"clip", U"reel",
+                                       U"preset", U"patch", U"plot", U"mockup", U"mock-up", U"demo", U"pass"};
+    static const std::set<u32> after_head = {U"for", U"of", U"=", U"with", U"at", U"in", U"on", U"pass", U"v1", U"v2"};
+    for (std::size_t k = sources.size(); k-- > 0;) {
+        // ("traffic ambience all around": a bed heard everywhere)
+        if (placed[k] || sources[k].speed != "still" || said_to_be_everywhere(sources[k].label, low)) continue;
+        const std::vector<TextWord> words = words_of(lower(from_utf8(sources[k].label)));
+        std::size_t head = 0;
+        while (head < words.size() && !(head > 0 && after_head.count(words[head].low))) ++head;
+        // (the words after the head, if any, are only what it is for: "for our centenary video", "pass 3")
+        if (head == 0 || !made.count(words[head - 1].low)) continue;
+        sources.erase(sources.begin() + static_cast<long>(k));
+        placed.erase(placed.begin() + static_cast<long>(k));
+    }
+}
+
 void drop_unplaced_non_sounds(std::vector<SceneSource>& sources, std::vector<bool>& placed, const u32& t) {
     bool any = false;  // a place stated, or a move ("circles the player once")
     for (std::size_t k = 0; k < sources.size(); ++k) any = any || placed[k] || sources[k].speed != "still";
