@@ -4415,3 +4415,11 @@ def test_session_21_fourth_pass(text, labels, az, el):
 def test_session_21_what_is_made(text, labels):
     s = parse(text).sources
     assert len(s) == len(labels) and all(w in x.label for w, x in zip(labels, s)), s
+
+
+def test_session_21_speaker_named_for_what_it_plays():
+    s = parse("Speaker 1 (0°) plays a click, speaker 7 (90°) plays a chirp, and speaker 13 (180°) plays white noise.").sources
+    assert [(x.label, round(x.azimuth_start_deg)) for x in s] == [("click", 0), ("chirp", 90), ("white noise", 180)]
+    # how far apart the speakers are is no place
+    s = parse("A ring of loudspeakers at 15° spacing; speaker 7 (90°) plays a chirp.").sources
+    assert all(round(x.azimuth_start_deg) != 15 for x in s)

@@ -675,8 +675,24 @@ static bool noun_then_participle(const u32& label) {
     return ends_with(lower(label.substr(sp + 1)), U"ing") && label.size() - sp > 5 && !ends_with(head, U"ing");
 }
 
+// "Speaker 7 (90°) plays a chirp", "the left speaker plays rain": a loudspeaker named for what it
+// plays; the label is what it plays
+static u32 what_a_speaker_plays(const Toks& toks, const u32& t) {
+    static const std::set<u32> speakers = {U"speaker", U"speakers", U"loudspeaker", U"loudspeakers", U"channel",
+                                           U"monitor", U"sub", U"woofer"};
+    bool speaker = false;
+    for (std::size_t k = 0; k < toks.size(); ++k) {
+        const u32& w = toks[k]->low();
+        if (toks[k]->kind == Kind::Word && speakers.count(w)) speaker = true;
+        if (!speaker || !(w == U"plays" || w == U"playing" || w == U"emits" || w == U"emitting" || w == U"outputs")) continue;
+        return first_label(Toks(toks.begin() + static_cast<long>(k) + 1, toks.end()), t);
+    }
+    return u32();
+}
+
 u32 label_of(const Toks& toks, const u32& t) {
-    const u32 first = first_label(toks, t);
+    const u32 played = what_a_speaker_plays(toks, t);
+    const u32 first = played.empty() ? first_label(toks, t) : played;
     // "make sound of the river": "sound of" says nothing of what is heard ("pink noise" does)
     u32 specific = lower(first);
     for (const u32 generic : {U"sounds of", U"sound of", U"noises of", U"noise of"})

@@ -352,6 +352,7 @@ bool parse_prompt(const std::string& text, SceneSpec& out, std::string& err) {
     t = with_right_as_correct(t);
     t = with_said_silent_dropped(t);
     t = with_apologies_dropped(t);
+    t = with_angle_spacings_dropped(t);
     t = with_going_forward_beside_a_side_dropped(t);
     t = with_listener_amid(t);
     t = with_home_above_or_below_dropped(t);

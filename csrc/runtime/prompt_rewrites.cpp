@@ -157,6 +157,18 @@ u32 with_said_silent_dropped(const u32& t) {
     return with_matches_replaced(t, silent, [](const Regex::Match&, const u32&) { return u32(); });
 }
 
+// "a ring of 24 loudspeakers at 15° spacing", "speakers 30 degrees apart", "in 10-degree steps": how far
+// apart things are, no place
+u32 with_angle_spacings_dropped(const u32& t) {
+    if (find_ascii_ci(t, U"spacing") == u32::npos && find_ascii_ci(t, U"apart") == u32::npos &&
+        find_ascii_ci(t, U"step") == u32::npos && find_ascii_ci(t, U"interval") == u32::npos &&
+        find_ascii_ci(t, U"increment") == u32::npos)
+        return t;
+    static const Regex spacing("(?<![\\w-])(?:(?:at|with|in|every)\\s+)?\\d{1,3}(?:\\.\\d+)?\\s*(?:\\u00b0|-?\\s*degrees?|-?\\s*degs?)\\s*"
+                               "(?:spacing|apart|steps|intervals|increments|step|interval|increment)(?![\\w-])", true);
+    return with_matches_replaced(t, spacing, [](const Regex::Match&, const u32&) { return u32(); });
+}
+
 // "Sorry typing fast.", "sorry for the long message": an apology opening a sentence, to its end
 u32 with_apologies_dropped(const u32& t) {
     if (find_ascii_ci(t, U"sorry") == u32::npos) return t;
