@@ -106,6 +106,11 @@ bool describes_previous(const Toks& p, bool previous_located) {
         if (w == U"it" || w == U"they" || w == U"it's" || w == U"that's" || w == U"they're" || w == U"that" ||
             w == U"those" || w == U"these")
             return true;
+        // "the generator far back, the one making noise, behind on the right": which one, said again
+        if (w == U"the" && locations(p).empty()) {
+            const auto at = std::find(p.begin(), p.end(), t);
+            if (at + 1 != p.end() && (*(at + 1))->low() == U"one") return true;
+        }
         // "— the sound should swing across the front", "this noise comes from the left": the one before
         if (w == U"the" || w == U"this") {
             const auto at = std::find(p.begin(), p.end(), t);
