@@ -4423,3 +4423,17 @@ def test_session_21_speaker_named_for_what_it_plays():
     # how far apart the speakers are is no place
     s = parse("A ring of loudspeakers at 15° spacing; speaker 7 (90°) plays a chirp.").sources
     assert all(round(x.azimuth_start_deg) != 15 for x in s)
+
+
+@pytest.mark.parametrize("text,labels,az,el", [
+    # who typed or asked for it is no sound; "little left" (no article) is a little to the left
+    ("Teacher say write sounds. The kettle is in front. The washing machine is behind me.", ["kettle", "washing"],
+     [0, 180], [0, 0]),
+    ("my grandson is typing this for me. I want parrots chattering in the tree above and the flower seller calling "
+     "out on my left", ["parrots", "flower"], [0, -90], [1, 0]),
+    ("Therapist say type long. OK. Garden. Bees little left. Mower far away behind.", ["ees", "mower"], [-20, 180], [0, 0]),
+    ("Please put the generator far back, the one making noise. Then rain on the zinc roof above.", ["generator", "rain"],
+     [180, 0], [0, 1]),
+])
+def test_session_21_fifth_pass(text, labels, az, el):
+    _assert_sources_and_heights(text, labels, az, el)

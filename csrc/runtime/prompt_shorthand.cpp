@@ -198,6 +198,10 @@ static u32 with_spoken_place_phrases(const u32& text) {
     static const Regex wee_bit("(?<![\\w-])wee\\s+(?=bit(?![\\w-]))", true);
     if (contains_ascii_ci(t, U"wee "))
         t = with_matches_replaced(t, wee_bit, [](const Regex::Match&, const u32&) { return u32(U"little "); });
+    // "Bees little left" (no article, as a learner says it): a little to that side
+    static const Regex little_side("(?<![\\w-])(?<!a )(?<!the )(?<!very )little\\s+(?=(?:to\\s+the\\s+)?(?:left|right)(?![\\w-]))", true);
+    if (contains_ascii_ci(t, U"little "))
+        t = with_matches_replaced(t, little_side, [](const Regex::Match&, const u32&) { return u32(U"a little "); });
     // "a cat meowin be hind me": behind, split as it sounds
     static const Regex be_hind("(?<![\\w-])be\\s+hind(?![\\w-])", true);
     if (t.find(U"hind") != u32::npos)

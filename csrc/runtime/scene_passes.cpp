@@ -260,7 +260,10 @@ static bool a_person_tells(const std::string& label) {
     // (not "says": "The announcer says this is the last call", "Someone says the train is late" are heard)
     static const std::set<u32> verbs = {U"said", U"insists", U"insisted", U"reckons", U"thinks", U"thought",
                                         U"told", U"claims", U"claimed", U"swears", U"loves", U"love", U"hates",
-                                        U"hate", U"hated", U"loved", U"wants", U"wanted", U"likes", U"liked"};
+                                        U"hate", U"hated", U"loved", U"wants", U"wanted", U"likes", U"liked",
+                                        // "Teacher say write sounds", "my grandson is typing this for me", "the
+                                        // head asked me to describe lunchtime"
+                                        U"say", U"asked", U"asks", U"typing", U"typed", U"wrote"};
     const u32 text = from_utf8(label);
     const std::vector<TextWord> words = words_of(lower(text));
     for (std::size_t i = 1; i < words.size(); ++i) {
@@ -271,8 +274,10 @@ static bool a_person_tells(const std::string& label) {
                                               U"thanks", U"thank", U"cheers", U"sorry", U"yes", U"no", U"hey", U"amen",
                                               U"grace", U"something", U"nothing", U"my", U"your", U"his", U"her", U"their"};
         if (i + 1 < words.size() && uttered.count(words[i + 1].low)) return false;
-        const u32& who = words[i - 1].low;
-        const bool named = is_upper(text[words[i - 1].begin]);  // "Mrs Pettigrew", "Dave"
+        const std::size_t w = i >= 2 && (words[i - 1].low == U"is" || words[i - 1].low == U"was") ? i - 2 : i - 1;
+        if ((words[i].low == U"typing") != (w != i - 1)) return false;  // ("is typing", not "a typing pool")
+        const u32& who = words[w].low;
+        const bool named = is_upper(text[words[w].begin]);  // "Mrs Pettigrew", "Dave"
         return (is_person_noun(who) || names_a_person(who) || named) && who != U"i" && who != U"we" && who != U"you";
     }
     return false;
