@@ -4437,3 +4437,16 @@ def test_session_21_speaker_named_for_what_it_plays():
 ])
 def test_session_21_fifth_pass(text, labels, az, el):
     _assert_sources_and_heights(text, labels, az, el)
+
+
+@pytest.mark.parametrize("text,labels,az", [
+    # the stereo pair named ("L/R test") is no place; "gos" is goes; heat in degrees is no angle
+    ("L/R test: beep left then beep right", ["beep", "beep"], [-90, 90]),
+    ("ambulanse sirin coming from behine then gos past on my rite and away in frunt", ["sirin"], [180]),
+    ("Survey cancelled: temperature under 8 degrees, no point going out tonight. Owls on the left.", ["owls"], [-90]),
+    ("a hot day, 30 degrees C, cicadas on the right", ["cicadas"], [90]),
+    ("a dog 30 degrees left", ["dog"], [-30]),
+])
+def test_session_21_sixth_pass(text, labels, az):
+    s = parse(text).sources
+    assert [round(x.azimuth_start_deg) for x in s] == az and all(w in x.label for w, x in zip(labels, s)), s

@@ -149,6 +149,7 @@ u32 with_right_as_correct(const u32& t);
 u32 with_said_silent_dropped(const u32& t);
 u32 with_apologies_dropped(const u32& t);
 u32 with_angle_spacings_dropped(const u32& t);
+u32 with_temperatures_dropped(const u32& t);
 u32 with_going_forward_beside_a_side_dropped(const u32& t);
 u32 with_listener_amid(const u32& t);
 u32 with_home_above_or_below_dropped(const u32& t);

@@ -78,6 +78,17 @@ void both_sides_and_bracketed_places(u32& t) {
         while (a > 0 && is_letter(t[a - 1])) --a;
         while (b < t.size() && is_letter(t[b])) ++b;
         const u32 x = word_at(a, i), y = word_at(i + 1, b);
+        // (not "L/R test:", "left/right balance": the stereo pair itself, named)
+        std::size_t n = b;
+        while (n < t.size() && t[n] == ' ') ++n;
+        std::size_t m = n;
+        while (m < t.size() && is_letter(t[m])) ++m;
+        static const std::set<u32> of_the_pair = {U"test", U"tests", U"check", U"balance", U"swap", U"swapped",
+                                                  U"channel", U"channels", U"imbalance", U"confusion"};
+        if (of_the_pair.count(word_at(n, m))) {
+            if (sides.count(x) && sides.count(y)) std::fill(t.begin() + static_cast<long>(a), t.begin() + static_cast<long>(b), U' ');
+            continue;
+        }
         if (sides.count(x) && sides.count(y) && x != y && (x.size() > 1) == (y.size() > 1)) t[i] = ' ';
     }
     static const std::set<u32> places = {U"left", U"right", U"center", U"centre", U"front", U"back", U"behind", U"ahead",
@@ -353,6 +364,7 @@ bool parse_prompt(const std::string& text, SceneSpec& out, std::string& err) {
     t = with_said_silent_dropped(t);
     t = with_apologies_dropped(t);
     t = with_angle_spacings_dropped(t);
+    t = with_temperatures_dropped(t);
     t = with_going_forward_beside_a_side_dropped(t);
     t = with_listener_amid(t);
     t = with_home_above_or_below_dropped(t);

@@ -169,6 +169,20 @@ u32 with_angle_spacings_dropped(const u32& t) {
     return with_matches_replaced(t, spacing, [](const Regex::Match&, const u32&) { return u32(); });
 }
 
+// "temperature under 8 degrees", "a scorcher, 30 degrees C": heat, no place
+u32 with_temperatures_dropped(const u32& t) {
+    if (find_ascii_ci(t, U"temp") == u32::npos && find_ascii_ci(t, U"celsius") == u32::npos &&
+        find_ascii_ci(t, U"fahrenheit") == u32::npos && find_ascii_ci(t, U"degrees c") == u32::npos &&
+        find_ascii_ci(t, U"degrees f") == u32::npos && find_ascii_ci(t, U"\u00b0c") == u32::npos &&
+        find_ascii_ci(t, U"\u00b0f") == u32::npos)
+        return t;
+    static const Regex heat("(?<![\\w-])(?:(?:temperature|temperatures|temp|temps)\\s+(?:(?:was|is|of|at|under|over|below|above|"
+                            "around|about|hit|reached|near|nearly|almost|just)\\s+){0,2}[+\\-\\u2212]?\\d{1,3}(?:\\.\\d)?\\s*"
+                            "(?:\\u00b0|degrees?|degs?)?(?:\\s*(?:c|f|celsius|fahrenheit|centigrade)(?![\\w]))?|"
+                            "[+\\-\\u2212]?\\d{1,3}(?:\\.\\d)?\\s*(?:\\u00b0|degrees?)\\s*(?:c|f|celsius|fahrenheit|centigrade)(?![\\w]))", true);
+    return with_matches_replaced(t, heat, [](const Regex::Match&, const u32&) { return u32(); });
+}
+
 // "Sorry typing fast.", "sorry for the long message": an apology opening a sentence, to its end
 u32 with_apologies_dropped(const u32& t) {
     if (find_ascii_ci(t, U"sorry") == u32::npos) return t;

@@ -236,7 +236,7 @@ u32 with_common_misspellings_fixed(const u32& text) {
         {U"lhs", U"left-hand side"}, {U"rhs", U"right-hand side"},
         // Scots ("the milk float whirrin past fae left tae right", "aw roond us", "above ma heid")
         {U"fae", U"from"}, {U"tae", U"to"}, {U"roond", U"round"}, {U"heid", U"head"}, {U"o'", U"of"}, {U"an'", U"and"},
-        {U"hed", U"head"}};
+        {U"hed", U"head"}, {U"gos", U"goes"}};
     u32 out;
     out.reserve(t.size() + 8);
     for (std::size_t i = 0; i < t.size();) {
