@@ -4407,8 +4407,8 @@ def test_session_21_fourth_pass(text, labels, az, el):
 
 @pytest.mark.parametrize("text,labels", [
     # the scene being made, named by what it is, beside placed sounds, is no sound of its own
-    ("cafe ambience, espresso grinder at 11 oclock, chatter everywhere", ["espresso", "chatter"]),
-    ("Room 3 soundscape: wind howling behind the player", ["wind"]),
+    ("Band room soundscape for our centenary video. A cornet on the left.", ["cornet"]),
+    ("Sim scenario for EMT trainees. A cyclist bell ring behind right", ["bell"]),
     # (a bed heard everywhere stays)
     ("traffic ambience all around, a horn on the left", ["traffic", "horn"]),
 ])

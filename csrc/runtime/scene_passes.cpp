@@ -457,12 +457,13 @@ void drop_framing_sentence(std::vector<SceneSource>& sources, std::vector<bool>&
     placed.erase(placed.begin());
 }
 
-// "cafe ambience, espresso grinder at 11 oclock, ...", "Band room soundscape for our centenary video.",
+// "Band room soundscape for our centenary video.",
 // "urban sim pass 3: ...": the scene being made, named by what it is, beside the sounds placed in it
 void drop_what_is_made(std::vector<SceneSource>& sources, std::vector<bool>& placed, const u32& t) {
     if (std::none_of(placed.begin(), placed.end(), [](bool b) { return b; })) return;
     const u32 low = lower(t);
-    static const std::set<u32> made = {U"soundscape", U"soundscapes", U"ambience", U"ambiance", U"atmos", U"scene",
+    // (not a bed of sound: "market ambience, a juggler's bells at 2 o'clock" asks for the ambience too)
+    static const std::set<u32> made = {U"soundscape", U"soundscapes", U"scene",
                                        U"setup", U"set-up", U"sim", U"simulation", U"scenario", U"clip", U"reel",
                                        U"preset", U"patch", U"plot", U"mockup", U"mock-up", U"demo", U"pass"};
     static const std::set<u32> after_head = {U"for", U"of", U"=", U"with", U"at", U"in", U"on", U"pass", U"v1", U"v2"};

@@ -52,7 +52,7 @@ void drop_skipped_sounds(std::vector<SceneSource>& sources, std::vector<bool>& p
 // (scene_silent_things.cpp).
 void drop_placed_silent_things(std::vector<SceneSource>& sources, std::vector<bool>& placed, const std::u32string& text);
 void drop_framing_sentence(std::vector<SceneSource>& sources, std::vector<bool>& placed, const std::u32string& text);
-// "cafe ambience, espresso grinder at 11 oclock": the scene being made, named by what it is.
+// "Band room soundscape for our centenary video.": the scene being made, named by what it is.
 void drop_what_is_made(std::vector<SceneSource>& sources, std::vector<bool>& placed, const std::u32string& text);
 void drop_unplaced_non_sounds(std::vector<SceneSource>& sources, std::vector<bool>& placed, const std::u32string& text);
 // Returns the labels it left out, for the scene's note.
