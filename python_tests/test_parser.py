@@ -4450,3 +4450,41 @@ def test_session_21_fifth_pass(text, labels, az, el):
 def test_session_21_sixth_pass(text, labels, az):
     s = parse(text).sources
     assert [round(x.azimuth_start_deg) for x in s] == az and all(w in x.label for w, x in zip(labels, s)), s
+
+
+@pytest.mark.parametrize("text,az,turn", [
+    # what a review of session 21 found: ringing around is no circle; a circuit of a pool, a tree gone round
+    # on one side, stay on that side
+    ("Church bells ring around me", 0, 0),
+    ("Applause rings around the stadium on my left", -90, 0),
+    ("A kid does one complete circuit around the pool on my left", -90, 0),
+    ("A boy on a scooter going slowly round the tree once, on my left", -90, 0),
+])
+def test_review_of_session_21_circles(text, az, turn):
+    s = parse(text).sources
+    assert len(s) == 1 and round(s[0].azimuth_start_deg) == az and _turn(s[0]) == turn, s
+
+
+@pytest.mark.parametrize("text,labels,az", [
+    # a bracketed place after "then" keys what follows
+    ("A car horn (right), then (back) a dog barking", ["horn", "dog"], [90, 180]),
+    # a time of day is no clock position
+    ("At 7:30 on the clock, a bell rings on my right", ["bell"], [90]),
+    ("The 7:30 o'clock train whistles on my left", ["train"], [-90]),
+    # a condition holding the only sound and its place stays
+    ("If the baby cries on my left, I want to hear it", ["baby"], [-90]),
+    # "the right time" goes with its preposition; the purpose ends before "and"
+    ("birds sing at the right time on the left", ["birds"], [-90]),
+    ("A beep on the left, to remind me to keep right and a buzz on the right", ["beep", "buzz"], [-90, 90]),
+    # "carrying on" alone is no verb of going
+    ("The march carrying on behind me", ["march"], [180]),
+])
+def test_review_of_session_21(text, labels, az):
+    s = parse(text).sources
+    assert [round(x.azimuth_start_deg) for x in s] == az and all(w in x.label for w, x in zip(labels, s)), s
+    assert all(w not in x.label for x in s for w in ("correct",))
+
+
+def test_review_of_session_21_nothing_left_of_a_correct_place():
+    with pytest.raises(ValueError):
+        parse("Put it in the right place")

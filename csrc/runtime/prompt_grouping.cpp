@@ -198,7 +198,8 @@ std::vector<Group> group(std::vector<Tok>& tokens, std::vector<bool>& colon_afte
         while (k > 0 && (tokens[k - 1].kind == Kind::Space || (tokens[k - 1].kind == Kind::Word && leads.count(tokens[k - 1].low()))))
             --k;
         if (k > 0 && tokens[k - 1].kind == Kind::Soft &&
-            (tokens[k - 1].low() == U"," || tokens[k - 1].low() == U"and" || tokens[k - 1].low() == U"&"))
+            (tokens[k - 1].low() == U"," || tokens[k - 1].low() == U"and" || tokens[k - 1].low() == U"&" ||
+             tokens[k - 1].low() == U"then"))
             tokens[k - 1].kind = Kind::Hard;
     }
     std::vector<Toks> clauses(1);

@@ -151,6 +151,7 @@ u32 with_apologies_dropped(const u32& t);
 u32 with_angle_spacings_dropped(const u32& t);
 u32 with_temperatures_dropped(const u32& t);
 u32 with_going_forward_beside_a_side_dropped(const u32& t);
+u32 with_carrying_on_as_going(const u32& t);
 u32 with_listener_amid(const u32& t);
 u32 with_home_above_or_below_dropped(const u32& t);
 u32 with_coming_in_behind_as_from_behind(const u32& t);

@@ -108,9 +108,11 @@ SceneSource resolve(const Toks& toks, const u32& label) {
         // ("a hawk circles once to the left": there; "circling above me once, beginning in front": round)
         // ("kids dancing in a circle on the left", "chasing its tail in circles on the left": there too)
         // (but "in a fast circle, starting behind me" goes round from there)
+        // ("going slowly round the tree once, on my left": what it goes round is after the token, not me)
         const bool names_no_centre =
             t->low().find(U' ') == u32::npos ||
-            (t->low().rfind(U"in ", 0) == 0 && t->low().find(U"round") == u32::npos &&
+            ((t->low().rfind(U"in ", 0) == 0 || ends_with(t->low(), U"round")) &&
+             (t->low().find(U"round") == u32::npos || ends_with(t->low(), U"round")) &&
              std::none_of(toks.begin(), toks.end(), [](const Tok* k) {
                  return k->kind == Kind::From || k->low().rfind(U"start", 0) == 0 || k->low().rfind(U"begin", 0) == 0;
              }));

@@ -107,9 +107,15 @@ void both_sides_and_bracketed_places(u32& t) {
         if (!(k > close + 1 && k < t.size() && is_letter(t[k]))) continue;
         t[close + 1] = '\n';
         // "(ahead) waves, (behind) my mum calling": after a comma, a bracketed place keys what follows it
+        // (and after "then", "and", a full stop or another bracket: "a car horn (right), then (back) a dog")
         std::size_t b = i;
         while (b > 0 && t[b - 1] == ' ') --b;
-        if (b > 0 && (t[b - 1] == ',' || t[b - 1] == ';')) t[i] = ' ', t[close] = ':';
+        auto word_ends_here = [&](const u32& w) {
+            return b >= w.size() && lower(t.substr(b - w.size(), w.size())) == w && (b == w.size() || !is_letter(t[b - w.size() - 1]));
+        };
+        if (b > 0 && (t[b - 1] == ',' || t[b - 1] == ';' || t[b - 1] == '.' || t[b - 1] == '!' || t[b - 1] == '?' ||
+                      t[b - 1] == ')' || word_ends_here(U"then") || word_ends_here(U"and")))
+            t[i] = ' ', t[close] = ':';
     }
 }
 
@@ -366,6 +372,7 @@ bool parse_prompt(const std::string& text, SceneSpec& out, std::string& err) {
     t = with_angle_spacings_dropped(t);
     t = with_temperatures_dropped(t);
     t = with_going_forward_beside_a_side_dropped(t);
+    t = with_carrying_on_as_going(t);
     t = with_listener_amid(t);
     t = with_home_above_or_below_dropped(t);
     t = with_coming_in_behind_as_from_behind(t);

@@ -80,7 +80,7 @@ const char kMoveSynonyms[] =
     "slides|sliding|rides|riding|swoops|swooping|turns|turning|continues|continuing|proceeds|rotates|rotating|"
     "glides|transitions|bounds|bounding|bounded|dives|diving|dived|swing|swung|sprints|sprinting|sprinted|"
     "scurries|scurrying|scurried|zips|zipping|strides|striding|strode|catching up|catches up|caught up|catch up|"
-    "swipes|swiping|swiped|swipe|carrying on|carries on|carried on|trundling|trundles|trundled";
+    "swipes|swiping|swiped|swipe|trundling|trundles|trundled";
 const char kApproachSynonyms[] =
     "approached|draws near|draw near|drawing near|draws nearer|drawing nearer|gets closer|getting closer|"
     "moves closer|moving closer|move closer|comes near|coming near|nears|coming closer|comes closer|come closer|"
@@ -338,13 +338,16 @@ Patterns::Patterns() {
     dirs.back().first.needs_any({U"%", U"percent"});
     // "a bell at the 2:00 position", "at 10:30 position": clock positions written as times
     // ("voice sample at 7:30 on the clock", "at 4:30 o'clock": the same)
-    dir("(?:(?:the|my|your)\\s+)?(?P<h>1[0-2]|[1-9]):00(?=\\s+(?:position|direction|o'clock|on\\s+the\\s+clock)\\b)"
-        "(?:\\s+(?:position|direction|o'clock|on\\s+the\\s+clock(?:\\s*face)?))?",
-        DirValue::Clock);
+    // ("voice sample at 7:30 on the clock", "... at 4:30 o'clock": the same, said after a sound; not a time
+    // of day: "At 7:30 o'clock the birds start", "the 7:30 o'clock train", "at 7:30 on the clock tower")
+    const std::string said_after = "(?:(?<=[a-z] at )|(?<=[a-z] from )|(?<=[a-z] to ))(?<!wake at )(?<!woke at )(?<!meet at )"
+                                   "(?<!meeting at )(?<!breakfast at )(?<!dinner at )(?<!lunch at )(?<!starts at )(?<!leave at )";
+    const std::string clock_said = "(?:o'clock|on\\s+the\\s+clock(?:\\s*face)?)(?=\\s*(?:[,.;:!?)\\n]|$|and\\b))";
+    dir("(?:(?:the|my|your)\\s+)?(?P<h>1[0-2]|[1-9]):00(?=\\s+(?:position|direction)\\b)\\s+(?:position|direction)|" + said_after +
+        "(?P<h2>1[0-2]|[1-9]):00\\s+" + clock_said, DirValue::Clock);
     dirs.back().first.needs_any({U":00"});
-    dir("(?:(?:the|my|your)\\s+)?(?P<h>1[0-2]|[1-9]):30(?=\\s+(?:position|direction|o'clock|on\\s+the\\s+clock)\\b)"
-        "\\s+(?:position|direction|o'clock|on\\s+the\\s+clock(?:\\s*face)?)",
-        DirValue::HalfClock);
+    dir("(?:(?:the|my|your)\\s+)?(?P<h>1[0-2]|[1-9]):30(?=\\s+(?:position|direction)\\b)\\s+(?:position|direction)|" + said_after +
+        "(?P<h2>1[0-2]|[1-9]):30\\s+" + clock_said, DirValue::HalfClock);
     dirs.back().first.needs_any({U":30"});
     // "worker calling - left 45", "bell: right 30 degrees": the side, then the angle, ending the item
     // (not "dog left 2) cat right", "dog: left\n2. cat": a single digit and "." or ")" number the next item)
@@ -675,10 +678,11 @@ Patterns::Patterns() {
         "rides|riding|marches|marching|races|racing|flapping|fluttering|darting|swooping|zooming|whizzing|dancing|hopping|"
         "scurrying|skittering|galloping|flits|flitting)\\s+(?:" + turn + "\\s+)?"
         "(?:(?:all\\s+the\\s+way|all|right|once|one\\s+time|slowly|quickly|gently|lazily)\\s+)*" + round_me + "(?:\\s+" + turn + ")?|"
-        "(?:(?:a|one)\\s+)?(?:full|complete|whole)\\s+(?:" + turn + "\\s+)?(?:circle|revolution|turn|round|loop|lap|orbit|circuit)s?"
+        "(?:(?:a|one)\\s+)?(?:full|complete|whole)\\s+(?:" + turn + "\\s+)?(?:circle|revolution|turn|round|loop|lap|orbit)s?"
         "(?:\\s+" + round_me + ")?|"
-        // "the kids run rings around me", "a fly buzzing in circles above me"
-        "rings?\\s+" + round_me + "|"
+        "(?:(?:a|one)\\s+)?(?:full\\s+|complete\\s+|whole\\s+)?circuits?\\s+" + round_me + "|"
+        // "the kids run rings around me", "a fly buzzing in circles above me" (not "bells ring around me")
+        "(?:(?<=run )|(?<=runs )|(?<=running )|(?<=ran ))rings\\s+" + round_me + "|"
         "(?<![\\w-])(?<!sitting )(?<!sit )(?<!sat )(?<!sits )(?<!standing )(?<!stand )(?<!stood )(?<!seated )(?<!arranged )"
         "(?<!gathered )(?<!placed )(?<!set )(?<!laid )(?<!lined )in\\s+circles?(?![\\w-])|"
         // "a hummingbird zips once around the listener's head": any verb, once round

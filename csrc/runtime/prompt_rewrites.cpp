@@ -191,6 +191,14 @@ u32 with_apologies_dropped(const u32& t) {
     return with_matches_replaced(t, apology, [](const Regex::Match&, const u32&) { return u32(); });
 }
 
+// "passing on my left and carrying on ahead": going on, the way the move goes (not "the march carrying on")
+u32 with_carrying_on_as_going(const u32& t) {
+    if (find_ascii_ci(t, U"carr") == u32::npos) return t;
+    static const Regex carry("(?:(?<=and )|(?<=, )|(?<=then ))carr(?:y|ies|ied|ying)\\s+on(?=\\s+(?:ahead|past|to|towards|toward|down|up|straight|"
+                             "along|round|around|behind|in\\s+front|into|off|forward|over|across)\\b)", true);
+    return with_matches_replaced(t, carry, [](const Regex::Match&, const u32&) { return u32(U"going"); });
+}
+
 // "a tank grinding forward on the far left", "soldiers marching forward on my right": which way it
 // goes, not a second place beside the side
 u32 with_going_forward_beside_a_side_dropped(const u32& t) {
@@ -203,10 +211,11 @@ u32 with_going_forward_beside_a_side_dropped(const u32& t) {
 // "Is this the right place?", "the right way to ask", "at the right time": right as correct, no side
 u32 with_right_as_correct(const u32& t) {
     if (find_ascii_ci(t, U"right ") == u32::npos) return t;
-    static const Regex correct("(?:(?<=the )|(?<=this )|(?<=that )|(?<=a ))right(?=\\s+(?:place|thing|things|time|answer|answers|"
-                               "word|words|size|choice|format|amount|idea|decision|person|order|settings?|file|button|app|"
-                               "tool|way\\s+(?:to|of)|way\\s*[?.!]|way\\s*$)(?![\\w-]))", true);
-    return with_matches_replaced(t, correct, [](const Regex::Match&, const u32&) { return u32(U"correct"); });
+    // (the phrase goes, with its preposition: "birds sing at the right time" is "birds sing")
+    static const Regex correct("(?<![\\w-])(?:(?:at|in|on|to|by|into)\\s+)?(?:the|this|that|a)\\s+right\\s+(?:place|thing|things|time|"
+                               "answer|answers|word|words|size|choice|format|amount|idea|decision|person|order|settings?|"
+                               "file|button|app|tool|way(?=\\s+(?:to|of)\\b)|way(?=\\s*[?.!]|\\s*$))(?![\\w-])", true);
+    return with_matches_replaced(t, correct, [](const Regex::Match&, const u32&) { return u32(); });
 }
 
 // "When I was a girl we lived above the market.": where the listener lived, above or below a place
@@ -371,7 +380,7 @@ u32 with_shared_units_spread(const u32& t) {
 u32 with_purpose_clauses_dropped(const u32& t) {
     // ", to remind me to keep right", ", to warn the driver": what it is for, after a comma
     static const Regex reminder("(?<=,)\\s*(?:just\\s+)?(?:to|so\\s+as\\s+to)\\s+(?:remind|warn|alert|tell|help|wake|calm|prompt|cue|signal)\\s+"
-                                "(?:me|us|you|them|him|her|people|everyone|the\\s+[a-z]+)(?![\\w'-])[^,.;!?\\n]*", true);
+                                "(?:me|us|you|them|him|her|people|everyone|the\\s+[a-z]+)(?![\\w'-])(?:(?!\\s+and\\s)[^,.;!?\\n])*", true);
     const u32 u = contains_ascii_ci(t, U"to ") ? with_matches_replaced(t, reminder, [](const Regex::Match&, const u32&) { return u32(); })
                                                : t;
     if (!contains_ascii_ci(u, U"so ")) return u;

@@ -592,7 +592,15 @@ u32 with_openers_dropped(const u32& t) {
                     (!after_comma && wants && k > w + 2))
                     cut = k;
             }
-            if (cut) {
+            // (not when the condition holds the only sound and its place: "If the baby cries on my left, I
+            // want to hear it", "When the clock chimes behind me, I'd like it louder")
+            static const std::set<u32> place_words = {U"left", U"right", U"behind", U"front", U"ahead", U"above",
+                                                      U"below", U"overhead", U"o'clock", U"degrees", U"back"};
+            static const std::set<u32> back_to_it = {U"it", U"them"};
+            bool placed_inside = false, refers_back = false;
+            for (std::size_t k = w + 1; cut && k < cut; ++k) placed_inside = placed_inside || place_words.count(words[k].low);
+            for (std::size_t k = cut; cut && k < words.size() && k <= cut + 5; ++k) refers_back = refers_back || back_to_it.count(words[k].low);
+            if (cut && !(placed_inside && refers_back)) {
                 cuts.emplace_back(words[w].start, words[cut].start);
                 continue;
             }

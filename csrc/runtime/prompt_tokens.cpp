@@ -136,7 +136,8 @@ double dir_value(DirValue kind, const Regex& rx, const Regex::Match& m, const u3
     case DirValue::Clock: case DirValue::HalfClock: {
         static const char* const names[] = {"zero", "one", "two", "three", "four", "five", "six",
                                             "seven", "eight", "nine", "ten", "eleven", "twelve"};
-        const u32 h = lower(m.group(low, rx.group("h")));
+        const int h2 = rx.group("h2");  // (a second way of saying it in the same pattern)
+        const u32 h = lower(m.has(h2) ? m.group(low, h2) : m.group(low, rx.group("h")));
         int hour = 0;
         if (h.size() <= 2 && h[0] >= '0' && h[0] <= '9') {
             for (char32_t c : h) hour = hour * 10 + static_cast<int>(c - '0');
