@@ -4488,3 +4488,24 @@ def test_review_of_session_21(text, labels, az):
 def test_review_of_session_21_nothing_left_of_a_correct_place():
     with pytest.raises(ValueError):
         parse("Put it in the right place")
+
+
+@pytest.mark.parametrize("text,labels,az,el", [
+    # Caribbean "de", "meh" where "the", "my" go; Pidgin "for up"; "goes off right"; a milk float
+    ("Kiskadee calling from de left, de cock crowing behind de house at meh back, an she frying bake in de kitchen "
+     "on de right.", ["kiskadee", "cock", "frying"], [-90, 180, 90], [0, 0, 0]),
+    ("Charles de Gaulle airport on the left, a plane", ["plane"], [-90], [0]),
+    ("Also aeroplane for up passing.", ["aeroplane"], [-90], [1]),
+])
+def test_session_21_seventh_pass(text, labels, az, el):
+    _assert_sources_and_heights(text, labels, az, el)
+
+
+@pytest.mark.parametrize("text,label,start,end", [
+    ("need the tractor to come up the lane from the left and go off right", "tractor", -90, 90),
+    ("the milk float humming past from right to left in front of the house", "milk float", 90, -90),
+    ("orbit test: helicopter loop doing 1 full rotation around listener", "helicopter", 0, 360),
+])
+def test_session_21_seventh_pass_moves(text, label, start, end):
+    s = parse(text).sources
+    assert len(s) == 1 and label in s[0].label and round(s[0].azimuth_start_deg) == start and round(s[0].azimuth_end) == end, s

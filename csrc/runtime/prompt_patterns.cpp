@@ -668,8 +668,10 @@ Patterns::Patterns() {
                                "recorder|mic|microphone|dummy\\s+head|tent|camp|campsite|campfire|fire|team|group|boat|raft))";
     const std::string round_me = "(?:(?:a)?round\\s+and\\s+)?(?:a)?round\\s+" + centre;
     circle = std::make_unique<Regex>(
-        "(?<![\\w-])(?:(?:in\\s+)?(?:a|one)\\s+(?:(?:full|complete|whole|wide|slow|fast|big|single)\\s+)*(?:" + turn + "\\s+)?"
+        "(?<![\\w-])(?:(?:in\\s+)?(?:a|one|1)\\s+(?:(?:full|complete|whole|wide|slow|fast|big|single)\\s+)*(?:" + turn + "\\s+)?"
         "(?:circle|revolution|orbit|lap|loop)(?:\\s+" + round_me + ")?|"
+        // "doing 1 full rotation around listener"
+        "(?:a|one|1)\\s+(?:full\\s+|complete\\s+|whole\\s+)?rotation\\s+(?:a)?round\\s+(?:the\\s+)?(?:listener|me|us|you|player|user|head)(?![\\w-])|"
         "(?:circles?|circling|circled|go|goes|going|went|flies|flying|flew|moves|moving|travels|travelling|spins|spinning|"
         "orbit|spin|revolve|fly|move|travel|whirl|swirl|loop|rotate|sweep|spiral|swept|"
         "spirals|spiralling|spiraling|spiraled|spiralled|revolves|revolving|"

@@ -377,6 +377,9 @@ bool compound_noun(const Toks& p, std::size_t i) {
     if ((w == U"pan" || w == U"pans") && i > 0 && pan_kinds.count(p[i - 1]->low())) return true;  // "frying pan sizzling"
     if ((w == U"pass" || w == U"passes") && i > 0 && (p[i - 1]->low() == U"mountain" || p[i - 1]->low() == U"mountains"))
         return true;  // "Mountain pass."
+    if ((w == U"float" || w == U"floats") && i > 0 &&
+        (p[i - 1]->low() == U"milk" || p[i - 1]->low() == U"parade" || p[i - 1]->low() == U"carnival"))
+        return true;  // "the milk float humming past"
     static const std::set<u32> drive_kinds = {U"warp", U"hard", U"disk", U"disc", U"jump", U"hyper", U"tape", U"flash"};
     if ((w == U"drive" || w == U"drives") && i > 0 && drive_kinds.count(p[i - 1]->low())) return true;  // "Warp drive spools up"
     // "tent zip rasping": a quick sound's verb in its base form, between a noun and a sounding "-ing",

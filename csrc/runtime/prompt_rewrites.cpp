@@ -81,7 +81,10 @@ u32 with_off_ahead_as_to_the_front(const u32& t) {
     if (find_ascii_ci(t, U"off ") == u32::npos) return t;
     static const Regex off("(?<![\\w-])(?<!far )(?<!way )(?<!further )(?<!farther )off\\s+(?:straight\\s+)?(?:ahead(?:\\s+of\\s+(?:me|us|you|them))?|forwards?|in\\s+front(?:\\s+of\\s+(?:me|us|you|them))?)"
                            "(?![\\w-])", true);
-    return with_matches_replaced(t, off, [](const Regex::Match&, const u32&) { return u32(U"off to the front"); });
+    const u32 u = with_matches_replaced(t, off, [](const Regex::Match&, const u32&) { return u32(U"off to the front"); });
+    // "goes off right", "heads off left": off to that side
+    static const Regex off_side("(?:(?<=s off )|(?<=go off )|(?<=ing off )|(?<=ed off )|(?<=went off ))(?=(?:left|right)(?![\\w-])(?!\\s+now\\b))", true);
+    return with_matches_replaced(u, off_side, [](const Regex::Match&, const u32&) { return u32(U"to the "); });
 }
 
 // "the bagpiper walked in behind us and passed along our right side": came in from behind

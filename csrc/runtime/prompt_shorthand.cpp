@@ -182,15 +182,21 @@ static u32 with_spoken_place_phrases(const u32& text) {
     // Nigerian Pidgin "generator dey hum for back", "drum dey knock for her back", "player dey behind me for
     // right": "for" a side, ending its item, is where it is; Scots "aw roond us" is all round
     static const Regex pidgin_side("(?<![\\w-])for\\s+(?:(?:my|her|his|your|our|the)\\s+)?(?P<far>far\\s+)?"
-                                   "(?P<side>back|front|left|right)(?=\\s*(?:[,.;!?)\\n]|$))", true);
+                                   "(?P<side>back|front|left|right|up|top|down)(?=\\s*(?:[,.;!?)\\n]|$))", true);
     if (contains_ascii_ci(t, U"for "))
         t = with_matches_replaced(t, pidgin_side, [](const Regex::Match& m, const u32& low) {
             const u32 side = m.group(low, pidgin_side.group("side"));
             const u32 far = m.has(pidgin_side.group("far")) ? u32(U"far ") : u32();
             if (side == U"back") return u32(U"behind");
+            if (side == U"up" || side == U"top") return u32(U"above");  // "aeroplane for up passing"
+            if (side == U"down") return u32(U"below");
             if (side == U"front") return u32(U"in front");
             return U"on the " + far + side;
         });
+    // ("aeroplane for up passing": above, wherever it stands; not "for up to ten minutes")
+    static const Regex pidgin_up("(?<![\\w-])for\\s+(?:up|top)(?![\\w-])(?!\\s+to\\b)", true);
+    if (contains_ascii_ci(t, U"for "))
+        t = with_matches_replaced(t, pidgin_up, [](const Regex::Match&, const u32&) { return u32(U"above"); });
     static const Regex aw_roond("(?<![\\w-])aw\\s+(?=roond|round|around|ower|over)", true);
     if (contains_ascii_ci(t, U"aw "))
         t = with_matches_replaced(t, aw_roond, [](const Regex::Match&, const u32&) { return u32(U"all "); });
@@ -262,6 +268,23 @@ u32 with_common_misspellings_fixed(const u32& text) {
             static const std::set<u32> after_side = {U"side", U"of", U"and", U"then", U"while", U"with"};
             if (it != fixes.end() && (low_word == U"rhs" || low_word == U"lhs") && ne > n && !after_side.count(next))
                 it = fixes.end();
+        }
+        // Caribbean "de" and "meh" ("from de left", "at meh back"): only where "the" and "my" would go
+        if (it == fixes.end() && (low_word == U"de" || low_word == U"meh") && is_lower(t[i])) {
+            const auto [n, ne] = word_after(t, j);
+            const u32 next = lower_word(t, {n, ne});
+            const auto [pb, pk] = word_before(t, i);
+            const u32 prev = lower_word(t, {pb, pk});
+            static const std::set<u32> before = {U"on", U"to", U"at", U"in", U"behind", U"from", U"by", U"across",
+                                                 U"of", U"over", U"under", U"round", U"around", U"near", U"into",
+                                                 U"past", U"beside", U"up", U"down"};
+            static const std::set<u32> places = {U"left", U"right", U"back", U"front", U"side", U"middle", U"road",
+                                                 U"house", U"head", U"ear", U"roof"};
+            if (places.count(next) || (low_word == U"de" && before.count(prev))) {
+                out += low_word == U"de" ? u32(U"the") : u32(U"my");
+                i = j;
+                continue;
+            }
         }
         // "bellow" and "overheard" are words too: only next to the words that place a sound
         const bool guarded = it != fixes.end() && (it->first == U"bellow" || it->first == U"overheard" || it->first == U"lef" ||
