@@ -4509,3 +4509,24 @@ def test_session_21_seventh_pass(text, labels, az, el):
 def test_session_21_seventh_pass_moves(text, label, start, end):
     s = parse(text).sources
     assert len(s) == 1 and label in s[0].label and round(s[0].azimuth_start_deg) == start and round(s[0].azimuth_end) == end, s
+
+
+@pytest.mark.parametrize("text,labels,az,el", [
+    # "day and night" is when; what someone does meanwhile ("while holding ...") is no sound; "Everything 3D
+    # except the thunder" is said of all the sounds; a place alone after a dash, then a height, is all its place
+    ("Ambulance sirens going past behind the house, left to right, day and night, while the radio on the "
+     "windowsill in front of me read out the numbers.", ["sirens", "radio"], [-90, 0], [0, 0]),
+    ("my partner swearing behind me while holding the door panel", ["partner"], [180], [0]),
+    ("the fireplace should crackle ahead of them and a clock tick on the wall behind. Everything 3D except the thunder.",
+     ["fireplace", "clock"], [0, 180], [0, 0]),
+    ("Fireworks at the end of the night - through the windows on the left, high up, with the crowd on the terrace "
+     "oohing behind us.", ["ireworks", "crowd"], [-90, 180], [1, 0]),
+])
+def test_session_21_eighth_pass(text, labels, az, el):
+    _assert_sources_and_heights(text, labels, az, el)
+
+
+def test_session_21_what_is_sworn_to_is_heard():
+    s = parse("a car alarm going off way behind us, and I swear something is snuffling around the outside of the "
+              "tent, going all the way round us once.").sources
+    assert len(s) == 2 and round(s[0].azimuth_start_deg) == 180 and not s[0].moving and abs(_turn(s[1])) == 360

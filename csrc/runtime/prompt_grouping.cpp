@@ -204,6 +204,7 @@ std::vector<Group> group(std::vector<Tok>& tokens, std::vector<bool>& colon_afte
     }
     std::vector<Toks> clauses(1);
     std::vector<bool> bang_after(1, false);  // the clause ended with "!"
+    std::vector<bool> after_while(1, false);  // the clause follows "while" / "whilst"
     std::vector<bool> line_before(1, false);  // the clause opens a line
     colon_after.assign(1, false);
     colon_only.assign(1, false);
@@ -220,6 +221,7 @@ std::vector<Group> group(std::vector<Tok>& tokens, std::vector<bool>& colon_afte
             colon_only.back() = tok.text.find(U':') != u32::npos;
             bang_after.back() = tok.text.find(U'!') != u32::npos;
             clauses.emplace_back();
+            after_while.push_back(tok.low() == U"while" || tok.low() == U"whilst");
             colon_after.push_back(false);
             colon_only.push_back(false);
             bang_after.push_back(false);
@@ -250,6 +252,14 @@ std::vector<Group> group(std::vector<Tok>& tokens, std::vector<bool>& colon_afte
         if (n_clauses > 1 && bang_after[c] && one_word && (c == 0 || clause.size() == 2 || !sound_noun(clause[0]->low())))
             continue;  // "Thunder!" later on is a sound
         if (c < slug_end) continue;
+        // "my partner swearing behind me while holding the door panel": what the sound before does meanwhile
+        if (after_while[c] && !clause.empty() && clause[0]->kind == Kind::Word && ends_with(clause[0]->low(), U"ing") &&
+            !sound_verb(clause[0]->low()) && !sources.empty() &&
+            std::none_of(clause.begin(), clause.end(), [](const Tok* t) {
+                return t->kind == Kind::Dir || t->kind == Kind::Elev || is_move(t->kind) || t->kind == Kind::From ||
+                       t->kind == Kind::To || t->kind == Kind::Circle;
+            }))
+            continue;
         std::vector<Toks> pieces(1);
         std::vector<u32> opener(1);  // the soft break before each piece ("with", "and", ",")
         for (Tok* tok : clause) {
@@ -296,15 +306,17 @@ std::vector<Group> group(std::vector<Tok>& tokens, std::vector<bool>& colon_afte
             auto hear = std::find_if(subject, piece.end(), [](const Tok* t) {
                 const u32& w = t->low();
                 // ("I remember the roof groaning above us": the sound starts after what recalls it too)
+                // ("I swear something is snuffling around the tent": what is sworn to is heard)
                 return ends_with(w, U"hear") || ends_with(w, U"hears") || ends_with(w, U"heard") ||
                        ends_with(w, U"hearing") || w == U"listen" || ends_with(w, U"remember") ||
-                       ends_with(w, U"remembered") || w == U"recall";
+                       ends_with(w, U"remembered") || w == U"recall" || w == U"swear" || w == U"reckon";
             });
             // (a place said before it stays: "On the left I hear a dog")
             // ("I want to remember it:" names nothing after it)
             const bool recalled = hear != piece.end() && !ends_with((*hear)->low(), U"hear") &&
                                   !ends_with((*hear)->low(), U"hears") && !ends_with((*hear)->low(), U"heard") &&
-                                  !ends_with((*hear)->low(), U"hearing") && (*hear)->low() != U"listen";
+                                  !ends_with((*hear)->low(), U"hearing") && (*hear)->low() != U"listen" &&
+                                  (*hear)->low() != U"swear" && (*hear)->low() != U"reckon";
             static const std::set<u32> determiners = {U"the", U"a", U"an", U"my", U"our", U"his", U"her", U"their", U"some"};
             if (recalled && (hear + 1 == piece.end() || !determiners.count((*(hear + 1))->low()))) continue;
             if (hear != piece.end() && hear + 1 != piece.end())
@@ -547,6 +559,14 @@ std::vector<Group> group(std::vector<Tok>& tokens, std::vector<bool>& colon_afte
             const bool after_dash = c > 0 && colon_after[c - 1] &&
                                     (!colon_only[c - 1] || (!sources.empty() && sources.back().clause == static_cast<int>(c) - 1 &&
                                                             first_in_clause == sources.size() &&
+                                                            std::count_if(pieces.begin(), pieces.end(), [](const Toks& q) {
+                                                                return !q.empty() && std::all_of(q.begin(), q.end(), [](const Tok* t) {
+                                                                    static const std::set<u32> glue = {U"on", U"at", U"in", U"to", U"the",
+                                                                                                       U"my", U"your", U"about", U"around"};
+                                                                    return t->kind == Kind::Dir || t->kind == Kind::Elev ||
+                                                                           (t->kind == Kind::Word && glue.count(t->low()));
+                                                                });
+                                                            }) == 1 &&
                                                             std::all_of(p.begin(), p.end(), [](const Tok* t) {
                                                                 static const std::set<u32> glue = {U"on", U"at", U"in", U"to", U"the", U"my", U"your"};
                                                                 return t->kind == Kind::Dir || t->kind == Kind::Elev ||
@@ -555,6 +575,8 @@ std::vector<Group> group(std::vector<Tok>& tokens, std::vector<bool>& colon_afte
             if (k == 0 && after_dash && current < 0 && !sources.empty() && !locations(p).empty() &&
                 locations(sources.back().toks).empty() && pieces.size() > 1) {
                 sources.back().toks.insert(sources.back().toks.end(), p.begin(), p.end());
+                // ("Fireworks - through the windows on the left, high up, with the crowd ...": more of its place)
+                current = static_cast<int>(sources.size()) - 1;
                 continue;
             }
             if (joins_last[k] && current < 0 && pending.empty() && !sources.empty()) {

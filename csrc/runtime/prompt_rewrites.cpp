@@ -270,7 +270,9 @@ u32 with_time_phrases_dropped(const u32& t) {
         find_ascii_ci(t, U"volume") == u32::npos && find_ascii_ci(t, U"in time with") == u32::npos &&
         find_ascii_ci(t, U"in sync") == u32::npos && find_ascii_ci(t, U"self") == u32::npos &&
         find_ascii_ci(t, U"selves") == u32::npos && find_ascii_ci(t, U" own") == u32::npos &&
-        find_ascii_ci(t, U"for a") == u32::npos && find_ascii_ci(t, U"last ") == u32::npos && !says_a_clock_time(t))
+        find_ascii_ci(t, U"for a") == u32::npos && find_ascii_ci(t, U"last ") == u32::npos && !says_a_clock_time(t) &&
+        find_ascii_ci(t, U"day and night") == u32::npos && find_ascii_ci(t, U"night and day") == u32::npos &&
+        find_ascii_ci(t, U"all day") == u32::npos && find_ascii_ci(t, U"all night") == u32::npos)
         return t;
     // ("every few seconds", "every now and then", "from time to time", "once in a while", "every so often")
     static const Regex time("(?<![\\w-])(?:(?:after|over|for|within|in|every)\\s+(?:about\\s+|around\\s+|roughly\\s+)?"
@@ -284,6 +286,8 @@ u32 with_time_phrases_dropped(const u32& t) {
                             "(?:a\\s+few|several|a\\s+couple\\s+of|a|one|two|three|five|ten|\\d+)\\s+(?:seconds?|secs?|minutes?|mins?|moments?|beats?|bars?)\\s+later|"
                             "every\\s+(?:now\\s+and\\s+(?:then|again)|so\\s+often|second|minute)|(?:(?<=^)|(?<=[,.;:!?] ))now\\s+and\\s+(?:then|again)|"
                             "from\\s+time\\s+to\\s+time|once\\s+in\\s+a\\s+while|"
+                            // "..., day and night", "all night long"
+                            "day\\s+and\\s+night|night\\s+and\\s+day|all\\s+(?:day|night)(?:\\s+long)?|"
                             // "a bell rings at 3 p.m. on the right", "at 10pm sharp": a time of day
                             "(?:(?:at|around|about|by|until|till|from)\\s+)?\\d{1,2}(?:[:.]\\d{2})?\\s*(?:a\\.\\s*m\\.?|p\\.\\s*m\\.?|am|pm)"
                             "(?:\\s+sharp)?(?![\\w])|"

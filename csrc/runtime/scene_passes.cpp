@@ -582,11 +582,13 @@ std::vector<std::string> drop_unplaced_beside_placed(std::vector<SceneSource>& s
         return verb_word_form(w) != 0 || ends_with(w, U"ing") || ends_with(w, U"ed");
     };
     // "Right now it just plays in mono.": said of a sound named before, not one of its own
+    // ("Everything 3D except the thunder.", "all of them quieter": said of all the sounds)
     auto said_of_it = [](const std::string& label) {
         static const std::set<u32> lead = {U"right", U"now", U"then", U"and", U"but", U"so", U"also", U"currently",
                                            U"still", U"at", U"the", U"moment", U"atm", U"otherwise"};
         for (const TextWord& w : words_of(lower(from_utf8(label)))) {
-            if (w.low == U"it" || w.low == U"it's" || w.low == U"this" || w.low == U"that") return true;
+            if (w.low == U"it" || w.low == U"it's" || w.low == U"this" || w.low == U"that" || w.low == U"everything")
+                return true;
             if (!lead.count(w.low)) return false;
         }
         return false;
