@@ -83,6 +83,7 @@ u32 with_off_ahead_as_to_the_front(const u32& t) {
                            "(?![\\w-])", true);
     const u32 u = with_matches_replaced(t, off, [](const Regex::Match&, const u32&) { return u32(U"off to the front"); });
     // "goes off right", "heads off left": off to that side
+    if (find_ascii_ci(u, U"off left") == u32::npos && find_ascii_ci(u, U"off right") == u32::npos) return u;
     static const Regex off_side("(?:(?<=s off )|(?<=go off )|(?<=ing off )|(?<=ed off )|(?<=went off ))(?=(?:left|right)(?![\\w-])(?!\\s+now\\b))", true);
     return with_matches_replaced(u, off_side, [](const Regex::Match&, const u32&) { return u32(U"to the "); });
 }
@@ -152,7 +153,8 @@ u32 with_wrong_places_dropped(const u32& t) {
 // "Liver Building's on me left but that's not a sound obviously": a thing the text itself says is
 // silent, with the clause that placed it
 u32 with_said_silent_dropped(const u32& t) {
-    if (find_ascii_ci(t, U"sound") == u32::npos) return t;
+    if (find_ascii_ci(t, U" a sound") == u32::npos || (find_ascii_ci(t, U"not") == u32::npos && find_ascii_ci(t, U"n't") == u32::npos))
+        return t;
     static const Regex silent("(?:^|(?<=[.!?;\\n]))[^.!?;\\n]*?(?:,\\s*|\\s+)(?:but\\s+|though\\s+|and\\s+)?"
                               "(?:that's|thats|that\\s+is|it's|its|it\\s+is|they're|they\\s+are|which\\s+is)\\s+"
                               "(?:not|n't|obviously\\s+not)\\s+a\\s+sound(?:\\s+(?:obviously|of\\s+course|though|really))?"
@@ -163,9 +165,10 @@ u32 with_said_silent_dropped(const u32& t) {
 // "a ring of 24 loudspeakers at 15° spacing", "speakers 30 degrees apart", "in 10-degree steps": how far
 // apart things are, no place
 u32 with_angle_spacings_dropped(const u32& t) {
-    if (find_ascii_ci(t, U"spacing") == u32::npos && find_ascii_ci(t, U"apart") == u32::npos &&
-        find_ascii_ci(t, U"step") == u32::npos && find_ascii_ci(t, U"interval") == u32::npos &&
-        find_ascii_ci(t, U"increment") == u32::npos)
+    if ((t.find(U'\u00b0') == u32::npos && find_ascii_ci(t, U"degree") == u32::npos) ||
+        (find_ascii_ci(t, U"spacing") == u32::npos && find_ascii_ci(t, U"apart") == u32::npos &&
+         find_ascii_ci(t, U"step") == u32::npos && find_ascii_ci(t, U"interval") == u32::npos &&
+         find_ascii_ci(t, U"increment") == u32::npos))
         return t;
     static const Regex spacing("(?<![\\w-])(?:(?:at|with|in|every)\\s+)?\\d{1,3}(?:\\.\\d+)?\\s*(?:\\u00b0|-?\\s*degrees?|-?\\s*degs?)\\s*"
                                "(?:spacing|apart|steps|intervals|increments|step|interval|increment)(?![\\w-])", true);
@@ -174,7 +177,8 @@ u32 with_angle_spacings_dropped(const u32& t) {
 
 // "temperature under 8 degrees", "a scorcher, 30 degrees C": heat, no place
 u32 with_temperatures_dropped(const u32& t) {
-    if (find_ascii_ci(t, U"temp") == u32::npos && find_ascii_ci(t, U"celsius") == u32::npos &&
+    if (find_ascii_ci(t, U"temperature") == u32::npos && find_ascii_ci(t, U"temp ") == u32::npos &&
+        find_ascii_ci(t, U"temps ") == u32::npos && find_ascii_ci(t, U"celsius") == u32::npos &&
         find_ascii_ci(t, U"fahrenheit") == u32::npos && find_ascii_ci(t, U"degrees c") == u32::npos &&
         find_ascii_ci(t, U"degrees f") == u32::npos && find_ascii_ci(t, U"\u00b0c") == u32::npos &&
         find_ascii_ci(t, U"\u00b0f") == u32::npos)
@@ -213,7 +217,17 @@ u32 with_going_forward_beside_a_side_dropped(const u32& t) {
 
 // "Is this the right place?", "the right way to ask", "at the right time": right as correct, no side
 u32 with_right_as_correct(const u32& t) {
-    if (find_ascii_ci(t, U"right ") == u32::npos) return t;
+    static const std::set<u32> correct_nouns = {U"place", U"thing", U"things", U"time", U"answer", U"answers", U"word",
+                                                U"words", U"size", U"choice", U"format", U"amount", U"idea", U"decision",
+                                                U"person", U"order", U"setting", U"settings", U"file", U"button", U"app",
+                                                U"tool", U"way"};
+    bool any = false;  // (the regex only where "right" comes before one of its nouns)
+    for (std::size_t at = find_ascii_ci(t, U"right "); at != u32::npos && !any; at = find_ascii_ci(t, U"right ", at + 6)) {
+        std::size_t e = at + 6;
+        while (e < t.size() && is_letter(t[e])) ++e;
+        any = correct_nouns.count(lower(t.substr(at + 6, e - at - 6))) > 0;
+    }
+    if (!any) return t;
     // (the phrase goes, with its preposition: "birds sing at the right time" is "birds sing")
     static const Regex correct("(?<![\\w-])(?:(?:at|in|on|to|by|into)\\s+)?(?:the|this|that|a)\\s+right\\s+(?:place|thing|things|time|"
                                "answer|answers|word|words|size|choice|format|amount|idea|decision|person|order|settings?|"
@@ -223,8 +237,10 @@ u32 with_right_as_correct(const u32& t) {
 
 // "When I was a girl we lived above the market.": where the listener lived, above or below a place
 u32 with_home_above_or_below_dropped(const u32& t) {
-    if (find_ascii_ci(t, U"liv") == u32::npos && find_ascii_ci(t, U"stay") == u32::npos && find_ascii_ci(t, U"slep") == u32::npos &&
-        find_ascii_ci(t, U"sleep") == u32::npos)
+    if (find_ascii_ci(t, U"i liv") == u32::npos && find_ascii_ci(t, U"we liv") == u32::npos &&
+        find_ascii_ci(t, U"i stay") == u32::npos && find_ascii_ci(t, U"we stay") == u32::npos &&
+        find_ascii_ci(t, U"i slep") == u32::npos && find_ascii_ci(t, U"we slep") == u32::npos &&
+        find_ascii_ci(t, U"i sleep") == u32::npos && find_ascii_ci(t, U"we sleep") == u32::npos)
         return t;
     static const Regex lived("(?<![\\w'-])(?:i|we)\\s+(?:lived|live|living|stayed|stay|slept|sleep)\\s+(?:right\\s+|just\\s+)?"
                              "(?:above|over|below|under|beneath|underneath)\\s+(?:the|a|an|my|our)(?:\\s+[\\w'-]+){1,2}?"
@@ -388,8 +404,13 @@ u32 with_purpose_clauses_dropped(const u32& t) {
     // ", to remind me to keep right", ", to warn the driver": what it is for, after a comma
     static const Regex reminder("(?<=,)\\s*(?:just\\s+)?(?:to|so\\s+as\\s+to)\\s+(?:remind|warn|alert|tell|help|wake|calm|prompt|cue|signal)\\s+"
                                 "(?:me|us|you|them|him|her|people|everyone|the\\s+[a-z]+)(?![\\w'-])(?:(?!\\s+and\\s)[^,.;!?\\n])*", true);
-    const u32 u = contains_ascii_ci(t, U"to ") ? with_matches_replaced(t, reminder, [](const Regex::Match&, const u32&) { return u32(); })
-                                               : t;
+    const u32 u = t.find(',') != u32::npos && contains_ascii_ci(t, U"to ") &&
+                          (contains_ascii_ci(t, U"remind") || contains_ascii_ci(t, U"warn") || contains_ascii_ci(t, U"alert") ||
+                           contains_ascii_ci(t, U"tell") || contains_ascii_ci(t, U"help") || contains_ascii_ci(t, U"wake") ||
+                           contains_ascii_ci(t, U"calm") || contains_ascii_ci(t, U"prompt") || contains_ascii_ci(t, U"cue") ||
+                           contains_ascii_ci(t, U"signal"))
+                      ? with_matches_replaced(t, reminder, [](const Regex::Match&, const u32&) { return u32(); })
+                      : t;
     if (!contains_ascii_ci(u, U"so ")) return u;
     static const Regex purpose("(?<![\\w'-])so\\s+(?:that\\s+)?(?:i|we|you|u|they|people|he|she|everyone|everybody|the\\s+[a-z]+)"
                                "\\s+(?:can|could|will|would|'ll|can't|cannot|know|knows|think|thinks|feel|feels|notice|"

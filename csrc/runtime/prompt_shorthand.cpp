@@ -195,7 +195,7 @@ static u32 with_spoken_place_phrases(const u32& text) {
         });
     // ("aeroplane for up passing": above, wherever it stands; not "for up to ten minutes")
     static const Regex pidgin_up("(?<![\\w-])for\\s+(?:up|top)(?![\\w-])(?!\\s+to\\b)", true);
-    if (contains_ascii_ci(t, U"for "))
+    if (contains_ascii_ci(t, U"for up") || contains_ascii_ci(t, U"for top"))
         t = with_matches_replaced(t, pidgin_up, [](const Regex::Match&, const u32&) { return u32(U"above"); });
     static const Regex aw_roond("(?<![\\w-])aw\\s+(?=roond|round|around|ower|over)", true);
     if (contains_ascii_ci(t, U"aw "))
