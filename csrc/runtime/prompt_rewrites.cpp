@@ -177,6 +177,9 @@ u32 with_angle_spacings_dropped(const u32& t) {
 
 // "temperature under 8 degrees", "a scorcher, 30 degrees C": heat, no place
 u32 with_temperatures_dropped(const u32& t) {
+    // (one look for a unit or "temp" first: most texts have neither)
+    if (t.find(U'\u00b0') == u32::npos && find_ascii_ci(t, U"degree") == u32::npos && find_ascii_ci(t, U"temp") == u32::npos)
+        return t;
     if (find_ascii_ci(t, U"temperature") == u32::npos && find_ascii_ci(t, U"temp ") == u32::npos &&
         find_ascii_ci(t, U"temps ") == u32::npos && find_ascii_ci(t, U"celsius") == u32::npos &&
         find_ascii_ci(t, U"fahrenheit") == u32::npos && find_ascii_ci(t, U"degrees c") == u32::npos &&
@@ -237,11 +240,14 @@ u32 with_right_as_correct(const u32& t) {
 
 // "When I was a girl we lived above the market.": where the listener lived, above or below a place
 u32 with_home_above_or_below_dropped(const u32& t) {
-    if (find_ascii_ci(t, U"i liv") == u32::npos && find_ascii_ci(t, U"we liv") == u32::npos &&
-        find_ascii_ci(t, U"i stay") == u32::npos && find_ascii_ci(t, U"we stay") == u32::npos &&
-        find_ascii_ci(t, U"i slep") == u32::npos && find_ascii_ci(t, U"we slep") == u32::npos &&
-        find_ascii_ci(t, U"i sleep") == u32::npos && find_ascii_ci(t, U"we sleep") == u32::npos)
-        return t;
+    // (one pass for a word opening "liv", "stay", "slep" or "sleep" after a space)
+    bool any = false;
+    for (std::size_t i = 1; i + 4 < t.size() && !any; ++i) {
+        if (t[i - 1] != ' ') continue;
+        const char32_t a = t[i] | 0x20, b = t[i + 1] | 0x20, c = t[i + 2] | 0x20;
+        any = (a == 'l' && b == 'i' && c == 'v') || (a == 's' && b == 't' && c == 'a') || (a == 's' && b == 'l' && c == 'e');
+    }
+    if (!any) return t;
     static const Regex lived("(?<![\\w'-])(?:i|we)\\s+(?:lived|live|living|stayed|stay|slept|sleep)\\s+(?:right\\s+|just\\s+)?"
                              "(?:above|over|below|under|beneath|underneath)\\s+(?:the|a|an|my|our)(?:\\s+[\\w'-]+){1,2}?"
                              "(?=\\s*(?:[,.;:!?\\n]|$))", true);
@@ -287,8 +293,7 @@ u32 with_time_phrases_dropped(const u32& t) {
         find_ascii_ci(t, U"in sync") == u32::npos && find_ascii_ci(t, U"self") == u32::npos &&
         find_ascii_ci(t, U"selves") == u32::npos && find_ascii_ci(t, U" own") == u32::npos &&
         find_ascii_ci(t, U"for a") == u32::npos && find_ascii_ci(t, U"last ") == u32::npos && !says_a_clock_time(t) &&
-        find_ascii_ci(t, U"day and night") == u32::npos && find_ascii_ci(t, U"night and day") == u32::npos &&
-        find_ascii_ci(t, U"all day") == u32::npos && find_ascii_ci(t, U"all night") == u32::npos)
+        find_ascii_ci(t, U"night") == u32::npos && find_ascii_ci(t, U"all day") == u32::npos)
         return t;
     // ("every few seconds", "every now and then", "from time to time", "once in a while", "every so often")
     static const Regex time("(?<![\\w-])(?:(?:after|over|for|within|in|every)\\s+(?:about\\s+|around\\s+|roughly\\s+)?"
@@ -404,7 +409,8 @@ u32 with_purpose_clauses_dropped(const u32& t) {
     // ", to remind me to keep right", ", to warn the driver": what it is for, after a comma
     static const Regex reminder("(?<=,)\\s*(?:just\\s+)?(?:to|so\\s+as\\s+to)\\s+(?:remind|warn|alert|tell|help|wake|calm|prompt|cue|signal)\\s+"
                                 "(?:me|us|you|them|him|her|people|everyone|the\\s+[a-z]+)(?![\\w'-])(?:(?!\\s+and\\s)[^,.;!?\\n])*", true);
-    const u32 u = t.find(',') != u32::npos && contains_ascii_ci(t, U"to ") &&
+    const u32 u = t.find(',') != u32::npos &&
+                          (contains_ascii_ci(t, U", to ") || contains_ascii_ci(t, U", just to") || contains_ascii_ci(t, U", so as to")) &&
                           (contains_ascii_ci(t, U"remind") || contains_ascii_ci(t, U"warn") || contains_ascii_ci(t, U"alert") ||
                            contains_ascii_ci(t, U"tell") || contains_ascii_ci(t, U"help") || contains_ascii_ci(t, U"wake") ||
                            contains_ascii_ci(t, U"calm") || contains_ascii_ci(t, U"prompt") || contains_ascii_ci(t, U"cue") ||
