@@ -169,6 +169,15 @@ static bool plural_noun_then_its_sound(const Toks& p) {
 }
 
 namespace {
+// Places and the little words around them only ("directly behind", "on the left"; with amounts, "about 40°")
+bool a_place_alone(const Toks& q, bool with_amounts) {
+    return std::all_of(q.begin(), q.end(), [&](const Tok* t) {
+        static const std::set<u32> glue = {U"on", U"at", U"in", U"to", U"the", U"my", U"your"};
+        return t->kind == Kind::Dir || t->kind == Kind::Elev ||
+               (t->kind == Kind::Word && (glue.count(t->low()) || (with_amounts && (t->low() == U"about" || t->low() == U"around"))));
+    });
+}
+
 bool opens_with_a_verb(const Toks& piece) {
     for (const Tok* t : piece) {
         if (t->kind == Kind::Word && (t->low() == U"and" || t->low() == U"then")) continue;
@@ -556,22 +565,12 @@ std::vector<Group> group(std::vector<Tok>& tokens, std::vector<bool>& colon_afte
             // "rain - behind, thunder - left": after a dash, a place alone belongs to the sound before it
             // ("smoke alarm: directly behind, loud, then the voice from front-right": after a colon too,
             // when the sound before is all the clause before it)
-            const bool after_dash = c > 0 && colon_after[c - 1] &&
-                                    (!colon_only[c - 1] || (!sources.empty() && sources.back().clause == static_cast<int>(c) - 1 &&
-                                                            first_in_clause == sources.size() &&
-                                                            std::count_if(pieces.begin(), pieces.end(), [](const Toks& q) {
-                                                                return !q.empty() && std::all_of(q.begin(), q.end(), [](const Tok* t) {
-                                                                    static const std::set<u32> glue = {U"on", U"at", U"in", U"to", U"the",
-                                                                                                       U"my", U"your", U"about", U"around"};
-                                                                    return t->kind == Kind::Dir || t->kind == Kind::Elev ||
-                                                                           (t->kind == Kind::Word && glue.count(t->low()));
-                                                                });
-                                                            }) == 1 &&
-                                                            std::all_of(p.begin(), p.end(), [](const Tok* t) {
-                                                                static const std::set<u32> glue = {U"on", U"at", U"in", U"to", U"the", U"my", U"your"};
-                                                                return t->kind == Kind::Dir || t->kind == Kind::Elev ||
-                                                                       (t->kind == Kind::Word && glue.count(t->low()));
-                                                            })));
+            const bool after_dash =
+                c > 0 && colon_after[c - 1] &&
+                (!colon_only[c - 1] ||
+                 (!sources.empty() && sources.back().clause == static_cast<int>(c) - 1 && first_in_clause == sources.size() &&
+                  std::count_if(pieces.begin(), pieces.end(), [](const Toks& q) { return !q.empty() && a_place_alone(q, true); }) == 1 &&
+                  a_place_alone(p, false)));
             if (k == 0 && after_dash && current < 0 && !sources.empty() && !locations(p).empty() &&
                 locations(sources.back().toks).empty() && pieces.size() > 1) {
                 sources.back().toks.insert(sources.back().toks.end(), p.begin(), p.end());
